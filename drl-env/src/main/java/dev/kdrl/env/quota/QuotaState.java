@@ -1,0 +1,97 @@
+package dev.kdrl.env.quota;
+
+import java.util.Arrays;
+
+/**
+ * Everything the dynamics need to take the next decision: the previous decision's bookkeeping and the
+ * traffic the next decision serves. In the simulator the traffic comes from the trace; in the live agent
+ * it is the predicted load of the coming period. Immutable: arrays are copied in and out.
+ *
+ * @param step        decisions taken so far in this episode
+ * @param prevAction  configuration index per service of the previous decision
+ * @param prevPod     pod count per service after the previous decision
+ * @param prevRes     CPU cores held per service after the previous decision
+ * @param traffic     concurrent users per service that the next decision serves
+ * @param observation what a policy sees in this state (see {@link QuotaModel#observation})
+ */
+public record QuotaState(int step, int[] prevAction, int[] prevPod, double[] prevRes, double[] traffic,
+                         double[] observation) {
+
+    public QuotaState {
+        int n = prevAction.length;
+        if (prevPod.length != n || prevRes.length != n || traffic.length != n || observation.length != 3 * n) {
+            throw new IllegalArgumentException("state arrays must have one entry per service (" + n
+                    + ") and the observation three: got prevPod " + prevPod.length + ", prevRes " + prevRes.length
+                    + ", traffic " + traffic.length + ", observation " + observation.length);
+        }
+        prevAction = prevAction.clone();
+        prevPod = prevPod.clone();
+        prevRes = prevRes.clone();
+        traffic = traffic.clone();
+        observation = observation.clone();
+    }
+
+    @Override
+    public int[] prevAction() {
+        return prevAction.clone();
+    }
+
+    @Override
+    public int[] prevPod() {
+        return prevPod.clone();
+    }
+
+    @Override
+    public double[] prevRes() {
+        return prevRes.clone();
+    }
+
+    @Override
+    public double[] traffic() {
+        return traffic.clone();
+    }
+
+    @Override
+    public double[] observation() {
+        return observation.clone();
+    }
+
+    public int numServices() {
+        return prevAction.length;
+    }
+
+    int prevAction(int i) {
+        return prevAction[i];
+    }
+
+    int prevPod(int i) {
+        return prevPod[i];
+    }
+
+    double prevRes(int i) {
+        return prevRes[i];
+    }
+
+    double traffic(int i) {
+        return traffic[i];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QuotaState s && step == s.step && Arrays.equals(prevAction, s.prevAction)
+                && Arrays.equals(prevPod, s.prevPod) && Arrays.equals(prevRes, s.prevRes)
+                && Arrays.equals(traffic, s.traffic) && Arrays.equals(observation, s.observation);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.deepHashCode(new Object[] {step, prevAction, prevPod, prevRes, traffic, observation});
+    }
+
+    @Override
+    public String toString() {
+        return "QuotaState[step=" + step + ", prevAction=" + Arrays.toString(prevAction) + ", prevPod="
+                + Arrays.toString(prevPod) + ", prevRes=" + Arrays.toString(prevRes) + ", traffic="
+                + Arrays.toString(traffic) + "]";
+    }
+}

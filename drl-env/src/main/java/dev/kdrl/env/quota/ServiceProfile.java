@@ -1,0 +1,42 @@
+package dev.kdrl.env.quota;
+
+import java.util.List;
+
+/**
+ * A service as the model sees it: its actions (configurations, indexed from 0), its latency SLO and the
+ * rule for horizontal scaling (K-HPA) within one configuration.
+ *
+ * @param name                   service name, as written in the {@code DRLScaleAction} (e.g. {@code house})
+ * @param sloMs                  latency SLO in milliseconds, &gt; 0
+ * @param khpaLatencyThresholdMs pods are added to the running revision (K-HPA) only while the current
+ *                               configuration's latency is at most this; otherwise a fresh revision is rolled out
+ * @param maxPodStep             at most this many pods are added by K-HPA in one step; 0 means no limit
+ * @param configs                the actions, at least one
+ */
+public record ServiceProfile(String name, double sloMs, double khpaLatencyThresholdMs, int maxPodStep,
+                             List<ServiceConfig> configs) {
+
+    public ServiceProfile {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("service name must not be blank, got '" + name + "'");
+        }
+        ServiceConfig.requirePositive("sloMs of service " + name, sloMs);
+        ServiceConfig.requirePositive("khpaLatencyThresholdMs of service " + name, khpaLatencyThresholdMs);
+        if (maxPodStep < 0) {
+            throw new IllegalArgumentException("maxPodStep of service " + name + " must be >= 0 (0 = no limit), got "
+                    + maxPodStep);
+        }
+        if (configs == null || configs.isEmpty()) {
+            throw new IllegalArgumentException("service " + name + " must have at least one configuration");
+        }
+        configs = List.copyOf(configs);
+    }
+
+    public int numActions() {
+        return configs.size();
+    }
+
+    public ServiceConfig config(int action) {
+        return configs.get(action);
+    }
+}

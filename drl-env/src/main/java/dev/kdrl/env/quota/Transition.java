@@ -1,0 +1,40 @@
+package dev.kdrl.env.quota;
+
+import java.util.Arrays;
+
+/**
+ * The outcome of one decision, as computed by {@link QuotaModel#decide}: what the cluster ends up with
+ * and what the roll-out costs on the way. Arrays are indexed by service; do not modify them.
+ *
+ * @param action      the configuration index chosen per service
+ * @param pods        pod count per service after the decision
+ * @param resources   CPU cores held per service after the decision ({@code R_i})
+ * @param added       CPU cores added during the roll-out per service ({@code U_i})
+ * @param kinds       what the decision does to each service
+ * @param change      the scale-down check fired (a same-configuration scale-down becomes a fresh revision)
+ * @param total       {@code sum R_i}: CPU in use after the decision
+ * @param totalUpdate previous resources plus added ones: the peak during the roll-out
+ * @param sloRatioSum {@code sum SLO_i / latency_i} over the chosen configurations
+ */
+public record Transition(int[] action, int[] pods, double[] resources, double[] added, ScaleKind[] kinds,
+                         boolean change, double total, double totalUpdate, double sloRatioSum) {
+
+    /** Number of services whose decision rolls out a new revision. */
+    public int revisionsCreated() {
+        int n = 0;
+        for (ScaleKind k : kinds) {
+            if (k == ScaleKind.FRESH) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "Transition[action=" + Arrays.toString(action) + ", pods=" + Arrays.toString(pods) + ", resources="
+                + Arrays.toString(resources) + ", added=" + Arrays.toString(added) + ", kinds="
+                + Arrays.toString(kinds) + ", change=" + change + ", total=" + total + ", totalUpdate="
+                + totalUpdate + "]";
+    }
+}

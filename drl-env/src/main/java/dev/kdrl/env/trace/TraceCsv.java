@@ -1,0 +1,271 @@
+package dev.kdrl.env.trace;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads and writes {@link Trace}s as CSV (UTF-8).
+ *
+ * <p>Format: a header row of service names, then one row per period with one number per
+ * service. Numbers are finite and {@code >= 0}, written as integers or decimals (optionally with
+ * an exponent, e.g. {@code 1.5e2}). Whitespace around cells is trimmed; a leading UTF-8 BOM is
+ * ignored; a trailing newline is fine. Completely empty lines (also in the middle of the file)
+ * are skipped, as Commons CSV does with {@code ignoreEmptyLines}; line numbers in error messages
+ * still refer to the physical lines of the file (header = line 1).
+ *
+ * <p>Every content error is a {@link TraceFormatException} naming the file, line, column and
+ * value: empty file or missing/blank header, blank or duplicate column name, a row with fewer or
+ * more fields than the header, an empty cell, a non-number, a negative number, NaN/Infinity
+ * (rejected although {@link Double#parseDouble} accepts them), and a file without data rows.
+ */
+public final class TraceCsv {
+
+    private static final String EXPECTED = "(expected a finite number >= 0)";
+
+    /** Plain decimal numbers only: no NaN, Infinity, hex or Java suffixes like "1d". */
+    private static final Pattern NUMBER =
+            Pattern.compile("[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?");
+
+    private static final CSVFormat READ_FORMAT = CSVFormat.DEFAULT.builder()
+            .setIgnoreEmptyLines(true)
+            .setIgnoreSurroundingSpaces(false)
+            .setTrim(false)
+            .build();
+
+    private static final CSVFormat WRITE_FORMAT = CSVFormat.DEFAULT.builder()
+            .setRecordSeparator("\n")
+            .build();
+
+    private TraceCsv() {
+    }
+
+    /**
+     * Reads a trace file (UTF-8). The trace's source is {@code file.toString()}.
+     *
+     * @throws UncheckedIOException  on I/O errors
+     * @throws TraceFormatException on invalid content
+     */
+    public static Trace read(Path file) {
+        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read trace " + source + ": " + e.getMessage(), e);
+        }
+        return parse(text, source);
+    }
+
+    /**
+     * Reads a trace from {@code reader} (not closed); {@code sourceName} is used in messages and
+     * as the trace's source.
+     */
+    public static Trace read(Reader reader, String sourceName) {
+        StringBuilder sb = new StringBuilder();
+        char[] buf = new char[8192];
+        try {
+            int n;
+            while ((n = reader.read(buf)) >= 0) {
+                sb.append(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read trace " + sourceName + ": " + e.getMessage(), e);
+        }
+        return parse(sb.toString(), sourceName);
+    }
+
+    /**
+     * Writes {@code trace} as CSV (UTF-8, "\n" line ends): header, then one line per row. Integral
+     * values are written without ".0", others with {@link Double#toString(double)}.
+     */
+    public static void write(Trace trace, Path file) {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter printer = new CSVPrinter(w, WRITE_FORMAT)) {
+            printer.printRecord(trace.columns());
+            String[] cells = new String[trace.numColumns()];
+            for (int r = 0; r < trace.length(); r++) {
+                for (int c = 0; c < cells.length; c++) {
+                    cells[c] = formatNumber(trace.value(r, c));
+                }
+                printer.printRecord((Object[]) cells);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write trace " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String formatNumber(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    private static Trace parse(String text, String source) {
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+            text = text.substring(1);
+        }
+        LineIndex lines = new LineIndex(text);
+        List<String> header = null;
+        long headerLine = 0;
+        List<double[]> rows = new ArrayList<>();
+        try (CSVParser parser = CSVParser.parse(new StringReader(text), READ_FORMAT)) {
+            Iterator<CSVRecord> it = parser.iterator();
+            while (true) {
+                CSVRecord rec;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    rec = it.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    throw new TraceFormatException(source, parser.getCurrentLineNumber() + 1, null,
+                            "malformed CSV: " + cause.getMessage(), e);
+                }
+                long line = lines.lineOf(rec.getCharacterPosition());
+                if (header == null) {
+                    header = parseHeader(rec, line, source);
+                    headerLine = line;
+                } else {
+                    rows.add(parseRow(rec, line, header, source));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read trace " + source + ": " + e.getMessage(), e);
+        }
+        if (header == null) {
+            throw new TraceFormatException(source, 0, null, "is empty: expected a header row of service names");
+        }
+        if (rows.isEmpty()) {
+            throw new TraceFormatException(source, headerLine, null,
+                    "no data rows after the header (expected at least one row of numbers for "
+                            + String.join(", ", header) + ")");
+        }
+        return new Trace(source, header, rows.toArray(new double[0][]));
+    }
+
+    private static List<String> parseHeader(CSVRecord rec, long line, String source) {
+        List<String> names = new ArrayList<>(rec.size());
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < rec.size(); i++) {
+            String name = rec.get(i).trim();
+            if (name.isEmpty()) {
+                throw new TraceFormatException(source, line, null, "header field " + (i + 1) + " is '"
+                        + rec.get(i) + "' (expected a header row of non-blank service names)");
+            }
+            Integer prev = seen.putIfAbsent(name, i);
+            if (prev != null) {
+                throw new TraceFormatException(source, line, name, "duplicate column name '" + name
+                        + "' in header fields " + (prev + 1) + " and " + (i + 1) + " (expected unique service names)");
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    private static double[] parseRow(CSVRecord rec, long line, List<String> header, String source) {
+        int n = header.size();
+        if (rec.size() < n) {
+            String missing = header.get(rec.size());
+            throw new TraceFormatException(source, line, missing, "found " + rec.size()
+                    + " fields, expected " + n + " as in the header (" + String.join(", ", header)
+                    + "): no value for '" + missing + "' (found " + quoteAll(rec) + ")");
+        }
+        if (rec.size() > n) {
+            throw new TraceFormatException(source, line, null, "found " + rec.size()
+                    + " fields, expected " + n + " as in the header (" + String.join(", ", header)
+                    + "): extra value '" + rec.get(n).trim() + "' in field " + (n + 1)
+                    + " (found " + quoteAll(rec) + ")");
+        }
+        double[] row = new double[n];
+        for (int c = 0; c < n; c++) {
+            row[c] = parseValue(rec.get(c).trim(), line, header.get(c), source);
+        }
+        return row;
+    }
+
+    private static double parseValue(String s, long line, String column, String source) {
+        if (s.isEmpty()) {
+            throw new TraceFormatException(source, line, column, "'' is an empty cell " + EXPECTED);
+        }
+        if (!NUMBER.matcher(s).matches()) {
+            String what = isNanOrInfinity(s) ? "is not a finite number" : "is not a number";
+            throw new TraceFormatException(source, line, column, "'" + s + "' " + what + " " + EXPECTED);
+        }
+        double v = Double.parseDouble(s);
+        if (!Double.isFinite(v)) {
+            throw new TraceFormatException(source, line, column, "'" + s + "' is not a finite number " + EXPECTED);
+        }
+        if (v < 0) {
+            throw new TraceFormatException(source, line, column, "'" + s + "' is negative " + EXPECTED);
+        }
+        return v + 0.0; // turns -0.0 into 0.0
+    }
+
+    private static boolean isNanOrInfinity(String s) {
+        String t = s.replaceFirst("^[+-]", "");
+        return t.equalsIgnoreCase("nan") || t.equalsIgnoreCase("infinity") || t.equalsIgnoreCase("inf");
+    }
+
+    private static String quoteAll(CSVRecord rec) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < rec.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(rec.get(i));
+        }
+        return "'" + sb + "'";
+    }
+
+    /** Maps character offsets in the text to 1-based physical line numbers. */
+    private static final class LineIndex {
+        private final String text;
+        private final int[] starts;
+
+        LineIndex(String text) {
+            this.text = text;
+            List<Integer> s = new ArrayList<>();
+            s.add(0);
+            for (int i = 0; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (ch == '\n' || (ch == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) {
+                    s.add(i + 1);
+                }
+            }
+            this.starts = s.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /**
+         * Line of the record starting at {@code pos}. Commons CSV reports the position before any
+         * skipped empty lines, so skip line breaks first.
+         */
+        long lineOf(long pos) {
+            int p = (int) Math.min(pos, text.length());
+            while (p < text.length() && (text.charAt(p) == '\n' || text.charAt(p) == '\r')) {
+                p++;
+            }
+            int i = Arrays.binarySearch(starts, p);
+            if (i < 0) {
+                i = -i - 2;
+            }
+            return i + 1;
+        }
+    }
+}
