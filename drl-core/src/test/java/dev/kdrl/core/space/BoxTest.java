@@ -58,6 +58,9 @@ class BoxTest {
         Box b = new Box(new double[] {-INF, 2.0, -INF, -3.0}, new double[] {INF, INF, 5.0, 3.0});
         Rng rng = Rng.of(8);
         double sumUnbounded = 0;
+        double sumSqUnbounded = 0;
+        double sumHalfLow = 0;
+        double sumHalfHigh = 0;
         int n = 5000;
         for (int i = 0; i < n; i++) {
             double[] x = b.sample(rng);
@@ -68,8 +71,15 @@ class BoxTest {
             assertThat(x[1]).isGreaterThanOrEqualTo(2.0);
             assertThat(x[2]).isLessThanOrEqualTo(5.0);
             sumUnbounded += x[0];
+            sumSqUnbounded += x[0] * x[0];
+            sumHalfLow += x[1];
+            sumHalfHigh += x[2];
         }
+        // unbounded: standard normal; half-bounded: bound +/- Exp(1), so mean distance 1 from the bound
         assertThat(Math.abs(sumUnbounded / n)).isLessThan(0.1);
+        assertThat(sumSqUnbounded / n).isBetween(0.85, 1.15);
+        assertThat(sumHalfLow / n).isBetween(2.0 + 0.9, 2.0 + 1.1);
+        assertThat(sumHalfHigh / n).isBetween(5.0 - 1.1, 5.0 - 0.9);
     }
 
     @Test

@@ -29,7 +29,9 @@ import org.apache.commons.csv.CSVRecord;
  * an exponent, e.g. {@code 1.5e2}). Whitespace around cells is trimmed; a leading UTF-8 BOM is
  * ignored; a trailing newline is fine. Completely empty lines (also in the middle of the file)
  * are skipped, as Commons CSV does with {@code ignoreEmptyLines}; line numbers in error messages
- * still refer to the physical lines of the file (header = line 1).
+ * still refer to the physical lines of the file (header = line 1). A line holding only spaces is
+ * not empty: it is a row with one empty cell and is rejected. Standard CSV quoting is accepted;
+ * malformed quoting is reported as a {@link TraceFormatException} too.
  *
  * <p>Every content error is a {@link TraceFormatException} naming the file, line, column and
  * value: empty file or missing/blank header, blank or duplicate column name, a row with fewer or
@@ -127,6 +129,7 @@ public final class TraceCsv {
         List<String> header = null;
         long headerLine = 0;
         List<double[]> rows = new ArrayList<>();
+        long nextLine = 1; // where the next record starts (approximately), for malformed-CSV errors
         try (CSVParser parser = CSVParser.parse(new StringReader(text), READ_FORMAT)) {
             Iterator<CSVRecord> it = parser.iterator();
             while (true) {
@@ -138,10 +141,11 @@ public final class TraceCsv {
                     rec = it.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
-                    throw new TraceFormatException(source, parser.getCurrentLineNumber() + 1, null,
+                    throw new TraceFormatException(source, nextLine, null,
                             "malformed CSV: " + cause.getMessage(), e);
                 }
                 long line = lines.lineOf(rec.getCharacterPosition());
+                nextLine = parser.getCurrentLineNumber() + 1;
                 if (header == null) {
                     header = parseHeader(rec, line, source);
                     headerLine = line;

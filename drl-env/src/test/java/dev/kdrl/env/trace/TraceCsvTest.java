@@ -188,6 +188,13 @@ class TraceCsvTest {
     }
 
     @Test
+    void malformedQuoting() {
+        TraceFormatException e = failure("house,senti\n1,\"2\n");
+        assertThat(e.getMessage()).contains("bad.csv line 2", "malformed CSV");
+        assertThat(e.line()).isEqualTo(2);
+    }
+
+    @Test
     void noDataRows() {
         TraceFormatException e = failure("house,senti,numbr\n");
         assertThat(e.getMessage()).contains("bad.csv line 1", "no data rows", "house, senti, numbr");

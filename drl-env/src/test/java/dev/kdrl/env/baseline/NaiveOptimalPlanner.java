@@ -21,7 +21,7 @@ import java.util.function.IntFunction;
  * <p>Per step, each service's possible outcomes are interned once per distinct service-level parent
  * state, so the inner loop over parents times joint actions is a few additions and one hash look-up.
  */
-public final class OptimalPlanner {
+final class NaiveOptimalPlanner {
     private final QuotaModel model;
     private final int n;
     private final int[] nvec;
@@ -31,7 +31,7 @@ public final class OptimalPlanner {
     public record Plan(double value, List<int[]> actions, int maxStates) {
     }
 
-    public OptimalPlanner(QuotaModel model) {
+    NaiveOptimalPlanner(QuotaModel model) {
         this.model = model;
         this.n = model.numServices();
         this.nvec = model.actionSpace().nvec();
@@ -41,7 +41,7 @@ public final class OptimalPlanner {
     /** The exact optimum of a whole episode of {@code env}'s model over its trace. */
     public static Plan solve(QuotaEnv env) {
         QuotaState start = env.model().initialState(env.trace().row(0));
-        return new OptimalPlanner(env.model()).solve(start, env::trafficAt, env.episodeLength());
+        return new NaiveOptimalPlanner(env.model()).solve(start, env::trafficAt, env.episodeLength());
     }
 
     /**
