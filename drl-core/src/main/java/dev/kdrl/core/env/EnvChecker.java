@@ -122,6 +122,8 @@ public final class EnvChecker {
                         problems.add("step() after the episode ended must throw IllegalStateException");
                     } catch (IllegalStateException expected) {
                         // the contract
+                    } catch (RuntimeException e) {
+                        problems.add("step() after the episode ended must throw IllegalStateException, got " + e);
                     }
                 }
                 obs = env.reset(actions.nextSeed());

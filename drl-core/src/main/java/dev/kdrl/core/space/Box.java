@@ -18,9 +18,10 @@ public final class Box implements Space<double[]> {
                     + Arrays.toString(low) + " and " + Arrays.toString(high));
         }
         for (int i = 0; i < low.length; i++) {
-            if (Double.isNaN(low[i]) || Double.isNaN(high[i]) || low[i] > high[i]) {
-                throw new IllegalArgumentException("bounds of dimension " + i + " must satisfy low <= high, got ["
-                        + low[i] + ", " + high[i] + "]");
+            if (Double.isNaN(low[i]) || Double.isNaN(high[i]) || low[i] > high[i]
+                    || (low[i] == high[i] && Double.isInfinite(low[i]))) {
+                throw new IllegalArgumentException("bounds of dimension " + i
+                        + " must satisfy low <= high and not be one infinite point, got [" + low[i] + ", " + high[i] + "]");
             }
         }
         this.low = low.clone();
@@ -29,6 +30,9 @@ public final class Box implements Space<double[]> {
 
     /** The same bounds on every one of {@code n} dimensions. */
     public static Box uniform(int n, double low, double high) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("n must be > 0, got " + n);
+        }
         double[] l = new double[n];
         double[] h = new double[n];
         Arrays.fill(l, low);
@@ -55,7 +59,9 @@ public final class Box implements Space<double[]> {
             boolean lo = Double.isFinite(low[i]);
             boolean hi = Double.isFinite(high[i]);
             if (lo && hi) {
-                x[i] = low[i] + rng.nextDouble() * (high[i] - low[i]);
+                // written so that very wide finite bounds do not overflow to infinity
+                double u = rng.nextDouble();
+                x[i] = Math.min(high[i], Math.max(low[i], u * high[i] + (1 - u) * low[i]));
             } else if (lo) {
                 x[i] = low[i] - Math.log1p(-rng.nextDouble());
             } else if (hi) {

@@ -109,6 +109,17 @@ class BoxTest {
     }
 
     @Test
+    void veryWideFiniteBoundsSampleInside() {
+        Box wide = Box.uniform(1, -Double.MAX_VALUE, Double.MAX_VALUE);
+        Rng rng = Rng.of(3);
+        for (int k = 0; k < 1000; k++) {
+            double[] x = wide.sample(rng);
+            assertThat(Double.isFinite(x[0])).isTrue();
+            assertThat(wide.contains(x)).isTrue();
+        }
+    }
+
+    @Test
     void degenerateBoxSamplesItsPoint() {
         Box p = new Box(new double[] {4.0}, new double[] {4.0});
         assertThat(p.sample(Rng.of(1))).containsExactly(4.0);
@@ -118,7 +129,13 @@ class BoxTest {
     void constructorValidation() {
         assertThatThrownBy(() -> new Box(new double[] {0, 2}, new double[] {1, 1}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("bounds of dimension 1 must satisfy low <= high, got [2.0, 1.0]");
+                .hasMessage("bounds of dimension 1 must satisfy low <= high and not be one infinite point, got [2.0, 1.0]");
+        assertThatThrownBy(() -> new Box(new double[] {Double.POSITIVE_INFINITY}, new double[] {Double.POSITIVE_INFINITY}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dimension 0");
+        assertThatThrownBy(() -> Box.uniform(-1, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("n must be > 0, got -1");
         assertThatThrownBy(() -> new Box(new double[] {Double.NaN}, new double[] {1}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dimension 0");
