@@ -10,7 +10,8 @@ import java.util.Objects;
  * Checks that an {@link Env} keeps its contract (after Gymnasium's {@code check_env}): spaces are
  * usable, {@code step} before {@code reset} fails with {@link IllegalStateException}, observations are
  * finite members of the observation space, rewards are finite, the same seed and the same actions give
- * the same trajectory, returned observations are not aliased with the env's state, and stepping after
+ * the same trajectory, returned observations are not aliased with the env's state (neither read back nor
+ * overwritten by a later step), and stepping after
  * the end of an episode fails with {@link IllegalStateException}.
  *
  * <p>Pass a freshly constructed environment (never reset), since the first check steps it before reset.
@@ -102,7 +103,12 @@ public final class EnvChecker {
                 scribbleOver(obs, scribble);
             }
             A action = actSpace.sample(actions);
+            Object kept = firstPlay ? copy(obs) : null;
             StepResult<O> r = env.step(action);
+            if (firstPlay && !Objects.deepEquals(kept, obs)) {
+                problems.add("the observation returned before step " + t
+                        + " was modified by step(): return a fresh object each time");
+            }
             if (r == null) {
                 problems.add("step() returned null at step " + t);
                 return records;

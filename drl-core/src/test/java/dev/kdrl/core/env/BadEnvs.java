@@ -77,6 +77,24 @@ final class BadEnvs {
         }
     }
 
+    /** Writes every observation into one reused buffer (never reads it back): callers' kept observations change. */
+    static final class ReusedBuffer extends CounterEnv {
+        private final double[] buffer = new double[1];
+
+        @Override
+        public double[] reset(long seed) {
+            buffer[0] = super.reset(seed)[0];
+            return buffer;
+        }
+
+        @Override
+        public StepResult<double[]> step(Integer action) {
+            StepResult<double[]> r = super.step(action);
+            buffer[0] = r.observation()[0];
+            return new StepResult<>(buffer, r.reward(), r.terminated(), r.truncated(), r.info());
+        }
+    }
+
     /** Lets the caller step after the episode ended (the extra step's result is never inspected). */
     static final class StepsAfterDone extends CounterEnv {
         @Override

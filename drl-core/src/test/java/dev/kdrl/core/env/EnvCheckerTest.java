@@ -81,11 +81,20 @@ class EnvCheckerTest {
 
     @Test
     void flagsObservationsAliasedWithEnvState() {
-        // the env is deterministic; it only fails because the checker scribbles over returned observations
+        // the env is deterministic; it fails because it reads back the returned array (the checker's
+        // scribbling changes its trajectory) and because step() changes an observation already returned
         assertThat(problemsOf(new BadEnvs.Aliasing()))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("same seed and actions gave different trajectories at record "))
+                .anySatisfy(p -> assertThat(p).startsWith("the observation returned before step 0 was modified by step()"));
+    }
+
+    @Test
+    void flagsObservationsOverwrittenByALaterStep() {
+        assertThat(problemsOf(new BadEnvs.ReusedBuffer()))
                 .singleElement()
                 .asString()
-                .startsWith("same seed and actions gave different trajectories at record ");
+                .isEqualTo("the observation returned before step 0 was modified by step(): return a fresh object each time");
     }
 
     @Test
