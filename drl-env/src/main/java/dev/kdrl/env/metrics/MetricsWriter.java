@@ -1,0 +1,73 @@
+package dev.kdrl.env.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/** Writes episode metrics as JSON (an array of objects) or CSV (one row per episode). */
+public final class MetricsWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MetricsWriter() {
+    }
+
+    /** A JSON array of {@link EpisodeMetrics#toMap()} objects. */
+    public static String toJson(List<EpisodeMetrics> metrics, boolean pretty) {
+        try {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (EpisodeMetrics m : metrics) {
+                rows.add(m.toMap());
+            }
+            return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(rows)
+                    : JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** CSV with a header of every key that appears (episodes over different services may differ). */
+    public static void writeCsv(List<EpisodeMetrics> metrics, Writer out) throws IOException {
+        Set<String> header = new LinkedHashSet<>();
+        for (EpisodeMetrics m : metrics) {
+            header.addAll(m.toMap().keySet());
+        }
+        try (CSVPrinter printer = new CSVPrinter(out,
+                CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').build())) {
+            for (EpisodeMetrics m : metrics) {
+                Map<String, Object> row = m.toMap();
+                List<Object> values = new ArrayList<>();
+                for (String h : header) {
+                    values.add(row.getOrDefault(h, ""));
+                }
+                printer.printRecord(values);
+            }
+        }
+    }
+
+    /** Writes CSV to {@code file}, or JSON when its name ends in {@code .json}. */
+    public static void write(List<EpisodeMetrics> metrics, Path file) {
+        try {
+            if (file.getFileName().toString().endsWith(".json")) {
+                Files.writeString(file, toJson(metrics, true) + "\n", StandardCharsets.UTF_8);
+            } else {
+                try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    writeCsv(metrics, w);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
