@@ -1,0 +1,63 @@
+package dev.kdrl.env.profile;
+
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.ServiceProfile;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A cluster for the general model: the services (in action and observation order), the namespace
+ * CPU quota and the minimum pod count per service.
+ *
+ * @param services the services, at least one, with unique names
+ * @param quota    CPU cores of the namespace quota, a finite number &gt; 0
+ * @param minPods  pods a service keeps at zero or tiny traffic, &gt;= 0
+ */
+public record ClusterSpec(List<ServiceProfile> services, double quota, int minPods) {
+
+    /** The minimum pod count when a profile does not say. */
+    public static final int DEFAULT_MIN_PODS = 1;
+
+    public ClusterSpec {
+        if (services == null || services.isEmpty()) {
+            throw new IllegalArgumentException("a cluster needs at least one service");
+        }
+        services = List.copyOf(services);
+        Set<String> names = new HashSet<>();
+        for (ServiceProfile s : services) {
+            if (!names.add(s.name())) {
+                throw new IllegalArgumentException("service names must be unique, '" + s.name() + "' appears twice");
+            }
+        }
+        if (!(quota > 0) || Double.isInfinite(quota)) {
+            throw new IllegalArgumentException("quota must be a finite number > 0, got " + quota);
+        }
+        if (minPods < 0) {
+            throw new IllegalArgumentException("minPods must be >= 0, got " + minPods);
+        }
+    }
+
+    /** The general model (no quirks) of this cluster: {@code QuotaModel.general(services, quota, minPods)}. */
+    public QuotaModel toModel() {
+        return QuotaModel.general(services, quota, minPods);
+    }
+
+    /** The same cluster with another quota. */
+    public ClusterSpec withQuota(double newQuota) {
+        return new ClusterSpec(services, newQuota, minPods);
+    }
+
+    /** The same cluster with another minimum pod count. */
+    public ClusterSpec withMinPods(int newMinPods) {
+        return new ClusterSpec(services, quota, newMinPods);
+    }
+
+    public int numServices() {
+        return services.size();
+    }
+
+    public List<String> serviceNames() {
+        return services.stream().map(ServiceProfile::name).toList();
+    }
+}

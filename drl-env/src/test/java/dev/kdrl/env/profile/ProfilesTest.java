@@ -1,0 +1,102 @@
+package dev.kdrl.env.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.ServiceConfig;
+import dev.kdrl.env.quota.ServiceProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfilesTest {
+
+    @Test
+    void yamlWithoutOverrides() {
+        ClusterSpec spec = Profiles.load(ProfileYamlTest.PAPER_YAML, null, null);
+        assertThat(spec).isEqualTo(new ClusterSpec(PaperProfile.services(), 40, 1));
+        assertThat(Profiles.load(ProfileYamlTest.PAPER_YAML)).isEqualTo(spec);
+    }
+
+    @Test
+    void yamlOverridesWin() {
+        ClusterSpec spec = Profiles.load(ProfileYamlTest.PAPER_YAML, 32.5, 0);
+        assertThat(spec.quota()).isEqualTo(32.5);
+        assertThat(spec.minPods()).isZero();
+        assertThat(spec.services()).isEqualTo(PaperProfile.services());
+        assertThat(Profiles.load(ProfileYamlTest.PAPER_YAML, null, 3).quota()).isEqualTo(40);
+        assertThat(Profiles.load(ProfileYamlTest.PAPER_YAML, 50.0, null).minPods()).isEqualTo(1);
+    }
+
+    @Test
+    void ymlExtensionAndQuotaOverrideStandsInForMissingQuota(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.YML");
+        Files.writeString(file, "services:\n  - {name: a, sloMs: 1, khpaLatencyThresholdMs: 1, configs: "
+                + "[{cpu: 1, concurrency: 1, latencyMs: 1}]}\n");
+        assertThat(Profiles.load(file, 8.0, null)).isEqualTo(new ClusterSpec(List.of(
+                new ServiceProfile("a", 1, 1, 0, List.of(new ServiceConfig(1, 1, 1)))), 8, 1));
+        assertThatThrownBy(() -> Profiles.load(file, null, null))
+                .isInstanceOf(ProfileFormatException.class)
+                .hasMessageStartingWith(file + " quota: missing key 'quota'");
+    }
+
+    @Test
+    void csvNeedsQuota() {
+        assertThatThrownBy(() -> Profiles.load(ProfileCsvTest.PAPER_CSV, null, null))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a CSV profile has no quota: pass --quota");
+    }
+
+    @Test
+    void csvWithQuota() {
+        ClusterSpec spec = Profiles.load(ProfileCsvTest.PAPER_CSV, 40.0, null);
+        assertThat(spec).isEqualTo(new ClusterSpec(PaperProfile.services(), 40, 1));
+        assertThat(spec.toModel()).isEqualTo(PaperProfile.generalModel());
+        assertThat(Profiles.load(ProfileCsvTest.PAPER_CSV, 20.0, 2).minPods()).isEqualTo(2);
+    }
+
+    @Test
+    void csvAndYamlAgree() {
+        assertThat(Profiles.load(ProfileCsvTest.PAPER_CSV, 40.0, 1))
+                .isEqualTo(Profiles.load(ProfileYamlTest.PAPER_YAML, null, null));
+    }
+
+    @Test
+    void unsupportedExtension() {
+        assertThatThrownBy(() -> Profiles.load(Path.of("profiles.json"), 40.0, null))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unsupported profile file profiles.json (expected a .yaml, .yml or .csv file)");
+    }
+
+    @Test
+    void invalidOverrides() {
+        assertThatThrownBy(() -> Profiles.load(ProfileCsvTest.PAPER_CSV, 0.0, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quota");
+        assertThatThrownBy(() -> Profiles.load(ProfileYamlTest.PAPER_YAML, Double.NaN, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quota");
+        assertThatThrownBy(() -> Profiles.load(ProfileYamlTest.PAPER_YAML, null, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minPods");
+    }
+
+    @Test
+    void clusterSpecValidation() {
+        List<ServiceProfile> s = PaperProfile.services();
+        assertThatThrownBy(() -> new ClusterSpec(s, 0, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("quota");
+        assertThatThrownBy(() -> new ClusterSpec(s, Double.POSITIVE_INFINITY, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ClusterSpec(s, Double.NaN, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ClusterSpec(s, 40, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("minPods");
+        assertThatThrownBy(() -> new ClusterSpec(List.of(), 40, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ClusterSpec(List.of(s.get(0), s.get(0)), 40, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("house");
+        ClusterSpec spec = new ClusterSpec(s, 40, 0);
+        assertThat(spec.toModel().minPods()).isZero();
+        assertThat(spec.toModel().actionSpace().nvec()).containsExactly(22, 7, 8);
+    }
+}

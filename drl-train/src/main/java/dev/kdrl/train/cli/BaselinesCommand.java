@@ -1,0 +1,109 @@
+package dev.kdrl.train.cli;
+
+import dev.kdrl.env.baseline.Baselines;
+import dev.kdrl.env.metrics.EpisodeMetrics;
+import dev.kdrl.env.metrics.MetricsWriter;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.trace.Trace;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Every baseline policy and the exact optimum on one trace, with the episode metrics. */
+@Command(name = "baselines", mixinStandardHelpOptions = true,
+        description = {"Play every baseline policy (fixed-initial, fixed-best, usage-hybrid, random, greedy, "
+                + "lookahead-k) and the exact offline optimum on a trace; print their episode metrics."})
+final class BaselinesCommand implements Callable<Integer> {
+    @Mixin
+    EnvOptions env;
+
+    @Option(names = "--json", description = "Print one JSON array of objects instead of the table.")
+    boolean json;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random policy. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--lookahead", defaultValue = "3", paramLabel = "K",
+            description = "Horizon of the look-ahead planner; 0 or 1 leaves it out. Default: ${DEFAULT-VALUE}.")
+    int lookahead;
+
+    @Option(names = "--no-optimum", description = "Skip the exact optimum (and the % of optimum column).")
+    boolean noOptimum;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the metrics to FILE (.json or .csv).")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        QuotaModel model = env.model();
+        Trace trace = env.trace();
+        List<EpisodeMetrics> metrics = Baselines.evaluate(model, trace,
+                new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum));
+        Double optimum = noOptimum ? null : metrics.get(metrics.size() - 1).episodeReturn();
+        PrintWriter pw = spec.commandLine().getOut();
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (EpisodeMetrics m : metrics) {
+                Map<String, Object> row = m.toMap();
+                if (optimum != null) {
+                    row.put("pct_of_optimum", 100 * m.episodeReturn() / optimum);
+                }
+                rows.add(row);
+            }
+            pw.println(new ObjectMapper().writeValueAsString(rows));
+        } else {
+            pw.println("trace " + trace.source() + ", " + metrics.get(0).steps() + " steps, quota "
+                    + fmt(model.quota(), 1) + " cores, profile " + env.profile);
+            pw.print(table(metrics, optimum, model.serviceNames()));
+        }
+        pw.flush();
+        if (out != null) {
+            MetricsWriter.write(metrics, out);
+        }
+        return 0;
+    }
+
+    static String table(List<EpisodeMetrics> metrics, Double optimum, List<String> services) {
+        List<String> header = new ArrayList<>(List.of("policy", "return"));
+        if (optimum != null) {
+            header.add("% of opt");
+        }
+        header.addAll(List.of("over Q", "overlap>Q", "mean CPU", "max CPU"));
+        for (String s : services) {
+            header.add("lat/SLO " + s);
+        }
+        header.addAll(List.of("revisions", "pod changes"));
+        TextTable t = new TextTable(header);
+        for (EpisodeMetrics m : metrics) {
+            List<String> row = new ArrayList<>(List.of(m.policy(), fmt(m.episodeReturn(), 2)));
+            if (optimum != null) {
+                row.add(fmt(100 * m.episodeReturn() / optimum, 1));
+            }
+            row.addAll(List.of(Integer.toString(m.overQuotaSteps()), Integer.toString(m.overlapOverQuotaSteps()),
+                    fmt(m.meanCpu(), 2), fmt(m.maxCpu(), 1)));
+            for (double v : m.meanLatencyToSlo()) {
+                row.add(fmt(v, 3));
+            }
+            row.addAll(List.of(Integer.toString(m.revisionsCreated()), Integer.toString(m.podChanges())));
+            t.add(row);
+        }
+        return t.render();
+    }
+
+    static String fmt(double v, int decimals) {
+        return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.kdrl.train.cli;
+
+import dev.kdrl.core.rng.Rng;
+import dev.kdrl.core.space.MultiDiscrete;
+import dev.kdrl.env.baseline.OptimalPlanner;
+import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.QuotaEnv;
+import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.trace.TraceCsv;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The simulator's two benchmarks: steps per CPU-second and the exact optimum's wall time. */
+@Command(name = "bench-env", mixinStandardHelpOptions = true,
+        description = {"Benchmark the paper environment: (1) the exact optimum of the trace (wall and CPU time, run "
+                + "first, on a cold JVM), (2) environment steps per CPU-second with uniformly random actions on one "
+                + "thread (action sampling included)."})
+final class BenchEnvCommand implements Callable<Integer> {
+    @Option(names = "--trace", defaultValue = "datasets/paper/train-200.csv", paramLabel = "FILE",
+            description = "Trace for both benchmarks. Default: ${DEFAULT-VALUE}.")
+    Path trace;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "CPU seconds of measured stepping after "
+            + "as many seconds of warm-up. Default: ${DEFAULT-VALUE}.")
+    double seconds;
+
+    @Option(names = "--skip-optimum", description = "Only the stepping benchmark.")
+    boolean skipOptimum;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random actions. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Trace t = TraceCsv.read(trace);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        out.printf(Locale.ROOT, "machine: %d cores, %s %s, max heap %d MB%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
+        if (!skipOptimum) {
+            QuotaEnv env = PaperProfile.env(t);
+            long cpu0 = processCpuNanos();
+            long wall0 = System.nanoTime();
+            OptimalPlanner.Plan plan = OptimalPlanner.solve(env);
+            double wall = (System.nanoTime() - wall0) / 1e9;
+            double cpu = (processCpuNanos() - cpu0) / 1e9;
+            out.printf(Locale.ROOT, "optimum: %s return %.4f, %d steps, max %d states per step, %.2f s wall, %.2f s CPU%n",
+                    trace, plan.value(), plan.actions().size(), plan.maxStates(), wall, cpu);
+            out.flush();
+        }
+        QuotaEnv env = PaperProfile.env(t);
+        MultiDiscrete space = env.actionSpace();
+        Rng rng = Rng.of(seed);
+        env.reset(0);
+        long steps = 0;
+        double checksum = 0;
+        long budget = (long) (seconds * 1e9);
+        for (int phase = 0; phase < 2; phase++) {
+            long start = threads.getCurrentThreadCpuTime();
+            long wallStart = System.nanoTime();
+            steps = 0;
+            long now = start;
+            while (now - start < budget) {
+                for (int k = 0; k < 10_000; k++) {
+                    var r = env.step(space.sample(rng));
+                    checksum += r.reward();
+                    if (r.done()) {
+                        env.reset(0);
+                    }
+                }
+                steps += 10_000;
+                now = threads.getCurrentThreadCpuTime();
+            }
+            if (phase == 1) {
+                double cpu = (now - start) / 1e9;
+                double wall = (System.nanoTime() - wallStart) / 1e9;
+                out.printf(Locale.ROOT, "env steps: %,d in %.2f CPU-s (%.2f s wall): %,.0f steps per CPU-second "
+                        + "(random actions, one thread; checksum %.1f)%n", steps, cpu, wall, steps / cpu, checksum);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return 0;
+    }
+}

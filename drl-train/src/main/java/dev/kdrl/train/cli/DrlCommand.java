@@ -1,0 +1,44 @@
+package dev.kdrl.train.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code drl} command line: {@code ./drl <subcommand> --help} for each. */
+@Command(name = "drl", mixinStandardHelpOptions = true, versionProvider = DrlCommand.Version.class,
+        description = "Deep-RL autoscaling for Knative services sharing one ResourceQuota: simulate, plan, evaluate.",
+        subcommands = {ReplayCommand.class, BaselinesCommand.class, BenchEnvCommand.class,
+            CommandLine.HelpCommand.class})
+public final class DrlCommand {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (0 success, 1 failure, 2 bad usage). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new DrlCommand());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // bad input and failed runs: one line naming what is wrong, no stack trace
+            cmd.getErr().println("drl " + cmd.getCommandName() + ": " + message(e));
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof java.io.UncheckedIOException && e.getCause() != null && m == null) {
+            m = e.getCause().getMessage();
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /** The project version from the jar manifest, or "development". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = DrlCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"drl " + (v == null ? "development" : v)};
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.kdrl.train.cli;
+
+import dev.kdrl.env.quota.QuotaEnv;
+import dev.kdrl.env.replay.ActionReplay;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Replays recorded actions and prints every step in the golden-trajectory format. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replay recorded actions on the simulator and print one JSON line per step:",
+            "seed, t, obs, action, reward, next_obs, truncated, prev_pod, prev_res.",
+            "The env is reset at the first line of each seed. This is how to check the env against reference data."})
+final class ReplayCommand implements Callable<Integer> {
+    @Mixin
+    EnvOptions env;
+
+    @Option(names = "--actions", required = true, paramLabel = "EPISODES.jsonl",
+            description = "JSONL with at least seed, t (0, 1, ... per seed) and action on each line.")
+    Path actions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!Files.isRegularFile(actions)) {
+            throw new IllegalArgumentException("--actions " + actions + ": no such file");
+        }
+        QuotaEnv e = new QuotaEnv(env.model(), env.trace());
+        List<ActionReplay.Step> steps = ActionReplay.replay(e, ActionReplay.readActions(actions));
+        PrintWriter out = spec.commandLine().getOut();
+        for (ActionReplay.Step s : steps) {
+            out.println(s.toJson().toString());
+        }
+        out.flush();
+        return 0;
+    }
+}
