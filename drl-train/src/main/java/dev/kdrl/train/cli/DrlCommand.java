@@ -16,7 +16,18 @@ public final class DrlCommand {
 
     /** Runs the command line and returns its exit code (0 success, 1 failure, 2 bad usage). */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** As {@link #execute(String...)}, printing to {@code out} and {@code err} (standard streams when null). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new DrlCommand());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // bad input and failed runs: one line naming what is wrong, no stack trace
             cmd.getErr().println("drl " + cmd.getCommandName() + ": " + message(e));

@@ -1,0 +1,50 @@
+package dev.kdrl.agent.k8s;
+
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.ServiceConfig;
+import dev.kdrl.env.quota.Transition;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code spec} of the {@code DRLScaleAction} custom resource that the Go operator applies to the
+ * Knative Services (see {@code shared/spec/live-agent.md}): per service {@code service<name>_resource}
+ * (CPU limit per pod in millicores, e.g. {@code "3500m"}), {@code service<name>_concurrency} (the
+ * concurrency target, e.g. {@code "20"}) and {@code service<name>_podcount} (min/initial scale), every
+ * value a string. Rendered from the same {@link Transition} the simulator computes.
+ */
+public final class ScaleActionSpec {
+
+    private ScaleActionSpec() {
+    }
+
+    /** The nine (3 per service) spec fields of one decision, in service order. */
+    public static Map<String, String> render(QuotaModel model, Transition decision) {
+        Map<String, String> spec = new LinkedHashMap<>();
+        int[] action = decision.action();
+        int[] pods = decision.pods();
+        for (int i = 0; i < model.numServices(); i++) {
+            String name = model.service(i).name();
+            ServiceConfig c = model.service(i).config(action[i]);
+            spec.put("service" + name + "_resource", millicores(c.cpu()));
+            spec.put("service" + name + "_concurrency", plain(c.concurrency()));
+            spec.put("service" + name + "_podcount", Integer.toString(pods[i]));
+        }
+        return spec;
+    }
+
+    /** Cores as Kubernetes millicores: 3.5 → {@code "3500m"}. Sub-millicore precision is refused. */
+    static String millicores(double cores) {
+        BigDecimal m = BigDecimal.valueOf(cores).movePointRight(3).stripTrailingZeros();
+        if (m.scale() > 0) {
+            throw new IllegalArgumentException("cpu " + cores + " cores is not a whole number of millicores");
+        }
+        return m.toPlainString() + "m";
+    }
+
+    /** A concurrency target as the operator expects it: {@code 20.0} → {@code "20"}. */
+    static String plain(double v) {
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.kdrl.train.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DrlCommandTest {
+    static final String GOLDEN = "../drl-env/src/test/resources/golden/golden-random-actions.jsonl";
+    static final String TRAIN = "../datasets/paper/train-200.csv";
+    static final String TEST = "../datasets/paper/test-20.csv";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DrlCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void replayPrintsTheGoldenTrajectories() throws Exception {
+        Run r = run("replay", "--profile", "paper", "--trace", TRAIN, "--actions", GOLDEN);
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        List<String> golden = Files.readAllLines(Path.of(GOLDEN));
+        assertThat(lines).hasSameSizeAs(golden);
+        for (int k = 0; k < lines.size(); k += 97) {
+            JsonNode got = JSON.readTree(lines.get(k));
+            JsonNode want = JSON.readTree(golden.get(k));
+            for (String f : List.of("seed", "t", "obs", "action", "next_obs", "truncated", "prev_pod", "prev_res")) {
+                assertThat(got.get(f)).as("line %d field %s", k, f).isEqualTo(want.get(f));
+            }
+            assertThat(got.get("reward").asDouble()).isCloseTo(want.get("reward").asDouble(), within(1e-6));
+        }
+    }
+
+    @Test
+    void baselinesJsonHasEveryPolicyWithReturnsAndMetrics() throws Exception {
+        Run r = run("baselines", "--profile", "paper", "--trace", TEST, "--json", "--lookahead", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode rows = JSON.readTree(r.out());
+        assertThat(rows.isArray()).isTrue();
+        assertThat(rows).extracting(n -> n.get("policy").asText())
+                .containsExactly("fixed-initial[21,6,7]", "fixed-best[20,1,0]", "usage-hybrid", "random(seed=0)",
+                        "greedy", "lookahead-2", "optimum");
+        JsonNode greedy = rows.get(4);
+        assertThat(greedy.get("return").asDouble()).isCloseTo(65_015.14, within(0.01));
+        JsonNode optimum = rows.get(6);
+        assertThat(optimum.get("return").asDouble()).isCloseTo(69_786.99, within(0.01));
+        assertThat(optimum.get("pct_of_optimum").asDouble()).isEqualTo(100.0);
+        for (JsonNode row : rows) {
+            for (String key : List.of("over_quota_steps", "overlap_over_quota_steps", "mean_cpu", "max_cpu",
+                    "mean_latency_slo_house", "revisions_created", "pod_changes", "steps")) {
+                assertThat(row.has(key)).as(row.get("policy") + " has " + key).isTrue();
+            }
+            assertThat(row.get("pct_of_optimum").asDouble()).isLessThanOrEqualTo(100.0);
+        }
+    }
+
+    @Test
+    void baselinesTableAndMetricsFile(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("m.csv");
+        Run r = run("baselines", "--profile", "paper-general", "--trace", TEST, "--lookahead", "0",
+                "--out", csv.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("policy").contains("greedy").contains("optimum").contains("% of opt");
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines).hasSize(1 + 6);
+        assertThat(lines.get(0)).startsWith("policy,trace,steps,return,over_quota_steps");
+    }
+
+    @Test
+    void generalProfileFromYamlRuns() {
+        Run r = run("baselines", "--profile", "../datasets/profiles/example-5-services.yaml", "--trace",
+                "../datasets/nasa/nasa-http-1995-scaled100.csv", "--no-optimum", "--lookahead", "0", "--json");
+        // the 5-service profile needs 5 trace columns: the 3-column NASA trace is refused, naming the column
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(r.err()).contains("no column");
+    }
+
+    @Test
+    void badTraceGivesOneLineNamingFileLineColumnAndValue(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "house,senti,numbr\n1,2,3\n4,-5,6\n");
+        Run r = run("baselines", "--trace", bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+        assertThat(r.err()).contains("bad.csv").contains("line 3").contains("senti").contains("-5");
+    }
+
+    @Test
+    void missingFilesAndUnknownProfilesAreNamed() {
+        Run r = run("baselines", "--trace", "nope.csv");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("--trace nope.csv: no such file");
+        r = run("baselines", "--profile", "bogus", "--trace", TEST);
+        assertThat(r.err()).contains("--profile 'bogus'");
+        r = run("replay", "--trace", TEST);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--actions");
+    }
+
+    @Test
+    void benchEnvRunsBriefly() {
+        Run r = run("bench-env", "--trace", TEST, "--seconds", "0.2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("optimum: ").contains("steps per CPU-second");
+    }
+}
