@@ -32,6 +32,33 @@ class QuotaModelTest {
     }
 
     @Test
+    void fiveServiceGeneralModelFromYamlRunsPlansAndKeepsTheContract() {
+        QuotaModel five = dev.kdrl.env.profile.Profiles.load(
+                Path.of("../datasets/profiles/example-5-services.yaml")).toModel();
+        assertThat(five.actionSpace().size()).isEqualTo(5);
+        Trace scaled = TraceCsv.read(Path.of("../datasets/nasa/nasa-http-1995-scaled100.csv"));
+        double[][] rows = new double[60][5];
+        for (int r = 0; r < 60; r++) {
+            double[] row = scaled.row(600 + r);
+            rows[r] = new double[] {row[0], row[1], row[2], row[0] / 2, row[1] / 3};
+        }
+        List<String> names = five.serviceNames();
+        Trace trace = new Trace("nasa-5", names, rows);
+        EnvChecker.check(new QuotaEnv(five, trace), 6, 200);
+        QuotaEnv env = new QuotaEnv(five, trace.slice(0, 4));
+        double greedy = dev.kdrl.env.metrics.EpisodeRunner.episodeReturn(env,
+                dev.kdrl.env.baseline.GreedyPolicy.of(env), 0);
+        var plan = dev.kdrl.env.baseline.OptimalPlanner.solve(env);
+        assertThat(plan.value()).isGreaterThanOrEqualTo(greedy);
+        env.reset(0);
+        double replayed = 0;
+        for (int[] a : plan.actions()) {
+            replayed += env.step(a).reward();
+        }
+        assertThat(replayed).isEqualTo(plan.value());
+    }
+
+    @Test
     void podsFollowTheExactFloatingPointOrder() {
         QuotaModel m = PaperProfile.model();
         // house action 16 has concurrency 10: 21 / 10 / 0.7 = 3.0000000000000004 -> 4 pods
