@@ -74,11 +74,12 @@ class EpisodeMetricsTest {
 
     @Test
     void overQuotaAndOverlapAreCounted() {
-        // quota 10, config 1 (2 cores): 30 users -> 5 pods = 10 cores fits, but the fresh roll-out's peak
-        // 2 + 10 = 12 does not; 40 users -> 6 pods: K-HPA adds 2 cores, 12 over quota, peak 10 + 2 = 12
-        Trace trace = new Trace("tiny", List.of("a"), new double[][] {{30}, {40}});
+        // quota 10. Step 1, config 0: 30 users -> 5 pods x 1 core, fresh, peak 2 + 5 = 7.
+        // Step 2, config 1: 5 pods x 2 = 10 cores fits, but the fresh roll-out's peak 5 + 10 = 15 does not.
+        // Step 3, config 1, 40 users -> 6 pods: K-HPA adds 2 cores, 12 is over quota, peak 10 + 2 = 12.
+        Trace trace = new Trace("tiny", List.of("a"), new double[][] {{30}, {30}, {40}});
         QuotaEnv env = new QuotaEnv(tiny(), trace);
-        EpisodeMetrics m = EpisodeRunner.run(env, sequence(new int[] {1}, new int[] {1}), 0).metrics();
+        EpisodeMetrics m = EpisodeRunner.run(env, sequence(new int[] {0}, new int[] {1}, new int[] {1}), 0).metrics();
         assertThat(m.overlapOverQuotaSteps()).isEqualTo(2);
         assertThat(m.overQuotaSteps()).isEqualTo(1);
     }
