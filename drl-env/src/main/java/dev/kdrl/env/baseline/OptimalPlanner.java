@@ -7,10 +7,8 @@ import dev.kdrl.env.quota.QuotaState;
 import dev.kdrl.env.quota.ScaleKind;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,15 +26,20 @@ import java.util.stream.IntStream;
  * services whose new configuration equals the running one ("same" services: K-HPA add, keep or
  * scale-down check); every other service rolls out a fresh revision whose size depends on the action and
  * the traffic alone. And the reward depends on the parent's other services only through its previous
- * total, which decides whether the roll-out's peak fits the quota (weight 200) or not (100). So parents
- * are grouped by their configurations and, for each set {@code S} of "same" services, by the states of
- * the services in {@code S}; within such a cell, the best parent for an action is either the best one
- * whose previous total leaves room for the roll-out (a prefix maximum over parents sorted by previous
- * total) or the best one overall. Each (cell, action) is then evaluated once instead of once per parent.
- * Every reward is still computed by {@link QuotaModel#reward(double, double, double, boolean)} from the
- * same sums, in the same order, as {@link QuotaModel#decide}.
+ * total, which decides whether the roll-out's peak fits the quota (weight 200) or not (100). So for each
+ * set {@code S} of "same" services the parents are grouped into cells by the states of the services in
+ * {@code S} alone, whatever the configurations of the others ({@link DpCells}); each (cell, joint action)
+ * is evaluated once, its successor looked up once, and the best parent is picked among the cell's
+ * parents whose other services all change configuration: the best one overall or the best one whose
+ * previous total leaves room for the roll-out. (With {@code S} empty there is a single cell: the
+ * successor of an all-fresh action depends on the action alone.)
  *
- * <p>Ties between equal values go to the candidate met first in a fixed, deterministic order.
+ * <p>Every reward is still computed by {@link QuotaModel#reward(double, double, double, boolean)} from the
+ * same sums, in the same order, as {@link QuotaModel#decide}: the plan replays to exactly its value.
+ *
+ * <p>Service-level states are interned per step ({@link DpSubStates}), so a state is a tuple of small
+ * ids, packed into one {@code long} key. Ties between equal values go to the candidate met first in a
+ * fixed, deterministic order, the same for any number of threads.
  */
 public final class OptimalPlanner {
     private final QuotaModel model;
@@ -45,6 +48,14 @@ public final class OptimalPlanner {
     private final int bits;
     private final MultiDiscrete space;
     private final int threads;
+    /** Configuration class of each action: the smallest action with the same deployment. */
+    private final int[][] configClass;
+    /** Per service and class (indexed by the class's smallest action): the actions in it, else null. */
+    private final int[][][] classActions;
+    /** Per service and class (as above): the actions outside it. */
+    private final int[][][] otherActions;
+    /** SLO / latency per service and action. */
+    private final double[][] sloRatio;
 
     /**
      * The work of a step is split into this many partitions by the first service's action (so the
@@ -81,6 +92,32 @@ public final class OptimalPlanner {
         this.space = model.actionSpace();
         this.nvec = space.nvec();
         this.bits = 63 / n;
+        configClass = new int[n][];
+        classActions = new int[n][][];
+        otherActions = new int[n][][];
+        sloRatio = new double[n][];
+        for (int i = 0; i < n; i++) {
+            int m = nvec[i];
+            configClass[i] = new int[m];
+            classActions[i] = new int[m][];
+            otherActions[i] = new int[m][];
+            sloRatio[i] = new double[m];
+            for (int a = 0; a < m; a++) {
+                int c = 0;
+                while (!model.sameConfig(i, c, a)) {
+                    c++;
+                }
+                configClass[i][a] = c;
+                sloRatio[i][a] = model.service(i).sloMs() / model.service(i).config(a).latencyMs();
+            }
+            for (int c = 0; c < m; c++) {
+                final int cls = c;
+                final int service = i;
+                int[] members = IntStream.range(0, m).filter(a -> configClass[service][a] == cls).toArray();
+                classActions[i][c] = members.length == 0 ? null : members;
+                otherActions[i][c] = IntStream.range(0, m).filter(a -> configClass[service][a] != cls).toArray();
+            }
+        }
     }
 
     /** The exact optimum of a whole episode of {@code env}'s model over its trace. */
@@ -101,14 +138,14 @@ public final class OptimalPlanner {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         }
+        if (space.cardinality() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the exact optimum supports at most 2^31 - 1 joint actions, got "
+                    + space.cardinality());
+        }
+        DpSubStates[] subs = newSubStates();
         Layer layer = new Layer(1);
-        int[] a0 = start.prevAction();
-        int[] p0 = start.prevPod();
-        double[] r0 = start.prevRes();
         for (int i = 0; i < n; i++) {
-            layer.prevAction[i][0] = a0[i];
-            layer.prevPod[i][0] = p0[i];
-            layer.prevRes[i][0] = r0[i];
+            layer.sub[i][0] = subs[i].id(start.prevAction()[i], start.prevPod()[i], start.prevRes()[i]);
         }
         layer.size = 1;
         List<Layer> layers = new ArrayList<>();
@@ -126,12 +163,14 @@ public final class OptimalPlanner {
                 boolean paperFinal = model.quirks().paperEpisode() && absolute + 1 >= QuotaEnv.PAPER_TIME_LIMIT;
                 boolean last = k == steps - 1;
                 layers.add(layer);
-                Step step = new Step(layer, traffic, paperFinal, last);
+                Step step = new Step(layer, subs, traffic, paperFinal, last);
                 step.run(pool);
+                layer.release();
                 if (last) {
                     best = step.best;
                 } else {
                     layer = step.out;
+                    subs = step.next;
                     maxStates = Math.max(maxStates, layer.size);
                     traffic = trafficAt.apply(absolute + 1);
                 }
@@ -150,52 +189,65 @@ public final class OptimalPlanner {
         return new Plan(best.value, List.of(plan), maxStates);
     }
 
-    /** States reached after some steps: per state its best value and how it was reached. */
+    private DpSubStates[] newSubStates() {
+        DpSubStates[] subs = new DpSubStates[n];
+        for (int i = 0; i < n; i++) {
+            subs[i] = new DpSubStates(model.service(i).name(), bits >= 31 ? Integer.MAX_VALUE : 1 << bits);
+        }
+        return subs;
+    }
+
+    /**
+     * States reached after some steps: per state the service-level state id of every service, its best
+     * value and how it was reached.
+     */
     private final class Layer {
         int size;
-        int[][] prevAction;
-        int[][] prevPod;
-        double[][] prevRes;
+        int[][] sub;
         double[] value;
         int[] parent;
         int[] action;
 
         Layer(int capacity) {
-            prevAction = new int[n][capacity];
-            prevPod = new int[n][capacity];
-            prevRes = new double[n][capacity];
+            sub = new int[n][capacity];
             value = new double[capacity];
             parent = new int[capacity];
             action = new int[capacity];
         }
 
         void append(Layer other) {
-            for (int k = 0; k < other.size; k++) {
-                int at = add();
-                for (int i = 0; i < n; i++) {
-                    prevAction[i][at] = other.prevAction[i][k];
-                    prevPod[i][at] = other.prevPod[i][k];
-                    prevRes[i][at] = other.prevRes[i][k];
-                }
-                value[at] = other.value[k];
-                parent[at] = other.parent[k];
-                action[at] = other.action[k];
+            int at = size;
+            ensure(size + other.size);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(other.sub[i], 0, sub[i], at, other.size);
             }
+            System.arraycopy(other.value, 0, value, at, other.size);
+            System.arraycopy(other.parent, 0, parent, at, other.size);
+            System.arraycopy(other.action, 0, action, at, other.size);
+            size += other.size;
         }
 
         int add() {
-            if (size == value.length) {
-                int c = value.length * 2;
+            ensure(size + 1);
+            return size++;
+        }
+
+        private void ensure(int capacity) {
+            if (capacity > value.length) {
+                int c = Math.max(capacity, value.length * 2);
                 for (int i = 0; i < n; i++) {
-                    prevAction[i] = Arrays.copyOf(prevAction[i], c);
-                    prevPod[i] = Arrays.copyOf(prevPod[i], c);
-                    prevRes[i] = Arrays.copyOf(prevRes[i], c);
+                    sub[i] = Arrays.copyOf(sub[i], c);
                 }
                 value = Arrays.copyOf(value, c);
                 parent = Arrays.copyOf(parent, c);
                 action = Arrays.copyOf(action, c);
             }
-            return size++;
+        }
+
+        /** Keeps only what the walk back needs. */
+        void release() {
+            sub = null;
+            value = null;
         }
     }
 
@@ -206,181 +258,104 @@ public final class OptimalPlanner {
         int action;
     }
 
-    /** A service-level state {@code (action, pods, resources)}. */
-    private record Sub(int action, int pods, double res) {
-    }
-
     /**
-     * One service in one service-level state: everything a decision for it depends on, per action
-     * {@code a} and scale-down check outcome {@code c}.
+     * The actions one service may take in one walk, with everything a decision for it depends on, per
+     * position {@code j} in {@link #action} and scale-down check outcome ({@code 0}: no change, {@code 1}:
+     * change): either the "same" actions from one service-level state, or fresh revisions (state-free).
      */
-    private final class ServiceTable {
-        final boolean[] same;
-        final boolean[] decrease;
+    private static final class Choices {
+        final int[] action;
         final double[] requested;
         final double[] partial;
-        final double[][] res;
-        final double[][] add;
-        final int[][] outcome;
+        final int[] decrease;
+        final double[] res0;
+        final double[] res1;
+        final double[] add0;
+        final double[] add1;
+        final int[] out0;
+        final int[] out1;
 
-        ServiceTable(int i, Sub s, double users, Interner interner) {
-            int m = nvec[i];
-            same = new boolean[m];
-            decrease = new boolean[m];
+        Choices(int[] action) {
+            int m = action.length;
+            this.action = action;
             requested = new double[m];
             partial = new double[m];
-            res = new double[2][m];
-            add = new double[2][m];
-            outcome = new int[2][m];
-            for (int a = 0; a < m; a++) {
-                double cpu = model.service(i).config(a).cpu();
-                int p = model.podsNeeded(i, a, users);
-                same[a] = model.sameConfig(i, s.action(), a);
-                decrease[a] = same[a] && p < s.pods();
-                requested[a] = model.requestedCores(p, cpu);
-                partial[a] = model.inChangeSum(i) ? (decrease[a] ? s.res() : requested[a]) : 0;
-                for (int c = 0; c < 2; c++) {
-                    ScaleKind kind = model.kind(i, s.action(), s.pods(), a, p, c == 1);
-                    add[c][a] = model.added(kind, p, s.pods(), cpu);
-                    res[c][a] = model.resources(kind, add[c][a], s.res());
-                    outcome[c][a] = interner.id(new Sub(a, QuotaModel.podsAfter(kind, p, s.pods()),
-                            model.store(res[c][a])));
-                }
-            }
-        }
-    }
-
-    /** Interns service-level successor states of one service into small integer ids. */
-    private final class Interner {
-        final Map<Sub, Integer> ids = new HashMap<>();
-        final List<Sub> subs = new ArrayList<>();
-        final String service;
-
-        Interner(String service) {
-            this.service = service;
+            decrease = new int[m];
+            res0 = new double[m];
+            res1 = new double[m];
+            add0 = new double[m];
+            add1 = new double[m];
+            out0 = new int[m];
+            out1 = new int[m];
         }
 
-        int id(Sub s) {
-            Integer id = ids.get(s);
-            if (id == null) {
-                id = subs.size();
-                if (id >= (1 << bits)) {
-                    throw new IllegalStateException("too many distinct states of service " + service
-                            + " for the exact optimum (over " + (1 << bits) + " in one step)");
-                }
-                ids.put(s, id);
-                subs.add(s);
+        /** The choices of {@code from} at positions {@code positions}, in that order. */
+        Choices(Choices from, int[] positions) {
+            this(pick(from.action, positions));
+            for (int j = 0; j < positions.length; j++) {
+                int p = positions[j];
+                requested[j] = from.requested[p];
+                partial[j] = from.partial[p];
+                decrease[j] = from.decrease[p];
+                res0[j] = from.res0[p];
+                res1[j] = from.res1[p];
+                add0[j] = from.add0[p];
+                add1[j] = from.add1[p];
+                out0[j] = from.out0[p];
+                out1[j] = from.out1[p];
             }
-            return id;
-        }
-    }
-
-    /**
-     * Parents of one cell sorted by previous total, reduced to their "records": the parents whose value
-     * beats every parent with a smaller or equal previous total. The best parent whose previous total is
-     * at most some bound is always the last record within that bound.
-     */
-    private static final class Cell {
-        final int[] parents;
-        final double[] prevTotal;
-        final int best;
-
-        Cell(int[] members, double[] totals, double[] values) {
-            Integer[] order = new Integer[members.length];
-            for (int k = 0; k < order.length; k++) {
-                order[k] = members[k];
-            }
-            // stable: parents with equal totals stay in discovery order
-            Arrays.sort(order, (x, y) -> Double.compare(totals[x], totals[y]));
-            int[] recParents = new int[members.length];
-            double[] recTotals = new double[members.length];
-            int count = 0;
-            for (int s : order) {
-                if (count == 0 || values[s] > values[recParents[count - 1]]) {
-                    recParents[count] = s;
-                    recTotals[count] = totals[s];
-                    count++;
-                }
-            }
-            parents = Arrays.copyOf(recParents, count);
-            prevTotal = Arrays.copyOf(recTotals, count);
-            best = parents[count - 1];
         }
 
-        /** The best parent whose previous total plus {@code added} fits {@code quota}, or -1. */
-        int bestFitting(double added, double quota) {
-            int lo = 0;
-            int hi = prevTotal.length - 1;
-            int found = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                if (prevTotal[mid] + added <= quota) {
-                    found = mid;
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
+        private static int[] pick(int[] values, int[] positions) {
+            int[] r = new int[positions.length];
+            for (int j = 0; j < r.length; j++) {
+                r[j] = values[positions[j]];
             }
-            return found < 0 ? -1 : parents[found];
+            return r;
         }
-    }
-
-    /** One cell with what its walk needs: candidate actions and the service tables of its parents. */
-    private record Job(Cell cell, int[][] candidates, ServiceTable[] tables, boolean allFresh) {
     }
 
     /** One DP step: from a layer of parents to the layer of successors (or the best last step). */
     private final class Step {
         final Layer from;
+        final DpSubStates[] prev;
+        final DpSubStates[] next = newSubStates();
         final double[] traffic;
         final boolean paperFinal;
         final boolean last;
-        final Interner[] interners = new Interner[n];
-        final ServiceTable[][] tableOf;
+        /** Per service: the choices of every service-level state of the parents (by id; null if unused). */
+        final Choices[][] stateChoices = new Choices[n][];
+        /** Per service: every action as a fresh revision. */
+        final Choices[] freshAll = new Choices[n];
+        /** Per service and class: the actions outside that class, as fresh revisions. */
+        final Choices[][] freshOther = new Choices[n][];
         final double[] prevTotal;
-        final double[][] slo = new double[n][];
-        final List<Job> jobs = new ArrayList<>();
+        final DpCells[] cells = new DpCells[1 << n];
         Layer out;
         Best best;
 
-        Step(Layer from, double[] traffic, boolean paperFinal, boolean last) {
+        Step(Layer from, DpSubStates[] prev, double[] traffic, boolean paperFinal, boolean last) {
             this.from = from;
+            this.prev = prev;
             this.traffic = traffic;
             this.paperFinal = paperFinal;
             this.last = last;
-            this.tableOf = new ServiceTable[n][from.size];
             this.prevTotal = new double[from.size];
-            for (int i = 0; i < n; i++) {
-                interners[i] = new Interner(model.service(i).name());
-                slo[i] = new double[nvec[i]];
-                for (int a = 0; a < nvec[i]; a++) {
-                    slo[i][a] = model.service(i).sloMs() / model.service(i).config(a).latencyMs();
-                }
-            }
         }
 
         void run(ExecutorService pool) {
-            prepare();
+            prepare(pool);
             List<Worker> workers = new ArrayList<>(PARTITIONS);
-            List<Future<?>> running = new ArrayList<>(PARTITIONS);
+            List<Callable<Void>> tasks = new ArrayList<>(PARTITIONS);
             for (int part = 0; part < PARTITIONS; part++) {
                 Worker w = new Worker(this, part);
                 workers.add(w);
-                running.add(pool.submit(w::run));
+                tasks.add(() -> {
+                    w.run();
+                    return null;
+                });
             }
-            for (Future<?> f : running) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while planning", e);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
+            runAll(pool, tasks);
             // merge in partition order: deterministic whatever the thread timing
             if (last) {
                 best = new Best();
@@ -401,77 +376,198 @@ public final class OptimalPlanner {
             }
         }
 
-        /** Service tables per parent, previous totals, and the jobs: one per (configuration group, mask, cell). */
-        private void prepare() {
+        /** Choices per service, previous totals, and the cells of every set of "same" services. */
+        private void prepare(ExecutorService pool) {
+            int parents = from.size;
+            int[][] parentClass = new int[n][parents];
             for (int i = 0; i < n; i++) {
-                Map<Sub, ServiceTable> cache = new HashMap<>();
-                for (int s = 0; s < from.size; s++) {
-                    Sub sub = new Sub(from.prevAction[i][s], from.prevPod[i][s], from.prevRes[i][s]);
-                    final int service = i;
-                    tableOf[i][s] = cache.computeIfAbsent(sub,
-                            x -> new ServiceTable(service, x, traffic[service], interners[service]));
+                buildChoices(i);
+                int[] sub = from.sub[i];
+                for (int s = 0; s < parents; s++) {
+                    parentClass[i][s] = configClass[i][prev[i].action(sub[s])];
                 }
             }
-            for (int s = 0; s < from.size; s++) {
+            for (int s = 0; s < parents; s++) {
                 double t = 0;
                 for (int i = 0; i < n; i++) {
-                    t += from.prevRes[i][s];
+                    t += prev[i].res(from.sub[i][s]);
                 }
                 prevTotal[s] = t;
             }
-            Map<Long, List<Integer>> groups = new LinkedHashMap<>();
-            for (int s = 0; s < from.size; s++) {
-                long key = 0;
-                for (int i = 0; i < n; i++) {
-                    key = key * nvec[i] + from.prevAction[i][s];
+            // by previous total, then (stable) by configuration classes: groups of parents with the same classes
+            int[] order = sortByTotal(parents);
+            int[] byGroup = order;
+            for (int i = n - 1; i >= 0; i--) {
+                byGroup = DpCells.countingSort(byGroup, parentClass[i], nvec[i]);
+            }
+            int[] group = new int[parents];
+            int groups = 0;
+            for (int r = 0; r < parents; r++) {
+                int s = byGroup[r];
+                boolean same = r > 0;
+                for (int i = 0; i < n && same; i++) {
+                    same = parentClass[i][s] == parentClass[i][byGroup[r - 1]];
                 }
-                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+                if (!same) {
+                    groups++;
+                }
+                group[s] = groups - 1;
             }
-            for (List<Integer> group : groups.values()) {
-                addJobs(group);
+            int[] subCount = new int[n];
+            for (int i = 0; i < n; i++) {
+                subCount[i] = prev[i].size();
             }
+            final int[] sorted = byGroup;
+            List<Callable<Void>> tasks = new ArrayList<>(cells.length);
+            for (int mask = 0; mask < cells.length; mask++) {
+                final int m = mask;
+                tasks.add(() -> {
+                    cells[m] = new DpCells(n, m, from.sub, subCount, parentClass, group, order, sorted,
+                            prevTotal, from.value);
+                    return null;
+                });
+            }
+            runAll(pool, tasks);
         }
 
-        private void addJobs(List<Integer> group) {
-            int first = group.get(0);
-            for (int mask = 0; mask < (1 << n); mask++) {
-                // candidate actions per service: "same" ones for services in the mask, the others otherwise
-                int[][] candidates = new int[n][];
-                boolean empty = false;
-                for (int i = 0; i < n && !empty; i++) {
-                    boolean wantSame = (mask & (1 << i)) != 0;
-                    boolean[] same = tableOf[i][first].same;
-                    candidates[i] = IntStream.range(0, same.length).filter(a -> same[a] == wantSame).toArray();
-                    empty = candidates[i].length == 0;
+        /**
+         * The parents sorted by previous total, ascending, ties in index order: a counting sort by the
+         * rank of the total among the distinct totals (few: totals are sums of a few resource sizes).
+         */
+        private int[] sortByTotal(int parents) {
+            LongIntMap ids = new LongIntMap(64);
+            double[] distinct = new double[16];
+            int[] id = new int[parents];
+            int count = 0;
+            for (int s = 0; s < parents; s++) {
+                double t = prevTotal[s];
+                int d = ids.putIfAbsent(Double.doubleToRawLongBits(t), count);
+                if (d < 0) {
+                    d = count++;
+                    if (d == distinct.length) {
+                        distinct = Arrays.copyOf(distinct, 2 * d);
+                    }
+                    distinct[d] = t;
                 }
-                if (empty) {
+                id[s] = d;
+            }
+            double[] ascending = Arrays.copyOf(distinct, count);
+            Arrays.sort(ascending);
+            int[] rankOf = new int[count];
+            for (int d = 0; d < count; d++) {
+                rankOf[d] = Arrays.binarySearch(ascending, distinct[d]);
+            }
+            int[] identity = new int[parents];
+            for (int s = 0; s < parents; s++) {
+                identity[s] = s;
+                id[s] = rankOf[id[s]];
+            }
+            return DpCells.countingSort(identity, id, count);
+        }
+
+        /** The choices of service {@code i}: fresh revisions, then the "same" actions of each parent state. */
+        private void buildChoices(int i) {
+            int m = nvec[i];
+            double users = traffic[i];
+            int[] pods = new int[m];
+            double[] cpu = new double[m];
+            double[] requested = new double[m];
+            int[] all = new int[m];
+            for (int a = 0; a < m; a++) {
+                cpu[a] = model.service(i).config(a).cpu();
+                pods[a] = model.podsNeeded(i, a, users);
+                requested[a] = model.requestedCores(pods[a], cpu[a]);
+                all[a] = a;
+            }
+            boolean inSum = model.inChangeSum(i);
+            Choices fresh = new Choices(all);
+            for (int a = 0; a < m; a++) {
+                double add = model.added(ScaleKind.FRESH, pods[a], 0, cpu[a]);
+                double res = model.resources(ScaleKind.FRESH, add, 0);
+                int out = next[i].id(a, QuotaModel.podsAfter(ScaleKind.FRESH, pods[a], 0), model.store(res));
+                fresh.requested[a] = requested[a];
+                fresh.partial[a] = inSum ? requested[a] : 0;
+                fresh.res0[a] = res;
+                fresh.res1[a] = res;
+                fresh.add0[a] = add;
+                fresh.add1[a] = add;
+                fresh.out0[a] = out;
+                fresh.out1[a] = out;
+            }
+            freshAll[i] = fresh;
+            freshOther[i] = new Choices[m];
+            for (int c = 0; c < m; c++) {
+                if (classActions[i][c] != null) {
+                    // positions in fresh are actions
+                    freshOther[i][c] = new Choices(fresh, otherActions[i][c]);
+                }
+            }
+            Choices[] byState = new Choices[prev[i].size()];
+            int[] sub = from.sub[i];
+            for (int s = 0; s < from.size; s++) {
+                int u = sub[s];
+                if (byState[u] != null) {
                     continue;
                 }
-                // cells: parents with the same tables for the services in the mask
-                Map<List<ServiceTable>, List<Integer>> cells = new LinkedHashMap<>();
-                for (int s : group) {
-                    List<ServiceTable> key = new ArrayList<>(Integer.bitCount(mask));
-                    for (int i = 0; i < n; i++) {
-                        if ((mask & (1 << i)) != 0) {
-                            key.add(tableOf[i][s]);
+                int prevAction = prev[i].action(u);
+                int prevPod = prev[i].pods(u);
+                double prevRes = prev[i].res(u);
+                Choices ch = new Choices(classActions[i][configClass[i][prevAction]]);
+                for (int j = 0; j < ch.action.length; j++) {
+                    int a = ch.action[j];
+                    int p = pods[a];
+                    boolean decrease = p < prevPod;
+                    ch.requested[j] = requested[a];
+                    ch.partial[j] = inSum ? (decrease ? prevRes : requested[a]) : 0;
+                    ch.decrease[j] = decrease ? 1 : 0;
+                    for (int c = 0; c < 2; c++) {
+                        ScaleKind kind = model.kind(i, prevAction, prevPod, a, p, c == 1);
+                        double add = model.added(kind, p, prevPod, cpu[a]);
+                        double res = model.resources(kind, add, prevRes);
+                        int out = next[i].id(a, QuotaModel.podsAfter(kind, p, prevPod), model.store(res));
+                        if (c == 0) {
+                            ch.add0[j] = add;
+                            ch.res0[j] = res;
+                            ch.out0[j] = out;
+                        } else {
+                            ch.add1[j] = add;
+                            ch.res1[j] = res;
+                            ch.out1[j] = out;
                         }
                     }
-                    cells.computeIfAbsent(key, x -> new ArrayList<>()).add(s);
                 }
-                for (List<Integer> members : cells.values()) {
-                    int[] m = members.stream().mapToInt(Integer::intValue).toArray();
-                    ServiceTable[] tables = new ServiceTable[n];
-                    for (int i = 0; i < n; i++) {
-                        tables[i] = tableOf[i][m[0]];
-                    }
-                    jobs.add(new Job(new Cell(m, prevTotal, from.value), candidates, tables, mask == 0));
+                byState[u] = ch;
+            }
+            stateChoices[i] = byState;
+        }
+    }
+
+    /** Runs the tasks on the pool and waits for all of them. */
+    private static void runAll(ExecutorService pool, List<Callable<Void>> tasks) {
+        List<Future<Void>> running = new ArrayList<>(tasks.size());
+        for (Callable<Void> t : tasks) {
+            running.add(pool.submit(t));
+        }
+        for (Future<Void> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while planning", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
                 }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
             }
         }
     }
 
     /**
-     * Walks every job for the joint actions whose first service's action falls in its partition; the
+     * Walks every cell for the joint actions whose first service's action falls in its partition; the
      * partitions' successors are disjoint (the action is part of the state), so workers share nothing
      * but read-only tables.
      */
@@ -480,17 +576,33 @@ public final class OptimalPlanner {
         final int part;
         final Layer out;
         final LongIntMap index;
-        final int[] freshSuccessor;
         final Best best = new Best();
-        final int[] digits = new int[n];
+        final double quota = model.quota();
+        final double[] prevTotal;
+        final double[] values;
+        final long idMask = (1L << bits) - 1;
+        // the cell being walked
+        DpCells cells;
+        int cell;
+        int firstBucket;
+        int endBucket;
+        boolean multi;
+        final Choices[] choices = new Choices[n];
+        final int[] others = new int[n];
+        int otherCount;
+        // per level: the chosen action's class and running sums over the services before it
+        final int[] actionClass = new int[n];
         final double[] sumReq = new double[n + 1];
         final double[] sumPartial = new double[n + 1];
         final int[] sumDecrease = new int[n + 1];
-        final double[][] sumRes = new double[2][n + 1];
-        final double[][] sumAdd = new double[2][n + 1];
+        final double[] sumRes0 = new double[n + 1];
+        final double[] sumRes1 = new double[n + 1];
+        final double[] sumAdd0 = new double[n + 1];
+        final double[] sumAdd1 = new double[n + 1];
         final double[] sumSlo = new double[n + 1];
         final int[] sumJoint = new int[n + 1];
-        Job job;
+        final long[] key0 = new long[n + 1];
+        final long[] key1 = new long[n + 1];
 
         Worker(Step step, int part) {
             this.step = step;
@@ -498,34 +610,66 @@ public final class OptimalPlanner {
             int expected = Math.max(16, step.from.size);
             this.out = step.last ? null : new Layer(expected);
             this.index = step.last ? null : new LongIntMap(expected);
-            this.freshSuccessor = new int[Math.toIntExact(space.cardinality())];
-            Arrays.fill(freshSuccessor, -1);
+            this.prevTotal = step.prevTotal;
+            this.values = step.from.value;
         }
 
         void run() {
-            for (Job j : step.jobs) {
-                job = j;
-                walk(0);
+            for (DpCells c : step.cells) {
+                for (int k = 0; k < c.cellCount; k++) {
+                    walkCell(c, k);
+                }
             }
         }
 
+        private void walkCell(DpCells c, int k) {
+            cells = c;
+            cell = k;
+            firstBucket = c.cellStart[k];
+            endBucket = c.cellStart[k + 1];
+            multi = endBucket - firstBucket > 1;
+            otherCount = 0;
+            int parent = c.cellParent[k];
+            for (int i = 0; i < n; i++) {
+                Choices ch;
+                if ((c.mask & (1 << i)) != 0) {
+                    ch = step.stateChoices[i][step.from.sub[i][parent]];
+                } else {
+                    others[otherCount++] = i;
+                    // the actions outside the class shared by all buckets, if there is one
+                    int cls = c.cellSharedClass[k * n + i];
+                    ch = cls >= 0 ? step.freshOther[i][cls] : step.freshAll[i];
+                }
+                if (ch.action.length == 0) {
+                    return;
+                }
+                choices[i] = ch;
+            }
+            walk(0);
+        }
+
         private void walk(int level) {
-            ServiceTable t = job.tables[level];
+            Choices t = choices[level];
+            int[] cls = configClass[level];
+            double[] slo = sloRatio[level];
             int l1 = level + 1;
-            for (int a : job.candidates[level]) {
+            for (int j = 0; j < t.action.length; j++) {
+                int a = t.action[j];
                 if (level == 0 && a % PARTITIONS != part) {
                     continue;
                 }
-                digits[level] = a;
+                actionClass[level] = cls[a];
                 sumJoint[l1] = sumJoint[level] * nvec[level] + a;
-                sumReq[l1] = sumReq[level] + t.requested[a];
-                sumPartial[l1] = sumPartial[level] + t.partial[a];
-                sumDecrease[l1] = sumDecrease[level] + (t.decrease[a] ? 1 : 0);
-                sumRes[0][l1] = sumRes[0][level] + t.res[0][a];
-                sumRes[1][l1] = sumRes[1][level] + t.res[1][a];
-                sumAdd[0][l1] = sumAdd[0][level] + t.add[0][a];
-                sumAdd[1][l1] = sumAdd[1][level] + t.add[1][a];
-                sumSlo[l1] = sumSlo[level] + step.slo[level][a];
+                sumReq[l1] = sumReq[level] + t.requested[j];
+                sumPartial[l1] = sumPartial[level] + t.partial[j];
+                sumDecrease[l1] = sumDecrease[level] + t.decrease[j];
+                sumRes0[l1] = sumRes0[level] + t.res0[j];
+                sumRes1[l1] = sumRes1[level] + t.res1[j];
+                sumAdd0[l1] = sumAdd0[level] + t.add0[j];
+                sumAdd1[l1] = sumAdd1[level] + t.add1[j];
+                sumSlo[l1] = sumSlo[level] + slo[a];
+                key0[l1] = (key0[level] << bits) | t.out0[j];
+                key1[l1] = (key1[level] << bits) | t.out1[j];
                 if (l1 == n) {
                     leaf();
                 } else {
@@ -534,28 +678,85 @@ public final class OptimalPlanner {
             }
         }
 
+        /** Whether every service outside the mask changes configuration from bucket {@code b}'s. */
+        private boolean compatible(int b) {
+            int[] bc = cells.bucketClass;
+            int base = b * n;
+            for (int x = 0; x < otherCount; x++) {
+                int i = others[x];
+                if (bc[base + i] == actionClass[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * The best parent of a compatible bucket from {@code b} on whose peak fits and whose value plus
+         * {@code fit} beats {@code value}, or -1.
+         */
+        private int bestFittingCompatible(int b, double added, double quota, double fit, double value) {
+            DpCells c = cells;
+            int parent = -1;
+            for (; b < endBucket; b++) {
+                if (!compatible(b)) {
+                    continue;
+                }
+                if (!(values[c.best(b)] + fit > value)) {
+                    break; // buckets are sorted by best value: no later one can do better
+                }
+                int p = c.bestFitting(b, added, quota);
+                if (p >= 0 && values[p] + fit > value) {
+                    value = values[p] + fit;
+                    parent = p;
+                }
+            }
+            return parent;
+        }
+
         private void leaf() {
             boolean change = model.changeFires(sumDecrease[n] > 0, sumReq[n], sumPartial[n]);
-            int c = change ? 1 : 0;
-            double total = sumRes[c][n];
-            double added = sumAdd[c][n];
+            double total = change ? sumRes1[n] : sumRes0[n];
+            double added = change ? sumAdd1[n] : sumAdd0[n];
             double sub = sumSlo[n];
-            double quota = model.quota();
-            double[] prevTotal = step.prevTotal;
-            double[] values = step.from.value;
-            Cell cell = job.cell;
+            DpCells c = cells;
+            int b = firstBucket;
+            if (multi) {
+                while (b < endBucket && !compatible(b)) {
+                    b++;
+                }
+                if (b == endBucket) {
+                    return;
+                }
+            }
             // the best parent overall ...
-            int parent = cell.best;
+            int parent = c.best(b);
             double prevParent = prevTotal[parent];
             double value = values[parent] + model.reward(total, prevParent + added, sub, step.paperFinal);
             // ... or, when its roll-out peak exceeds the quota, the best parent whose peak fits
             if (total <= quota && !(prevParent + added <= quota)) {
-                int p = cell.bestFitting(added, quota);
-                if (p >= 0) {
-                    double v = values[p] + model.reward(total, prevTotal[p] + added, sub, step.paperFinal);
-                    if (v > value) {
-                        value = v;
+                // the reward of any parent whose peak fits (it depends on the peak only through that test)
+                double fit = model.reward(total, quota, sub, step.paperFinal);
+                if (!multi) {
+                    int p = c.bestFitting(b, added, quota);
+                    if (p >= 0 && values[p] + fit > value) {
+                        value = values[p] + fit;
                         parent = p;
+                    }
+                } else {
+                    // the best fitting parent of the whole cell bounds the compatible ones; often it is one
+                    int q = c.cellBestFitting(cell, added, quota);
+                    if (q >= 0 && values[c.cellRecParent[q]] + fit > value) {
+                        if (compatible(c.cellRecBucket[q])) {
+                            value = values[c.cellRecParent[q]] + fit;
+                            parent = c.cellRecParent[q];
+                        } else {
+                            int found = bestFittingCompatible(b, added, quota, fit, value);
+                            if (found >= 0) {
+                                parent = found;
+                                value = values[parent] + fit;
+                            }
+                        }
                     }
                 }
             }
@@ -568,29 +769,13 @@ public final class OptimalPlanner {
                 }
                 return;
             }
-            ServiceTable[] tables = job.tables;
-            int at = job.allFresh ? freshSuccessor[joint] : -1;
-            long key = 0;
-            if (at < 0) {
-                for (int i = 0; i < n; i++) {
-                    key = (key << bits) | tables[i].outcome[c][digits[i]];
-                }
-                at = index.get(key);
-                if (job.allFresh && at >= 0) {
-                    freshSuccessor[joint] = at;
-                }
-            }
+            long key = change ? key1[n] : key0[n];
+            int at = index.putIfAbsent(key, out.size);
             if (at < 0) {
                 at = out.add();
-                index.put(key, at);
-                if (job.allFresh) {
-                    freshSuccessor[joint] = at;
-                }
-                for (int i = 0; i < n; i++) {
-                    Sub sub2 = step.interners[i].subs.get(tables[i].outcome[c][digits[i]]);
-                    out.prevAction[i][at] = sub2.action();
-                    out.prevPod[i][at] = sub2.pods();
-                    out.prevRes[i][at] = sub2.res();
+                for (int i = n - 1; i >= 0; i--) {
+                    out.sub[i][at] = (int) (key & idMask);
+                    key >>>= bits;
                 }
                 out.value[at] = value;
                 out.parent[at] = parent;

@@ -209,7 +209,7 @@ final class NaiveOptimalPlanner {
                             Integer id = outIds.get(i).get(out);
                             if (id == null) {
                                 id = outSubs.get(i).size();
-                                if (id >= (1 << bits)) {
+                                if (id >= (1L << bits)) {
                                     throw new IllegalStateException("too many distinct states of service "
                                             + model.service(i).name() + " for the exact optimum (" + id + ")");
                                 }
