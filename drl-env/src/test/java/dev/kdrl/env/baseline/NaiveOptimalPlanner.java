@@ -35,7 +35,7 @@ final class NaiveOptimalPlanner {
         this.model = model;
         this.n = model.numServices();
         this.nvec = model.actionSpace().nvec();
-        this.bits = 63 / n;
+        this.bits = Math.min(31, 63 / n);
     }
 
     /** The exact optimum of a whole episode of {@code env}'s model over its trace. */
