@@ -1,5 +1,6 @@
 package dev.kdrl.env.profile;
 
+import dev.kdrl.env.io.CsvText;
 import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.ServiceProfile;
 import java.io.IOException;
@@ -85,12 +86,7 @@ public final class ProfileCsv {
      */
     public static List<ServiceProfile> read(Path file) {
         String source = file.toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read profile " + source + ": " + e.getMessage(), e);
-        }
+        String text = CsvText.read(file, "profile");
         return parse(text, source);
     }
 
@@ -179,7 +175,7 @@ public final class ProfileCsv {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             text = text.substring(1);
         }
-        LineIndex lines = new LineIndex(text);
+        CsvText.LineIndex lines = new CsvText.LineIndex(text);
         Map<String, Integer> header = null;
         int width = 0;
         long headerLine = 0;
@@ -211,7 +207,7 @@ public final class ProfileCsv {
                 if (rec.size() != width) {
                     throw ProfileFormatException.csv(source, line, null, "found " + rec.size() + " fields, expected "
                             + width + " as in the header (" + String.join(",", headerNames(header)) + "): '"
-                            + joined(rec) + "'");
+                            + CsvText.joined(rec) + "'");
                 }
                 current = parseRow(rec, line, header, services, current, source);
             }
@@ -249,7 +245,7 @@ public final class ProfileCsv {
         }
         for (String c : COLUMNS) {
             if (!index.containsKey(c)) {
-                throw ProfileFormatException.csv(source, line, c, "missing from the header '" + joined(rec)
+                throw ProfileFormatException.csv(source, line, c, "missing from the header '" + CsvText.joined(rec)
                         + "' (expected the columns " + String.join(",", COLUMNS) + ")");
             }
         }
@@ -345,43 +341,4 @@ public final class ProfileCsv {
         throw ProfileFormatException.csv(source, line, MAX_POD_STEP, "'" + s + "' is not valid " + POD_STEP);
     }
 
-    private static String joined(CSVRecord rec) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < rec.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(rec.get(i));
-        }
-        return sb.toString();
-    }
-
-    /** Maps character offsets in the text to 1-based physical line numbers. */
-    private static final class LineIndex {
-        private final String text;
-        private final int[] starts;
-
-        LineIndex(String text) {
-            this.text = text;
-            List<Integer> s = new ArrayList<>();
-            s.add(0);
-            for (int i = 0; i < text.length(); i++) {
-                char ch = text.charAt(i);
-                if (ch == '\n' || (ch == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) {
-                    s.add(i + 1);
-                }
-            }
-            this.starts = s.stream().mapToInt(Integer::intValue).toArray();
-        }
-
-        /** Line of the record starting at {@code pos}, skipping the empty lines Commons CSV skipped. */
-        long lineOf(long pos) {
-            int p = (int) Math.min(pos, text.length());
-            while (p < text.length() && (text.charAt(p) == '\n' || text.charAt(p) == '\r')) {
-                p++;
-            }
-            int i = Arrays.binarySearch(starts, p);
-            if (i < 0) {
-                i = -i - 2;
-            }
-            return i + 1;
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.kdrl.env.profile;
 
+import dev.kdrl.env.io.CsvText;
 import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.ServiceProfile;
 import java.io.IOException;
@@ -77,12 +78,7 @@ public final class ProfileYaml {
     /** As {@link #read(Path)}, but {@code quotaIfMissing} (if not null) stands in for a missing {@code quota}. */
     static ClusterSpec read(Path file, Double quotaIfMissing) {
         String source = file.toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read profile " + source + ": " + e.getMessage(), e);
-        }
+        String text = CsvText.read(file, "profile");
         return parse(text, source, quotaIfMissing);
     }
 

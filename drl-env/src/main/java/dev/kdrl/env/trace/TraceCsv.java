@@ -1,5 +1,6 @@
 package dev.kdrl.env.trace;
 
+import dev.kdrl.env.io.CsvText;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -67,12 +67,7 @@ public final class TraceCsv {
      */
     public static Trace read(Path file) {
         String source = file.toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read trace " + source + ": " + e.getMessage(), e);
-        }
+        String text = CsvText.read(file, "trace");
         return parse(text, source);
     }
 
@@ -125,7 +120,7 @@ public final class TraceCsv {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             text = text.substring(1);
         }
-        LineIndex lines = new LineIndex(text);
+        CsvText.LineIndex lines = new CsvText.LineIndex(text);
         List<String> header = null;
         long headerLine = 0;
         List<double[]> rows = new ArrayList<>();
@@ -192,13 +187,13 @@ public final class TraceCsv {
             String missing = header.get(rec.size());
             throw new TraceFormatException(source, line, missing, "found " + rec.size()
                     + " fields, expected " + n + " as in the header (" + String.join(", ", header)
-                    + "): no value for '" + missing + "' (found " + quoteAll(rec) + ")");
+                    + "): no value for '" + missing + "' (found " + "'" + CsvText.joined(rec) + "'" + ")");
         }
         if (rec.size() > n) {
             throw new TraceFormatException(source, line, null, "found " + rec.size()
                     + " fields, expected " + n + " as in the header (" + String.join(", ", header)
                     + "): extra value '" + rec.get(n).trim() + "' in field " + (n + 1)
-                    + " (found " + quoteAll(rec) + ")");
+                    + " (found " + "'" + CsvText.joined(rec) + "'" + ")");
         }
         double[] row = new double[n];
         for (int c = 0; c < n; c++) {
@@ -230,46 +225,4 @@ public final class TraceCsv {
         return t.equalsIgnoreCase("nan") || t.equalsIgnoreCase("infinity") || t.equalsIgnoreCase("inf");
     }
 
-    private static String quoteAll(CSVRecord rec) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < rec.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(rec.get(i));
-        }
-        return "'" + sb + "'";
-    }
-
-    /** Maps character offsets in the text to 1-based physical line numbers. */
-    private static final class LineIndex {
-        private final String text;
-        private final int[] starts;
-
-        LineIndex(String text) {
-            this.text = text;
-            List<Integer> s = new ArrayList<>();
-            s.add(0);
-            for (int i = 0; i < text.length(); i++) {
-                char ch = text.charAt(i);
-                if (ch == '\n' || (ch == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) {
-                    s.add(i + 1);
-                }
-            }
-            this.starts = s.stream().mapToInt(Integer::intValue).toArray();
-        }
-
-        /**
-         * Line of the record starting at {@code pos}. Commons CSV reports the position before any
-         * skipped empty lines, so skip line breaks first.
-         */
-        long lineOf(long pos) {
-            int p = (int) Math.min(pos, text.length());
-            while (p < text.length() && (text.charAt(p) == '\n' || text.charAt(p) == '\r')) {
-                p++;
-            }
-            int i = Arrays.binarySearch(starts, p);
-            if (i < 0) {
-                i = -i - 2;
-            }
-            return i + 1;
-        }
-    }
 }
