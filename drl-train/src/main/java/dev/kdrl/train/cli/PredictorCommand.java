@@ -1,0 +1,261 @@
+package dev.kdrl.train.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.core.predict.NeuralPredictor;
+import dev.kdrl.core.predict.PredictorFile;
+import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.trace.TraceCsv;
+import dev.kdrl.train.eval.LinePlot;
+import dev.kdrl.train.predictor.BiLstmTrainer;
+import dev.kdrl.train.predictor.PredictorEvaluation;
+import dev.kdrl.train.predictor.PredictorTraining;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The traffic predictor: train the published Bi-LSTM on trace columns, evaluate it against baselines. */
+@Command(name = "predictor", mixinStandardHelpOptions = true,
+        description = "Train and evaluate the traffic predictor (the published Bi-LSTM) on recorded traces.",
+        subcommands = {PredictorCommand.Train.class, PredictorCommand.Evaluate.class, PredictorCommand.Bench.class})
+final class PredictorCommand {
+
+    static Trace readTrace(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--trace " + file + ": no such file");
+        }
+        return TraceCsv.read(file);
+    }
+
+    static List<String> columns(Trace trace, List<String> asked) {
+        if (asked.size() == 1 && asked.get(0).equals("all")) {
+            return trace.columns();
+        }
+        for (String c : asked) {
+            trace.columnIndex(c);
+        }
+        return asked;
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Train the Bi-LSTM on the columns of a trace and save it to one file.",
+                "Chronological split: the last --test-fraction of each column is never seen; of the rest, the last "
+                        + "--val-fraction drives early stopping; the scaler is fitted on the training part only."})
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--trace", required = true, paramLabel = "FILE", description = "Traffic CSV.")
+        Path trace;
+
+        @Option(names = "--column", required = true, split = ",", paramLabel = "NAME",
+                description = "Column(s) to train on: one per-service model, several (or 'all') for one shared model.")
+        List<String> columns;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE.zip", description = "Where to save the predictor.")
+        Path out;
+
+        @Option(names = "--window", defaultValue = "7", description = "Input window. Default: ${DEFAULT-VALUE}.")
+        int window;
+
+        @Option(names = "--units", defaultValue = "100", description = "LSTM units per direction. Default: ${DEFAULT-VALUE}.")
+        int units;
+
+        @Option(names = "--layers", defaultValue = "2", description = "Bi-LSTM layers. Default: ${DEFAULT-VALUE}.")
+        int layers;
+
+        @Option(names = "--batch", defaultValue = "128", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
+        int batch;
+
+        @Option(names = "--epochs", defaultValue = "100", description = "Most epochs. Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--patience", defaultValue = "5",
+                description = "Early stopping: epochs without validation improvement. Default: ${DEFAULT-VALUE}.")
+        int patience;
+
+        @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
+        double lr;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice. Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--test-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}.")
+        double testFraction;
+
+        @Option(names = "--val-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}.")
+        double valFraction;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Trace t = readTrace(trace);
+            List<String> cols = columns(t, columns);
+            BiLstmTrainer.Config net = new BiLstmTrainer.Config(units, layers, batch, epochs, patience, lr, seed);
+            PredictorTraining.Outcome o = PredictorTraining.train(t, cols,
+                    new PredictorTraining.Options(window, testFraction, valFraction, net));
+            PredictorFile.save(o.predictor(), out);
+            PrintWriter pw = spec.commandLine().getOut();
+            BiLstmTrainer.Result r = o.result();
+            pw.printf(Locale.ROOT, "trained %s on %s [%s]: %d training and %d validation windows of %d%n",
+                    o.predictor().name(), trace, String.join(",", cols), o.trainWindows(), o.validationWindows(), window);
+            pw.printf(Locale.ROOT, "epochs %d (best %d), validation MSE %.6f, training MSE %.6f (scaled), %.1f s%n",
+                    r.epochsRun(), r.bestEpoch(), r.bestValidationMse(), r.trainMse(), r.seconds());
+            pw.println("saved " + out);
+            pw.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = {"One-step forecasts over the chronological test tail of each column, from the true "
+                    + "history: MAE, RMSE and sMAPE of the model and of the baselines (last value, moving average, "
+                    + "Holt fitted on the training part)."})
+    static final class Evaluate implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "FILE.zip", description = "A saved predictor.")
+        Path model;
+
+        @Option(names = "--trace", required = true, paramLabel = "FILE", description = "Traffic CSV.")
+        Path trace;
+
+        @Option(names = "--column", split = ",", paramLabel = "NAME",
+                description = "Column(s) to evaluate ('all' for every one). Default: the model's training columns.")
+        List<String> columns;
+
+        @Option(names = "--ma", defaultValue = "3", description = "Span of the moving-average baseline. Default: ${DEFAULT-VALUE}.")
+        int maSpan;
+
+        @Option(names = "--json", description = "Print one JSON array of objects (series, model, mae, rmse, smape).")
+        boolean json;
+
+        @Option(names = "--plot", paramLabel = "FILE.png",
+                description = "Write actual vs predicted over the test tail (one file per column: name-<column>.png when several).")
+        Path plot;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(model)) {
+                throw new IllegalArgumentException("--model " + model + ": no such file");
+            }
+            NeuralPredictor p = PredictorFile.load(model);
+            Trace t = readTrace(trace);
+            List<String> cols = columns != null ? columns(t, columns)
+                    : columns(t, List.of(p.metadata().getOrDefault("columns", "all").split(",")));
+            double testFraction = Double.parseDouble(p.metadata().getOrDefault("testFraction", "0.2"));
+            double valFraction = Double.parseDouble(p.metadata().getOrDefault("valFraction", "0.2"));
+            List<PredictorEvaluation.Row> rows = new ArrayList<>();
+            for (String c : cols) {
+                PredictorEvaluation.Result r = PredictorEvaluation.evaluate(trace.getFileName() + ":" + c, t.column(c), p,
+                        testFraction, valFraction, p.window(), maSpan);
+                rows.addAll(r.rows());
+                if (plot != null) {
+                    writePlot(r, cols.size() == 1 ? plot : sibling(plot, c));
+                }
+            }
+            PrintWriter pw = spec.commandLine().getOut();
+            if (json) {
+                List<Map<String, Object>> out = new ArrayList<>();
+                for (PredictorEvaluation.Row r : rows) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("series", r.series());
+                    m.put("model", r.model());
+                    m.put("mae", r.errors().mae());
+                    m.put("rmse", r.errors().rmse());
+                    m.put("smape", r.errors().smape());
+                    out.add(m);
+                }
+                pw.println(new ObjectMapper().writeValueAsString(out));
+            } else {
+                TextTable table = new TextTable(List.of("series", "model", "MAE", "RMSE", "sMAPE %"));
+                for (PredictorEvaluation.Row r : rows) {
+                    table.add(List.of(r.series(), r.model(), String.format(Locale.ROOT, "%.3f", r.errors().mae()),
+                            String.format(Locale.ROOT, "%.3f", r.errors().rmse()),
+                            String.format(Locale.ROOT, "%.2f", r.errors().smape())));
+                }
+                pw.print(table.render());
+            }
+            pw.flush();
+            return 0;
+        }
+
+        private static Path sibling(Path png, String column) {
+            String name = png.getFileName().toString();
+            String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+            return png.resolveSibling(base + "-" + column + ".png");
+        }
+
+        private static void writePlot(PredictorEvaluation.Result r, Path file) {
+            double[] x = new double[r.actual().length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.firstIndex() + i;
+            }
+            LinePlot plot = new LinePlot(r.series() + ": one-step forecasts on the test tail", "period", "load");
+            plot.add("actual", x, r.actual());
+            r.forecasts().forEach((name, f) -> {
+                if (!name.startsWith("moving-average")) {
+                    plot.add(name, x, f);
+                }
+            });
+            plot.write(file, 1100, 500);
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Single-prediction latency of a saved predictor after warm-up: one next-value forecast from "
+                    + "a history taken from the trace, as the live agent asks every period.")
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "FILE.zip", description = "A saved predictor.")
+        Path model;
+
+        @Option(names = "--trace", required = true, paramLabel = "FILE", description = "Traffic CSV for histories.")
+        Path trace;
+
+        @Option(names = "--column", paramLabel = "NAME", description = "Column for histories. Default: the model's first.")
+        String column;
+
+        @Option(names = "--calls", defaultValue = "1000", description = "Timed calls (as many again to warm up). "
+                + "Default: ${DEFAULT-VALUE}.")
+        int calls;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            NeuralPredictor p = PredictorFile.load(model);
+            Trace t = readTrace(trace);
+            String c = column != null ? column : p.metadata().getOrDefault("columns", t.columns().get(0)).split(",")[0];
+            double[] series = t.column(c);
+            int history = Math.min(series.length, 120);
+            double sink = 0;
+            long[] nanos = new long[calls];
+            for (int phase = 0; phase < 2; phase++) {
+                for (int k = 0; k < calls; k++) {
+                    int end = history + (k % Math.max(1, series.length - history + 1));
+                    double[] h = java.util.Arrays.copyOfRange(series, end - history, Math.min(end, series.length));
+                    long t0 = System.nanoTime();
+                    sink += p.predict(h);
+                    nanos[k] = System.nanoTime() - t0;
+                }
+            }
+            java.util.Arrays.sort(nanos);
+            PrintWriter pw = spec.commandLine().getOut();
+            pw.printf(Locale.ROOT, "%s: %d single predictions after %d warm-up calls: p50 %.3f ms, p99 %.3f ms, max %.3f ms"
+                    + " (checksum %.3f)%n", p.name(), calls, calls, nanos[calls / 2] / 1e6,
+                    nanos[Math.min(calls - 1, (int) Math.ceil(calls * 0.99) - 1)] / 1e6, nanos[calls - 1] / 1e6, sink);
+            pw.flush();
+            return 0;
+        }
+    }
+}

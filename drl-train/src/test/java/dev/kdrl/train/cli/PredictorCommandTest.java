@@ -1,0 +1,70 @@
+package dev.kdrl.train.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictorCommandTest {
+
+    @Test
+    void trainThenEvaluateWithJsonAndPlot(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("p.zip");
+        DrlCommandTest.Run t = DrlCommandTest.run("predictor", "train", "--trace", "../datasets/paper/train-200.csv",
+                "--column", "house", "--out", model.toString(), "--units", "4", "--layers", "1", "--epochs", "3",
+                "--seed", "1");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("saved " + model).contains("epochs 3");
+        assertThat(model).exists();
+
+        Path png = dir.resolve("plot.png");
+        DrlCommandTest.Run e = DrlCommandTest.run("predictor", "evaluate", "--model", model.toString(), "--trace",
+                "../datasets/paper/train-200.csv", "--json", "--plot", png.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(e.out());
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(0).get("model").asText()).startsWith("bilstm(1x4,w=7)");
+        assertThat(rows.get(1).get("model").asText()).isEqualTo("last-value");
+        assertThat(rows.get(2).get("model").asText()).isEqualTo("moving-average(3)");
+        assertThat(rows.get(3).get("model").asText()).startsWith("holt(");
+        for (JsonNode r : rows) {
+            assertThat(r.get("series").asText()).isEqualTo("train-200.csv:house");
+            assertThat(r.get("mae").asDouble()).isPositive();
+            assertThat(r.get("rmse").asDouble()).isGreaterThanOrEqualTo(r.get("mae").asDouble());
+            assertThat(r.get("smape").asDouble()).isBetween(0.0, 200.0);
+        }
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img.getWidth()).isEqualTo(1100);
+
+        DrlCommandTest.Run table = DrlCommandTest.run("predictor", "evaluate", "--model", model.toString(), "--trace",
+                "../datasets/paper/train-200.csv", "--column", "senti");
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).contains("train-200.csv:senti").contains("sMAPE %");
+
+        DrlCommandTest.Run bench = DrlCommandTest.run("predictor", "bench", "--model", model.toString(), "--trace",
+                "../datasets/paper/train-200.csv", "--calls", "50");
+        assertThat(bench.code()).as(bench.err()).isZero();
+        assertThat(bench.out()).contains("50 single predictions").contains("p99");
+    }
+
+    @Test
+    void badInputIsOneLine(@TempDir Path dir) throws Exception {
+        DrlCommandTest.Run r = DrlCommandTest.run("predictor", "train", "--trace", "../datasets/paper/train-200.csv",
+                "--column", "nope", "--out", dir.resolve("p.zip").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+        assertThat(r.err()).contains("no column 'nope'");
+        Path junk = dir.resolve("junk.zip");
+        Files.writeString(junk, "junk");
+        r = DrlCommandTest.run("predictor", "evaluate", "--model", junk.toString(), "--trace",
+                "../datasets/paper/train-200.csv");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("junk.zip").contains("not a predictor file");
+    }
+}
