@@ -1,0 +1,190 @@
+package dev.kdrl.train.algo;
+
+/**
+ * The multi-discrete action distribution as independent categorical heads over one logits row per
+ * sample ({@code sum(nvec)} logits: head 0's first): log-probability (sum over heads), entropy, KL
+ * divergence and the derivatives the updates need. Plain Java over {@code double[rows][sum(nvec)]}.
+ */
+public final class MultiHead {
+    private final int[] nvec;
+    private final int[] offset;
+    private final int width;
+
+    public MultiHead(int[] nvec) {
+        this.nvec = nvec.clone();
+        this.offset = new int[nvec.length];
+        int w = 0;
+        for (int h = 0; h < nvec.length; h++) {
+            offset[h] = w;
+            w += nvec[h];
+        }
+        this.width = w;
+    }
+
+    /** Number of logits per sample. */
+    public int width() {
+        return width;
+    }
+
+    public int heads() {
+        return nvec.length;
+    }
+
+    /** Per-head softmax of one logits row. */
+    public double[] probabilities(double[] logits) {
+        double[] p = new double[width];
+        for (int h = 0; h < nvec.length; h++) {
+            int o = offset[h];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < nvec[h]; k++) {
+                max = Math.max(max, logits[o + k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < nvec[h]; k++) {
+                p[o + k] = Math.exp(logits[o + k] - max);
+                sum += p[o + k];
+            }
+            for (int k = 0; k < nvec[h]; k++) {
+                p[o + k] /= sum;
+            }
+        }
+        return p;
+    }
+
+    /** Per-head log-softmax of one logits row. */
+    public double[] logProbabilities(double[] logits) {
+        double[] lp = new double[width];
+        for (int h = 0; h < nvec.length; h++) {
+            int o = offset[h];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < nvec[h]; k++) {
+                max = Math.max(max, logits[o + k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < nvec[h]; k++) {
+                sum += Math.exp(logits[o + k] - max);
+            }
+            double lse = max + Math.log(sum);
+            for (int k = 0; k < nvec[h]; k++) {
+                lp[o + k] = logits[o + k] - lse;
+            }
+        }
+        return lp;
+    }
+
+    /** Log-probability of a joint action: the sum of its heads' log-probabilities. */
+    public double logProb(double[] logits, int[] action) {
+        double[] lp = logProbabilities(logits);
+        double s = 0;
+        for (int h = 0; h < nvec.length; h++) {
+            s += lp[offset[h] + action[h]];
+        }
+        return s;
+    }
+
+    /** Entropy of the joint distribution: the sum of the heads' entropies. */
+    public double entropy(double[] logits) {
+        double[] lp = logProbabilities(logits);
+        double e = 0;
+        for (int i = 0; i < width; i++) {
+            e -= Math.exp(lp[i]) * lp[i];
+        }
+        return e;
+    }
+
+    /** {@code KL(old || new)} of two logits rows: the sum over heads. */
+    public double kl(double[] oldLogits, double[] newLogits) {
+        double[] a = logProbabilities(oldLogits);
+        double[] b = logProbabilities(newLogits);
+        double kl = 0;
+        for (int i = 0; i < width; i++) {
+            kl += Math.exp(a[i]) * (a[i] - b[i]);
+        }
+        return kl;
+    }
+
+    /**
+     * Adds {@code scale * d logProb(action) / d logits} to {@code out}: per head
+     * {@code onehot(action) - softmax}.
+     */
+    public void addLogProbGradient(double[] logits, int[] action, double scale, double[] out) {
+        double[] p = probabilities(logits);
+        for (int h = 0; h < nvec.length; h++) {
+            int o = offset[h];
+            for (int k = 0; k < nvec[h]; k++) {
+                out[o + k] += scale * ((k == action[h] ? 1 : 0) - p[o + k]);
+            }
+        }
+    }
+
+    /** Adds {@code scale * d entropy / d logits} to {@code out}: per head {@code -p (log p + H_head)}. */
+    public void addEntropyGradient(double[] logits, double scale, double[] out) {
+        double[] lp = logProbabilities(logits);
+        for (int h = 0; h < nvec.length; h++) {
+            int o = offset[h];
+            double hh = 0;
+            for (int k = 0; k < nvec[h]; k++) {
+                hh -= Math.exp(lp[o + k]) * lp[o + k];
+            }
+            for (int k = 0; k < nvec[h]; k++) {
+                double p = Math.exp(lp[o + k]);
+                out[o + k] += scale * (-p * (lp[o + k] + hh));
+            }
+        }
+    }
+
+    /**
+     * The Fisher metric of the categorical heads at {@code probs} applied to a logits direction:
+     * per head {@code p * v - p * (p . v)} (the Hessian of {@code KL(p || softmax(logits + t v))} in t).
+     */
+    public double[] fisherLogits(double[] probs, double[] v) {
+        double[] out = new double[width];
+        for (int h = 0; h < nvec.length; h++) {
+            int o = offset[h];
+            double dot = 0;
+            for (int k = 0; k < nvec[h]; k++) {
+                dot += probs[o + k] * v[o + k];
+            }
+            for (int k = 0; k < nvec[h]; k++) {
+                out[o + k] = probs[o + k] * (v[o + k] - dot);
+            }
+        }
+        return out;
+    }
+
+    /** Argmax per head (ties: lowest index). */
+    public int[] argmax(double[] logits) {
+        int[] a = new int[nvec.length];
+        for (int h = 0; h < nvec.length; h++) {
+            int o = offset[h];
+            int best = 0;
+            for (int k = 1; k < nvec[h]; k++) {
+                if (logits[o + k] > logits[o + best]) {
+                    best = k;
+                }
+            }
+            a[h] = best;
+        }
+        return a;
+    }
+
+    /** A sample per head, inverse-CDF with the given uniforms (one per head). */
+    public int[] sample(double[] logits, double[] uniforms) {
+        double[] p = probabilities(logits);
+        int[] a = new int[nvec.length];
+        for (int h = 0; h < nvec.length; h++) {
+            int o = offset[h];
+            double u = uniforms[h];
+            double c = 0;
+            int k = 0;
+            for (; k < nvec[h] - 1; k++) {
+                c += p[o + k];
+                if (u < c) {
+                    break;
+                }
+            }
+            a[h] = k;
+        }
+        return a;
+    }
+}

@@ -1,0 +1,393 @@
+package dev.kdrl.train.algo;
+
+import dev.kdrl.core.env.VecEnv;
+import dev.kdrl.core.env.VecStepResult;
+import dev.kdrl.core.policy.ObservationNormalizer;
+import dev.kdrl.core.policy.RunningMeanStd;
+import dev.kdrl.core.rng.Rng;
+import dev.kdrl.core.space.MultiDiscrete;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The shared on-policy loop (stable-baselines3's {@code OnPolicyAlgorithm}): collect {@code nSteps}
+ * steps of every environment of a {@link VecEnv} (one batched actor and critic forward per step), compute
+ * GAE advantages (bootstrapping time-limit truncations with the value of the final observation), hand
+ * the batch to {@link #update(Batch)}, report metrics to the callbacks, repeat.
+ *
+ * <p>Randomness: one seed, split into the weight initialisation, the action sampling, the environment
+ * resets and the minibatch order.
+ */
+public abstract class OnPolicyAlgorithm {
+
+    /**
+     * Settings shared by the on-policy algorithms.
+     *
+     * @param nSteps                steps per environment per rollout (published TRPO: 200 with one env)
+     * @param gamma                 discount (0.99)
+     * @param gaeLambda             GAE lambda (0.95)
+     * @param normalizeAdvantage    standardise advantages per batch (true)
+     * @param normalizeObservations running mean/variance normalisation of observations, saved with the model
+     * @param rewardScale           rewards are multiplied by this for learning only (1 = published); metrics
+     *                              report unscaled returns. Keeps the critic's targets near unit scale
+     * @param hidden                hidden layer sizes of actor and critic (128, 128)
+     * @param seed                  the one seed
+     */
+    public record Common(int nSteps, double gamma, double gaeLambda, boolean normalizeAdvantage,
+                         boolean normalizeObservations, double rewardScale, int[] hidden, long seed) {
+
+        public Common {
+            if (nSteps < 1) {
+                throw new IllegalArgumentException("nSteps must be >= 1, got " + nSteps);
+            }
+            if (!(gamma > 0 && gamma <= 1)) {
+                throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
+            }
+            if (!(gaeLambda >= 0 && gaeLambda <= 1)) {
+                throw new IllegalArgumentException("gaeLambda must be in [0, 1], got " + gaeLambda);
+            }
+            if (!(rewardScale > 0)) {
+                throw new IllegalArgumentException("rewardScale must be > 0, got " + rewardScale);
+            }
+            hidden = hidden.clone();
+            for (int h : hidden) {
+                if (h < 1) {
+                    throw new IllegalArgumentException("hidden layer sizes must be >= 1, got " + h);
+                }
+            }
+        }
+    }
+
+    /**
+     * One rollout, flattened to {@code N = nSteps * numEnvs} samples.
+     *
+     * @param observations observations as the networks saw them (normalised if enabled)
+     * @param actions      actions taken
+     * @param logProbs     their log-probabilities under the rollout policy
+     * @param logits       the rollout policy's logits
+     * @param values       critic values
+     * @param advantages   GAE advantages (not yet normalised)
+     * @param returns      value targets
+     */
+    public record Batch(double[][] observations, int[][] actions, double[] logProbs, double[][] logits,
+                        double[] values, double[] advantages, double[] returns) {
+
+        public int size() {
+            return actions.length;
+        }
+    }
+
+    protected final VecEnv<double[], int[]> env;
+    protected final Common common;
+    protected final MultiHead heads;
+    protected final ActorCritic nets;
+    protected final Rng sampling;
+    protected final Rng minibatches;
+    private final Rng resets;
+    private final RunningMeanStd obsStats;
+    private final Deque<Double> recentReturns = new ArrayDeque<>();
+    private final Deque<Integer> recentLengths = new ArrayDeque<>();
+    private double[] episodeReturn;
+    private int[] episodeLength;
+    private List<double[]> lastObs;
+    private long timesteps;
+    private int iteration;
+
+    protected OnPolicyAlgorithm(VecEnv<double[], int[]> env, Common common, double actorLr, double criticLr) {
+        this.env = Objects.requireNonNull(env, "env");
+        this.common = common;
+        if (!(env.actionSpace() instanceof MultiDiscrete md)) {
+            throw new IllegalArgumentException("on-policy algorithms here need a MultiDiscrete action space, got "
+                    + env.actionSpace());
+        }
+        this.heads = new MultiHead(md.nvec());
+        Rng root = Rng.of(common.seed());
+        Rng init = root.split();
+        this.sampling = root.split();
+        this.minibatches = root.split();
+        this.resets = root.split();
+        int obsSize = env.observationSpace().flatSize();
+        this.nets = new ActorCritic(obsSize, common.hidden(), heads.width(), actorLr, criticLr, init);
+        this.obsStats = common.normalizeObservations() ? new RunningMeanStd(obsSize) : null;
+    }
+
+    /** The update of one algorithm: returns its {@code train/...} metrics. */
+    protected abstract Map<String, Double> update(Batch batch);
+
+    /** The algorithm's name, as saved with the model. */
+    public abstract String name();
+
+    /** The hyper-parameters, as saved with the model. */
+    public abstract Map<String, String> hyperParameters();
+
+    public ActorCritic networks() {
+        return nets;
+    }
+
+    public MultiHead heads() {
+        return heads;
+    }
+
+    public long timesteps() {
+        return timesteps;
+    }
+
+    /** The observation normaliser as it stands (identity when disabled). */
+    public ObservationNormalizer normalizer() {
+        return obsStats == null ? ObservationNormalizer.identity(env.observationSpace().flatSize()) : obsStats.freeze();
+    }
+
+    /** Trains for at least {@code totalTimesteps} environment steps (whole rollouts) or until a callback stops it. */
+    public void learn(long totalTimesteps, List<TrainingCallback> callbacks) {
+        if (lastObs == null) {
+            lastObs = env.reset(resets.nextSeed());
+            episodeReturn = new double[env.numEnvs()];
+            episodeLength = new int[env.numEnvs()];
+        }
+        for (TrainingCallback c : callbacks) {
+            c.onStart(this, totalTimesteps);
+        }
+        long start = System.nanoTime();
+        long startSteps = timesteps;
+        boolean go = true;
+        while (go && timesteps < totalTimesteps) {
+            long t0 = System.nanoTime();
+            Batch batch = collect();
+            double rolloutSeconds = (System.nanoTime() - t0) / 1e9;
+            long t1 = System.nanoTime();
+            Map<String, Double> metrics = new LinkedHashMap<>(update(batch));
+            double trainSeconds = (System.nanoTime() - t1) / 1e9;
+            iteration++;
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            Map<String, Double> all = new LinkedHashMap<>();
+            all.put("rollout/ep_rew_mean", mean(recentReturns));
+            all.put("rollout/ep_len_mean", meanInt(recentLengths));
+            all.putAll(metrics);
+            all.put("time/iterations", (double) iteration);
+            all.put("time/total_timesteps", (double) timesteps);
+            all.put("time/fps", (timesteps - startSteps) / Math.max(1e-9, elapsed));
+            all.put("time/rollout_fps", batch.size() / Math.max(1e-9, rolloutSeconds));
+            all.put("time/train_fps", batch.size() / Math.max(1e-9, trainSeconds));
+            all.put("time/elapsed_s", elapsed);
+            TrainingCallback.Context ctx = new TrainingCallback.Context(this, iteration, timesteps, totalTimesteps,
+                    all);
+            for (TrainingCallback c : callbacks) {
+                go &= c.onIteration(ctx);
+            }
+        }
+        for (TrainingCallback c : callbacks) {
+            c.onEnd(this);
+        }
+    }
+
+    private Batch collect() {
+        int n = env.numEnvs();
+        int steps = common.nSteps();
+        double[][][] obs = new double[steps][][];
+        int[][][] acts = new int[steps][n][];
+        double[][][] logits = new double[steps][][];
+        double[][] logp = new double[steps][n];
+        double[][] values = new double[steps][];
+        double[][] rewards = new double[steps][n];
+        boolean[][] dones = new boolean[steps][n];
+        double[] u = new double[heads.heads()];
+        for (int t = 0; t < steps; t++) {
+            double[][] raw = lastObs.toArray(double[][]::new);
+            if (obsStats != null) {
+                obsStats.update(raw);
+            }
+            double[][] x = normalize(raw);
+            obs[t] = x;
+            logits[t] = nets.logits(x);
+            values[t] = nets.values(x);
+            List<int[]> actions = new ArrayList<>(n);
+            for (int e = 0; e < n; e++) {
+                for (int h = 0; h < u.length; h++) {
+                    u[h] = sampling.nextDouble();
+                }
+                acts[t][e] = heads.sample(logits[t][e], u);
+                logp[t][e] = heads.logProb(logits[t][e], acts[t][e]);
+                actions.add(acts[t][e]);
+            }
+            VecStepResult<double[]> r = env.step(actions);
+            List<double[]> truncatedFinals = new ArrayList<>();
+            List<Integer> truncatedIdx = new ArrayList<>();
+            for (int e = 0; e < n; e++) {
+                rewards[t][e] = r.rewards()[e] * common.rewardScale();
+                dones[t][e] = r.done(e);
+                episodeReturn[e] += r.rewards()[e];
+                episodeLength[e]++;
+                if (r.done(e)) {
+                    remember(episodeReturn[e], episodeLength[e]);
+                    episodeReturn[e] = 0;
+                    episodeLength[e] = 0;
+                    if (r.truncated()[e] && !r.terminated()[e]) {
+                        truncatedFinals.add(r.finalObservations().get(e));
+                        truncatedIdx.add(e);
+                    }
+                }
+            }
+            if (!truncatedFinals.isEmpty()) {
+                double[] v = nets.values(normalize(truncatedFinals.toArray(double[][]::new)));
+                for (int k = 0; k < v.length; k++) {
+                    rewards[t][truncatedIdx.get(k)] += common.gamma() * v[k];
+                }
+            }
+            lastObs = r.observations();
+            timesteps += n;
+        }
+        double[] lastValues = nets.values(normalize(lastObs.toArray(double[][]::new)));
+        Gae.Result g = Gae.compute(rewards, values, dones, lastValues, common.gamma(), common.gaeLambda());
+        int total = steps * n;
+        double[][] bo = new double[total][];
+        int[][] ba = new int[total][];
+        double[] blp = new double[total];
+        double[][] bl = new double[total][];
+        double[] bv = new double[total];
+        double[] badv = new double[total];
+        double[] bret = new double[total];
+        int k = 0;
+        for (int e = 0; e < n; e++) {
+            for (int t = 0; t < steps; t++) {
+                bo[k] = obs[t][e];
+                ba[k] = acts[t][e];
+                blp[k] = logp[t][e];
+                bl[k] = logits[t][e];
+                bv[k] = values[t][e];
+                badv[k] = g.advantages()[t][e];
+                bret[k] = g.returns()[t][e];
+                k++;
+            }
+        }
+        return new Batch(bo, ba, blp, bl, bv, badv, bret);
+    }
+
+    private double[][] normalize(double[][] raw) {
+        if (obsStats == null) {
+            return raw;
+        }
+        ObservationNormalizer norm = obsStats.freeze();
+        double[][] out = new double[raw.length][];
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = norm.normalize(raw[i]);
+        }
+        return out;
+    }
+
+    private void remember(double ret, int len) {
+        recentReturns.addLast(ret);
+        recentLengths.addLast(len);
+        if (recentReturns.size() > 100) {
+            recentReturns.removeFirst();
+            recentLengths.removeFirst();
+        }
+    }
+
+    private static double mean(Deque<Double> d) {
+        if (d.isEmpty()) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (double v : d) {
+            s += v;
+        }
+        return s / d.size();
+    }
+
+    private static double meanInt(Deque<Integer> d) {
+        if (d.isEmpty()) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (int v : d) {
+            s += v;
+        }
+        return s / d.size();
+    }
+
+    /** Advantages standardised to mean 0 and standard deviation 1 (when enabled). */
+    protected double[] advantages(Batch b) {
+        double[] a = b.advantages().clone();
+        if (!common.normalizeAdvantage() || a.length < 2) {
+            return a;
+        }
+        double mean = 0;
+        for (double v : a) {
+            mean += v;
+        }
+        mean /= a.length;
+        double var = 0;
+        for (double v : a) {
+            var += (v - mean) * (v - mean);
+        }
+        double std = Math.sqrt(var / (a.length - 1));
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (a[i] - mean) / (std + 1e-8);
+        }
+        return a;
+    }
+
+    /** Fits the critic to the returns: {@code epochs} passes of shuffled minibatches; returns the mean loss. */
+    protected double fitCritic(Batch b, int epochs, int batchSize) {
+        int n = b.size();
+        double loss = 0;
+        int count = 0;
+        for (int ep = 0; ep < epochs; ep++) {
+            int[] order = permutation(n);
+            for (int s = 0; s < n; s += batchSize) {
+                int m = Math.min(batchSize, n - s);
+                double[][] x = new double[m][];
+                double[] y = new double[m];
+                for (int i = 0; i < m; i++) {
+                    x[i] = b.observations()[order[s + i]];
+                    y[i] = b.returns()[order[s + i]];
+                }
+                loss += nets.criticStep(x, y);
+                count++;
+            }
+        }
+        return loss / Math.max(1, count);
+    }
+
+    /** A permutation of {@code 0..n-1} from the minibatch stream. */
+    protected int[] permutation(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = minibatches.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
+    /** {@code 1 - Var(returns - values) / Var(returns)}. */
+    protected static double explainedVariance(double[] values, double[] returns) {
+        double mr = 0;
+        for (double r : returns) {
+            mr += r;
+        }
+        mr /= returns.length;
+        double vr = 0;
+        double vd = 0;
+        double md = 0;
+        for (int i = 0; i < returns.length; i++) {
+            md += returns[i] - values[i];
+        }
+        md /= returns.length;
+        for (int i = 0; i < returns.length; i++) {
+            vr += (returns[i] - mr) * (returns[i] - mr);
+            double d = returns[i] - values[i] - md;
+            vd += d * d;
+        }
+        return vr == 0 ? Double.NaN : 1 - vd / vr;
+    }
+}

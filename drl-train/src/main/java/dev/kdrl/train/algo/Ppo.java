@@ -1,0 +1,134 @@
+package dev.kdrl.train.algo;
+
+import dev.kdrl.core.env.VecEnv;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Proximal Policy Optimisation with the clipped surrogate (Schulman et al. 2017). Per rollout,
+ * {@code epochs} passes over shuffled minibatches: one Adam step of the actor on
+ * {@code -min(ratio A, clip(ratio, 1-eps, 1+eps) A) - entCoef * entropy} (global gradient norm clipped to
+ * {@code maxGradNorm}) and one of the separate critic on squared error to the returns.
+ */
+public final class Ppo extends OnPolicyAlgorithm {
+
+    /**
+     * PPO settings (defaults: stable-baselines3's).
+     *
+     * @param learningRate Adam learning rate of actor and critic (3e-4)
+     * @param epochs       passes over each rollout (10)
+     * @param batchSize    minibatch size (64)
+     * @param clipRange    ratio clipping {@code eps} (0.2)
+     * @param entCoef      entropy bonus (0.0)
+     * @param maxGradNorm  global gradient-norm clipping of the actor (0.5)
+     */
+    public record Config(double learningRate, int epochs, int batchSize, double clipRange, double entCoef,
+                         double maxGradNorm) {
+
+        public Config {
+            if (!(learningRate > 0)) {
+                throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+            }
+            if (epochs < 1 || batchSize < 1) {
+                throw new IllegalArgumentException("epochs and batchSize must be >= 1, got " + epochs + ", " + batchSize);
+            }
+            if (!(clipRange > 0)) {
+                throw new IllegalArgumentException("clipRange must be > 0, got " + clipRange);
+            }
+        }
+
+        public static Config defaults() {
+            return new Config(3e-4, 10, 64, 0.2, 0.0, 0.5);
+        }
+    }
+
+    private final Config config;
+
+    public Ppo(VecEnv<double[], int[]> env, Common common, Config config) {
+        super(env, common, config.learningRate(), config.learningRate());
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "ppo";
+    }
+
+    @Override
+    public Map<String, String> hyperParameters() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("n_envs", Integer.toString(env.numEnvs()));
+        m.put("n_steps", Integer.toString(common.nSteps()));
+        m.put("gamma", Double.toString(common.gamma()));
+        m.put("gae_lambda", Double.toString(common.gaeLambda()));
+        m.put("normalize_advantage", Boolean.toString(common.normalizeAdvantage()));
+        m.put("normalize_observations", Boolean.toString(common.normalizeObservations()));
+        m.put("reward_scale", Double.toString(common.rewardScale()));
+        m.put("hidden", java.util.Arrays.toString(common.hidden()));
+        m.put("seed", Long.toString(common.seed()));
+        m.put("learning_rate", Double.toString(config.learningRate()));
+        m.put("n_epochs", Integer.toString(config.epochs()));
+        m.put("batch_size", Integer.toString(config.batchSize()));
+        m.put("clip_range", Double.toString(config.clipRange()));
+        m.put("ent_coef", Double.toString(config.entCoef()));
+        m.put("max_grad_norm", Double.toString(config.maxGradNorm()));
+        return m;
+    }
+
+    @Override
+    protected Map<String, Double> update(Batch b) {
+        int n = b.size();
+        double[] adv = advantages(b);
+        double eps = config.clipRange();
+        double klSum = 0;
+        double clipped = 0;
+        double entropySum = 0;
+        double valueLoss = 0;
+        int samples = 0;
+        int steps = 0;
+        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            int[] order = permutation(n);
+            for (int s = 0; s < n; s += config.batchSize()) {
+                int m = Math.min(config.batchSize(), n - s);
+                double[][] x = new double[m][];
+                double[] y = new double[m];
+                for (int i = 0; i < m; i++) {
+                    x[i] = b.observations()[order[s + i]];
+                    y[i] = b.returns()[order[s + i]];
+                }
+                double[][] logits = nets.logits(x);
+                double[][] grad = new double[m][heads.width()];
+                for (int i = 0; i < m; i++) {
+                    int j = order[s + i];
+                    double logp = heads.logProb(logits[i], b.actions()[j]);
+                    double logRatio = logp - b.logProbs()[j];
+                    double ratio = Math.exp(logRatio);
+                    double a = adv[j];
+                    // the unclipped term is the minimum (and so carries the gradient) unless clipping binds
+                    boolean binds = (a >= 0 && ratio > 1 + eps) || (a < 0 && ratio < 1 - eps);
+                    if (!binds) {
+                        heads.addLogProbGradient(logits[i], b.actions()[j], -a * ratio / m, grad[i]);
+                    } else {
+                        clipped++;
+                    }
+                    if (config.entCoef() != 0) {
+                        heads.addEntropyGradient(logits[i], -config.entCoef() / m, grad[i]);
+                    }
+                    klSum += (ratio - 1) - logRatio;
+                    entropySum += heads.entropy(logits[i]);
+                    samples++;
+                }
+                nets.actorStep(x, grad, config.maxGradNorm());
+                valueLoss += nets.criticStep(x, y);
+                steps++;
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("train/approx_kl", klSum / samples);
+        m.put("train/clip_fraction", clipped / samples);
+        m.put("train/entropy", entropySum / samples);
+        m.put("train/value_loss", valueLoss / steps);
+        m.put("train/explained_variance", explainedVariance(b.values(), b.returns()));
+        return m;
+    }
+}

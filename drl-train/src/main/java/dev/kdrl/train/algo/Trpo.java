@@ -1,0 +1,198 @@
+package dev.kdrl.train.algo;
+
+import dev.kdrl.core.env.VecEnv;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Trust Region Policy Optimisation (Schulman et al. 2015), configured as the published agent
+ * (stable-baselines3-contrib TRPO). Per rollout:
+ * <ol>
+ *   <li>the surrogate {@code J = mean(ratio * A)} and its gradient {@code g} at the rollout policy
+ *       (advantages standardised);</li>
+ *   <li>the natural direction {@code x ~ F^-1 g} by conjugate gradient on Fisher-vector products
+ *       {@code F v = J^T M J v / N + damping v}, where {@code J v} is the logits' directional derivative
+ *       (central finite difference in double precision) and {@code M} the categorical heads' Fisher metric;</li>
+ *   <li>the step {@code sqrt(2 targetKl / x.Fx) x}, shrunk by {@code lineSearchShrink} until the mean KL to
+ *       the rollout policy is below {@code targetKl} and the surrogate improved (else no step);</li>
+ *   <li>the critic: {@code criticEpochs} passes of Adam on squared error, minibatches of {@code batchSize}.</li>
+ * </ol>
+ */
+public final class Trpo extends OnPolicyAlgorithm {
+
+    /**
+     * TRPO settings (defaults: the published agent's).
+     *
+     * @param cgIterations      conjugate-gradient iterations (15)
+     * @param cgDamping         Fisher damping (0.1)
+     * @param targetKl          trust-region size in mean KL (0.01)
+     * @param lineSearchSteps   backtracking steps (10)
+     * @param lineSearchShrink  backtracking factor (0.8)
+     * @param criticLr          critic Adam learning rate (3e-4)
+     * @param criticEpochs      critic passes per rollout (10)
+     * @param batchSize         critic minibatch size (128)
+     */
+    public record Config(int cgIterations, double cgDamping, double targetKl, int lineSearchSteps,
+                         double lineSearchShrink, double criticLr, int criticEpochs, int batchSize) {
+
+        public Config {
+            if (cgIterations < 1) {
+                throw new IllegalArgumentException("cgIterations must be >= 1, got " + cgIterations);
+            }
+            if (!(targetKl > 0)) {
+                throw new IllegalArgumentException("targetKl must be > 0, got " + targetKl);
+            }
+            if (!(lineSearchShrink > 0 && lineSearchShrink < 1)) {
+                throw new IllegalArgumentException("lineSearchShrink must be in (0, 1), got " + lineSearchShrink);
+            }
+            if (batchSize < 1 || criticEpochs < 0 || lineSearchSteps < 1) {
+                throw new IllegalArgumentException("batchSize and lineSearchSteps must be >= 1 and criticEpochs >= 0, got "
+                        + batchSize + ", " + lineSearchSteps + ", " + criticEpochs);
+            }
+        }
+
+        /** The published agent's settings. */
+        public static Config published() {
+            return new Config(15, 0.1, 0.01, 10, 0.8, 3e-4, 10, 128);
+        }
+    }
+
+    private final Config config;
+
+    public Trpo(VecEnv<double[], int[]> env, Common common, Config config) {
+        super(env, common, config.criticLr(), config.criticLr());
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "trpo";
+    }
+
+    @Override
+    public Map<String, String> hyperParameters() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("n_envs", Integer.toString(env.numEnvs()));
+        m.put("n_steps", Integer.toString(common.nSteps()));
+        m.put("gamma", Double.toString(common.gamma()));
+        m.put("gae_lambda", Double.toString(common.gaeLambda()));
+        m.put("normalize_advantage", Boolean.toString(common.normalizeAdvantage()));
+        m.put("normalize_observations", Boolean.toString(common.normalizeObservations()));
+        m.put("reward_scale", Double.toString(common.rewardScale()));
+        m.put("hidden", java.util.Arrays.toString(common.hidden()));
+        m.put("seed", Long.toString(common.seed()));
+        m.put("cg_max_steps", Integer.toString(config.cgIterations()));
+        m.put("cg_damping", Double.toString(config.cgDamping()));
+        m.put("target_kl", Double.toString(config.targetKl()));
+        m.put("line_search_max_iter", Integer.toString(config.lineSearchSteps()));
+        m.put("line_search_shrinking_factor", Double.toString(config.lineSearchShrink()));
+        m.put("critic_learning_rate", Double.toString(config.criticLr()));
+        m.put("n_critic_updates", Integer.toString(config.criticEpochs()));
+        m.put("batch_size", Integer.toString(config.batchSize()));
+        return m;
+    }
+
+    @Override
+    protected Map<String, Double> update(Batch b) {
+        int n = b.size();
+        double[][] obs = b.observations();
+        double[] adv = advantages(b);
+        double[][] oldLogits = b.logits();
+        double[][] oldProbs = new double[n][];
+        for (int i = 0; i < n; i++) {
+            oldProbs[i] = heads.probabilities(oldLogits[i]);
+        }
+        // surrogate gradient at the rollout policy (ratio = 1)
+        double[][] dJ = new double[n][heads.width()];
+        double objective = 0;
+        for (int i = 0; i < n; i++) {
+            heads.addLogProbGradient(oldLogits[i], b.actions()[i], adv[i] / n, dJ[i]);
+            objective += adv[i] / n;
+        }
+        double[] theta = nets.actorParams();
+        double[] g = nets.actorGradient(obs, dJ);
+        java.util.function.UnaryOperator<double[]> fvp = v -> fisherVector(obs, oldProbs, theta, v);
+        double[] x = ConjugateGradient.solve(fvp, g, config.cgIterations(), 1e-10);
+        double xfx = ConjugateGradient.dot(x, fvp.apply(x));
+        double stepScale = xfx > 0 ? Math.sqrt(2 * config.targetKl() / xfx) : 0;
+        boolean accepted = false;
+        double kl = 0;
+        double newObjective = objective;
+        double size = 1;
+        for (int k = 0; k < config.lineSearchSteps() && stepScale > 0; k++) {
+            double[] candidate = new double[theta.length];
+            for (int i = 0; i < theta.length; i++) {
+                candidate[i] = theta[i] + size * stepScale * x[i];
+            }
+            nets.setActorParams(candidate);
+            double[][] logits = nets.logits(obs);
+            double klSum = 0;
+            double obj = 0;
+            for (int i = 0; i < n; i++) {
+                klSum += heads.kl(oldLogits[i], logits[i]);
+                double ratio = Math.exp(heads.logProb(logits[i], b.actions()[i]) - b.logProbs()[i]);
+                obj += ratio * adv[i];
+            }
+            kl = klSum / n;
+            obj /= n;
+            if (kl < config.targetKl() && obj > objective) {
+                accepted = true;
+                newObjective = obj;
+                break;
+            }
+            size *= config.lineSearchShrink();
+        }
+        if (!accepted) {
+            nets.setActorParams(theta);
+            kl = 0;
+        }
+        double valueLoss = fitCritic(b, config.criticEpochs(), config.batchSize());
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("train/policy_objective", newObjective);
+        m.put("train/approx_kl", kl);
+        m.put("train/is_line_search_success", accepted ? 1.0 : 0.0);
+        m.put("train/value_loss", valueLoss);
+        m.put("train/explained_variance", explainedVariance(b.values(), b.returns()));
+        return m;
+    }
+
+    /** {@code F v + damping v} at the rollout policy {@code theta}. */
+    private double[] fisherVector(double[][] obs, double[][] probs, double[] theta, double[] v) {
+        double vmax = 0;
+        for (double d : v) {
+            vmax = Math.max(vmax, Math.abs(d));
+        }
+        if (vmax == 0) {
+            return new double[v.length];
+        }
+        double eps = 1e-5 / vmax;
+        double[] plus = new double[theta.length];
+        double[] minus = new double[theta.length];
+        for (int i = 0; i < theta.length; i++) {
+            plus[i] = theta[i] + eps * v[i];
+            minus[i] = theta[i] - eps * v[i];
+        }
+        nets.setActorParams(plus);
+        double[][] lp = nets.logits(obs);
+        nets.setActorParams(minus);
+        double[][] lm = nets.logits(obs);
+        nets.setActorParams(theta);
+        int n = obs.length;
+        double[][] mjv = new double[n][];
+        for (int s = 0; s < n; s++) {
+            double[] jv = new double[heads.width()];
+            for (int k = 0; k < jv.length; k++) {
+                jv[k] = (lp[s][k] - lm[s][k]) / (2 * eps);
+            }
+            mjv[s] = heads.fisherLogits(probs[s], jv);
+            for (int k = 0; k < jv.length; k++) {
+                mjv[s][k] /= n;
+            }
+        }
+        double[] fv = nets.actorGradient(obs, mjv);
+        for (int i = 0; i < fv.length; i++) {
+            fv[i] += config.cgDamping() * v[i];
+        }
+        return fv;
+    }
+}
