@@ -59,7 +59,8 @@ public final class PredictorFile {
             p.store(manifest, "kdrl traffic predictor");
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            // createFile, not createTempFile: the saved file gets ordinary (umask) permissions, not 0600
+            Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
             try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                 zip.putNextEntry(new ZipEntry(MANIFEST));
                 zip.write(manifest.toString().getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,385 @@
+package dev.kdrl.core.policy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The saved form of a trained policy ({@link SavedPolicy}): one zip holding
+ *
+ * <ul>
+ *   <li>{@code manifest.properties}: {@code format = kdrl-policy}, {@code formatVersion = 1}, {@code
+ *       algorithm}, {@code libraryVersion}, the hyper-parameters under {@code hyper.}, the environment under
+ *       {@code env.} ({@code services}, {@code nvec}, {@code observationSize}, {@code profile}, {@code quota},
+ *       {@code actionTables} (the number of lines, 0 when not recorded) and {@code actionTable.<i>}), the shapes
+ *       ({@code actor.layers}, {@code actor.hiddenActivation}, {@code actor.outputActivation}, {@code
+ *       critic.present} and likewise {@code critic.*}, {@code normalizer.present}, {@code normalizer.size});
+ *       keys sorted, no timestamp;
+ *   <li>{@code actor.bin} ({@link Mlp#write}), {@code critic.bin} (when there is a critic) and {@code
+ *       normalizer.bin} ({@link ObservationNormalizer#write}, when the normaliser is not the identity).
+ * </ul>
+ *
+ * <p>Writing goes to a temporary file renamed into place, so a crash never leaves half a file. Loading checks
+ * the manifest against the binary entries and the parts against each other; every error names the file.
+ * Whether the policy fits the environment at hand is checked by {@link SavedPolicy#policyFor} / {@link
+ * EnvSignature#requireSame}.
+ */
+public final class PolicyFile {
+    /** The manifest's {@code format} value. */
+    public static final String FORMAT = "kdrl-policy";
+    /** The current format version. */
+    public static final int VERSION = 1;
+    /** Name of the manifest entry. */
+    public static final String MANIFEST = "manifest.properties";
+    /** Name of the actor entry. */
+    public static final String ACTOR = "actor.bin";
+    /** Name of the (optional) critic entry. */
+    public static final String CRITIC = "critic.bin";
+    /** Name of the (optional) normaliser entry. */
+    public static final String NORMALIZER = "normalizer.bin";
+
+    /** Entry time written to the zip, so that the same policy always gives the same bytes (2000-01-01Z). */
+    private static final long ENTRY_TIME = 946_684_800_000L;
+    /** Largest entry read, so that a hostile zip cannot exhaust memory (1 GiB). */
+    private static final int MAX_ENTRY = 1 << 30;
+
+    private PolicyFile() {
+    }
+
+    /** Saves {@code policy} to {@code file}, replacing it atomically. */
+    public static void save(SavedPolicy policy, Path file) {
+        Objects.requireNonNull(policy, "policy must not be null");
+        Objects.requireNonNull(file, "file must not be null");
+        Map<String, String> m = manifest(policy);
+        Path tmp = null;
+        try {
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            entries.put(MANIFEST, manifestText(m).getBytes(StandardCharsets.UTF_8));
+            entries.put(ACTOR, bytes(policy.actor()::write));
+            if (policy.critic() != null) {
+                entries.put(CRITIC, bytes(policy.critic()::write));
+            }
+            if (!policy.normalizer().isIdentity()) {
+                entries.put(NORMALIZER, bytes(policy.normalizer()::write));
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            // not Files.createTempFile: that makes the file owner-only; this one gets the usual permissions
+            tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp"));
+            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                    ZipEntry entry = new ZipEntry(e.getKey());
+                    entry.setTime(ENTRY_TIME);
+                    zip.putNextEntry(entry);
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save policy to " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the original exception matters more
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> manifest(SavedPolicy policy) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("format", FORMAT);
+        m.put("formatVersion", Integer.toString(VERSION));
+        m.put("algorithm", policy.algorithm());
+        m.put("libraryVersion", policy.libraryVersion());
+        policy.hyperParameters().forEach((k, v) -> m.put("hyper." + k, v));
+        EnvSignature env = policy.env();
+        m.put("env.services", String.join(",", env.serviceNames()));
+        m.put("env.nvec", join(env.nvec()));
+        m.put("env.observationSize", Integer.toString(env.observationSize()));
+        m.put("env.profile", env.profile());
+        m.put("env.quota", Double.toString(env.quota()));
+        m.put("env.actionTables", Integer.toString(env.actionTables().size()));
+        for (int i = 0; i < env.actionTables().size(); i++) {
+            m.put("env.actionTable." + i, env.actionTables().get(i));
+        }
+        putShape(m, "actor", policy.actor());
+        m.put("critic.present", Boolean.toString(policy.critic() != null));
+        if (policy.critic() != null) {
+            putShape(m, "critic", policy.critic());
+        }
+        m.put("normalizer.present", Boolean.toString(!policy.normalizer().isIdentity()));
+        m.put("normalizer.size", Integer.toString(policy.normalizer().size()));
+        return m;
+    }
+
+    private static void putShape(Map<String, String> m, String prefix, Mlp net) {
+        m.put(prefix + ".layers", join(net.layerSizes()));
+        m.put(prefix + ".hiddenActivation", net.hiddenActivation().label());
+        m.put(prefix + ".outputActivation", net.outputActivation().label());
+    }
+
+    /** The manifest in key order without the timestamp {@link Properties#store} would add. */
+    private static String manifestText(Map<String, String> m) throws IOException {
+        StringBuilder text = new StringBuilder("#kdrl policy\n");
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            Properties one = new Properties();
+            one.setProperty(e.getKey(), e.getValue());
+            StringWriter w = new StringWriter();
+            one.store(w, null);
+            for (String line : w.toString().split("\\R")) {
+                if (!line.startsWith("#") && !line.isEmpty()) {
+                    text.append(line).append('\n');
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static byte[] bytes(Writer writer) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(buf)) {
+            writer.write(out);
+        }
+        return buf.toByteArray();
+    }
+
+    private static String join(int[] values) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                s.append(',');
+            }
+            s.append(values[i]);
+        }
+        return s.toString();
+    }
+
+    /**
+     * Loads a policy saved by {@link #save}.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong (not a policy file, another format or
+     *                                  version, a corrupt or truncated entry, a manifest that disagrees with the
+     *                                  networks, parts that do not fit together)
+     * @throws UncheckedIOException     if the file cannot be read
+     */
+    public static SavedPolicy load(Path file) {
+        Objects.requireNonNull(file, "file must not be null");
+        Map<String, byte[]> entries = readEntries(file);
+        if (!entries.containsKey(MANIFEST) || !entries.containsKey(ACTOR)) {
+            throw new IllegalArgumentException(file + " is not a policy file (expected a zip with " + MANIFEST
+                    + " and " + ACTOR + ", found " + new TreeSet<>(entries.keySet()) + ")");
+        }
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(new String(entries.get(MANIFEST), StandardCharsets.UTF_8)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": unreadable " + MANIFEST + ": " + e.getMessage(), e);
+        }
+        String format = p.getProperty("format");
+        if (!FORMAT.equals(format)) {
+            throw new IllegalArgumentException(file + ": manifest format is '" + format + "', expected '" + FORMAT
+                    + "'");
+        }
+        int version = intField(file, p, "formatVersion");
+        if (version != VERSION) {
+            throw new IllegalArgumentException(file + ": format version " + version + ", this library reads "
+                    + VERSION);
+        }
+        EnvSignature env = envSignature(file, p);
+        Mlp actor = readMlp(file, entries, ACTOR);
+        checkShape(file, p, "actor", actor);
+        Mlp critic = null;
+        if (booleanField(file, p, "critic.present")) {
+            if (!entries.containsKey(CRITIC)) {
+                throw new IllegalArgumentException(file + ": the manifest says there is a critic, " + CRITIC
+                        + " is missing");
+            }
+            critic = readMlp(file, entries, CRITIC);
+            checkShape(file, p, "critic", critic);
+        }
+        ObservationNormalizer normalizer = null;
+        if (booleanField(file, p, "normalizer.present")) {
+            if (!entries.containsKey(NORMALIZER)) {
+                throw new IllegalArgumentException(file + ": the manifest says there is a normalizer, " + NORMALIZER
+                        + " is missing");
+            }
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entries.get(NORMALIZER)))) {
+                normalizer = ObservationNormalizer.read(in);
+                requireFullyRead(in, NORMALIZER);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(file + ": " + NORMALIZER + ": " + e.getMessage(), e);
+            }
+            int size = intField(file, p, "normalizer.size");
+            if (size != normalizer.size()) {
+                throw new IllegalArgumentException(file + ": manifest says normalizer.size " + size + ", "
+                        + NORMALIZER + " has size " + normalizer.size());
+            }
+        }
+        Map<String, String> hyper = new TreeMap<>();
+        for (String k : p.stringPropertyNames()) {
+            if (k.startsWith("hyper.")) {
+                hyper.put(k.substring("hyper.".length()), p.getProperty(k));
+            }
+        }
+        try {
+            return new SavedPolicy(p.getProperty("algorithm"), hyper, env, actor, critic, normalizer,
+                    p.getProperty("libraryVersion"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, byte[]> readEntries(Path file) {
+        Map<String, byte[]> entries = new TreeMap<>();
+        try (InputStream is = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(is)) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                byte[] data = zip.readNBytes(MAX_ENTRY);
+                if (zip.read() != -1) {
+                    throw new IllegalArgumentException(file + ": entry " + e.getName() + " is larger than "
+                            + MAX_ENTRY + " bytes");
+                }
+                if (entries.put(e.getName(), data) != null) {
+                    throw new IllegalArgumentException(file + ": duplicate entry " + e.getName());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read policy file " + file + ": " + e.getMessage(), e);
+        }
+        return entries;
+    }
+
+    private static Mlp readMlp(Path file, Map<String, byte[]> entries, String name) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entries.get(name)))) {
+            Mlp net = Mlp.read(in);
+            requireFullyRead(in, name);
+            return net;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireFullyRead(DataInputStream in, String name) throws IOException {
+        int extra = in.available();
+        if (extra > 0) {
+            throw new IOException("corrupt " + name + ": " + extra + " unexpected trailing bytes");
+        }
+    }
+
+    private static void checkShape(Path file, Properties p, String prefix, Mlp net) {
+        String layers = p.getProperty(prefix + ".layers");
+        String hidden = p.getProperty(prefix + ".hiddenActivation");
+        String output = p.getProperty(prefix + ".outputActivation");
+        String actual = join(net.layerSizes());
+        if (!actual.equals(layers) || !net.hiddenActivation().label().equals(hidden)
+                || !net.outputActivation().label().equals(output)) {
+            throw new IllegalArgumentException(file + ": manifest says the " + prefix + " has layers " + layers
+                    + " (" + hidden + ", output " + output + "), " + prefix + ".bin has " + actual + " ("
+                    + net.hiddenActivation().label() + ", output " + net.outputActivation().label() + ")");
+        }
+    }
+
+    private static EnvSignature envSignature(Path file, Properties p) {
+        String services = required(file, p, "env.services");
+        int[] nvec = intList(file, p, "env.nvec");
+        int tables = intField(file, p, "env.actionTables");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < tables; i++) {
+            lines.add(required(file, p, "env.actionTable." + i));
+        }
+        int observationSize = intField(file, p, "env.observationSize");
+        String profile = required(file, p, "env.profile");
+        double quota = doubleField(file, p, "env.quota");
+        try {
+            return new EnvSignature(Arrays.asList(services.split(",", -1)), nvec, observationSize, profile, lines,
+                    quota);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": manifest env: " + e.getMessage(), e);
+        }
+    }
+
+    private static String required(Path file, Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is missing");
+        }
+        return v;
+    }
+
+    private static int intField(Path file, Properties p, String key) {
+        String v = required(file, p, key);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
+                    + "' (expected an integer)");
+        }
+    }
+
+    private static double doubleField(Path file, Properties p, String key) {
+        String v = required(file, p, key);
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
+                    + "' (expected a number)");
+        }
+    }
+
+    private static boolean booleanField(Path file, Properties p, String key) {
+        String v = required(file, p, key).trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
+                    + "' (expected true or false)");
+        }
+        return v.equals("true");
+    }
+
+    private static int[] intList(Path file, Properties p, String key) {
+        String v = required(file, p, key);
+        String[] parts = v.split(",", -1);
+        int[] out = new int[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                out[i] = Integer.parseInt(parts[i].trim());
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
+                    + "' (expected integers separated by commas)");
+        }
+        return out;
+    }
+}
