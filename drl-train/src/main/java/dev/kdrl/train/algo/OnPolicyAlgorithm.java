@@ -142,6 +142,12 @@ public abstract class OnPolicyAlgorithm {
         return obsStats == null ? ObservationNormalizer.identity(env.observationSpace().flatSize()) : obsStats.freeze();
     }
 
+    /** The current policy in its saved form (plain-Java networks), for an environment described by {@code env}. */
+    public dev.kdrl.core.policy.SavedPolicy snapshot(dev.kdrl.core.policy.EnvSignature signature) {
+        return new dev.kdrl.core.policy.SavedPolicy(name(), hyperParameters(), signature, nets.exportActor(),
+                nets.exportCritic(), normalizer(), dev.kdrl.core.policy.SavedPolicy.currentLibraryVersion());
+    }
+
     /** Trains for at least {@code totalTimesteps} environment steps (whole rollouts) or until a callback stops it. */
     public void learn(long totalTimesteps, List<TrainingCallback> callbacks) {
         if (lastObs == null) {

@@ -29,6 +29,11 @@ final class EnvOptions {
     Integer minPods;
 
     QuotaModel model() {
+        return model(profile, quota, minPods);
+    }
+
+    /** The model a profile name stands for: 'paper', 'paper-general' or a profile file. */
+    static QuotaModel model(String profile, Double quota, Integer minPods) {
         switch (profile) {
             case "paper":
                 if (quota != null || minPods != null) {
@@ -50,9 +55,13 @@ final class EnvOptions {
     }
 
     Trace trace() {
-        if (!Files.isRegularFile(trace)) {
-            throw new IllegalArgumentException("--trace " + trace + ": no such file");
+        return trace(trace);
+    }
+
+    static Trace trace(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--trace " + file + ": no such file");
         }
-        return TraceCsv.read(trace);
+        return TraceCsv.read(file);
     }
 }

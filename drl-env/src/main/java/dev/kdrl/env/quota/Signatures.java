@@ -1,0 +1,30 @@
+package dev.kdrl.env.quota;
+
+import dev.kdrl.core.policy.EnvSignature;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@link EnvSignature} of a model: what a saved policy records and checks before it acts. */
+public final class Signatures {
+
+    private Signatures() {
+    }
+
+    /**
+     * @param model   the cluster model
+     * @param profile the profile's name as the user gave it (e.g. {@code paper}, or a file name)
+     */
+    public static EnvSignature of(QuotaModel model, String profile) {
+        List<String> tables = new ArrayList<>();
+        for (ServiceProfile s : model.services()) {
+            double[][] rows = new double[s.numActions()][];
+            for (int a = 0; a < rows.length; a++) {
+                ServiceConfig c = s.config(a);
+                rows[a] = new double[] {c.cpu(), c.concurrency(), c.latencyMs()};
+            }
+            tables.add(EnvSignature.actionTableLine(rows));
+        }
+        return new EnvSignature(model.serviceNames(), model.actionSpace().nvec(), 3 * model.numServices(), profile,
+                tables, model.quota());
+    }
+}

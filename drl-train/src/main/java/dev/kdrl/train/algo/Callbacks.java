@@ -1,0 +1,178 @@
+package dev.kdrl.train.algo;
+
+import dev.kdrl.core.policy.EnvSignature;
+import dev.kdrl.core.policy.PolicyFile;
+import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.policy.Policy;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** The standard callbacks: metrics CSV, progress bar, periodic deterministic evaluation, checkpoints. */
+public final class Callbacks {
+
+    private Callbacks() {
+    }
+
+    /** Appends every iteration's metrics to a CSV file (header from the first iteration's keys). */
+    public static final class CsvLogger implements TrainingCallback {
+        private final Path file;
+        private Writer out;
+        private List<String> header;
+
+        public CsvLogger(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public boolean onIteration(Context ctx) {
+            try {
+                if (out == null) {
+                    Files.createDirectories(file.toAbsolutePath().getParent());
+                    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                    header = new ArrayList<>(ctx.metrics().keySet());
+                    out.write(String.join(",", header) + "\n");
+                }
+                List<String> row = new ArrayList<>();
+                for (String h : header) {
+                    Double v = ctx.metrics().get(h);
+                    row.add(v == null || v.isNaN() ? "" : Double.toString(v));
+                }
+                out.write(String.join(",", row) + "\n");
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
+            }
+            return true;
+        }
+
+        @Override
+        public void onEnd(OnPolicyAlgorithm algorithm) {
+            try {
+                if (out != null) {
+                    out.close();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** One line per iteration on a stream: a progress bar with the key metrics. */
+    public static final class ProgressBar implements TrainingCallback {
+        private final PrintStream out;
+        private final int every;
+
+        public ProgressBar(PrintStream out, int every) {
+            this.out = out;
+            this.every = Math.max(1, every);
+        }
+
+        @Override
+        public boolean onIteration(Context ctx) {
+            if (ctx.iteration() % every != 0 && ctx.timesteps() < ctx.totalTimesteps()) {
+                return true;
+            }
+            double frac = Math.min(1, ctx.timesteps() / (double) ctx.totalTimesteps());
+            int filled = (int) Math.round(frac * 30);
+            Map<String, Double> m = ctx.metrics();
+            out.printf(Locale.ROOT, "[%s%s] %5.1f%% %,d steps  ep_rew_mean %,.0f  eval %s  kl %.4f  fps %,.0f  %.0f s%n",
+                    "#".repeat(filled), ".".repeat(30 - filled), 100 * frac, ctx.timesteps(),
+                    m.getOrDefault("rollout/ep_rew_mean", Double.NaN),
+                    m.containsKey("eval/return") && !m.get("eval/return").isNaN() ? String.format(Locale.ROOT, "%,.0f", m.get("eval/return")) : "-",
+                    m.getOrDefault("train/approx_kl", Double.NaN), m.getOrDefault("time/fps", Double.NaN),
+                    m.getOrDefault("time/elapsed_s", Double.NaN));
+            out.flush();
+            return true;
+        }
+    }
+
+    /**
+     * Every {@code every} iterations (and after the last) plays the current policy deterministically
+     * through {@code evaluate} (e.g. one episode on the training trace), records {@code eval/return},
+     * saves the best policy so far to {@code best} (if not null), and stops training once the return
+     * reaches {@code stopAt} (if finite).
+     */
+    public static final class Evaluation implements TrainingCallback {
+        private final int every;
+        private final EnvSignature signature;
+        private final ToDoubleFunction<Policy<double[], int[]>> evaluate;
+        private final Path best;
+        private final double stopAt;
+        private double bestReturn = Double.NEGATIVE_INFINITY;
+        private long bestTimesteps = -1;
+
+        public Evaluation(int every, EnvSignature signature, ToDoubleFunction<Policy<double[], int[]>> evaluate,
+                          Path best, double stopAt) {
+            this.every = Math.max(1, every);
+            this.signature = signature;
+            this.evaluate = evaluate;
+            this.best = best;
+            this.stopAt = stopAt;
+        }
+
+        @Override
+        public boolean onIteration(Context ctx) {
+            if (ctx.iteration() % every != 0 && ctx.timesteps() < ctx.totalTimesteps()) {
+                ctx.metrics().put("eval/return", Double.NaN);
+                ctx.metrics().put("eval/best_return", bestReturn == Double.NEGATIVE_INFINITY ? Double.NaN : bestReturn);
+                return true;
+            }
+            SavedPolicy snap = ctx.algorithm().snapshot(signature);
+            double ret = evaluate.applyAsDouble(snap.policy());
+            ctx.metrics().put("eval/return", ret);
+            if (ret > bestReturn) {
+                bestReturn = ret;
+                bestTimesteps = ctx.timesteps();
+                if (best != null) {
+                    PolicyFile.save(snap, best);
+                }
+            }
+            ctx.metrics().put("eval/best_return", bestReturn);
+            return !(Double.isFinite(stopAt) && ret >= stopAt);
+        }
+
+        public double bestReturn() {
+            return bestReturn;
+        }
+
+        public long bestTimesteps() {
+            return bestTimesteps;
+        }
+    }
+
+    /** Saves the current policy every {@code everySteps} environment steps to {@code dir/step-N.zip}. */
+    public static final class Checkpoint implements TrainingCallback {
+        private final long everySteps;
+        private final Path dir;
+        private final EnvSignature signature;
+        private long next;
+
+        public Checkpoint(long everySteps, Path dir, EnvSignature signature) {
+            this.everySteps = everySteps;
+            this.dir = dir;
+            this.signature = signature;
+            this.next = everySteps;
+        }
+
+        @Override
+        public boolean onIteration(Context ctx) {
+            if (ctx.timesteps() >= next) {
+                PolicyFile.save(ctx.algorithm().snapshot(signature), dir.resolve("step-" + ctx.timesteps() + ".zip"));
+                while (next <= ctx.timesteps()) {
+                    next += everySteps;
+                }
+            }
+            return true;
+        }
+    }
+}

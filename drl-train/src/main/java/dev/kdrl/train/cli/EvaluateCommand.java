@@ -1,0 +1,142 @@
+package dev.kdrl.train.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.core.policy.PolicyFile;
+import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.env.baseline.Baselines;
+import dev.kdrl.env.metrics.EpisodeMetrics;
+import dev.kdrl.env.metrics.EpisodeRunner;
+import dev.kdrl.env.quota.QuotaEnv;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.Signatures;
+import dev.kdrl.env.trace.Trace;
+import dev.kdrl.train.eval.LinePlot;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** A saved policy beside the baselines and the exact optimum, per trace. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Play a saved policy deterministically on each trace beside fixed, usage-based hybrid, random, "
+                + "greedy, look-ahead and the exact optimum; print return, % of optimum, steps over quota, "
+                + "overlap-over-quota steps, mean CPU, mean latency/SLO. --plot writes traffic vs chosen CPU and pods "
+                + "per service over time."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE.zip", description = "A saved policy (drl train).")
+    Path modelFile;
+
+    @Option(names = "--trace", required = true, split = ",", paramLabel = "FILE",
+            description = "Trace(s) to evaluate on (repeat or separate with commas).")
+    List<Path> traces;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", description = "Default: the profile the model was trained for.")
+    String profile;
+
+    @Option(names = "--quota", paramLabel = "CORES", description = "For a CSV profile or to override a YAML one.")
+    Double quota;
+
+    @Option(names = "--min-pods", paramLabel = "N", description = "General model's minimum pods.")
+    Integer minPods;
+
+    @Option(names = "--json", description = "Print one JSON array of objects instead of the tables.")
+    boolean json;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Traffic vs chosen CPU and pods of the model over time (FILE-<trace>.png for several traces).")
+    Path plot;
+
+    @Option(names = "--lookahead", defaultValue = "3", description = "Look-ahead horizon; 0 or 1 leaves it out. Default: ${DEFAULT-VALUE}.")
+    int lookahead;
+
+    @Option(names = "--no-optimum", description = "Skip the exact optimum.")
+    boolean noOptimum;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random baseline. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(modelFile)) {
+            throw new IllegalArgumentException("--model " + modelFile + ": no such file");
+        }
+        SavedPolicy saved = PolicyFile.load(modelFile);
+        String prof = profile != null ? profile : saved.env().profile();
+        QuotaModel model = EnvOptions.model(prof, quota, minPods);
+        saved.env().requireSame(Signatures.of(model, prof));
+        PrintWriter pw = spec.commandLine().getOut();
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (Path tf : traces) {
+            Trace trace = EnvOptions.trace(tf);
+            QuotaEnv env = new QuotaEnv(model, trace);
+            EpisodeRunner.Episode episode = EpisodeRunner.run(env,
+                    saved.policy().withName("model(" + saved.algorithm() + ")"), 0L);
+            List<EpisodeMetrics> rows = new ArrayList<>();
+            rows.add(episode.metrics());
+            rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum)));
+            Double optimum = noOptimum ? null : rows.get(rows.size() - 1).episodeReturn();
+            if (json) {
+                for (EpisodeMetrics m : rows) {
+                    Map<String, Object> row = m.toMap();
+                    if (optimum != null) {
+                        row.put("pct_of_optimum", 100 * m.episodeReturn() / optimum);
+                    }
+                    all.add(row);
+                }
+            } else {
+                pw.println("trace " + trace.source() + ", " + episode.metrics().steps() + " steps, quota "
+                        + model.quota() + " cores, profile " + prof);
+                pw.print(BaselinesCommand.table(rows, optimum, model.serviceNames()));
+                pw.println();
+            }
+            if (plot != null) {
+                writePlot(model, episode, traces.size() == 1 ? plot : sibling(plot, tf));
+            }
+        }
+        if (json) {
+            pw.println(new ObjectMapper().writeValueAsString(all));
+        }
+        pw.flush();
+        return 0;
+    }
+
+    private static Path sibling(Path png, Path trace) {
+        String name = png.getFileName().toString();
+        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        String t = trace.getFileName().toString().replaceFirst("\\.csv$", "");
+        return png.resolveSibling(base + "-" + t + ".png");
+    }
+
+    private static void writePlot(QuotaModel model, EpisodeRunner.Episode e, Path file) {
+        int n = model.numServices();
+        int steps = e.steps().size();
+        LinePlot plot = new LinePlot("traffic (users), CPU in use (cores) and pods per service, " + e.metrics().policy(),
+                "step", "users / cores / pods");
+        for (int i = 0; i < n; i++) {
+            double[] users = new double[steps];
+            double[] cpu = new double[steps];
+            double[] pods = new double[steps];
+            for (int t = 0; t < steps; t++) {
+                EpisodeRunner.Step s = e.steps().get(t);
+                users[t] = s.observation()[3 * i + 2];
+                cpu[t] = s.transition().resources()[i];
+                pods[t] = s.transition().pods()[i];
+            }
+            String name = model.service(i).name();
+            plot.add(name + " users", null, users);
+            plot.add(name + " CPU", null, cpu);
+            plot.add(name + " pods", null, pods);
+        }
+        plot.write(file, 1200, 600);
+    }
+}

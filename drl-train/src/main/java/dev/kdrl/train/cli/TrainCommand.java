@@ -1,0 +1,81 @@
+package dev.kdrl.train.cli;
+
+import dev.kdrl.train.run.TrainingRun;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Trains a policy on a trace. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a policy (TRPO or PPO on DL4J) on a traffic trace; writes model.zip (final policy), "
+                + "best.zip (best deterministic evaluation), metrics.csv and learning-curve.png to --out.",
+            "--published uses the published agent's setting exactly: one environment, 200 steps per rollout, raw "
+                    + "observations and rewards."})
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    EnvOptions env;
+
+    @Option(names = "--algo", defaultValue = "trpo", description = "trpo or ppo. Default: ${DEFAULT-VALUE}.")
+    String algo;
+
+    @Option(names = "--timesteps", defaultValue = "200000", description = "Environment steps. Default: ${DEFAULT-VALUE}.")
+    long timesteps;
+
+    @Option(names = "--seed", defaultValue = "0", description = "The one seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--envs", defaultValue = "4", description = "Environments stepped as one batch. Default: ${DEFAULT-VALUE}.")
+    int envs;
+
+    @Option(names = "--n-steps", defaultValue = "200", description = "Steps per environment per rollout. Default: ${DEFAULT-VALUE}.")
+    int nSteps;
+
+    @Option(names = "--normalize-obs", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "Running mean/variance observation normalisation, saved with the model. Default: ${DEFAULT-VALUE}.")
+    boolean normalizeObs;
+
+    @Option(names = "--reward-scale", defaultValue = "0.001",
+            description = "Rewards are multiplied by this for learning (metrics stay unscaled). Default: ${DEFAULT-VALUE}.")
+    double rewardScale;
+
+    @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1.")
+    boolean published;
+
+    @Option(names = "--eval-every", defaultValue = "5", description = "Iterations between deterministic evaluations. Default: ${DEFAULT-VALUE}.")
+    int evalEvery;
+
+    @Option(names = "--stop-at", paramLabel = "RETURN", description = "Stop once the deterministic evaluation return reaches this.")
+    Double stopAt;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (published) {
+            envs = 1;
+            nSteps = 200;
+            normalizeObs = false;
+            rewardScale = 1;
+        }
+        TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
+                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, evalEvery,
+                stopAt == null ? Double.NaN : stopAt, out), System.err);
+        PrintWriter pw = spec.commandLine().getOut();
+        pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
+                algo, r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
+        pw.println("wrote " + r.model() + ", " + r.best() + ", " + out.resolve("metrics.csv") + ", "
+                + out.resolve("learning-curve.png"));
+        pw.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.kdrl.train.run;
+
+import dev.kdrl.core.env.SyncVecEnv;
+import dev.kdrl.core.policy.EnvSignature;
+import dev.kdrl.core.policy.PolicyFile;
+import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.env.metrics.EpisodeRunner;
+import dev.kdrl.env.quota.QuotaEnv;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.Signatures;
+import dev.kdrl.env.trace.Trace;
+import dev.kdrl.train.algo.Callbacks;
+import dev.kdrl.train.algo.OnPolicyAlgorithm;
+import dev.kdrl.train.algo.Ppo;
+import dev.kdrl.train.algo.TrainingCallback;
+import dev.kdrl.train.algo.Trpo;
+import dev.kdrl.train.eval.LinePlot;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One training run as the {@code drl train} command does it: environments over the trace, the
+ * algorithm, the callbacks (progress, CSV metrics, periodic deterministic evaluation on the training
+ * trace keeping the best policy, checkpoints), then {@code model.zip} (the final policy),
+ * {@code best.zip}, {@code metrics.csv} and {@code learning-curve.png} in the output directory.
+ */
+public final class TrainingRun {
+
+    /**
+     * @param algorithm     {@code trpo} or {@code ppo}
+     * @param profile       the profile's name (recorded in the model)
+     * @param model         the cluster model
+     * @param trace         the training trace
+     * @param timesteps     environment steps to train for (whole rollouts)
+     * @param seed          the one seed
+     * @param envs          environments stepped as one batch
+     * @param nSteps        steps per environment per rollout
+     * @param normalizeObs  running observation normalisation
+     * @param rewardScale   reward multiplier for learning
+     * @param evalEvery     iterations between deterministic evaluations
+     * @param stopAt        stop once the evaluation return reaches this (NaN: never)
+     * @param out           output directory
+     */
+    public record Options(String algorithm, String profile, QuotaModel model, Trace trace, long timesteps, long seed,
+                          int envs, int nSteps, boolean normalizeObs, double rewardScale, int evalEvery,
+                          double stopAt, Path out) {
+
+        public Options {
+            if (!algorithm.equals("trpo") && !algorithm.equals("ppo")) {
+                throw new IllegalArgumentException("algorithm must be trpo or ppo, got '" + algorithm + "'");
+            }
+            if (timesteps < 1 || envs < 1 || nSteps < 1 || evalEvery < 1) {
+                throw new IllegalArgumentException("timesteps, envs, nSteps and evalEvery must be >= 1, got "
+                        + timesteps + ", " + envs + ", " + nSteps + ", " + evalEvery);
+            }
+        }
+    }
+
+    /** What the run produced. */
+    public record Result(Path model, Path best, double finalEvalReturn, double bestEvalReturn, long bestTimesteps,
+                         long timesteps, double seconds) {
+    }
+
+    private TrainingRun() {
+    }
+
+    public static Result run(Options o, PrintStream progress) {
+        long start = System.nanoTime();
+        try {
+            Files.createDirectories(o.out());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + o.out() + ": " + e.getMessage(), e);
+        }
+        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> new QuotaEnv(o.model(), o.trace()));
+        OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(o.nSteps(), 0.99, 0.95, true,
+                o.normalizeObs(), o.rewardScale(), new int[] {128, 128}, o.seed());
+        OnPolicyAlgorithm algo = o.algorithm().equals("trpo")
+                ? new Trpo(vec, common, Trpo.Config.published())
+                : new Ppo(vec, common, Ppo.Config.defaults());
+        EnvSignature signature = Signatures.of(o.model(), o.profile());
+        QuotaEnv evalEnv = new QuotaEnv(o.model(), o.trace());
+        Path best = o.out().resolve("best.zip");
+        Callbacks.Evaluation eval = new Callbacks.Evaluation(o.evalEvery(), signature,
+                p -> EpisodeRunner.episodeReturn(evalEnv, p, 0L), best, o.stopAt());
+        List<TrainingCallback> callbacks = new ArrayList<>();
+        callbacks.add(eval);
+        callbacks.add(new Callbacks.CsvLogger(o.out().resolve("metrics.csv")));
+        if (progress != null) {
+            callbacks.add(new Callbacks.ProgressBar(progress, o.evalEvery()));
+        }
+        algo.learn(o.timesteps(), callbacks);
+        SavedPolicy last = algo.snapshot(signature);
+        Path model = o.out().resolve("model.zip");
+        PolicyFile.save(last, model);
+        double finalReturn = EpisodeRunner.episodeReturn(evalEnv, last.policy(), 0L);
+        plotLearningCurve(o.out().resolve("metrics.csv"), o.out().resolve("learning-curve.png"), o.algorithm());
+        return new Result(model, best, finalReturn, eval.bestReturn(), eval.bestTimesteps(), algo.timesteps(),
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Training-episode mean return and evaluation return against steps, from the metrics CSV. */
+    static void plotLearningCurve(Path csv, Path png, String algorithm) {
+        try {
+            List<String> lines = Files.readAllLines(csv);
+            if (lines.size() < 2) {
+                return;
+            }
+            List<String> header = List.of(lines.get(0).split(",", -1));
+            int steps = header.indexOf("time/total_timesteps");
+            int rew = header.indexOf("rollout/ep_rew_mean");
+            int ev = header.indexOf("eval/return");
+            int n = lines.size() - 1;
+            double[] x = new double[n];
+            double[] y1 = new double[n];
+            double[] y2 = new double[n];
+            for (int i = 0; i < n; i++) {
+                String[] f = lines.get(i + 1).split(",", -1);
+                x[i] = Double.parseDouble(f[steps]);
+                y1[i] = f[rew].isEmpty() ? Double.NaN : Double.parseDouble(f[rew]);
+                y2[i] = ev < 0 || f[ev].isEmpty() ? Double.NaN : Double.parseDouble(f[ev]);
+            }
+            LinePlot plot = new LinePlot(String.format(Locale.ROOT, "%s learning curve", algorithm.toUpperCase(Locale.ROOT)),
+                    "environment steps", "episode return");
+            plot.add("training episodes (mean of last 100, stochastic)", x, y1);
+            if (ev >= 0) {
+                List<double[]> pts = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if (!Double.isNaN(y2[i])) {
+                        pts.add(new double[] {x[i], y2[i]});
+                    }
+                }
+                plot.add("deterministic evaluation", pts.stream().mapToDouble(p -> p[0]).toArray(),
+                        pts.stream().mapToDouble(p -> p[1]).toArray());
+            }
+            plot.write(png, 1000, 500);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot plot " + csv + ": " + e.getMessage(), e);
+        }
+    }
+}
