@@ -5,7 +5,7 @@ import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.policy.Policy;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -69,10 +69,10 @@ public final class Callbacks {
 
     /** One line per iteration on a stream: a progress bar with the key metrics. */
     public static final class ProgressBar implements TrainingCallback {
-        private final PrintStream out;
+        private final PrintWriter out;
         private final int every;
 
-        public ProgressBar(PrintStream out, int every) {
+        public ProgressBar(PrintWriter out, int every) {
             this.out = out;
             this.every = Math.max(1, every);
         }

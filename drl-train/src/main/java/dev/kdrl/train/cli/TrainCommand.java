@@ -69,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
                 timesteps, seed, envs, nSteps, normalizeObs, rewardScale, evalEvery,
-                stopAt == null ? Double.NaN : stopAt, out), System.err);
+                stopAt == null ? Double.NaN : stopAt, out), spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
                 algo, r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());

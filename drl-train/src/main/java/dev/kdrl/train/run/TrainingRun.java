@@ -16,7 +16,7 @@ import dev.kdrl.train.algo.TrainingCallback;
 import dev.kdrl.train.algo.Trpo;
 import dev.kdrl.train.eval.LinePlot;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +70,7 @@ public final class TrainingRun {
     private TrainingRun() {
     }
 
-    public static Result run(Options o, PrintStream progress) {
+    public static Result run(Options o, PrintWriter progress) {
         long start = System.nanoTime();
         try {
             Files.createDirectories(o.out());

@@ -1,0 +1,58 @@
+package dev.kdrl.train.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+    @Test
+    void trainSmokeThenEvaluate(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", "paper", "--trace",
+                "../datasets/paper/test-20.csv", "--algo", "trpo", "--timesteps", "400", "--seed", "1",
+                "--envs", "2", "--n-steps", "19", "--out", out.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        for (String f : List.of("model.zip", "best.zip", "metrics.csv", "learning-curve.png")) {
+            assertThat(out.resolve(f)).as(f).exists();
+        }
+        List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+        assertThat(csv.get(0)).contains("rollout/ep_rew_mean").contains("train/approx_kl").contains("train/value_loss")
+                .contains("train/explained_variance").contains("time/fps").contains("eval/return");
+        assertThat(csv).hasSizeGreaterThan(5);
+
+        Path png = dir.resolve("eval.png");
+        DrlCommandTest.Run e = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--json", "--lookahead", "0", "--plot", png.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(e.out());
+        assertThat(rows.get(0).get("policy").asText()).isEqualTo("model(trpo)");
+        assertThat(rows.get(rows.size() - 1).get("policy").asText()).isEqualTo("optimum");
+        for (JsonNode r : rows) {
+            assertThat(r.get("trace").asText()).isEqualTo("../datasets/paper/test-20.csv");
+            assertThat(r.has("pct_of_optimum")).isTrue();
+            assertThat(r.has("over_quota_steps")).isTrue();
+            assertThat(r.has("mean_cpu")).isTrue();
+        }
+        assertThat(png).exists();
+
+        DrlCommandTest.Run wrong = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--profile", "paper-general", "--quota", "60");
+        assertThat(wrong.code()).isEqualTo(1);
+        assertThat(wrong.err()).contains("trained for a different environment").contains("quota 40.0 vs 60.0");
+    }
+
+    @Test
+    void badAlgorithmIsNamed(@TempDir Path dir) {
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
+                "sac", "--out", dir.toString());
+        assertThat(t.code()).isEqualTo(1);
+        assertThat(t.err()).contains("algorithm must be trpo or ppo, got 'sac'");
+    }
+}
