@@ -31,9 +31,12 @@ public final class Trpo extends OnPolicyAlgorithm {
      * @param criticLr          critic Adam learning rate (3e-4)
      * @param criticEpochs      critic passes per rollout (10)
      * @param batchSize         critic minibatch size (128)
+     * @param fisherFraction    share of the batch (a seeded random subset) the Fisher-vector products use
+     *                          (1 = published; smaller is faster, as in the original TRPO)
      */
     public record Config(int cgIterations, double cgDamping, double targetKl, int lineSearchSteps,
-                         double lineSearchShrink, double criticLr, int criticEpochs, int batchSize) {
+                         double lineSearchShrink, double criticLr, int criticEpochs, int batchSize,
+                         double fisherFraction) {
 
         public Config {
             if (cgIterations < 1) {
@@ -45,6 +48,9 @@ public final class Trpo extends OnPolicyAlgorithm {
             if (!(lineSearchShrink > 0 && lineSearchShrink < 1)) {
                 throw new IllegalArgumentException("lineSearchShrink must be in (0, 1), got " + lineSearchShrink);
             }
+            if (!(fisherFraction > 0 && fisherFraction <= 1)) {
+                throw new IllegalArgumentException("fisherFraction must be in (0, 1], got " + fisherFraction);
+            }
             if (batchSize < 1 || criticEpochs < 0 || lineSearchSteps < 1) {
                 throw new IllegalArgumentException("batchSize and lineSearchSteps must be >= 1 and criticEpochs >= 0, got "
                         + batchSize + ", " + lineSearchSteps + ", " + criticEpochs);
@@ -53,7 +59,7 @@ public final class Trpo extends OnPolicyAlgorithm {
 
         /** The published agent's settings. */
         public static Config published() {
-            return new Config(15, 0.1, 0.01, 10, 0.8, 3e-4, 10, 128);
+            return new Config(15, 0.1, 0.01, 10, 0.8, 3e-4, 10, 128, 1.0);
         }
     }
 
@@ -89,6 +95,7 @@ public final class Trpo extends OnPolicyAlgorithm {
         m.put("critic_learning_rate", Double.toString(config.criticLr()));
         m.put("n_critic_updates", Integer.toString(config.criticEpochs()));
         m.put("batch_size", Integer.toString(config.batchSize()));
+        m.put("fisher_fraction", Double.toString(config.fisherFraction()));
         return m;
     }
 
@@ -111,7 +118,21 @@ public final class Trpo extends OnPolicyAlgorithm {
         }
         double[] theta = nets.actorParams();
         double[] g = nets.actorGradient(obs, dJ);
-        java.util.function.UnaryOperator<double[]> fvp = v -> fisherVector(obs, oldProbs, theta, v);
+        double[][] fObs = obs;
+        double[][] fProbs = oldProbs;
+        if (config.fisherFraction() < 1) {
+            int m = Math.max(1, (int) Math.round(n * config.fisherFraction()));
+            int[] order = permutation(n);
+            fObs = new double[m][];
+            fProbs = new double[m][];
+            for (int i = 0; i < m; i++) {
+                fObs[i] = obs[order[i]];
+                fProbs[i] = oldProbs[order[i]];
+            }
+        }
+        final double[][] fo = fObs;
+        final double[][] fp = fProbs;
+        java.util.function.UnaryOperator<double[]> fvp = v -> fisherVector(fo, fp, theta, v);
         double[] x = ConjugateGradient.solve(fvp, g, config.cgIterations(), 1e-10);
         double xfx = ConjugateGradient.dot(x, fvp.apply(x));
         double stepScale = xfx > 0 ? Math.sqrt(2 * config.targetKl() / xfx) : 0;
