@@ -37,7 +37,7 @@ public final class MultiCategoricalPolicy implements Policy<double[], int[]> {
     private final Mlp actor;
     private final ObservationNormalizer normalizer;
     private final int[] nvec;
-    private final int[] offsets;
+    private final MultiCategorical distribution;
     private final Mode mode;
     private final Rng rng;
     private final String name;
@@ -57,11 +57,8 @@ public final class MultiCategoricalPolicy implements Policy<double[], int[]> {
             throw new IllegalArgumentException("name must not be blank, got '" + name + "'");
         }
         this.name = name;
-        this.offsets = new int[nvec.length + 1];
-        for (int k = 0; k < nvec.length; k++) {
-            offsets[k + 1] = offsets[k] + nvec[k];
-        }
-        int total = offsets[nvec.length];
+        this.distribution = new MultiCategorical(nvec);
+        int total = distribution.width();
         if (actor.outputSize() != total) {
             throw new IllegalArgumentException("the actor has " + actor.outputSize() + " outputs, nvec "
                     + Arrays.toString(nvec) + " needs sum(nvec) = " + total);
@@ -135,18 +132,7 @@ public final class MultiCategoricalPolicy implements Policy<double[], int[]> {
 
     /** The most likely value of each head; ties go to the lowest index. */
     public int[] argmax(double[] obs) {
-        double[] logits = logits(obs);
-        int[] action = new int[nvec.length];
-        for (int k = 0; k < nvec.length; k++) {
-            int best = offsets[k];
-            for (int j = offsets[k] + 1; j < offsets[k + 1]; j++) {
-                if (logits[j] > logits[best]) {
-                    best = j;
-                }
-            }
-            action[k] = best - offsets[k];
-        }
-        return action;
+        return distribution.argmax(logits(obs));
     }
 
     /**
@@ -156,32 +142,11 @@ public final class MultiCategoricalPolicy implements Policy<double[], int[]> {
     public int[] sample(double[] obs, Rng sampler) {
         Objects.requireNonNull(sampler, "rng must not be null");
         double[] logits = logits(obs);
-        int[] action = new int[nvec.length];
-        for (int k = 0; k < nvec.length; k++) {
-            int from = offsets[k];
-            int to = offsets[k + 1];
-            double max = max(logits, from, to);
-            double sum = 0;
-            double[] p = new double[to - from];
-            for (int j = from; j < to; j++) {
-                p[j - from] = Math.exp(logits[j] - max);
-                sum += p[j - from];
-            }
-            double u = sampler.nextDouble() * sum;
-            int chosen = -1;
-            double cumulative = 0;
-            for (int j = 0; j < p.length; j++) {
-                if (p[j] > 0) {
-                    chosen = j;
-                    cumulative += p[j];
-                    if (u < cumulative) {
-                        break;
-                    }
-                }
-            }
-            action[k] = chosen;
+        double[] u = new double[nvec.length];
+        for (int k = 0; k < u.length; k++) {
+            u[k] = sampler.nextDouble();
         }
-        return action;
+        return distribution.sample(logits, u);
     }
 
     /**
@@ -202,60 +167,17 @@ public final class MultiCategoricalPolicy implements Policy<double[], int[]> {
                         + nvec[k] + ")");
             }
         }
-        double[] logits = logits(obs);
-        double total = 0;
-        for (int k = 0; k < nvec.length; k++) {
-            total += logits[offsets[k] + action[k]] - logSumExp(logits, offsets[k], offsets[k + 1]);
-        }
-        return total;
+        return distribution.logProb(logits(obs), action);
     }
 
     /** The entropy of the joint distribution: the sum of the heads' entropies, in nats. */
     public double entropy(double[] obs) {
-        double[] logits = logits(obs);
-        double total = 0;
-        for (int k = 0; k < nvec.length; k++) {
-            int from = offsets[k];
-            int to = offsets[k + 1];
-            double lse = logSumExp(logits, from, to);
-            double h = 0;
-            for (int j = from; j < to; j++) {
-                double logP = logits[j] - lse;
-                h -= Math.exp(logP) * logP;
-            }
-            total += h;
-        }
-        return total;
+        return distribution.entropy(logits(obs));
     }
 
     /** The per-head probabilities (softmax of each head's logits), concatenated like {@link #logits}. */
     public double[] probabilities(double[] obs) {
-        double[] logits = logits(obs);
-        double[] p = new double[logits.length];
-        for (int k = 0; k < nvec.length; k++) {
-            double lse = logSumExp(logits, offsets[k], offsets[k + 1]);
-            for (int j = offsets[k]; j < offsets[k + 1]; j++) {
-                p[j] = Math.exp(logits[j] - lse);
-            }
-        }
-        return p;
-    }
-
-    private static double max(double[] a, int from, int to) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (int j = from; j < to; j++) {
-            m = Math.max(m, a[j]);
-        }
-        return m;
-    }
-
-    private static double logSumExp(double[] a, int from, int to) {
-        double m = max(a, from, to);
-        double s = 0;
-        for (int j = from; j < to; j++) {
-            s += Math.exp(a[j] - m);
-        }
-        return m + Math.log(s);
+        return distribution.probabilities(logits(obs));
     }
 
     public Mlp actor() {

@@ -1,5 +1,6 @@
 package dev.kdrl.train.algo;
 
+import dev.kdrl.core.policy.MultiCategorical;
 import dev.kdrl.core.env.VecEnv;
 import dev.kdrl.core.env.VecStepResult;
 import dev.kdrl.core.policy.ObservationNormalizer;
@@ -84,7 +85,7 @@ public abstract class OnPolicyAlgorithm {
 
     protected final VecEnv<double[], int[]> env;
     protected final Common common;
-    protected final MultiHead heads;
+    protected final MultiCategorical heads;
     protected final ActorCritic nets;
     protected final Rng sampling;
     protected final Rng minibatches;
@@ -105,7 +106,7 @@ public abstract class OnPolicyAlgorithm {
             throw new IllegalArgumentException("on-policy algorithms here need a MultiDiscrete action space, got "
                     + env.actionSpace());
         }
-        this.heads = new MultiHead(md.nvec());
+        this.heads = new MultiCategorical(md.nvec());
         Rng root = Rng.of(common.seed());
         Rng init = root.split();
         this.sampling = root.split();
@@ -125,11 +126,26 @@ public abstract class OnPolicyAlgorithm {
     /** The hyper-parameters, as saved with the model. */
     public abstract Map<String, String> hyperParameters();
 
+    /** The shared settings as hyper-parameter entries (stable-baselines3's names), for the saved model. */
+    protected Map<String, String> commonHyperParameters() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("n_envs", Integer.toString(env.numEnvs()));
+        m.put("n_steps", Integer.toString(common.nSteps()));
+        m.put("gamma", Double.toString(common.gamma()));
+        m.put("gae_lambda", Double.toString(common.gaeLambda()));
+        m.put("normalize_advantage", Boolean.toString(common.normalizeAdvantage()));
+        m.put("normalize_observations", Boolean.toString(common.normalizeObservations()));
+        m.put("reward_scale", Double.toString(common.rewardScale()));
+        m.put("hidden", java.util.Arrays.toString(common.hidden()));
+        m.put("seed", Long.toString(common.seed()));
+        return m;
+    }
+
     public ActorCritic networks() {
         return nets;
     }
 
-    public MultiHead heads() {
+    public MultiCategorical heads() {
         return heads;
     }
 

@@ -56,16 +56,7 @@ public final class Ppo extends OnPolicyAlgorithm {
 
     @Override
     public Map<String, String> hyperParameters() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("n_envs", Integer.toString(env.numEnvs()));
-        m.put("n_steps", Integer.toString(common.nSteps()));
-        m.put("gamma", Double.toString(common.gamma()));
-        m.put("gae_lambda", Double.toString(common.gaeLambda()));
-        m.put("normalize_advantage", Boolean.toString(common.normalizeAdvantage()));
-        m.put("normalize_observations", Boolean.toString(common.normalizeObservations()));
-        m.put("reward_scale", Double.toString(common.rewardScale()));
-        m.put("hidden", java.util.Arrays.toString(common.hidden()));
-        m.put("seed", Long.toString(common.seed()));
+        Map<String, String> m = commonHyperParameters();
         m.put("learning_rate", Double.toString(config.learningRate()));
         m.put("n_epochs", Integer.toString(config.epochs()));
         m.put("batch_size", Integer.toString(config.batchSize()));

@@ -77,16 +77,7 @@ public final class Trpo extends OnPolicyAlgorithm {
 
     @Override
     public Map<String, String> hyperParameters() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("n_envs", Integer.toString(env.numEnvs()));
-        m.put("n_steps", Integer.toString(common.nSteps()));
-        m.put("gamma", Double.toString(common.gamma()));
-        m.put("gae_lambda", Double.toString(common.gaeLambda()));
-        m.put("normalize_advantage", Boolean.toString(common.normalizeAdvantage()));
-        m.put("normalize_observations", Boolean.toString(common.normalizeObservations()));
-        m.put("reward_scale", Double.toString(common.rewardScale()));
-        m.put("hidden", java.util.Arrays.toString(common.hidden()));
-        m.put("seed", Long.toString(common.seed()));
+        Map<String, String> m = commonHyperParameters();
         m.put("cg_max_steps", Integer.toString(config.cgIterations()));
         m.put("cg_damping", Double.toString(config.cgDamping()));
         m.put("target_kl", Double.toString(config.targetKl()));

@@ -1,5 +1,6 @@
 package dev.kdrl.train.algo;
 
+import dev.kdrl.core.policy.MultiCategorical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -29,7 +30,7 @@ class AlgoMathTest {
 
     @Test
     void klOfAPolicyWithItselfIsZeroAndPositiveOtherwise() {
-        MultiHead h = new MultiHead(new int[] {3, 2});
+        MultiCategorical h = new MultiCategorical(new int[] {3, 2});
         double[] l = {0.3, -1.2, 2.0, 0.5, 0.1};
         assertThat(h.kl(l, l)).isEqualTo(0.0);
         double[] m = {0.3, -1.0, 2.0, 0.5, 0.4};
@@ -38,7 +39,7 @@ class AlgoMathTest {
 
     @Test
     void logProbOfTheFactorisedHeadsIsTheSumOfHeadLogSoftmaxes() {
-        MultiHead h = new MultiHead(new int[] {3, 2});
+        MultiCategorical h = new MultiCategorical(new int[] {3, 2});
         double[] l = {1, 2, 3, -1, 1};
         double head0 = 2 - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
         double head1 = -1 - Math.log(Math.exp(-1) + Math.exp(1));
@@ -57,7 +58,7 @@ class AlgoMathTest {
 
     @Test
     void logProbGradientMatchesFiniteDifferences() {
-        MultiHead h = new MultiHead(new int[] {3, 2});
+        MultiCategorical h = new MultiCategorical(new int[] {3, 2});
         double[] l = {0.2, -0.4, 1.1, 0.7, -0.3};
         int[] a = {2, 1};
         double[] g = new double[5];
@@ -76,7 +77,7 @@ class AlgoMathTest {
 
     @Test
     void fisherMetricIsTheHessianOfKl() {
-        MultiHead h = new MultiHead(new int[] {3, 2});
+        MultiCategorical h = new MultiCategorical(new int[] {3, 2});
         double[] l = {0.2, -0.4, 1.1, 0.7, -0.3};
         double[] v = {0.5, -1, 0.25, 2, -0.5};
         double t = 1e-4;
@@ -117,7 +118,7 @@ class AlgoMathTest {
 
     @Test
     void samplingFollowsTheProbabilitiesAndArgmaxBreaksTiesLow() {
-        MultiHead h = new MultiHead(new int[] {3});
+        MultiCategorical h = new MultiCategorical(new int[] {3});
         double[] l = {0, Math.log(2), Math.log(7)};
         Rng rng = Rng.of(5);
         int[] counts = new int[3];

@@ -1,16 +1,18 @@
-package dev.kdrl.train.algo;
+package dev.kdrl.core.policy;
 
 /**
- * The multi-discrete action distribution as independent categorical heads over one logits row per
- * sample ({@code sum(nvec)} logits: head 0's first): log-probability (sum over heads), entropy, KL
- * divergence and the derivatives the updates need. Plain Java over {@code double[rows][sum(nvec)]}.
+ * The multi-discrete action distribution as independent categorical heads over one logits row
+ * ({@code sum(nvec)} logits, head 0's first): probabilities, log-probability (the sum over heads),
+ * entropy, KL divergence, argmax, sampling, and the derivatives with respect to the logits that
+ * policy-gradient updates need. The one implementation of this maths, used by
+ * {@link MultiCategoricalPolicy} at inference and by the trainers.
  */
-public final class MultiHead {
+public final class MultiCategorical {
     private final int[] nvec;
     private final int[] offset;
     private final int width;
 
-    public MultiHead(int[] nvec) {
+    public MultiCategorical(int[] nvec) {
         this.nvec = nvec.clone();
         this.offset = new int[nvec.length];
         int w = 0;
@@ -32,21 +34,9 @@ public final class MultiHead {
 
     /** Per-head softmax of one logits row. */
     public double[] probabilities(double[] logits) {
-        double[] p = new double[width];
-        for (int h = 0; h < nvec.length; h++) {
-            int o = offset[h];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < nvec[h]; k++) {
-                max = Math.max(max, logits[o + k]);
-            }
-            double sum = 0;
-            for (int k = 0; k < nvec[h]; k++) {
-                p[o + k] = Math.exp(logits[o + k] - max);
-                sum += p[o + k];
-            }
-            for (int k = 0; k < nvec[h]; k++) {
-                p[o + k] /= sum;
-            }
+        double[] p = logProbabilities(logits);
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.exp(p[i]);
         }
         return p;
     }
@@ -168,23 +158,38 @@ public final class MultiHead {
         return a;
     }
 
-    /** A sample per head, inverse-CDF with the given uniforms (one per head). */
+    /**
+     * A sample per head by inverse transform with the given uniforms in [0, 1), one per head in head order;
+     * values of probability 0 are never chosen.
+     */
     public int[] sample(double[] logits, double[] uniforms) {
         double[] p = probabilities(logits);
         int[] a = new int[nvec.length];
         for (int h = 0; h < nvec.length; h++) {
             int o = offset[h];
-            double u = uniforms[h];
+            double sum = 0;
+            for (int k = 0; k < nvec[h]; k++) {
+                sum += p[o + k];
+            }
+            double u = uniforms[h] * sum;
             double c = 0;
-            int k = 0;
-            for (; k < nvec[h] - 1; k++) {
-                c += p[o + k];
-                if (u < c) {
-                    break;
+            int chosen = -1;
+            for (int k = 0; k < nvec[h]; k++) {
+                if (p[o + k] > 0) {
+                    chosen = k;
+                    c += p[o + k];
+                    if (u < c) {
+                        break;
+                    }
                 }
             }
-            a[h] = k;
+            a[h] = chosen;
         }
         return a;
+    }
+
+    /** Offset of head {@code h}'s logits in a row. */
+    public int offset(int h) {
+        return offset[h];
     }
 }
