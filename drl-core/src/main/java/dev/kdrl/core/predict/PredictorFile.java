@@ -138,6 +138,21 @@ public final class PredictorFile {
         return new NeuralPredictor(net, scaler, window, meta);
     }
 
+    /**
+     * Loads a predictor and checks it suits a configuration ({@link NeuralPredictor#checkCompatible}).
+     *
+     * @throws IllegalArgumentException naming the file and what differs
+     */
+    public static NeuralPredictor load(Path file, int window, double maxLoad) {
+        NeuralPredictor p = load(file);
+        try {
+            p.checkCompatible(window, maxLoad);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        return p;
+    }
+
     private static int intField(Path file, Properties p, String key) {
         String v = p.getProperty(key);
         try {

@@ -88,6 +88,17 @@ class PredictorFileTest {
     }
 
     @Test
+    void loadingForAnotherWindowOrScaleFailsNamingTheFile(@TempDir Path dir) {
+        Path file = dir.resolve("p7.zip");
+        PredictorFile.save(randomPredictor(8), file);
+        assertThat(PredictorFile.load(file, 7, 100).window()).isEqualTo(7);
+        assertThatThrownBy(() -> PredictorFile.load(file, 5, 100))
+                .hasMessage(file + ": the predictor was trained with window 7, configured window is 5");
+        assertThatThrownBy(() -> PredictorFile.load(file, 7, 1e6))
+                .hasMessageStartingWith(file + ": the predictor was trained on values in [2.0, 80.0]");
+    }
+
+    @Test
     void otherFilesAreRejectedWithTheFileNamed(@TempDir Path dir) throws Exception {
         Path notZip = dir.resolve("x.zip");
         Files.writeString(notZip, "hello");
