@@ -117,12 +117,11 @@ final class EvaluateCommand implements Callable<Integer> {
         return png.resolveSibling(base + "-" + t + ".png");
     }
 
+    /** One panel per service: its traffic, the CPU it holds and its pods over the episode. */
     private static void writePlot(QuotaModel model, EpisodeRunner.Episode e, Path file) {
-        int n = model.numServices();
         int steps = e.steps().size();
-        LinePlot plot = new LinePlot("traffic (users), CPU in use (cores) and pods per service, " + e.metrics().policy(),
-                "step", "users / cores / pods");
-        for (int i = 0; i < n; i++) {
+        List<LinePlot> panels = new ArrayList<>();
+        for (int i = 0; i < model.numServices(); i++) {
             double[] users = new double[steps];
             double[] cpu = new double[steps];
             double[] pods = new double[steps];
@@ -133,10 +132,12 @@ final class EvaluateCommand implements Callable<Integer> {
                 pods[t] = s.transition().pods()[i];
             }
             String name = model.service(i).name();
-            plot.add(name + " users", null, users);
-            plot.add(name + " CPU", null, cpu);
-            plot.add(name + " pods", null, pods);
+            panels.add(new LinePlot(name + ": traffic and what " + e.metrics().policy() + " chose", "step",
+                    "users / cores / pods")
+                    .add("users", null, users)
+                    .add("CPU in use (cores)", null, cpu)
+                    .add("pods", null, pods));
         }
-        plot.write(file, 1200, 600);
+        LinePlot.writeStacked(panels, file, 1100, 330);
     }
 }

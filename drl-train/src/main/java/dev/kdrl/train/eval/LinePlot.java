@@ -58,11 +58,23 @@ public final class LinePlot {
 
     /** Renders and writes the PNG (parent directories are created). */
     public void write(Path png, int width, int height) {
+        writeStacked(List.of(this), png, width, height);
+    }
+
+    /** Several plots stacked vertically in one PNG, each {@code heightEach} pixels high. */
+    public static void writeStacked(List<LinePlot> plots, Path png, int width, int heightEach) {
         System.setProperty("java.awt.headless", "true");
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(width, heightEach * plots.size(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
-            draw(g, width, height);
+            for (int k = 0; k < plots.size(); k++) {
+                Graphics2D panel = (Graphics2D) g.create(0, k * heightEach, width, heightEach);
+                try {
+                    plots.get(k).draw(panel, width, heightEach);
+                } finally {
+                    panel.dispose();
+                }
+            }
         } finally {
             g.dispose();
         }
