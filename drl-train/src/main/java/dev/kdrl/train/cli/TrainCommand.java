@@ -44,6 +44,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Rewards are multiplied by this for learning (metrics stay unscaled). Default: ${DEFAULT-VALUE}.")
     double rewardScale;
 
+    @Option(names = "--traffic-noise", defaultValue = "0", paramLabel = "FRACTION",
+            description = "Traffic randomisation: each training episode multiplies every trace value by a seeded factor "
+                    + "in [1-f, 1+f] (evaluation uses the trace as recorded). Default: ${DEFAULT-VALUE}.")
+    double trafficNoise;
+
     @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1.")
     boolean published;
 
@@ -66,9 +71,10 @@ final class TrainCommand implements Callable<Integer> {
             nSteps = 200;
             normalizeObs = false;
             rewardScale = 1;
+            trafficNoise = 0;
         }
         TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
-                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, evalEvery,
+                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, evalEvery,
                 stopAt == null ? Double.NaN : stopAt, out), spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",

@@ -7,6 +7,7 @@ import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.RandomizedTrafficEnv;
 import dev.kdrl.env.quota.Signatures;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.train.algo.Callbacks;
@@ -43,12 +44,14 @@ public final class TrainingRun {
      * @param nSteps        steps per environment per rollout
      * @param normalizeObs  running observation normalisation
      * @param rewardScale   reward multiplier for learning
+     * @param trafficNoise  traffic randomisation of the training episodes (0: the trace as recorded)
      * @param evalEvery     iterations between deterministic evaluations
      * @param stopAt        stop once the evaluation return reaches this (NaN: never)
      * @param out           output directory
      */
     public record Options(String algorithm, String profile, QuotaModel model, Trace trace, long timesteps, long seed,
-                          int envs, int nSteps, boolean normalizeObs, double rewardScale, int evalEvery,
+                          int envs, int nSteps, boolean normalizeObs, double rewardScale, double trafficNoise,
+                          int evalEvery,
                           double stopAt, Path out) {
 
         public Options {
@@ -77,7 +80,9 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + o.out() + ": " + e.getMessage(), e);
         }
-        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> new QuotaEnv(o.model(), o.trace()));
+        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> o.trafficNoise() > 0
+                ? new RandomizedTrafficEnv(o.model(), o.trace(), o.trafficNoise())
+                : new QuotaEnv(o.model(), o.trace()));
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(o.nSteps(), 0.99, 0.95, true,
                 o.normalizeObs(), o.rewardScale(), new int[] {128, 128}, o.seed());
         OnPolicyAlgorithm algo = o.algorithm().equals("trpo")
