@@ -144,6 +144,53 @@ public final class ActorCritic {
     }
 
     /**
+     * A batch prepared for exact Jacobian-vector products of the actor's logits at the current parameters
+     * (the layer activations are computed once and reused by every product).
+     */
+    public final class Jvp {
+        private final java.util.List<INDArray> activations;
+        private final MultiLayerNetwork tangent;
+
+        private Jvp(double[][] obs) {
+            activations = actor.feedForward(matrix(obs), false);
+            tangent = actor.clone();
+        }
+
+        /**
+         * {@code J v}: the directional derivative of the logits (one row per observation) along the parameter
+         * direction {@code v} (in {@link #actorParams()}'s layout), by forward-mode differentiation through the
+         * tanh layers: {@code dz = dx W + x dW + db}, {@code dh = (1 - h^2) dz}.
+         */
+        public double[][] apply(double[] v) {
+            tangent.setParams(Nd4j.createFromArray(v).reshape(1, v.length));
+            int layers = actor.getnLayers();
+            INDArray dx = null;
+            for (int i = 0; i < layers; i++) {
+                INDArray x = activations.get(i);
+                INDArray w = actor.getLayer(i).getParam("W");
+                INDArray dw = tangent.getLayer(i).getParam("W");
+                INDArray db = tangent.getLayer(i).getParam("b");
+                INDArray dz = x.mmul(dw).addiRowVector(db);
+                if (dx != null) {
+                    dz.addi(dx.mmul(w));
+                }
+                if (i < layers - 1) {
+                    INDArray h = activations.get(i + 1);
+                    // tanh'(z) = 1 - tanh(z)^2
+                    dz.muli(h.mul(h).rsubi(1.0));
+                }
+                dx = dz;
+            }
+            return dx.toDoubleMatrix();
+        }
+    }
+
+    /** Prepares exact Jacobian-vector products on {@code obs} at the actor's current parameters. */
+    public Jvp jvp(double[][] obs) {
+        return new Jvp(obs);
+    }
+
+    /**
      * One Adam step of the actor minimising a loss with gradient {@code d L / d logits}, the global
      * gradient norm first clipped to {@code maxGradNorm} (0: no clipping).
      */

@@ -12,7 +12,8 @@ import java.util.Map;
  *       (advantages standardised);</li>
  *   <li>the natural direction {@code x ~ F^-1 g} by conjugate gradient on Fisher-vector products
  *       {@code F v = J^T M J v / N + damping v}, where {@code J v} is the logits' directional derivative
- *       (central finite difference in double precision) and {@code M} the categorical heads' Fisher metric;</li>
+ *       (exact, by forward-mode differentiation; {@link ActorCritic.Jvp}) and {@code M} the categorical heads'
+ *       Fisher metric;</li>
  *   <li>the step {@code sqrt(2 targetKl / x.Fx) x}, shrunk by {@code lineSearchShrink} until the mean KL to
  *       the rollout policy is below {@code targetKl} and the surrogate improved (else no step);</li>
  *   <li>the critic: {@code criticEpochs} passes of Adam on squared error, minibatches of {@code batchSize}.</li>
@@ -123,7 +124,8 @@ public final class Trpo extends OnPolicyAlgorithm {
         }
         final double[][] fo = fObs;
         final double[][] fp = fProbs;
-        java.util.function.UnaryOperator<double[]> fvp = v -> fisherVector(fo, fp, theta, v);
+        final ActorCritic.Jvp jvp = nets.jvp(fObs);
+        java.util.function.UnaryOperator<double[]> fvp = v -> fisherVector(fo, fp, jvp, v);
         double[] x = ConjugateGradient.solve(fvp, g, config.cgIterations(), 1e-10);
         double xfx = ConjugateGradient.dot(x, fvp.apply(x));
         double stepScale = xfx > 0 ? Math.sqrt(2 * config.targetKl() / xfx) : 0;
@@ -168,36 +170,14 @@ public final class Trpo extends OnPolicyAlgorithm {
         return m;
     }
 
-    /** {@code F v + damping v} at the rollout policy {@code theta}. */
-    private double[] fisherVector(double[][] obs, double[][] probs, double[] theta, double[] v) {
-        double vmax = 0;
-        for (double d : v) {
-            vmax = Math.max(vmax, Math.abs(d));
-        }
-        if (vmax == 0) {
-            return new double[v.length];
-        }
-        double eps = 1e-5 / vmax;
-        double[] plus = new double[theta.length];
-        double[] minus = new double[theta.length];
-        for (int i = 0; i < theta.length; i++) {
-            plus[i] = theta[i] + eps * v[i];
-            minus[i] = theta[i] - eps * v[i];
-        }
-        nets.setActorParams(plus);
-        double[][] lp = nets.logits(obs);
-        nets.setActorParams(minus);
-        double[][] lm = nets.logits(obs);
-        nets.setActorParams(theta);
+    /** {@code F v + damping v} at the rollout policy: {@code J^T M J v / n + damping v}. */
+    private double[] fisherVector(double[][] obs, double[][] probs, ActorCritic.Jvp jvp, double[] v) {
+        double[][] jv = jvp.apply(v);
         int n = obs.length;
         double[][] mjv = new double[n][];
         for (int s = 0; s < n; s++) {
-            double[] jv = new double[heads.width()];
-            for (int k = 0; k < jv.length; k++) {
-                jv[k] = (lp[s][k] - lm[s][k]) / (2 * eps);
-            }
-            mjv[s] = heads.fisherLogits(probs[s], jv);
-            for (int k = 0; k < jv.length; k++) {
+            mjv[s] = heads.fisherLogits(probs[s], jv[s]);
+            for (int k = 0; k < mjv[s].length; k++) {
                 mjv[s][k] /= n;
             }
         }
