@@ -37,6 +37,11 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Trace(s) to evaluate on (repeat or separate with commas).")
     List<Path> traces;
 
+    @Option(names = "--rows", paramLabel = "FROM:TO",
+            description = "Evaluate on rows FROM (inclusive) to TO (exclusive) of each trace, e.g. 600:800 for a "
+                    + "200-row window of a long trace.")
+    String rows;
+
     @Option(names = "--profile", paramLabel = "PROFILE", description = "Default: the profile the model was trained for.")
     String profile;
 
@@ -77,7 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         List<Map<String, Object>> all = new ArrayList<>();
         for (Path tf : traces) {
-            Trace trace = EnvOptions.trace(tf);
+            Trace trace = slice(EnvOptions.trace(tf));
             QuotaEnv env = new QuotaEnv(model, trace);
             EpisodeRunner.Episode episode = EpisodeRunner.run(env,
                     saved.policy().withName("model(" + saved.algorithm() + ")"), 0L);
@@ -108,6 +113,23 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         pw.flush();
         return 0;
+    }
+
+    private Trace slice(Trace t) {
+        if (rows == null) {
+            return t;
+        }
+        String[] parts = rows.split(":", -1);
+        try {
+            if (parts.length != 2) {
+                throw new NumberFormatException();
+            }
+            return t.slice(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--rows '" + rows + "' is not FROM:TO (two row indices, e.g. 600:800)");
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("--rows " + rows + ": " + e.getMessage());
+        }
     }
 
     private static Path sibling(Path png, Path trace) {

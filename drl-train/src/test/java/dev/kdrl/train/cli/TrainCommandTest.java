@@ -42,6 +42,18 @@ class TrainCommandTest {
         }
         assertThat(png).exists();
 
+        DrlCommandTest.Run window = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/nasa/nasa-http-1995-scaled100.csv", "--rows", "600:612", "--lookahead", "0",
+                "--json");
+        assertThat(window.code()).as(window.err()).isZero();
+        JsonNode w = new ObjectMapper().readTree(window.out());
+        assertThat(w.get(0).get("trace").asText()).endsWith("nasa-http-1995-scaled100.csv[600:612]");
+        assertThat(w.get(0).get("steps").asInt()).isEqualTo(11);
+        DrlCommandTest.Run badRows = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--rows", "5-9");
+        assertThat(badRows.code()).isEqualTo(1);
+        assertThat(badRows.err()).contains("--rows '5-9' is not FROM:TO");
+
         DrlCommandTest.Run wrong = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
                 "--trace", "../datasets/paper/test-20.csv", "--profile", "paper-general", "--quota", "60");
         assertThat(wrong.code()).isEqualTo(1);
