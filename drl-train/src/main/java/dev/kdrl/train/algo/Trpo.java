@@ -58,6 +58,12 @@ public final class Trpo extends OnPolicyAlgorithm {
             }
         }
 
+        /** The same settings with another {@code fisherFraction}. */
+        public Config withFisherFraction(double fraction) {
+            return new Config(cgIterations, cgDamping, targetKl, lineSearchSteps, lineSearchShrink, criticLr,
+                    criticEpochs, batchSize, fraction);
+        }
+
         /** The published agent's settings. */
         public static Config published() {
             return new Config(15, 0.1, 0.01, 10, 0.8, 3e-4, 10, 128, 1.0);

@@ -49,6 +49,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "in [1-f, 1+f] (evaluation uses the trace as recorded). Default: ${DEFAULT-VALUE}.")
     double trafficNoise;
 
+    @Option(names = "--fisher-fraction", defaultValue = "1", paramLabel = "FRACTION",
+            description = "TRPO: share of each batch used for Fisher-vector products (1 = published). Default: ${DEFAULT-VALUE}.")
+    double fisherFraction;
+
     @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1.")
     boolean published;
 
@@ -72,9 +76,10 @@ final class TrainCommand implements Callable<Integer> {
             normalizeObs = false;
             rewardScale = 1;
             trafficNoise = 0;
+            fisherFraction = 1;
         }
         TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
-                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, evalEvery,
+                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, fisherFraction, evalEvery,
                 stopAt == null ? Double.NaN : stopAt, out), spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
