@@ -64,6 +64,12 @@ public final class Trpo extends OnPolicyAlgorithm {
                     criticEpochs, batchSize, fraction);
         }
 
+        /** The same settings with another critic schedule. */
+        public Config withCritic(int epochs, int batch) {
+            return new Config(cgIterations, cgDamping, targetKl, lineSearchSteps, lineSearchShrink, criticLr, epochs,
+                    batch, fisherFraction);
+        }
+
         /** The published agent's settings. */
         public static Config published() {
             return new Config(15, 0.1, 0.01, 10, 0.8, 3e-4, 10, 128, 1.0);

@@ -53,6 +53,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "TRPO: share of each batch used for Fisher-vector products (1 = published). Default: ${DEFAULT-VALUE}.")
     double fisherFraction;
 
+    @Option(names = "--critic-epochs", defaultValue = "10", description = "TRPO critic passes per rollout. Default: ${DEFAULT-VALUE}.")
+    int criticEpochs;
+
+    @Option(names = "--critic-batch", defaultValue = "128", description = "TRPO critic minibatch size. Default: ${DEFAULT-VALUE}.")
+    int criticBatch;
+
     @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1.")
     boolean published;
 
@@ -77,9 +83,11 @@ final class TrainCommand implements Callable<Integer> {
             rewardScale = 1;
             trafficNoise = 0;
             fisherFraction = 1;
+            criticEpochs = 10;
+            criticBatch = 128;
         }
         TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
-                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, fisherFraction, evalEvery,
+                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, fisherFraction, criticEpochs, criticBatch, evalEvery,
                 stopAt == null ? Double.NaN : stopAt, out), spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",

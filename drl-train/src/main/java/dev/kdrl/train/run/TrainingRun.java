@@ -46,13 +46,15 @@ public final class TrainingRun {
      * @param rewardScale   reward multiplier for learning
      * @param trafficNoise  traffic randomisation of the training episodes (0: the trace as recorded)
      * @param fisherFraction TRPO's share of the batch for Fisher-vector products (1: published)
+     * @param criticEpochs  TRPO critic passes per rollout (10: published)
+     * @param criticBatch   TRPO critic minibatch size (128: published)
      * @param evalEvery     iterations between deterministic evaluations
      * @param stopAt        stop once the evaluation return reaches this (NaN: never)
      * @param out           output directory
      */
     public record Options(String algorithm, String profile, QuotaModel model, Trace trace, long timesteps, long seed,
                           int envs, int nSteps, boolean normalizeObs, double rewardScale, double trafficNoise,
-                          double fisherFraction, int evalEvery,
+                          double fisherFraction, int criticEpochs, int criticBatch, int evalEvery,
                           double stopAt, Path out) {
 
         public Options {
@@ -87,7 +89,8 @@ public final class TrainingRun {
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(o.nSteps(), 0.99, 0.95, true,
                 o.normalizeObs(), o.rewardScale(), new int[] {128, 128}, o.seed());
         OnPolicyAlgorithm algo = o.algorithm().equals("trpo")
-                ? new Trpo(vec, common, Trpo.Config.published().withFisherFraction(o.fisherFraction()))
+                ? new Trpo(vec, common, Trpo.Config.published().withFisherFraction(o.fisherFraction())
+                        .withCritic(o.criticEpochs(), o.criticBatch()))
                 : new Ppo(vec, common, Ppo.Config.defaults());
         EnvSignature signature = Signatures.of(o.model(), o.profile());
         QuotaEnv evalEnv = new QuotaEnv(o.model(), o.trace());
