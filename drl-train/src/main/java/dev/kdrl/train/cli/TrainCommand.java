@@ -21,7 +21,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
 
-    @Option(names = "--algo", defaultValue = "trpo", description = "trpo or ppo. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--algo", defaultValue = "trpo",
+            description = "trpo, ppo, or rl4j-dqn (RL4J's DQN on the flattened joint action; writes rl4j-dqn.zip in "
+                    + "RL4J's own format, which drl evaluate does not read). Default: ${DEFAULT-VALUE}.")
     String algo;
 
     @Option(names = "--timesteps", defaultValue = "200000", description = "Environment steps. Default: ${DEFAULT-VALUE}.")
@@ -75,7 +77,10 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (algo.equals("rl4j-dqn")) {
+            return rl4j();
+        }
         if (published) {
             envs = 1;
             nSteps = 200;
@@ -94,6 +99,24 @@ final class TrainCommand implements Callable<Integer> {
                 algo, r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
         pw.println("wrote " + r.model() + ", " + r.best() + ", " + out.resolve("metrics.csv") + ", "
                 + out.resolve("learning-curve.png"));
+        pw.flush();
+        return 0;
+    }
+
+    private int rl4j() throws java.io.IOException {
+        var model = env.model();
+        var trace = env.trace();
+        java.nio.file.Files.createDirectories(out);
+        var r = dev.kdrl.train.rl4j.Rl4jDqn.train(() -> new dev.kdrl.env.quota.QuotaEnv(model, trace),
+                Math.toIntExact(timesteps), seed, rewardScale, 100);
+        double ret = dev.kdrl.train.rl4j.Rl4jDqn.greedyReturn(r.policy(), r.mdp(),
+                new dev.kdrl.env.quota.QuotaEnv(model, trace), 100);
+        Path file = out.resolve("rl4j-dqn.zip");
+        r.policy().save(file.toString());
+        PrintWriter pw = spec.commandLine().getOut();
+        pw.printf(Locale.ROOT, "trained rl4j-dqn for %,d steps in %.1f s (%.0f steps/s): greedy return %.2f%n",
+                r.steps(), r.seconds(), r.steps() / r.seconds(), ret);
+        pw.println("wrote " + file);
         pw.flush();
         return 0;
     }

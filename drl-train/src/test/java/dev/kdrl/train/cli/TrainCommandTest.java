@@ -61,6 +61,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void rl4jDqnSmoke(@TempDir Path dir) {
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
+                "rl4j-dqn", "--timesteps", "300", "--seed", "1", "--out", dir.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("trained rl4j-dqn").contains("greedy return");
+        assertThat(dir.resolve("rl4j-dqn.zip")).exists();
+    }
+
+    @Test
     void badAlgorithmIsNamed(@TempDir Path dir) {
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
                 "sac", "--out", dir.toString());
