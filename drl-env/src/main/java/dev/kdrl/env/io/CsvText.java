@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.io.StringReader;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
@@ -30,6 +33,61 @@ public final class CsvText {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How the readers parse: Commons CSV's default dialect, empty lines skipped, cells untrimmed (the
+     * readers trim them themselves, so error messages can show the cell as written).
+     */
+    public static final CSVFormat READ_FORMAT = CSVFormat.DEFAULT.builder()
+            .setIgnoreEmptyLines(true)
+            .setIgnoreSurroundingSpaces(false)
+            .setTrim(false)
+            .build();
+
+    /** One CSV record and the physical line (1-based) it starts on. */
+    public record Line(CSVRecord record, long line) {
+    }
+
+    /** Builds the reader's own exception for malformed CSV (bad quoting): line, detail, cause. */
+    @FunctionalInterface
+    public interface MalformedCsv {
+        RuntimeException at(long line, String detail, Throwable cause);
+    }
+
+    /**
+     * Hands every record of {@code text} (a leading UTF-8 byte-order mark ignored) with its physical line to
+     * {@code visitor}, in order, as it is parsed: an error the visitor throws for an early record wins over
+     * malformed CSV further down.
+     *
+     * @param what      what the text is, for I/O messages, e.g. {@code "trace"}
+     * @param source    the file name, for messages
+     * @param malformed makes the exception for malformed CSV, given the line where the bad record starts
+     */
+    public static void forEachRecord(String text, String what, String source, MalformedCsv malformed,
+                                     java.util.function.Consumer<Line> visitor) {
+        String body = !text.isEmpty() && text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
+        LineIndex lines = new LineIndex(body);
+        long nextLine = 1; // where the next record starts (approximately), for malformed-CSV errors
+        try (CSVParser parser = CSVParser.parse(new StringReader(body), READ_FORMAT)) {
+            java.util.Iterator<CSVRecord> it = parser.iterator();
+            while (true) {
+                CSVRecord rec;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    rec = it.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    throw malformed.at(nextLine, "malformed CSV: " + cause.getMessage(), e);
+                }
+                nextLine = parser.getCurrentLineNumber() + 1;
+                visitor.accept(new Line(rec, lines.lineOf(rec.getCharacterPosition())));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + what + " " + source + ": " + e.getMessage(), e);
         }
     }
 

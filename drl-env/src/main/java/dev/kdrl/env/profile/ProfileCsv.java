@@ -5,7 +5,6 @@ import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.ServiceProfile;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -15,14 +14,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
@@ -64,12 +61,6 @@ public final class ProfileCsv {
     /** Plain decimal numbers only: no NaN, Infinity, hex or Java suffixes like "1d". */
     static final Pattern NUMBER = Pattern.compile("[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("\\+?\\d+");
-
-    private static final CSVFormat READ_FORMAT = CSVFormat.DEFAULT.builder()
-            .setIgnoreEmptyLines(true)
-            .setIgnoreSurroundingSpaces(false)
-            .setTrim(false)
-            .build();
 
     private static final CSVFormat WRITE_FORMAT = CSVFormat.DEFAULT.builder()
             .setRecordSeparator("\n")
@@ -172,48 +163,33 @@ public final class ProfileCsv {
     }
 
     private static List<ServiceProfile> parse(String text, String source) {
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-            text = text.substring(1);
+        final class Parsed {
+            Map<String, Integer> header;
+            int width;
+            long headerLine;
+            final Map<String, Pending> services = new LinkedHashMap<>();
+            Pending current;
         }
-        CsvText.LineIndex lines = new CsvText.LineIndex(text);
-        Map<String, Integer> header = null;
-        int width = 0;
-        long headerLine = 0;
-        Map<String, Pending> services = new LinkedHashMap<>();
-        Pending current = null;
-        long nextLine = 1;
-        try (CSVParser parser = CSVParser.parse(new StringReader(text), READ_FORMAT)) {
-            Iterator<CSVRecord> it = parser.iterator();
-            while (true) {
-                CSVRecord rec;
-                try {
-                    if (!it.hasNext()) {
-                        break;
+        Parsed st = new Parsed();
+        CsvText.forEachRecord(text, "profile", source,
+                (line, detail, cause) -> new ProfileFormatException(source, line, null, null, detail, cause), l -> {
+                    CSVRecord rec = l.record();
+                    if (st.header == null) {
+                        st.header = parseHeader(rec, l.line(), source);
+                        st.width = rec.size();
+                        st.headerLine = l.line();
+                        return;
                     }
-                    rec = it.next();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    Throwable cause = e.getCause() != null ? e.getCause() : e;
-                    throw new ProfileFormatException(source, nextLine, null, null,
-                            "malformed CSV: " + cause.getMessage(), e);
-                }
-                long line = lines.lineOf(rec.getCharacterPosition());
-                nextLine = parser.getCurrentLineNumber() + 1;
-                if (header == null) {
-                    header = parseHeader(rec, line, source);
-                    width = rec.size();
-                    headerLine = line;
-                    continue;
-                }
-                if (rec.size() != width) {
-                    throw ProfileFormatException.csv(source, line, null, "found " + rec.size() + " fields, expected "
-                            + width + " as in the header (" + String.join(",", headerNames(header)) + "): '"
-                            + CsvText.joined(rec) + "'");
-                }
-                current = parseRow(rec, line, header, services, current, source);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read profile " + source + ": " + e.getMessage(), e);
-        }
+                    if (rec.size() != st.width) {
+                        throw ProfileFormatException.csv(source, l.line(), null, "found " + rec.size()
+                                + " fields, expected " + st.width + " as in the header ("
+                                + String.join(",", headerNames(st.header)) + "): '" + CsvText.joined(rec) + "'");
+                    }
+                    st.current = parseRow(rec, l.line(), st.header, st.services, st.current, source);
+                });
+        Map<String, Integer> header = st.header;
+        long headerLine = st.headerLine;
+        Map<String, Pending> services = st.services;
         if (header == null) {
             throw ProfileFormatException.csv(source, 0, null,
                     "is empty (expected a header row " + String.join(",", COLUMNS) + " and one row per action)");

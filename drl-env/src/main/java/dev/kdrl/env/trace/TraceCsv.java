@@ -3,7 +3,6 @@ package dev.kdrl.env.trace;
 import dev.kdrl.env.io.CsvText;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
@@ -45,12 +42,6 @@ public final class TraceCsv {
     /** Plain decimal numbers only: no NaN, Infinity, hex or Java suffixes like "1d". */
     private static final Pattern NUMBER =
             Pattern.compile("[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?");
-
-    private static final CSVFormat READ_FORMAT = CSVFormat.DEFAULT.builder()
-            .setIgnoreEmptyLines(true)
-            .setIgnoreSurroundingSpaces(false)
-            .setTrim(false)
-            .build();
 
     private static final CSVFormat WRITE_FORMAT = CSVFormat.DEFAULT.builder()
             .setRecordSeparator("\n")
@@ -117,49 +108,30 @@ public final class TraceCsv {
     }
 
     private static Trace parse(String text, String source) {
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-            text = text.substring(1);
+        final class Parsed {
+            List<String> header;
+            long headerLine;
+            final List<double[]> rows = new ArrayList<>();
         }
-        CsvText.LineIndex lines = new CsvText.LineIndex(text);
-        List<String> header = null;
-        long headerLine = 0;
-        List<double[]> rows = new ArrayList<>();
-        long nextLine = 1; // where the next record starts (approximately), for malformed-CSV errors
-        try (CSVParser parser = CSVParser.parse(new StringReader(text), READ_FORMAT)) {
-            Iterator<CSVRecord> it = parser.iterator();
-            while (true) {
-                CSVRecord rec;
-                try {
-                    if (!it.hasNext()) {
-                        break;
+        Parsed p = new Parsed();
+        CsvText.forEachRecord(text, "trace", source,
+                (line, detail, cause) -> new TraceFormatException(source, line, null, detail, cause), l -> {
+                    if (p.header == null) {
+                        p.header = parseHeader(l.record(), l.line(), source);
+                        p.headerLine = l.line();
+                    } else {
+                        p.rows.add(parseRow(l.record(), l.line(), p.header, source));
                     }
-                    rec = it.next();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    Throwable cause = e.getCause() != null ? e.getCause() : e;
-                    throw new TraceFormatException(source, nextLine, null,
-                            "malformed CSV: " + cause.getMessage(), e);
-                }
-                long line = lines.lineOf(rec.getCharacterPosition());
-                nextLine = parser.getCurrentLineNumber() + 1;
-                if (header == null) {
-                    header = parseHeader(rec, line, source);
-                    headerLine = line;
-                } else {
-                    rows.add(parseRow(rec, line, header, source));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read trace " + source + ": " + e.getMessage(), e);
-        }
-        if (header == null) {
+                });
+        if (p.header == null) {
             throw new TraceFormatException(source, 0, null, "is empty: expected a header row of service names");
         }
-        if (rows.isEmpty()) {
-            throw new TraceFormatException(source, headerLine, null,
+        if (p.rows.isEmpty()) {
+            throw new TraceFormatException(source, p.headerLine, null,
                     "no data rows after the header (expected at least one row of numbers for "
-                            + String.join(", ", header) + ")");
+                            + String.join(", ", p.header) + ")");
         }
-        return new Trace(source, header, rows.toArray(new double[0][]));
+        return new Trace(source, p.header, p.rows.toArray(new double[0][]));
     }
 
     private static List<String> parseHeader(CSVRecord rec, long line, String source) {
