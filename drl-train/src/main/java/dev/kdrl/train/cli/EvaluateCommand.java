@@ -105,7 +105,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 pw.println();
             }
             if (plot != null) {
-                writePlot(model, episode, traces.size() == 1 ? plot : sibling(plot, tf));
+                String traceName = tf.getFileName().toString().replaceFirst("\\.csv$", "");
+                writePlot(model, episode, traces.size() == 1 ? plot : LinePlot.sibling(plot, traceName));
             }
         }
         if (json) {
@@ -130,13 +131,6 @@ final class EvaluateCommand implements Callable<Integer> {
         } catch (IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("--rows " + rows + ": " + e.getMessage());
         }
-    }
-
-    private static Path sibling(Path png, Path trace) {
-        String name = png.getFileName().toString();
-        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        String t = trace.getFileName().toString().replaceFirst("\\.csv$", "");
-        return png.resolveSibling(base + "-" + t + ".png");
     }
 
     /** One panel per service: its traffic, the CPU it holds and its pods over the episode. */

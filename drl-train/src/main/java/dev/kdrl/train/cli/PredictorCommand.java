@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.core.predict.NeuralPredictor;
 import dev.kdrl.core.predict.PredictorFile;
 import dev.kdrl.env.trace.Trace;
-import dev.kdrl.env.trace.TraceCsv;
 import dev.kdrl.train.eval.LinePlot;
 import dev.kdrl.train.predictor.BiLstmTrainer;
 import dev.kdrl.train.predictor.PredictorEvaluation;
@@ -28,13 +27,6 @@ import picocli.CommandLine.Spec;
         description = "Train and evaluate the traffic predictor (the published Bi-LSTM) on recorded traces.",
         subcommands = {PredictorCommand.Train.class, PredictorCommand.Evaluate.class, PredictorCommand.Bench.class})
 final class PredictorCommand {
-
-    static Trace readTrace(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--trace " + file + ": no such file");
-        }
-        return TraceCsv.read(file);
-    }
 
     static List<String> columns(Trace trace, List<String> asked) {
         if (asked.size() == 1 && asked.get(0).equals("all")) {
@@ -97,7 +89,7 @@ final class PredictorCommand {
 
         @Override
         public Integer call() {
-            Trace t = readTrace(trace);
+            Trace t = EnvOptions.trace(trace);
             List<String> cols = columns(t, columns);
             BiLstmTrainer.Config net = new BiLstmTrainer.Config(units, layers, batch, epochs, patience, lr, seed);
             PredictorTraining.Outcome o = PredictorTraining.train(t, cols,
@@ -149,7 +141,7 @@ final class PredictorCommand {
                 throw new IllegalArgumentException("--model " + model + ": no such file");
             }
             NeuralPredictor p = PredictorFile.load(model);
-            Trace t = readTrace(trace);
+            Trace t = EnvOptions.trace(trace);
             List<String> cols = columns != null ? columns(t, columns)
                     : columns(t, List.of(p.metadata().getOrDefault("columns", "all").split(",")));
             double testFraction = Double.parseDouble(p.metadata().getOrDefault("testFraction", "0.2"));
@@ -160,7 +152,7 @@ final class PredictorCommand {
                         testFraction, valFraction, p.window(), maSpan);
                 rows.addAll(r.rows());
                 if (plot != null) {
-                    writePlot(r, cols.size() == 1 ? plot : sibling(plot, c));
+                    writePlot(r, cols.size() == 1 ? plot : LinePlot.sibling(plot, c));
                 }
             }
             PrintWriter pw = spec.commandLine().getOut();
@@ -187,12 +179,6 @@ final class PredictorCommand {
             }
             pw.flush();
             return 0;
-        }
-
-        private static Path sibling(Path png, String column) {
-            String name = png.getFileName().toString();
-            String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-            return png.resolveSibling(base + "-" + column + ".png");
         }
 
         private static void writePlot(PredictorEvaluation.Result r, Path file) {
@@ -234,7 +220,7 @@ final class PredictorCommand {
         @Override
         public Integer call() {
             NeuralPredictor p = PredictorFile.load(model);
-            Trace t = readTrace(trace);
+            Trace t = EnvOptions.trace(trace);
             String c = column != null ? column : p.metadata().getOrDefault("columns", t.columns().get(0)).split(",")[0];
             double[] series = t.column(c);
             int history = Math.min(series.length, 120);

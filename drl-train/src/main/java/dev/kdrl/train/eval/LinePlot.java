@@ -56,6 +56,13 @@ public final class LinePlot {
         return this;
     }
 
+    /** {@code dir/name-suffix.png} for {@code dir/name.png}: one file per series when several are plotted. */
+    public static Path sibling(Path png, String suffix) {
+        String name = png.getFileName().toString();
+        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        return png.resolveSibling(base + "-" + suffix + ".png");
+    }
+
     /** Renders and writes the PNG (parent directories are created). */
     public void write(Path png, int width, int height) {
         writeStacked(List.of(this), png, width, height);
