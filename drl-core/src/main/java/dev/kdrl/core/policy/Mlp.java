@@ -1,5 +1,6 @@
 package dev.kdrl.core.policy;
 
+import dev.kdrl.core.io.BinaryIo;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;

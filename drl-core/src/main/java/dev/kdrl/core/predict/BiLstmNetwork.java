@@ -1,5 +1,6 @@
 package dev.kdrl.core.predict;
 
+import dev.kdrl.core.io.BinaryIo;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -465,7 +466,7 @@ public final class BiLstmNetwork {
             writeParams(out, layer.backward);
         }
         out.writeInt(denseWeights.length);
-        writeDoubles(out, denseWeights);
+        BinaryIo.writeDoubles(out, denseWeights);
         out.writeDouble(denseBias);
         out.flush();
     }
@@ -511,7 +512,7 @@ public final class BiLstmNetwork {
                 throw new IOException(
                         "corrupt BiLstmNetwork stream: dense weight count out of range: " + denseLen);
             }
-            double[] dense = readDoubles(in, denseLen);
+            double[] dense = BinaryIo.readDoubles(in, denseLen);
             double denseBias = in.readDouble();
             return new BiLstmNetwork(layers, dense, denseBias);
         } catch (EOFException e) {
@@ -526,9 +527,9 @@ public final class BiLstmNetwork {
     private static void writeParams(DataOutputStream out, LstmParams p) throws IOException {
         out.writeInt(p.nIn);
         out.writeInt(p.nOut);
-        writeDoubles(out, p.inputWeights);
-        writeDoubles(out, p.recurrentWeights);
-        writeDoubles(out, p.bias);
+        BinaryIo.writeDoubles(out, p.inputWeights);
+        BinaryIo.writeDoubles(out, p.recurrentWeights);
+        BinaryIo.writeDoubles(out, p.bias);
     }
 
     private static LstmParams readParams(DataInputStream in, int layer, String direction)
@@ -559,31 +560,10 @@ public final class BiLstmNetwork {
                             + " nOut="
                             + nOut);
         }
-        double[] w = readDoubles(in, (int) wLen);
-        double[] rw = readDoubles(in, (int) rwLen);
-        double[] b = readDoubles(in, 4 * nOut);
+        double[] w = BinaryIo.readDoubles(in, (int) wLen);
+        double[] rw = BinaryIo.readDoubles(in, (int) rwLen);
+        double[] b = BinaryIo.readDoubles(in, 4 * nOut);
         return new LstmParams(nIn, nOut, w, rw, b);
-    }
-
-    private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
-        for (double v : values) {
-            out.writeDouble(v);
-        }
-    }
-
-    /**
-     * Reads {@code count} doubles, growing the buffer as data arrives so that a corrupt length in a
-     * short stream fails with EOF instead of allocating the full array up front.
-     */
-    private static double[] readDoubles(DataInputStream in, int count) throws IOException {
-        double[] values = new double[Math.min(count, 1 << 16)];
-        for (int i = 0; i < count; i++) {
-            if (i == values.length) {
-                values = Arrays.copyOf(values, (int) Math.min(count, 2L * values.length));
-            }
-            values[i] = in.readDouble();
-        }
-        return values;
     }
 
     private static void checkArray(String name, double[] values, long expectedLength, String rule) {
