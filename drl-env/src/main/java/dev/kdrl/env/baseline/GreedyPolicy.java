@@ -37,7 +37,7 @@ public final class GreedyPolicy implements Policy<double[], int[]> {
     public int[] act(double[] observation) {
         QuotaState s = state.get();
         evaluator.load(s);
-        boolean paperFinal = model.quirks().paperEpisode() && s.step() + 1 >= QuotaEnv.PAPER_TIME_LIMIT;
+        boolean paperFinal = model.isPaperFinalStep(s.step());
         return evaluator.bestImmediate(paperFinal);
     }
 

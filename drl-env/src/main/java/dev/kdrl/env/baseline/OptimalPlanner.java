@@ -160,7 +160,7 @@ public final class OptimalPlanner {
         try {
             for (int k = 0; k < steps; k++) {
                 int absolute = start.step() + k;
-                boolean paperFinal = model.quirks().paperEpisode() && absolute + 1 >= QuotaEnv.PAPER_TIME_LIMIT;
+                boolean paperFinal = model.isPaperFinalStep(absolute);
                 boolean last = k == steps - 1;
                 layers.add(layer);
                 Step step = new Step(layer, subs, traffic, paperFinal, last);

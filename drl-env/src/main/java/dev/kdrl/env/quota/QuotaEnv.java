@@ -26,8 +26,8 @@ import java.util.Objects;
 public final class QuotaEnv implements Env<double[], int[]> {
     /** Key of the step's {@link Transition} in {@link StepResult#info()}. */
     public static final String TRANSITION = "transition";
-    /** The published environment's time limit. */
-    public static final int PAPER_TIME_LIMIT = 200;
+    /** The published environment's time limit ({@link QuotaModel#PAPER_TIME_LIMIT}). */
+    public static final int PAPER_TIME_LIMIT = QuotaModel.PAPER_TIME_LIMIT;
 
     private final QuotaModel model;
     private final Trace trace;
@@ -105,8 +105,8 @@ public final class QuotaEnv implements Env<double[], int[]> {
             throw new IllegalArgumentException("action " + Arrays.toString(action) + " is not in " + actionSpace);
         }
         Transition tr = model.decide(state, action);
+        boolean paperFinal = model.isPaperFinalStep(state.step());
         int t = state.step() + 1;
-        boolean paperFinal = model.quirks().paperEpisode() && t >= PAPER_TIME_LIMIT;
         double reward = model.reward(tr, paperFinal);
         if (paperFinal) {
             // the published last step updates the pod counts only

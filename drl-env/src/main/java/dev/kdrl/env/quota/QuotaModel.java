@@ -255,6 +255,17 @@ public record QuotaModel(List<ServiceProfile> services, double quota, int minPod
         return new Transition(action.clone(), pods, res, add, kinds, change, total, prevTotal + addTotal, sub);
     }
 
+    /** The published environment's time limit: its 200th decision is special (see {@link #reward}). */
+    public static final int PAPER_TIME_LIMIT = 200;
+
+    /**
+     * Whether the decision taken in a state that has seen {@code stepsSoFar} decisions is the published
+     * environment's special last step (half weight, no overlap check, no observation update).
+     */
+    public boolean isPaperFinalStep(int stepsSoFar) {
+        return quirks.paperEpisode() && stepsSoFar + 1 >= PAPER_TIME_LIMIT;
+    }
+
     /** The reward of a transition; {@code paperFinalStep} is the published environment's 200th step. */
     public double reward(Transition t, boolean paperFinalStep) {
         return reward(t.total(), t.totalUpdate(), t.sloRatioSum(), paperFinalStep);

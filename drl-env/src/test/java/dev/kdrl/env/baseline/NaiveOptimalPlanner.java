@@ -63,7 +63,7 @@ final class NaiveOptimalPlanner {
         double[] traffic = start.traffic();
         for (int k = 0; k < steps; k++) {
             int absolute = start.step() + k;
-            boolean paperFinal = model.quirks().paperEpisode() && absolute + 1 >= QuotaEnv.PAPER_TIME_LIMIT;
+            boolean paperFinal = model.isPaperFinalStep(absolute);
             layers.add(layer);
             if (k == steps - 1) {
                 Layer last = finalLayer(layer, eval, traffic, paperFinal);
