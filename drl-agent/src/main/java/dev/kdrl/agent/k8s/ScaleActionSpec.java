@@ -15,6 +15,16 @@ import java.util.Map;
  * value a string. Rendered from the same {@link Transition} the simulator computes.
  */
 public final class ScaleActionSpec {
+    /** The custom resource's API group. */
+    public static final String GROUP = "drlscaling.knativescaling.dcn.ssu.ac.kr";
+    /** Its version. */
+    public static final String VERSION = "v1";
+    /** {@code group/version}. */
+    public static final String API_VERSION = GROUP + "/" + VERSION;
+    /** Its kind. */
+    public static final String KIND = "DRLScaleAction";
+    /** Its plural (the REST path segment and the RBAC resource). */
+    public static final String PLURAL = "drlscaleactions";
 
     private ScaleActionSpec() {
     }
@@ -32,6 +42,31 @@ public final class ScaleActionSpec {
             spec.put("service" + name + "_podcount", Integer.toString(pods[i]));
         }
         return spec;
+    }
+
+    /** The whole resource as YAML, for logs and dry runs. */
+    public static String toYaml(String namespace, String name, Map<String, String> spec) {
+        StringBuilder b = new StringBuilder();
+        b.append("apiVersion: ").append(API_VERSION).append('\n');
+        b.append("kind: ").append(KIND).append('\n');
+        b.append("metadata:\n  name: ").append(name).append("\n  namespace: ").append(namespace).append('\n');
+        b.append("spec:\n");
+        spec.forEach((k, v) -> b.append("  ").append(k).append(": \"").append(v).append("\"\n"));
+        return b.toString();
+    }
+
+    /** One line: {@code house=3500m/20/4 senti=...}. */
+    public static String summary(QuotaModel model, Map<String, String> spec) {
+        StringBuilder b = new StringBuilder();
+        for (String name : model.serviceNames()) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append(name).append('=').append(spec.get("service" + name + "_resource")).append('/')
+                    .append(spec.get("service" + name + "_concurrency")).append('/')
+                    .append(spec.get("service" + name + "_podcount"));
+        }
+        return b.toString();
     }
 
     /** Cores as Kubernetes millicores: 3.5 → {@code "3500m"}. Sub-millicore precision is refused. */

@@ -1,6 +1,9 @@
 package dev.kdrl.env.profile;
 
+import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.ServiceProfile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +16,41 @@ import java.util.Locale;
 public final class Profiles {
 
     private Profiles() {
+    }
+
+    /** The published environment with every quirk. */
+    public static final String PAPER = "paper";
+    /** The paper's three services in the general model (no quirks). */
+    public static final String PAPER_GENERAL = "paper-general";
+
+    /**
+     * The model a profile name stands for, as the {@code drl} commands and the live agent accept it:
+     * {@value #PAPER} (the exact published environment, quota 40, no overrides allowed),
+     * {@value #PAPER_GENERAL} (the paper's services in the general model) or a profile file.
+     *
+     * @param quota   quota override in cores, {@code null} = the profile's own
+     * @param minPods minimum pods override, {@code null} = the profile's own (1 for paper-general)
+     * @throws IllegalArgumentException naming the profile and what was expected
+     */
+    public static QuotaModel model(String profile, Double quota, Integer minPods) {
+        switch (profile) {
+            case PAPER:
+                if (quota != null || minPods != null) {
+                    throw new IllegalArgumentException("profile 'paper' is the exact published environment (quota "
+                            + PaperProfile.QUOTA + "); use profile 'paper-general' to change the quota or minPods");
+                }
+                return PaperProfile.model();
+            case PAPER_GENERAL:
+                return QuotaModel.general(PaperProfile.services(), quota == null ? PaperProfile.QUOTA : quota,
+                        minPods == null ? 1 : minPods);
+            default:
+                Path file = Path.of(profile);
+                if (!Files.isRegularFile(file)) {
+                    throw new IllegalArgumentException("profile '" + profile
+                            + "' is neither 'paper', 'paper-general' nor a readable profile file");
+                }
+                return load(file, quota, minPods).toModel();
+        }
     }
 
     /**

@@ -344,11 +344,20 @@ public record QuotaModel(List<ServiceProfile> services, double quota, int minPod
      * Resources are stored as {@link #store} says.
      */
     public QuotaState next(QuotaState state, Transition t, double[] nextTraffic) {
-        double[] stored = new double[t.resources().length];
+        return resume(state.step() + 1, t.action(), t.pods(), t.resources(), nextTraffic);
+    }
+
+    /**
+     * The state after a decision that left {@code action}, {@code pods} and {@code resources} (as the decision
+     * computed them, before {@link #store}), with {@code traffic} for the decision after. The live agent
+     * rebuilds its state this way every cycle, with the predicted load as traffic, so it sees exactly what
+     * the simulator's {@link #next} would show.
+     */
+    public QuotaState resume(int step, int[] action, int[] pods, double[] resources, double[] traffic) {
+        double[] stored = new double[resources.length];
         for (int i = 0; i < stored.length; i++) {
-            stored[i] = store(t.resources()[i]);
+            stored[i] = store(resources[i]);
         }
-        return new QuotaState(state.step() + 1, t.action(), t.pods(), stored, nextTraffic,
-                observation(t.resources(), t.action(), nextTraffic));
+        return new QuotaState(step, action, pods, stored, traffic, observation(resources, action, traffic));
     }
 }

@@ -1,6 +1,5 @@
 package dev.kdrl.train.cli;
 
-import dev.kdrl.env.paper.PaperProfile;
 import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
@@ -32,26 +31,9 @@ final class EnvOptions {
         return model(profile, quota, minPods);
     }
 
-    /** The model a profile name stands for: 'paper', 'paper-general' or a profile file. */
+    /** The model a profile name stands for: see {@link Profiles#model}. */
     static QuotaModel model(String profile, Double quota, Integer minPods) {
-        switch (profile) {
-            case "paper":
-                if (quota != null || minPods != null) {
-                    throw new IllegalArgumentException("--profile paper is the exact published environment (quota 40);"
-                            + " use --profile paper-general to change --quota or --min-pods");
-                }
-                return PaperProfile.model();
-            case "paper-general":
-                return QuotaModel.general(PaperProfile.services(), quota == null ? PaperProfile.QUOTA : quota,
-                        minPods == null ? 1 : minPods);
-            default:
-                Path file = Path.of(profile);
-                if (!Files.isRegularFile(file)) {
-                    throw new IllegalArgumentException("--profile '" + profile
-                            + "' is neither 'paper', 'paper-general' nor a readable profile file");
-                }
-                return Profiles.load(file, quota, minPods).toModel();
-        }
+        return Profiles.model(profile, quota, minPods);
     }
 
     Trace trace() {

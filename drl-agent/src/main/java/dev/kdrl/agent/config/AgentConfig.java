@@ -1,0 +1,416 @@
+package dev.kdrl.agent.config;
+
+import dev.kdrl.env.profile.Profiles;
+import dev.kdrl.env.quota.QuotaModel;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The live agent's whole configuration, read from one YAML file ({@link #load}); see
+ * {@code deploy/agent.yaml} for a commented example. Relative paths are resolved against the file's
+ * directory. Every field is validated when the file is read: a bad value is a one-line
+ * {@link ConfigException} naming the file, the field, the value and the rule.
+ *
+ * @param source         the file it was read from
+ * @param namespace      namespace of the {@code DRLScaleAction} (and of the leader-election Lease)
+ * @param resourceName   {@code metadata.name} of the custom resource
+ * @param profile        {@code paper}, {@code paper-general} or a profile file (absolute after loading)
+ * @param quota          quota override in cores, or {@code null}
+ * @param minPods        minimum pods override, or {@code null}
+ * @param services       the services, as listed in the file
+ * @param prometheus     where and how to query
+ * @param schedule       when cycles run
+ * @param policy         the saved policy or the planner that decides
+ * @param predictor      how the next period's load is predicted
+ * @param historyDir     directory of the per-service history CSVs
+ * @param stateDir       directory of the agent's state file
+ * @param http           the health/metrics endpoint
+ * @param leaderElection Lease-based leader election
+ * @param kubernetes     how the custom resource is written
+ */
+public record AgentConfig(Path source, String namespace, String resourceName, String profile, Double quota,
+                          Integer minPods, List<Service> services, Prometheus prometheus, Schedule schedule,
+                          PolicySpec policy, PredictorSpec predictor, Path historyDir, Path stateDir, Http http,
+                          LeaderElection leaderElection, Kubernetes kubernetes) {
+
+    static final List<String> TOP_KEYS = List.of("namespace", "resourceName", "profile", "quota", "minPods",
+            "services", "prometheus", "schedule", "policy", "predictor", "historyDir", "stateDir", "http",
+            "leaderElection", "kubernetes");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** Names a query template may use besides the service's own labels. */
+    public static final List<String> BUILTIN_PLACEHOLDERS = List.of("service", "knativeService", "namespace");
+
+    public AgentConfig {
+        services = List.copyOf(services);
+    }
+
+    /**
+     * One service.
+     *
+     * @param name           as written in the CR ({@code service<name>_resource}) and in the profile
+     * @param knativeService the Knative Service's name (for queries, logs and metrics)
+     * @param query          the PromQL instant query giving its current concurrent users
+     * @param labels         values for the query's placeholders
+     */
+    public record Service(String name, String knativeService, QueryTemplate query, Map<String, String> labels) {
+        public Service {
+            labels = Map.copyOf(labels);
+        }
+
+        /** The query with this service's values (labels, then service, knativeService, namespace). */
+        public String renderQuery(String namespace) {
+            Map<String, String> values = new LinkedHashMap<>(labels);
+            values.put("service", name);
+            values.put("knativeService", knativeService);
+            values.put("namespace", namespace);
+            return query.render(values);
+        }
+    }
+
+    /**
+     * Prometheus's HTTP API.
+     *
+     * @param url             base URL, e.g. {@code http://prometheus:9090}
+     * @param timeout         per request
+     * @param retries         extra attempts after a failed one (not after an answer that is final, e.g. HTTP 400)
+     * @param backoff         wait before the first retry, doubled after each
+     * @param bearerTokenFile file holding a bearer token (re-read at every query), or {@code null}
+     * @param basicUser       basic-auth user name, or {@code null}
+     * @param basicPasswordFile file holding the basic-auth password, or {@code null}
+     * @param caFile          PEM file of the CA that signed Prometheus's certificate, or {@code null}
+     */
+    public record Prometheus(URI url, Duration timeout, int retries, Duration backoff, Path bearerTokenFile,
+                             String basicUser, Path basicPasswordFile, Path caFile) {
+    }
+
+    /** Cycles start at every {@code offset} past a multiple of {@code period} (epoch-aligned). */
+    public record Schedule(Duration period, Duration offset) {
+    }
+
+    /**
+     * Which policy decides: a saved model ({@code model}) or a planner ({@code greedy}, {@code hybrid},
+     * {@code fixed-initial}).
+     *
+     * @param deterministic argmax actions (the default) or sampled ones
+     * @param seed          the sampling seed when not deterministic
+     */
+    public record PolicySpec(Path model, String planner, boolean deterministic, long seed) {
+        public static final List<String> PLANNERS = List.of("greedy", "hybrid", "fixed-initial");
+    }
+
+    /**
+     * How the next period's load is predicted.
+     *
+     * @param kind   {@code last-value}, {@code moving-average}, {@code holt} or {@code bilstm}
+     * @param model  the Bi-LSTM file; may contain {@code {service}} for one file per service
+     * @param window the Bi-LSTM's input window, or the moving average's length
+     * @param alpha  Holt's level smoothing
+     * @param beta   Holt's trend smoothing
+     * @param maxLoad the largest load expected (a Bi-LSTM trained for another scale is refused), 0 = no check
+     */
+    public record PredictorSpec(String kind, String model, int window, double alpha, double beta, double maxLoad) {
+        public static final List<String> KINDS = List.of("last-value", "moving-average", "holt", "bilstm");
+
+        /** The Bi-LSTM file for {@code service}. */
+        public Path modelFor(Path base, String service) {
+            return base.resolve(model.replace("{service}", service));
+        }
+    }
+
+    /** The HTTP endpoint of {@code /healthz}, {@code /readyz} and {@code /metrics}; port 0 = any free port. */
+    public record Http(String bind, int port, boolean enabled) {
+    }
+
+    /** Lease-based leader election: only the leader runs cycles. */
+    public record LeaderElection(boolean enabled, String leaseName, String identity, Duration leaseDuration,
+                                 Duration renewDeadline, Duration retryPeriod) {
+    }
+
+    /**
+     * Writing the custom resource.
+     *
+     * @param retries extra attempts after a 409 Conflict or a 5xx answer
+     * @param backoff wait before the first retry, doubled after each
+     */
+    public record Kubernetes(int retries, Duration backoff) {
+    }
+
+    /**
+     * The cluster model of {@link #profile} with the overrides. Its services must be exactly the configured
+     * ones; the model's (profile's) order is the action and observation order.
+     *
+     * @throws ConfigException naming {@code profile} or {@code services} and what differs
+     */
+    public QuotaModel model() {
+        QuotaModel model;
+        try {
+            model = Profiles.model(profile, quota, minPods);
+        } catch (RuntimeException e) {
+            throw new ConfigException(source.toString(), "profile", profile, e.getMessage());
+        }
+        List<String> expected = model.serviceNames();
+        if (!new HashSet<>(expected).equals(new HashSet<>(serviceNames()))) {
+            throw new ConfigException(source.toString(), "services", serviceNames(),
+                    "the profile's services are " + expected + "; configure exactly those");
+        }
+        return model;
+    }
+
+    /** The configured service of that name. */
+    public Service service(String name) {
+        for (Service s : services) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no configured service '" + name + "'");
+    }
+
+    /** Names of the services in file order. */
+    public List<String> serviceNames() {
+        return services.stream().map(Service::name).toList();
+    }
+
+    /**
+     * Reads and validates {@code file}.
+     *
+     * @throws ConfigException on anything invalid, naming the field
+     */
+    public static AgentConfig load(Path file) {
+        String name = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(name, "cannot read the configuration: " + e, e);
+        }
+        Object parsed;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            parsed = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (YAMLException e) {
+            throw new ConfigException(name, "not valid YAML: " + e.getMessage().replace('\n', ' '), e);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(YamlNode.root(name, parsed), base);
+    }
+
+    private static AgentConfig parse(YamlNode root, Path base) {
+        root.allowOnly(TOP_KEYS);
+        String namespace = root.string("namespace", "default");
+        if (!DNS_LABEL.matcher(namespace).matches()) {
+            throw root.error("namespace", namespace, "expected a Kubernetes namespace name (DNS-1123 label)");
+        }
+        String resourceName = root.string("resourceName", "drl-action");
+        if (!DNS_SUBDOMAIN.matcher(resourceName).matches()) {
+            throw root.error("resourceName", resourceName, "expected a Kubernetes object name (DNS-1123 subdomain)");
+        }
+        String profile = root.requiredString("profile");
+        if (!profile.equals("paper") && !profile.equals("paper-general")) {
+            Path p = base.resolve(profile);
+            if (!Files.isRegularFile(p)) {
+                throw root.error("profile", profile, "expected 'paper', 'paper-general' or a readable profile file;"
+                        + " " + p + " does not exist");
+            }
+            profile = p.toString();
+        }
+        Double quota = root.optionalNumber("quota", 0, true);
+        Integer minPods = root.has("minPods") ? root.integer("minPods", 1, 0, 1000) : null;
+
+        List<Service> services = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (YamlNode s : root.children("services")) {
+            s.allowOnly(List.of("name", "knativeService", "query", "labels"));
+            String sName = s.requiredString("name");
+            if (!SERVICE_NAME.matcher(sName).matches()) {
+                throw s.error("name", sName, "expected lower-case letters, digits and '-', as in the CR field "
+                        + "service<name>_resource");
+            }
+            if (!seen.add(sName)) {
+                throw s.error("name", sName, "service names must be unique");
+            }
+            String ksvc = s.string("knativeService", sName);
+            if (!DNS_LABEL.matcher(ksvc).matches()) {
+                throw s.error("knativeService", ksvc, "expected a Knative Service name (DNS-1123 label)");
+            }
+            String q = s.requiredString("query");
+            QueryTemplate template;
+            try {
+                template = QueryTemplate.parse(q);
+            } catch (IllegalArgumentException e) {
+                throw s.error("query", q, e.getMessage());
+            }
+            Map<String, String> labels = s.stringMap("labels");
+            for (String ph : template.names()) {
+                if (!labels.containsKey(ph) && !BUILTIN_PLACEHOLDERS.contains(ph)) {
+                    throw s.error("query", q, "placeholder {{" + ph + "}} has no value: define it under labels or "
+                            + "use one of " + BUILTIN_PLACEHOLDERS);
+                }
+            }
+            services.add(new Service(sName, ksvc, template, labels));
+        }
+
+        YamlNode pr = root.child("prometheus");
+        pr.allowOnly(List.of("url", "timeout", "retries", "backoff", "bearerTokenFile", "basicAuth", "caFile"));
+        String url = pr.requiredString("url");
+        URI uri;
+        try {
+            uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (URISyntaxException e) {
+            throw pr.error("url", url, "expected an http(s) URL: " + e.getReason());
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw pr.error("url", url, "expected an http:// or https:// URL with a host");
+        }
+        Duration timeout = pr.duration("timeout", Duration.ofSeconds(5), Duration.ofMillis(1));
+        int retries = pr.integer("retries", 2, 0, 10);
+        Duration backoff = pr.duration("backoff", Duration.ofMillis(500), Duration.ZERO);
+        Path token = optionalFile(pr, "bearerTokenFile", base);
+        YamlNode basic = pr.child("basicAuth");
+        basic.allowOnly(List.of("username", "passwordFile"));
+        String user = basic.string("username", null);
+        Path password = optionalFile(basic, "passwordFile", base);
+        if ((user == null) != (password == null)) {
+            throw basic.error(user == null ? "username" : "passwordFile", null,
+                    "basicAuth needs both username and passwordFile");
+        }
+        if (user != null && token != null) {
+            throw pr.error("basicAuth", user, "use either bearerTokenFile or basicAuth, not both");
+        }
+        Path ca = optionalFile(pr, "caFile", base);
+        if (ca != null && !uri.getScheme().equals("https")) {
+            throw pr.error("caFile", ca, "a CA file needs an https:// url");
+        }
+        Prometheus prometheus = new Prometheus(uri, timeout, retries, backoff, token, user, password, ca);
+
+        YamlNode sc = root.child("schedule");
+        sc.allowOnly(List.of("period", "offset"));
+        Duration period = sc.duration("period", Duration.ofSeconds(120), Duration.ofMillis(100));
+        Duration offset = sc.duration("offset", Duration.ofSeconds(55), Duration.ZERO);
+        if (offset.compareTo(period) >= 0) {
+            throw sc.error("offset", sc.raw("offset"), "expected an offset shorter than the period ("
+                    + period.toMillis() + "ms)");
+        }
+        Schedule schedule = new Schedule(period, offset);
+
+        YamlNode po = root.child("policy");
+        po.allowOnly(List.of("model", "planner", "deterministic", "seed"));
+        Path model = po.has("model") ? base.resolve(po.requiredString("model")) : null;
+        String planner = po.string("planner", null);
+        if (model != null && planner != null) {
+            throw po.error("planner", planner, "give either policy.model or policy.planner, not both");
+        }
+        if (model == null && planner == null) {
+            planner = "greedy";
+        }
+        if (planner != null && !PolicySpec.PLANNERS.contains(planner)) {
+            throw po.error("planner", planner, "expected one of " + PolicySpec.PLANNERS);
+        }
+        if (model != null && !Files.isRegularFile(model)) {
+            throw po.error("model", po.raw("model"), "no such file: " + model);
+        }
+        boolean deterministic = po.bool("deterministic", true);
+        long seed = po.integer("seed", 0, 0, Integer.MAX_VALUE);
+        PolicySpec policy = new PolicySpec(model, planner, deterministic, seed);
+
+        YamlNode pd = root.child("predictor");
+        pd.allowOnly(List.of("kind", "model", "window", "alpha", "beta", "maxLoad"));
+        String pmodel = pd.string("model", null);
+        String kind = pd.string("kind", pmodel != null ? "bilstm" : "last-value");
+        if (!PredictorSpec.KINDS.contains(kind)) {
+            throw pd.error("kind", kind, "expected one of " + PredictorSpec.KINDS);
+        }
+        if (kind.equals("bilstm") != (pmodel != null)) {
+            throw pd.error("model", pmodel, kind.equals("bilstm") ? "required for kind bilstm"
+                    : "only kind bilstm reads a model file");
+        }
+        int window = pd.integer("window", kind.equals("moving-average") ? 3 : 7, 1, 10_000);
+        double alpha = pd.number("alpha", 0.5, 0, true);
+        double beta = pd.number("beta", 0.1, 0, false);
+        if (alpha > 1 || beta > 1) {
+            throw pd.error(alpha > 1 ? "alpha" : "beta", alpha > 1 ? alpha : beta, "expected a number <= 1");
+        }
+        double maxLoad = pd.number("maxLoad", 0, 0, false);
+        PredictorSpec predictor = new PredictorSpec(kind, pmodel, window, alpha, beta, maxLoad);
+        if (pmodel != null) {
+            for (Service s : services) {
+                Path f = predictor.modelFor(base, s.name());
+                if (!Files.isRegularFile(f)) {
+                    throw pd.error("model", pmodel, "no such file for service " + s.name() + ": " + f);
+                }
+            }
+        }
+
+        Path history = base.resolve(root.string("historyDir", "drl-agent-data/history"));
+        Path state = base.resolve(root.string("stateDir", "drl-agent-data/state"));
+
+        YamlNode h = root.child("http");
+        h.allowOnly(List.of("enabled", "bind", "port"));
+        Http http = new Http(h.string("bind", "0.0.0.0"), h.integer("port", 8080, 0, 65535), h.bool("enabled", true));
+
+        YamlNode le = root.child("leaderElection");
+        le.allowOnly(List.of("enabled", "leaseName", "identity", "leaseDuration", "renewDeadline", "retryPeriod"));
+        String leaseName = le.string("leaseName", "drl-agent");
+        if (!DNS_SUBDOMAIN.matcher(leaseName).matches()) {
+            throw le.error("leaseName", leaseName, "expected a Kubernetes object name (DNS-1123 subdomain)");
+        }
+        String identity = le.string("identity", defaultIdentity());
+        Duration leaseDuration = le.duration("leaseDuration", Duration.ofSeconds(15), Duration.ofSeconds(1));
+        Duration renew = le.duration("renewDeadline", Duration.ofSeconds(10), Duration.ofMillis(100));
+        Duration retry = le.duration("retryPeriod", Duration.ofSeconds(2), Duration.ofMillis(100));
+        if (renew.compareTo(leaseDuration) >= 0) {
+            throw le.error("renewDeadline", le.raw("renewDeadline"), "expected less than leaseDuration");
+        }
+        if (retry.compareTo(renew) >= 0) {
+            throw le.error("retryPeriod", le.raw("retryPeriod"), "expected less than renewDeadline");
+        }
+        LeaderElection leader = new LeaderElection(le.bool("enabled", false), leaseName, identity, leaseDuration,
+                renew, retry);
+
+        YamlNode k = root.child("kubernetes");
+        k.allowOnly(List.of("retries", "backoff"));
+        Kubernetes kube = new Kubernetes(k.integer("retries", 4, 0, 20),
+                k.duration("backoff", Duration.ofMillis(500), Duration.ZERO));
+
+        return new AgentConfig(Path.of(root.file()), namespace, resourceName, profile, quota, minPods, services,
+                prometheus, schedule, policy, predictor, history, state, http, leader, kube);
+    }
+
+    private static Path optionalFile(YamlNode node, String key, Path base) {
+        String v = node.string(key, null);
+        if (v == null) {
+            return null;
+        }
+        Path p = base.resolve(v);
+        if (!Files.isReadable(p)) {
+            throw node.error(key, v, "expected a readable file; " + p + " is not");
+        }
+        return p;
+    }
+
+    private static String defaultIdentity() {
+        String host = System.getenv("HOSTNAME");
+        return host != null && !host.isBlank() ? host : "drl-agent-" + ProcessHandle.current().pid();
+    }
+}

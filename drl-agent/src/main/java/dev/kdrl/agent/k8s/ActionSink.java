@@ -1,0 +1,16 @@
+package dev.kdrl.agent.k8s;
+
+import java.util.Map;
+
+/** Where a decision goes: the cluster ({@link ScaleActionWriter}) or, in a dry run, the log ({@link LogSink}). */
+public interface ActionSink {
+
+    /**
+     * Writes the custom resource's spec.
+     *
+     * @return a one-line description of what was done (e.g. {@code created default/drl-action})
+     * @throws WriteFailure when it could not be written
+     * @throws InterruptedException if interrupted while backing off
+     */
+    String write(Map<String, String> spec) throws WriteFailure, InterruptedException;
+}

@@ -1,0 +1,50 @@
+package dev.kdrl.agent.k8s;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code DRLScaleAction} CRD, bundled (the same file as {@code deploy/crd.yaml}), for {@code --install-crd}. */
+public final class Crd {
+    /** Classpath location of the bundled CRD. */
+    public static final String RESOURCE = "/dev/kdrl/agent/k8s/drlscaleaction-crd.yaml";
+    /** Its metadata.name. */
+    public static final String NAME = ScaleActionSpec.PLURAL + "." + ScaleActionSpec.GROUP;
+
+    private Crd() {
+    }
+
+    /** The bundled CRD. */
+    public static CustomResourceDefinition bundled(KubernetesClient client) {
+        try (InputStream in = Crd.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled CRD " + RESOURCE + " missing from the jar");
+            }
+            return client.apiextensions().v1().customResourceDefinitions().load(in).item();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Creates or updates the CRD and, when {@code waitEstablished}, waits (up to 30 s) until the API server
+     * reports it Established.
+     */
+    public static void install(KubernetesClient client, boolean waitEstablished) {
+        CustomResourceDefinition crd = bundled(client);
+        client.apiextensions().v1().customResourceDefinitions().resource(crd)
+                .createOr(NonDeletingOperation::update);
+        if (!waitEstablished) {
+            return;
+        }
+        client.apiextensions().v1().customResourceDefinitions().withName(NAME).waitUntilCondition(c ->
+                c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+                        && c.getStatus().getConditions().stream().anyMatch(
+                                cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+                30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.kdrl.agent.k8s;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the {@code DRLScaleAction}: created when absent, else JSON-merge-patched (only the spec fields
+ * are sent). A 409 Conflict (e.g. a concurrent create) and 5xx answers are retried with doubling backoff;
+ * 403 (RBAC) and 404 (CRD or namespace missing) fail at once with a message saying what to fix.
+ */
+public final class ScaleActionWriter implements ActionSink {
+    private static final Logger LOG = LoggerFactory.getLogger(ScaleActionWriter.class);
+    /** The resource type for fabric8's generic client. */
+    public static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
+            .withGroup(ScaleActionSpec.GROUP)
+            .withVersion(ScaleActionSpec.VERSION)
+            .withKind(ScaleActionSpec.KIND)
+            .withPlural(ScaleActionSpec.PLURAL)
+            .withNamespaced(true)
+            .build();
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+    private final int retries;
+    private final Duration backoff;
+
+    public ScaleActionWriter(KubernetesClient client, String namespace, String name, int retries, Duration backoff) {
+        this.client = client;
+        this.namespace = namespace;
+        this.name = name;
+        this.retries = retries;
+        this.backoff = backoff;
+    }
+
+    private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> resources() {
+        return client.genericKubernetesResources(CONTEXT);
+    }
+
+    @Override
+    public String write(Map<String, String> spec) throws WriteFailure, InterruptedException {
+        Duration wait = backoff;
+        KubernetesClientException last = null;
+        for (int attempt = 0; attempt <= retries; attempt++) {
+            if (attempt > 0) {
+                LOG.warn("writing {}/{} failed ({}); retry {} of {} in {} ms", namespace, name, brief(last), attempt,
+                        retries, wait.toMillis());
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2);
+            }
+            try {
+                return once(spec);
+            } catch (KubernetesClientException e) {
+                last = e;
+                int code = e.getCode();
+                if (code == 403) {
+                    throw new WriteFailure(WriteFailure.Kind.FORBIDDEN, "the API server refused (403) to write "
+                            + ScaleActionSpec.PLURAL + " " + namespace + "/" + name + ": grant get/create/patch on "
+                            + ScaleActionSpec.PLURAL + "." + ScaleActionSpec.GROUP + " in namespace " + namespace
+                            + " (deploy/rbac.yaml); " + brief(e), e);
+                }
+                if (code == 404) {
+                    throw new WriteFailure(WriteFailure.Kind.NOT_FOUND, "the API server has no " + ScaleActionSpec.PLURAL
+                            + "." + ScaleActionSpec.GROUP + " in namespace " + namespace + " (404): install the CRD "
+                            + "(deploy/crd.yaml or --install-crd) and check the namespace; " + brief(e), e);
+                }
+                boolean retryable = code == 409 || code >= 500 || code == 0 || code == 429;
+                if (!retryable) {
+                    throw new WriteFailure(WriteFailure.Kind.OTHER, "HTTP " + code + ": " + brief(e), e);
+                }
+            }
+        }
+        WriteFailure.Kind kind = last.getCode() == 0 ? WriteFailure.Kind.OTHER : WriteFailure.Kind.GAVE_UP;
+        throw new WriteFailure(kind, "still failing after " + (retries + 1) + " attempts: " + brief(last), last);
+    }
+
+    private String once(Map<String, String> spec) {
+        Resource<GenericKubernetesResource> res = resources().inNamespace(namespace).withName(name);
+        GenericKubernetesResource existing = res.get();
+        if (existing == null) {
+            GenericKubernetesResource cr = new GenericKubernetesResource();
+            cr.setApiVersion(ScaleActionSpec.API_VERSION);
+            cr.setKind(ScaleActionSpec.KIND);
+            cr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+            cr.setAdditionalProperty("spec", new LinkedHashMap<>(spec));
+            resources().inNamespace(namespace).resource(cr).create();
+            return "created " + namespace + "/" + name;
+        }
+        StringBuilder patch = new StringBuilder("{\"spec\":{");
+        boolean first = true;
+        for (Map.Entry<String, String> e : spec.entrySet()) {
+            if (!first) {
+                patch.append(',');
+            }
+            first = false;
+            patch.append(jsonString(e.getKey())).append(':').append(jsonString(e.getValue()));
+        }
+        patch.append("}}");
+        res.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+        return "patched " + namespace + "/" + name;
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static String brief(KubernetesClientException e) {
+        if (e == null) {
+            return "";
+        }
+        String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : String.valueOf(e.getMessage());
+        m = m.replaceAll("\\s+", " ");
+        return m.length() > 200 ? m.substring(0, 197) + "..." : m;
+    }
+}

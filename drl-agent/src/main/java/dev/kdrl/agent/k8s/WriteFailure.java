@@ -1,0 +1,39 @@
+package dev.kdrl.agent.k8s;
+
+/** The custom resource could not be written; the cycle fails and the agent keeps running. */
+public final class WriteFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** Why, as counted in the agent's metrics. */
+    public enum Kind {
+        /** 403: the ServiceAccount lacks a permission (see deploy/rbac.yaml). */
+        FORBIDDEN("forbidden"),
+        /** 404: the DRLScaleAction CRD is not installed (or the namespace does not exist). */
+        NOT_FOUND("not_found"),
+        /** 409 or 5xx after every retry. */
+        GAVE_UP("gave_up"),
+        /** Another answer (401, 422, ...) or an I/O failure after every retry. */
+        OTHER("other");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    private final Kind kind;
+
+    public WriteFailure(Kind kind, String message, Throwable cause) {
+        super(kind.label() + ": " + message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,211 @@
+package dev.kdrl.agent.loop;
+
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.k8s.ActionSink;
+import dev.kdrl.agent.k8s.ScaleActionSpec;
+import dev.kdrl.agent.k8s.WriteFailure;
+import dev.kdrl.agent.ops.AgentMetrics;
+import dev.kdrl.agent.prom.QueryFailure;
+import dev.kdrl.agent.store.AgentState;
+import dev.kdrl.agent.store.HistoryFile;
+import dev.kdrl.agent.store.StateStore;
+import dev.kdrl.core.policy.Policy;
+import dev.kdrl.core.predict.Forecast;
+import dev.kdrl.core.predict.TrafficPredictor;
+import dev.kdrl.env.quota.InitialState;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.QuotaState;
+import dev.kdrl.env.quota.ServiceConfig;
+import dev.kdrl.env.quota.Transition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live agent's cycle. For each service: read its load, append it to its history, predict the coming
+ * period's load. Then: build the state from the previous decision's bookkeeping and the predicted loads
+ * ({@link QuotaModel#resume}, the simulator's own function), ask the policy, take the decision
+ * ({@link QuotaModel#decide}, also the simulator's), write the custom resource, save the state.
+ *
+ * <p>A failed query never fails the cycle: that service's prediction comes from its history as it stands
+ * (the last value, or what the predictor forecasts from it; 0 with no history at all), and the failure is
+ * counted. A failed write fails the cycle: the state is not advanced, because the cluster did not change.
+ */
+public final class Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final QuotaModel model;
+    private final List<AgentConfig.Service> services;
+    private final List<HistoryFile> histories;
+    private final List<TrafficPredictor> predictors;
+    private final Policy<double[], int[]> policy;
+    private final LoadSource source;
+    private final ActionSink sink;
+    private final StateStore store;
+    private final AgentMetrics metrics;
+
+    private AgentState last;
+    private QuotaState current;
+    private long cycles;
+
+    /**
+     * @param services   configured services in model order
+     * @param histories  their history files, same order
+     * @param predictors their predictors, same order
+     * @param policy     the policy; a planner may read {@link #currentState()}
+     * @param restored   the state restored at start, or {@code null} for the model's initial state
+     */
+    public Agent(AgentConfig config, QuotaModel model, List<AgentConfig.Service> services, List<HistoryFile> histories,
+                 List<TrafficPredictor> predictors, Policy<double[], int[]> policy, LoadSource source,
+                 ActionSink sink, StateStore store, AgentMetrics metrics, AgentState restored) {
+        this.config = config;
+        this.model = model;
+        this.services = List.copyOf(services);
+        this.histories = List.copyOf(histories);
+        this.predictors = List.copyOf(predictors);
+        this.policy = policy;
+        this.source = source;
+        this.sink = sink;
+        this.store = store;
+        this.metrics = metrics;
+        this.last = restored;
+    }
+
+    /** The state the policy is deciding in (for planners that read the full state). */
+    public synchronized QuotaState currentState() {
+        return current;
+    }
+
+    /** The last decision written (restored or made by this process), or {@code null}. */
+    public synchronized AgentState lastState() {
+        return last;
+    }
+
+    /** Whether the source can serve another cycle. */
+    public synchronized boolean hasNextCycle() {
+        return source.hasCycle(cycles);
+    }
+
+    /** Runs one cycle scheduled at {@code time}. Never throws for a query or write failure. */
+    public synchronized CycleReport runCycle(Instant time) throws InterruptedException {
+        int n = model.numServices();
+        long cycle = cycles++;
+        double[] observed = new double[n];
+        List<String> failures = new ArrayList<>();
+        double[] predicted = new double[n];
+        double[] traffic = new double[n];
+        long decisionNanos = 0;
+        for (int i = 0; i < n; i++) {
+            AgentConfig.Service s = services.get(i);
+            String failure = null;
+            try {
+                double v = source.read(s, cycle, time);
+                observed[i] = histories.get(i).append(time, v);
+            } catch (QueryFailure f) {
+                observed[i] = Double.NaN;
+                failure = f.getMessage();
+                metrics.queryFailure(s.name(), f.kind().label());
+                LOG.warn("cycle {}: query for {} failed ({}); predicting from its history", cycle, s.name(),
+                        f.getMessage());
+            }
+            failures.add(failure);
+            long t0 = System.nanoTime();
+            Forecast f = predictors.get(i).forecast(histories.get(i).values(), 1);
+            predicted[i] = f.next();
+            traffic[i] = Math.round(predicted[i]);
+            decisionNanos += System.nanoTime() - t0;
+            metrics.serviceGauge("drl.agent.observed.load", s.name(), observed[i]);
+            metrics.serviceGauge("drl.agent.predicted.load", s.name(), predicted[i]);
+        }
+
+        long t0 = System.nanoTime();
+        current = stateFor(traffic);
+        double[] observation = current.observation();
+        int[] action = policy.act(observation);
+        Transition t = model.decide(current, action);
+        Map<String, String> spec = ScaleActionSpec.render(model, t);
+        decisionNanos += System.nanoTime() - t0;
+        metrics.decisionNanos(decisionNanos);
+        boolean overQuota = t.total() > model.quota();
+
+        String outcome;
+        boolean written;
+        try {
+            outcome = sink.write(spec);
+            written = true;
+        } catch (WriteFailure e) {
+            outcome = e.getMessage();
+            written = false;
+            metrics.writeFailure(e.kind().label());
+        }
+        if (written) {
+            last = new AgentState(StateStore.FORMAT_VERSION, (last == null ? 0 : last.cycles()) + 1, time.toString(),
+                    model.serviceNames(), t.action(), t.pods(), t.resources(), observation, spec);
+            store.save(last);
+            for (int i = 0; i < n; i++) {
+                ServiceConfig c = model.service(i).config(action[i]);
+                String name = model.service(i).name();
+                metrics.serviceGauge("drl.agent.cpu.millicores", name, c.cpu() * 1000);
+                metrics.serviceGauge("drl.agent.concurrency.target", name, c.concurrency());
+                metrics.serviceGauge("drl.agent.pods", name, t.pods()[i]);
+            }
+            metrics.globalGauge("drl.agent.requested.cores", t.total());
+            metrics.globalGauge("drl.agent.predicted.over.quota", overQuota ? 1 : 0);
+        }
+        metrics.cycle(written);
+        CycleReport report = new CycleReport(cycle, time, model.serviceNames(), observed, failures, predicted,
+                observation, t.action(), t.pods(), t.total(), overQuota, spec, written, outcome, decisionNanos);
+        log(report);
+        return report;
+    }
+
+    /** The state before this cycle's decision: the last decision's bookkeeping with the predicted traffic. */
+    private QuotaState stateFor(double[] traffic) {
+        if (last == null) {
+            InitialState init = model.initial();
+            return model.resume(0, init.action(), init.pods(), init.resources(), traffic);
+        }
+        return model.resume((int) Math.min(Integer.MAX_VALUE, last.cycles()), last.action(), last.pods(),
+                last.resources(), traffic);
+    }
+
+    private void log(CycleReport r) {
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < r.services().size(); i++) {
+            if (i > 0) {
+                in.append(' ');
+            }
+            in.append(r.services().get(i)).append('=')
+                    .append(Double.isNaN(r.observed()[i]) ? "FAILED" : fmt(r.observed()[i]))
+                    .append("->").append(fmt(r.predicted()[i]));
+        }
+        String line = String.format(Locale.ROOT,
+                "cycle %d at %s: load(observed->predicted) %s | action %s pods %s cpu %.1f/%.1f%s | %s | %s",
+                r.cycle(), r.time(), in, Arrays.toString(r.action()), Arrays.toString(r.pods()),
+                r.requestedCores(), model.quota(), r.overQuota() ? " OVER QUOTA" : "",
+                ScaleActionSpec.summary(model, r.spec()), r.outcome());
+        if (r.written()) {
+            LOG.info(line);
+        } else {
+            LOG.error(line);
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public QuotaModel model() {
+        return model;
+    }
+}

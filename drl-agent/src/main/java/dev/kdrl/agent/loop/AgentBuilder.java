@@ -1,0 +1,144 @@
+package dev.kdrl.agent.loop;
+
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.config.ConfigException;
+import dev.kdrl.agent.k8s.ActionSink;
+import dev.kdrl.agent.ops.AgentMetrics;
+import dev.kdrl.agent.store.AgentState;
+import dev.kdrl.agent.store.HistoryFile;
+import dev.kdrl.agent.store.StateStore;
+import dev.kdrl.core.policy.EnvSignature;
+import dev.kdrl.core.policy.MultiCategoricalPolicy;
+import dev.kdrl.core.policy.Policy;
+import dev.kdrl.core.policy.PolicyFile;
+import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.predict.HoltPredictor;
+import dev.kdrl.core.predict.LastValuePredictor;
+import dev.kdrl.core.predict.MovingAveragePredictor;
+import dev.kdrl.core.predict.PredictorFile;
+import dev.kdrl.core.predict.TrafficPredictor;
+import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.baseline.FixedPolicy;
+import dev.kdrl.env.baseline.GreedyPolicy;
+import dev.kdrl.env.baseline.UsageBasedHybridPolicy;
+import dev.kdrl.env.profile.Profiles;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.Signatures;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import dev.kdrl.env.quota.QuotaState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds an {@link Agent} from its configuration: the model, one history and predictor per service, the
+ * policy (a saved model checked against the configured services and profile, or a planner) and the state
+ * restored from the state directory. Everything that can be wrong is found here, before the first cycle.
+ */
+public final class AgentBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentBuilder.class);
+
+    private AgentBuilder() {
+    }
+
+    /**
+     * @throws ConfigException          for a configuration that does not fit its model files
+     * @throws IllegalArgumentException for a model trained for another environment (saying what differs)
+     * @throws IllegalStateException    for an unreadable state file
+     */
+    public static Agent build(AgentConfig config, LoadSource source, ActionSink sink, AgentMetrics metrics) {
+        QuotaModel model = config.model();
+        List<AgentConfig.Service> services = new ArrayList<>();
+        for (String name : model.serviceNames()) {
+            services.add(config.service(name));
+        }
+        List<TrafficPredictor> predictors = new ArrayList<>();
+        for (AgentConfig.Service s : services) {
+            predictors.add(predictor(config, s.name()));
+        }
+        StateStore store = new StateStore(config.stateDir());
+        AgentState restored = store.load(model.serviceNames());
+        if (restored != null) {
+            LOG.info("restored state from {}: {} decisions so far, last at {}", store.file(), restored.cycles(),
+                    restored.time());
+        }
+        AtomicReference<Agent> agent = new AtomicReference<>();
+        Policy<double[], int[]> policy = policy(config, model, () -> agent.get().currentState());
+        List<HistoryFile> histories = new ArrayList<>();
+        try {
+            for (AgentConfig.Service s : services) {
+                HistoryFile h = HistoryFile.open(config.historyDir().resolve(s.name() + ".csv"));
+                h.problems().forEach(LOG::warn);
+                LOG.info("history of {}: {} values in {}", s.name(), h.values().length, h.file());
+                histories.add(h);
+            }
+        } catch (RuntimeException e) {
+            for (HistoryFile h : histories) {
+                try {
+                    h.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+            throw e;
+        }
+        agent.set(new Agent(config, model, services, histories, predictors, policy, source, sink, store, metrics,
+                restored));
+        return agent.get();
+    }
+
+    static TrafficPredictor predictor(AgentConfig config, String service) {
+        AgentConfig.PredictorSpec p = config.predictor();
+        return switch (p.kind()) {
+            case "last-value" -> new LastValuePredictor();
+            case "moving-average" -> new MovingAveragePredictor(p.window());
+            case "holt" -> new HoltPredictor(p.alpha(), p.beta());
+            case "bilstm" -> {
+                Path file = p.modelFor(config.source().toAbsolutePath().getParent(), service);
+                try {
+                    yield PredictorFile.load(file, p.window(), p.maxLoad());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(config.source().toString(), "predictor.model", file, e.getMessage());
+                }
+            }
+            default -> throw new IllegalStateException("unknown predictor kind " + p.kind());
+        };
+    }
+
+    static Policy<double[], int[]> policy(AgentConfig config, QuotaModel model, Supplier<QuotaState> state) {
+        AgentConfig.PolicySpec spec = config.policy();
+        if (spec.planner() != null) {
+            return switch (spec.planner()) {
+                case "greedy" -> new GreedyPolicy(model, state);
+                case "hybrid" -> new UsageBasedHybridPolicy(model);
+                case "fixed-initial" -> new FixedPolicy(model.initial().action(), "fixed-initial");
+                default -> throw new IllegalStateException("unknown planner " + spec.planner());
+            };
+        }
+        SavedPolicy saved = PolicyFile.load(spec.model());
+        EnvSignature actual = Signatures.of(model, signatureProfile(config.profile(), saved.env().profile()));
+        MultiCategoricalPolicy p;
+        try {
+            p = saved.policyFor(actual);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(spec.model() + ": " + e.getMessage(), e);
+        }
+        return spec.deterministic() ? p : p.stochastic(Rng.of(spec.seed()));
+    }
+
+    /**
+     * The profile name to compare with a saved policy's. The built-in profiles ({@code paper},
+     * {@code paper-general}) differ in their dynamics, not only their tables, so they must match by name. A
+     * profile file is identified by what the signature holds besides the name (services, action tables,
+     * quota), so a file trained as {@code datasets/x.yaml} and deployed as {@code /etc/drl/x.yaml} fits.
+     */
+    static String signatureProfile(String configured, String saved) {
+        boolean configuredBuiltIn = configured.equals(Profiles.PAPER) || configured.equals(Profiles.PAPER_GENERAL);
+        boolean savedBuiltIn = saved.equals(Profiles.PAPER) || saved.equals(Profiles.PAPER_GENERAL);
+        return configuredBuiltIn || savedBuiltIn ? configured : saved;
+    }
+}

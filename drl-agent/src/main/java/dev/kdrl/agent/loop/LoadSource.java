@@ -1,0 +1,22 @@
+package dev.kdrl.agent.loop;
+
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.prom.QueryFailure;
+import java.time.Instant;
+
+/** Where the agent reads each service's current load: Prometheus, or a trace in a simulation. */
+public interface LoadSource {
+
+    /**
+     * The load (concurrent users) of {@code service} at cycle {@code cycle} (0-based, counted from this
+     * process's start), scheduled at {@code time}.
+     *
+     * @throws QueryFailure when no usable value could be read
+     */
+    double read(AgentConfig.Service service, long cycle, Instant time) throws QueryFailure, InterruptedException;
+
+    /** Whether the source can serve {@code cycle}; a trace runs out, Prometheus never does. */
+    default boolean hasCycle(long cycle) {
+        return true;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.kdrl.agent.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's own metrics in a Micrometer Prometheus registry (served at {@code /metrics}):
+ * <ul>
+ *   <li>{@code drl_agent_cycles_total{outcome="ok|failed"}}</li>
+ *   <li>{@code drl_agent_query_failures_total{service,kind}} (kinds: {@link dev.kdrl.agent.prom.FailureKind})</li>
+ *   <li>{@code drl_agent_write_failures_total{kind}}</li>
+ *   <li>{@code drl_agent_decision_seconds} histogram: from the first query's answer to the CR written,
+ *       without network waits</li>
+ *   <li>per service: {@code drl_agent_observed_load}, {@code drl_agent_predicted_load},
+ *       {@code drl_agent_cpu_millicores}, {@code drl_agent_concurrency_target}, {@code drl_agent_pods}</li>
+ *   <li>{@code drl_agent_requested_cores}, {@code drl_agent_quota_cores},
+ *       {@code drl_agent_predicted_over_quota} (1 when the decision's CPU exceeds the quota),
+ *       {@code drl_agent_leader} (1 on the replica that writes)</li>
+ * </ul>
+ */
+public final class AgentMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final Timer decision;
+
+    public AgentMetrics(List<String> services, double quota) {
+        decision = Timer.builder("drl.agent.decision")
+                .description("Decision time per cycle without network waits (predict, policy, bookkeeping)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry);
+        Counter.builder("drl.agent.cycles").tag("outcome", "ok").register(registry);
+        Counter.builder("drl.agent.cycles").tag("outcome", "failed").register(registry);
+        for (String s : services) {
+            gauge("drl.agent.observed.load", "service", s);
+            gauge("drl.agent.predicted.load", "service", s);
+            gauge("drl.agent.cpu.millicores", "service", s);
+            gauge("drl.agent.concurrency.target", "service", s);
+            gauge("drl.agent.pods", "service", s);
+        }
+        gauge("drl.agent.requested.cores", null, null);
+        gauge("drl.agent.predicted.over.quota", null, null);
+        gauge("drl.agent.leader", null, null);
+        set("drl.agent.quota.cores", null, null, quota);
+    }
+
+    private AtomicLong gauge(String name, String tagKey, String tagValue) {
+        return gauges.computeIfAbsent(name + "|" + tagValue, k -> {
+            AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+            Gauge.Builder<AtomicLong> b = Gauge.builder(name, bits, a -> Double.longBitsToDouble(a.get()));
+            if (tagKey != null) {
+                b.tag(tagKey, tagValue);
+            }
+            b.register(registry);
+            return bits;
+        });
+    }
+
+    private void set(String name, String tagKey, String tagValue, double v) {
+        gauge(name, tagKey, tagValue).set(Double.doubleToLongBits(v));
+    }
+
+    public void serviceGauge(String name, String service, double v) {
+        set(name, "service", service, v);
+    }
+
+    public void globalGauge(String name, double v) {
+        set(name, null, null, v);
+    }
+
+    public void cycle(boolean ok) {
+        registry.counter("drl.agent.cycles", "outcome", ok ? "ok" : "failed").increment();
+    }
+
+    public void queryFailure(String service, String kind) {
+        registry.counter("drl.agent.query.failures", "service", service, "kind", kind).increment();
+    }
+
+    public void writeFailure(String kind) {
+        registry.counter("drl.agent.write.failures", "kind", kind).increment();
+    }
+
+    public void decisionNanos(long nanos) {
+        decision.record(Duration.ofNanos(nanos));
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+}
