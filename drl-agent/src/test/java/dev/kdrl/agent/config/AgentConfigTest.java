@@ -1,0 +1,153 @@
+package dev.kdrl.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AgentConfigTest {
+    static final String MINIMAL = """
+            profile: paper-general
+            prometheus:
+              url: http://127.0.0.1:9090
+            services:
+              - name: house
+                query: locust_users{job="{{job}}"}
+                labels: {job: generator1}
+              - name: senti
+                query: locust_users{job="generator2"}
+              - name: numbr
+                query: locust_users{job="{{job}}"}
+                labels: {job: generator3}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private AgentConfig load(String yaml) throws Exception {
+        Path f = dir.resolve("agent.yaml");
+        Files.writeString(f, yaml);
+        return AgentConfig.load(f);
+    }
+
+    @Test
+    void minimalConfigGetsDocumentedDefaults() throws Exception {
+        AgentConfig c = load(MINIMAL);
+        assertThat(c.namespace()).isEqualTo("default");
+        assertThat(c.resourceName()).isEqualTo("drl-action");
+        assertThat(c.schedule().period()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(c.schedule().offset()).isEqualTo(Duration.ofSeconds(55));
+        assertThat(c.policy().planner()).isEqualTo("greedy");
+        assertThat(c.policy().deterministic()).isTrue();
+        assertThat(c.predictor().kind()).isEqualTo("last-value");
+        assertThat(c.prometheus().timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.historyDir()).isEqualTo(dir.resolve("drl-agent-data/history"));
+        assertThat(c.leaderElection().enabled()).isFalse();
+        assertThat(c.services().get(0).knativeService()).isEqualTo("house");
+        assertThat(c.services().get(0).renderQuery("default")).isEqualTo("locust_users{job=\"generator1\"}");
+        assertThat(c.model().serviceNames()).containsExactly("house", "senti", "numbr");
+        assertThat(c.model().quota()).isEqualTo(40.0);
+    }
+
+    @Test
+    void fullConfigIsRead() throws Exception {
+        Files.writeString(dir.resolve("token"), "secret\n");
+        AgentConfig c = load(MINIMAL.replace("profile: paper-general", """
+                profile: paper-general
+                quota: 60
+                namespace: knative-apps
+                resourceName: drl-action-2
+                schedule: {period: 2m, offset: 500ms}
+                policy: {planner: hybrid}
+                predictor: {kind: moving-average, window: 4}
+                historyDir: /var/lib/drl/history
+                leaderElection: {enabled: true, identity: pod-a, leaseDuration: 20s}
+                kubernetes: {retries: 2, backoff: 100ms}
+                """).replace("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090/\n  bearerTokenFile: token"));
+        assertThat(c.model().quota()).isEqualTo(60.0);
+        assertThat(c.namespace()).isEqualTo("knative-apps");
+        assertThat(c.schedule().period()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.schedule().offset()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.predictor().window()).isEqualTo(4);
+        assertThat(c.prometheus().url().toString()).isEqualTo("http://127.0.0.1:9090");
+        assertThat(c.prometheus().bearerTokenFile()).isEqualTo(dir.resolve("token"));
+        assertThat(c.historyDir()).isEqualTo(Path.of("/var/lib/drl/history"));
+        assertThat(c.leaderElection().identity()).isEqualTo("pod-a");
+        assertThat(c.kubernetes().retries()).isEqualTo(2);
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of("profile: paper-general", "profile: nowhere.yaml", "profile", "'nowhere.yaml'"),
+                Arguments.of("url: http://127.0.0.1:9090", "url: ftp://x", "prometheus.url", "http://"),
+                Arguments.of("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  timeout: soon",
+                        "prometheus.timeout", "duration"),
+                Arguments.of("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  retries: -1",
+                        "prometheus.retries", "integer in [0, 10]"),
+                Arguments.of("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  tokenFile: x",
+                        "prometheus.tokenFile", "unknown setting"),
+                Arguments.of("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  bearerTokenFile: none",
+                        "prometheus.bearerTokenFile", "readable file"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {period: 60s, offset: 60s}",
+                        "schedule.offset", "shorter than the period"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nnamespace: Bad_NS",
+                        "namespace", "DNS-1123"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nquota: 0", "quota", "> 0"),
+                Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {planner: oracle}",
+                        "policy.planner", "greedy"),
+                Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {model: none.zip}",
+                        "policy.model", "no such file"),
+                Arguments.of("profile: paper-general", "profile: paper-general\npredictor: {kind: bilstm}",
+                        "predictor.model", "required for kind bilstm"),
+                Arguments.of("profile: paper-general", "profile: paper-general\npredictor: {kind: arima}",
+                        "predictor.kind", "last-value"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nsurprise: 1", "surprise",
+                        "unknown setting"),
+                Arguments.of("query: locust_users{job=\"generator2\"}", "query: locust_users{job=\"{{gen}}\"}",
+                        "services[1].query", "{{gen}} has no value"),
+                Arguments.of("query: locust_users{job=\"generator2\"}", "query: rate(x[{{service}}])",
+                        "services[1].query", "inside double quotes"),
+                Arguments.of("- name: senti", "- name: house", "services[1].name", "unique"),
+                Arguments.of("- name: senti", "- name: Senti_1", "services[1].name", "lower-case"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalid")
+    void invalidFieldsAreNamedWithValueAndRule(String from, String to, String field, String rule) {
+        assertThat(MINIMAL).contains(from);
+        assertThatThrownBy(() -> load(MINIMAL.replace(from, to)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(dir.resolve("agent.yaml") + ": " + field + ": ")
+                .hasMessageContaining(rule)
+                .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo(field))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void servicesMustBeThoseOfTheProfile() throws Exception {
+        AgentConfig c = load(MINIMAL.replace("- name: senti", "- name: resize"));
+        assertThatThrownBy(c::model).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("services").hasMessageContaining("[house, senti, numbr]");
+    }
+
+    @Test
+    void notYamlIsOneLine() {
+        assertThatThrownBy(() -> load("profile: [unclosed")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void duplicateKeysAreRefused() {
+        assertThatThrownBy(() -> load(MINIMAL + "profile: paper\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("profile");
+    }
+}
