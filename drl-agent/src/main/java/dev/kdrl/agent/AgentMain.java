@@ -17,6 +17,8 @@ import dev.kdrl.agent.ops.AgentMetrics;
 import dev.kdrl.agent.ops.OpsServer;
 import dev.kdrl.agent.prom.PrometheusClient;
 import dev.kdrl.env.trace.TraceCsv;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -234,7 +236,9 @@ public final class AgentMain implements Callable<Integer> {
             }
             System.setProperty("kubeconfig", kubeconfig.toAbsolutePath().toString());
         }
-        return new KubernetesClientBuilder().build();
+        // the writer retries 409 and 5xx itself, with the configured budget: fabric8's own retries are off
+        Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     /** Runs the Lease election in the background; after losing the lease it stands for election again. */

@@ -1,0 +1,200 @@
+package dev.kdrl.agent.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.k8s.WriteFailure;
+import dev.kdrl.agent.ops.AgentMetrics;
+import dev.kdrl.agent.prom.FailureKind;
+import dev.kdrl.agent.prom.QueryFailure;
+import dev.kdrl.core.predict.MovingAveragePredictor;
+import dev.kdrl.env.baseline.GreedyPolicy;
+import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.profile.Profiles;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.trace.TraceCsv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentCycleTest {
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:55Z");
+    private static final Duration PERIOD = Duration.ofSeconds(120);
+    private static final Trace TRACE = TraceCsv.read(Path.of("../datasets/paper/test-20.csv"));
+    private static final QuotaModel MODEL = Profiles.model("paper-general", null, null);
+
+    @TempDir
+    Path dir;
+
+    private AgentConfig config(String policy) throws Exception {
+        return AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", policy,
+                "{kind: moving-average, window: 2}", ""));
+    }
+
+    private static LoadSource traceFrom(int firstRow) {
+        return (s, cycle, time) -> TRACE.value((int) cycle + firstRow, TRACE.columnIndex(s.name()));
+    }
+
+    private static double[][] observed(int rows) {
+        double[][] o = new double[rows][];
+        for (int k = 0; k < rows; k++) {
+            o[k] = TRACE.select(MODEL.serviceNames()).row(k);
+        }
+        return o;
+    }
+
+    @Test
+    void cyclesWriteWhatTheSimulatorComputesFromTheSameInputs() throws Exception {
+        Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
+        AgentConfig cfg = config("{model: model.zip}");
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        int cycles = TRACE.length();
+        for (int k = 0; k < cycles; k++) {
+            assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
+        }
+        List<Map<String, String>> expected = AgentFixtures.offlineSpecs(MODEL, observed(cycles),
+                new MovingAveragePredictor(2), AgentFixtures.load(policyFile));
+        assertThat(sink.written).containsExactlyElementsOf(expected);
+        // the policy really reacts to its inputs: not one repeated action
+        assertThat(sink.written.stream().distinct().count()).isGreaterThan(3);
+        // histories hold every observed value with the cycle times
+        assertThat(Files.readAllLines(dir.resolve("data/history/house.csv"))).hasSize(cycles + 1)
+                .element(1).isEqualTo("2026-11-22T10:00:55Z," + (long) TRACE.value(0, 0));
+    }
+
+    @Test
+    void greedyPlannerSeesTheAgentsState() throws Exception {
+        AgentConfig cfg = config("{planner: greedy}");
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        for (int k = 0; k < 8; k++) {
+            agent.runCycle(T0.plus(PERIOD.multipliedBy(k)));
+        }
+        // offline: a greedy policy reading the simulator's state
+        double[][] obs = observed(8);
+        double[][] traffic = new double[8][3];
+        for (int i = 0; i < 3; i++) {
+            for (int k = 0; k < 8; k++) {
+                traffic[k][i] = Math.round(k == 0 ? obs[0][i] : (obs[k][i] + obs[k - 1][i]) / 2);
+            }
+        }
+        var env = new dev.kdrl.env.quota.QuotaEnv(MODEL, new Trace("p", MODEL.serviceNames(), traffic));
+        GreedyPolicy greedy = GreedyPolicy.of(env);
+        List<Map<String, String>> expected = new ArrayList<>();
+        double[] o = env.reset(0);
+        for (int k = 0; k < 8; k++) {
+            var r = env.step(greedy.act(o));
+            expected.add(dev.kdrl.agent.k8s.ScaleActionSpec.render(MODEL,
+                    (dev.kdrl.env.quota.Transition) r.info().get(dev.kdrl.env.quota.QuotaEnv.TRANSITION)));
+            o = r.observation();
+        }
+        assertThat(sink.written).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aRestartedAgentContinuesExactlyWhereItStopped() throws Exception {
+        AgentFixtures.randomPolicy(MODEL, "paper-general", 11, dir.resolve("model.zip"));
+        AgentConfig cfg = config("{model: model.zip}");
+        // uninterrupted reference in another directory
+        Path refDir = Files.createDirectory(dir.resolve("ref"));
+        Files.copy(dir.resolve("model.zip"), refDir.resolve("model.zip"));
+        AgentConfig refCfg = AgentFixtures.write(refDir, Files.readString(dir.resolve("agent.yaml")));
+        AgentFixtures.RecordingSink ref = new AgentFixtures.RecordingSink();
+        Agent whole = AgentBuilder.build(refCfg, traceFrom(0), ref, new AgentMetrics(cfg.serviceNames(), 40));
+        for (int k = 0; k < 10; k++) {
+            whole.runCycle(T0.plus(PERIOD.multipliedBy(k)));
+        }
+
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent first = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        for (int k = 0; k < 4; k++) {
+            first.runCycle(T0.plus(PERIOD.multipliedBy(k)));
+        }
+        Agent second = AgentBuilder.build(cfg, traceFrom(4), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        assertThat(second.lastState().cycles()).isEqualTo(4);
+        for (int k = 4; k < 10; k++) {
+            second.runCycle(T0.plus(PERIOD.multipliedBy(k)));
+        }
+        assertThat(sink.written).containsExactlyElementsOf(ref.written);
+        assertThat(Files.readString(dir.resolve("data/history/numbr.csv")))
+                .isEqualTo(Files.readString(refDir.resolve("data/history/numbr.csv")));
+    }
+
+    @Test
+    void aFailedQueryFallsBackToTheHistoryAndIsCounted() throws Exception {
+        AgentConfig cfg = config("{planner: hybrid}");
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        LoadSource source = (s, cycle, time) -> {
+            if (cycle == 2 && s.name().equals("senti")) {
+                throw new QueryFailure(FailureKind.TIMEOUT, "no answer within 2000 ms");
+            }
+            return TRACE.value((int) cycle, TRACE.columnIndex(s.name()));
+        };
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, source, sink, metrics);
+        agent.runCycle(T0);
+        agent.runCycle(T0.plus(PERIOD));
+        CycleReport r = agent.runCycle(T0.plus(PERIOD.multipliedBy(2)));
+        assertThat(r.written()).isTrue();
+        assertThat(r.failures().get(1)).contains("timeout");
+        assertThat(r.observed()[1]).isNaN();
+        int senti = TRACE.columnIndex("senti");
+        // moving average of the two values the history holds (rows 0 and 1), not of a made-up one
+        assertThat(r.predicted()[1]).isEqualTo((TRACE.value(0, senti) + TRACE.value(1, senti)) / 2);
+        assertThat(Files.readAllLines(dir.resolve("data/history/senti.csv"))).hasSize(3);
+        assertThat(metrics.scrape()).contains("drl_agent_query_failures_total{kind=\"timeout\",service=\"senti\"} 1.0");
+    }
+
+    @Test
+    void aFailedWriteFailsTheCycleAndKeepsTheState() throws Exception {
+        AgentConfig cfg = config("{planner: hybrid}");
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        List<Map<String, String>> written = new ArrayList<>();
+        int[] calls = {0};
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), spec -> {
+            if (calls[0]++ == 1) {
+                throw new WriteFailure(WriteFailure.Kind.FORBIDDEN, "403", null);
+            }
+            written.add(spec);
+            return "ok";
+        }, metrics);
+        agent.runCycle(T0);
+        var before = agent.lastState();
+        CycleReport failed = agent.runCycle(T0.plus(PERIOD));
+        assertThat(failed.written()).isFalse();
+        assertThat(failed.outcome()).contains("forbidden");
+        assertThat(agent.lastState()).isSameAs(before);
+        assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(2))).written()).isTrue();
+        assertThat(agent.lastState().cycles()).isEqualTo(2);
+        assertThat(metrics.scrape()).contains("drl_agent_cycles_total{outcome=\"failed\"} 1.0")
+                .contains("drl_agent_cycles_total{outcome=\"ok\"} 2.0")
+                .contains("drl_agent_write_failures_total{kind=\"forbidden\"} 1.0");
+    }
+
+    @Test
+    void aModelTrainedForAnotherEnvironmentIsRefusedWithWhatDiffers() throws Exception {
+        AgentFixtures.randomPolicy(PaperProfile.model(), "paper", 1, dir.resolve("model.zip"));
+        AgentConfig cfg = config("{model: model.zip}");
+        assertThatThrownBy(() -> AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(cfg.serviceNames(), 40)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model.zip")
+                .hasMessageContaining("profile paper vs paper-general");
+    }
+
+    @Test
+    void aProfileFileMatchesItsModelWhereverItLives() {
+        assertThat(AgentBuilder.signatureProfile("/etc/drl/x.yaml", "datasets/x.yaml")).isEqualTo("datasets/x.yaml");
+        assertThat(AgentBuilder.signatureProfile("/etc/drl/x.yaml", "paper")).isEqualTo("/etc/drl/x.yaml");
+        assertThat(AgentBuilder.signatureProfile("paper", "paper-general")).isEqualTo("paper");
+    }
+}

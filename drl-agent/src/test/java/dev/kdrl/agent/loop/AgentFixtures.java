@@ -1,0 +1,149 @@
+package dev.kdrl.agent.loop;
+
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.k8s.ActionSink;
+import dev.kdrl.agent.k8s.ScaleActionSpec;
+import dev.kdrl.core.policy.Activation;
+import dev.kdrl.core.policy.Mlp;
+import dev.kdrl.core.policy.MultiCategoricalPolicy;
+import dev.kdrl.core.policy.ObservationNormalizer;
+import dev.kdrl.core.policy.Policy;
+import dev.kdrl.core.policy.PolicyFile;
+import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.predict.TrafficPredictor;
+import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.quota.QuotaEnv;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.Signatures;
+import dev.kdrl.env.quota.Transition;
+import dev.kdrl.env.trace.Trace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Shared pieces of the agent tests: configurations, a seeded random policy, the offline reference. */
+public final class AgentFixtures {
+
+    private AgentFixtures() {
+    }
+
+    /** A configuration for the paper's services in the general model, with a Prometheus URL. */
+    public static String config(String prometheusUrl, String policy, String predictor, String extra) {
+        return """
+                profile: paper-general
+                prometheus:
+                  url: %s
+                  timeout: 2s
+                  retries: 1
+                  backoff: 50ms
+                services:
+                  - name: house
+                    query: locust_users{job="{{job}}"}
+                    labels: {job: generator1}
+                  - name: senti
+                    query: locust_users{job="{{job}}"}
+                    labels: {job: generator2}
+                  - name: numbr
+                    query: locust_users{job="{{job}}"}
+                    labels: {job: generator3}
+                policy: %s
+                predictor: %s
+                historyDir: data/history
+                stateDir: data/state
+                http: {enabled: false}
+                kubernetes: {retries: 3, backoff: 10ms}
+                %s
+                """.formatted(prometheusUrl, policy, predictor, extra);
+    }
+
+    /**
+     * A policy with seeded random weights for {@code model}, saved with the signature of {@code profile}. Its
+     * actions depend on the observation (weights large enough that the argmax changes with the traffic).
+     */
+    public static Path randomPolicy(QuotaModel model, String profile, long seed, Path file) {
+        int in = 3 * model.numServices();
+        int out = 0;
+        for (int n : model.actionSpace().nvec()) {
+            out += n;
+        }
+        int[] sizes = {in, 16, out};
+        Rng rng = Rng.of(seed);
+        double[][] w = new double[2][];
+        double[][] b = new double[2][];
+        for (int l = 0; l < 2; l++) {
+            w[l] = new double[sizes[l] * sizes[l + 1]];
+            b[l] = new double[sizes[l + 1]];
+            for (int i = 0; i < w[l].length; i++) {
+                w[l][i] = rng.nextGaussian() * 1.5;
+            }
+        }
+        Mlp actor = Mlp.of(sizes, Activation.TANH, w, b);
+        // normalise traffic (~0..100) and shares (0..100) so the tanh layer is not saturated
+        double[] mean = new double[in];
+        double[] var = new double[in];
+        for (int i = 0; i < in; i++) {
+            mean[i] = 40;
+            var[i] = 900;
+        }
+        ObservationNormalizer norm = new ObservationNormalizer(mean, var, 100, 1e-8, 10);
+        SavedPolicy saved = new SavedPolicy("test-random", Map.of("seed", Long.toString(seed)),
+                Signatures.of(model, profile), actor, null, norm, SavedPolicy.currentLibraryVersion());
+        PolicyFile.save(saved, file);
+        return file;
+    }
+
+    /** Records every spec; optionally fails on some calls. */
+    public static final class RecordingSink implements ActionSink {
+        public final List<Map<String, String>> written = new ArrayList<>();
+
+        @Override
+        public String write(Map<String, String> spec) {
+            written.add(new LinkedHashMap<>(spec));
+            return "recorded";
+        }
+    }
+
+    /**
+     * The reference, computed without the agent: the predictions from the observed loads, then the simulator
+     * ({@link QuotaEnv}) played over the rounded predictions with the same policy, rendered to specs.
+     *
+     * @param observed    per cycle, per service (model order), the load the agent read
+     * @param predictor   the same predictor kind the agent uses
+     */
+    public static List<Map<String, String>> offlineSpecs(QuotaModel model, double[][] observed,
+                                                         TrafficPredictor predictor, Policy<double[], int[]> policy) {
+        int n = model.numServices();
+        double[][] traffic = new double[observed.length][n];
+        for (int i = 0; i < n; i++) {
+            double[] h = new double[0];
+            for (int k = 0; k < observed.length; k++) {
+                h = java.util.Arrays.copyOf(h, k + 1);
+                h[k] = observed[k][i];
+                traffic[k][i] = Math.round(predictor.predict(h));
+            }
+        }
+        QuotaEnv env = new QuotaEnv(model, new Trace("predictions", model.serviceNames(), traffic));
+        double[] obs = env.reset(0);
+        List<Map<String, String>> specs = new ArrayList<>();
+        for (int k = 0; k < observed.length; k++) {
+            var r = env.step(policy.act(obs));
+            specs.add(ScaleActionSpec.render(model, (Transition) r.info().get(QuotaEnv.TRANSITION)));
+            obs = r.observation();
+        }
+        return specs;
+    }
+
+    /** The saved policy at {@code file}, deterministic. */
+    public static MultiCategoricalPolicy load(Path file) {
+        return PolicyFile.load(file).policy();
+    }
+
+    public static AgentConfig write(Path dir, String yaml) throws Exception {
+        Path f = dir.resolve("agent.yaml");
+        Files.writeString(f, yaml);
+        return AgentConfig.load(f);
+    }
+}
