@@ -1,0 +1,137 @@
+package dev.kdrl.agent.prom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kdrl.agent.config.AgentConfig;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrometheusClientTest {
+    private FakePrometheus fake;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        if (fake != null) {
+            fake.close();
+        }
+    }
+
+    private PrometheusClient client(String url, int retries, Path token, String user, Path password) {
+        return new PrometheusClient(new AgentConfig.Prometheus(URI.create(url), Duration.ofMillis(500), retries,
+                Duration.ofMillis(10), token, user, password, null));
+    }
+
+    private PrometheusClient client(int retries) {
+        return client(fake.url(), retries, null, null, null);
+    }
+
+    private static FailureKind failure(PrometheusClient c) throws InterruptedException {
+        try {
+            c.query("locust_users{job=\"generator1\"}");
+        } catch (QueryFailure f) {
+            return f.kind();
+        }
+        throw new AssertionError("no failure");
+    }
+
+    @Test
+    void sendsTheEncodedQueryAndReadsTheValue() throws Exception {
+        fake = new FakePrometheus(q -> FakePrometheus.Answer.ok(FakePrometheus.vector("42.5")));
+        assertThat(client(0).query("locust_users{job=\"generator1\", instance=\"h:9646\"}")).isEqualTo(42.5);
+        assertThat(fake.queries).containsExactly("locust_users{job=\"generator1\", instance=\"h:9646\"}");
+        assertThat(fake.authorizations).containsExactly("null");
+    }
+
+    @Test
+    void serverErrorIsRetriedAndCanRecover() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        fake = new FakePrometheus(q -> calls.getAndIncrement() == 0 ? new FakePrometheus.Answer(500, "oops", 0)
+                : FakePrometheus.Answer.ok(FakePrometheus.vector("7")));
+        assertThat(client(2).query("m")).isEqualTo(7.0);
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void persistentServerErrorIsNamedAfterTheRetries() throws Exception {
+        fake = new FakePrometheus(q -> new FakePrometheus.Answer(503, "unavailable", 0));
+        assertThat(failure(client(2))).isEqualTo(FailureKind.HTTP_SERVER_ERROR);
+        assertThat(fake.queries).hasSize(3);
+    }
+
+    @Test
+    void badQueryIsAnErrorStatusAndNotRetried() throws Exception {
+        fake = new FakePrometheus(q -> new FakePrometheus.Answer(400,
+                "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error\"}", 0));
+        assertThat(failure(client(3))).isEqualTo(FailureKind.ERROR_STATUS);
+        assertThat(fake.queries).hasSize(1);
+    }
+
+    @Test
+    void otherClientErrorsAreNotRetried() throws Exception {
+        fake = new FakePrometheus(q -> new FakePrometheus.Answer(401, "Unauthorized", 0));
+        assertThat(failure(client(3))).isEqualTo(FailureKind.HTTP_CLIENT_ERROR);
+        assertThat(fake.queries).hasSize(1);
+    }
+
+    @Test
+    void garbageEmptyAndNanAreNamed() throws Exception {
+        fake = new FakePrometheus(q -> FakePrometheus.Answer.ok("<html>proxy error</html>"));
+        assertThat(failure(client(1))).isEqualTo(FailureKind.MALFORMED);
+        fake.answer(q -> FakePrometheus.Answer.ok(
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}"));
+        assertThat(failure(client(1))).isEqualTo(FailureKind.EMPTY_RESULT);
+        fake.answer(q -> FakePrometheus.Answer.ok(FakePrometheus.vector("NaN")));
+        assertThat(failure(client(1))).isEqualTo(FailureKind.NOT_A_NUMBER);
+        // none of these is retried: the next answer would be the same
+        assertThat(fake.queries).hasSize(3);
+    }
+
+    @Test
+    void aSlowAnswerTimesOut() throws Exception {
+        fake = new FakePrometheus(q -> new FakePrometheus.Answer(200, FakePrometheus.vector("1"), 3000));
+        long t0 = System.nanoTime();
+        assertThat(failure(client(1))).isEqualTo(FailureKind.TIMEOUT);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        // two attempts of 500 ms plus a 10 ms backoff, far less than the 3 s answer
+        assertThat(ms).isBetween(900L, 2500L);
+    }
+
+    @Test
+    void nobodyListeningIsUnreachable() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        assertThat(failure(client("http://127.0.0.1:" + port, 1, null, null, null)))
+                .isEqualTo(FailureKind.UNREACHABLE);
+    }
+
+    @Test
+    void bearerTokenIsReadAtEachQuery() throws Exception {
+        fake = new FakePrometheus(q -> FakePrometheus.Answer.ok(FakePrometheus.vector("1")));
+        Path token = Files.writeString(dir.resolve("token"), "first\n");
+        PrometheusClient c = client(fake.url(), 0, token, null, null);
+        c.query("m");
+        Files.writeString(token, "rotated");
+        c.query("m");
+        assertThat(fake.authorizations).containsExactly("Bearer first", "Bearer rotated");
+    }
+
+    @Test
+    void basicAuth() throws Exception {
+        fake = new FakePrometheus(q -> FakePrometheus.Answer.ok(FakePrometheus.vector("1")));
+        Path pw = Files.writeString(dir.resolve("pw"), "s3cret\n");
+        client(fake.url(), 0, null, "agent", pw).query("m");
+        assertThat(fake.authorizations).containsExactly("Basic YWdlbnQ6czNjcmV0");
+    }
+}
