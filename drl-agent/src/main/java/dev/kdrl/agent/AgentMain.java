@@ -25,13 +25,19 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -80,6 +86,10 @@ public final class AgentMain implements Callable<Integer> {
     private volatile boolean stopping;
     private volatile Thread loopThread;
     private volatile CompletableFuture<?> election;
+    private final AtomicLong leaderEpoch = new AtomicLong();
+    private long builtEpoch = -1;
+    private Agent agent;
+    private boolean elect;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -102,7 +112,6 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long started = System.nanoTime();
         AgentConfig cfg = AgentConfig.load(config);
         if (simulate != null && !Files.isRegularFile(simulate)) {
             throw new IllegalArgumentException("--simulate " + simulate + ": no such file");
@@ -125,33 +134,44 @@ public final class AgentMain implements Callable<Integer> {
             }
             LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
                     : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
-            Agent agent = AgentBuilder.build(cfg, source, sink, metrics);
+            elect = cfg.leaderElection().enabled() && client != null;
+            Supplier<Agent> build = () -> AgentBuilder.build(cfg, source, sink, metrics, !dryRun);
+            if (elect) {
+                // a standby must not open the history the leader is appending to: check now, build when leading
+                AgentBuilder.validate(cfg);
+            } else {
+                agent = build.get();
+                builtEpoch = leaderEpoch.get();
+                leader.set(true);
+                metrics.globalGauge("drl.agent.leader", 1);
+            }
             if (cfg.http().enabled()) {
                 ops = new OpsServer(cfg.http().bind(), cfg.http().port(), () -> !stopping, ready::get,
                         metrics::scrape);
                 LOG.info("health and metrics on http://{}:{}/metrics", cfg.http().bind(), ops.port());
             }
-            boolean elect = cfg.leaderElection().enabled() && client != null;
             if (elect) {
                 startElection(client, cfg, metrics);
-            } else {
-                leader.set(true);
-                metrics.globalGauge("drl.agent.leader", 1);
             }
             ready.set(true);
-            LOG.info("ready in {} ms: {} services {}, policy {}, predictor {}, {}{}",
-                    (System.nanoTime() - started) / 1_000_000, cfg.services().size(), cfg.serviceNames(),
+            LOG.info("ready {} ms after JVM start: {} services {}, policy {}, predictor {}, {}{}{}",
+                    ManagementFactory.getRuntimeMXBean().getUptime(), cfg.services().size(), cfg.serviceNames(),
                     cfg.policy().model() != null ? cfg.policy().model() : cfg.policy().planner(),
-                    cfg.predictor().kind(), dryRun ? "dry run" : "writing " + cfg.namespace() + "/"
-                            + cfg.resourceName(), simulate != null ? ", simulating " + simulate : "");
+                    cfg.predictor().kind(), dryRun ? "dry run (nothing written or recorded)" : "writing "
+                            + cfg.namespace() + "/" + cfg.resourceName(), simulate != null ? ", simulating "
+                            + simulate : "", elect ? ", leader election on Lease " + cfg.leaderElection().leaseName()
+                            : "");
             Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "drl-agent-stop"));
             try {
-                return loop(agent, cfg);
+                return loop(build, cfg);
             } finally {
                 stopping = true;
                 CompletableFuture<?> e = election;
                 if (e != null) {
                     e.cancel(true);
+                }
+                if (agent != null) {
+                    agent.close();
                 }
             }
         } finally {
@@ -164,20 +184,59 @@ public final class AgentMain implements Callable<Integer> {
         }
     }
 
-    private int loop(Agent agent, AgentConfig cfg) throws InterruptedException {
+    /**
+     * The agent to run a cycle with, or {@code null} when this replica is not the leader. After (re)gaining
+     * the lease the agent is rebuilt, so it continues from the history and state the previous leader left.
+     */
+    private Agent leading(Supplier<Agent> build) {
+        if (!leader.get()) {
+            return null;
+        }
+        long epoch = leaderEpoch.get();
+        if (agent == null || builtEpoch != epoch) {
+            if (agent != null) {
+                agent.close();
+            }
+            agent = build.get();
+            builtEpoch = epoch;
+        }
+        return agent;
+    }
+
+    private Agent awaitLeadership(Supplier<Agent> build) throws InterruptedException {
+        Agent a = leading(build);
+        if (a == null) {
+            LOG.info("waiting to become the leader");
+        }
+        while (a == null && !stopping) {
+            Thread.sleep(100);
+            a = leading(build);
+        }
+        return a;
+    }
+
+    private int loop(Supplier<Agent> build, AgentConfig cfg) throws InterruptedException {
         loopThread = Thread.currentThread();
         Schedule schedule = new Schedule(cfg.schedule().period(), cfg.schedule().offset());
         if (once) {
-            return agent.runCycle(Instant.now()).written() ? 0 : 1;
+            Agent a = awaitLeadership(build);
+            return a != null && a.runCycle(Instant.now()).written() ? 0 : 1;
         }
         if (simulate != null) {
             Instant t = Instant.now();
             boolean allWritten = true;
-            for (long k = 0; agent.hasNextCycle() && !stopping && (maxCycles == null || k < maxCycles); k++) {
-                CycleReport r = agent.runCycle(t);
+            List<Long> nanos = new ArrayList<>();
+            for (long k = 0; !stopping && (maxCycles == null || k < maxCycles); k++) {
+                Agent a = awaitLeadership(build);
+                if (a == null || !a.hasNextCycle()) {
+                    break;
+                }
+                CycleReport r = a.runCycle(t);
+                nanos.add(r.decisionNanos());
                 allWritten &= r.written();
                 t = t.plus(cfg.schedule().period());
             }
+            logSummary(nanos);
             return allWritten ? 0 : 1;
         }
         long done = 0;
@@ -191,8 +250,9 @@ public final class AgentMain implements Callable<Integer> {
                 }
                 throw e;
             }
-            if (leader.get()) {
-                agent.runCycle(next);
+            Agent a = leading(build);
+            if (a != null) {
+                a.runCycle(next);
                 done++;
             } else {
                 LOG.debug("not the leader: skipping the cycle at {}", next);
@@ -206,6 +266,35 @@ public final class AgentMain implements Callable<Integer> {
             next = following;
         }
         return 0;
+    }
+
+    /** Decision latency percentiles, JVM uptime and peak RSS of a simulation: the agent's benchmark figures. */
+    private static void logSummary(List<Long> nanos) {
+        if (nanos.isEmpty()) {
+            return;
+        }
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        LOG.info(String.format(Locale.ROOT, "simulated %d cycles: decision p50 %.3f ms, p99 %.3f ms, max %.3f ms; "
+                        + "peak RSS %s", sorted.length, pct(sorted, 0.50) / 1e6, pct(sorted, 0.99) / 1e6,
+                sorted[sorted.length - 1] / 1e6, peakRss()));
+    }
+
+    private static double pct(long[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static String peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return line.substring(6).strip();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not on Linux
+        }
+        return "unknown";
     }
 
     private static void sleepUntil(Instant t) throws InterruptedException {
@@ -254,6 +343,7 @@ public final class AgentMain implements Callable<Integer> {
                         .withReleaseOnCancel()
                         .withLeaderCallbacks(new LeaderCallbacks(
                                 () -> {
+                                    leaderEpoch.incrementAndGet();
                                     leader.set(true);
                                     metrics.globalGauge("drl.agent.leader", 1);
                                     LOG.info("{} is now the leader ({}/{})", le.identity(), cfg.namespace(),

@@ -309,8 +309,9 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         Duration period = sc.duration("period", Duration.ofSeconds(120), Duration.ofMillis(100));
         Duration offset = sc.duration("offset", Duration.ofSeconds(55), Duration.ZERO);
         if (offset.compareTo(period) >= 0) {
-            throw sc.error("offset", sc.raw("offset"), "expected an offset shorter than the period ("
-                    + period.toMillis() + "ms)");
+            throw sc.error("offset", sc.raw("offset"), (sc.has("offset") ? "expected" : "the default 55s is not")
+                    + " an offset shorter than the period (" + period.toMillis() + "ms)"
+                    + (sc.has("offset") ? "" : ": set schedule.offset"));
         }
         Schedule schedule = new Schedule(period, offset);
 
@@ -380,10 +381,12 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         Duration renew = le.duration("renewDeadline", Duration.ofSeconds(10), Duration.ofMillis(100));
         Duration retry = le.duration("retryPeriod", Duration.ofSeconds(2), Duration.ofMillis(100));
         if (renew.compareTo(leaseDuration) >= 0) {
-            throw le.error("renewDeadline", le.raw("renewDeadline"), "expected less than leaseDuration");
+            throw le.error("renewDeadline", le.raw("renewDeadline"), "expected less than leaseDuration ("
+                    + leaseDuration.toMillis() + "ms)" + (le.has("renewDeadline") ? "" : "; the default is 10s"));
         }
         if (retry.compareTo(renew) >= 0) {
-            throw le.error("retryPeriod", le.raw("retryPeriod"), "expected less than renewDeadline");
+            throw le.error("retryPeriod", le.raw("retryPeriod"), "expected less than renewDeadline ("
+                    + renew.toMillis() + "ms)" + (le.has("retryPeriod") ? "" : "; the default is 2s"));
         }
         LeaderElection leader = new LeaderElection(le.bool("enabled", false), leaseName, identity, leaseDuration,
                 renew, retry);

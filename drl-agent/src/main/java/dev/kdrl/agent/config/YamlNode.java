@@ -193,7 +193,11 @@ final class YamlNode {
         YamlNode c = child(key);
         Map<String, String> out = new LinkedHashMap<>();
         for (String k : c.map.keySet()) {
-            out.put(k, c.string(k, ""));
+            String v = c.string(k, null);
+            if (v == null) {
+                throw c.error(k, null, "expected a non-blank string value");
+            }
+            out.put(k, v);
         }
         return out;
     }

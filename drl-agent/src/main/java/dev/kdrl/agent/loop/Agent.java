@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * (the last value, or what the predictor forecasts from it; 0 with no history at all), and the failure is
  * counted. A failed write fails the cycle: the state is not advanced, because the cluster did not change.
  */
-public final class Agent {
+public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
     private final AgentConfig config;
@@ -49,6 +49,7 @@ public final class Agent {
     private final ActionSink sink;
     private final StateStore store;
     private final AgentMetrics metrics;
+    private final boolean persist;
 
     private AgentState last;
     private QuotaState current;
@@ -60,10 +61,11 @@ public final class Agent {
      * @param predictors their predictors, same order
      * @param policy     the policy; a planner may read {@link #currentState()}
      * @param restored   the state restored at start, or {@code null} for the model's initial state
+     * @param persist    save the state after each written decision (false in a dry run)
      */
     public Agent(AgentConfig config, QuotaModel model, List<AgentConfig.Service> services, List<HistoryFile> histories,
                  List<TrafficPredictor> predictors, Policy<double[], int[]> policy, LoadSource source,
-                 ActionSink sink, StateStore store, AgentMetrics metrics, AgentState restored) {
+                 ActionSink sink, StateStore store, AgentMetrics metrics, AgentState restored, boolean persist) {
         this.config = config;
         this.model = model;
         this.services = List.copyOf(services);
@@ -75,6 +77,7 @@ public final class Agent {
         this.store = store;
         this.metrics = metrics;
         this.last = restored;
+        this.persist = persist;
     }
 
     /** The state the policy is deciding in (for planners that read the full state). */
@@ -118,6 +121,9 @@ public final class Agent {
             long t0 = System.nanoTime();
             Forecast f = predictors.get(i).forecast(histories.get(i).values(), 1);
             predicted[i] = f.next();
+            if (f.isFallback()) {
+                LOG.info("cycle {}: {} predicted by fallback: {}", cycle, s.name(), f.fallbackReason());
+            }
             traffic[i] = Math.round(predicted[i]);
             decisionNanos += System.nanoTime() - t0;
             metrics.serviceGauge("drl.agent.observed.load", s.name(), observed[i]);
@@ -147,7 +153,9 @@ public final class Agent {
         if (written) {
             last = new AgentState(StateStore.FORMAT_VERSION, (last == null ? 0 : last.cycles()) + 1, time.toString(),
                     model.serviceNames(), t.action(), t.pods(), t.resources(), observation, spec);
-            store.save(last);
+            if (persist) {
+                store.save(last);
+            }
             for (int i = 0; i < n; i++) {
                 ServiceConfig c = model.service(i).config(action[i]);
                 String name = model.service(i).name();
@@ -199,6 +207,18 @@ public final class Agent {
 
     private static String fmt(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** Closes the history files. */
+    @Override
+    public synchronized void close() {
+        for (HistoryFile h : histories) {
+            try {
+                h.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("closing {}: {}", h.file(), e.toString());
+            }
+        }
     }
 
     public AgentConfig config() {

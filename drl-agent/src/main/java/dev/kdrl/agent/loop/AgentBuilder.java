@@ -51,6 +51,27 @@ public final class AgentBuilder {
      * @throws IllegalStateException    for an unreadable state file
      */
     public static Agent build(AgentConfig config, LoadSource source, ActionSink sink, AgentMetrics metrics) {
+        return build(config, source, sink, metrics, true);
+    }
+
+    /**
+     * Checks everything {@link #build} would, without opening the history files (a standby replica must not
+     * touch what the leader is writing).
+     */
+    public static void validate(AgentConfig config) {
+        QuotaModel model = config.model();
+        for (String name : model.serviceNames()) {
+            predictor(config, name);
+        }
+        new StateStore(config.stateDir()).load(model.serviceNames());
+        policy(config, model, () -> null);
+    }
+
+    /**
+     * @param persist write history and state (false for a dry run: existing history is read, nothing written)
+     */
+    public static Agent build(AgentConfig config, LoadSource source, ActionSink sink, AgentMetrics metrics,
+                              boolean persist) {
         QuotaModel model = config.model();
         List<AgentConfig.Service> services = new ArrayList<>();
         for (String name : model.serviceNames()) {
@@ -71,7 +92,8 @@ public final class AgentBuilder {
         List<HistoryFile> histories = new ArrayList<>();
         try {
             for (AgentConfig.Service s : services) {
-                HistoryFile h = HistoryFile.open(config.historyDir().resolve(s.name() + ".csv"));
+                Path file = config.historyDir().resolve(s.name() + ".csv");
+                HistoryFile h = persist ? HistoryFile.open(file) : HistoryFile.readOnly(file);
                 h.problems().forEach(LOG::warn);
                 LOG.info("history of {}: {} values in {}", s.name(), h.values().length, h.file());
                 histories.add(h);
@@ -87,7 +109,7 @@ public final class AgentBuilder {
             throw e;
         }
         agent.set(new Agent(config, model, services, histories, predictors, policy, source, sink, store, metrics,
-                restored));
+                restored, persist));
         return agent.get();
     }
 

@@ -1,5 +1,7 @@
 package dev.kdrl.agent.ops;
 
+import dev.kdrl.agent.k8s.WriteFailure;
+import dev.kdrl.agent.prom.FailureKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -49,7 +51,16 @@ public final class AgentMetrics {
         }
         gauge("drl.agent.requested.cores", null, null);
         gauge("drl.agent.predicted.over.quota", null, null);
-        gauge("drl.agent.leader", null, null);
+        set("drl.agent.leader", null, null, 0);
+        // every failure series exists from the start, at 0, so rate() and alerts work before the first failure
+        for (String s : services) {
+            for (FailureKind k : FailureKind.values()) {
+                registry.counter("drl.agent.query.failures", "service", s, "kind", k.label());
+            }
+        }
+        for (WriteFailure.Kind k : WriteFailure.Kind.values()) {
+            registry.counter("drl.agent.write.failures", "kind", k.label());
+        }
         set("drl.agent.quota.cores", null, null, quota);
     }
 

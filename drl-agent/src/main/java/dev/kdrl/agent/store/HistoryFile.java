@@ -35,6 +35,7 @@ public final class HistoryFile implements Closeable {
     public static final String TORN_MARK = ",torn";
 
     private final Path file;
+    /** {@code null} in a read-only history (dry run): appends stay in memory. */
     private final FileChannel channel;
     private final List<Double> values = new ArrayList<>();
     private final List<Instant> times = new ArrayList<>();
@@ -43,6 +44,29 @@ public final class HistoryFile implements Closeable {
     private HistoryFile(Path file, FileChannel channel) {
         this.file = file;
         this.channel = channel;
+    }
+
+    /**
+     * Reads the history at {@code file} if it exists, without creating, sealing or writing anything:
+     * appends stay in memory. For dry runs, which must not record decisions that were never applied.
+     */
+    public static HistoryFile readOnly(Path file) {
+        HistoryFile h = new HistoryFile(file, null);
+        try {
+            if (Files.exists(file)) {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                if (!text.isEmpty() && !text.startsWith(HEADER + "\n")) {
+                    throw new IllegalArgumentException(file + ": line 1 is not the header '" + HEADER
+                            + "': not a history file");
+                }
+                if (text.indexOf('\n') >= 0) {
+                    h.readLines(text);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read history " + file + ": " + e.getMessage(), e);
+        }
+        return h;
     }
 
     /**
@@ -95,7 +119,7 @@ public final class HistoryFile implements Closeable {
             if (end < 0) {
                 String torn = text.substring(start);
                 problems.add(file + ": line " + lineNo + " '" + torn + "' has no newline (a write torn by a crash);"
-                        + " skipped and sealed");
+                        + (channel == null ? " skipped" : " skipped and sealed"));
                 write(TORN_MARK + "\n");
                 break;
             }
@@ -124,7 +148,10 @@ public final class HistoryFile implements Closeable {
         }
     }
 
-    /** Appends one measurement and forces it to disk before returning. Returns the value as recorded. */
+    /**
+     * Appends one measurement and forces it to disk before returning (in memory only for a
+     * {@link #readOnly} history). Returns the value as recorded.
+     */
     public synchronized double append(Instant time, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException("history value must be a finite number >= 0, got " + value);
@@ -143,6 +170,9 @@ public final class HistoryFile implements Closeable {
     }
 
     private void write(String s) throws IOException {
+        if (channel == null) {
+            return;
+        }
         ByteBuffer buf = ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
         while (buf.hasRemaining()) {
             channel.write(buf);
@@ -181,6 +211,8 @@ public final class HistoryFile implements Closeable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        if (channel != null) {
+            channel.close();
+        }
     }
 }
