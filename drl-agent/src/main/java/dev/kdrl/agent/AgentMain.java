@@ -34,6 +34,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,7 +86,9 @@ public final class AgentMain implements Callable<Integer> {
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean leader = new AtomicBoolean();
     private volatile boolean stopping;
+    private volatile boolean inCycle;
     private volatile Thread loopThread;
+    private final CountDownLatch loopDone = new CountDownLatch(1);
     private volatile CompletableFuture<?> election;
     private final AtomicLong leaderEpoch = new AtomicLong();
     private long builtEpoch = -1;
@@ -165,6 +169,8 @@ public final class AgentMain implements Callable<Integer> {
             try {
                 return loop(build, cfg);
             } finally {
+                loopThread = null; // the loop is over: a shutdown hook has nothing to wait for
+                loopDone.countDown();
                 stopping = true;
                 CompletableFuture<?> e = election;
                 if (e != null) {
@@ -252,7 +258,12 @@ public final class AgentMain implements Callable<Integer> {
             }
             Agent a = leading(build);
             if (a != null) {
-                a.runCycle(next);
+                inCycle = true;
+                try {
+                    a.runCycle(next);
+                } finally {
+                    inCycle = false;
+                }
                 done++;
             } else {
                 LOG.debug("not the leader: skipping the cycle at {}", next);
@@ -305,13 +316,16 @@ public final class AgentMain implements Callable<Integer> {
         }
     }
 
+    /** SIGTERM: stop after the cycle in progress (a cycle is never cut short by a clean stop). */
     private void stop() {
         stopping = true;
         Thread t = loopThread;
         if (t != null) {
-            t.interrupt();
+            if (!inCycle) {
+                t.interrupt(); // only wakes the sleep between cycles
+            }
             try {
-                t.join(10_000);
+                loopDone.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
