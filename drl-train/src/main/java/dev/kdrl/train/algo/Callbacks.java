@@ -100,22 +100,35 @@ public final class Callbacks {
      * Every {@code every} iterations (and after the last) plays the current policy deterministically
      * through {@code evaluate} (e.g. one episode on the training trace), records {@code eval/return},
      * saves the best policy so far to {@code best} (if not null), and stops training once the return
-     * reaches {@code stopAt} (if finite).
+     * reaches {@code stopAt} (if finite). With a {@code select} function (e.g. the return on a held-out
+     * validation trace, recorded as {@code eval/val_return}) the best policy is the one that scores highest
+     * on it instead; {@code stopAt} still applies to {@code evaluate}.
      */
     public static final class Evaluation implements TrainingCallback {
         private final int every;
         private final EnvSignature signature;
         private final ToDoubleFunction<Policy<double[], int[]>> evaluate;
+        private final ToDoubleFunction<Policy<double[], int[]>> select;
         private final Path best;
         private final double stopAt;
         private double bestReturn = Double.NEGATIVE_INFINITY;
+        private double bestScore = Double.NEGATIVE_INFINITY;
         private long bestTimesteps = -1;
 
         public Evaluation(int every, EnvSignature signature, ToDoubleFunction<Policy<double[], int[]>> evaluate,
                           Path best, double stopAt) {
+            this(every, signature, evaluate, null, best, stopAt);
+        }
+
+        /**
+         * @param select the selection score of a policy for {@code best}, or null to select by {@code evaluate}
+         */
+        public Evaluation(int every, EnvSignature signature, ToDoubleFunction<Policy<double[], int[]>> evaluate,
+                          ToDoubleFunction<Policy<double[], int[]>> select, Path best, double stopAt) {
             this.every = Math.max(1, every);
             this.signature = signature;
             this.evaluate = evaluate;
+            this.select = select;
             this.best = best;
             this.stopAt = stopAt;
         }
@@ -125,12 +138,21 @@ public final class Callbacks {
             if (ctx.iteration() % every != 0 && ctx.timesteps() < ctx.totalTimesteps()) {
                 ctx.metrics().put("eval/return", Double.NaN);
                 ctx.metrics().put("eval/best_return", bestReturn == Double.NEGATIVE_INFINITY ? Double.NaN : bestReturn);
+                if (select != null) {
+                    ctx.metrics().put("eval/val_return", Double.NaN);
+                }
                 return true;
             }
             SavedPolicy snap = ctx.algorithm().snapshot(signature);
             double ret = evaluate.applyAsDouble(snap.policy());
+            double score = ret;
             ctx.metrics().put("eval/return", ret);
-            if (ret > bestReturn) {
+            if (select != null) {
+                score = select.applyAsDouble(snap.policy());
+                ctx.metrics().put("eval/val_return", score);
+            }
+            if (score > bestScore) {
+                bestScore = score;
                 bestReturn = ret;
                 bestTimesteps = ctx.timesteps();
                 if (best != null) {
@@ -141,8 +163,14 @@ public final class Callbacks {
             return !(Double.isFinite(stopAt) && ret >= stopAt);
         }
 
+        /** The {@code evaluate} return of the best policy (the selected one). */
         public double bestReturn() {
             return bestReturn;
+        }
+
+        /** The selection score of the best policy ({@code evaluate}'s return without {@code select}). */
+        public double bestScore() {
+            return bestScore;
         }
 
         public long bestTimesteps() {
