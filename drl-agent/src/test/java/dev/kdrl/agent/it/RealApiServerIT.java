@@ -157,6 +157,64 @@ class RealApiServerIT {
         }
     }
 
+    @Test
+    void twoReplicasTakeTurnsOnTheLeaseAndTheSecondContinuesFromTheFirst() throws Exception {
+        Path work = Files.createDirectory(dir.resolve("kube"));
+        try (RealApiServer api = new RealApiServer(work); KubernetesClient admin = api.admin()) {
+            apply(admin, DEPLOY.resolve("rbac.yaml"));
+            apply(admin, DEPLOY.resolve("crd.yaml"));
+            admin.apiextensions().v1().customResourceDefinitions().withName(Crd.NAME).waitUntilCondition(c ->
+                    c.getStatus() != null && c.getStatus().getConditions().stream().anyMatch(
+                            x -> x.getType().equals("Established") && x.getStatus().equals("True")),
+                    30, TimeUnit.SECONDS);
+            String token = admin.serviceAccounts().inNamespace("default").withName("drl-agent")
+                    .tokenRequest(new TokenRequestBuilder().withNewSpec()
+                            .withAudiences("https://kubernetes.default.svc").withExpirationSeconds(3600L).endSpec()
+                            .build())
+                    .getStatus().getToken();
+            Map<String, String> env = inCluster(api, token);
+            String election = "{enabled: true, identity: %s, leaseDuration: 4s, renewDeadline: 3s, retryPeriod: 500ms}";
+            String trace = Path.of("../datasets/paper/test-20.csv").toAbsolutePath().toString();
+            // both replicas share one configuration directory, hence one history and state, like the
+            // Deployment's two pods on one volume
+            Path configA = dir.resolve("agent-a.yaml");
+            Path configB = dir.resolve("agent-b.yaml");
+            String base = AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}", "{kind: last-value}",
+                    "leaderElection: " + election);
+            Files.writeString(configA, base.formatted("replica-a"));
+            Files.writeString(configB, base.formatted("replica-b"));
+            try (AgentProcess a = new AgentProcess(dir, "replica-a", env, "--config", configA.toString(),
+                    "--simulate", trace, "--cycles", "3")) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!a.log().contains("replica-a is now the leader") && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                try (AgentProcess b = new AgentProcess(dir, "replica-b", env, "--config", configB.toString(),
+                        "--simulate", trace, "--cycles", "3")) {
+                    assertThat(a.waitFor(Duration.ofSeconds(60))).as(a.log()).isZero();
+                    assertThat(b.waitFor(Duration.ofSeconds(60))).as(b.log()).isZero();
+                    String logA = a.log();
+                    String logB = b.log();
+                    assertThat(logA).contains("replica-a is now the leader").doesNotContain("replica-b is now");
+                    assertThat(logB).contains("waiting to become the leader").contains("replica-b is now the leader");
+                    // b decided only after a's last decision: one writer at a time
+                    assertThat(firstTime(logB, "replica-b is now the leader")).isAfter(firstTime(logA, "cycle 2 at"));
+                    // and it continued from a's state: decisions 4 to 6
+                    assertThat(logB).contains("3 decisions so far");
+                }
+            }
+            assertThat(Files.readAllLines(dir.resolve("data/history/house.csv"))).hasSize(7);
+            assertThat(Files.readString(dir.resolve("data/state/state.json"))).contains("\"cycles\" : 6");
+        }
+    }
+
+    /** The log time of the first line containing {@code text}. */
+    private static java.time.Instant firstTime(String log, String text) {
+        String line = log.lines().filter(l -> l.contains(text)).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + text + "' in\n" + log));
+        return java.time.Instant.parse(line.substring(0, line.indexOf(' ')));
+    }
+
     private static void assertForbidden(Runnable call) {
         assertThatThrownBy(call::run).isInstanceOf(KubernetesClientException.class)
                 .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));

@@ -117,6 +117,11 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private Trace slice(Trace t) {
+        return slice(t, rows, "--rows");
+    }
+
+    /** Rows {@code FROM:TO} of a trace ({@code rows} null: the whole trace); {@code option} names it in errors. */
+    static Trace slice(Trace t, String rows, String option) {
         if (rows == null) {
             return t;
         }
@@ -127,9 +132,9 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             return t.slice(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--rows '" + rows + "' is not FROM:TO (two row indices, e.g. 600:800)");
+            throw new IllegalArgumentException(option + " '" + rows + "' is not FROM:TO (two row indices, e.g. 600:800)");
         } catch (IndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("--rows " + rows + ": " + e.getMessage());
+            throw new IllegalArgumentException(option + " " + rows + ": " + e.getMessage());
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.kdrl.train.cli;
 
+import dev.kdrl.env.trace.Trace;
 import dev.kdrl.train.run.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,6 +54,22 @@ final class TrainCommand implements Callable<Integer> {
                     + "in [1-f, 1+f] (evaluation uses the trace as recorded). Default: ${DEFAULT-VALUE}.")
     double trafficNoise;
 
+    @Option(names = "--uniform-traffic", defaultValue = "0", paramLabel = "SHARE",
+            description = "Share of training episodes played on a seeded synthetic trace as long as --trace, every value "
+                    + "an integer uniform in the trace's range (the others: --trace with --traffic-noise). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double uniformTraffic;
+
+    @Option(names = "--eval-trace", split = ",", paramLabel = "FILE",
+            description = "Held-out validation trace(s): best.zip is then the policy with the highest summed "
+                    + "deterministic return on them (not on --trace). Default: none.")
+    List<Path> evalTraces = new ArrayList<>();
+
+    @Option(names = "--eval-rows", split = ",", paramLabel = "FROM:TO",
+            description = "Windows (rows FROM inclusive to TO exclusive) of every --eval-trace, each one validation "
+                    + "episode, e.g. 600:800,2040:2240. Default: the whole trace.")
+    List<String> evalRows = new ArrayList<>();
+
     @Option(names = "--fisher-fraction", defaultValue = "1", paramLabel = "FRACTION",
             description = "TRPO: share of each batch used for Fisher-vector products (1 = published). Default: ${DEFAULT-VALUE}.")
     double fisherFraction;
@@ -87,13 +106,15 @@ final class TrainCommand implements Callable<Integer> {
             normalizeObs = false;
             rewardScale = 1;
             trafficNoise = 0;
+            uniformTraffic = 0;
             fisherFraction = 1;
             criticEpochs = 10;
             criticBatch = 128;
         }
         TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
-                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, fisherFraction, criticEpochs, criticBatch, evalEvery,
-                stopAt == null ? Double.NaN : stopAt, out), spec.commandLine().getErr());
+                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, uniformTraffic, fisherFraction,
+                criticEpochs, criticBatch, evalEvery, stopAt == null ? Double.NaN : stopAt, validation(), out),
+                spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
                 algo, r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
@@ -101,6 +122,24 @@ final class TrainCommand implements Callable<Integer> {
                 + out.resolve("learning-curve.png"));
         pw.flush();
         return 0;
+    }
+
+    /** The validation episodes: every --eval-rows window of every --eval-trace. */
+    private List<Trace> validation() {
+        if (evalTraces.isEmpty() && !evalRows.isEmpty()) {
+            throw new IllegalArgumentException("--eval-rows needs --eval-trace");
+        }
+        List<Trace> out = new ArrayList<>();
+        for (Path f : evalTraces) {
+            Trace t = EnvOptions.trace(f);
+            if (evalRows.isEmpty()) {
+                out.add(t);
+            }
+            for (String r : evalRows) {
+                out.add(EvaluateCommand.slice(t, r, "--eval-rows"));
+            }
+        }
+        return out;
     }
 
     private int rl4j() throws java.io.IOException {

@@ -28,7 +28,7 @@ import java.util.Locale;
 /**
  * One training run as the {@code drl train} command does it: environments over the trace, the
  * algorithm, the callbacks (progress, CSV metrics, periodic deterministic evaluation on the training
- * trace keeping the best policy, checkpoints), then {@code model.zip} (the final policy),
+ * trace, keeping the best policy by it or by held-out validation traces, checkpoints), then {@code model.zip} (the final policy),
  * {@code best.zip}, {@code metrics.csv} and {@code learning-curve.png} in the output directory.
  */
 public final class TrainingRun {
@@ -45,19 +45,23 @@ public final class TrainingRun {
      * @param normalizeObs  running observation normalisation
      * @param rewardScale   reward multiplier for learning
      * @param trafficNoise  traffic randomisation of the training episodes (0: the trace as recorded)
+     * @param uniformTraffic share of training episodes on a seeded synthetic trace, uniform in the trace's range
      * @param fisherFraction TRPO's share of the batch for Fisher-vector products (1: published)
      * @param criticEpochs  TRPO critic passes per rollout (10: published)
      * @param criticBatch   TRPO critic minibatch size (128: published)
      * @param evalEvery     iterations between deterministic evaluations
      * @param stopAt        stop once the evaluation return reaches this (NaN: never)
+     * @param validation    held-out traces: if not empty, {@code best.zip} is the policy with the highest summed
+     *                      deterministic return on them (else the highest on the training trace)
      * @param out           output directory
      */
     public record Options(String algorithm, String profile, QuotaModel model, Trace trace, long timesteps, long seed,
                           int envs, int nSteps, boolean normalizeObs, double rewardScale, double trafficNoise,
-                          double fisherFraction, int criticEpochs, int criticBatch, int evalEvery,
-                          double stopAt, Path out) {
+                          double uniformTraffic, double fisherFraction, int criticEpochs, int criticBatch,
+                          int evalEvery, double stopAt, List<Trace> validation, Path out) {
 
         public Options {
+            validation = List.copyOf(validation);
             if (!algorithm.equals("trpo") && !algorithm.equals("ppo")) {
                 throw new IllegalArgumentException("algorithm must be trpo or ppo, got '" + algorithm + "'");
             }
@@ -83,7 +87,9 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + o.out() + ": " + e.getMessage(), e);
         }
-        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> o.trafficNoise() > 0
+        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> o.uniformTraffic() > 0
+                ? new MixedTrafficEnv(o.model(), o.trace(), o.trafficNoise(), o.uniformTraffic())
+                : o.trafficNoise() > 0
                 ? new RandomizedTrafficEnv(o.model(), o.trace(), o.trafficNoise())
                 : new QuotaEnv(o.model(), o.trace()));
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(o.nSteps(), 0.99, 0.95, true,
@@ -95,8 +101,12 @@ public final class TrainingRun {
         EnvSignature signature = Signatures.of(o.model(), o.profile());
         QuotaEnv evalEnv = new QuotaEnv(o.model(), o.trace());
         Path best = o.out().resolve("best.zip");
+        List<QuotaEnv> validationEnvs = o.validation().stream().map(t -> new QuotaEnv(o.model(), t)).toList();
+        java.util.function.ToDoubleFunction<dev.kdrl.core.policy.Policy<double[], int[]>> select = validationEnvs.isEmpty()
+                ? null
+                : p -> validationEnvs.stream().mapToDouble(e -> EpisodeRunner.episodeReturn(e, p, 0L)).sum();
         Callbacks.Evaluation eval = new Callbacks.Evaluation(o.evalEvery(), signature,
-                p -> EpisodeRunner.episodeReturn(evalEnv, p, 0L), best, o.stopAt());
+                p -> EpisodeRunner.episodeReturn(evalEnv, p, 0L), select, best, o.stopAt());
         List<TrainingCallback> callbacks = new ArrayList<>();
         callbacks.add(eval);
         callbacks.add(new Callbacks.CsvLogger(o.out().resolve("metrics.csv")));
