@@ -41,10 +41,19 @@ public final class Crd {
         if (!waitEstablished) {
             return;
         }
-        client.apiextensions().v1().customResourceDefinitions().withName(NAME).waitUntilCondition(c ->
-                c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream().anyMatch(
-                                cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-                30, TimeUnit.SECONDS);
+        awaitEstablished(client, 30);
+    }
+
+    /** Waits until the API server reports the CRD Established. */
+    public static void awaitEstablished(KubernetesClient client, int seconds) {
+        client.apiextensions().v1().customResourceDefinitions().withName(NAME)
+                .waitUntilCondition(Crd::isEstablished, seconds, TimeUnit.SECONDS);
+    }
+
+    /** Whether {@code crd} has the condition {@code Established=True}. */
+    public static boolean isEstablished(CustomResourceDefinition crd) {
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream().anyMatch(
+                        c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 }

@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,10 +111,7 @@ class RealApiServerIT {
 
             // 2. with deploy/crd.yaml: three cycles through the in-cluster path, elected on a Lease
             apply(admin, DEPLOY.resolve("crd.yaml"));
-            admin.apiextensions().v1().customResourceDefinitions().withName(Crd.NAME).waitUntilCondition(c ->
-                    c.getStatus() != null && c.getStatus().getConditions().stream().anyMatch(
-                            x -> x.getType().equals("Established") && x.getStatus().equals("True")),
-                    30, TimeUnit.SECONDS);
+            Crd.awaitEstablished(admin, 30);
             try (AgentProcess agent = new AgentProcess(dir, "agent", env, "--config", config.toString(),
                     "--simulate", trace, "--cycles", "3")) {
                 assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
@@ -163,10 +159,7 @@ class RealApiServerIT {
         try (RealApiServer api = new RealApiServer(work); KubernetesClient admin = api.admin()) {
             apply(admin, DEPLOY.resolve("rbac.yaml"));
             apply(admin, DEPLOY.resolve("crd.yaml"));
-            admin.apiextensions().v1().customResourceDefinitions().withName(Crd.NAME).waitUntilCondition(c ->
-                    c.getStatus() != null && c.getStatus().getConditions().stream().anyMatch(
-                            x -> x.getType().equals("Established") && x.getStatus().equals("True")),
-                    30, TimeUnit.SECONDS);
+            Crd.awaitEstablished(admin, 30);
             String token = admin.serviceAccounts().inNamespace("default").withName("drl-agent")
                     .tokenRequest(new TokenRequestBuilder().withNewSpec()
                             .withAudiences("https://kubernetes.default.svc").withExpirationSeconds(3600L).endSpec()

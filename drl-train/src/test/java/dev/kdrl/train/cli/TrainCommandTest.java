@@ -61,6 +61,52 @@ class TrainCommandTest {
     }
 
     @Test
+    void validationTracesSelectBestZip(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--timesteps",
+                "456", "--seed", "3", "--envs", "2", "--n-steps", "19", "--eval-every", "1", "--uniform-traffic", "0.5",
+                "--eval-trace", "../datasets/nasa/nasa-http-1995-scaled100.csv", "--eval-rows", "600:620,1000:1020",
+                "--out", out.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+        List<String> header = List.of(csv.get(0).split(","));
+        int val = header.indexOf("eval/val_return");
+        int ret = header.indexOf("eval/return");
+        int best = header.indexOf("eval/best_return");
+        assertThat(val).isPositive();
+        assertThat(csv).hasSize(13);
+        double bestVal = Double.NEGATIVE_INFINITY;
+        double trainAtBest = Double.NaN;
+        java.util.Set<Double> vals = new java.util.HashSet<>();
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",", -1);
+            double v = Double.parseDouble(f[val]);
+            vals.add(v);
+            if (v > bestVal) {
+                bestVal = v;
+                trainAtBest = Double.parseDouble(f[ret]);
+            }
+            assertThat(Double.parseDouble(f[best])).isEqualTo(trainAtBest);
+        }
+        assertThat(vals).as("the validation return changes during training").hasSizeGreaterThan(1);
+        // best.zip is the policy of the highest validation return: replaying it on the two windows gives it back
+        double sum = 0;
+        for (String rows : List.of("600:620", "1000:1020")) {
+            DrlCommandTest.Run w = DrlCommandTest.run("evaluate", "--model", out.resolve("best.zip").toString(),
+                    "--trace", "../datasets/nasa/nasa-http-1995-scaled100.csv", "--rows", rows, "--json",
+                    "--lookahead", "0", "--no-optimum");
+            assertThat(w.code()).as(w.err()).isZero();
+            sum += new ObjectMapper().readTree(w.out()).get(0).get("return").asDouble();
+        }
+        assertThat(sum).isCloseTo(bestVal, org.assertj.core.api.Assertions.within(1e-6 * Math.abs(bestVal)));
+
+        DrlCommandTest.Run bad = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--eval-rows", "0:10", "--out", dir.resolve("bad").toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("--eval-rows needs --eval-trace");
+    }
+
+    @Test
     void rl4jDqnSmoke(@TempDir Path dir) {
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
                 "rl4j-dqn", "--timesteps", "300", "--seed", "1", "--out", dir.toString());
