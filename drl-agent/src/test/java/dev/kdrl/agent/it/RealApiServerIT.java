@@ -54,6 +54,15 @@ class RealApiServerIT {
         }
     }
 
+    /** A token of deploy/rbac.yaml's ServiceAccount from the TokenRequest API, as a pod would get it. */
+    private static String serviceAccountToken(KubernetesClient admin) {
+        return admin.serviceAccounts().inNamespace("default").withName("drl-agent")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec()
+                        .withAudiences("https://kubernetes.default.svc").withExpirationSeconds(3600L).endSpec()
+                        .build())
+                .getStatus().getToken();
+    }
+
     private Map<String, String> inCluster(RealApiServer api, String token) throws Exception {
         Path tokenFile = Files.writeString(dir.resolve("sa-token"), token);
         Path nsFile = Files.writeString(dir.resolve("sa-namespace"), "default");
@@ -90,11 +99,7 @@ class RealApiServerIT {
             apply(admin, DEPLOY.resolve("rbac.yaml"));
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("other").endMetadata()
                     .build()).create();
-            String token = admin.serviceAccounts().inNamespace("default").withName("drl-agent")
-                    .tokenRequest(new TokenRequestBuilder().withNewSpec()
-                            .withAudiences("https://kubernetes.default.svc").withExpirationSeconds(3600L).endSpec()
-                            .build())
-                    .getStatus().getToken();
+            String token = serviceAccountToken(admin);
             Map<String, String> env = inCluster(api, token);
             Path config = dir.resolve("agent.yaml");
             Files.writeString(config, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
@@ -160,11 +165,7 @@ class RealApiServerIT {
             apply(admin, DEPLOY.resolve("rbac.yaml"));
             apply(admin, DEPLOY.resolve("crd.yaml"));
             Crd.awaitEstablished(admin, 30);
-            String token = admin.serviceAccounts().inNamespace("default").withName("drl-agent")
-                    .tokenRequest(new TokenRequestBuilder().withNewSpec()
-                            .withAudiences("https://kubernetes.default.svc").withExpirationSeconds(3600L).endSpec()
-                            .build())
-                    .getStatus().getToken();
+            String token = serviceAccountToken(admin);
             Map<String, String> env = inCluster(api, token);
             String election = "{enabled: true, identity: %s, leaseDuration: 4s, renewDeadline: 3s, retryPeriod: 500ms}";
             String trace = Path.of("../datasets/paper/test-20.csv").toAbsolutePath().toString();
