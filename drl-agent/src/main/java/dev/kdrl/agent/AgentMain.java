@@ -167,7 +167,7 @@ public final class AgentMain implements Callable<Integer> {
                             : "");
             Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "drl-agent-stop"));
             try {
-                return loop(build, cfg);
+                return loop(build, cfg, metrics);
             } finally {
                 loopThread = null; // the loop is over: a shutdown hook has nothing to wait for
                 loopDone.countDown();
@@ -221,7 +221,7 @@ public final class AgentMain implements Callable<Integer> {
         return a;
     }
 
-    private int loop(Supplier<Agent> build, AgentConfig cfg) throws InterruptedException {
+    private int loop(Supplier<Agent> build, AgentConfig cfg, AgentMetrics metrics) throws InterruptedException {
         loopThread = Thread.currentThread();
         Schedule schedule = new Schedule(cfg.schedule().period(), cfg.schedule().offset());
         if (once) {
@@ -261,6 +261,10 @@ public final class AgentMain implements Callable<Integer> {
                 inCycle = true;
                 try {
                     a.runCycle(next);
+                } catch (RuntimeException e) {
+                    // e.g. the history's disk is full: nothing was written for this cycle; keep running
+                    LOG.error("cycle at {} failed: {}", next, e.toString(), e);
+                    metrics.cycle(false);
                 } finally {
                     inCycle = false;
                 }

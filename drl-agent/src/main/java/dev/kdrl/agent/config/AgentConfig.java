@@ -353,6 +353,15 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             throw pd.error(alpha > 1 ? "alpha" : "beta", alpha > 1 ? alpha : beta, "expected a number <= 1");
         }
         double maxLoad = pd.number("maxLoad", 0, 0, false);
+        // a setting the chosen kind does not read is a mistake, not a no-op
+        Map<String, List<String>> readBy = Map.of("window", List.of("moving-average", "bilstm"),
+                "alpha", List.of("holt"), "beta", List.of("holt"), "maxLoad", List.of("bilstm"));
+        for (Map.Entry<String, List<String>> e : readBy.entrySet()) {
+            if (pd.has(e.getKey()) && !e.getValue().contains(kind)) {
+                throw pd.error(e.getKey(), pd.raw(e.getKey()), "kind " + kind + " does not use it; only "
+                        + e.getValue() + " do");
+            }
+        }
         PredictorSpec predictor = new PredictorSpec(kind, pmodel, window, alpha, beta, maxLoad);
         if (pmodel != null) {
             for (Service s : services) {

@@ -111,6 +111,8 @@ class AgentConfigTest {
                         "policy.model", "no such file"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npredictor: {kind: bilstm}",
                         "predictor.model", "required for kind bilstm"),
+                Arguments.of("profile: paper-general", "profile: paper-general\npredictor: {kind: holt, window: 3}",
+                        "predictor.window", "kind holt does not use it"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npredictor: {kind: arima}",
                         "predictor.kind", "last-value"),
                 Arguments.of("profile: paper-general", "profile: paper-general\nsurprise: 1", "surprise",
