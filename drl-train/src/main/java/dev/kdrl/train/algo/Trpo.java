@@ -64,6 +64,12 @@ public final class Trpo extends OnPolicyAlgorithm {
                     criticEpochs, batchSize, fraction);
         }
 
+        /** The same settings with another trust-region size. */
+        public Config withTargetKl(double kl) {
+            return new Config(cgIterations, cgDamping, kl, lineSearchSteps, lineSearchShrink, criticLr, criticEpochs,
+                    batchSize, fisherFraction);
+        }
+
         /** The same settings with another critic schedule. */
         public Config withCritic(int epochs, int batch) {
             return new Config(cgIterations, cgDamping, targetKl, lineSearchSteps, lineSearchShrink, criticLr, epochs,

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** Trains a policy on a trace. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a policy (TRPO or PPO on DL4J) on a traffic trace; writes model.zip (final policy), "
-                + "best.zip (best deterministic evaluation), metrics.csv and learning-curve.png to --out.",
+                + "best.zip (best deterministic evaluation on --trace, or on the validation traces of --eval-trace / "
+                + "--eval-synthetic when given), metrics.csv and learning-curve.png to --out.",
             "--published uses the published agent's setting exactly: one environment, 200 steps per rollout, raw "
                     + "observations and rewards."})
 final class TrainCommand implements Callable<Integer> {
@@ -50,15 +51,23 @@ final class TrainCommand implements Callable<Integer> {
     double rewardScale;
 
     @Option(names = "--traffic-noise", defaultValue = "0", paramLabel = "FRACTION",
-            description = "Traffic randomisation: each training episode multiplies every trace value by a seeded factor "
-                    + "in [1-f, 1+f] (evaluation uses the trace as recorded). Default: ${DEFAULT-VALUE}.")
+            description = "Traffic randomisation of the training episodes played on --trace (those not synthetic, see "
+                    + "--uniform-traffic): every trace value multiplied by a seeded factor in [1-f, 1+f] (evaluation uses "
+                    + "the trace as recorded). Default: ${DEFAULT-VALUE}.")
     double trafficNoise;
 
     @Option(names = "--uniform-traffic", defaultValue = "0", paramLabel = "SHARE",
             description = "Share of training episodes played on a seeded synthetic trace as long as --trace, every value "
-                    + "an integer uniform in the trace's range (the others: --trace with --traffic-noise). "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "an integer uniform in the trace's range (the others: --trace with --traffic-noise). 1 trains on "
+                    + "synthetic traffic only (--trace gives the range, the episode length and the evaluation episode); "
+                    + "0 trains on --trace itself. Default: ${DEFAULT-VALUE}.")
     double uniformTraffic;
+
+    @Option(names = "--traffic-persistence", defaultValue = "0", paramLabel = "P",
+            description = "Autocorrelation of the synthetic traces: each service keeps its previous value (+-10 %) with a "
+                    + "probability drawn per episode in [0, P], else draws a fresh uniform one (0: independent "
+                    + "values). Default: ${DEFAULT-VALUE}.")
+    double trafficPersistence;
 
     @Option(names = "--eval-trace", split = ",", paramLabel = "FILE",
             description = "Held-out validation trace(s): best.zip is then the policy with the highest summed "
@@ -70,9 +79,22 @@ final class TrainCommand implements Callable<Integer> {
                     + "episode, e.g. 600:800,2040:2240. Default: the whole trace.")
     List<String> evalRows = new ArrayList<>();
 
+    @Option(names = "--eval-synthetic", defaultValue = "0", paramLabel = "N",
+            description = "Add N held-out synthetic validation traces (uniform in --trace's range, with "
+                    + "--traffic-persistence; drawn from a seed stream separate from training's) for choosing best.zip. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int evalSynthetic;
+
     @Option(names = "--fisher-fraction", defaultValue = "1", paramLabel = "FRACTION",
             description = "TRPO: share of each batch used for Fisher-vector products (1 = published). Default: ${DEFAULT-VALUE}.")
     double fisherFraction;
+
+    @Option(names = "--gamma", defaultValue = "0.99", description = "Discount (0.99 = published). Default: ${DEFAULT-VALUE}.")
+    double gamma;
+
+    @Option(names = "--target-kl", defaultValue = "0.01", paramLabel = "KL",
+            description = "TRPO trust-region size in mean KL (0.01 = published). Default: ${DEFAULT-VALUE}.")
+    double targetKl;
 
     @Option(names = "--critic-epochs", defaultValue = "10", description = "TRPO critic passes per rollout. Default: ${DEFAULT-VALUE}.")
     int criticEpochs;
@@ -80,7 +102,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--critic-batch", defaultValue = "128", description = "TRPO critic minibatch size. Default: ${DEFAULT-VALUE}.")
     int criticBatch;
 
-    @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1.")
+    @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1 "
+            + "--uniform-traffic 0 --traffic-noise 0, the published TRPO settings.")
     boolean published;
 
     @Option(names = "--eval-every", defaultValue = "5", description = "Iterations between deterministic evaluations. Default: ${DEFAULT-VALUE}.")
@@ -88,6 +111,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--stop-at", paramLabel = "RETURN", description = "Stop once the deterministic evaluation return reaches this.")
     Double stopAt;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "STEPS",
+            description = "Also save the policy every STEPS environment steps to DIR/checkpoints/step-N.zip (0: never). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long checkpointEvery;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
@@ -108,12 +136,15 @@ final class TrainCommand implements Callable<Integer> {
             trafficNoise = 0;
             uniformTraffic = 0;
             fisherFraction = 1;
+            targetKl = 0.01;
+            gamma = 0.99;
             criticEpochs = 10;
             criticBatch = 128;
         }
         TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
-                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, uniformTraffic, fisherFraction,
-                criticEpochs, criticBatch, evalEvery, stopAt == null ? Double.NaN : stopAt, validation(), out),
+                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, uniformTraffic, trafficPersistence,
+                gamma, fisherFraction, targetKl, criticEpochs, criticBatch, evalEvery,
+                stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery, out),
                 spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
@@ -130,6 +161,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--eval-rows needs --eval-trace");
         }
         List<Trace> out = new ArrayList<>();
+        if (evalSynthetic > 0) {
+            var gen = new dev.kdrl.train.run.MixedTrafficEnv(env.model(), env.trace(), 0, 1, trafficPersistence);
+            dev.kdrl.core.rng.Rng seeds = dev.kdrl.core.rng.Rng.of(seed ^ 0x5EED_7A11_DA7AL);
+            for (int i = 0; i < evalSynthetic; i++) {
+                out.add(gen.variant(seeds.nextSeed()));
+            }
+        }
         for (Path f : evalTraces) {
             Trace t = EnvOptions.trace(f);
             if (evalRows.isEmpty()) {

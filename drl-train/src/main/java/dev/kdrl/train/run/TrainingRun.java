@@ -46,19 +46,24 @@ public final class TrainingRun {
      * @param rewardScale   reward multiplier for learning
      * @param trafficNoise  traffic randomisation of the training episodes (0: the trace as recorded)
      * @param uniformTraffic share of training episodes on a seeded synthetic trace, uniform in the trace's range
+     * @param trafficPersistence autocorrelation of the synthetic traces (see {@link MixedTrafficEnv}; 0: independent)
+     * @param gamma         discount (0.99: published)
      * @param fisherFraction TRPO's share of the batch for Fisher-vector products (1: published)
+     * @param targetKl      TRPO trust-region size (0.01: published)
      * @param criticEpochs  TRPO critic passes per rollout (10: published)
      * @param criticBatch   TRPO critic minibatch size (128: published)
      * @param evalEvery     iterations between deterministic evaluations
      * @param stopAt        stop once the evaluation return reaches this (NaN: never)
      * @param validation    held-out traces: if not empty, {@code best.zip} is the policy with the highest summed
      *                      deterministic return on them (else the highest on the training trace)
+     * @param checkpointEvery also save the policy every this many steps to {@code out/checkpoints} (0: never)
      * @param out           output directory
      */
     public record Options(String algorithm, String profile, QuotaModel model, Trace trace, long timesteps, long seed,
                           int envs, int nSteps, boolean normalizeObs, double rewardScale, double trafficNoise,
-                          double uniformTraffic, double fisherFraction, int criticEpochs, int criticBatch,
-                          int evalEvery, double stopAt, List<Trace> validation, Path out) {
+                          double uniformTraffic, double trafficPersistence, double gamma, double fisherFraction,
+                          double targetKl, int criticEpochs, int criticBatch,
+                          int evalEvery, double stopAt, List<Trace> validation, long checkpointEvery, Path out) {
 
         public Options {
             validation = List.copyOf(validation);
@@ -88,14 +93,15 @@ public final class TrainingRun {
             throw new UncheckedIOException("cannot create " + o.out() + ": " + e.getMessage(), e);
         }
         SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> o.uniformTraffic() > 0
-                ? new MixedTrafficEnv(o.model(), o.trace(), o.trafficNoise(), o.uniformTraffic())
+                ? new MixedTrafficEnv(o.model(), o.trace(), o.trafficNoise(), o.uniformTraffic(), o.trafficPersistence())
                 : o.trafficNoise() > 0
                 ? new RandomizedTrafficEnv(o.model(), o.trace(), o.trafficNoise())
                 : new QuotaEnv(o.model(), o.trace()));
-        OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(o.nSteps(), 0.99, 0.95, true,
+        OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(o.nSteps(), o.gamma(), 0.95, true,
                 o.normalizeObs(), o.rewardScale(), new int[] {128, 128}, o.seed());
         OnPolicyAlgorithm algo = o.algorithm().equals("trpo")
                 ? new Trpo(vec, common, Trpo.Config.published().withFisherFraction(o.fisherFraction())
+                        .withTargetKl(o.targetKl())
                         .withCritic(o.criticEpochs(), o.criticBatch()))
                 : new Ppo(vec, common, Ppo.Config.defaults());
         EnvSignature signature = Signatures.of(o.model(), o.profile());
@@ -110,6 +116,9 @@ public final class TrainingRun {
         List<TrainingCallback> callbacks = new ArrayList<>();
         callbacks.add(eval);
         callbacks.add(new Callbacks.CsvLogger(o.out().resolve("metrics.csv")));
+        if (o.checkpointEvery() > 0) {
+            callbacks.add(new Callbacks.Checkpoint(o.checkpointEvery(), o.out().resolve("checkpoints"), signature));
+        }
         if (progress != null) {
             callbacks.add(new Callbacks.ProgressBar(progress, o.evalEvery()));
         }

@@ -107,7 +107,7 @@ class DrlCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("--trace nope.csv: no such file");
         r = run("baselines", "--profile", "bogus", "--trace", TEST);
-        assertThat(r.err()).contains("--profile 'bogus'");
+        assertThat(r.err()).contains("profile 'bogus'").contains("neither 'paper'");
         r = run("replay", "--trace", TEST);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--actions");

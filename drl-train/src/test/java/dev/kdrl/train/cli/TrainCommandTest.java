@@ -106,6 +106,69 @@ class TrainCommandTest {
         assertThat(bad.err()).contains("--eval-rows needs --eval-trace");
     }
 
+    static List<String> withoutTimes(List<String> csv) {
+        List<String> header = List.of(csv.get(0).split(","));
+        List<String> out = new java.util.ArrayList<>();
+        for (String line : csv) {
+            String[] f = line.split(",", -1);
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < f.length; i++) {
+                if (!header.get(i).startsWith("time/") || header.get(i).equals("time/total_timesteps")) {
+                    b.append(f[i]).append(',');
+                }
+            }
+            out.add(b.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void syntheticValidationCheckpointsGammaAndTargetKlAreSeeded(@TempDir Path dir) throws Exception {
+        List<List<String>> metrics = new java.util.ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            Path out = dir.resolve(name);
+            DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--timesteps",
+                    "228", "--seed", "4", "--envs", "2", "--n-steps", "19", "--eval-every", "2", "--uniform-traffic", "1",
+                    "--traffic-persistence", "0.5", "--eval-synthetic", "2", "--checkpoint-every", "76", "--gamma", "0.9",
+                    "--target-kl", "0.02", "--out", out.toString());
+            assertThat(t.code()).as(t.err()).isZero();
+            for (int step : List.of(76, 152, 228)) {
+                assertThat(out.resolve("checkpoints/step-" + step + ".zip")).exists();
+            }
+            var saved = dev.kdrl.core.policy.PolicyFile.load(out.resolve("model.zip"));
+            assertThat(saved.hyperParameters()).containsEntry("gamma", "0.9").containsEntry("target_kl", "0.02");
+            List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+            assertThat(csv.get(0)).contains("eval/val_return");
+            assertThat(csv.get(2).split(",", -1)[List.of(csv.get(0).split(",")).indexOf("eval/val_return")]).isNotEmpty();
+            metrics.add(withoutTimes(csv));
+        }
+        assertThat(metrics.get(1)).isEqualTo(metrics.get(0));
+    }
+
+    @Test
+    void defaultsArePinned() {
+        TrainCommand c = new TrainCommand();
+        new picocli.CommandLine(c).parseArgs("--trace", "t.csv", "--out", "o");
+        assertThat(c.algo).isEqualTo("trpo");
+        assertThat(c.timesteps).isEqualTo(200_000);
+        assertThat(c.envs).isEqualTo(4);
+        assertThat(c.nSteps).isEqualTo(200);
+        assertThat(c.uniformTraffic).isZero();
+        assertThat(c.trafficNoise).isZero();
+        assertThat(c.trafficPersistence).isZero();
+        assertThat(c.gamma).isEqualTo(0.99);
+        assertThat(c.targetKl).isEqualTo(0.01);
+        assertThat(c.fisherFraction).isEqualTo(1.0);
+        assertThat(c.criticEpochs).isEqualTo(10);
+        assertThat(c.criticBatch).isEqualTo(128);
+        assertThat(c.rewardScale).isEqualTo(0.001);
+        assertThat(c.normalizeObs).isTrue();
+        assertThat(c.evalEvery).isEqualTo(5);
+        assertThat(c.evalTraces).isEmpty();
+        assertThat(c.evalSynthetic).isZero();
+        assertThat(c.checkpointEvery).isZero();
+    }
+
     @Test
     void rl4jDqnSmoke(@TempDir Path dir) {
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",

@@ -54,6 +54,53 @@ class MixedTrafficEnvTest {
         assertThat(sum / (3 * v.length())).isBetween(45.0, 56.0);
     }
 
+    static double lag1(Trace t, int c) {
+        double mean = 0;
+        for (int r = 0; r < t.length(); r++) {
+            mean += t.value(r, c);
+        }
+        mean /= t.length();
+        double num = 0;
+        double den = 0;
+        for (int r = 0; r < t.length(); r++) {
+            double d = t.value(r, c) - mean;
+            den += d * d;
+            if (r > 0) {
+                num += d * (t.value(r - 1, c) - mean);
+            }
+        }
+        return num / den;
+    }
+
+    @Test
+    void persistenceMakesSyntheticTracesAutocorrelated() {
+        MixedTrafficEnv iid = new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1, 0);
+        MixedTrafficEnv sticky = new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1, 0.9);
+        double a = 0;
+        double b = 0;
+        int n = 0;
+        for (long s = 0; s < 20; s++) {
+            Trace x = iid.variant(s);
+            Trace y = sticky.variant(s);
+            assertThat(sameValues(y, sticky.variant(s))).isTrue();
+            for (int c = 0; c < 3; c++) {
+                a += lag1(x, c);
+                b += lag1(y, c);
+                n++;
+                for (int r = 0; r < y.length(); r++) {
+                    assertThat(y.value(r, c)).isEqualTo(Math.rint(y.value(r, c))).isBetween(1.0, 100.0);
+                }
+            }
+        }
+        // persistence uniform in [0, 0.9]: mean lag-1 autocorrelation near 0.45 (independent values: near 0)
+        assertThat(a / n).isBetween(-0.1, 0.1);
+        assertThat(b / n).isBetween(0.3, 0.6);
+        // persistence 0 draws exactly the independent traces
+        assertThat(sameValues(new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1, 0).variant(5), iid.variant(5))).isTrue();
+        assertThatThrownBy(() -> new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1, 1.0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("persistence");
+    }
+
     @Test
     void seededMixture() {
         MixedTrafficEnv env = new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 0.5);
