@@ -86,9 +86,9 @@ public final class AgentMain implements Callable<Integer> {
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean leader = new AtomicBoolean();
     private volatile boolean stopping;
-    private volatile boolean inCycle;
     private volatile Thread loopThread;
     private final CountDownLatch loopDone = new CountDownLatch(1);
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile CompletableFuture<?> election;
     private final AtomicLong leaderEpoch = new AtomicLong();
     private long builtEpoch = -1;
@@ -116,7 +116,10 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig cfg = AgentConfig.load(config);
+        AgentConfig loaded = AgentConfig.load(config);
+        // a simulation's made-up loads and decisions never mix with the live history and state
+        AgentConfig cfg = simulate == null ? loaded : loaded.withDirectories(
+                loaded.historyDir().resolve("simulate"), loaded.stateDir().resolve("simulate"));
         if (simulate != null && !Files.isRegularFile(simulate)) {
             throw new IllegalArgumentException("--simulate " + simulate + ": no such file");
         }
@@ -139,7 +142,13 @@ public final class AgentMain implements Callable<Integer> {
             LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
                     : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
             elect = cfg.leaderElection().enabled() && client != null;
-            Supplier<Agent> build = () -> AgentBuilder.build(cfg, source, sink, metrics, !dryRun);
+            Supplier<Agent> build = () -> {
+                Agent a = AgentBuilder.build(cfg, source, sink, metrics, !dryRun);
+                long epoch = leaderEpoch.get();
+                // a leader that lost the Lease during a cycle must not write or save that cycle's decision
+                a.guard(() -> leader.get() && leaderEpoch.get() == epoch);
+                return a;
+            };
             if (elect) {
                 // a standby must not open the history the leader is appending to: check now, build when leading
                 AgentBuilder.validate(cfg);
@@ -169,8 +178,7 @@ public final class AgentMain implements Callable<Integer> {
             try {
                 return loop(build, cfg, metrics);
             } finally {
-                loopThread = null; // the loop is over: a shutdown hook has nothing to wait for
-                loopDone.countDown();
+                loopThread = null;
                 stopping = true;
                 CompletableFuture<?> e = election;
                 if (e != null) {
@@ -185,8 +193,9 @@ public final class AgentMain implements Callable<Integer> {
                 ops.close();
             }
             if (client != null) {
-                client.close();
+                client.close(); // after the election was cancelled, which releases the Lease
             }
+            loopDone.countDown(); // a shutdown hook waits for this: the Lease is released and files closed
         }
     }
 
@@ -248,25 +257,18 @@ public final class AgentMain implements Callable<Integer> {
         long done = 0;
         Instant next = schedule.next(Instant.now());
         while (!stopping && (maxCycles == null || done < maxCycles)) {
-            try {
-                sleepUntil(next);
-            } catch (InterruptedException e) {
-                if (stopping) {
-                    break;
-                }
-                throw e;
+            sleepUntil(next);
+            if (stopping) {
+                break;
             }
             Agent a = leading(build);
             if (a != null) {
-                inCycle = true;
                 try {
                     a.runCycle(next);
                 } catch (RuntimeException e) {
                     // e.g. the history's disk is full: nothing was written for this cycle; keep running
                     LOG.error("cycle at {} failed: {}", next, e.toString(), e);
                     metrics.cycle(false);
-                } finally {
-                    inCycle = false;
                 }
                 done++;
             } else {
@@ -312,27 +314,27 @@ public final class AgentMain implements Callable<Integer> {
         return "unknown";
     }
 
-    private static void sleepUntil(Instant t) throws InterruptedException {
+    /** Sleeps until {@code t}, or less when a stop is asked. */
+    private void sleepUntil(Instant t) throws InterruptedException {
         long ms = Duration.between(Instant.now(), t).toMillis();
-        while (ms > 0) {
-            Thread.sleep(Math.min(ms, 1000));
+        while (ms > 0 && !stopping) {
+            stopSignal.await(Math.min(ms, 1000), TimeUnit.MILLISECONDS);
             ms = Duration.between(Instant.now(), t).toMillis();
         }
     }
 
-    /** SIGTERM: stop after the cycle in progress (a cycle is never cut short by a clean stop). */
+    /**
+     * SIGTERM: stop after the cycle in progress. Nothing is interrupted (an interrupt would close the history
+     * file's channel mid-append): the sleep between cycles wakes on a latch, and the hook waits until the
+     * Lease is released and the files are closed.
+     */
     private void stop() {
         stopping = true;
-        Thread t = loopThread;
-        if (t != null) {
-            if (!inCycle) {
-                t.interrupt(); // only wakes the sleep between cycles
-            }
-            try {
-                loopDone.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
+        stopSignal.countDown();
+        try {
+            loopDone.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException ignored) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -185,6 +185,12 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         throw new IllegalArgumentException("no configured service '" + name + "'");
     }
 
+    /** The same configuration with other history and state directories. */
+    public AgentConfig withDirectories(Path history, Path state) {
+        return new AgentConfig(source, namespace, resourceName, profile, quota, minPods, services, prometheus,
+                schedule, policy, predictor, history, state, http, leaderElection, kubernetes);
+    }
+
     /** Names of the services in file order. */
     public List<String> serviceNames() {
         return services.stream().map(Service::name).toList();

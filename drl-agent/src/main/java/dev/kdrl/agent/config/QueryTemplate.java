@@ -33,33 +33,61 @@ public final class QueryTemplate {
         List<String> names = new ArrayList<>();
         Matcher m = PLACEHOLDER.matcher(template);
         int pos = 0;
-        boolean inQuotes = false;
+        Context ctx = Context.CODE;
         while (m.find()) {
-            inQuotes = scanQuotes(template, pos, m.start(), inQuotes);
-            if (!inQuotes) {
+            ctx = scan(template, pos, m.start(), ctx);
+            if (ctx != Context.DOUBLE) {
                 throw new IllegalArgumentException("placeholder " + m.group() + " must be inside double quotes "
-                        + "(e.g. job=\"" + m.group() + "\") so its value can be escaped");
+                        + "(e.g. job=\"" + m.group() + "\"), not " + ctx.where + ", so its value can be escaped");
             }
             names.add(m.group(1));
+            ctx = scan(template, m.start(), m.end(), ctx);
             pos = m.end();
         }
-        if (scanQuotes(template, pos, template.length(), inQuotes)) {
-            throw new IllegalArgumentException("unbalanced double quotes");
+        ctx = scan(template, pos, template.length(), ctx);
+        if (ctx != Context.CODE && ctx != Context.COMMENT) {
+            throw new IllegalArgumentException("unbalanced quotes: the query ends " + ctx.where);
         }
         return new QueryTemplate(template, names);
     }
 
-    /** Whether we are inside double quotes at {@code to}, starting from state {@code inQuotes} at {@code from}. */
-    private static boolean scanQuotes(String s, int from, int to, boolean inQuotes) {
+    /** Where a character of a PromQL query stands. */
+    private enum Context {
+        CODE("outside strings"), DOUBLE("in a double-quoted string"), SINGLE("in a single-quoted string"),
+        BACKTICK("in a raw (backtick) string"), COMMENT("in a comment");
+
+        final String where;
+
+        Context(String where) {
+            this.where = where;
+        }
+    }
+
+    /** The context at {@code to}, starting in {@code ctx} at {@code from} (PromQL's strings and comments). */
+    private static Context scan(String s, int from, int to, Context ctx) {
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
-            if (inQuotes && c == '\\') {
-                i++;
-            } else if (c == '"') {
-                inQuotes = !inQuotes;
+            switch (ctx) {
+                case CODE -> ctx = switch (c) {
+                    case '"' -> Context.DOUBLE;
+                    case '\'' -> Context.SINGLE;
+                    case '`' -> Context.BACKTICK;
+                    case '#' -> Context.COMMENT;
+                    default -> Context.CODE;
+                };
+                case DOUBLE, SINGLE -> {
+                    if (c == '\\') {
+                        i++;
+                    } else if (c == (ctx == Context.DOUBLE ? '"' : '\'')) {
+                        ctx = Context.CODE;
+                    }
+                }
+                case BACKTICK -> ctx = c == '`' ? Context.CODE : ctx;
+                case COMMENT -> ctx = c == '\n' ? Context.CODE : ctx;
+                default -> throw new IllegalStateException();
             }
         }
-        return inQuotes;
+        return ctx;
     }
 
     /** The placeholder names, in order of appearance (with repeats). */

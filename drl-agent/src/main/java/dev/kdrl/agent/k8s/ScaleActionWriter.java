@@ -92,13 +92,7 @@ public final class ScaleActionWriter implements ActionSink {
         Resource<GenericKubernetesResource> res = resources().inNamespace(namespace).withName(name);
         GenericKubernetesResource existing = res.get();
         if (existing == null) {
-            GenericKubernetesResource cr = new GenericKubernetesResource();
-            cr.setApiVersion(ScaleActionSpec.API_VERSION);
-            cr.setKind(ScaleActionSpec.KIND);
-            cr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-            cr.setAdditionalProperty("spec", new LinkedHashMap<>(spec));
-            resources().inNamespace(namespace).resource(cr).create();
-            return "created " + namespace + "/" + name;
+            return create(spec);
         }
         StringBuilder patch = new StringBuilder("{\"spec\":{");
         boolean first = true;
@@ -110,8 +104,26 @@ public final class ScaleActionWriter implements ActionSink {
             patch.append(jsonString(e.getKey())).append(':').append(jsonString(e.getValue()));
         }
         patch.append("}}");
-        res.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+        try {
+            res.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+            // deleted between the get and the patch: create it (a 404 there means the CRD is missing)
+            return create(spec);
+        }
         return "patched " + namespace + "/" + name;
+    }
+
+    private String create(Map<String, String> spec) {
+        GenericKubernetesResource cr = new GenericKubernetesResource();
+        cr.setApiVersion(ScaleActionSpec.API_VERSION);
+        cr.setKind(ScaleActionSpec.KIND);
+        cr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        cr.setAdditionalProperty("spec", new LinkedHashMap<>(spec));
+        resources().inNamespace(namespace).resource(cr).create();
+        return "created " + namespace + "/" + name;
     }
 
     private static String jsonString(String s) {

@@ -13,7 +13,9 @@ public final class WriteFailure extends Exception {
         /** 409 or 5xx after every retry. */
         GAVE_UP("gave_up"),
         /** Another answer (401, 422, ...) or an I/O failure after every retry. */
-        OTHER("other");
+        OTHER("other"),
+        /** Not written: this replica lost the Lease during the cycle. */
+        NOT_LEADER("not_leader");
 
         private final String label;
 

@@ -53,6 +53,7 @@ public final class Agent implements AutoCloseable {
 
     private AgentState last;
     private QuotaState current;
+    private java.util.function.BooleanSupplier mayWrite = () -> true;
     private long cycles;
 
     /**
@@ -78,6 +79,14 @@ public final class Agent implements AutoCloseable {
         this.metrics = metrics;
         this.last = restored;
         this.persist = persist;
+    }
+
+    /**
+     * A check made right before writing: when it says no (e.g. this replica lost the Lease during the
+     * cycle), the decision is neither written nor saved.
+     */
+    public synchronized void guard(java.util.function.BooleanSupplier check) {
+        this.mayWrite = check;
     }
 
     /** The state the policy is deciding in (for planners that read the full state). */
@@ -143,6 +152,10 @@ public final class Agent implements AutoCloseable {
         String outcome;
         boolean written;
         try {
+            if (!mayWrite.getAsBoolean()) {
+                throw new WriteFailure(WriteFailure.Kind.NOT_LEADER, "this replica lost the Lease during the cycle;"
+                        + " nothing written", null);
+            }
             outcome = sink.write(spec);
             written = true;
         } catch (WriteFailure e) {

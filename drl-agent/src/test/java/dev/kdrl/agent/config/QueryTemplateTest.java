@@ -37,6 +37,18 @@ class QueryTemplateTest {
     }
 
     @Test
+    void otherStringKindsAndCommentsAreNotMistakenForDoubleQuotes() {
+        // the '"' is a whole single-quoted string: {{job}} after it is outside any string
+        assertThatThrownBy(() -> QueryTemplate.parse("m{a='\"', job={{job}}}"))
+                .hasMessageContaining("outside strings");
+        assertThatThrownBy(() -> QueryTemplate.parse("m{a='{{job}}'}")).hasMessageContaining("single-quoted");
+        assertThatThrownBy(() -> QueryTemplate.parse("m{a=`{{job}}`}")).hasMessageContaining("raw");
+        assertThatThrownBy(() -> QueryTemplate.parse("m # \"{{job}}\"")).hasMessageContaining("comment");
+        assertThat(QueryTemplate.parse("m{a=`x\"y`, b=\"{{v}}\"} # done").render(Map.of("v", "1")))
+                .isEqualTo("m{a=`x\"y`, b=\"1\"} # done");
+    }
+
+    @Test
     void escapedQuotesDoNotEndTheString() {
         QueryTemplate t = QueryTemplate.parse("m{a=\"x\\\"{{v}}\"}");
         assertThat(t.render(Map.of("v", "1"))).isEqualTo("m{a=\"x\\\"1\"}");

@@ -197,8 +197,10 @@ class RealApiServerIT {
                     assertThat(logB).contains("3 decisions so far");
                 }
             }
-            assertThat(Files.readAllLines(dir.resolve("data/history/house.csv"))).hasSize(7);
-            assertThat(Files.readString(dir.resolve("data/state/state.json"))).contains("\"cycles\" : 6");
+            // a simulation records apart from the live history and state
+            assertThat(dir.resolve("data/history/house.csv")).doesNotExist();
+            assertThat(Files.readAllLines(dir.resolve("data/history/simulate/house.csv"))).hasSize(7);
+            assertThat(Files.readString(dir.resolve("data/state/simulate/state.json"))).contains("\"cycles\" : 6");
         }
     }
 

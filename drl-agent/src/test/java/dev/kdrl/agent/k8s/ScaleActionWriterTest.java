@@ -96,6 +96,17 @@ class ScaleActionWriterTest {
     }
 
     @Test
+    void aResourceGoneBetweenGetAndPatchIsNotTakenForAMissingCrd() throws Exception {
+        writer().write(spec("3500m", "4"));
+        kube.server.expect().patch().withPath(MockKube.path("default", "drl-action"))
+                .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound").build())
+                .once();
+        // the 404 on patch leads to a create (409 here: the mock still has it), then a retried patch
+        assertThat(writer().write(spec("2000m", "3"))).isEqualTo("patched default/drl-action");
+        assertThat(stored().<Map<String, Object>>get("spec")).isEqualTo(spec("2000m", "3"));
+    }
+
+    @Test
     void forbiddenIsAClearFailureNotARetry() throws Exception {
         kube.server.expect().get().withPath(MockKube.path("default", "drl-action"))
                 .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")

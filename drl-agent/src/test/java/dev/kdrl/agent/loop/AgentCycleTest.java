@@ -181,6 +181,22 @@ class AgentCycleTest {
     }
 
     @Test
+    void aReplicaThatLostTheLeaseDuringTheCycleWritesAndSavesNothing() throws Exception {
+        AgentConfig cfg = config("{planner: hybrid}");
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        agent.runCycle(T0);
+        boolean[] leading = {false};
+        agent.guard(() -> leading[0]);
+        CycleReport r = agent.runCycle(T0.plus(PERIOD));
+        assertThat(r.written()).isFalse();
+        assertThat(r.outcome()).contains("not_leader");
+        assertThat(sink.written).hasSize(1);
+        assertThat(agent.lastState().cycles()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("data/state/state.json"))).contains("\"cycles\" : 1");
+    }
+
+    @Test
     void aModelTrainedForAnotherEnvironmentIsRefusedWithWhatDiffers() throws Exception {
         AgentFixtures.randomPolicy(PaperProfile.model(), "paper", 1, dir.resolve("model.zip"));
         AgentConfig cfg = config("{model: model.zip}");
