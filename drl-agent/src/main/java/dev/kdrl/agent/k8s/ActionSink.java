@@ -13,4 +13,12 @@ public interface ActionSink {
      * @throws InterruptedException if interrupted while backing off
      */
     String write(Map<String, String> spec) throws WriteFailure, InterruptedException;
+
+    /**
+     * The spec the cluster holds now, or {@code null} when it is unknown (dry run) or there is no resource.
+     * Used at start to settle a decision whose write was interrupted.
+     */
+    default Map<String, String> current() {
+        return null;
+    }
 }

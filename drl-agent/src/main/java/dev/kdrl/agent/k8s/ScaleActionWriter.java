@@ -116,6 +116,17 @@ public final class ScaleActionWriter implements ActionSink {
         return "patched " + namespace + "/" + name;
     }
 
+    @Override
+    public Map<String, String> current() {
+        GenericKubernetesResource cr = resources().inNamespace(namespace).withName(name).get();
+        if (cr == null || !(cr.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        spec.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        return out;
+    }
+
     private String create(Map<String, String> spec) {
         GenericKubernetesResource cr = new GenericKubernetesResource();
         cr.setApiVersion(ScaleActionSpec.API_VERSION);

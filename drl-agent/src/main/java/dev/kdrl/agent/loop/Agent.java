@@ -149,12 +149,18 @@ public final class Agent implements AutoCloseable {
         metrics.decisionNanos(decisionNanos);
         boolean overQuota = t.total() > model.quota();
 
+        AgentState decided = new AgentState(StateStore.FORMAT_VERSION, (last == null ? 0 : last.cycles()) + 1,
+                time.toString(), model.serviceNames(), t.action(), t.pods(), t.resources(), observation, spec);
         String outcome;
         boolean written;
         try {
             if (!mayWrite.getAsBoolean()) {
                 throw new WriteFailure(WriteFailure.Kind.NOT_LEADER, "this replica lost the Lease during the cycle;"
                         + " nothing written", null);
+            }
+            if (persist) {
+                // a crash between the write and the state save is settled at start (AgentBuilder)
+                store.savePending(decided);
             }
             outcome = sink.write(spec);
             written = true;
@@ -164,8 +170,7 @@ public final class Agent implements AutoCloseable {
             metrics.writeFailure(e.kind().label());
         }
         if (written) {
-            last = new AgentState(StateStore.FORMAT_VERSION, (last == null ? 0 : last.cycles()) + 1, time.toString(),
-                    model.serviceNames(), t.action(), t.pods(), t.resources(), observation, spec);
+            last = decided;
             if (persist) {
                 store.save(last);
             }

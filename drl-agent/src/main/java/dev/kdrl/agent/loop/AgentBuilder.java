@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import dev.kdrl.env.quota.QuotaState;
@@ -83,6 +84,32 @@ public final class AgentBuilder {
         }
         StateStore store = new StateStore(config.stateDir());
         AgentState restored = store.load(model.serviceNames());
+        AgentState pending = persist ? store.loadPending(model.serviceNames()) : null;
+        if (pending != null) {
+            // the agent stopped after saving a decision as pending: if the cluster holds it, it was written
+            Map<String, String> live;
+            try {
+                live = sink.current();
+            } catch (RuntimeException e) {
+                // cannot tell now: keep it pending (the next written decision replaces it) and start from the state
+                LOG.warn("cannot read the resource to settle the pending decision of {}: {}", pending.time(),
+                        e.toString());
+                live = null;
+                pending = null;
+            }
+            if (pending == null) {
+                LOG.debug("pending decision left for later");
+            } else if (pending.spec().equals(live)) {
+                LOG.warn("the last decision ({}) was written but its state not saved: adopting it from {}",
+                        pending.time(), store.file().resolveSibling("pending.json"));
+                store.save(pending);
+                restored = pending;
+            } else {
+                LOG.info("the decision of {} was not written (the cluster holds another spec): dropped",
+                        pending.time());
+                store.clearPending();
+            }
+        }
         if (restored != null) {
             LOG.info("restored state from {}: {} decisions so far, last at {}", store.file(), restored.cycles(),
                     restored.time());

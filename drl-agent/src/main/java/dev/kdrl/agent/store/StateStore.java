@@ -26,9 +26,11 @@ public final class StateStore {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private final Path file;
+    private final Path pending;
 
     public StateStore(Path dir) {
         this.file = dir.resolve("state.json");
+        this.pending = dir.resolve("pending.json");
     }
 
     public Path file() {
@@ -41,6 +43,32 @@ public final class StateStore {
      * @throws IllegalStateException naming the file when it is unreadable or was written for other services
      */
     public AgentState load(List<String> services) {
+        return load(file, services);
+    }
+
+    /**
+     * The decision saved by {@link #savePending} and not yet confirmed by {@link #save}: the agent stopped
+     * between writing the resource and saving the state, or while writing. {@code null} when there is none.
+     */
+    public AgentState loadPending(List<String> services) {
+        return load(pending, services);
+    }
+
+    /** Saves the decision about to be written, before writing it. */
+    public void savePending(AgentState state) {
+        write(pending, state);
+    }
+
+    /** Forgets the pending decision. */
+    public void clearPending() {
+        try {
+            Files.deleteIfExists(pending);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + pending + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static AgentState load(Path file, List<String> services) {
         if (!Files.exists(file)) {
             return null;
         }
@@ -69,12 +97,17 @@ public final class StateStore {
         return s;
     }
 
-    /** Writes {@code state} atomically. */
+    /** Writes {@code state} atomically, then forgets the pending decision (it is now the state). */
     public void save(AgentState state) {
+        write(file, state);
+        clearPending();
+    }
+
+    private static void write(Path file, AgentState state) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = dir.resolve(".state.json." + ProcessHandle.current().pid() + ".tmp");
+            Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -129,6 +129,79 @@ class AgentCycleTest {
                 .isEqualTo(Files.readString(refDir.resolve("data/history/numbr.csv")));
     }
 
+    /** Writes (records the spec) then dies before the state is saved, as a SIGKILL right after the write would. */
+    private static final class DyingAfterWrite extends AgentFixtures.RecordingSink {
+        @Override
+        public String write(Map<String, String> spec) {
+            super.write(spec);
+            throw new IllegalStateException("killed after the write");
+        }
+    }
+
+    @Test
+    void aDecisionWrittenButNotSavedIsAdoptedAtStartOrDroppedIfTheClusterDoesNotHoldIt() throws Exception {
+        AgentFixtures.randomPolicy(MODEL, "paper-general", 13, dir.resolve("model.zip"));
+        AgentConfig cfg = config("{model: model.zip}");
+        Path refDir = Files.createDirectory(dir.resolve("ref"));
+        Files.copy(dir.resolve("model.zip"), refDir.resolve("model.zip"));
+        AgentConfig refCfg = AgentFixtures.write(refDir, Files.readString(dir.resolve("agent.yaml")));
+        AgentFixtures.RecordingSink ref = new AgentFixtures.RecordingSink();
+        Agent whole = AgentBuilder.build(refCfg, traceFrom(0), ref, new AgentMetrics(cfg.serviceNames(), 40));
+        for (int k = 0; k < 4; k++) {
+            whole.runCycle(T0.plus(PERIOD.multipliedBy(k)));
+        }
+
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent first = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        first.runCycle(T0);
+        first.runCycle(T0.plus(PERIOD));
+        first.close();
+        DyingAfterWrite dying = new DyingAfterWrite();
+        Agent crashing = AgentBuilder.build(cfg, traceFrom(2), dying, new AgentMetrics(cfg.serviceNames(), 40));
+        assertThatThrownBy(() -> crashing.runCycle(T0.plus(PERIOD.multipliedBy(2))))
+                .hasMessageContaining("killed after the write");
+        crashing.close();
+        assertThat(dying.written).containsExactly(ref.written.get(2));
+        assertThat(Files.readString(dir.resolve("data/state/state.json"))).contains("\"cycles\" : 2");
+        assertThat(dir.resolve("data/state/pending.json")).exists();
+
+        // the cluster holds the third decision: it is adopted, and the fourth follows from it
+        AgentFixtures.RecordingSink cluster = new AgentFixtures.RecordingSink() {
+            @Override
+            public Map<String, String> current() {
+                return ref.written.get(2);
+            }
+        };
+        Agent restarted = AgentBuilder.build(cfg, traceFrom(3), cluster, new AgentMetrics(cfg.serviceNames(), 40));
+        assertThat(restarted.lastState().cycles()).isEqualTo(3);
+        assertThat(dir.resolve("data/state/pending.json")).doesNotExist();
+        restarted.runCycle(T0.plus(PERIOD.multipliedBy(3)));
+        assertThat(cluster.written).containsExactly(ref.written.get(3));
+        restarted.close();
+    }
+
+    @Test
+    void aPendingDecisionTheClusterDoesNotHoldIsDropped() throws Exception {
+        AgentConfig cfg = config("{planner: hybrid}");
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent first = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        first.runCycle(T0);
+        first.close();
+        DyingAfterWrite dying = new DyingAfterWrite();
+        Agent crashing = AgentBuilder.build(cfg, traceFrom(1), dying, new AgentMetrics(cfg.serviceNames(), 40));
+        assertThatThrownBy(() -> crashing.runCycle(T0.plus(PERIOD))).isInstanceOf(IllegalStateException.class);
+        crashing.close();
+        AgentFixtures.RecordingSink cluster = new AgentFixtures.RecordingSink() {
+            @Override
+            public Map<String, String> current() {
+                return sink.written.get(0); // the write never reached the cluster
+            }
+        };
+        Agent restarted = AgentBuilder.build(cfg, traceFrom(1), cluster, new AgentMetrics(cfg.serviceNames(), 40));
+        assertThat(restarted.lastState().cycles()).isEqualTo(1);
+        assertThat(dir.resolve("data/state/pending.json")).doesNotExist();
+    }
+
     @Test
     void aFailedQueryFallsBackToTheHistoryAndIsCounted() throws Exception {
         AgentConfig cfg = config("{planner: hybrid}");

@@ -96,7 +96,7 @@ public final class AgentFixtures {
     }
 
     /** Records every spec; optionally fails on some calls. */
-    public static final class RecordingSink implements ActionSink {
+    public static class RecordingSink implements ActionSink {
         public final List<Map<String, String>> written = new ArrayList<>();
 
         @Override
