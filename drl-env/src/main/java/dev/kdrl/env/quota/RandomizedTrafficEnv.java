@@ -35,16 +35,8 @@ public final class RandomizedTrafficEnv implements Env<double[], int[]> {
         this.model = Objects.requireNonNull(model, "model");
         this.base = Objects.requireNonNull(base, "trace").select(model.serviceNames());
         this.noise = noise;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int r = 0; r < this.base.length(); r++) {
-            for (double v : this.base.row(r)) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-        }
-        this.lo = min;
-        this.hi = max;
+        this.lo = this.base.min();
+        this.hi = this.base.max();
         this.actionSpace = model.actionSpace();
         this.observationSpace = model.observationSpace();
     }

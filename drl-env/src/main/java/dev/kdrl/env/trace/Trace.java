@@ -87,6 +87,28 @@ public final class Trace {
         return columns.size();
     }
 
+    /** The smallest value of any row and column (+Infinity for an empty trace). */
+    public double min() {
+        double min = Double.POSITIVE_INFINITY;
+        for (double[] row : rows) {
+            for (double v : row) {
+                min = Math.min(min, v);
+            }
+        }
+        return min;
+    }
+
+    /** The largest value of any row and column (-Infinity for an empty trace). */
+    public double max() {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double[] row : rows) {
+            for (double v : row) {
+                max = Math.max(max, v);
+            }
+        }
+        return max;
+    }
+
     /** Value at row {@code row} (0-based) and column {@code col} (0-based). */
     public double value(int row, int col) {
         checkRow(row);

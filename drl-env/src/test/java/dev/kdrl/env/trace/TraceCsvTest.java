@@ -37,6 +37,13 @@ class TraceCsvTest {
     // ---- real bundled files ----
 
     @Test
+    void minAndMaxSpanEveryColumn() {
+        Trace t = new Trace("t", List.of("a", "b"), new double[][] {{3, 1.5}, {7, 2}, {4, 9.25}});
+        assertThat(t.min()).isEqualTo(1.5);
+        assertThat(t.max()).isEqualTo(9.25);
+    }
+
+    @Test
     void readsPaperTrainingTrace() {
         Trace t = TraceCsv.read(DATASETS.resolve("paper/train-200.csv"));
         assertThat(t.source()).isEqualTo(Path.of("../datasets/paper/train-200.csv").toString());

@@ -58,16 +58,8 @@ public final class MixedTrafficEnv implements Env<double[], int[]> {
         this.base = Objects.requireNonNull(base, "trace").select(model.serviceNames());
         this.noisy = new RandomizedTrafficEnv(model, base, noise);
         this.uniformShare = uniformShare;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int r = 0; r < this.base.length(); r++) {
-            for (double v : this.base.row(r)) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-        }
-        this.lo = (int) Math.ceil(min);
-        this.hi = Math.max(lo, (int) Math.floor(max));
+        this.lo = (int) Math.ceil(this.base.min());
+        this.hi = Math.max(lo, (int) Math.floor(this.base.max()));
     }
 
     @Override
