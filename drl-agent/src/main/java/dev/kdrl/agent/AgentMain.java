@@ -86,14 +86,12 @@ public final class AgentMain implements Callable<Integer> {
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean leader = new AtomicBoolean();
     private volatile boolean stopping;
-    private volatile Thread loopThread;
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile CompletableFuture<?> election;
     private final AtomicLong leaderEpoch = new AtomicLong();
     private long builtEpoch = -1;
     private Agent agent;
-    private boolean elect;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -141,7 +139,7 @@ public final class AgentMain implements Callable<Integer> {
             }
             LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
                     : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
-            elect = cfg.leaderElection().enabled() && client != null;
+            boolean elect = cfg.leaderElection().enabled() && client != null;
             Supplier<Agent> build = () -> {
                 Agent a = AgentBuilder.build(cfg, source, sink, metrics, !dryRun);
                 long epoch = leaderEpoch.get();
@@ -178,7 +176,6 @@ public final class AgentMain implements Callable<Integer> {
             try {
                 return loop(build, cfg, metrics);
             } finally {
-                loopThread = null;
                 stopping = true;
                 CompletableFuture<?> e = election;
                 if (e != null) {
@@ -231,7 +228,6 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     private int loop(Supplier<Agent> build, AgentConfig cfg, AgentMetrics metrics) throws InterruptedException {
-        loopThread = Thread.currentThread();
         Schedule schedule = new Schedule(cfg.schedule().period(), cfg.schedule().offset());
         if (once) {
             Agent a = awaitLeadership(build);

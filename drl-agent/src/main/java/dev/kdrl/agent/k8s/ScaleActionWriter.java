@@ -1,5 +1,7 @@
 package dev.kdrl.agent.k8s;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,6 +33,8 @@ public final class ScaleActionWriter implements ActionSink {
             .withPlural(ScaleActionSpec.PLURAL)
             .withNamespaced(true)
             .build();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
     private final String namespace;
@@ -89,31 +93,22 @@ public final class ScaleActionWriter implements ActionSink {
     }
 
     private String once(Map<String, String> spec) {
-        Resource<GenericKubernetesResource> res = resources().inNamespace(namespace).withName(name);
-        GenericKubernetesResource existing = res.get();
-        if (existing == null) {
-            return create(spec);
-        }
-        StringBuilder patch = new StringBuilder("{\"spec\":{");
-        boolean first = true;
-        for (Map.Entry<String, String> e : spec.entrySet()) {
-            if (!first) {
-                patch.append(',');
-            }
-            first = false;
-            patch.append(jsonString(e.getKey())).append(':').append(jsonString(e.getValue()));
-        }
-        patch.append("}}");
+        String patch;
         try {
-            res.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+            patch = JSON.writeValueAsString(Map.of("spec", spec));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + spec, e); // strings only: cannot happen
+        }
+        try {
+            resources().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            return "patched " + namespace + "/" + name;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
             }
-            // deleted between the get and the patch: create it (a 404 there means the CRD is missing)
+            // no such resource yet (or deleted): create it; a 404 there means the CRD or namespace is missing
             return create(spec);
         }
-        return "patched " + namespace + "/" + name;
     }
 
     @Override
@@ -135,20 +130,6 @@ public final class ScaleActionWriter implements ActionSink {
         cr.setAdditionalProperty("spec", new LinkedHashMap<>(spec));
         resources().inNamespace(namespace).resource(cr).create();
         return "created " + namespace + "/" + name;
-    }
-
-    private static String jsonString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
     }
 
     private static String brief(KubernetesClientException e) {

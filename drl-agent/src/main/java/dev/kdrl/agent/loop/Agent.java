@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
-    private final AgentConfig config;
     private final QuotaModel model;
     private final List<AgentConfig.Service> services;
     private final List<HistoryFile> histories;
@@ -64,10 +63,9 @@ public final class Agent implements AutoCloseable {
      * @param restored   the state restored at start, or {@code null} for the model's initial state
      * @param persist    save the state after each written decision (false in a dry run)
      */
-    public Agent(AgentConfig config, QuotaModel model, List<AgentConfig.Service> services, List<HistoryFile> histories,
+    public Agent(QuotaModel model, List<AgentConfig.Service> services, List<HistoryFile> histories,
                  List<TrafficPredictor> predictors, Policy<double[], int[]> policy, LoadSource source,
                  ActionSink sink, StateStore store, AgentMetrics metrics, AgentState restored, boolean persist) {
-        this.config = config;
         this.model = model;
         this.services = List.copyOf(services);
         this.histories = List.copyOf(histories);
@@ -237,13 +235,5 @@ public final class Agent implements AutoCloseable {
                 LOG.warn("closing {}: {}", h.file(), e.toString());
             }
         }
-    }
-
-    public AgentConfig config() {
-        return config;
-    }
-
-    public QuotaModel model() {
-        return model;
     }
 }

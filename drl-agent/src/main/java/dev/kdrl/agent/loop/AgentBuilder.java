@@ -135,7 +135,7 @@ public final class AgentBuilder {
             }
             throw e;
         }
-        agent.set(new Agent(config, model, services, histories, predictors, policy, source, sink, store, metrics,
+        agent.set(new Agent(model, services, histories, predictors, policy, source, sink, store, metrics,
                 restored, persist));
         return agent.get();
     }

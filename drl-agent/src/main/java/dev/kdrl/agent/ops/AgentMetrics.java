@@ -108,8 +108,4 @@ public final class AgentMetrics {
     public String scrape() {
         return registry.scrape();
     }
-
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
 }

@@ -53,20 +53,29 @@ public final class HistoryFile implements Closeable {
     public static HistoryFile readOnly(Path file) {
         HistoryFile h = new HistoryFile(file, null);
         try {
-            if (Files.exists(file)) {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
-                if (!text.isEmpty() && !text.startsWith(HEADER + "\n")) {
-                    throw new IllegalArgumentException(file + ": line 1 is not the header '" + HEADER
-                            + "': not a history file");
-                }
-                if (text.indexOf('\n') >= 0) {
-                    h.readLines(text);
-                }
+            String text = readChecked(file);
+            if (text.indexOf('\n') >= 0) {
+                h.readLines(text);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read history " + file + ": " + e.getMessage(), e);
         }
         return h;
+    }
+
+    /**
+     * The file's text ({@code ""} when absent), after checking it is a history: it starts with the header
+     * line, or is a header torn before its first newline.
+     */
+    private static String readChecked(Path file) throws IOException {
+        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        if (!text.isEmpty() && !text.startsWith(HEADER + "\n") && !(text.indexOf('\n') < 0
+                && HEADER.startsWith(text))) {
+            String first = text.lines().findFirst().orElse("");
+            throw new IllegalArgumentException(file + ": line 1 is '" + first + "', expected the header '"
+                    + HEADER + "': not a history file; left untouched");
+        }
+        return text;
     }
 
     /**
@@ -79,14 +88,7 @@ public final class HistoryFile implements Closeable {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            byte[] bytes = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            if (!text.isEmpty() && !text.startsWith(HEADER + "\n") && !(text.indexOf('\n') < 0
-                    && HEADER.startsWith(text))) {
-                String first = text.lines().findFirst().orElse("");
-                throw new IllegalArgumentException(file + ": line 1 is '" + first + "', expected the header '"
-                        + HEADER + "': not a history file; left untouched");
-            }
+            String text = readChecked(file);
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
             HistoryFile h = new HistoryFile(file, ch);

@@ -100,19 +100,29 @@ class AgentCycleTest {
         assertThat(sink.written).containsExactlyElementsOf(expected);
     }
 
-    @Test
-    void aRestartedAgentContinuesExactlyWhereItStopped() throws Exception {
-        AgentFixtures.randomPolicy(MODEL, "paper-general", 11, dir.resolve("model.zip"));
-        AgentConfig cfg = config("{model: model.zip}");
-        // uninterrupted reference in another directory
+    /**
+     * The specs of an uninterrupted run of {@code cycles} cycles with this test's configuration and model,
+     * in the directory {@code ref} beside it.
+     */
+    private AgentFixtures.RecordingSink uninterrupted(int cycles) throws Exception {
         Path refDir = Files.createDirectory(dir.resolve("ref"));
         Files.copy(dir.resolve("model.zip"), refDir.resolve("model.zip"));
         AgentConfig refCfg = AgentFixtures.write(refDir, Files.readString(dir.resolve("agent.yaml")));
         AgentFixtures.RecordingSink ref = new AgentFixtures.RecordingSink();
-        Agent whole = AgentBuilder.build(refCfg, traceFrom(0), ref, new AgentMetrics(cfg.serviceNames(), 40));
-        for (int k = 0; k < 10; k++) {
+        Agent whole = AgentBuilder.build(refCfg, traceFrom(0), ref, new AgentMetrics(refCfg.serviceNames(), 40));
+        for (int k = 0; k < cycles; k++) {
             whole.runCycle(T0.plus(PERIOD.multipliedBy(k)));
         }
+        whole.close();
+        return ref;
+    }
+
+    @Test
+    void aRestartedAgentContinuesExactlyWhereItStopped() throws Exception {
+        AgentFixtures.randomPolicy(MODEL, "paper-general", 11, dir.resolve("model.zip"));
+        AgentConfig cfg = config("{model: model.zip}");
+        AgentFixtures.RecordingSink ref = uninterrupted(10);
+        Path refDir = dir.resolve("ref");
 
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent first = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
@@ -142,14 +152,7 @@ class AgentCycleTest {
     void aDecisionWrittenButNotSavedIsAdoptedAtStartOrDroppedIfTheClusterDoesNotHoldIt() throws Exception {
         AgentFixtures.randomPolicy(MODEL, "paper-general", 13, dir.resolve("model.zip"));
         AgentConfig cfg = config("{model: model.zip}");
-        Path refDir = Files.createDirectory(dir.resolve("ref"));
-        Files.copy(dir.resolve("model.zip"), refDir.resolve("model.zip"));
-        AgentConfig refCfg = AgentFixtures.write(refDir, Files.readString(dir.resolve("agent.yaml")));
-        AgentFixtures.RecordingSink ref = new AgentFixtures.RecordingSink();
-        Agent whole = AgentBuilder.build(refCfg, traceFrom(0), ref, new AgentMetrics(cfg.serviceNames(), 40));
-        for (int k = 0; k < 4; k++) {
-            whole.runCycle(T0.plus(PERIOD.multipliedBy(k)));
-        }
+        AgentFixtures.RecordingSink ref = uninterrupted(4);
 
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent first = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
