@@ -203,4 +203,72 @@ public final class Callbacks {
             return true;
         }
     }
+
+    /**
+     * Keeps the mean of the actor's parameters over the iterations that end at or after {@code fromSteps}
+     * environment steps (stochastic weight averaging of the policy) and, at the end of training, saves the policy
+     * with those parameters (and the normaliser as it stands then) to {@code file}. The algorithm's own parameters
+     * are left as they were.
+     */
+    public static final class Averaging implements TrainingCallback {
+        private final long fromSteps;
+        private final Path file;
+        private final EnvSignature signature;
+        private double[] sum;
+        private int count;
+
+        public Averaging(long fromSteps, Path file, EnvSignature signature) {
+            this.fromSteps = fromSteps;
+            this.file = file;
+            this.signature = signature;
+        }
+
+        @Override
+        public boolean onIteration(Context ctx) {
+            if (ctx.timesteps() >= fromSteps) {
+                double[] p = ctx.algorithm().networks().actorParams();
+                if (sum == null) {
+                    sum = new double[p.length];
+                }
+                for (int i = 0; i < p.length; i++) {
+                    sum[i] += p[i];
+                }
+                count++;
+            }
+            return true;
+        }
+
+        /** How many iterations' parameters the mean holds. */
+        public int count() {
+            return count;
+        }
+
+        /** The mean parameters so far (null before {@code fromSteps}). */
+        public double[] mean() {
+            if (sum == null) {
+                return null;
+            }
+            double[] m = new double[sum.length];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = sum[i] / count;
+            }
+            return m;
+        }
+
+        @Override
+        public void onEnd(OnPolicyAlgorithm algorithm) {
+            double[] mean = mean();
+            if (mean == null) {
+                return;
+            }
+            ActorCritic nets = algorithm.networks();
+            double[] current = nets.actorParams();
+            nets.setActorParams(mean);
+            try {
+                PolicyFile.save(algorithm.snapshot(signature), file);
+            } finally {
+                nets.setActorParams(current);
+            }
+        }
+    }
 }

@@ -98,6 +98,7 @@ public abstract class OnPolicyAlgorithm {
     private List<double[]> lastObs;
     private long timesteps;
     private int iteration;
+    private double progress;
 
     protected OnPolicyAlgorithm(VecEnv<double[], int[]> env, Common common, double actorLr, double criticLr) {
         this.env = Objects.requireNonNull(env, "env");
@@ -115,6 +116,14 @@ public abstract class OnPolicyAlgorithm {
         int obsSize = env.observationSpace().flatSize();
         this.nets = new ActorCritic(obsSize, common.hidden(), heads.width(), actorLr, criticLr, init);
         this.obsStats = common.normalizeObservations() ? new RunningMeanStd(obsSize) : null;
+    }
+
+    /**
+     * The share of this {@link #learn} call's steps collected so far, as seen by {@link #update} (after the
+     * rollout it updates on: {@code 1/k} for the first of {@code k} updates, 1 for the last), for schedules.
+     */
+    protected double progress() {
+        return progress;
     }
 
     /** The update of one algorithm: returns its {@code train/...} metrics. */
@@ -181,6 +190,7 @@ public abstract class OnPolicyAlgorithm {
             long t0 = System.nanoTime();
             Batch batch = collect();
             double rolloutSeconds = (System.nanoTime() - t0) / 1e9;
+            progress = totalTimesteps <= startSteps ? 1 : (timesteps - startSteps) / (double) (totalTimesteps - startSteps);
             long t1 = System.nanoTime();
             Map<String, Double> metrics = new LinkedHashMap<>(update(batch));
             double trainSeconds = (System.nanoTime() - t1) / 1e9;

@@ -15,7 +15,8 @@ import java.util.Map;
  *       (exact, by forward-mode differentiation; {@link ActorCritic.Jvp}) and {@code M} the categorical heads'
  *       Fisher metric;</li>
  *   <li>the step {@code sqrt(2 targetKl / x.Fx) x}, shrunk by {@code lineSearchShrink} until the mean KL to
- *       the rollout policy is below {@code targetKl} and the surrogate improved (else no step);</li>
+ *       the rollout policy is below {@code targetKl} and the surrogate improved (else no step); {@code targetKl}
+ *       may shrink linearly over the run ({@link Config#targetKlFinal()});</li>
  *   <li>the critic: {@code criticEpochs} passes of Adam on squared error, minibatches of {@code batchSize}.</li>
  * </ol>
  */
@@ -34,10 +35,12 @@ public final class Trpo extends OnPolicyAlgorithm {
      * @param batchSize         critic minibatch size (128)
      * @param fisherFraction    share of the batch (a seeded random subset) the Fisher-vector products use
      *                          (1 = published; smaller is faster, as in the original TRPO)
+     * @param targetKlFinal     trust-region size at the end of training: the size moves linearly from
+     *                          {@code targetKl} to this over the run ({@code targetKl} = constant, published)
      */
     public record Config(int cgIterations, double cgDamping, double targetKl, int lineSearchSteps,
                          double lineSearchShrink, double criticLr, int criticEpochs, int batchSize,
-                         double fisherFraction) {
+                         double fisherFraction, double targetKlFinal) {
 
         public Config {
             if (cgIterations < 1) {
@@ -45,6 +48,9 @@ public final class Trpo extends OnPolicyAlgorithm {
             }
             if (!(targetKl > 0)) {
                 throw new IllegalArgumentException("targetKl must be > 0, got " + targetKl);
+            }
+            if (!(targetKlFinal > 0)) {
+                throw new IllegalArgumentException("targetKlFinal must be > 0, got " + targetKlFinal);
             }
             if (!(lineSearchShrink > 0 && lineSearchShrink < 1)) {
                 throw new IllegalArgumentException("lineSearchShrink must be in (0, 1), got " + lineSearchShrink);
@@ -61,24 +67,36 @@ public final class Trpo extends OnPolicyAlgorithm {
         /** The same settings with another {@code fisherFraction}. */
         public Config withFisherFraction(double fraction) {
             return new Config(cgIterations, cgDamping, targetKl, lineSearchSteps, lineSearchShrink, criticLr,
-                    criticEpochs, batchSize, fraction);
+                    criticEpochs, batchSize, fraction, targetKlFinal);
         }
 
-        /** The same settings with another trust-region size. */
+        /** The same settings with another constant trust-region size. */
         public Config withTargetKl(double kl) {
             return new Config(cgIterations, cgDamping, kl, lineSearchSteps, lineSearchShrink, criticLr, criticEpochs,
-                    batchSize, fisherFraction);
+                    batchSize, fisherFraction, kl);
+        }
+
+        /** The same settings with a trust region moving linearly from {@code start} to {@code end} over the run. */
+        public Config withTargetKl(double start, double end) {
+            return new Config(cgIterations, cgDamping, start, lineSearchSteps, lineSearchShrink, criticLr, criticEpochs,
+                    batchSize, fisherFraction, end);
+        }
+
+        /** The trust-region size when {@code done} (0 at the start, 1 at the end) of the run has passed. */
+        public double targetKlAt(double done) {
+            double d = Math.max(0, Math.min(1, done));
+            return targetKl + (targetKlFinal - targetKl) * d;
         }
 
         /** The same settings with another critic schedule. */
         public Config withCritic(int epochs, int batch) {
             return new Config(cgIterations, cgDamping, targetKl, lineSearchSteps, lineSearchShrink, criticLr, epochs,
-                    batch, fisherFraction);
+                    batch, fisherFraction, targetKlFinal);
         }
 
         /** The published agent's settings. */
         public static Config published() {
-            return new Config(15, 0.1, 0.01, 10, 0.8, 3e-4, 10, 128, 1.0);
+            return new Config(15, 0.1, 0.01, 10, 0.8, 3e-4, 10, 128, 1.0, 0.01);
         }
     }
 
@@ -100,6 +118,9 @@ public final class Trpo extends OnPolicyAlgorithm {
         m.put("cg_max_steps", Integer.toString(config.cgIterations()));
         m.put("cg_damping", Double.toString(config.cgDamping()));
         m.put("target_kl", Double.toString(config.targetKl()));
+        if (config.targetKlFinal() != config.targetKl()) {
+            m.put("target_kl_final", Double.toString(config.targetKlFinal()));
+        }
         m.put("line_search_max_iter", Integer.toString(config.lineSearchSteps()));
         m.put("line_search_shrinking_factor", Double.toString(config.lineSearchShrink()));
         m.put("critic_learning_rate", Double.toString(config.criticLr()));
@@ -146,7 +167,8 @@ public final class Trpo extends OnPolicyAlgorithm {
         java.util.function.UnaryOperator<double[]> fvp = v -> fisherVector(fo, fp, jvp, v);
         double[] x = ConjugateGradient.solve(fvp, g, config.cgIterations(), 1e-10);
         double xfx = ConjugateGradient.dot(x, fvp.apply(x));
-        double stepScale = xfx > 0 ? Math.sqrt(2 * config.targetKl() / xfx) : 0;
+        double targetKl = config.targetKlAt(progress());
+        double stepScale = xfx > 0 ? Math.sqrt(2 * targetKl / xfx) : 0;
         boolean accepted = false;
         double kl = 0;
         double newObjective = objective;
@@ -167,7 +189,7 @@ public final class Trpo extends OnPolicyAlgorithm {
             }
             kl = klSum / n;
             obj /= n;
-            if (kl < config.targetKl() && obj > objective) {
+            if (kl < targetKl && obj > objective) {
                 accepted = true;
                 newObjective = obj;
                 break;
@@ -182,6 +204,7 @@ public final class Trpo extends OnPolicyAlgorithm {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("train/policy_objective", newObjective);
         m.put("train/approx_kl", kl);
+        m.put("train/target_kl", targetKl);
         m.put("train/is_line_search_success", accepted ? 1.0 : 0.0);
         m.put("train/value_loss", valueLoss);
         m.put("train/explained_variance", explainedVariance(b.values(), b.returns()));

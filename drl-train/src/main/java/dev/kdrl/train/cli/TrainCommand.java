@@ -96,6 +96,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "TRPO trust-region size in mean KL (0.01 = published). Default: ${DEFAULT-VALUE}.")
     double targetKl;
 
+    @Option(names = "--target-kl-final", paramLabel = "KL",
+            description = "TRPO trust-region size at the end of training, reached linearly from --target-kl "
+                    + "(default: --target-kl throughout, as published).")
+    Double targetKlFinal;
+
     @Option(names = "--critic-epochs", defaultValue = "10", description = "TRPO critic passes per rollout. Default: ${DEFAULT-VALUE}.")
     int criticEpochs;
 
@@ -117,6 +122,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
 
+    @Option(names = "--average-from", defaultValue = "0", paramLabel = "STEPS",
+            description = "Also save DIR/average.zip: the policy with its weights averaged over the updates from STEPS "
+                    + "environment steps on (0: no). Default: ${DEFAULT-VALUE}.")
+    long averageFrom;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
@@ -137,20 +147,22 @@ final class TrainCommand implements Callable<Integer> {
             uniformTraffic = 0;
             fisherFraction = 1;
             targetKl = 0.01;
+            targetKlFinal = null;
             gamma = 0.99;
             criticEpochs = 10;
             criticBatch = 128;
         }
         TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
                 timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, uniformTraffic, trafficPersistence,
-                gamma, fisherFraction, targetKl, criticEpochs, criticBatch, evalEvery,
-                stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery, out),
+                gamma, fisherFraction, targetKl, targetKlFinal == null ? targetKl : targetKlFinal, criticEpochs,
+                criticBatch, evalEvery, stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery,
+                averageFrom, out),
                 spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
                 algo, r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
         pw.println("wrote " + r.model() + ", " + r.best() + ", " + out.resolve("metrics.csv") + ", "
-                + out.resolve("learning-curve.png"));
+                + out.resolve("learning-curve.png") + (averageFrom > 0 ? ", " + out.resolve("average.zip") : ""));
         pw.flush();
         return 0;
     }

@@ -50,6 +50,7 @@ public final class TrainingRun {
      * @param gamma         discount (0.99: published)
      * @param fisherFraction TRPO's share of the batch for Fisher-vector products (1: published)
      * @param targetKl      TRPO trust-region size (0.01: published)
+     * @param targetKlFinal TRPO trust-region size at the end of the run, reached linearly ({@code targetKl}: constant)
      * @param criticEpochs  TRPO critic passes per rollout (10: published)
      * @param criticBatch   TRPO critic minibatch size (128: published)
      * @param evalEvery     iterations between deterministic evaluations
@@ -57,13 +58,16 @@ public final class TrainingRun {
      * @param validation    held-out traces: if not empty, {@code best.zip} is the policy with the highest summed
      *                      deterministic return on them (else the highest on the training trace)
      * @param checkpointEvery also save the policy every this many steps to {@code out/checkpoints} (0: never)
+     * @param averageFrom   if &gt; 0, also save {@code out/average.zip}: the policy with the actor's parameters
+     *                      averaged over the iterations from this many steps on ({@link Callbacks.Averaging})
      * @param out           output directory
      */
     public record Options(String algorithm, String profile, QuotaModel model, Trace trace, long timesteps, long seed,
                           int envs, int nSteps, boolean normalizeObs, double rewardScale, double trafficNoise,
                           double uniformTraffic, double trafficPersistence, double gamma, double fisherFraction,
-                          double targetKl, int criticEpochs, int criticBatch,
-                          int evalEvery, double stopAt, List<Trace> validation, long checkpointEvery, Path out) {
+                          double targetKl, double targetKlFinal, int criticEpochs, int criticBatch,
+                          int evalEvery, double stopAt, List<Trace> validation, long checkpointEvery,
+                          long averageFrom, Path out) {
 
         public Options {
             validation = List.copyOf(validation);
@@ -101,7 +105,7 @@ public final class TrainingRun {
                 o.normalizeObs(), o.rewardScale(), new int[] {128, 128}, o.seed());
         OnPolicyAlgorithm algo = o.algorithm().equals("trpo")
                 ? new Trpo(vec, common, Trpo.Config.published().withFisherFraction(o.fisherFraction())
-                        .withTargetKl(o.targetKl())
+                        .withTargetKl(o.targetKl(), o.targetKlFinal())
                         .withCritic(o.criticEpochs(), o.criticBatch()))
                 : new Ppo(vec, common, Ppo.Config.defaults());
         EnvSignature signature = Signatures.of(o.model(), o.profile());
@@ -118,6 +122,9 @@ public final class TrainingRun {
         callbacks.add(new Callbacks.CsvLogger(o.out().resolve("metrics.csv")));
         if (o.checkpointEvery() > 0) {
             callbacks.add(new Callbacks.Checkpoint(o.checkpointEvery(), o.out().resolve("checkpoints"), signature));
+        }
+        if (o.averageFrom() > 0) {
+            callbacks.add(new Callbacks.Averaging(o.averageFrom(), o.out().resolve("average.zip"), signature));
         }
         if (progress != null) {
             callbacks.add(new Callbacks.ProgressBar(progress, o.evalEvery()));

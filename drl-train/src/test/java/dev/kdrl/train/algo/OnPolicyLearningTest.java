@@ -62,7 +62,7 @@ class OnPolicyLearningTest {
     @Test
     void trpoLearnsTheIdentityTask() {
         SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(4, i -> new IdentityEnv());
-        Trpo trpo = new Trpo(vec, common(64, 4), new Trpo.Config(15, 0.1, 0.05, 10, 0.8, 1e-3, 5, 64, 1.0));
+        Trpo trpo = new Trpo(vec, common(64, 4), new Trpo.Config(15, 0.1, 0.05, 10, 0.8, 1e-3, 5, 64, 1.0, 0.05));
         double before = greedyReward(trpo);
         trpo.learn(6_000, List.of());
         double after = greedyReward(trpo);

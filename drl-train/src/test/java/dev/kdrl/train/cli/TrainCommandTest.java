@@ -123,20 +123,26 @@ class TrainCommandTest {
     }
 
     @Test
-    void syntheticValidationCheckpointsGammaAndTargetKlAreSeeded(@TempDir Path dir) throws Exception {
+    void syntheticValidationCheckpointsGammaTargetKlAndAveragingAreSeeded(@TempDir Path dir) throws Exception {
         List<List<String>> metrics = new java.util.ArrayList<>();
         for (String name : List.of("a", "b")) {
             Path out = dir.resolve(name);
             DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--timesteps",
                     "228", "--seed", "4", "--envs", "2", "--n-steps", "19", "--eval-every", "2", "--uniform-traffic", "1",
                     "--traffic-persistence", "0.5", "--eval-synthetic", "2", "--checkpoint-every", "76", "--gamma", "0.9",
-                    "--target-kl", "0.02", "--out", out.toString());
+                    "--target-kl", "0.02", "--target-kl-final", "0.005", "--average-from", "152", "--out", out.toString());
             assertThat(t.code()).as(t.err()).isZero();
             for (int step : List.of(76, 152, 228)) {
                 assertThat(out.resolve("checkpoints/step-" + step + ".zip")).exists();
             }
             var saved = dev.kdrl.core.policy.PolicyFile.load(out.resolve("model.zip"));
-            assertThat(saved.hyperParameters()).containsEntry("gamma", "0.9").containsEntry("target_kl", "0.02");
+            assertThat(saved.hyperParameters()).containsEntry("gamma", "0.9").containsEntry("target_kl", "0.02")
+                    .containsEntry("target_kl_final", "0.005");
+            assertThat(t.out()).contains(out.resolve("average.zip").toString());
+            var average = dev.kdrl.core.policy.PolicyFile.load(out.resolve("average.zip"));
+            double[] raw = {10, 25, 34, 20, 64, 28, 10, 55, 16};
+            assertThat(average.policy().logits(raw)).as("the mean of the last two iterates, not the last")
+                    .isNotEqualTo(saved.policy().logits(raw));
             List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
             assertThat(csv.get(0)).contains("eval/val_return");
             assertThat(csv.get(2).split(",", -1)[List.of(csv.get(0).split(",")).indexOf("eval/val_return")]).isNotEmpty();
@@ -167,6 +173,8 @@ class TrainCommandTest {
         assertThat(c.evalTraces).isEmpty();
         assertThat(c.evalSynthetic).isZero();
         assertThat(c.checkpointEvery).isZero();
+        assertThat(c.targetKlFinal).isNull();
+        assertThat(c.averageFrom).isZero();
     }
 
     @Test
