@@ -8,7 +8,7 @@ import dev.kdrl.agent.store.AgentState;
 import dev.kdrl.agent.store.HistoryFile;
 import dev.kdrl.agent.store.StateStore;
 import dev.kdrl.core.policy.EnvSignature;
-import dev.kdrl.core.policy.MultiCategoricalPolicy;
+import dev.kdrl.core.policy.NetworkPolicy;
 import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
@@ -170,13 +170,22 @@ public final class AgentBuilder {
         }
         SavedPolicy saved = PolicyFile.load(spec.model());
         EnvSignature actual = Signatures.of(model, signatureProfile(config.profile(), saved.env().profile()));
-        MultiCategoricalPolicy p;
+        NetworkPolicy p;
         try {
-            p = saved.policyFor(actual);
+            p = saved.actingPolicyFor(actual);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(spec.model() + ": " + e.getMessage(), e);
         }
-        return spec.deterministic() ? p : p.stochastic(Rng.of(spec.seed()));
+        if (spec.deterministic()) {
+            return p;
+        }
+        try {
+            return saved.stochasticPolicy(Rng.of(spec.seed()));
+        } catch (IllegalStateException e) {
+            // a joint-q (DQN) model acts greedily only
+            throw new ConfigException(config.source().toString(), "policy.deterministic", false,
+                    spec.model() + ": " + e.getMessage() + "; set policy.deterministic to true");
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.config.ConfigException;
 import dev.kdrl.agent.k8s.WriteFailure;
 import dev.kdrl.agent.ops.AgentMetrics;
 import dev.kdrl.agent.prom.FailureKind;
@@ -69,6 +70,39 @@ class AgentCycleTest {
         // histories hold every observed value with the cycle times
         assertThat(Files.readAllLines(dir.resolve("data/history/house.csv"))).hasSize(cycles + 1)
                 .element(1).isEqualTo("2026-11-22T10:00:55Z," + (long) TRACE.value(0, 0));
+    }
+
+    @Test
+    void aJointQModelDrivesTheCyclesGreedily() throws Exception {
+        Path policyFile = AgentFixtures.randomJointQPolicy(MODEL, "paper-general", 5, dir.resolve("model.zip"));
+        AgentConfig cfg = config("{model: model.zip}");
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        int cycles = TRACE.length();
+        for (int k = 0; k < cycles; k++) {
+            assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
+        }
+        var saved = dev.kdrl.core.policy.PolicyFile.load(policyFile);
+        assertThat(saved.head()).isEqualTo(dev.kdrl.core.policy.ActorHead.JOINT_Q);
+        List<Map<String, String>> expected = AgentFixtures.offlineSpecs(MODEL, observed(cycles),
+                new MovingAveragePredictor(2), saved.actingPolicy());
+        assertThat(sink.written).containsExactlyElementsOf(expected);
+        assertThat(sink.written.stream().distinct().count()).isGreaterThan(3);
+    }
+
+    @Test
+    void aJointQModelCannotSample() throws Exception {
+        AgentFixtures.randomJointQPolicy(MODEL, "paper-general", 5, dir.resolve("model.zip"));
+        AgentConfig cfg = config("{model: model.zip, deterministic: false, seed: 3}");
+        assertThatThrownBy(() -> AgentBuilder.validate(cfg))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": policy.deterministic: 'false' (" + dir.resolve("model.zip")
+                        + ": the rl4j-dqn policy has a joint-q actor (a Q-value per joint action), which acts greedily "
+                        + "only: it has no stochastic mode; set policy.deterministic to true)")
+                .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo("policy.deterministic"));
+        // a multi-categorical model samples
+        AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
+        AgentBuilder.validate(cfg);
     }
 
     @Test

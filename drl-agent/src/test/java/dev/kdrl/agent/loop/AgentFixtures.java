@@ -4,6 +4,7 @@ import dev.kdrl.agent.config.AgentConfig;
 import dev.kdrl.agent.k8s.ActionSink;
 import dev.kdrl.agent.k8s.ScaleActionSpec;
 import dev.kdrl.core.policy.Activation;
+import dev.kdrl.core.policy.ActorHead;
 import dev.kdrl.core.policy.Mlp;
 import dev.kdrl.core.policy.MultiCategoricalPolicy;
 import dev.kdrl.core.policy.ObservationNormalizer;
@@ -91,6 +92,34 @@ public final class AgentFixtures {
         ObservationNormalizer norm = new ObservationNormalizer(mean, var, 100, 1e-8, 10);
         SavedPolicy saved = new SavedPolicy("test-random", Map.of("seed", Long.toString(seed)),
                 Signatures.of(model, profile), actor, null, norm, SavedPolicy.currentLibraryVersion());
+        PolicyFile.save(saved, file);
+        return file;
+    }
+
+    /**
+     * A joint-q (DQN-style) policy with seeded random weights for {@code model}: one Q-value per joint action,
+     * observations divided by 100 as RL4J's DQN sees them, saved with the signature of {@code profile}.
+     */
+    public static Path randomJointQPolicy(QuotaModel model, String profile, long seed, Path file) {
+        int in = 3 * model.numServices();
+        int out = Math.toIntExact(model.actionSpace().cardinality());
+        int[] sizes = {in, 16, out};
+        Rng rng = Rng.of(seed);
+        double[][] w = new double[2][];
+        double[][] b = new double[2][];
+        for (int l = 0; l < 2; l++) {
+            w[l] = new double[sizes[l] * sizes[l + 1]];
+            b[l] = new double[sizes[l + 1]];
+            for (int i = 0; i < w[l].length; i++) {
+                w[l][i] = rng.nextGaussian();
+            }
+        }
+        double[] var = new double[in];
+        java.util.Arrays.fill(var, 100 * 100);
+        ObservationNormalizer scale = new ObservationNormalizer(new double[in], var, 0, 0, Double.POSITIVE_INFINITY);
+        SavedPolicy saved = new SavedPolicy("rl4j-dqn", Map.of("seed", Long.toString(seed)),
+                Signatures.of(model, profile), Mlp.of(sizes, Activation.RELU, w, b), null, scale,
+                SavedPolicy.currentLibraryVersion(), ActorHead.JOINT_Q);
         PolicyFile.save(saved, file);
         return file;
     }

@@ -22,7 +22,7 @@ import java.util.Objects;
  * which is not thread-safe. {@link #logits}, {@link #logProb}, {@link #entropy} and {@link #sample(double[],
  * Rng)} with a caller's own {@link Rng} are always thread-safe.
  */
-public final class MultiCategoricalPolicy implements Policy<double[], int[]> {
+public final class MultiCategoricalPolicy implements NetworkPolicy {
     /** The default {@link #name()}. */
     public static final String DEFAULT_NAME = "multi-categorical";
 
@@ -88,6 +88,7 @@ public final class MultiCategoricalPolicy implements Policy<double[], int[]> {
     }
 
     /** The same policy under another {@link #name()}. */
+    @Override
     public MultiCategoricalPolicy withName(String newName) {
         return new MultiCategoricalPolicy(actor, normalizer, nvec, mode, rng, newName);
     }
@@ -185,6 +186,7 @@ public final class MultiCategoricalPolicy implements Policy<double[], int[]> {
     }
 
     /** The normaliser (the identity if none was given). */
+    @Override
     public ObservationNormalizer normalizer() {
         return normalizer;
     }
@@ -195,11 +197,13 @@ public final class MultiCategoricalPolicy implements Policy<double[], int[]> {
     }
 
     /** The action space, {@code MultiDiscrete(nvec)}. */
+    @Override
     public MultiDiscrete actionSpace() {
         return new MultiDiscrete(nvec);
     }
 
     /** Length of the observations, the actor's input size. */
+    @Override
     public int observationSize() {
         return actor.inputSize();
     }

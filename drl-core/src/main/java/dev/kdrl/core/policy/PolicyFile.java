@@ -32,16 +32,23 @@ import java.util.zip.ZipOutputStream;
  * The saved form of a trained policy ({@link SavedPolicy}): one zip holding
  *
  * <ul>
- *   <li>{@code manifest.properties}: {@code format = kdrl-policy}, {@code formatVersion = 1}, {@code
+ *   <li>{@code manifest.properties}: {@code format = kdrl-policy}, {@code formatVersion} (see below), {@code
  *       algorithm}, {@code libraryVersion}, the hyper-parameters under {@code hyper.}, the environment under
  *       {@code env.} ({@code services}, {@code nvec}, {@code observationSize}, {@code profile}, {@code quota},
  *       {@code actionTables} (the number of lines, 0 when not recorded) and {@code actionTable.<i>}), the shapes
  *       ({@code actor.layers}, {@code actor.hiddenActivation}, {@code actor.outputActivation}, {@code
- *       critic.present} and likewise {@code critic.*}, {@code normalizer.present}, {@code normalizer.size});
- *       keys sorted, no timestamp;
+ *       critic.present} and likewise {@code critic.*}, {@code normalizer.present}, {@code normalizer.size}),
+ *       {@code actor.head} ({@link ActorHead#label()}: {@code joint-q} when the actor outputs one Q-value per
+ *       joint action; absent for a multi-categorical actor, which is also what a missing key means); keys
+ *       sorted, no timestamp;
  *   <li>{@code actor.bin} ({@link Mlp#write}), {@code critic.bin} (when there is a critic) and {@code
  *       normalizer.bin} ({@link ObservationNormalizer#write}, when the normaliser is not the identity).
  * </ul>
+ *
+ * <p>{@code formatVersion} is the oldest reader version that can load the file: 1 for a multi-categorical actor
+ * (the files of every earlier release; readers of version 1 ignore keys they do not know), 2 for a joint-q
+ * actor, so that a version-1 reader refuses it instead of taking its Q-values for logits. This library reads
+ * both.
  *
  * <p>Writing goes to a temporary file renamed into place, so a crash never leaves half a file. Loading checks
  * the manifest against the binary entries and the parts against each other; every error names the file.
@@ -51,8 +58,10 @@ import java.util.zip.ZipOutputStream;
 public final class PolicyFile {
     /** The manifest's {@code format} value. */
     public static final String FORMAT = "kdrl-policy";
-    /** The current format version. */
-    public static final int VERSION = 1;
+    /** The newest format version, written for a joint-q actor; this library reads versions 1 to this one. */
+    public static final int VERSION = 2;
+    /** The format version written for a multi-categorical actor (readable by every version of this library). */
+    public static final int VERSION_MULTI_CATEGORICAL = 1;
     /** Name of the manifest entry. */
     public static final String MANIFEST = "manifest.properties";
     /** Name of the actor entry. */
@@ -117,7 +126,7 @@ public final class PolicyFile {
     private static Map<String, String> manifest(SavedPolicy policy) {
         Map<String, String> m = new TreeMap<>();
         m.put("format", FORMAT);
-        m.put("formatVersion", Integer.toString(VERSION));
+        m.put("formatVersion", Integer.toString(formatVersion(policy.head())));
         m.put("algorithm", policy.algorithm());
         m.put("libraryVersion", policy.libraryVersion());
         policy.hyperParameters().forEach((k, v) -> m.put("hyper." + k, v));
@@ -132,6 +141,9 @@ public final class PolicyFile {
             m.put("env.actionTable." + i, env.actionTables().get(i));
         }
         putShape(m, "actor", policy.actor());
+        if (policy.head() != ActorHead.MULTI_CATEGORICAL) {
+            m.put("actor.head", policy.head().label());
+        }
         m.put("critic.present", Boolean.toString(policy.critic() != null));
         if (policy.critic() != null) {
             putShape(m, "critic", policy.critic());
@@ -139,6 +151,11 @@ public final class PolicyFile {
         m.put("normalizer.present", Boolean.toString(!policy.normalizer().isIdentity()));
         m.put("normalizer.size", Integer.toString(policy.normalizer().size()));
         return m;
+    }
+
+    /** The oldest format version that can read a file with this head. */
+    private static int formatVersion(ActorHead head) {
+        return head == ActorHead.MULTI_CATEGORICAL ? VERSION_MULTI_CATEGORICAL : VERSION;
     }
 
     private static void putShape(Map<String, String> m, String prefix, Mlp net) {
@@ -214,9 +231,23 @@ public final class PolicyFile {
                     + "'");
         }
         int version = intField(file, p, "formatVersion");
-        if (version != VERSION) {
-            throw new IllegalArgumentException(file + ": format version " + version + ", this library reads "
+        if (version < 1 || version > VERSION) {
+            throw new IllegalArgumentException(file + ": format version " + version + ", this library reads 1 to "
                     + VERSION);
+        }
+        ActorHead head = ActorHead.MULTI_CATEGORICAL;
+        String headLabel = p.getProperty("actor.head");
+        if (headLabel != null) {
+            try {
+                head = ActorHead.fromLabel(headLabel.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": manifest field 'actor.head' is '" + headLabel
+                        + "' (expected multi-categorical or joint-q)", e);
+            }
+        }
+        if (version < formatVersion(head)) {
+            throw new IllegalArgumentException(file + ": a " + head.label() + " actor needs format version "
+                    + formatVersion(head) + ", the manifest says " + version);
         }
         EnvSignature env = envSignature(file, p);
         Mlp actor = readMlp(file, entries, ACTOR);
@@ -256,7 +287,7 @@ public final class PolicyFile {
         }
         try {
             return new SavedPolicy(p.getProperty("algorithm"), hyper, env, actor, critic, normalizer,
-                    p.getProperty("libraryVersion"));
+                    p.getProperty("libraryVersion"), head);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

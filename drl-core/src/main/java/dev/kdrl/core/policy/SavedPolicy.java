@@ -1,5 +1,6 @@
 package dev.kdrl.core.policy;
 
+import dev.kdrl.core.rng.Rng;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
@@ -9,21 +10,34 @@ import java.util.TreeMap;
 /**
  * A trained policy as saved by {@link PolicyFile}: the networks, the observation statistics, what it was trained
  * for and how. Validated on construction: the actor's input size is the environment's observation size, its
- * output size is {@code sum(nvec)}, the critic (if any) maps an observation to one value, the normaliser has the
- * observation size.
+ * output size is what the {@link ActorHead head} needs ({@code sum(nvec)} logits for {@link
+ * ActorHead#MULTI_CATEGORICAL}, {@code prod(nvec)} Q-values for {@link ActorHead#JOINT_Q}), the critic (if any)
+ * maps an observation to one value, the normaliser has the observation size.
  *
- * @param algorithm       the training algorithm, e.g. {@code trpo} or {@code ppo}; not blank
+ * <p>{@link #actingPolicy()} acts with either head; {@link #policy()} is the multi-categorical policy itself
+ * (with its log-probabilities and sampling) and refuses a joint-q actor.
+ *
+ * @param algorithm       the training algorithm, e.g. {@code trpo}, {@code ppo} or {@code rl4j-dqn}; not blank
  * @param hyperParameters the hyper-parameters as text (kept sorted by key); keys not blank
  * @param env             the environment the policy was trained for
- * @param actor           observation (normalised) → {@code sum(nvec)} logits
+ * @param actor           observation (normalised) → {@code sum(nvec)} logits, or {@code prod(nvec)} Q-values
+ *                        for a joint-q head
  * @param critic          observation (normalised) → state value, or null when not saved
  * @param normalizer      observation statistics; null is replaced by {@link ObservationNormalizer#identity}
  * @param libraryVersion  the version of this library that wrote the policy (see {@link
  *                        #currentLibraryVersion()}); not blank
+ * @param head            what the actor's outputs mean; null is replaced by {@link ActorHead#MULTI_CATEGORICAL}
  */
 public record SavedPolicy(
         String algorithm, Map<String, String> hyperParameters, EnvSignature env, Mlp actor, Mlp critic,
-        ObservationNormalizer normalizer, String libraryVersion) {
+        ObservationNormalizer normalizer, String libraryVersion, ActorHead head) {
+
+    /** A policy with a {@link ActorHead#MULTI_CATEGORICAL multi-categorical} actor (TRPO, PPO). */
+    public SavedPolicy(String algorithm, Map<String, String> hyperParameters, EnvSignature env, Mlp actor,
+            Mlp critic, ObservationNormalizer normalizer, String libraryVersion) {
+        this(algorithm, hyperParameters, env, actor, critic, normalizer, libraryVersion,
+                ActorHead.MULTI_CATEGORICAL);
+    }
 
     /** Validates the parts and their fit; copies the hyper-parameters. */
     public SavedPolicy {
@@ -48,9 +62,17 @@ public record SavedPolicy(
             throw new IllegalArgumentException("the actor's input size is " + actor.inputSize()
                     + ", the environment's observation size is " + env.observationSize());
         }
-        if (actor.outputSize() != env.totalActions()) {
+        if (head == null) {
+            head = ActorHead.MULTI_CATEGORICAL;
+        }
+        if (head == ActorHead.MULTI_CATEGORICAL && actor.outputSize() != env.totalActions()) {
             throw new IllegalArgumentException("the actor has " + actor.outputSize() + " outputs, the environment's "
                     + "nvec " + Arrays.toString(env.nvec()) + " needs sum(nvec) = " + env.totalActions());
+        }
+        if (head == ActorHead.JOINT_Q && actor.outputSize() != head.outputsFor(env.nvec())) {
+            throw new IllegalArgumentException("the joint-q actor has " + actor.outputSize() + " outputs, the "
+                    + "environment's nvec " + Arrays.toString(env.nvec()) + " needs prod(nvec) = "
+                    + head.outputsFor(env.nvec()) + " (one Q-value per joint action)");
         }
         if (critic != null && (critic.inputSize() != actor.inputSize() || critic.outputSize() != 1)) {
             throw new IllegalArgumentException("the critic maps " + critic.inputSize() + " inputs to "
@@ -64,19 +86,79 @@ public record SavedPolicy(
         }
     }
 
-    /** The deterministic policy (argmax per head), named after the {@link #algorithm()}. */
+    /**
+     * The deterministic multi-categorical policy (argmax per head), named after the {@link #algorithm()}.
+     *
+     * @throws IllegalStateException if the actor is not {@link ActorHead#MULTI_CATEGORICAL} (use {@link
+     *                               #actingPolicy()})
+     */
     public MultiCategoricalPolicy policy() {
+        requireHead(ActorHead.MULTI_CATEGORICAL, "use actingPolicy() to act with it");
         return MultiCategoricalPolicy.deterministic(actor, normalizer, env.nvec()).withName(algorithm);
     }
 
     /**
-     * The deterministic policy after checking that {@code actual} is the environment it was trained for.
+     * The deterministic multi-categorical policy after checking that {@code actual} is the environment it was
+     * trained for.
      *
      * @throws IllegalArgumentException saying what differs (see {@link EnvSignature#requireSame})
+     * @throws IllegalStateException    if the actor is not {@link ActorHead#MULTI_CATEGORICAL} (use {@link
+     *                                  #actingPolicyFor})
      */
     public MultiCategoricalPolicy policyFor(EnvSignature actual) {
         env.requireSame(actual);
         return policy();
+    }
+
+    /**
+     * The deterministic policy of either head, named after the {@link #algorithm()}: a {@link
+     * MultiCategoricalPolicy} (argmax per component) or a {@link JointQPolicy} (argmax over the joint actions).
+     */
+    public NetworkPolicy actingPolicy() {
+        return switch (head) {
+            case MULTI_CATEGORICAL -> policy();
+            case JOINT_Q -> JointQPolicy.of(actor, normalizer, env.nvec()).withName(algorithm);
+        };
+    }
+
+    /**
+     * {@link #actingPolicy()} after checking that {@code actual} is the environment it was trained for.
+     *
+     * @throws IllegalArgumentException saying what differs (see {@link EnvSignature#requireSame})
+     */
+    public NetworkPolicy actingPolicyFor(EnvSignature actual) {
+        env.requireSame(actual);
+        return actingPolicy();
+    }
+
+    /**
+     * The Q-network policy of a joint-q actor, named after the {@link #algorithm()}.
+     *
+     * @throws IllegalStateException if the actor is not {@link ActorHead#JOINT_Q}
+     */
+    public JointQPolicy jointQPolicy() {
+        requireHead(ActorHead.JOINT_Q, "use policy() or actingPolicy()");
+        return JointQPolicy.of(actor, normalizer, env.nvec()).withName(algorithm);
+    }
+
+    /**
+     * The policy sampling its actions from {@code rng} (see {@link MultiCategoricalPolicy#stochastic(Rng)}).
+     *
+     * @throws IllegalStateException for a {@link ActorHead#JOINT_Q} actor, which acts greedily only
+     */
+    public MultiCategoricalPolicy stochasticPolicy(Rng rng) {
+        if (head != ActorHead.MULTI_CATEGORICAL) {
+            throw new IllegalStateException("the " + algorithm + " policy has a " + head.label() + " actor (a "
+                    + "Q-value per joint action), which acts greedily only: it has no stochastic mode");
+        }
+        return policy().stochastic(rng);
+    }
+
+    private void requireHead(ActorHead expected, String hint) {
+        if (head != expected) {
+            throw new IllegalStateException("the " + algorithm + " policy has a " + head.label() + " actor, not a "
+                    + expected.label() + " one: " + hint);
+        }
     }
 
     /** True if a critic was saved. */

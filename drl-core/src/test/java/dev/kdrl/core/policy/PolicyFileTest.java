@@ -203,9 +203,12 @@ class PolicyFileTest {
         Path predictor = tampered(dir, manifest(s -> s.replace("format=kdrl-policy", "format=kdrl-traffic-predictor")));
         assertThatThrownBy(() -> PolicyFile.load(predictor))
                 .hasMessage(predictor + ": manifest format is 'kdrl-traffic-predictor', expected 'kdrl-policy'");
-        Path v2 = tampered(dir, manifest(s -> s.replace("formatVersion=1", "formatVersion=2")));
-        assertThatThrownBy(() -> PolicyFile.load(v2))
-                .hasMessage(v2 + ": format version 2, this library reads 1");
+        Path v3 = tampered(dir, manifest(s -> s.replace("formatVersion=1", "formatVersion=3")));
+        assertThatThrownBy(() -> PolicyFile.load(v3))
+                .hasMessage(v3 + ": format version 3, this library reads 1 to 2");
+        Path v0 = tampered(dir, manifest(s -> s.replace("formatVersion=1", "formatVersion=0")));
+        assertThatThrownBy(() -> PolicyFile.load(v0))
+                .hasMessage(v0 + ": format version 0, this library reads 1 to 2");
     }
 
     @Test
@@ -294,7 +297,9 @@ class PolicyFileTest {
         assertThat(saved.normalizer().isIdentity()).isFalse();
         assertThat(saved.normalizer().count()).isEqualTo(12345.0001);
 
+        assertThat(saved.head()).isEqualTo(ActorHead.MULTI_CATEGORICAL);
         MultiCategoricalPolicy policy = saved.policy();
+        assertThat(saved.actingPolicy()).isInstanceOf(MultiCategoricalPolicy.class);
         double[][] obs = {
             {10, 25, 34, 20, 64, 28, 10, 55, 16},
             {0, 0, 0, 0, 0, 0, 0, 0, 0},
@@ -305,6 +310,7 @@ class PolicyFileTest {
         double[] values = {-0.1507817422634276, -0.9584901715056937, -0.1416106771382311};
         for (int k = 0; k < obs.length; k++) {
             assertThat(policy.act(obs[k])).as("action %d", k).containsExactly(actions[k]);
+            assertThat(saved.actingPolicy().act(obs[k])).as("acting %d", k).containsExactly(actions[k]);
             assertThat(policy.logProb(obs[k], actions[k])).as("logProb %d", k)
                     .isCloseTo(logProbs[k], within(1e-12));
             assertThat(saved.value(obs[k])).as("value %d", k).isCloseTo(values[k], within(1e-12));

@@ -85,7 +85,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Trace trace = slice(EnvOptions.trace(tf));
             QuotaEnv env = new QuotaEnv(model, trace);
             EpisodeRunner.Episode episode = EpisodeRunner.run(env,
-                    saved.policy().withName("model(" + saved.algorithm() + ")"), 0L);
+                    saved.actingPolicy().withName("model(" + saved.algorithm() + ")"), 0L);
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
             rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum)));

@@ -26,8 +26,10 @@ final class TrainCommand implements Callable<Integer> {
     EnvOptions env;
 
     @Option(names = "--algo", defaultValue = "trpo",
-            description = "trpo, ppo, or rl4j-dqn (RL4J's DQN on the flattened joint action; writes rl4j-dqn.zip in "
-                    + "RL4J's own format, which drl evaluate does not read). Default: ${DEFAULT-VALUE}.")
+            description = "trpo, ppo, or rl4j-dqn (RL4J's DQN on the flattened joint action; writes model.zip, its "
+                    + "Q-network in our format, which drl evaluate and the agent read (greedy only), and rl4j-dqn.zip "
+                    + "in RL4J's own format; of the other options only --timesteps, --seed, --reward-scale, --out and "
+                    + "the environment's apply). Default: ${DEFAULT-VALUE}.")
     String algo;
 
     @Option(names = "--timesteps", defaultValue = "200000", description = "Environment steps. Default: ${DEFAULT-VALUE}.")
@@ -198,14 +200,26 @@ final class TrainCommand implements Callable<Integer> {
         java.nio.file.Files.createDirectories(out);
         var r = dev.kdrl.train.rl4j.Rl4jDqn.train(() -> new dev.kdrl.env.quota.QuotaEnv(model, trace),
                 Math.toIntExact(timesteps), seed, rewardScale, 100);
-        double ret = dev.kdrl.train.rl4j.Rl4jDqn.greedyReturn(r.policy(), r.mdp(),
-                new dev.kdrl.env.quota.QuotaEnv(model, trace), 100);
         Path file = out.resolve("rl4j-dqn.zip");
         r.policy().save(file.toString());
+        // our format, which drl evaluate and the live agent read; the greedy return is that policy's
+        var saved = dev.kdrl.train.rl4j.Rl4jDqn.export(r, dev.kdrl.env.quota.Signatures.of(model, env.profile));
+        Path modelFile = out.resolve("model.zip");
+        dev.kdrl.core.policy.PolicyFile.save(saved, modelFile);
+        double ret = dev.kdrl.env.metrics.EpisodeRunner.episodeReturn(new dev.kdrl.env.quota.QuotaEnv(model, trace),
+                dev.kdrl.core.policy.PolicyFile.load(modelFile).actingPolicy(), 0L);
+        double rl4jRet = dev.kdrl.train.rl4j.Rl4jDqn.greedyReturn(r.policy(), r.mdp(),
+                new dev.kdrl.env.quota.QuotaEnv(model, trace), 100);
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained rl4j-dqn for %,d steps in %.1f s (%.0f steps/s): greedy return %.2f%n",
                 r.steps(), r.seconds(), r.steps() / r.seconds(), ret);
-        pw.println("wrote " + file);
+        if (Double.compare(ret, rl4jRet) != 0) {
+            // RL4J computes in float32, model.zip in double: near-tied Q-values can pick different actions
+            spec.commandLine().getErr().printf(Locale.ROOT, "note: RL4J's own network (float32) gives greedy return "
+                    + "%.2f, model.zip (the same weights in double precision) %.2f%n", rl4jRet, ret);
+            spec.commandLine().getErr().flush();
+        }
+        pw.println("wrote " + modelFile + ", " + file);
         pw.flush();
         return 0;
     }

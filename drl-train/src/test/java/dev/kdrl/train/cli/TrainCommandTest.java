@@ -178,12 +178,34 @@ class TrainCommandTest {
     }
 
     @Test
-    void rl4jDqnSmoke(@TempDir Path dir) {
+    void rl4jDqnSmoke(@TempDir Path dir) throws Exception {
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
                 "rl4j-dqn", "--timesteps", "300", "--seed", "1", "--out", dir.toString());
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.out()).contains("trained rl4j-dqn").contains("greedy return");
         assertThat(dir.resolve("rl4j-dqn.zip")).exists();
+        Path model = dir.resolve("model.zip");
+        assertThat(model).exists();
+        assertThat(t.out()).contains("wrote " + model + ", " + dir.resolve("rl4j-dqn.zip"));
+        var saved = dev.kdrl.core.policy.PolicyFile.load(model);
+        assertThat(saved.algorithm()).isEqualTo("rl4j-dqn");
+        assertThat(saved.head()).isEqualTo(dev.kdrl.core.policy.ActorHead.JOINT_Q);
+        assertThat(saved.hyperParameters()).containsEntry("maxStep", "300").containsEntry("seed", "1");
+
+        DrlCommandTest.Run e = DrlCommandTest.run("evaluate", "--model", model.toString(), "--trace",
+                "../datasets/paper/test-20.csv");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("model(rl4j-dqn)").contains("optimum");
+        // the greedy return printed by train is the saved policy's on the training trace
+        DrlCommandTest.Run j = DrlCommandTest.run("evaluate", "--model", model.toString(), "--trace",
+                "../datasets/paper/test-20.csv", "--json", "--lookahead", "0", "--no-optimum");
+        assertThat(j.code()).as(j.err()).isZero();
+        JsonNode first = new ObjectMapper().readTree(j.out()).get(0);
+        assertThat(first.get("policy").asText()).isEqualTo("model(rl4j-dqn)");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("greedy return (-?[0-9.]+)").matcher(t.out());
+        assertThat(m.find()).as(t.out()).isTrue();
+        assertThat(first.get("return").asDouble()).isCloseTo(Double.parseDouble(m.group(1)),
+                org.assertj.core.api.Assertions.within(0.005));
     }
 
     @Test
