@@ -37,7 +37,7 @@ final class BaselinesCommand implements Callable<Integer> {
             description = "Horizon of the look-ahead planner; 0 or 1 leaves it out. Default: ${DEFAULT-VALUE}.")
     int lookahead;
 
-    @Option(names = "--no-optimum", description = "Skip the exact optimum (and the % of optimum column).")
+    @Option(names = "--no-optimum", description = "Skip the exact optimum (and the %% of optimum column).")
     boolean noOptimum;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the metrics to FILE (.json or .csv).")

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /** A saved policy beside the baselines and the exact optimum, per trace. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Play a saved policy deterministically on each trace beside fixed, usage-based hybrid, random, "
-                + "greedy, look-ahead and the exact optimum; print return, % of optimum, steps over quota, "
+                + "greedy, look-ahead and the exact optimum; print return, %% of optimum, steps over quota, "
                 + "overlap-over-quota steps, mean CPU, mean latency/SLO. --plot writes traffic vs chosen CPU and pods "
                 + "per service over time."})
 final class EvaluateCommand implements Callable<Integer> {

@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
     double uniformTraffic;
 
     @Option(names = "--traffic-persistence", defaultValue = "0", paramLabel = "P",
-            description = "Autocorrelation of the synthetic traces: each service keeps its previous value (+-10 %) with a "
+            description = "Autocorrelation of the synthetic traces: each service keeps its previous value (+-10 %%) with a "
                     + "probability drawn per episode in [0, P], else draws a fresh uniform one (0: independent "
                     + "values). Default: ${DEFAULT-VALUE}.")
     double trafficPersistence;

@@ -119,4 +119,24 @@ class DrlCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("optimum: ").contains("steps per CPU-second");
     }
+
+    @Test
+    void everyHelpTextFormatsWithoutPicocliWarnings() throws Exception {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        StringBuilder usage = new StringBuilder();
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            picocli.CommandLine root = new picocli.CommandLine(new DrlCommand());
+            usage.append(root.getUsageMessage());
+            for (picocli.CommandLine sub : root.getSubcommands().values()) {
+                usage.append(sub.getUsageMessage());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+        assertThat(usage.toString()).contains("% of optimum").contains("(+-10 %)").doesNotContain("%%")
+                .doesNotContain("%n");
+    }
 }
