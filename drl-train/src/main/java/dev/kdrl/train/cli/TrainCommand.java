@@ -16,11 +16,14 @@ import picocli.CommandLine.Spec;
 
 /** Trains a policy on a trace. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a policy (TRPO or PPO on DL4J) on a traffic trace; writes model.zip (final policy), "
+        description = {"Train a policy (TRPO or PPO on DL4J, or RL4J's DQN) on a traffic trace; writes model.zip (final policy), "
                 + "best.zip (best deterministic evaluation on --trace, or on the validation traces of --eval-trace / "
                 + "--eval-synthetic when given), metrics.csv and learning-curve.png to --out.",
-            "--published uses the published agent's setting exactly: one environment, 200 steps per rollout, raw "
-                    + "observations and rewards."})
+            "The defaults train TRPO on seeded synthetic traffic in --trace's range (--uniform-traffic 1) with 8 "
+                    + "environments, discount 0.8 and trust region 0.02 for 300,000 steps: the policy generalises "
+                    + "beyond --trace (docs/benchmarks.md). --published uses the published agent's setting exactly: "
+                    + "one environment, 200 steps per rollout, raw observations and rewards, the trace itself, "
+                    + "discount 0.99, trust region 0.01."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
@@ -32,13 +35,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "the environment's apply). Default: ${DEFAULT-VALUE}.")
     String algo;
 
-    @Option(names = "--timesteps", defaultValue = "200000", description = "Environment steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timesteps", defaultValue = "300000", description = "Environment steps. Default: ${DEFAULT-VALUE}.")
     long timesteps;
 
     @Option(names = "--seed", defaultValue = "0", description = "The one seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--envs", defaultValue = "4", description = "Environments stepped as one batch. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--envs", defaultValue = "8", description = "Environments stepped as one batch. Default: ${DEFAULT-VALUE}.")
     int envs;
 
     @Option(names = "--n-steps", defaultValue = "200", description = "Steps per environment per rollout. Default: ${DEFAULT-VALUE}.")
@@ -58,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "the trace as recorded). Default: ${DEFAULT-VALUE}.")
     double trafficNoise;
 
-    @Option(names = "--uniform-traffic", defaultValue = "0", paramLabel = "SHARE",
+    @Option(names = "--uniform-traffic", defaultValue = "1", paramLabel = "SHARE",
             description = "Share of training episodes played on a seeded synthetic trace as long as --trace, every value "
                     + "an integer uniform in the trace's range (the others: --trace with --traffic-noise). 1 trains on "
                     + "synthetic traffic only (--trace gives the range, the episode length and the evaluation episode); "
@@ -91,10 +94,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "TRPO: share of each batch used for Fisher-vector products (1 = published). Default: ${DEFAULT-VALUE}.")
     double fisherFraction;
 
-    @Option(names = "--gamma", defaultValue = "0.99", description = "Discount (0.99 = published). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--gamma", defaultValue = "0.8", description = "Discount (0.99 = published). Default: ${DEFAULT-VALUE}.")
     double gamma;
 
-    @Option(names = "--target-kl", defaultValue = "0.01", paramLabel = "KL",
+    @Option(names = "--target-kl", defaultValue = "0.02", paramLabel = "KL",
             description = "TRPO trust-region size in mean KL (0.01 = published). Default: ${DEFAULT-VALUE}.")
     double targetKl;
 
@@ -110,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
     int criticBatch;
 
     @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1 "
-            + "--uniform-traffic 0 --traffic-noise 0, the published TRPO settings.")
+            + "--uniform-traffic 0 --traffic-noise 0 --gamma 0.99 --target-kl 0.01, the published TRPO settings.")
     boolean published;
 
     @Option(names = "--eval-every", defaultValue = "5", description = "Iterations between deterministic evaluations. Default: ${DEFAULT-VALUE}.")
@@ -141,18 +144,7 @@ final class TrainCommand implements Callable<Integer> {
             return rl4j();
         }
         if (published) {
-            envs = 1;
-            nSteps = 200;
-            normalizeObs = false;
-            rewardScale = 1;
-            trafficNoise = 0;
-            uniformTraffic = 0;
-            fisherFraction = 1;
-            targetKl = 0.01;
-            targetKlFinal = null;
-            gamma = 0.99;
-            criticEpochs = 10;
-            criticBatch = 128;
+            applyPublished();
         }
         TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
                 timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, uniformTraffic, trafficPersistence,
@@ -167,6 +159,23 @@ final class TrainCommand implements Callable<Integer> {
                 + out.resolve("learning-curve.png") + (averageFrom > 0 ? ", " + out.resolve("average.zip") : ""));
         pw.flush();
         return 0;
+    }
+
+    /** The published agent's setting, replacing whatever else was given (--published). */
+    void applyPublished() {
+        envs = 1;
+        nSteps = 200;
+        normalizeObs = false;
+        rewardScale = 1;
+        trafficNoise = 0;
+        uniformTraffic = 0;
+        trafficPersistence = 0;
+        fisherFraction = 1;
+        targetKl = 0.01;
+        targetKlFinal = null;
+        gamma = 0.99;
+        criticEpochs = 10;
+        criticBatch = 128;
     }
 
     /** The validation episodes: every --eval-rows window of every --eval-trace. */

@@ -156,14 +156,14 @@ class TrainCommandTest {
         TrainCommand c = new TrainCommand();
         new picocli.CommandLine(c).parseArgs("--trace", "t.csv", "--out", "o");
         assertThat(c.algo).isEqualTo("trpo");
-        assertThat(c.timesteps).isEqualTo(200_000);
-        assertThat(c.envs).isEqualTo(4);
+        assertThat(c.timesteps).isEqualTo(300_000);
+        assertThat(c.envs).isEqualTo(8);
         assertThat(c.nSteps).isEqualTo(200);
-        assertThat(c.uniformTraffic).isZero();
+        assertThat(c.uniformTraffic).isEqualTo(1.0);
         assertThat(c.trafficNoise).isZero();
         assertThat(c.trafficPersistence).isZero();
-        assertThat(c.gamma).isEqualTo(0.99);
-        assertThat(c.targetKl).isEqualTo(0.01);
+        assertThat(c.gamma).isEqualTo(0.8);
+        assertThat(c.targetKl).isEqualTo(0.02);
         assertThat(c.fisherFraction).isEqualTo(1.0);
         assertThat(c.criticEpochs).isEqualTo(10);
         assertThat(c.criticBatch).isEqualTo(128);
@@ -175,6 +175,27 @@ class TrainCommandTest {
         assertThat(c.checkpointEvery).isZero();
         assertThat(c.targetKlFinal).isNull();
         assertThat(c.averageFrom).isZero();
+    }
+
+    @Test
+    void publishedReplacesTheDefaultsWithThePublishedSetting() {
+        TrainCommand c = new TrainCommand();
+        new picocli.CommandLine(c).parseArgs("--trace", "t.csv", "--out", "o", "--published", "--gamma", "0.5",
+                "--target-kl-final", "0.001", "--traffic-persistence", "0.5");
+        c.applyPublished();
+        assertThat(c.envs).isEqualTo(1);
+        assertThat(c.nSteps).isEqualTo(200);
+        assertThat(c.normalizeObs).isFalse();
+        assertThat(c.rewardScale).isEqualTo(1.0);
+        assertThat(c.uniformTraffic).isZero();
+        assertThat(c.trafficNoise).isZero();
+        assertThat(c.trafficPersistence).isZero();
+        assertThat(c.gamma).isEqualTo(0.99);
+        assertThat(c.targetKl).isEqualTo(0.01);
+        assertThat(c.targetKlFinal).isNull();
+        assertThat(c.fisherFraction).isEqualTo(1.0);
+        assertThat(c.criticEpochs).isEqualTo(10);
+        assertThat(c.criticBatch).isEqualTo(128);
     }
 
     @Test
