@@ -55,18 +55,8 @@ class AgentCycleTest {
     @Test
     void cyclesWriteWhatTheSimulatorComputesFromTheSameInputs() throws Exception {
         Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
-        AgentConfig cfg = config("{model: model.zip}");
-        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
-        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
         int cycles = TRACE.length();
-        for (int k = 0; k < cycles; k++) {
-            assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
-        }
-        List<Map<String, String>> expected = AgentFixtures.offlineSpecs(MODEL, observed(cycles),
-                new MovingAveragePredictor(2), AgentFixtures.load(policyFile));
-        assertThat(sink.written).containsExactlyElementsOf(expected);
-        // the policy really reacts to its inputs: not one repeated action
-        assertThat(sink.written.stream().distinct().count()).isGreaterThan(3);
+        writesTheOfflineSpecs(AgentFixtures.load(policyFile), cycles);
         // histories hold every observed value with the cycle times
         assertThat(Files.readAllLines(dir.resolve("data/history/house.csv"))).hasSize(cycles + 1)
                 .element(1).isEqualTo("2026-11-22T10:00:55Z," + (long) TRACE.value(0, 0));
@@ -75,18 +65,27 @@ class AgentCycleTest {
     @Test
     void aJointQModelDrivesTheCyclesGreedily() throws Exception {
         Path policyFile = AgentFixtures.randomJointQPolicy(MODEL, "paper-general", 5, dir.resolve("model.zip"));
+        var saved = dev.kdrl.core.policy.PolicyFile.load(policyFile);
+        assertThat(saved.head()).isEqualTo(dev.kdrl.core.policy.ActorHead.JOINT_Q);
+        writesTheOfflineSpecs(saved.actingPolicy(), TRACE.length());
+    }
+
+    /**
+     * Runs {@code cycles} cycles with {@code model.zip} in the test directory and checks that they write what the
+     * simulator computes offline with {@code policy} from the same inputs, and that the policy reacts to them.
+     */
+    private void writesTheOfflineSpecs(dev.kdrl.core.policy.Policy<double[], int[]> policy, int cycles)
+            throws Exception {
         AgentConfig cfg = config("{model: model.zip}");
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
-        int cycles = TRACE.length();
         for (int k = 0; k < cycles; k++) {
             assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
         }
-        var saved = dev.kdrl.core.policy.PolicyFile.load(policyFile);
-        assertThat(saved.head()).isEqualTo(dev.kdrl.core.policy.ActorHead.JOINT_Q);
         List<Map<String, String>> expected = AgentFixtures.offlineSpecs(MODEL, observed(cycles),
-                new MovingAveragePredictor(2), saved.actingPolicy());
+                new MovingAveragePredictor(2), policy);
         assertThat(sink.written).containsExactlyElementsOf(expected);
+        // the policy really reacts to its inputs: not one repeated action
         assertThat(sink.written.stream().distinct().count()).isGreaterThan(3);
     }
 

@@ -70,18 +70,7 @@ public final class AgentFixtures {
         for (int n : model.actionSpace().nvec()) {
             out += n;
         }
-        int[] sizes = {in, 16, out};
-        Rng rng = Rng.of(seed);
-        double[][] w = new double[2][];
-        double[][] b = new double[2][];
-        for (int l = 0; l < 2; l++) {
-            w[l] = new double[sizes[l] * sizes[l + 1]];
-            b[l] = new double[sizes[l + 1]];
-            for (int i = 0; i < w[l].length; i++) {
-                w[l][i] = rng.nextGaussian() * 1.5;
-            }
-        }
-        Mlp actor = Mlp.of(sizes, Activation.TANH, w, b);
+        Mlp actor = randomMlp(new int[] {in, 16, out}, Activation.TANH, 1.5, seed);
         // normalise traffic (~0..100) and shares (0..100) so the tanh layer is not saturated
         double[] mean = new double[in];
         double[] var = new double[in];
@@ -103,25 +92,29 @@ public final class AgentFixtures {
     public static Path randomJointQPolicy(QuotaModel model, String profile, long seed, Path file) {
         int in = 3 * model.numServices();
         int out = Math.toIntExact(model.actionSpace().cardinality());
-        int[] sizes = {in, 16, out};
-        Rng rng = Rng.of(seed);
-        double[][] w = new double[2][];
-        double[][] b = new double[2][];
-        for (int l = 0; l < 2; l++) {
-            w[l] = new double[sizes[l] * sizes[l + 1]];
-            b[l] = new double[sizes[l + 1]];
-            for (int i = 0; i < w[l].length; i++) {
-                w[l][i] = rng.nextGaussian();
-            }
-        }
         double[] var = new double[in];
         java.util.Arrays.fill(var, 100 * 100);
         ObservationNormalizer scale = new ObservationNormalizer(new double[in], var, 0, 0, Double.POSITIVE_INFINITY);
         SavedPolicy saved = new SavedPolicy("rl4j-dqn", Map.of("seed", Long.toString(seed)),
-                Signatures.of(model, profile), Mlp.of(sizes, Activation.RELU, w, b), null, scale,
-                SavedPolicy.currentLibraryVersion(), ActorHead.JOINT_Q);
+                Signatures.of(model, profile), randomMlp(new int[] {in, 16, out}, Activation.RELU, 1, seed), null,
+                scale, SavedPolicy.currentLibraryVersion(), ActorHead.JOINT_Q);
         PolicyFile.save(saved, file);
         return file;
+    }
+
+    /** An MLP of {@code sizes} with seeded Gaussian weights of standard deviation {@code scale} and zero biases. */
+    private static Mlp randomMlp(int[] sizes, Activation hidden, double scale, long seed) {
+        Rng rng = Rng.of(seed);
+        double[][] w = new double[sizes.length - 1][];
+        double[][] b = new double[sizes.length - 1][];
+        for (int l = 0; l < w.length; l++) {
+            w[l] = new double[sizes[l] * sizes[l + 1]];
+            b[l] = new double[sizes[l + 1]];
+            for (int i = 0; i < w[l].length; i++) {
+                w[l][i] = rng.nextGaussian() * scale;
+            }
+        }
+        return Mlp.of(sizes, hidden, w, b);
     }
 
     /** Records every spec; optionally fails on some calls. */
