@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
         description = {"Train a policy (TRPO or PPO on DL4J, or RL4J's DQN) on a traffic trace; writes model.zip (final policy), "
                 + "best.zip (best deterministic evaluation on --trace, or on the validation traces of --eval-trace / "
                 + "--eval-synthetic when given), metrics.csv and learning-curve.png to --out.",
-            "The defaults train TRPO on seeded synthetic traffic in --trace's range (--uniform-traffic 1) with 8 "
-                    + "environments, discount 0.8 and trust region 0.02 for 300,000 steps: the policy generalises "
-                    + "beyond --trace (docs/benchmarks.md). --published uses the published agent's setting exactly: "
+            "The defaults train TRPO on seeded synthetic traffic in --trace's range (--uniform-traffic 1, partly "
+                    + "autocorrelated: --traffic-persistence 0.8) with 8 environments, discount 0.8 and trust region "
+                    + "0.02 for 300,000 steps: the policy generalises beyond --trace (docs/benchmarks.md). --published uses the published agent's setting exactly: "
                     + "one environment, 200 steps per rollout, raw observations and rewards, the trace itself, "
                     + "discount 0.99, trust region 0.01."})
 final class TrainCommand implements Callable<Integer> {
@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "0 trains on --trace itself. Default: ${DEFAULT-VALUE}.")
     double uniformTraffic;
 
-    @Option(names = "--traffic-persistence", defaultValue = "0", paramLabel = "P",
+    @Option(names = "--traffic-persistence", defaultValue = "0.8", paramLabel = "P",
             description = "Autocorrelation of the synthetic traces: each service keeps its previous value (+-10 %%) with a "
                     + "probability drawn per episode in [0, P], else draws a fresh uniform one (0: independent "
                     + "values). Default: ${DEFAULT-VALUE}.")

@@ -161,7 +161,7 @@ class TrainCommandTest {
         assertThat(c.nSteps).isEqualTo(200);
         assertThat(c.uniformTraffic).isEqualTo(1.0);
         assertThat(c.trafficNoise).isZero();
-        assertThat(c.trafficPersistence).isZero();
+        assertThat(c.trafficPersistence).isEqualTo(0.8);
         assertThat(c.gamma).isEqualTo(0.8);
         assertThat(c.targetKl).isEqualTo(0.02);
         assertThat(c.fisherFraction).isEqualTo(1.0);
