@@ -31,8 +31,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--algo", defaultValue = "trpo",
             description = "trpo, ppo, or rl4j-dqn (RL4J's DQN on the flattened joint action; writes model.zip, its "
                     + "Q-network in our format, which drl evaluate and the agent read (greedy only), and rl4j-dqn.zip "
-                    + "in RL4J's own format; of the other options only --timesteps, --seed, --reward-scale, --out and "
-                    + "the environment's apply). Default: ${DEFAULT-VALUE}.")
+                    + "in RL4J's own format, plus metrics.csv per training episode and learning-curve.png; of the "
+                    + "other options only --timesteps, --seed, --reward-scale, --out and the environment's apply). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String algo;
 
     @Option(names = "--timesteps", defaultValue = "300000", description = "Environment steps. Default: ${DEFAULT-VALUE}.")
@@ -207,8 +208,11 @@ final class TrainCommand implements Callable<Integer> {
         var model = env.model();
         var trace = env.trace();
         java.nio.file.Files.createDirectories(out);
+        Path csv = out.resolve("metrics.csv");
         var r = dev.kdrl.train.rl4j.Rl4jDqn.train(() -> new dev.kdrl.env.quota.QuotaEnv(model, trace),
-                Math.toIntExact(timesteps), seed, rewardScale, 100);
+                Math.toIntExact(timesteps), seed, rewardScale, 100,
+                new dev.kdrl.train.rl4j.EpisodeLog(csv, timesteps, spec.commandLine().getErr()));
+        dev.kdrl.train.run.TrainingRun.plotLearningCurve(csv, out.resolve("learning-curve.png"), algo);
         Path file = out.resolve("rl4j-dqn.zip");
         r.policy().save(file.toString());
         // our format, which drl evaluate and the live agent read; the greedy return is that policy's
@@ -228,7 +232,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "%.2f, model.zip (the same weights in double precision) %.2f%n", rl4jRet, ret);
             spec.commandLine().getErr().flush();
         }
-        pw.println("wrote " + modelFile + ", " + file);
+        pw.println("wrote " + modelFile + ", " + file + ", " + csv + ", " + out.resolve("learning-curve.png"));
         pw.flush();
         return 0;
     }

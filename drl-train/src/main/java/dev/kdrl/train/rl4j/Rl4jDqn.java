@@ -49,6 +49,16 @@ public final class Rl4jDqn {
      */
     public static Result train(Supplier<? extends Env<double[], int[]>> factory, int steps, long seed,
                                double rewardScale, double obsScale) {
+        return train(factory, steps, seed, rewardScale, obsScale, null);
+    }
+
+    /**
+     * As {@link #train(Supplier, int, long, double, double)}, telling {@code listener} (if not null) about every
+     * finished training episode (RL4J's epoch): its step counter and return.
+     */
+    public static Result train(Supplier<? extends Env<double[], int[]>> factory, int steps, long seed,
+                               double rewardScale, double obsScale,
+                               org.deeplearning4j.rl4j.learning.listener.TrainingListener listener) {
         QuotaMdp mdp = new QuotaMdp(factory, obsScale, seed);
         QLearningConfiguration conf = QLearningConfiguration.builder()
                 .seed(seed)
@@ -71,6 +81,9 @@ public final class Rl4jDqn {
                 .updater(new Adam(1e-3))
                 .build();
         QLearningDiscreteDense<QuotaMdp.Observation> dql = new QLearningDiscreteDense<>(mdp, net, conf);
+        if (listener != null) {
+            dql.addListener(listener);
+        }
         long t0 = System.nanoTime();
         dql.train();
         double seconds = (System.nanoTime() - t0) / 1e9;

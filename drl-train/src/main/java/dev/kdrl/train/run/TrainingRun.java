@@ -140,7 +140,7 @@ public final class TrainingRun {
     }
 
     /** Training-episode mean return and evaluation return against steps, from the metrics CSV. */
-    static void plotLearningCurve(Path csv, Path png, String algorithm) {
+    public static void plotLearningCurve(Path csv, Path png, String algorithm) {
         try {
             List<String> lines = Files.readAllLines(csv);
             if (lines.size() < 2) {

@@ -208,6 +208,18 @@ class TrainCommandTest {
         Path model = dir.resolve("model.zip");
         assertThat(model).exists();
         assertThat(t.out()).contains("wrote " + model + ", " + dir.resolve("rl4j-dqn.zip"));
+        assertThat(dir.resolve("learning-curve.png")).exists();
+        // one metrics row per training episode (19 steps on test-20), returns unscaled: a test-20 episode earns at
+        // most a few thousand per step, and -100 per over-quota step
+        List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+        assertThat(csv.get(0)).isEqualTo("time/total_timesteps,rollout/ep_rew_mean,rollout/ep_rew,time/elapsed_s");
+        assertThat(csv).hasSizeGreaterThanOrEqualTo(1 + 300 / 19);
+        for (int i = 1; i < csv.size(); i++) {
+            String[] f = csv.get(i).split(",");
+            assertThat(Long.parseLong(f[0])).isEqualTo(19L * i);
+            assertThat(Double.parseDouble(f[2])).isBetween(-100.0 * 19, 8_000.0 * 19);
+        }
+        assertThat(t.err()).contains("episodes  ep_rew_mean");
         var saved = dev.kdrl.core.policy.PolicyFile.load(model);
         assertThat(saved.algorithm()).isEqualTo("rl4j-dqn");
         assertThat(saved.head()).isEqualTo(dev.kdrl.core.policy.ActorHead.JOINT_Q);
