@@ -64,18 +64,7 @@ public final class JointQPolicy implements NetworkPolicy {
      * @throws IllegalArgumentException for a wrong length or a non-finite component
      */
     public double[] qValues(double[] obs) {
-        Objects.requireNonNull(obs, "observation must not be null");
-        if (obs.length != network.inputSize()) {
-            throw new IllegalArgumentException("observation has length " + obs.length + ", the policy expects "
-                    + network.inputSize());
-        }
-        for (int i = 0; i < obs.length; i++) {
-            if (!Double.isFinite(obs[i])) {
-                throw new IllegalArgumentException("observation[" + i + "] is " + obs[i]
-                        + " (expected a finite number)");
-            }
-        }
-        return network.forward(normalizer.normalize(obs));
+        return PolicyInput.forward(network, normalizer, obs);
     }
 
     /** The flat index of the highest Q-value; ties go to the lowest index. */

@@ -111,18 +111,7 @@ public final class MultiCategoricalPolicy implements NetworkPolicy {
      * @throws IllegalArgumentException for a wrong length or a non-finite component
      */
     public double[] logits(double[] obs) {
-        Objects.requireNonNull(obs, "observation must not be null");
-        if (obs.length != actor.inputSize()) {
-            throw new IllegalArgumentException("observation has length " + obs.length + ", the policy expects "
-                    + actor.inputSize());
-        }
-        for (int i = 0; i < obs.length; i++) {
-            if (!Double.isFinite(obs[i])) {
-                throw new IllegalArgumentException("observation[" + i + "] is " + obs[i]
-                        + " (expected a finite number)");
-            }
-        }
-        return actor.forward(normalizer.normalize(obs));
+        return PolicyInput.forward(actor, normalizer, obs);
     }
 
     /** Acts according to the {@link #mode()}: argmax per head, or a sample from the policy's {@link Rng}. */

@@ -209,34 +209,12 @@ public final class ActorCritic {
 
     /** The actor as a plain-Java network (weights copied out of DL4J). */
     public dev.kdrl.core.policy.Mlp exportActor() {
-        return export(actor);
+        return dev.kdrl.train.nn.Dl4jMlp.export(actor);
     }
 
     /** The critic as a plain-Java network. */
     public dev.kdrl.core.policy.Mlp exportCritic() {
-        return export(critic);
-    }
-
-    private static dev.kdrl.core.policy.Mlp export(MultiLayerNetwork net) {
-        int layers = net.getnLayers();
-        int[] sizes = new int[layers + 1];
-        double[][] weights = new double[layers][];
-        double[][] biases = new double[layers][];
-        for (int i = 0; i < layers; i++) {
-            double[][] w = net.getLayer(i).getParam("W").toDoubleMatrix();
-            int rows = w.length;
-            int cols = w[0].length;
-            if (i == 0) {
-                sizes[0] = rows;
-            }
-            sizes[i + 1] = cols;
-            weights[i] = new double[rows * cols];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(w[r], 0, weights[i], r * cols, cols);
-            }
-            biases[i] = net.getLayer(i).getParam("b").toDoubleVector();
-        }
-        return dev.kdrl.core.policy.Mlp.of(sizes, dev.kdrl.core.policy.Activation.TANH, weights, biases);
+        return dev.kdrl.train.nn.Dl4jMlp.export(critic);
     }
 
     /** One Adam step of the critic on squared error to {@code targets}; returns the batch MSE before it. */
