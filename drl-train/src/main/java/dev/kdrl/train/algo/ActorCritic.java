@@ -1,14 +1,14 @@
 package dev.kdrl.train.algo;
 
 import dev.kdrl.core.rng.Rng;
+import dev.kdrl.train.nn.AdamOps;
+import dev.kdrl.train.nn.MlpOps;
+import dev.kdrl.train.nn.NdCopy;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,18 +17,28 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Separate actor and critic MLPs on DL4J ({@code MultiLayerNetwork}, double precision). The actor
- * ends in a linear layer of logits and is trained from externally computed gradients
- * ({@code backpropGradient}); the critic ends in a linear output trained on squared error with Adam.
- * Weights start orthogonal (gain {@code sqrt 2} on hidden layers, 0.01 on the logits, 1 on the value),
- * biases at zero, as in stable-baselines3.
+ * Separate actor and critic MLPs on DL4J ({@code MultiLayerNetwork}, double or single precision). The actor
+ * ends in a linear layer of logits and is trained from externally computed gradients; the critic ends in a
+ * linear output trained on squared error. Both take Adam steps ({@link AdamOps}, on the flat parameter vector). DL4J holds the parameters, their layout and initialisation; the passes themselves (forward,
+ * gradient, Jacobian-vector product) run through {@link MlpOps} on reused buffers, so training allocates no
+ * native memory per step. Weights start orthogonal (gain {@code sqrt 2} on hidden layers, 0.01 on the logits,
+ * 1 on the value), biases at zero, as in stable-baselines3.
  */
 public final class ActorCritic {
     private final MultiLayerNetwork actor;
     private final MultiLayerNetwork critic;
+    private final MlpOps actorOps;
+    private final MlpOps criticOps;
+    private final AdamOps actorAdam;
+    private final AdamOps criticAdam;
     private final int obsSize;
     private final int logits;
-    private int actorIteration;
+    private long criticCpuNanos;
+
+    /** Double precision (what the exactness tests use). */
+    public ActorCritic(int obsSize, int[] hidden, int logits, double actorLr, double criticLr, Rng rng) {
+        this(obsSize, hidden, logits, actorLr, criticLr, rng, DataType.DOUBLE);
+    }
 
     /**
      * @param obsSize  observation length
@@ -37,19 +47,29 @@ public final class ActorCritic {
      * @param actorLr  Adam learning rate of the actor (used by gradient-step algorithms such as PPO)
      * @param criticLr Adam learning rate of the critic
      * @param rng      weight initialisation stream
+     * @param type     the networks' floating-point type: DOUBLE or FLOAT
      */
-    public ActorCritic(int obsSize, int[] hidden, int logits, double actorLr, double criticLr, Rng rng) {
+    public ActorCritic(int obsSize, int[] hidden, int logits, double actorLr, double criticLr, Rng rng,
+                       DataType type) {
+        if (type != DataType.DOUBLE && type != DataType.FLOAT) {
+            throw new IllegalArgumentException("the networks' type must be DOUBLE or FLOAT, got " + type);
+        }
         this.obsSize = obsSize;
         this.logits = logits;
-        this.actor = build(obsSize, hidden, logits, false, actorLr);
-        this.critic = build(obsSize, hidden, 1, true, criticLr);
+        this.actor = build(obsSize, hidden, logits, false, actorLr, type);
+        this.critic = build(obsSize, hidden, 1, true, criticLr, type);
         orthogonalInit(actor, hidden.length, 0.01, rng);
         orthogonalInit(critic, hidden.length, 1.0, rng);
+        this.actorOps = new MlpOps(actor);
+        this.criticOps = new MlpOps(critic);
+        this.actorAdam = new AdamOps(actorLr, actor.params());
+        this.criticAdam = new AdamOps(criticLr, critic.params());
     }
 
-    private static MultiLayerNetwork build(int in, int[] hidden, int out, boolean regression, double lr) {
+    private static MultiLayerNetwork build(int in, int[] hidden, int out, boolean regression, double lr,
+                                           DataType type) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
-                .dataType(DataType.DOUBLE)
+                .dataType(type)
                 .updater(new Adam(lr))
                 .list();
         int prev = in;
@@ -82,8 +102,9 @@ public final class ActorCritic {
                     q[r][c] *= gain;
                 }
             }
-            net.getLayer(i).setParam("W", Nd4j.create(q));
-            net.getLayer(i).setParam("b", Nd4j.zeros(DataType.DOUBLE, 1, cols));
+            DataType type = net.params().dataType();
+            net.getLayer(i).setParam("W", Nd4j.create(q).castTo(type));
+            net.getLayer(i).setParam("b", Nd4j.zeros(type, 1, cols));
         }
     }
 
@@ -103,29 +124,24 @@ public final class ActorCritic {
         return critic;
     }
 
-    static INDArray matrix(double[][] rows) {
-        return Nd4j.create(rows);
-    }
-
     /** Logits of a batch of observations. */
     public double[][] logits(double[][] obs) {
-        return actor.output(matrix(obs), false).toDoubleMatrix();
+        return actorOps.forward(obs).outputRows();
     }
 
     /** Values of a batch of observations. */
     public double[] values(double[][] obs) {
-        INDArray v = critic.output(matrix(obs), false);
-        return v.reshape(v.length()).toDoubleVector();
+        return NdCopy.read(criticOps.forward(obs).output());
     }
 
     /** The actor's parameters as one flat vector (DL4J's layout). */
     public double[] actorParams() {
-        return actor.params().toDoubleVector();
+        return NdCopy.read(actor.params());
     }
 
     /** Sets the actor's parameters from a flat vector of {@link #actorParams()}'s layout. */
     public void setActorParams(double[] flat) {
-        actor.setParams(Nd4j.createFromArray(flat).reshape(1, flat.length));
+        NdCopy.write(actor.params(), flat);
     }
 
     /**
@@ -133,55 +149,33 @@ public final class ActorCritic {
      * {@code 1/N} averaging).
      */
     public double[] actorGradient(double[][] obs, double[][] dLossDLogits) {
-        return backprop(obs, dLossDLogits).gradient().toDoubleVector();
-    }
-
-    private Gradient backprop(double[][] obs, double[][] eps) {
-        actor.setInput(matrix(obs));
-        actor.feedForward(true, false);
-        Pair<Gradient, INDArray> p = actor.backpropGradient(matrix(eps), LayerWorkspaceMgr.noWorkspaces());
-        return p.getFirst();
+        return NdCopy.read(actorOps.forward(obs).backward(dLossDLogits));
     }
 
     /**
      * A batch prepared for exact Jacobian-vector products of the actor's logits at the current parameters
-     * (the layer activations are computed once and reused by every product).
+     * (the layer activations are computed once and reused by every product; valid until the next actor pass
+     * over as many observations).
      */
     public final class Jvp {
-        private final java.util.List<INDArray> activations;
-        private final MultiLayerNetwork tangent;
+        private final MlpOps.Pass pass;
 
         private Jvp(double[][] obs) {
-            activations = actor.feedForward(matrix(obs), false);
-            tangent = actor.clone();
+            pass = actorOps.forward(obs);
         }
 
         /**
          * {@code J v}: the directional derivative of the logits (one row per observation) along the parameter
-         * direction {@code v} (in {@link #actorParams()}'s layout), by forward-mode differentiation through the
-         * tanh layers: {@code dz = dx W + x dW + db}, {@code dh = (1 - h^2) dz}.
+         * direction {@code v} (in {@link #actorParams()}'s layout), by forward-mode differentiation
+         * ({@link MlpOps.Pass#jvp}).
          */
         public double[][] apply(double[] v) {
-            tangent.setParams(Nd4j.createFromArray(v).reshape(1, v.length));
-            int layers = actor.getnLayers();
-            INDArray dx = null;
-            for (int i = 0; i < layers; i++) {
-                INDArray x = activations.get(i);
-                INDArray w = actor.getLayer(i).getParam("W");
-                INDArray dw = tangent.getLayer(i).getParam("W");
-                INDArray db = tangent.getLayer(i).getParam("b");
-                INDArray dz = x.mmul(dw).addiRowVector(db);
-                if (dx != null) {
-                    dz.addi(dx.mmul(w));
-                }
-                if (i < layers - 1) {
-                    INDArray h = activations.get(i + 1);
-                    // tanh'(z) = 1 - tanh(z)^2
-                    dz.muli(h.mul(h).rsubi(1.0));
-                }
-                dx = dz;
-            }
-            return dx.toDoubleMatrix();
+            return NdCopy.rows(pass.jvp(v), pass.size(), logits);
+        }
+
+        /** {@code J^T u}: the actor's parameter gradient of {@code sum(u * logits)} over this batch. */
+        public double[] transpose(double[][] u) {
+            return NdCopy.read(pass.backward(u));
         }
     }
 
@@ -190,21 +184,43 @@ public final class ActorCritic {
         return new Jvp(obs);
     }
 
-    /**
-     * One Adam step of the actor minimising a loss with gradient {@code d L / d logits}, the global
-     * gradient norm first clipped to {@code maxGradNorm} (0: no clipping).
-     */
-    public void actorStep(double[][] obs, double[][] dLossDLogits, double maxGradNorm) {
-        Gradient g = backprop(obs, dLossDLogits);
-        INDArray flat = g.gradient();
-        if (maxGradNorm > 0) {
-            double norm = flat.norm2Number().doubleValue();
-            if (norm > maxGradNorm) {
-                flat.muli(maxGradNorm / norm);
-            }
+    /** The actor's logits on a batch, kept for one Adam step on the same batch ({@link ActorBatch#step}). */
+    public ActorBatch actorBatch(double[][] obs) {
+        return new ActorBatch(actorOps.forward(obs));
+    }
+
+    /** One batch of the actor's logits; valid until the next actor pass over as many observations. */
+    public final class ActorBatch {
+        private final MlpOps.Pass pass;
+
+        private ActorBatch(MlpOps.Pass pass) {
+            this.pass = pass;
         }
-        actor.getUpdater().update(actor, g, actorIteration++, 0, obs.length, LayerWorkspaceMgr.noWorkspaces());
-        actor.params().subi(flat);
+
+        /** The logits, one row per observation. */
+        public double[][] logits() {
+            return pass.outputRows();
+        }
+
+        /**
+         * One Adam step of the actor minimising a loss with gradient {@code d L / d logits} (the caller includes
+         * any {@code 1/N} averaging), the global gradient norm first clipped to {@code maxGradNorm} (0: no clipping).
+         */
+        public void step(double[][] dLossDLogits, double maxGradNorm) {
+            INDArray g = pass.backward(dLossDLogits);
+            if (maxGradNorm > 0) {
+                double norm = g.norm2Number().doubleValue();
+                if (norm > maxGradNorm) {
+                    g.muli(maxGradNorm / norm);
+                }
+            }
+            actorAdam.step(actor.params(), g);
+        }
+    }
+
+    /** {@link ActorBatch#step} on a fresh pass over {@code obs}. */
+    public void actorStep(double[][] obs, double[][] dLossDLogits, double maxGradNorm) {
+        actorBatch(obs).step(dLossDLogits, maxGradNorm);
     }
 
     /** The actor as a plain-Java network (weights copied out of DL4J). */
@@ -217,11 +233,31 @@ public final class ActorCritic {
         return dev.kdrl.train.nn.Dl4jMlp.export(critic);
     }
 
-    /** One Adam step of the critic on squared error to {@code targets}; returns the batch MSE before it. */
+    /**
+     * One Adam step of the critic on the mean squared error to {@code targets} (DL4J's MSE loss: gradient
+     * {@code 2 (v - y) / n}); returns the batch's mean squared error before the step.
+     */
     public double criticStep(double[][] obs, double[] targets) {
-        INDArray x = matrix(obs);
-        INDArray y = Nd4j.createFromArray(targets).reshape(targets.length, 1);
-        critic.fit(x, y);
-        return critic.score();
+        long t0 = Cpu.processNanos();
+        MlpOps.Pass pass = criticOps.forward(obs);
+        double[] v = NdCopy.read(pass.output());
+        int n = targets.length;
+        double[] err = new double[n];
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            double d = v[i] - targets[i];
+            loss += d * d;
+            err[i] = 2 * d / n;
+        }
+        NdCopy.write(pass.outputError(), err);
+        INDArray g = pass.backwardFromBuffer();
+        criticAdam.step(critic.params(), g);
+        criticCpuNanos += Cpu.processNanos() - t0;
+        return loss / n;
+    }
+
+    /** Process CPU time spent in {@link #criticStep} so far, in nanoseconds. */
+    public long criticCpuNanos() {
+        return criticCpuNanos;
     }
 }

@@ -38,9 +38,19 @@ public abstract class OnPolicyAlgorithm {
      *                              report unscaled returns. Keeps the critic's targets near unit scale
      * @param hidden                hidden layer sizes of actor and critic (128, 128)
      * @param seed                  the one seed
+     * @param dataType              the networks' floating-point type, DOUBLE or FLOAT (FLOAT: about twice as fast;
+     *                              DOUBLE where results are compared to the last digit)
      */
     public record Common(int nSteps, double gamma, double gaeLambda, boolean normalizeAdvantage,
-                         boolean normalizeObservations, double rewardScale, int[] hidden, long seed) {
+                         boolean normalizeObservations, double rewardScale, int[] hidden, long seed,
+                         org.nd4j.linalg.api.buffer.DataType dataType) {
+
+        /** In double precision. */
+        public Common(int nSteps, double gamma, double gaeLambda, boolean normalizeAdvantage,
+                      boolean normalizeObservations, double rewardScale, int[] hidden, long seed) {
+            this(nSteps, gamma, gaeLambda, normalizeAdvantage, normalizeObservations, rewardScale, hidden, seed,
+                    org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        }
 
         public Common {
             if (nSteps < 1) {
@@ -97,6 +107,9 @@ public abstract class OnPolicyAlgorithm {
     private int[] episodeLength;
     private List<double[]> lastObs;
     private long timesteps;
+    private long rolloutCpuNanos;
+    private long policyCpuNanos;
+    private long criticCpuNanos;
     private int iteration;
     private double progress;
 
@@ -114,7 +127,7 @@ public abstract class OnPolicyAlgorithm {
         this.minibatches = root.split();
         this.resets = root.split();
         int obsSize = env.observationSpace().flatSize();
-        this.nets = new ActorCritic(obsSize, common.hidden(), heads.width(), actorLr, criticLr, init);
+        this.nets = new ActorCritic(obsSize, common.hidden(), heads.width(), actorLr, criticLr, init, common.dataType());
         this.obsStats = common.normalizeObservations() ? new RunningMeanStd(obsSize) : null;
     }
 
@@ -147,6 +160,7 @@ public abstract class OnPolicyAlgorithm {
         m.put("reward_scale", Double.toString(common.rewardScale()));
         m.put("hidden", java.util.Arrays.toString(common.hidden()));
         m.put("seed", Long.toString(common.seed()));
+        m.put("dtype", common.dataType().name().toLowerCase(java.util.Locale.ROOT));
         return m;
     }
 
@@ -188,12 +202,19 @@ public abstract class OnPolicyAlgorithm {
         boolean go = true;
         while (go && timesteps < totalTimesteps) {
             long t0 = System.nanoTime();
+            long c0 = Cpu.processNanos();
             Batch batch = collect();
             double rolloutSeconds = (System.nanoTime() - t0) / 1e9;
+            long c1 = Cpu.processNanos();
+            rolloutCpuNanos += c1 - c0;
             progress = totalTimesteps <= startSteps ? 1 : (timesteps - startSteps) / (double) (totalTimesteps - startSteps);
             long t1 = System.nanoTime();
+            long critic0 = nets.criticCpuNanos();
             Map<String, Double> metrics = new LinkedHashMap<>(update(batch));
             double trainSeconds = (System.nanoTime() - t1) / 1e9;
+            long criticNanos = nets.criticCpuNanos() - critic0;
+            criticCpuNanos += criticNanos;
+            policyCpuNanos += Cpu.processNanos() - c1 - criticNanos;
             iteration++;
             double elapsed = (System.nanoTime() - start) / 1e9;
             Map<String, Double> all = new LinkedHashMap<>();
@@ -206,6 +227,9 @@ public abstract class OnPolicyAlgorithm {
             all.put("time/rollout_fps", batch.size() / Math.max(1e-9, rolloutSeconds));
             all.put("time/train_fps", batch.size() / Math.max(1e-9, trainSeconds));
             all.put("time/elapsed_s", elapsed);
+            all.put("time/rollout_cpu_s", rolloutCpuNanos / 1e9);
+            all.put("time/policy_cpu_s", policyCpuNanos / 1e9);
+            all.put("time/critic_cpu_s", criticCpuNanos / 1e9);
             TrainingCallback.Context ctx = new TrainingCallback.Context(this, iteration, timesteps, totalTimesteps,
                     all);
             for (TrainingCallback c : callbacks) {
@@ -217,16 +241,24 @@ public abstract class OnPolicyAlgorithm {
         }
     }
 
+    /**
+     * One rollout. The actor acts through its plain-Java copy ({@link ActorCritic#exportActor()}, refreshed once per
+     * rollout: the weights do not change within it), one observation at a time, which is cheaper than a native call
+     * per step; the critic's values of every observation, of the final observations of truncated episodes and of the
+     * last observations are computed afterwards in one batched pass.
+     */
     private Batch collect() {
         int n = env.numEnvs();
         int steps = common.nSteps();
+        dev.kdrl.core.policy.Mlp actor = nets.exportActor();
         double[][][] obs = new double[steps][][];
         int[][][] acts = new int[steps][n][];
-        double[][][] logits = new double[steps][][];
+        double[][][] logits = new double[steps][n][];
         double[][] logp = new double[steps][n];
-        double[][] values = new double[steps][];
         double[][] rewards = new double[steps][n];
         boolean[][] dones = new boolean[steps][n];
+        List<double[]> truncatedFinals = new ArrayList<>();
+        List<int[]> truncatedAt = new ArrayList<>();
         double[] u = new double[heads.heads()];
         for (int t = 0; t < steps; t++) {
             double[][] raw = lastObs.toArray(double[][]::new);
@@ -235,10 +267,9 @@ public abstract class OnPolicyAlgorithm {
             }
             double[][] x = normalize(raw);
             obs[t] = x;
-            logits[t] = nets.logits(x);
-            values[t] = nets.values(x);
             List<int[]> actions = new ArrayList<>(n);
             for (int e = 0; e < n; e++) {
+                logits[t][e] = actor.forward(x[e]);
                 for (int h = 0; h < u.length; h++) {
                     u[h] = sampling.nextDouble();
                 }
@@ -247,8 +278,7 @@ public abstract class OnPolicyAlgorithm {
                 actions.add(acts[t][e]);
             }
             VecStepResult<double[]> r = env.step(actions);
-            List<double[]> truncatedFinals = new ArrayList<>();
-            List<Integer> truncatedIdx = new ArrayList<>();
+            List<double[]> finals = new ArrayList<>();
             for (int e = 0; e < n; e++) {
                 rewards[t][e] = r.rewards()[e] * common.rewardScale();
                 dones[t][e] = r.done(e);
@@ -259,21 +289,43 @@ public abstract class OnPolicyAlgorithm {
                     episodeReturn[e] = 0;
                     episodeLength[e] = 0;
                     if (r.truncated()[e] && !r.terminated()[e]) {
-                        truncatedFinals.add(r.finalObservations().get(e));
-                        truncatedIdx.add(e);
+                        finals.add(r.finalObservations().get(e));
+                        truncatedAt.add(new int[] {t, e});
                     }
                 }
             }
-            if (!truncatedFinals.isEmpty()) {
-                double[] v = nets.values(normalize(truncatedFinals.toArray(double[][]::new)));
-                for (int k = 0; k < v.length; k++) {
-                    rewards[t][truncatedIdx.get(k)] += common.gamma() * v[k];
-                }
+            if (!finals.isEmpty()) {
+                // normalised with this step's statistics, as the networks would have seen them now
+                truncatedFinals.addAll(List.of(normalize(finals.toArray(double[][]::new))));
             }
             lastObs = r.observations();
             timesteps += n;
         }
-        double[] lastValues = nets.values(normalize(lastObs.toArray(double[][]::new)));
+        // every value in one pass: the rollout's observations (step-major), the truncated finals, the last observations
+        double[][] last = normalize(lastObs.toArray(double[][]::new));
+        double[][] all = new double[steps * n + truncatedFinals.size() + n][];
+        int k = 0;
+        for (int t = 0; t < steps; t++) {
+            for (int e = 0; e < n; e++) {
+                all[k++] = obs[t][e];
+            }
+        }
+        for (double[] f : truncatedFinals) {
+            all[k++] = f;
+        }
+        for (double[] l : last) {
+            all[k++] = l;
+        }
+        double[] v = nets.values(all);
+        double[][] values = new double[steps][n];
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(v, t * n, values[t], 0, n);
+        }
+        for (int i = 0; i < truncatedAt.size(); i++) {
+            int[] te = truncatedAt.get(i);
+            rewards[te[0]][te[1]] += common.gamma() * v[steps * n + i];
+        }
+        double[] lastValues = java.util.Arrays.copyOfRange(v, v.length - n, v.length);
         Gae.Result g = Gae.compute(rewards, values, dones, lastValues, common.gamma(), common.gaeLambda());
         int total = steps * n;
         double[][] bo = new double[total][];
@@ -283,7 +335,7 @@ public abstract class OnPolicyAlgorithm {
         double[] bv = new double[total];
         double[] badv = new double[total];
         double[] bret = new double[total];
-        int k = 0;
+        k = 0;
         for (int e = 0; e < n; e++) {
             for (int t = 0; t < steps; t++) {
                 bo[k] = obs[t][e];

@@ -87,7 +87,8 @@ public final class Ppo extends OnPolicyAlgorithm {
                     x[i] = b.observations()[order[s + i]];
                     y[i] = b.returns()[order[s + i]];
                 }
-                double[][] logits = nets.logits(x);
+                ActorCritic.ActorBatch batch = nets.actorBatch(x);
+                double[][] logits = batch.logits();
                 double[][] grad = new double[m][heads.width()];
                 for (int i = 0; i < m; i++) {
                     int j = order[s + i];
@@ -109,7 +110,7 @@ public final class Ppo extends OnPolicyAlgorithm {
                     entropySum += heads.entropy(logits[i]);
                     samples++;
                 }
-                nets.actorStep(x, grad, config.maxGradNorm());
+                batch.step(grad, config.maxGradNorm());
                 valueLoss += nets.criticStep(x, y);
                 steps++;
             }

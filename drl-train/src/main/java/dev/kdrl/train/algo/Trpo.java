@@ -222,7 +222,7 @@ public final class Trpo extends OnPolicyAlgorithm {
                 mjv[s][k] /= n;
             }
         }
-        double[] fv = nets.actorGradient(obs, mjv);
+        double[] fv = jvp.transpose(mjv);
         for (int i = 0; i < fv.length; i++) {
             fv[i] += config.cgDamping() * v[i];
         }

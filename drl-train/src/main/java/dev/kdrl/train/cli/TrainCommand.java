@@ -133,6 +133,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "environment steps on (0: no). Default: ${DEFAULT-VALUE}.")
     long averageFrom;
 
+    @Option(names = "--precision", defaultValue = "float", paramLabel = "float|double",
+            description = "The networks' floating-point type during training (the saved policy is double either way): "
+                    + "float is about twice as fast; double computes what DL4J's double-precision networks compute to "
+                    + "the last digits. Default: ${DEFAULT-VALUE}.")
+    String precision;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
@@ -147,12 +153,7 @@ final class TrainCommand implements Callable<Integer> {
         if (published) {
             applyPublished();
         }
-        TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
-                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, uniformTraffic, trafficPersistence,
-                gamma, fisherFraction, targetKl, targetKlFinal == null ? targetKl : targetKlFinal, criticEpochs,
-                criticBatch, evalEvery, stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery,
-                averageFrom, out),
-                spec.commandLine().getErr());
+        TrainingRun.Result r = TrainingRun.run(options(), spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
                 algo, r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
@@ -160,6 +161,23 @@ final class TrainCommand implements Callable<Integer> {
                 + out.resolve("learning-curve.png") + (averageFrom > 0 ? ", " + out.resolve("average.zip") : ""));
         pw.flush();
         return 0;
+    }
+
+    /** The run these options describe (after {@code --published}, if given, has been applied). */
+    TrainingRun.Options options() {
+        return new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
+                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, uniformTraffic, trafficPersistence,
+                gamma, fisherFraction, targetKl, targetKlFinal == null ? targetKl : targetKlFinal, criticEpochs,
+                criticBatch, evalEvery, stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery,
+                averageFrom, precision(), out);
+    }
+
+    private org.nd4j.linalg.api.buffer.DataType precision() {
+        return switch (precision) {
+            case "float" -> org.nd4j.linalg.api.buffer.DataType.FLOAT;
+            case "double" -> org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+            default -> throw new IllegalArgumentException("--precision must be float or double, got '" + precision + "'");
+        };
     }
 
     /** The published agent's setting, replacing whatever else was given (--published). */

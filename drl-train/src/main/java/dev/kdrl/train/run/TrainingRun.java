@@ -60,6 +60,8 @@ public final class TrainingRun {
      * @param checkpointEvery also save the policy every this many steps to {@code out/checkpoints} (0: never)
      * @param averageFrom   if &gt; 0, also save {@code out/average.zip}: the policy with the actor's parameters
      *                      averaged over the iterations from this many steps on ({@link Callbacks.Averaging})
+     * @param precision     the networks' floating-point type: {@code FLOAT} (default, about twice as fast) or
+     *                      {@code DOUBLE}
      * @param out           output directory
      */
     public record Options(String algorithm, String profile, QuotaModel model, Trace trace, long timesteps, long seed,
@@ -67,7 +69,7 @@ public final class TrainingRun {
                           double uniformTraffic, double trafficPersistence, double gamma, double fisherFraction,
                           double targetKl, double targetKlFinal, int criticEpochs, int criticBatch,
                           int evalEvery, double stopAt, List<Trace> validation, long checkpointEvery,
-                          long averageFrom, Path out) {
+                          long averageFrom, org.nd4j.linalg.api.buffer.DataType precision, Path out) {
 
         public Options {
             validation = List.copyOf(validation);
@@ -81,9 +83,13 @@ public final class TrainingRun {
         }
     }
 
-    /** What the run produced. */
+    /**
+     * What the run produced.
+     *
+     * @param lastMetrics the last iteration's metrics ({@code time/rollout_cpu_s}, ... as in {@code metrics.csv})
+     */
     public record Result(Path model, Path best, double finalEvalReturn, double bestEvalReturn, long bestTimesteps,
-                         long timesteps, double seconds) {
+                         long timesteps, double seconds, java.util.Map<String, Double> lastMetrics) {
     }
 
     private TrainingRun() {
@@ -102,7 +108,7 @@ public final class TrainingRun {
                 ? new RandomizedTrafficEnv(o.model(), o.trace(), o.trafficNoise())
                 : new QuotaEnv(o.model(), o.trace()));
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(o.nSteps(), o.gamma(), 0.95, true,
-                o.normalizeObs(), o.rewardScale(), new int[] {128, 128}, o.seed());
+                o.normalizeObs(), o.rewardScale(), new int[] {128, 128}, o.seed(), o.precision());
         OnPolicyAlgorithm algo = o.algorithm().equals("trpo")
                 ? new Trpo(vec, common, Trpo.Config.published().withFisherFraction(o.fisherFraction())
                         .withTargetKl(o.targetKl(), o.targetKlFinal())
@@ -129,14 +135,20 @@ public final class TrainingRun {
         if (progress != null) {
             callbacks.add(new Callbacks.ProgressBar(progress, o.evalEvery()));
         }
+        java.util.Map<String, Double> last = new java.util.LinkedHashMap<>();
+        callbacks.add(ctx -> {
+            last.clear();
+            last.putAll(ctx.metrics());
+            return true;
+        });
         algo.learn(o.timesteps(), callbacks);
-        SavedPolicy last = algo.snapshot(signature);
+        SavedPolicy trained = algo.snapshot(signature);
         Path model = o.out().resolve("model.zip");
-        PolicyFile.save(last, model);
-        double finalReturn = EpisodeRunner.episodeReturn(evalEnv, last.policy(), 0L);
+        PolicyFile.save(trained, model);
+        double finalReturn = EpisodeRunner.episodeReturn(evalEnv, trained.policy(), 0L);
         plotLearningCurve(o.out().resolve("metrics.csv"), o.out().resolve("learning-curve.png"), o.algorithm());
         return new Result(model, best, finalReturn, eval.bestReturn(), eval.bestTimesteps(), algo.timesteps(),
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, last);
     }
 
     /** Training-episode mean return and evaluation return against steps, from the metrics CSV. */

@@ -1,0 +1,109 @@
+package dev.kdrl.train.cli;
+
+import dev.kdrl.train.algo.Cpu;
+import dev.kdrl.train.run.TrainingRun;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/** Training throughput: environment steps per CPU-second of a {@code drl train} run, split by phase, and peak memory. */
+@Command(name = "bench-train", mixinStandardHelpOptions = true,
+        description = {"Benchmark training: runs drl train with its defaults (any drl train option may be added) for "
+                + "--timesteps steps and prints environment steps per CPU-second of the training loop (rollouts and "
+                + "updates; process CPU time of all threads, so JIT compilation and garbage collection during training "
+                + "count; the evaluations and the start-up do not), the split rollout / policy update / critic update, "
+                + "the whole process's CPU time and its peak resident memory (VmHWM).",
+            "Example: ./drl bench-train --algo ppo --timesteps 300000"})
+final class BenchTrainCommand implements Callable<Integer> {
+    @Option(names = "--algo", defaultValue = "trpo", description = "trpo or ppo. Default: ${DEFAULT-VALUE}.")
+    String algo;
+
+    @Option(names = "--timesteps", defaultValue = "100000", description = "Environment steps. Default: ${DEFAULT-VALUE}.")
+    long timesteps;
+
+    @Option(names = "--trace", defaultValue = "datasets/paper/train-200.csv", paramLabel = "FILE",
+            description = "Training trace. Default: ${DEFAULT-VALUE}.")
+    Path trace;
+
+    @Option(names = "--profile", defaultValue = "paper", description = "Profile. Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the run writes (default: a temporary directory, removed).")
+    Path out;
+
+    @Unmatched
+    List<String> trainOptions = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!algo.equals("trpo") && !algo.equals("ppo")) {
+            throw new IllegalArgumentException("--algo must be trpo or ppo, got '" + algo + "'");
+        }
+        Path dir = out != null ? out : Files.createTempDirectory("drl-bench-train");
+        List<String> args = new ArrayList<>(List.of("--profile", profile, "--trace", trace.toString(), "--algo", algo,
+                "--timesteps", Long.toString(timesteps), "--eval-every", Integer.toString(Integer.MAX_VALUE),
+                "--out", dir.toString()));
+        args.addAll(trainOptions);
+        TrainCommand train = new TrainCommand();
+        CommandLine cl = new CommandLine(train);
+        cl.parseArgs(args.toArray(String[]::new));
+        if (train.published) {
+            train.applyPublished();
+        }
+        TrainingRun.Result r = TrainingRun.run(train.options(), null);
+        Map<String, Double> m = r.lastMetrics();
+        double rollout = m.get("time/rollout_cpu_s");
+        double policy = m.get("time/policy_cpu_s");
+        double critic = m.get("time/critic_cpu_s");
+        double cpu = rollout + policy + critic;
+        PrintWriter pw = spec.commandLine().getOut();
+        pw.printf(Locale.ROOT, "%s, %,d environment steps (%s)%n", algo, r.timesteps(),
+                String.join(" ", trainOptions.isEmpty() ? List.of("defaults") : trainOptions));
+        pw.printf(Locale.ROOT, "training loop: %.1f CPU-s, %,.0f steps per CPU-second (%.1f s wall in the loop)%n", cpu,
+                r.timesteps() / cpu, m.get("time/elapsed_s"));
+        pw.printf(Locale.ROOT, "  rollout        %6.1f CPU-s  %5.1f %%  %,9.0f steps per CPU-second%n", rollout,
+                100 * rollout / cpu, r.timesteps() / rollout);
+        pw.printf(Locale.ROOT, "  policy update  %6.1f CPU-s  %5.1f %%%n", policy, 100 * policy / cpu);
+        pw.printf(Locale.ROOT, "  critic update  %6.1f CPU-s  %5.1f %%%n", critic, 100 * critic / cpu);
+        pw.printf(Locale.ROOT, "whole process: %.1f CPU-s (JVM start, evaluation and saving included), peak RSS %s%n",
+                Cpu.processNanos() / 1e9, peakRss());
+        pw.printf(Locale.ROOT, "final deterministic return on %s: %.2f%n", trace, r.finalEvalReturn());
+        pw.flush();
+        if (out == null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return 0;
+    }
+
+    /** The process's peak resident set size from {@code /proc/self/status} ({@code VmHWM}), or "unknown". */
+    static String peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.0f MB", kb / 1024.0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        return "unknown";
+    }
+}
