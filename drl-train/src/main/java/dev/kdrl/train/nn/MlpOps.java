@@ -126,6 +126,11 @@ public final class MlpOps {
         return (int) grad.length();
     }
 
+    /** How many batch sizes have buffers now (at most {@link #MAX_BATCH_SIZES}). */
+    public int batchSizesKept() {
+        return buffers.size();
+    }
+
     /** The network's flat parameter vector (DL4J's own array, not a copy). */
     public INDArray params() {
         return net.params();

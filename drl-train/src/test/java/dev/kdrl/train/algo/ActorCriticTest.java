@@ -54,6 +54,13 @@ class ActorCriticTest {
         double[][] obs = {{0.1, -0.5, 2.0}, {1, 1, 1}};
         double[][] logits = ac.logits(obs);
         double[] values = ac.values(obs);
+        // the passes on reused buffers compute what DL4J's own output() computes
+        double[][] dl4jLogits = ac.actor().output(org.nd4j.linalg.factory.Nd4j.create(obs), false).toDoubleMatrix();
+        double[][] dl4jValues = ac.critic().output(org.nd4j.linalg.factory.Nd4j.create(obs), false).toDoubleMatrix();
+        for (int s = 0; s < obs.length; s++) {
+            assertThat(logits[s]).containsExactly(dl4jLogits[s], within(1e-12));
+            assertThat(values[s]).isCloseTo(dl4jValues[s][0], within(1e-12));
+        }
         for (int s = 0; s < obs.length; s++) {
             assertThat(ac.exportActor().forward(obs[s])).containsExactly(logits[s], within(1e-12));
             assertThat(ac.exportCritic().forward(obs[s])[0]).isCloseTo(values[s], within(1e-12));

@@ -70,9 +70,13 @@ class OnPolicyLearningTest {
     }
 
     static List<Map<String, Double>> run(long seed) {
+        return run(seed, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+    }
+
+    static List<Map<String, Double>> run(long seed, org.nd4j.linalg.api.buffer.DataType type) {
         SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(2, i -> PaperProfile.env(TEST));
         Trpo trpo = new Trpo(vec, new OnPolicyAlgorithm.Common(19, 0.99, 0.95, true, true, 1e-3,
-                new int[] {16, 16}, seed), Trpo.Config.published());
+                new int[] {16, 16}, seed, type), Trpo.Config.published().withFisherFraction(0.5));
         List<Map<String, Double>> out = new ArrayList<>();
         trpo.learn(4 * 38, List.of(ctx -> {
             Map<String, Double> m = new java.util.TreeMap<>(ctx.metrics());
@@ -89,6 +93,28 @@ class OnPolicyLearningTest {
         List<Map<String, Double>> b = run(9);
         assertThat(a).hasSize(4).isEqualTo(b);
         assertThat(run(10)).isNotEqualTo(a);
+    }
+
+    @Test
+    void sameSeedGivesIdenticalMetricsInFloatToo() {
+        var f = org.nd4j.linalg.api.buffer.DataType.FLOAT;
+        List<Map<String, Double>> a = run(9, f);
+        assertThat(a).hasSize(4).isEqualTo(run(9, f));
+        assertThat(a).isNotEqualTo(run(9));
+    }
+
+    @Test
+    void bothAlgorithmsLearnTheIdentityTaskInFloat() {
+        var f = org.nd4j.linalg.api.buffer.DataType.FLOAT;
+        Ppo ppo = new Ppo(SyncVecEnv.of(4, i -> new IdentityEnv()), new OnPolicyAlgorithm.Common(64, 0.9, 0.95, true,
+                false, 1.0, new int[] {32, 32}, 3, f), new Ppo.Config(3e-3, 4, 64, 0.2, 0.0, 0.5));
+        ppo.learn(6_000, List.of());
+        assertThat(greedyReward(ppo)).isGreaterThan(1.9);
+        Trpo trpo = new Trpo(SyncVecEnv.of(4, i -> new IdentityEnv()), new OnPolicyAlgorithm.Common(64, 0.9, 0.95,
+                true, false, 1.0, new int[] {32, 32}, 4, f), new Trpo.Config(15, 0.1, 0.05, 10, 0.8, 1e-3, 5, 64, 1.0,
+                0.05));
+        trpo.learn(6_000, List.of());
+        assertThat(greedyReward(trpo)).isGreaterThan(1.9);
     }
 
     @Test

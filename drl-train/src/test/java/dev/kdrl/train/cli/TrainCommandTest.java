@@ -175,6 +175,7 @@ class TrainCommandTest {
         assertThat(c.checkpointEvery).isZero();
         assertThat(c.targetKlFinal).isNull();
         assertThat(c.averageFrom).isZero();
+        assertThat(c.precision).isEqualTo("float");
     }
 
     @Test
@@ -239,6 +240,30 @@ class TrainCommandTest {
         assertThat(m.find()).as(t.out()).isTrue();
         assertThat(first.get("return").asDouble()).isCloseTo(Double.parseDouble(m.group(1)),
                 org.assertj.core.api.Assertions.within(0.005));
+    }
+
+    @Test
+    void benchTrainPrintsStepsPerCpuSecondAndTheSplit() {
+        DrlCommandTest.Run t = DrlCommandTest.run("bench-train", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "800", "--envs", "2", "--n-steps", "200");
+        assertThat(t.code()).as(t.err()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("training loop: ([0-9.]+) CPU-s, ([0-9,]+) steps per CPU-second").matcher(t.out());
+        assertThat(m.find()).as(t.out()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isPositive();
+        assertThat(t.out()).contains("trpo, 800 environment steps (--envs 2 --n-steps 200)")
+                .contains("rollout").contains("policy update").contains("critic update").containsPattern("peak RSS [0-9]+ MB");
+        DrlCommandTest.Run bad = DrlCommandTest.run("bench-train", "--algo", "rl4j-dqn");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("--algo must be trpo or ppo, got 'rl4j-dqn'");
+    }
+
+    @Test
+    void badPrecisionIsNamed(@TempDir Path dir) {
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--precision",
+                "half", "--out", dir.toString());
+        assertThat(t.code()).isEqualTo(1);
+        assertThat(t.err()).contains("--precision must be float or double, got 'half'");
     }
 
     @Test
