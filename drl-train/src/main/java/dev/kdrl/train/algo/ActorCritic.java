@@ -33,7 +33,7 @@ public final class ActorCritic {
     private final AdamOps criticAdam;
     private final int obsSize;
     private final int logits;
-    private long criticCpuNanos;
+    private volatile long criticCpuNanos;
 
     /** Double precision (what the exactness tests use). */
     public ActorCritic(int obsSize, int[] hidden, int logits, double actorLr, double criticLr, Rng rng) {
@@ -238,7 +238,7 @@ public final class ActorCritic {
      * {@code 2 (v - y) / n}); returns the batch's mean squared error before the step.
      */
     public double criticStep(double[][] obs, double[] targets) {
-        long t0 = Cpu.processNanos();
+        long t0 = Cpu.threadNanos();
         MlpOps.Pass pass = criticOps.forward(obs);
         double[] v = NdCopy.read(pass.output());
         int n = targets.length;
@@ -252,11 +252,11 @@ public final class ActorCritic {
         NdCopy.write(pass.outputError(), err);
         INDArray g = pass.backwardFromBuffer();
         criticAdam.step(critic.params(), g);
-        criticCpuNanos += Cpu.processNanos() - t0;
+        criticCpuNanos += Cpu.threadNanos() - t0;
         return loss / n;
     }
 
-    /** Process CPU time spent in {@link #criticStep} so far, in nanoseconds. */
+    /** CPU time of the threads that ran {@link #criticStep} spent in it so far, in nanoseconds. */
     public long criticCpuNanos() {
         return criticCpuNanos;
     }

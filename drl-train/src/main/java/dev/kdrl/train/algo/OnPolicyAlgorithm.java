@@ -100,6 +100,8 @@ public abstract class OnPolicyAlgorithm {
     protected final Rng sampling;
     protected final Rng minibatches;
     private final Rng resets;
+    private final Rng criticBatches;
+    private java.util.concurrent.ExecutorService criticThread;
     private final RunningMeanStd obsStats;
     private final Deque<Double> recentReturns = new ArrayDeque<>();
     private final Deque<Integer> recentLengths = new ArrayDeque<>();
@@ -126,6 +128,7 @@ public abstract class OnPolicyAlgorithm {
         this.sampling = root.split();
         this.minibatches = root.split();
         this.resets = root.split();
+        this.criticBatches = root.split();
         int obsSize = env.observationSpace().flatSize();
         this.nets = new ActorCritic(obsSize, common.hidden(), heads.width(), actorLr, criticLr, init, common.dataType());
         this.obsStats = common.normalizeObservations() ? new RunningMeanStd(obsSize) : null;
@@ -416,13 +419,71 @@ public abstract class OnPolicyAlgorithm {
         return a;
     }
 
-    /** Fits the critic to the returns: {@code epochs} passes of shuffled minibatches; returns the mean loss. */
-    protected double fitCritic(Batch b, int epochs, int batchSize) {
+    /** What {@link #updateBesideCritic} returns: the actor update's result and the critic's mean minibatch loss. */
+    protected record Updated<T>(T actor, double criticLoss) {
+    }
+
+    /**
+     * Fits the critic to the returns ({@code epochs} passes of shuffled minibatches, in an order drawn from the
+     * critic's own random stream) on a second thread while {@code actorUpdate} runs on this one. The two updates
+     * read the same batch and change disjoint networks, so the result does not depend on how they interleave (same
+     * seed, same result), and a second core shortens the update.
+     */
+    protected <T> Updated<T> updateBesideCritic(Batch b, int epochs, int batchSize,
+                                                 java.util.function.Supplier<T> actorUpdate) {
+        if (criticThread == null) {
+            criticThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "critic-update");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        java.util.concurrent.Future<Double> critic = criticThread.submit(() -> fitCritic(b, epochs, batchSize));
+        T actor;
+        try {
+            actor = actorUpdate.get();
+        } finally {
+            // the critic's fit ends before this returns, whatever the actor's update did
+            awaitQuietly(critic);
+        }
+        try {
+            return new Updated<>(actor, critic.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the critic was updating", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.Future<?> f) {
+        boolean interrupted = false;
+        while (!f.isDone()) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private double fitCritic(Batch b, int epochs, int batchSize) {
         int n = b.size();
         double loss = 0;
         int count = 0;
         for (int ep = 0; ep < epochs; ep++) {
-            int[] order = permutation(n);
+            int[] order = permutation(criticBatches, n);
             for (int s = 0; s < n; s += batchSize) {
                 int m = Math.min(batchSize, n - s);
                 double[][] x = new double[m][];
@@ -440,12 +501,16 @@ public abstract class OnPolicyAlgorithm {
 
     /** A permutation of {@code 0..n-1} from the minibatch stream. */
     protected int[] permutation(int n) {
+        return permutation(minibatches, n);
+    }
+
+    private static int[] permutation(Rng rng, int n) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
         }
         for (int i = n - 1; i > 0; i--) {
-            int j = minibatches.nextInt(i + 1);
+            int j = rng.nextInt(i + 1);
             int tmp = p[i];
             p[i] = p[j];
             p[j] = tmp;

@@ -8,7 +8,8 @@ import java.util.Map;
  * Proximal Policy Optimisation with the clipped surrogate (Schulman et al. 2017). Per rollout,
  * {@code epochs} passes over shuffled minibatches: one Adam step of the actor on
  * {@code -min(ratio A, clip(ratio, 1-eps, 1+eps) A) - entCoef * entropy} (global gradient norm clipped to
- * {@code maxGradNorm}) and one of the separate critic on squared error to the returns.
+ * {@code maxGradNorm}); the separate critic takes as many Adam steps on squared error to the returns, over its own
+ * shuffled minibatches, on a second thread ({@link #updateBesideCritic}).
  */
 public final class Ppo extends OnPolicyAlgorithm {
 
@@ -68,24 +69,30 @@ public final class Ppo extends OnPolicyAlgorithm {
 
     @Override
     protected Map<String, Double> update(Batch b) {
-        int n = b.size();
         double[] adv = advantages(b);
+        Updated<Map<String, Double>> u = updateBesideCritic(b, config.epochs(), config.batchSize(),
+                () -> updateActor(b, adv));
+        Map<String, Double> m = new LinkedHashMap<>(u.actor());
+        m.put("train/value_loss", u.criticLoss());
+        m.put("train/explained_variance", explainedVariance(b.values(), b.returns()));
+        return m;
+    }
+
+    /** The actor's epochs of clipped-surrogate steps; returns their metrics. */
+    private Map<String, Double> updateActor(Batch b, double[] adv) {
+        int n = b.size();
         double eps = config.clipRange();
         double klSum = 0;
         double clipped = 0;
         double entropySum = 0;
-        double valueLoss = 0;
         int samples = 0;
-        int steps = 0;
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             int[] order = permutation(n);
             for (int s = 0; s < n; s += config.batchSize()) {
                 int m = Math.min(config.batchSize(), n - s);
                 double[][] x = new double[m][];
-                double[] y = new double[m];
                 for (int i = 0; i < m; i++) {
                     x[i] = b.observations()[order[s + i]];
-                    y[i] = b.returns()[order[s + i]];
                 }
                 ActorCritic.ActorBatch batch = nets.actorBatch(x);
                 double[][] logits = batch.logits();
@@ -111,16 +118,12 @@ public final class Ppo extends OnPolicyAlgorithm {
                     samples++;
                 }
                 batch.step(grad, config.maxGradNorm());
-                valueLoss += nets.criticStep(x, y);
-                steps++;
             }
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("train/approx_kl", klSum / samples);
         m.put("train/clip_fraction", clipped / samples);
         m.put("train/entropy", entropySum / samples);
-        m.put("train/value_loss", valueLoss / steps);
-        m.put("train/explained_variance", explainedVariance(b.values(), b.returns()));
         return m;
     }
 }

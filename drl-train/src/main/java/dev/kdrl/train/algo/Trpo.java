@@ -17,7 +17,8 @@ import java.util.Map;
  *   <li>the step {@code sqrt(2 targetKl / x.Fx) x}, shrunk by {@code lineSearchShrink} until the mean KL to
  *       the rollout policy is below {@code targetKl} and the surrogate improved (else no step); {@code targetKl}
  *       may shrink linearly over the run ({@link Config#targetKlFinal()});</li>
- *   <li>the critic: {@code criticEpochs} passes of Adam on squared error, minibatches of {@code batchSize}.</li>
+ *   <li>the critic: {@code criticEpochs} passes of Adam on squared error, minibatches of {@code batchSize}, on a
+ *       second thread beside steps 1-3 ({@link #updateBesideCritic}).</li>
  * </ol>
  */
 public final class Trpo extends OnPolicyAlgorithm {
@@ -142,11 +143,32 @@ public final class Trpo extends OnPolicyAlgorithm {
         }
         // surrogate gradient at the rollout policy (ratio = 1)
         double[][] dJ = new double[n][heads.width()];
-        double objective = 0;
+        double sum = 0;
         for (int i = 0; i < n; i++) {
             heads.addLogProbGradient(oldLogits[i], b.actions()[i], adv[i] / n, dJ[i]);
-            objective += adv[i] / n;
+            sum += adv[i] / n;
         }
+        double objective = sum;
+        Updated<ActorStep> u = updateBesideCritic(b, config.criticEpochs(), config.batchSize(),
+                () -> updateActor(b, obs, adv, oldLogits, oldProbs, dJ, objective));
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("train/policy_objective", u.actor().objective());
+        m.put("train/approx_kl", u.actor().kl());
+        m.put("train/target_kl", u.actor().targetKl());
+        m.put("train/is_line_search_success", u.actor().accepted() ? 1.0 : 0.0);
+        m.put("train/value_loss", u.criticLoss());
+        m.put("train/explained_variance", explainedVariance(b.values(), b.returns()));
+        return m;
+    }
+
+    /** The outcome of the actor's step: the surrogate objective, the mean KL moved, the trust region, success. */
+    private record ActorStep(double objective, double kl, double targetKl, boolean accepted) {
+    }
+
+    /** The natural-gradient step of the actor (steps 1-3 above). */
+    private ActorStep updateActor(Batch b, double[][] obs, double[] adv, double[][] oldLogits, double[][] oldProbs,
+                                  double[][] dJ, double objective) {
+        int n = b.size();
         double[] theta = nets.actorParams();
         double[] g = nets.actorGradient(obs, dJ);
         double[][] fObs = obs;
@@ -200,15 +222,7 @@ public final class Trpo extends OnPolicyAlgorithm {
             nets.setActorParams(theta);
             kl = 0;
         }
-        double valueLoss = fitCritic(b, config.criticEpochs(), config.batchSize());
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("train/policy_objective", newObjective);
-        m.put("train/approx_kl", kl);
-        m.put("train/target_kl", targetKl);
-        m.put("train/is_line_search_success", accepted ? 1.0 : 0.0);
-        m.put("train/value_loss", valueLoss);
-        m.put("train/explained_variance", explainedVariance(b.values(), b.returns()));
-        return m;
+        return new ActorStep(newObjective, kl, targetKl, accepted);
     }
 
     /** {@code F v + damping v} at the rollout policy: {@code J^T M J v / n + damping v}. */
