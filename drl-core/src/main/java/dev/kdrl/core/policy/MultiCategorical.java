@@ -64,22 +64,43 @@ public final class MultiCategorical {
 
     /** Log-probability of a joint action: the sum of its heads' log-probabilities. */
     public double logProb(double[] logits, int[] action) {
-        double[] lp = logProbabilities(logits);
+        return logProbFromLogProbs(logProbabilities(logits), action);
+    }
+
+    /**
+     * Log-probability of a joint action from per-head log-probabilities ({@link #logProbabilities}): for loops
+     * that need several quantities of one logits row and compute its log-softmax once.
+     */
+    public double logProbFromLogProbs(double[] logProbs, int[] action) {
         double s = 0;
         for (int h = 0; h < nvec.length; h++) {
-            s += lp[offset[h] + action[h]];
+            s += logProbs[offset[h] + action[h]];
         }
         return s;
     }
 
-    /** Entropy of the joint distribution: the sum of the heads' entropies. */
-    public double entropy(double[] logits) {
-        double[] lp = logProbabilities(logits);
+    /** {@link #entropy} from per-head log-probabilities ({@link #logProbabilities}). */
+    public double entropyFromLogProbs(double[] logProbs) {
         double e = 0;
         for (int i = 0; i < width; i++) {
-            e -= Math.exp(lp[i]) * lp[i];
+            e -= Math.exp(logProbs[i]) * logProbs[i];
         }
         return e;
+    }
+
+    /** {@link #addLogProbGradient} from per-head log-probabilities ({@link #logProbabilities}). */
+    public void addLogProbGradientFromLogProbs(double[] logProbs, int[] action, double scale, double[] out) {
+        for (int h = 0; h < nvec.length; h++) {
+            int o = offset[h];
+            for (int k = 0; k < nvec[h]; k++) {
+                out[o + k] += scale * ((k == action[h] ? 1 : 0) - Math.exp(logProbs[o + k]));
+            }
+        }
+    }
+
+    /** Entropy of the joint distribution: the sum of the heads' entropies. */
+    public double entropy(double[] logits) {
+        return entropyFromLogProbs(logProbabilities(logits));
     }
 
     /** {@code KL(old || new)} of two logits rows: the sum over heads. */
@@ -98,13 +119,7 @@ public final class MultiCategorical {
      * {@code onehot(action) - softmax}.
      */
     public void addLogProbGradient(double[] logits, int[] action, double scale, double[] out) {
-        double[] p = probabilities(logits);
-        for (int h = 0; h < nvec.length; h++) {
-            int o = offset[h];
-            for (int k = 0; k < nvec[h]; k++) {
-                out[o + k] += scale * ((k == action[h] ? 1 : 0) - p[o + k]);
-            }
-        }
+        addLogProbGradientFromLogProbs(logProbabilities(logits), action, scale, out);
     }
 
     /** Adds {@code scale * d entropy / d logits} to {@code out}: per head {@code -p (log p + H_head)}. */

@@ -102,6 +102,7 @@ public abstract class OnPolicyAlgorithm {
     private final Rng resets;
     private final Rng criticBatches;
     private java.util.concurrent.ExecutorService criticThread;
+    private boolean criticOnThisThread;
     private final RunningMeanStd obsStats;
     private final Deque<Double> recentReturns = new ArrayDeque<>();
     private final Deque<Integer> recentLengths = new ArrayDeque<>();
@@ -419,6 +420,11 @@ public abstract class OnPolicyAlgorithm {
         return a;
     }
 
+    /** Fits the critic after the actor on the calling thread instead (tests: the result must be the same). */
+    void fitCriticOnThisThread() {
+        criticOnThisThread = true;
+    }
+
     /** What {@link #updateBesideCritic} returns: the actor update's result and the critic's mean minibatch loss. */
     protected record Updated<T>(T actor, double criticLoss) {
     }
@@ -431,6 +437,10 @@ public abstract class OnPolicyAlgorithm {
      */
     protected <T> Updated<T> updateBesideCritic(Batch b, int epochs, int batchSize,
                                                  java.util.function.Supplier<T> actorUpdate) {
+        if (criticOnThisThread) {
+            T a = actorUpdate.get();
+            return new Updated<>(a, fitCritic(b, epochs, batchSize));
+        }
         if (criticThread == null) {
             criticThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "critic-update");

@@ -99,14 +99,15 @@ public final class Ppo extends OnPolicyAlgorithm {
                 double[][] grad = new double[m][heads.width()];
                 for (int i = 0; i < m; i++) {
                     int j = order[s + i];
-                    double logp = heads.logProb(logits[i], b.actions()[j]);
+                    double[] lp = heads.logProbabilities(logits[i]);
+                    double logp = heads.logProbFromLogProbs(lp, b.actions()[j]);
                     double logRatio = logp - b.logProbs()[j];
                     double ratio = Math.exp(logRatio);
                     double a = adv[j];
                     // the unclipped term is the minimum (and so carries the gradient) unless clipping binds
                     boolean binds = (a >= 0 && ratio > 1 + eps) || (a < 0 && ratio < 1 - eps);
                     if (!binds) {
-                        heads.addLogProbGradient(logits[i], b.actions()[j], -a * ratio / m, grad[i]);
+                        heads.addLogProbGradientFromLogProbs(lp, b.actions()[j], -a * ratio / m, grad[i]);
                     } else {
                         clipped++;
                     }
@@ -114,7 +115,7 @@ public final class Ppo extends OnPolicyAlgorithm {
                         heads.addEntropyGradient(logits[i], -config.entCoef() / m, grad[i]);
                     }
                     klSum += (ratio - 1) - logRatio;
-                    entropySum += heads.entropy(logits[i]);
+                    entropySum += heads.entropyFromLogProbs(lp);
                     samples++;
                 }
                 batch.step(grad, config.maxGradNorm());

@@ -133,6 +133,17 @@ final class TrainCommand implements Callable<Integer> {
                     + "environment steps on (0: no). Default: ${DEFAULT-VALUE}.")
     long averageFrom;
 
+    @Option(names = "--ppo-epochs", defaultValue = "10", description = "PPO: passes over each rollout. Default: ${DEFAULT-VALUE}.")
+    int ppoEpochs;
+
+    @Option(names = "--ppo-batch", defaultValue = "64", description = "PPO: minibatch size of the actor's and the critic's "
+            + "Adam steps. Default: ${DEFAULT-VALUE}.")
+    int ppoBatch;
+
+    @Option(names = "--ppo-lr", defaultValue = "3e-4", description = "PPO: Adam learning rate of actor and critic. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double ppoLr;
+
     @Option(names = "--precision", defaultValue = "float", paramLabel = "float|double",
             description = "The networks' floating-point type during training (the saved policy is double either way): "
                     + "float is about twice as fast; double computes what DL4J's double-precision networks compute to "
@@ -169,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
                 timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, uniformTraffic, trafficPersistence,
                 gamma, fisherFraction, targetKl, targetKlFinal == null ? targetKl : targetKlFinal, criticEpochs,
                 criticBatch, evalEvery, stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery,
-                averageFrom, precision(), out);
+                averageFrom, new dev.kdrl.train.algo.Ppo.Config(ppoLr, ppoEpochs, ppoBatch, 0.2, 0.0, 0.5), precision(), out);
     }
 
     private org.nd4j.linalg.api.buffer.DataType precision() {

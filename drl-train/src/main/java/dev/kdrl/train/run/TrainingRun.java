@@ -60,6 +60,7 @@ public final class TrainingRun {
      * @param checkpointEvery also save the policy every this many steps to {@code out/checkpoints} (0: never)
      * @param averageFrom   if &gt; 0, also save {@code out/average.zip}: the policy with the actor's parameters
      *                      averaged over the iterations from this many steps on ({@link Callbacks.Averaging})
+     * @param ppo           PPO's settings (used when {@code algorithm} is {@code ppo})
      * @param precision     the networks' floating-point type: {@code FLOAT} (default, about twice as fast) or
      *                      {@code DOUBLE}
      * @param out           output directory
@@ -69,7 +70,7 @@ public final class TrainingRun {
                           double uniformTraffic, double trafficPersistence, double gamma, double fisherFraction,
                           double targetKl, double targetKlFinal, int criticEpochs, int criticBatch,
                           int evalEvery, double stopAt, List<Trace> validation, long checkpointEvery,
-                          long averageFrom, org.nd4j.linalg.api.buffer.DataType precision, Path out) {
+                          long averageFrom, Ppo.Config ppo, org.nd4j.linalg.api.buffer.DataType precision, Path out) {
 
         public Options {
             validation = List.copyOf(validation);
@@ -113,7 +114,7 @@ public final class TrainingRun {
                 ? new Trpo(vec, common, Trpo.Config.published().withFisherFraction(o.fisherFraction())
                         .withTargetKl(o.targetKl(), o.targetKlFinal())
                         .withCritic(o.criticEpochs(), o.criticBatch()))
-                : new Ppo(vec, common, Ppo.Config.defaults());
+                : new Ppo(vec, common, o.ppo());
         EnvSignature signature = Signatures.of(o.model(), o.profile());
         QuotaEnv evalEnv = new QuotaEnv(o.model(), o.trace());
         Path best = o.out().resolve("best.zip");

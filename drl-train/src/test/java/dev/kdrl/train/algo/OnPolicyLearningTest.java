@@ -74,9 +74,19 @@ class OnPolicyLearningTest {
     }
 
     static List<Map<String, Double>> run(long seed, org.nd4j.linalg.api.buffer.DataType type) {
+        return run(seed, type, false, false);
+    }
+
+    static List<Map<String, Double>> run(long seed, org.nd4j.linalg.api.buffer.DataType type, boolean ppo,
+                                         boolean criticOnThisThread) {
         SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(2, i -> PaperProfile.env(TEST));
-        Trpo trpo = new Trpo(vec, new OnPolicyAlgorithm.Common(19, 0.99, 0.95, true, true, 1e-3,
-                new int[] {16, 16}, seed, type), Trpo.Config.published().withFisherFraction(0.5));
+        OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(19, 0.99, 0.95, true, true, 1e-3,
+                new int[] {16, 16}, seed, type);
+        OnPolicyAlgorithm trpo = ppo ? new Ppo(vec, common, new Ppo.Config(1e-3, 3, 10, 0.2, 0.01, 0.5))
+                : new Trpo(vec, common, Trpo.Config.published().withFisherFraction(0.5));
+        if (criticOnThisThread) {
+            trpo.fitCriticOnThisThread();
+        }
         List<Map<String, Double>> out = new ArrayList<>();
         trpo.learn(4 * 38, List.of(ctx -> {
             Map<String, Double> m = new java.util.TreeMap<>(ctx.metrics());
@@ -93,6 +103,15 @@ class OnPolicyLearningTest {
         List<Map<String, Double>> b = run(9);
         assertThat(a).hasSize(4).isEqualTo(b);
         assertThat(run(10)).isNotEqualTo(a);
+    }
+
+    @Test
+    void theCriticOnItsOwnThreadChangesNothing() {
+        var f = org.nd4j.linalg.api.buffer.DataType.FLOAT;
+        for (boolean ppo : new boolean[] {false, true}) {
+            List<Map<String, Double>> beside = run(12, f, ppo, false);
+            assertThat(beside).hasSize(4).isEqualTo(run(12, f, ppo, true));
+        }
     }
 
     @Test
