@@ -21,9 +21,11 @@ import picocli.CommandLine.Spec;
                 + "--eval-synthetic when given), metrics.csv and learning-curve.png to --out.",
             "The defaults train TRPO on seeded synthetic traffic in --trace's range (--uniform-traffic 1, partly "
                     + "autocorrelated: --traffic-persistence 0.8) with 8 environments, discount 0.8 and trust region "
-                    + "0.02 for 300,000 steps: the policy generalises beyond --trace (docs/benchmarks.md). --published uses the published agent's setting exactly: "
-                    + "one environment, 200 steps per rollout, raw observations and rewards, the trace itself, "
-                    + "discount 0.99, trust region 0.01."})
+                    + "0.02 for 300,000 steps, Fisher-vector products on half of each batch, the critic 5 passes of 256, "
+                    + "single-precision networks: the policy generalises beyond --trace (docs/benchmarks.md). "
+                    + "--published uses the published agent's setting exactly: one environment, 200 steps per rollout, "
+                    + "raw observations and rewards, the trace itself, discount 0.99, trust region 0.01, the whole batch "
+                    + "for Fisher-vector products, the critic 10 passes of 128."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
@@ -91,8 +93,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int evalSynthetic;
 
-    @Option(names = "--fisher-fraction", defaultValue = "1", paramLabel = "FRACTION",
-            description = "TRPO: share of each batch used for Fisher-vector products (1 = published). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--fisher-fraction", defaultValue = "0.5", paramLabel = "FRACTION",
+            description = "TRPO: share of each batch (a seeded random subset) used for Fisher-vector products (1 = published). "
+                    + "Default: ${DEFAULT-VALUE}.")
     double fisherFraction;
 
     @Option(names = "--gamma", defaultValue = "0.8", description = "Discount (0.99 = published). Default: ${DEFAULT-VALUE}.")
@@ -107,10 +110,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: --target-kl throughout, as published).")
     Double targetKlFinal;
 
-    @Option(names = "--critic-epochs", defaultValue = "10", description = "TRPO critic passes per rollout. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--critic-epochs", defaultValue = "5", description = "TRPO critic passes per rollout (10 = published). Default: ${DEFAULT-VALUE}.")
     int criticEpochs;
 
-    @Option(names = "--critic-batch", defaultValue = "128", description = "TRPO critic minibatch size. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--critic-batch", defaultValue = "256", description = "TRPO critic minibatch size (128 = published). Default: ${DEFAULT-VALUE}.")
     int criticBatch;
 
     @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1 "
@@ -133,11 +136,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "environment steps on (0: no). Default: ${DEFAULT-VALUE}.")
     long averageFrom;
 
-    @Option(names = "--ppo-epochs", defaultValue = "10", description = "PPO: passes over each rollout. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--ppo-epochs", defaultValue = "5", description = "PPO: passes over each rollout (stable-baselines3: 10). "
+            + "Default: ${DEFAULT-VALUE}.")
     int ppoEpochs;
 
-    @Option(names = "--ppo-batch", defaultValue = "64", description = "PPO: minibatch size of the actor's and the critic's "
-            + "Adam steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--ppo-batch", defaultValue = "128", description = "PPO: minibatch size of the actor's and the critic's "
+            + "Adam steps (stable-baselines3: 64). Default: ${DEFAULT-VALUE}.")
     int ppoBatch;
 
     @Option(names = "--ppo-lr", defaultValue = "3e-4", description = "PPO: Adam learning rate of actor and critic. "

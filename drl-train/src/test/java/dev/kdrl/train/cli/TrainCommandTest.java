@@ -164,9 +164,12 @@ class TrainCommandTest {
         assertThat(c.trafficPersistence).isEqualTo(0.8);
         assertThat(c.gamma).isEqualTo(0.8);
         assertThat(c.targetKl).isEqualTo(0.02);
-        assertThat(c.fisherFraction).isEqualTo(1.0);
-        assertThat(c.criticEpochs).isEqualTo(10);
-        assertThat(c.criticBatch).isEqualTo(128);
+        assertThat(c.fisherFraction).isEqualTo(0.5);
+        assertThat(c.criticEpochs).isEqualTo(5);
+        assertThat(c.criticBatch).isEqualTo(256);
+        assertThat(c.ppoEpochs).isEqualTo(5);
+        assertThat(c.ppoBatch).isEqualTo(128);
+        assertThat(c.ppoLr).isEqualTo(3e-4);
         assertThat(c.rewardScale).isEqualTo(0.001);
         assertThat(c.normalizeObs).isTrue();
         assertThat(c.evalEvery).isEqualTo(5);
