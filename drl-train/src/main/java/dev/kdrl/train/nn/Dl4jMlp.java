@@ -42,13 +42,8 @@ public final class Dl4jMlp {
         double[][] biases = new double[layers][];
         Activation hidden = null;
         for (int i = 0; i < layers; i++) {
-            org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(i).conf().getLayer();
             boolean last = i == layers - 1;
-            if (!(conf instanceof DenseLayer || last && conf instanceof OutputLayer)) {
-                throw new IllegalArgumentException("layer " + i + " is a " + conf.getClass().getSimpleName()
-                        + ", only DenseLayer (and a final OutputLayer) can be exported");
-            }
-            Activation a = activation(i, ((BaseLayer) conf).getActivationFn());
+            Activation a = activation(i, denseLayer(net, i).getActivationFn());
             if (last) {
                 if (a != Activation.IDENTITY) {
                     throw new IllegalArgumentException("the output layer " + i + " has activation " + a.label()
@@ -83,6 +78,21 @@ public final class Dl4jMlp {
             biases[i] = b == null ? new double[cols] : b.toDoubleVector();
         }
         return Mlp.of(sizes, hidden == null ? Activation.IDENTITY : hidden, weights, biases);
+    }
+
+    /**
+     * Layer {@code l}'s configuration, which must be a {@code DenseLayer}, or an {@code OutputLayer} if it is the last.
+     *
+     * @throws IllegalArgumentException naming the layer and its kind otherwise
+     */
+    static BaseLayer denseLayer(MultiLayerNetwork net, int l) {
+        org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(l).conf().getLayer();
+        boolean last = l == net.getnLayers() - 1;
+        if (!(conf instanceof DenseLayer || last && conf instanceof OutputLayer)) {
+            throw new IllegalArgumentException("layer " + l + " is a " + conf.getClass().getSimpleName()
+                    + ", only DenseLayer (and a final OutputLayer) is supported");
+        }
+        return (BaseLayer) conf;
     }
 
     private static Activation activation(int layer, IActivation fn) {

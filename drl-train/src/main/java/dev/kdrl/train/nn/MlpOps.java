@@ -2,9 +2,6 @@ package dev.kdrl.train.nn;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
@@ -76,13 +73,8 @@ public final class MlpOps {
         this.grad = Nd4j.zeros(type, 1, total);
         this.direction = Nd4j.zeros(type, 1, total);
         for (int l = 0; l < layers; l++) {
-            org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(l).conf().getLayer();
             boolean last = l == layers - 1;
-            if (!(conf instanceof DenseLayer || last && conf instanceof OutputLayer)) {
-                throw new IllegalArgumentException("layer " + l + " is a " + conf.getClass().getSimpleName()
-                        + ", only dense layers are supported");
-            }
-            Object fn = ((BaseLayer) conf).getActivationFn();
+            Object fn = Dl4jMlp.denseLayer(net, l).getActivationFn();
             if (last ? !(fn instanceof ActivationIdentity) : !(fn instanceof ActivationTanH)) {
                 throw new IllegalArgumentException("layer " + l + " has activation " + fn + ", expected "
                         + (last ? "identity (output)" : "tanh (hidden)"));
