@@ -201,43 +201,51 @@ public abstract class OnPolicyAlgorithm {
         for (TrainingCallback c : callbacks) {
             c.onStart(this, totalTimesteps);
         }
-        long start = System.nanoTime();
-        long startSteps = timesteps;
-        boolean go = true;
-        while (go && timesteps < totalTimesteps) {
-            long t0 = System.nanoTime();
-            long c0 = Cpu.processNanos();
-            Batch batch = collect();
-            double rolloutSeconds = (System.nanoTime() - t0) / 1e9;
-            long c1 = Cpu.processNanos();
-            rolloutCpuNanos += c1 - c0;
-            progress = totalTimesteps <= startSteps ? 1 : (timesteps - startSteps) / (double) (totalTimesteps - startSteps);
-            long t1 = System.nanoTime();
-            long critic0 = nets.criticCpuNanos();
-            Map<String, Double> metrics = new LinkedHashMap<>(update(batch));
-            double trainSeconds = (System.nanoTime() - t1) / 1e9;
-            long criticNanos = nets.criticCpuNanos() - critic0;
-            criticCpuNanos += criticNanos;
-            policyCpuNanos += Cpu.processNanos() - c1 - criticNanos;
-            iteration++;
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            Map<String, Double> all = new LinkedHashMap<>();
-            all.put("rollout/ep_rew_mean", mean(recentReturns));
-            all.put("rollout/ep_len_mean", meanInt(recentLengths));
-            all.putAll(metrics);
-            all.put("time/iterations", (double) iteration);
-            all.put("time/total_timesteps", (double) timesteps);
-            all.put("time/fps", (timesteps - startSteps) / Math.max(1e-9, elapsed));
-            all.put("time/rollout_fps", batch.size() / Math.max(1e-9, rolloutSeconds));
-            all.put("time/train_fps", batch.size() / Math.max(1e-9, trainSeconds));
-            all.put("time/elapsed_s", elapsed);
-            all.put("time/rollout_cpu_s", rolloutCpuNanos / 1e9);
-            all.put("time/policy_cpu_s", policyCpuNanos / 1e9);
-            all.put("time/critic_cpu_s", criticCpuNanos / 1e9);
-            TrainingCallback.Context ctx = new TrainingCallback.Context(this, iteration, timesteps, totalTimesteps,
-                    all);
-            for (TrainingCallback c : callbacks) {
-                go &= c.onIteration(ctx);
+        try {
+            long start = System.nanoTime();
+            long startSteps = timesteps;
+            boolean go = true;
+            while (go && timesteps < totalTimesteps) {
+                long t0 = System.nanoTime();
+                long c0 = Cpu.processNanos();
+                Batch batch = collect();
+                double rolloutSeconds = (System.nanoTime() - t0) / 1e9;
+                long c1 = Cpu.processNanos();
+                rolloutCpuNanos += c1 - c0;
+                progress = totalTimesteps <= startSteps ? 1 : (timesteps - startSteps) / (double) (totalTimesteps - startSteps);
+                long t1 = System.nanoTime();
+                long critic0 = nets.criticCpuNanos();
+                Map<String, Double> metrics = new LinkedHashMap<>(update(batch));
+                double trainSeconds = (System.nanoTime() - t1) / 1e9;
+                long criticNanos = nets.criticCpuNanos() - critic0;
+                criticCpuNanos += criticNanos;
+                policyCpuNanos += Cpu.processNanos() - c1 - criticNanos;
+                iteration++;
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                Map<String, Double> all = new LinkedHashMap<>();
+                all.put("rollout/ep_rew_mean", mean(recentReturns));
+                all.put("rollout/ep_len_mean", meanInt(recentLengths));
+                all.putAll(metrics);
+                all.put("time/iterations", (double) iteration);
+                all.put("time/total_timesteps", (double) timesteps);
+                all.put("time/fps", (timesteps - startSteps) / Math.max(1e-9, elapsed));
+                all.put("time/rollout_fps", batch.size() / Math.max(1e-9, rolloutSeconds));
+                all.put("time/train_fps", batch.size() / Math.max(1e-9, trainSeconds));
+                all.put("time/elapsed_s", elapsed);
+                all.put("time/rollout_cpu_s", rolloutCpuNanos / 1e9);
+                all.put("time/policy_cpu_s", policyCpuNanos / 1e9);
+                all.put("time/critic_cpu_s", criticCpuNanos / 1e9);
+                TrainingCallback.Context ctx = new TrainingCallback.Context(this, iteration, timesteps, totalTimesteps,
+                        all);
+                for (TrainingCallback c : callbacks) {
+                    go &= c.onIteration(ctx);
+                }
+            }
+        } finally {
+            // the critic's thread lives for one learn call: no idle thread is left behind per algorithm
+            if (criticThread != null) {
+                criticThread.shutdown();
+                criticThread = null;
             }
         }
         for (TrainingCallback c : callbacks) {
