@@ -41,7 +41,7 @@ public final class Trpo extends OnPolicyAlgorithm {
      */
     public record Config(int cgIterations, double cgDamping, double targetKl, int lineSearchSteps,
                          double lineSearchShrink, double criticLr, int criticEpochs, int batchSize,
-                         double fisherFraction, double targetKlFinal) {
+                         double fisherFraction, double targetKlFinal) implements AlgorithmConfig {
 
         public Config {
             if (cgIterations < 1) {
@@ -95,6 +95,16 @@ public final class Trpo extends OnPolicyAlgorithm {
                     batch, fisherFraction, targetKlFinal);
         }
 
+        @Override
+        public String name() {
+            return Algorithms.TRPO;
+        }
+
+        @Override
+        public Trpo create(VecEnv<double[], int[]> env, Common common) {
+            return new Trpo(env, common, this);
+        }
+
         /** The published agent's settings. */
         public static Config published() {
             return new Config(15, 0.1, 0.01, 10, 0.8, 3e-4, 10, 128, 1.0, 0.01);
@@ -110,7 +120,7 @@ public final class Trpo extends OnPolicyAlgorithm {
 
     @Override
     public String name() {
-        return "trpo";
+        return config.name();
     }
 
     @Override

@@ -8,6 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import dev.kdrl.train.algo.AlgorithmConfig;
+import dev.kdrl.train.algo.Algorithms;
+import dev.kdrl.train.algo.OnPolicyAlgorithm;
+import dev.kdrl.train.algo.Ppo;
+import dev.kdrl.train.algo.Trpo;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,31 +99,18 @@ final class TrainCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int evalSynthetic;
 
-    @Option(names = "--fisher-fraction", defaultValue = "0.5", paramLabel = "FRACTION",
-            description = "TRPO: share of each batch (a seeded random subset) used for Fisher-vector products (1 = published). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    double fisherFraction;
 
     @Option(names = "--gamma", defaultValue = "0.8", description = "Discount (0.99 = published). Default: ${DEFAULT-VALUE}.")
     double gamma;
 
-    @Option(names = "--target-kl", defaultValue = "0.02", paramLabel = "KL",
-            description = "TRPO trust-region size in mean KL (0.01 = published). Default: ${DEFAULT-VALUE}.")
-    double targetKl;
 
-    @Option(names = "--target-kl-final", paramLabel = "KL",
-            description = "TRPO trust-region size at the end of training, reached linearly from --target-kl "
-                    + "(default: --target-kl throughout, as published).")
-    Double targetKlFinal;
 
-    @Option(names = "--critic-epochs", defaultValue = "5", description = "TRPO critic passes per rollout (10 = published). Default: ${DEFAULT-VALUE}.")
-    int criticEpochs;
 
-    @Option(names = "--critic-batch", defaultValue = "256", description = "TRPO critic minibatch size (128 = published). Default: ${DEFAULT-VALUE}.")
-    int criticBatch;
 
     @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1 "
-            + "--uniform-traffic 0 --traffic-noise 0 --gamma 0.99 --target-kl 0.01, the published TRPO settings.")
+            + "--uniform-traffic 0 --traffic-noise 0 --traffic-persistence 0 --gamma 0.99 --fisher-fraction 1 --target-kl 0.01 "
+            + "--critic-epochs 10 --critic-batch 128, the published TRPO settings (any of these given too are overridden, "
+            + "with a note saying which).")
     boolean published;
 
     @Option(names = "--eval-every", defaultValue = "5", description = "Iterations between deterministic evaluations. Default: ${DEFAULT-VALUE}.")
@@ -136,17 +129,62 @@ final class TrainCommand implements Callable<Integer> {
                     + "environment steps on (0: no). Default: ${DEFAULT-VALUE}.")
     long averageFrom;
 
-    @Option(names = "--ppo-epochs", defaultValue = "5", description = "PPO: passes over each rollout (stable-baselines3: 10). "
-            + "Default: ${DEFAULT-VALUE}.")
-    int ppoEpochs;
 
-    @Option(names = "--ppo-batch", defaultValue = "128", description = "PPO: minibatch size of the actor's and the critic's "
-            + "Adam steps (stable-baselines3: 64). Default: ${DEFAULT-VALUE}.")
-    int ppoBatch;
 
-    @Option(names = "--ppo-lr", defaultValue = "3e-4", description = "PPO: Adam learning rate of actor and critic. "
-            + "Default: ${DEFAULT-VALUE}.")
-    double ppoLr;
+
+    /** TRPO's settings (--algo trpo), defaults as documented; --published replaces them by the published ones. */
+    @ArgGroup(validate = false, heading = "%nTRPO (--algo trpo):%n")
+    TrpoOptions trpo = new TrpoOptions();
+
+    /** PPO's settings (--algo ppo). */
+    @ArgGroup(validate = false, heading = "%nPPO (--algo ppo):%n")
+    PpoOptions ppo = new PpoOptions();
+
+    static final class TrpoOptions {
+        @Option(names = "--fisher-fraction", defaultValue = "0.5", paramLabel = "FRACTION",
+                description = "TRPO: share of each batch (a seeded random subset) used for Fisher-vector products (1 = published). "
+                        + "Default: ${DEFAULT-VALUE}.")
+        double fisherFraction;
+
+        @Option(names = "--target-kl", defaultValue = "0.02", paramLabel = "KL",
+                description = "TRPO trust-region size in mean KL (0.01 = published). Default: ${DEFAULT-VALUE}.")
+        double targetKl;
+
+        @Option(names = "--target-kl-final", paramLabel = "KL",
+                description = "TRPO trust-region size at the end of training, reached linearly from --target-kl "
+                        + "(default: --target-kl throughout, as published).")
+        Double targetKlFinal;
+
+        @Option(names = "--critic-epochs", defaultValue = "5", description = "TRPO critic passes per rollout (10 = published). Default: ${DEFAULT-VALUE}.")
+        int criticEpochs;
+
+        @Option(names = "--critic-batch", defaultValue = "256", description = "TRPO critic minibatch size (128 = published). Default: ${DEFAULT-VALUE}.")
+        int criticBatch;
+
+        Trpo.Config config() {
+            return Trpo.Config.published().withFisherFraction(fisherFraction)
+                    .withTargetKl(targetKl, targetKlFinal == null ? targetKl : targetKlFinal)
+                    .withCritic(criticEpochs, criticBatch);
+        }
+    }
+
+    static final class PpoOptions {
+        @Option(names = "--ppo-epochs", defaultValue = "5", description = "PPO: passes over each rollout (stable-baselines3: 10). "
+                + "Default: ${DEFAULT-VALUE}.")
+        int ppoEpochs;
+
+        @Option(names = "--ppo-batch", defaultValue = "128", description = "PPO: minibatch size of the actor's and the critic's "
+                + "Adam steps (stable-baselines3: 64). Default: ${DEFAULT-VALUE}.")
+        int ppoBatch;
+
+        @Option(names = "--ppo-lr", defaultValue = "3e-4", description = "PPO: Adam learning rate of actor and critic. "
+                + "Default: ${DEFAULT-VALUE}.")
+        double ppoLr;
+
+        Ppo.Config config() {
+            return Ppo.Config.defaults().with(ppoLr, ppoEpochs, ppoBatch);
+        }
+    }
 
     @Option(names = "--precision", defaultValue = "float", paramLabel = "float|double",
             description = "The networks' floating-point type during training (the saved policy is double either way): "
@@ -162,11 +200,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        if (algo.equals("rl4j-dqn")) {
+        if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();
         }
         if (published) {
-            applyPublished();
+            List<String> overridden = applyPublished();
+            if (!overridden.isEmpty()) {
+                spec.commandLine().getErr().println("drl train: --published overrides " + String.join(", ", overridden));
+                spec.commandLine().getErr().flush();
+            }
         }
         TrainingRun.Result r = TrainingRun.run(options(), spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
@@ -180,11 +222,16 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The run these options describe (after {@code --published}, if given, has been applied). */
     TrainingRun.Options options() {
-        return new TrainingRun.Options(algo, env.profile, env.model(), env.trace(),
-                timesteps, seed, envs, nSteps, normalizeObs, rewardScale, trafficNoise, uniformTraffic, trafficPersistence,
-                gamma, fisherFraction, targetKl, targetKlFinal == null ? targetKl : targetKlFinal, criticEpochs,
-                criticBatch, evalEvery, stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery,
-                averageFrom, new dev.kdrl.train.algo.Ppo.Config(ppoLr, ppoEpochs, ppoBatch, 0.2, 0.0, 0.5), precision(), out);
+        String name = Algorithms.require(algo);
+        if (!Algorithms.isOnPolicy(name)) {
+            throw new IllegalArgumentException("--algo " + name + " is not trained by TrainingRun");
+        }
+        AlgorithmConfig config = name.equals(Algorithms.TRPO) ? trpo.config() : ppo.config();
+        OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(nSteps, gamma, 0.95, true, normalizeObs,
+                rewardScale, new int[] {128, 128}, seed, precision());
+        return new TrainingRun.Options(env.profile, env.model(), env.trace(), config, common,
+                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, timesteps, evalEvery,
+                stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery, averageFrom, out);
     }
 
     private org.nd4j.linalg.api.buffer.DataType precision() {
@@ -195,8 +242,43 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    /** The published agent's setting, replacing whatever else was given (--published). */
-    void applyPublished() {
+    /** The options --published sets, with the published values. */
+    static final java.util.Map<String, String> PUBLISHED = publishedSetting();
+
+    private static java.util.Map<String, String> publishedSetting() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("--envs", "1");
+        m.put("--n-steps", "200");
+        m.put("--normalize-obs", "false");
+        m.put("--reward-scale", "1");
+        m.put("--traffic-noise", "0");
+        m.put("--uniform-traffic", "0");
+        m.put("--traffic-persistence", "0");
+        m.put("--gamma", "0.99");
+        m.put("--fisher-fraction", "1");
+        m.put("--target-kl", "0.01");
+        m.put("--target-kl-final", "(none)");
+        m.put("--critic-epochs", "10");
+        m.put("--critic-batch", "128");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The published agent's setting, replacing whatever else was given (--published).
+     *
+     * @return one note per option the user gave that this overrides, e.g. {@code --gamma 0.5 -> 0.99}
+     */
+    List<String> applyPublished() {
+        List<String> overridden = new ArrayList<>();
+        picocli.CommandLine.ParseResult parsed = spec == null ? null : spec.commandLine().getParseResult();
+        if (parsed != null) {
+            for (var e : PUBLISHED.entrySet()) {
+                String given = given(parsed, e.getKey());
+                if (given != null) {
+                    overridden.add(e.getKey() + " " + given + " -> " + e.getValue());
+                }
+            }
+        }
         envs = 1;
         nSteps = 200;
         normalizeObs = false;
@@ -204,12 +286,22 @@ final class TrainCommand implements Callable<Integer> {
         trafficNoise = 0;
         uniformTraffic = 0;
         trafficPersistence = 0;
-        fisherFraction = 1;
-        targetKl = 0.01;
-        targetKlFinal = null;
+        trpo.fisherFraction = 1;
+        trpo.targetKl = 0.01;
+        trpo.targetKlFinal = null;
         gamma = 0.99;
-        criticEpochs = 10;
-        criticBatch = 128;
+        trpo.criticEpochs = 10;
+        trpo.criticBatch = 128;
+        return overridden;
+    }
+
+    /** What the user gave for {@code option} (the negated form of a boolean counts), or null. */
+    private static String given(picocli.CommandLine.ParseResult parsed, String option) {
+        if (parsed.hasMatchedOption(option)) {
+            return String.valueOf((Object) parsed.matchedOptionValue(option, null));
+        }
+        String negated = option.replaceFirst("^--", "--no-");
+        return parsed.hasMatchedOption(negated) ? negated : null;
     }
 
     /** The validation episodes: every --eval-rows window of every --eval-trace. */

@@ -10,6 +10,7 @@ import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.RandomizedTrafficEnv;
 import dev.kdrl.env.quota.Signatures;
 import dev.kdrl.env.trace.Trace;
+import dev.kdrl.train.algo.AlgorithmConfig;
 import dev.kdrl.train.algo.Callbacks;
 import dev.kdrl.train.algo.OnPolicyAlgorithm;
 import dev.kdrl.train.algo.Ppo;
@@ -34,25 +35,32 @@ import java.util.Locale;
 public final class TrainingRun {
 
     /**
-     * @param algorithm     {@code trpo} or {@code ppo}
+     * How the training episodes' traffic is drawn.
+     *
+     * @param noise       every value of the trace multiplied by a seeded factor in {@code [1-noise, 1+noise]} (0: the
+     *                    trace as recorded)
+     * @param uniform     share of episodes played on a seeded synthetic trace, uniform in the trace's range
+     * @param persistence autocorrelation of the synthetic traces (see {@link MixedTrafficEnv}; 0: independent)
+     *                    (the environments check the ranges)
+     */
+    public record Traffic(double noise, double uniform, double persistence) {
+
+        /** The trace as recorded. */
+        public static Traffic recorded() {
+            return new Traffic(0, 0, 0);
+        }
+    }
+
+    /**
      * @param profile       the profile's name (recorded in the model)
      * @param model         the cluster model
      * @param trace         the training trace
-     * @param timesteps     environment steps to train for (whole rollouts)
-     * @param seed          the one seed
+     * @param algorithm     the algorithm and its settings ({@link Trpo.Config}, {@link Ppo.Config})
+     * @param common        the settings every on-policy algorithm shares (steps per rollout, discount, observation
+     *                      normalisation, reward scale, networks, seed, precision)
+     * @param traffic       how the training episodes' traffic is drawn
      * @param envs          environments stepped as one batch
-     * @param nSteps        steps per environment per rollout
-     * @param normalizeObs  running observation normalisation
-     * @param rewardScale   reward multiplier for learning
-     * @param trafficNoise  traffic randomisation of the training episodes (0: the trace as recorded)
-     * @param uniformTraffic share of training episodes on a seeded synthetic trace, uniform in the trace's range
-     * @param trafficPersistence autocorrelation of the synthetic traces (see {@link MixedTrafficEnv}; 0: independent)
-     * @param gamma         discount (0.99: published)
-     * @param fisherFraction TRPO's share of the batch for Fisher-vector products (1: published)
-     * @param targetKl      TRPO trust-region size (0.01: published)
-     * @param targetKlFinal TRPO trust-region size at the end of the run, reached linearly ({@code targetKl}: constant)
-     * @param criticEpochs  TRPO critic passes per rollout (10: published)
-     * @param criticBatch   TRPO critic minibatch size (128: published)
+     * @param timesteps     environment steps to train for (whole rollouts)
      * @param evalEvery     iterations between deterministic evaluations
      * @param stopAt        stop once the evaluation return reaches this (NaN: never)
      * @param validation    held-out traces: if not empty, {@code best.zip} is the policy with the highest summed
@@ -60,26 +68,17 @@ public final class TrainingRun {
      * @param checkpointEvery also save the policy every this many steps to {@code out/checkpoints} (0: never)
      * @param averageFrom   if &gt; 0, also save {@code out/average.zip}: the policy with the actor's parameters
      *                      averaged over the iterations from this many steps on ({@link Callbacks.Averaging})
-     * @param ppo           PPO's settings (used when {@code algorithm} is {@code ppo})
-     * @param precision     the networks' floating-point type: {@code FLOAT} (default, about twice as fast) or
-     *                      {@code DOUBLE}
      * @param out           output directory
      */
-    public record Options(String algorithm, String profile, QuotaModel model, Trace trace, long timesteps, long seed,
-                          int envs, int nSteps, boolean normalizeObs, double rewardScale, double trafficNoise,
-                          double uniformTraffic, double trafficPersistence, double gamma, double fisherFraction,
-                          double targetKl, double targetKlFinal, int criticEpochs, int criticBatch,
-                          int evalEvery, double stopAt, List<Trace> validation, long checkpointEvery,
-                          long averageFrom, Ppo.Config ppo, org.nd4j.linalg.api.buffer.DataType precision, Path out) {
+    public record Options(String profile, QuotaModel model, Trace trace, AlgorithmConfig algorithm,
+                          OnPolicyAlgorithm.Common common, Traffic traffic, int envs, long timesteps, int evalEvery,
+                          double stopAt, List<Trace> validation, long checkpointEvery, long averageFrom, Path out) {
 
         public Options {
             validation = List.copyOf(validation);
-            if (!algorithm.equals("trpo") && !algorithm.equals("ppo")) {
-                throw new IllegalArgumentException("algorithm must be trpo or ppo, got '" + algorithm + "'");
-            }
-            if (timesteps < 1 || envs < 1 || nSteps < 1 || evalEvery < 1) {
-                throw new IllegalArgumentException("timesteps, envs, nSteps and evalEvery must be >= 1, got "
-                        + timesteps + ", " + envs + ", " + nSteps + ", " + evalEvery);
+            if (timesteps < 1 || envs < 1 || evalEvery < 1) {
+                throw new IllegalArgumentException("timesteps, envs and evalEvery must be >= 1, got "
+                        + timesteps + ", " + envs + ", " + evalEvery);
             }
         }
     }
@@ -103,18 +102,13 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + o.out() + ": " + e.getMessage(), e);
         }
-        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> o.uniformTraffic() > 0
-                ? new MixedTrafficEnv(o.model(), o.trace(), o.trafficNoise(), o.uniformTraffic(), o.trafficPersistence())
-                : o.trafficNoise() > 0
-                ? new RandomizedTrafficEnv(o.model(), o.trace(), o.trafficNoise())
+        Traffic traffic = o.traffic();
+        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> traffic.uniform() > 0
+                ? new MixedTrafficEnv(o.model(), o.trace(), traffic.noise(), traffic.uniform(), traffic.persistence())
+                : traffic.noise() > 0
+                ? new RandomizedTrafficEnv(o.model(), o.trace(), traffic.noise())
                 : new QuotaEnv(o.model(), o.trace()));
-        OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(o.nSteps(), o.gamma(), 0.95, true,
-                o.normalizeObs(), o.rewardScale(), new int[] {128, 128}, o.seed(), o.precision());
-        OnPolicyAlgorithm algo = o.algorithm().equals("trpo")
-                ? new Trpo(vec, common, Trpo.Config.published().withFisherFraction(o.fisherFraction())
-                        .withTargetKl(o.targetKl(), o.targetKlFinal())
-                        .withCritic(o.criticEpochs(), o.criticBatch()))
-                : new Ppo(vec, common, o.ppo());
+        OnPolicyAlgorithm algo = o.algorithm().create(vec, o.common());
         EnvSignature signature = Signatures.of(o.model(), o.profile());
         QuotaEnv evalEnv = new QuotaEnv(o.model(), o.trace());
         Path best = o.out().resolve("best.zip");
@@ -147,7 +141,7 @@ public final class TrainingRun {
         Path model = o.out().resolve("model.zip");
         PolicyFile.save(trained, model);
         double finalReturn = EpisodeRunner.episodeReturn(evalEnv, trained.policy(), 0L);
-        plotLearningCurve(o.out().resolve("metrics.csv"), o.out().resolve("learning-curve.png"), o.algorithm());
+        plotLearningCurve(o.out().resolve("metrics.csv"), o.out().resolve("learning-curve.png"), o.algorithm().name());
         return new Result(model, best, finalReturn, eval.bestReturn(), eval.bestTimesteps(), algo.timesteps(),
                 (System.nanoTime() - start) / 1e9, last);
     }

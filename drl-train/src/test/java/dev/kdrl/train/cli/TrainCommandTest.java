@@ -163,20 +163,20 @@ class TrainCommandTest {
         assertThat(c.trafficNoise).isZero();
         assertThat(c.trafficPersistence).isEqualTo(0.8);
         assertThat(c.gamma).isEqualTo(0.8);
-        assertThat(c.targetKl).isEqualTo(0.02);
-        assertThat(c.fisherFraction).isEqualTo(0.5);
-        assertThat(c.criticEpochs).isEqualTo(5);
-        assertThat(c.criticBatch).isEqualTo(256);
-        assertThat(c.ppoEpochs).isEqualTo(5);
-        assertThat(c.ppoBatch).isEqualTo(128);
-        assertThat(c.ppoLr).isEqualTo(3e-4);
+        assertThat(c.trpo.targetKl).isEqualTo(0.02);
+        assertThat(c.trpo.fisherFraction).isEqualTo(0.5);
+        assertThat(c.trpo.criticEpochs).isEqualTo(5);
+        assertThat(c.trpo.criticBatch).isEqualTo(256);
+        assertThat(c.ppo.ppoEpochs).isEqualTo(5);
+        assertThat(c.ppo.ppoBatch).isEqualTo(128);
+        assertThat(c.ppo.ppoLr).isEqualTo(3e-4);
         assertThat(c.rewardScale).isEqualTo(0.001);
         assertThat(c.normalizeObs).isTrue();
         assertThat(c.evalEvery).isEqualTo(5);
         assertThat(c.evalTraces).isEmpty();
         assertThat(c.evalSynthetic).isZero();
         assertThat(c.checkpointEvery).isZero();
-        assertThat(c.targetKlFinal).isNull();
+        assertThat(c.trpo.targetKlFinal).isNull();
         assertThat(c.averageFrom).isZero();
         assertThat(c.precision).isEqualTo("float");
     }
@@ -186,7 +186,8 @@ class TrainCommandTest {
         TrainCommand c = new TrainCommand();
         new picocli.CommandLine(c).parseArgs("--trace", "t.csv", "--out", "o", "--published", "--gamma", "0.5",
                 "--target-kl-final", "0.001", "--traffic-persistence", "0.5");
-        c.applyPublished();
+        assertThat(c.applyPublished()).containsExactly("--traffic-persistence 0.5 -> 0", "--gamma 0.5 -> 0.99",
+                "--target-kl-final 0.001 -> (none)");
         assertThat(c.envs).isEqualTo(1);
         assertThat(c.nSteps).isEqualTo(200);
         assertThat(c.normalizeObs).isFalse();
@@ -195,11 +196,11 @@ class TrainCommandTest {
         assertThat(c.trafficNoise).isZero();
         assertThat(c.trafficPersistence).isZero();
         assertThat(c.gamma).isEqualTo(0.99);
-        assertThat(c.targetKl).isEqualTo(0.01);
-        assertThat(c.targetKlFinal).isNull();
-        assertThat(c.fisherFraction).isEqualTo(1.0);
-        assertThat(c.criticEpochs).isEqualTo(10);
-        assertThat(c.criticBatch).isEqualTo(128);
+        assertThat(c.trpo.targetKl).isEqualTo(0.01);
+        assertThat(c.trpo.targetKlFinal).isNull();
+        assertThat(c.trpo.fisherFraction).isEqualTo(1.0);
+        assertThat(c.trpo.criticEpochs).isEqualTo(10);
+        assertThat(c.trpo.criticBatch).isEqualTo(128);
     }
 
     @Test
@@ -274,6 +275,6 @@ class TrainCommandTest {
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
                 "sac", "--out", dir.toString());
         assertThat(t.code()).isEqualTo(1);
-        assertThat(t.err()).contains("algorithm must be trpo or ppo, got 'sac'");
+        assertThat(t.err()).contains("--algo must be one of trpo, ppo, rl4j-dqn, got 'sac'");
     }
 }
