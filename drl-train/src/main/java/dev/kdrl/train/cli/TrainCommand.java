@@ -311,10 +311,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         List<Trace> out = new ArrayList<>();
         if (evalSynthetic > 0) {
-            var gen = new dev.kdrl.train.run.MixedTrafficEnv(env.model(), env.trace(), 0, 1, trafficPersistence);
+            var gen = new dev.kdrl.train.run.MixedTraces(env.model(), env.trace(), 0, 1, trafficPersistence);
             dev.kdrl.core.rng.Rng seeds = dev.kdrl.core.rng.Rng.of(seed ^ 0x5EED_7A11_DA7AL);
             for (int i = 0; i < evalSynthetic; i++) {
-                out.add(gen.variant(seeds.nextSeed()));
+                out.add(gen.sample(seeds.nextSeed()));
             }
         }
         for (Path f : evalTraces) {

@@ -7,7 +7,9 @@ import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
-import dev.kdrl.env.quota.RandomizedTrafficEnv;
+import dev.kdrl.env.quota.NoisyTraces;
+import dev.kdrl.env.quota.SampledTrafficEnv;
+import dev.kdrl.env.quota.TraceSampler;
 import dev.kdrl.env.quota.Signatures;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.train.algo.AlgorithmConfig;
@@ -40,7 +42,7 @@ public final class TrainingRun {
      * @param noise       every value of the trace multiplied by a seeded factor in {@code [1-noise, 1+noise]} (0: the
      *                    trace as recorded)
      * @param uniform     share of episodes played on a seeded synthetic trace, uniform in the trace's range
-     * @param persistence autocorrelation of the synthetic traces (see {@link MixedTrafficEnv}; 0: independent)
+     * @param persistence autocorrelation of the synthetic traces (see {@link MixedTraces}; 0: independent)
      *                    (the environments check the ranges)
      */
     public record Traffic(double noise, double uniform, double persistence) {
@@ -103,10 +105,11 @@ public final class TrainingRun {
             throw new UncheckedIOException("cannot create " + o.out() + ": " + e.getMessage(), e);
         }
         Traffic traffic = o.traffic();
-        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> traffic.uniform() > 0
-                ? new MixedTrafficEnv(o.model(), o.trace(), traffic.noise(), traffic.uniform(), traffic.persistence())
-                : traffic.noise() > 0
-                ? new RandomizedTrafficEnv(o.model(), o.trace(), traffic.noise())
+        TraceSampler sampler = traffic.uniform() > 0
+                ? new MixedTraces(o.model(), o.trace(), traffic.noise(), traffic.uniform(), traffic.persistence())
+                : traffic.noise() > 0 ? new NoisyTraces(o.model(), o.trace(), traffic.noise()) : null;
+        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> sampler != null
+                ? new SampledTrafficEnv(o.model(), sampler)
                 : new QuotaEnv(o.model(), o.trace()));
         OnPolicyAlgorithm algo = o.algorithm().create(vec, o.common());
         EnvSignature signature = Signatures.of(o.model(), o.profile());

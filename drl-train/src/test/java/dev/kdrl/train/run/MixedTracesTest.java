@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kdrl.core.env.EnvChecker;
 import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.SampledTrafficEnv;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.trace.TraceCsv;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-class MixedTrafficEnvTest {
+class MixedTracesTest {
     static final Trace TRAIN = TraceCsv.read(Path.of("../datasets/paper/train-200.csv"));
 
     static boolean sameValues(Trace a, Trace b) {
@@ -24,17 +25,18 @@ class MixedTrafficEnvTest {
 
     @Test
     void keepsTheEnvContract() {
-        EnvChecker.check(new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0.1, 0.5), 3, 450);
+        EnvChecker.check(new SampledTrafficEnv(PaperProfile.model(), new MixedTraces(PaperProfile.model(), TRAIN, 0.1,
+                0.5)), 3, 450);
     }
 
     @Test
     void shareZeroReplaysTheTraceAndShareOneIsUniformInItsRange() {
-        MixedTrafficEnv none = new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 0);
+        MixedTraces none = new MixedTraces(PaperProfile.model(), TRAIN, 0, 0);
         for (long s = 0; s < 5; s++) {
-            assertThat(sameValues(none.variant(s), TRAIN)).isTrue();
+            assertThat(sameValues(none.sample(s), TRAIN)).isTrue();
         }
-        MixedTrafficEnv all = new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1);
-        Trace v = all.variant(7);
+        MixedTraces all = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1);
+        Trace v = all.sample(7);
         assertThat(v.length()).isEqualTo(TRAIN.length());
         assertThat(sameValues(v, TRAIN)).isFalse();
         double min = 1e9;
@@ -74,15 +76,15 @@ class MixedTrafficEnvTest {
 
     @Test
     void persistenceMakesSyntheticTracesAutocorrelated() {
-        MixedTrafficEnv iid = new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1, 0);
-        MixedTrafficEnv sticky = new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1, 0.9);
+        MixedTraces iid = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0);
+        MixedTraces sticky = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.9);
         double a = 0;
         double b = 0;
         int n = 0;
         for (long s = 0; s < 20; s++) {
-            Trace x = iid.variant(s);
-            Trace y = sticky.variant(s);
-            assertThat(sameValues(y, sticky.variant(s))).isTrue();
+            Trace x = iid.sample(s);
+            Trace y = sticky.sample(s);
+            assertThat(sameValues(y, sticky.sample(s))).isTrue();
             for (int c = 0; c < 3; c++) {
                 a += lag1(x, c);
                 b += lag1(y, c);
@@ -96,26 +98,26 @@ class MixedTrafficEnvTest {
         assertThat(a / n).isBetween(-0.1, 0.1);
         assertThat(b / n).isBetween(0.3, 0.6);
         // persistence 0 draws exactly the independent traces
-        assertThat(sameValues(new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1, 0).variant(5), iid.variant(5))).isTrue();
-        assertThatThrownBy(() -> new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1, 1.0))
+        assertThat(sameValues(new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0).sample(5), iid.sample(5))).isTrue();
+        assertThatThrownBy(() -> new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 1.0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("persistence");
     }
 
     @Test
     void seededMixture() {
-        MixedTrafficEnv env = new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 0.5);
+        MixedTraces env = new MixedTraces(PaperProfile.model(), TRAIN, 0, 0.5);
         int uniform = 0;
         for (long s = 0; s < 200; s++) {
-            Trace v = env.variant(s);
-            assertThat(sameValues(v, env.variant(s))).as("seed %d", s).isTrue();
+            Trace v = env.sample(s);
+            assertThat(sameValues(v, env.sample(s))).as("seed %d", s).isTrue();
             if (!sameValues(v, TRAIN)) {
                 uniform++;
             }
         }
         assertThat(uniform).isBetween(70, 130);
-        assertThat(sameValues(env.variant(1), env.variant(2)) && sameValues(env.variant(1), env.variant(3))
-                && sameValues(env.variant(1), env.variant(4))).isFalse();
-        assertThatThrownBy(() -> new MixedTrafficEnv(PaperProfile.model(), TRAIN, 0, 1.5))
+        assertThat(sameValues(env.sample(1), env.sample(2)) && sameValues(env.sample(1), env.sample(3))
+                && sameValues(env.sample(1), env.sample(4))).isFalse();
+        assertThatThrownBy(() -> new MixedTraces(PaperProfile.model(), TRAIN, 0, 1.5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1]");
     }
 }
