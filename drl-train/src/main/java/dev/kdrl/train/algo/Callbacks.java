@@ -4,15 +4,8 @@ import dev.kdrl.core.policy.EnvSignature;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.policy.Policy;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -25,45 +18,21 @@ public final class Callbacks {
 
     /** Appends every iteration's metrics to a CSV file (header from the first iteration's keys). */
     public static final class CsvLogger implements TrainingCallback {
-        private final Path file;
-        private Writer out;
-        private List<String> header;
+        private final dev.kdrl.train.metrics.MetricsSink sink;
 
         public CsvLogger(Path file) {
-            this.file = file;
+            this.sink = new dev.kdrl.train.metrics.CsvMetrics(file);
         }
 
         @Override
         public boolean onIteration(Context ctx) {
-            try {
-                if (out == null) {
-                    Files.createDirectories(file.toAbsolutePath().getParent());
-                    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                    header = new ArrayList<>(ctx.metrics().keySet());
-                    out.write(String.join(",", header) + "\n");
-                }
-                List<String> row = new ArrayList<>();
-                for (String h : header) {
-                    Double v = ctx.metrics().get(h);
-                    row.add(v == null || v.isNaN() ? "" : Double.toString(v));
-                }
-                out.write(String.join(",", row) + "\n");
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
-            }
+            sink.write(ctx.metrics());
             return true;
         }
 
         @Override
         public void onEnd(OnPolicyAlgorithm algorithm) {
-            try {
-                if (out != null) {
-                    out.close();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            sink.close();
         }
     }
 

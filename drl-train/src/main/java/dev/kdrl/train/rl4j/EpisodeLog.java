@@ -1,12 +1,11 @@
 package dev.kdrl.train.rl4j;
 
-import java.io.IOException;
+import dev.kdrl.train.metrics.CsvMetrics;
+import dev.kdrl.train.metrics.MetricsSink;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
@@ -26,7 +25,7 @@ public final class EpisodeLog implements TrainingListener {
     private final long totalSteps;
     private final PrintWriter progress;
     private final Deque<Double> recent = new ArrayDeque<>();
-    private Writer out;
+    private MetricsSink out;
     private long start;
     private int episodes;
 
@@ -44,13 +43,7 @@ public final class EpisodeLog implements TrainingListener {
     @Override
     public ListenerResponse onTrainingStart() {
         start = System.nanoTime();
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-            out.write("time/total_timesteps,rollout/ep_rew_mean,rollout/ep_rew,time/elapsed_s\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
-        }
+        out = new CsvMetrics(file);
         return ListenerResponse.CONTINUE;
     }
 
@@ -69,12 +62,12 @@ public final class EpisodeLog implements TrainingListener {
         double mean = recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double elapsed = (System.nanoTime() - start) / 1e9;
         episodes++;
-        try {
-            out.write(stat.getStepCounter() + "," + mean + "," + ret + "," + elapsed + "\n");
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
-        }
+        Map<String, Number> row = new LinkedHashMap<>();
+        row.put("time/total_timesteps", (long) stat.getStepCounter());
+        row.put("rollout/ep_rew_mean", mean);
+        row.put("rollout/ep_rew", ret);
+        row.put("time/elapsed_s", elapsed);
+        out.write(row);
         if (progress != null && episodes % 10 == 0) {
             progress.printf(Locale.ROOT, "%5.1f%% %,d steps  %,d episodes  ep_rew_mean %,.0f  %.0f s%n",
                     100.0 * Math.min(1, stat.getStepCounter() / (double) totalSteps), stat.getStepCounter(), episodes,
@@ -91,12 +84,8 @@ public final class EpisodeLog implements TrainingListener {
 
     @Override
     public void onTrainingEnd() {
-        try {
-            if (out != null) {
-                out.close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (out != null) {
+            out.close();
         }
     }
 

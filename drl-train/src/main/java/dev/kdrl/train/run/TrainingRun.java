@@ -19,6 +19,7 @@ import dev.kdrl.train.algo.Ppo;
 import dev.kdrl.train.algo.TrainingCallback;
 import dev.kdrl.train.algo.Trpo;
 import dev.kdrl.train.eval.LinePlot;
+import dev.kdrl.train.metrics.CsvMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One training run as the {@code drl train} command does it: environments over the trace, the
@@ -151,41 +153,30 @@ public final class TrainingRun {
 
     /** Training-episode mean return and evaluation return against steps, from the metrics CSV. */
     public static void plotLearningCurve(Path csv, Path png, String algorithm) {
-        try {
-            List<String> lines = Files.readAllLines(csv);
-            if (lines.size() < 2) {
-                return;
-            }
-            List<String> header = List.of(lines.get(0).split(",", -1));
-            int steps = header.indexOf("time/total_timesteps");
-            int rew = header.indexOf("rollout/ep_rew_mean");
-            int ev = header.indexOf("eval/return");
-            int n = lines.size() - 1;
-            double[] x = new double[n];
-            double[] y1 = new double[n];
-            double[] y2 = new double[n];
-            for (int i = 0; i < n; i++) {
-                String[] f = lines.get(i + 1).split(",", -1);
-                x[i] = Double.parseDouble(f[steps]);
-                y1[i] = f[rew].isEmpty() ? Double.NaN : Double.parseDouble(f[rew]);
-                y2[i] = ev < 0 || f[ev].isEmpty() ? Double.NaN : Double.parseDouble(f[ev]);
-            }
-            LinePlot plot = new LinePlot(String.format(Locale.ROOT, "%s learning curve", algorithm.toUpperCase(Locale.ROOT)),
-                    "environment steps", "episode return");
-            plot.add("training episodes (mean of last 100, stochastic)", x, y1);
-            if (ev >= 0) {
-                List<double[]> pts = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    if (!Double.isNaN(y2[i])) {
-                        pts.add(new double[] {x[i], y2[i]});
-                    }
-                }
-                plot.add("deterministic evaluation", pts.stream().mapToDouble(p -> p[0]).toArray(),
-                        pts.stream().mapToDouble(p -> p[1]).toArray());
-            }
-            plot.write(png, 1000, 500);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot plot " + csv + ": " + e.getMessage(), e);
+        List<Map<String, Double>> rows = CsvMetrics.read(csv);
+        if (rows.isEmpty()) {
+            return;
         }
+        int n = rows.size();
+        double[] x = new double[n];
+        double[] y1 = new double[n];
+        List<double[]> evals = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Map<String, Double> r = rows.get(i);
+            x[i] = r.get("time/total_timesteps");
+            y1[i] = r.getOrDefault("rollout/ep_rew_mean", Double.NaN);
+            double ev = r.getOrDefault("eval/return", Double.NaN);
+            if (!Double.isNaN(ev)) {
+                evals.add(new double[] {x[i], ev});
+            }
+        }
+        LinePlot plot = new LinePlot(String.format(Locale.ROOT, "%s learning curve", algorithm.toUpperCase(Locale.ROOT)),
+                "environment steps", "episode return");
+        plot.add("training episodes (mean of last 100, stochastic)", x, y1);
+        if (rows.get(0).containsKey("eval/return")) {
+            plot.add("deterministic evaluation", evals.stream().mapToDouble(p -> p[0]).toArray(),
+                    evals.stream().mapToDouble(p -> p[1]).toArray());
+        }
+        plot.write(png, 1000, 500);
     }
 }
