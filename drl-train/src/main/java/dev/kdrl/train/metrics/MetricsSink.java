@@ -10,8 +10,7 @@ public interface MetricsSink extends AutoCloseable {
 
     /**
      * One row. The first row's keys are the columns (a later row's other keys are not written); a missing or NaN value
-     * is left empty. Integral
-     * values given as {@link Long} or {@link Integer} are written without a fraction.
+     * is left empty. Integral values given as {@link Long} or {@link Integer} are written without a fraction.
      */
     void write(Map<String, ? extends Number> row);
 
