@@ -19,9 +19,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Separate actor and critic MLPs on DL4J ({@code MultiLayerNetwork}, double or single precision). The actor
  * ends in a linear layer of logits and is trained from externally computed gradients; the critic ends in a
- * linear output trained on squared error. Both take Adam steps ({@link AdamOps}, on the flat parameter vector). DL4J holds the parameters, their layout and initialisation; the passes themselves (forward,
- * gradient, Jacobian-vector product) run through {@link MlpOps} on reused buffers, so training allocates no
- * native memory per step. Weights start orthogonal (gain {@code sqrt 2} on hidden layers, 0.01 on the logits,
+ * linear output trained on squared error. Both take Adam steps ({@link AdamOps}, on the flat parameter vector).
+ * DL4J holds the parameters, their layout and initialisation; the passes themselves (forward, gradient,
+ * Jacobian-vector product) run through {@link MlpOps} on reused buffers, so training allocates no native memory
+ * per step. The actor's and the critic's methods may run on two threads at once (they share no arrays); each
+ * network's own methods are not thread-safe. Weights start orthogonal (gain {@code sqrt 2} on hidden layers, 0.01 on the logits,
  * 1 on the value), biases at zero, as in stable-baselines3.
  */
 public final class ActorCritic {
