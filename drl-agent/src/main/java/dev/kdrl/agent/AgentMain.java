@@ -4,42 +4,31 @@ import dev.kdrl.agent.config.AgentConfig;
 import dev.kdrl.agent.config.ConfigException;
 import dev.kdrl.agent.k8s.ActionSink;
 import dev.kdrl.agent.k8s.Crd;
+import dev.kdrl.agent.k8s.KubeClients;
+import dev.kdrl.agent.k8s.Leadership;
+import dev.kdrl.agent.k8s.LeaseElection;
 import dev.kdrl.agent.k8s.LogSink;
 import dev.kdrl.agent.k8s.ScaleActionWriter;
-import dev.kdrl.agent.loop.Agent;
 import dev.kdrl.agent.loop.AgentBuilder;
-import dev.kdrl.agent.loop.CycleReport;
+import dev.kdrl.agent.loop.AgentLoop;
 import dev.kdrl.agent.loop.LoadSource;
 import dev.kdrl.agent.loop.PrometheusSource;
 import dev.kdrl.agent.loop.Schedule;
+import dev.kdrl.agent.loop.Sleeper;
 import dev.kdrl.agent.loop.TraceSource;
 import dev.kdrl.agent.ops.AgentMetrics;
 import dev.kdrl.agent.ops.OpsServer;
 import dev.kdrl.agent.prom.PrometheusClient;
 import dev.kdrl.env.trace.TraceCsv;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -49,6 +38,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code java -jar drl-agent.jar --config agent.yaml}: the live agent. Exit codes: 0 done (or stopped), 1 a
  * cycle failed in {@code --once}/{@code --simulate}, 2 bad configuration or files.
+ *
+ * <p>Only the command line and the wiring live here: the loops in {@link AgentLoop}, leader election in
+ * {@link LeaseElection}, the Kubernetes client in {@link KubeClients}.
  */
 @Command(name = "drl-agent", mixinStandardHelpOptions = true, version = "drl-agent 0.1.0",
         description = {"The live autoscaling agent: every period it reads each service's load from Prometheus, "
@@ -84,14 +76,7 @@ public final class AgentMain implements Callable<Integer> {
     Long maxCycles;
 
     private final AtomicBoolean ready = new AtomicBoolean();
-    private final AtomicBoolean leader = new AtomicBoolean();
-    private volatile boolean stopping;
     private final CountDownLatch loopDone = new CountDownLatch(1);
-    private final CountDownLatch stopSignal = new CountDownLatch(1);
-    private volatile CompletableFuture<?> election;
-    private final AtomicLong leaderEpoch = new AtomicLong();
-    private long builtEpoch = -1;
-    private Agent agent;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -140,29 +125,26 @@ public final class AgentMain implements Callable<Integer> {
             LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
                     : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
             boolean elect = cfg.leaderElection().enabled() && client != null;
-            Supplier<Agent> build = () -> {
-                Agent a = AgentBuilder.build(cfg, source, sink, metrics, !dryRun);
-                long epoch = leaderEpoch.get();
-                // a leader that lost the Lease during a cycle must not write or save that cycle's decision
-                a.guard(() -> leader.get() && leaderEpoch.get() == epoch);
-                return a;
-            };
+            LeaseElection election = elect ? new LeaseElection(client, cfg.namespace(), cfg.leaderElection(),
+                    metrics) : null;
+            Leadership leadership = elect ? election : Leadership.sole();
+            Clock clock = Clock.systemUTC();
+            AgentLoop loop = new AgentLoop(() -> AgentBuilder.build(cfg, source, sink, metrics, !dryRun), leadership,
+                    metrics, clock, Sleeper.of(clock));
             if (elect) {
                 // a standby must not open the history the leader is appending to: check now, build when leading
                 AgentBuilder.validate(cfg);
             } else {
-                agent = build.get();
-                builtEpoch = leaderEpoch.get();
-                leader.set(true);
+                loop.prepare();
                 metrics.globalGauge("drl.agent.leader", 1);
             }
             if (cfg.http().enabled()) {
-                ops = new OpsServer(cfg.http().bind(), cfg.http().port(), () -> !stopping, ready::get,
+                ops = new OpsServer(cfg.http().bind(), cfg.http().port(), () -> !loop.stopping(), ready::get,
                         metrics::scrape);
                 LOG.info("health and metrics on http://{}:{}/metrics", cfg.http().bind(), ops.port());
             }
             if (elect) {
-                startElection(client, cfg, metrics);
+                election.start();
             }
             ready.set(true);
             LOG.info("ready {} ms after JVM start: {} services {}, policy {}, predictor {}, {}{}{}",
@@ -172,18 +154,13 @@ public final class AgentMain implements Callable<Integer> {
                             + cfg.namespace() + "/" + cfg.resourceName(), simulate != null ? ", simulating "
                             + simulate : "", elect ? ", leader election on Lease " + cfg.leaderElection().leaseName()
                             : "");
-            Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "drl-agent-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop), "drl-agent-stop"));
             try {
-                return loop(build, cfg, metrics);
+                return run(loop, cfg);
             } finally {
-                stopping = true;
-                CompletableFuture<?> e = election;
-                if (e != null) {
-                    e.cancel(true);
-                }
-                if (agent != null) {
-                    agent.close();
-                }
+                loop.stop();
+                leadership.close();
+                loop.close();
             }
         } finally {
             if (ops != null) {
@@ -196,127 +173,16 @@ public final class AgentMain implements Callable<Integer> {
         }
     }
 
-    /**
-     * The agent to run a cycle with, or {@code null} when this replica is not the leader. After (re)gaining
-     * the lease the agent is rebuilt, so it continues from the history and state the previous leader left.
-     */
-    private Agent leading(Supplier<Agent> build) {
-        if (!leader.get()) {
-            return null;
-        }
-        long epoch = leaderEpoch.get();
-        if (agent == null || builtEpoch != epoch) {
-            if (agent != null) {
-                agent.close();
-            }
-            agent = build.get();
-            builtEpoch = epoch;
-        }
-        return agent;
-    }
-
-    private Agent awaitLeadership(Supplier<Agent> build) throws InterruptedException {
-        Agent a = leading(build);
-        if (a == null) {
-            LOG.info("waiting to become the leader");
-        }
-        while (a == null && !stopping) {
-            Thread.sleep(100);
-            a = leading(build);
-        }
-        return a;
-    }
-
-    private int loop(Supplier<Agent> build, AgentConfig cfg, AgentMetrics metrics) throws InterruptedException {
-        Schedule schedule = new Schedule(cfg.schedule().period(), cfg.schedule().offset());
+    private int run(AgentLoop loop, AgentConfig cfg) throws InterruptedException {
+        long cycles = maxCycles == null ? AgentLoop.UNLIMITED : maxCycles;
         if (once) {
-            Agent a = awaitLeadership(build);
-            return a != null && a.runCycle(Instant.now()).written() ? 0 : 1;
+            return loop.once() ? 0 : 1;
         }
         if (simulate != null) {
-            Instant t = Instant.now();
-            boolean allWritten = true;
-            List<Long> nanos = new ArrayList<>();
-            for (long k = 0; !stopping && (maxCycles == null || k < maxCycles); k++) {
-                Agent a = awaitLeadership(build);
-                if (a == null || !a.hasNextCycle()) {
-                    break;
-                }
-                CycleReport r = a.runCycle(t);
-                nanos.add(r.decisionNanos());
-                allWritten &= r.written();
-                t = t.plus(cfg.schedule().period());
-            }
-            logSummary(nanos);
-            return allWritten ? 0 : 1;
+            return loop.simulate(cfg.schedule().period(), cycles) ? 0 : 1;
         }
-        long done = 0;
-        Instant next = schedule.next(Instant.now());
-        while (!stopping && (maxCycles == null || done < maxCycles)) {
-            sleepUntil(next);
-            if (stopping) {
-                break;
-            }
-            Agent a = leading(build);
-            if (a != null) {
-                try {
-                    a.runCycle(next);
-                } catch (RuntimeException e) {
-                    // e.g. the history's disk is full: nothing was written for this cycle; keep running
-                    LOG.error("cycle at {} failed: {}", next, e.toString(), e);
-                    metrics.cycle(false);
-                }
-                done++;
-            } else {
-                LOG.debug("not the leader: skipping the cycle at {}", next);
-            }
-            Instant now = Instant.now();
-            Instant following = schedule.next(next);
-            if (following.isBefore(now)) {
-                LOG.warn("cycle at {} ended after the next was due; skipping to the next slot", next);
-                following = schedule.next(now);
-            }
-            next = following;
-        }
+        loop.scheduled(new Schedule(cfg.schedule().period(), cfg.schedule().offset()), cycles);
         return 0;
-    }
-
-    /** Decision latency percentiles, JVM uptime and peak RSS of a simulation: the agent's benchmark figures. */
-    private static void logSummary(List<Long> nanos) {
-        if (nanos.isEmpty()) {
-            return;
-        }
-        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        LOG.info(String.format(Locale.ROOT, "simulated %d cycles: decision p50 %.3f ms, p99 %.3f ms, max %.3f ms; "
-                        + "peak RSS %s", sorted.length, pct(sorted, 0.50) / 1e6, pct(sorted, 0.99) / 1e6,
-                sorted[sorted.length - 1] / 1e6, peakRss()));
-    }
-
-    private static double pct(long[] sorted, double q) {
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
-
-    private static String peakRss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return line.substring(6).strip();
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not on Linux
-        }
-        return "unknown";
-    }
-
-    /** Sleeps until {@code t}, or less when a stop is asked. */
-    private void sleepUntil(Instant t) throws InterruptedException {
-        long ms = Duration.between(Instant.now(), t).toMillis();
-        while (ms > 0 && !stopping) {
-            stopSignal.await(Math.min(ms, 1000), TimeUnit.MILLISECONDS);
-            ms = Duration.between(Instant.now(), t).toMillis();
-        }
     }
 
     /**
@@ -324,9 +190,8 @@ public final class AgentMain implements Callable<Integer> {
      * file's channel mid-append): the sleep between cycles wakes on a latch, and the hook waits until the
      * Lease is released and the files are closed.
      */
-    private void stop() {
-        stopping = true;
-        stopSignal.countDown();
+    private void stop(AgentLoop loop) {
+        loop.stop();
         try {
             loopDone.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException ignored) {
@@ -335,52 +200,9 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     private KubernetesClient kubernetesClient() {
-        if (kubeconfig != null) {
-            if (!Files.isRegularFile(kubeconfig)) {
-                throw new IllegalArgumentException("--kubeconfig " + kubeconfig + ": no such file");
-            }
-            System.setProperty("kubeconfig", kubeconfig.toAbsolutePath().toString());
+        if (kubeconfig != null && !Files.isRegularFile(kubeconfig)) {
+            throw new IllegalArgumentException("--kubeconfig " + kubeconfig + ": no such file");
         }
-        // the writer retries 409 and 5xx itself, with the configured budget: fabric8's own retries are off
-        Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0).build();
-        return new KubernetesClientBuilder().withConfig(config).build();
-    }
-
-    /** Runs the Lease election in the background; after losing the lease it stands for election again. */
-    private void startElection(KubernetesClient client, AgentConfig cfg, AgentMetrics metrics) {
-        AgentConfig.LeaderElection le = cfg.leaderElection();
-        LeaderElector elector = client.leaderElector()
-                .withConfig(new LeaderElectionConfigBuilder()
-                        .withName(le.leaseName())
-                        .withLock(new LeaseLock(cfg.namespace(), le.leaseName(), le.identity()))
-                        .withLeaseDuration(le.leaseDuration())
-                        .withRenewDeadline(le.renewDeadline())
-                        .withRetryPeriod(le.retryPeriod())
-                        .withReleaseOnCancel()
-                        .withLeaderCallbacks(new LeaderCallbacks(
-                                () -> {
-                                    leaderEpoch.incrementAndGet();
-                                    leader.set(true);
-                                    metrics.globalGauge("drl.agent.leader", 1);
-                                    LOG.info("{} is now the leader ({}/{})", le.identity(), cfg.namespace(),
-                                            le.leaseName());
-                                },
-                                () -> {
-                                    leader.set(false);
-                                    metrics.globalGauge("drl.agent.leader", 0);
-                                    LOG.warn("{} stopped leading", le.identity());
-                                },
-                                id -> LOG.info("leader is {}", id)))
-                        .build())
-                .build();
-        CompletableFuture<?> f = elector.start();
-        election = f;
-        f.whenComplete((r, e) -> {
-            leader.set(false);
-            if (!stopping) {
-                LOG.warn("leader election ended ({}); standing again", e == null ? "lease lost" : e.toString());
-                startElection(client, cfg, metrics);
-            }
-        });
+        return KubeClients.create(kubeconfig);
     }
 }

@@ -1,0 +1,191 @@
+package dev.kdrl.agent.loop;
+
+import dev.kdrl.agent.k8s.Leadership;
+import dev.kdrl.agent.ops.AgentMetrics;
+import dev.kdrl.agent.ops.DecisionLatency;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the agent's cycles: one now ({@link #once()}), every period on the {@link Schedule}
+ * ({@link #scheduled}), or back to back over a trace ({@link #simulate}). Cycles run only while this replica
+ * leads ({@link Leadership}); each time it (re)gains leadership the agent is built again, so it continues
+ * from the history and state a previous leader left, and it writes only while that term lasts.
+ *
+ * <p>Time comes from a {@link Clock} and waiting from a {@link Sleeper}, so a test drives the loop with a
+ * fake clock. {@link #stop()} (SIGTERM) ends the loop after the cycle in progress; nothing is interrupted.
+ */
+public final class AgentLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentLoop.class);
+
+    /** {@code maxCycles} for a loop that runs until stopped. */
+    public static final long UNLIMITED = Long.MAX_VALUE;
+
+    private final Supplier<Agent> build;
+    private final Leadership leadership;
+    private final AgentMetrics metrics;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private volatile boolean stopping;
+    private Agent agent;
+    private long builtTerm = Leadership.NOT_LEADING;
+
+    /**
+     * @param build      builds the agent (opening its history and restoring its state) when this replica
+     *                   starts leading; may throw for a bad configuration
+     * @param leadership whether this replica leads, and in which term
+     * @param metrics    a cycle that throws is counted as failed here
+     * @param clock      the time of the cycles
+     * @param sleeper    waits on {@code clock} until a cycle's time
+     */
+    public AgentLoop(Supplier<Agent> build, Leadership leadership, AgentMetrics metrics, Clock clock,
+                     Sleeper sleeper) {
+        this.build = build;
+        this.leadership = leadership;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /** Builds the agent now when this replica leads, so that a bad configuration fails before the first cycle. */
+    public void prepare() {
+        leading();
+    }
+
+    /**
+     * Runs one cycle now, after waiting to lead.
+     *
+     * @return whether the decision was written ({@code false} also when stopped before leading)
+     */
+    public boolean once() throws InterruptedException {
+        Agent a = awaitLeadership();
+        return a != null && a.runCycle(clock.instant()).written();
+    }
+
+    /**
+     * {@code --simulate}: cycles back to back, timestamped one {@code period} apart from now, while the source
+     * has rows, at most {@code maxCycles}; waits to lead before each. Logs the decision latencies at the end.
+     *
+     * @return whether every decision was written
+     */
+    public boolean simulate(Duration period, long maxCycles) throws InterruptedException {
+        Instant t = clock.instant();
+        boolean allWritten = true;
+        DecisionLatency latency = new DecisionLatency();
+        for (long k = 0; !stopping && k < maxCycles; k++) {
+            Agent a = awaitLeadership();
+            if (a == null || !a.hasNextCycle()) {
+                break;
+            }
+            CycleReport r = a.runCycle(t);
+            latency.add(r.decisionNanos());
+            allWritten &= r.written();
+            t = t.plus(period);
+        }
+        String summary = latency.summary();
+        if (summary != null) {
+            LOG.info(summary);
+        }
+        return allWritten;
+    }
+
+    /**
+     * The live loop: a cycle at each of the schedule's times while leading, until stopped or after
+     * {@code maxCycles} cycles (counting those this replica ran). A cycle that throws is logged and counted as
+     * failed, and the loop goes on; a cycle that ends after the next was due skips to the following slot.
+     */
+    public void scheduled(Schedule schedule, long maxCycles) throws InterruptedException {
+        long done = 0;
+        Instant next = schedule.next(clock.instant());
+        while (!stopping && done < maxCycles) {
+            sleeper.sleepUntil(next);
+            if (stopping) {
+                break;
+            }
+            Agent a = leading();
+            if (a != null) {
+                try {
+                    a.runCycle(next);
+                } catch (RuntimeException e) {
+                    // e.g. the history's disk is full: nothing was written for this cycle; keep running
+                    LOG.error("cycle at {} failed: {}", next, e.toString(), e);
+                    metrics.cycle(false);
+                }
+                done++;
+            } else {
+                LOG.debug("not the leader: skipping the cycle at {}", next);
+            }
+            Instant now = clock.instant();
+            Instant following = schedule.next(next);
+            if (following.isBefore(now)) {
+                LOG.warn("cycle at {} ended after the next was due; skipping to the next slot", next);
+                following = schedule.next(now);
+            }
+            next = following;
+        }
+    }
+
+    /**
+     * The agent to run a cycle with, or {@code null} when this replica does not lead. In a new term the agent
+     * is built again; it writes only while that term lasts (a leader that lost the Lease during a cycle must
+     * not write or save that cycle's decision).
+     */
+    private Agent leading() {
+        long term = leadership.term();
+        if (term == Leadership.NOT_LEADING) {
+            return null;
+        }
+        if (agent == null || builtTerm != term) {
+            if (agent != null) {
+                agent.close();
+                agent = null;
+            }
+            Agent a = build.get();
+            a.guard(() -> leadership.term() == term);
+            agent = a;
+            builtTerm = term;
+        }
+        return agent;
+    }
+
+    /** {@link #leading()}, after waiting to lead; {@code null} when stopped first. */
+    private Agent awaitLeadership() throws InterruptedException {
+        Agent a = leading();
+        if (a == null) {
+            LOG.info("waiting to become the leader");
+        }
+        while (a == null && !stopping) {
+            leadership.awaitTerm();
+            a = leading();
+        }
+        return a;
+    }
+
+    /**
+     * Asks the loop to stop after the cycle in progress: the sleep before the next cycle and a wait for
+     * leadership end at once. Callable from any thread (the shutdown hook).
+     */
+    public void stop() {
+        stopping = true;
+        sleeper.wake();
+        leadership.stopWaiting();
+    }
+
+    /** Whether a stop was asked. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** Closes the agent's history files. Call after the loop returned. */
+    @Override
+    public void close() {
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package dev.kdrl.agent.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.k8s.ActionSink;
+import dev.kdrl.agent.k8s.Leadership;
+import dev.kdrl.agent.k8s.WriteFailure;
+import dev.kdrl.agent.ops.AgentMetrics;
+import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.trace.TraceCsv;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loop driven by a fake clock and a fake leadership, with real agents (greedy planner, last-value
+ * predictor) writing to a recording sink: no process, no thread, no sleep.
+ */
+class AgentLoopTest {
+    private static final Trace TRACE = TraceCsv.read(Path.of("../datasets/paper/test-20.csv"));
+    private static final Instant START = Instant.parse("2026-11-22T10:00:00.250Z");
+    private static final Schedule SCHEDULE = new Schedule(Duration.ofSeconds(120), Duration.ofSeconds(55));
+
+    @TempDir
+    Path dir;
+
+    private AgentConfig cfg;
+    private AgentMetrics metrics;
+    private AgentFixtures.RecordingSink sink;
+    /** Where the agents write: {@link #sink} unless a test says otherwise. */
+    private ActionSink out;
+    private FakeTime time;
+    private FakeLeadership leadership;
+    private AgentLoop loop;
+    /** What happens, in order: builds, waits to lead, reads (one per cycle: the first service's). */
+    private final List<String> events = new ArrayList<>();
+    /** The scheduled time of every cycle that read its loads. */
+    private final List<Instant> cycleTimes = new ArrayList<>();
+    /** Runs at each cycle's first read, with its cycle number (of the agent that runs it). */
+    private Consumer<Long> duringCycle = k -> { };
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
+                "{kind: last-value}", ""));
+        metrics = new AgentMetrics(cfg.serviceNames(), cfg.model().quota());
+        sink = new AgentFixtures.RecordingSink();
+        out = sink;
+        time = new FakeTime(START);
+        leadership = new FakeLeadership(1);
+    }
+
+    /** The loop over {@code source}; each cycle's first read is recorded and runs {@link #duringCycle}. */
+    private AgentLoop loop(LoadSource source) {
+        String first = cfg.serviceNames().get(0);
+        LoadSource recording = new LoadSource() {
+            @Override
+            public double read(AgentConfig.Service s, long cycle, Instant t) throws dev.kdrl.agent.prom.QueryFailure,
+                    InterruptedException {
+                if (s.name().equals(first)) {
+                    events.add("read " + cycle + " at " + t);
+                    cycleTimes.add(t);
+                    duringCycle.accept(cycle);
+                }
+                return source.read(s, cycle, t);
+            }
+
+            @Override
+            public boolean hasCycle(long cycle) {
+                return source.hasCycle(cycle);
+            }
+        };
+        loop = new AgentLoop(() -> {
+            events.add("build");
+            return AgentBuilder.build(cfg, recording, out, metrics, true);
+        }, leadership, metrics, time, time);
+        return loop;
+    }
+
+    /** Row {@code cycle} of the trace, wrapping around. */
+    private static LoadSource trace() {
+        return (s, cycle, t) -> TRACE.value((int) (cycle % TRACE.length()), TRACE.columnIndex(s.name()));
+    }
+
+    private static Instant slot(int k) {
+        return Instant.parse("2026-11-22T10:00:55Z").plus(Duration.ofSeconds(120L * k));
+    }
+
+    private String scrape() {
+        return metrics.scrape();
+    }
+
+    @Test
+    void cyclesRunAtTheSchedulesInstantsAndStopAfterTheRequestedNumber() throws Exception {
+        loop(trace()).scheduled(SCHEDULE, 3);
+        // period 120 s, offset 55 s: the first slot after 10:00:00.250, then one period apart
+        assertThat(time.waits).containsExactly(slot(0), slot(1), slot(2));
+        assertThat(cycleTimes).containsExactly(slot(0), slot(1), slot(2));
+        assertThat(sink.written).hasSize(3);
+        assertThat(events).first().isEqualTo("build");
+        assertThat(events).filteredOn("build"::equals).hasSize(1);
+        assertThat(loop.stopping()).isFalse();
+    }
+
+    @Test
+    void aCycleStartingExactlyOnASlotWaitsForTheNextOne() throws Exception {
+        time = new FakeTime(slot(0));
+        loop(trace()).scheduled(SCHEDULE, 2);
+        assertThat(cycleTimes).containsExactly(slot(1), slot(2));
+    }
+
+    @Test
+    void aCycleThatEndsAfterTheNextWasDueSkipsToTheFollowingSlot() throws Exception {
+        duringCycle = k -> time.advance(k == 1 ? Duration.ofSeconds(150) : Duration.ofMillis(40));
+        loop(trace()).scheduled(SCHEDULE, 4);
+        // the cycle of slot 1 ended at slot 1 + 150 s, after slot 2 was due: slot 3 is next
+        assertThat(cycleTimes).containsExactly(slot(0), slot(1), slot(3), slot(4));
+        assertThat(sink.written).hasSize(4);
+    }
+
+    @Test
+    void aStopRequestEndsTheLoopAfterTheCycleInProgress() throws Exception {
+        duringCycle = k -> {
+            if (k == 1) {
+                loop.stop();
+            }
+        };
+        loop(trace()).scheduled(SCHEDULE, AgentLoop.UNLIMITED);
+        // the cycle in progress finished: read, decided and written; no cycle after it, no wait either
+        assertThat(cycleTimes).containsExactly(slot(0), slot(1));
+        assertThat(sink.written).hasSize(2);
+        assertThat(time.waits).containsExactly(slot(0), slot(1));
+        assertThat(leadership.stopWaiting).as("a wait for leadership ends too").isTrue();
+        loop.close();
+    }
+
+    @Test
+    void aStopWhileSleepingRunsNoFurtherCycle() throws Exception {
+        time.afterSleep = t -> {
+            if (t.equals(slot(2))) {
+                loop.stop();
+            }
+        };
+        loop(trace()).scheduled(SCHEDULE, AgentLoop.UNLIMITED);
+        assertThat(cycleTimes).containsExactly(slot(0), slot(1));
+        assertThat(loop.stopping()).isTrue();
+    }
+
+    @Test
+    void aStandbyRunsNoCycleUntilItLeads() throws Exception {
+        leadership.term = Leadership.NOT_LEADING;
+        time.afterSleep = t -> {
+            if (t.equals(slot(3))) {
+                leadership.term = 1;
+            }
+        };
+        loop(trace()).scheduled(SCHEDULE, 2);
+        // slots 0 to 2 skipped (and not counted), the agent built only when leading
+        assertThat(time.waits).containsExactly(slot(0), slot(1), slot(2), slot(3), slot(4));
+        assertThat(events).containsExactly("build", "read 0 at " + slot(3), "read 1 at " + slot(4));
+        assertThat(sink.written).hasSize(2);
+    }
+
+    @Test
+    void aLostTermWritesNothingAndANewTermRebuildsTheAgentFromWhatWasSaved() throws Exception {
+        duringCycle = k -> {
+            if (cycleTimes.size() == 2) {
+                leadership.term = Leadership.NOT_LEADING; // the Lease lost during the second cycle
+            }
+        };
+        time.afterSleep = t -> {
+            if (t.equals(slot(3))) {
+                leadership.term = 2; // taken again
+            }
+        };
+        loop(trace()).scheduled(SCHEDULE, 3);
+        // slot 1's decision is not written; slot 2 is skipped; at slot 3 a new agent continues
+        assertThat(events).containsExactly("build", "read 0 at " + slot(0), "read 1 at " + slot(1), "build",
+                "read 0 at " + slot(3));
+        assertThat(sink.written).hasSize(2);
+        assertThat(scrape()).contains("drl_agent_write_failures_total{kind=\"not_leader\"} 1.0")
+                .contains("drl_agent_cycles_total{outcome=\"failed\"} 1.0")
+                .contains("drl_agent_cycles_total{outcome=\"ok\"} 2.0");
+        assertThat(java.nio.file.Files.readString(dir.resolve("data/state/state.json"))).contains("\"cycles\" : 2");
+    }
+
+    @Test
+    void aCycleThatThrowsIsCountedAsFailedAndTheLoopGoesOn() throws Exception {
+        loop((s, cycle, t) -> {
+            if (cycle == 1) {
+                throw new IllegalStateException("disk full");
+            }
+            return 10;
+        }).scheduled(SCHEDULE, 3);
+        assertThat(cycleTimes).containsExactly(slot(0), slot(1), slot(2));
+        assertThat(sink.written).hasSize(2);
+        assertThat(scrape()).contains("drl_agent_cycles_total{outcome=\"failed\"} 1.0");
+    }
+
+    @Test
+    void theSimulationPlaysTheTraceRowsInOrderOnePeriodApart() throws Exception {
+        List<double[]> read = new ArrayList<>();
+        TraceSource trace = new TraceSource(TRACE, cfg.serviceNames());
+        boolean allWritten = loop(new LoadSource() {
+            @Override
+            public double read(AgentConfig.Service s, long cycle, Instant t) throws dev.kdrl.agent.prom.QueryFailure {
+                if (read.size() <= cycle) {
+                    read.add(new double[cfg.serviceNames().size()]);
+                }
+                double v = trace.read(s, cycle, t);
+                read.get((int) cycle)[cfg.serviceNames().indexOf(s.name())] = v;
+                return v;
+            }
+
+            @Override
+            public boolean hasCycle(long cycle) {
+                return trace.hasCycle(cycle);
+            }
+        }).simulate(Duration.ofSeconds(120), AgentLoop.UNLIMITED);
+        assertThat(allWritten).isTrue();
+        assertThat(read).hasSize(TRACE.length());
+        for (int k = 0; k < TRACE.length(); k++) {
+            assertThat(read.get(k)).as("row %d", k).containsExactly(TRACE.select(cfg.serviceNames()).row(k));
+            assertThat(cycleTimes.get(k)).isEqualTo(START.plus(Duration.ofSeconds(120L * k)));
+        }
+        assertThat(sink.written).hasSize(TRACE.length());
+        assertThat(time.waits).as("cycles run back to back").isEmpty();
+    }
+
+    @Test
+    void theSimulationStopsAfterTheRequestedCyclesOrWhenAsked() throws Exception {
+        loop(trace()).simulate(Duration.ofSeconds(120), 5);
+        assertThat(cycleTimes).hasSize(5);
+
+        duringCycle = k -> {
+            if (k == 7) {
+                loop.stop();
+            }
+        };
+        cycleTimes.clear();
+        loop.close();
+        loop(trace()).simulate(Duration.ofSeconds(120), AgentLoop.UNLIMITED);
+        assertThat(cycleTimes).hasSize(8);
+    }
+
+    @Test
+    void aSimulationWithAFailedWriteSaysSo() throws Exception {
+        int[] writes = {0};
+        out = spec -> {
+            if (++writes[0] == 2) {
+                throw new WriteFailure(WriteFailure.Kind.GAVE_UP, "503 after every retry", null);
+            }
+            return sink.write(spec);
+        };
+        assertThat(loop(trace()).simulate(Duration.ofSeconds(120), 3)).isFalse();
+        assertThat(cycleTimes).hasSize(3);
+        assertThat(sink.written).hasSize(2);
+    }
+
+    @Test
+    void aStandbyWaitsToLeadBeforeItsFirstSimulatedCycle() throws Exception {
+        leadership.term = Leadership.NOT_LEADING;
+        leadership.onAwait = () -> {
+            events.add("await");
+            leadership.term = 1;
+        };
+        loop(trace()).simulate(Duration.ofSeconds(120), 2);
+        assertThat(events).containsExactly("await", "build", "read 0 at " + START,
+                "read 1 at " + START.plus(Duration.ofSeconds(120)));
+    }
+
+    @Test
+    void onceRunsOneCycleNowAndAStopWhileWaitingToLeadRunsNone() throws Exception {
+        time = new FakeTime(START);
+        assertThat(loop(trace()).once()).isTrue();
+        assertThat(cycleTimes).containsExactly(START);
+        loop.close();
+
+        cycleTimes.clear();
+        events.clear();
+        leadership = new FakeLeadership(Leadership.NOT_LEADING);
+        leadership.onAwait = () -> loop.stop();
+        assertThat(loop(trace()).once()).isFalse();
+        assertThat(events).isEmpty();
+        assertThat(leadership.awaits).isEqualTo(1);
+    }
+}
