@@ -10,6 +10,8 @@ import java.util.Arrays;
  * big-endian and read back without trusting a corrupt length.
  */
 public final class BinaryIo {
+    /** Largest number of layers accepted when reading a network. */
+    public static final int MAX_LAYERS = 1_024;
     /** Largest layer or vector size accepted when reading, so a corrupt stream cannot allocate gigabytes. */
     public static final int MAX_SIZE = 1 << 20;
     /** Largest single array accepted when reading (2^28 doubles = 2 GiB). */

@@ -34,8 +34,6 @@ public final class Mlp {
     /** Current version of the binary format written by {@link #write(DataOutputStream)}. */
     public static final int FORMAT_VERSION = 1;
 
-    private static final int MAX_LAYERS = 1_024;
-
     private final int[] sizes;
     private final Activation hidden;
     private final double[][] weights;
@@ -265,8 +263,8 @@ public final class Mlp {
                         + FORMAT_VERSION);
             }
             int layers = in.readInt();
-            if (layers < 1 || layers > MAX_LAYERS) {
-                throw new IOException("corrupt Mlp stream: number of layers must be in [1, " + MAX_LAYERS
+            if (layers < 1 || layers > BinaryIo.MAX_LAYERS) {
+                throw new IOException("corrupt Mlp stream: number of layers must be in [1, " + BinaryIo.MAX_LAYERS
                         + "], got " + layers);
             }
             int[] sizes = new int[layers + 1];

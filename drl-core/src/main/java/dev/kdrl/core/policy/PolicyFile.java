@@ -1,19 +1,10 @@
 package dev.kdrl.core.policy;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import dev.kdrl.core.io.ModelArchive;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,10 +14,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
  * The saved form of a trained policy ({@link SavedPolicy}): one zip holding
@@ -50,8 +37,10 @@ import java.util.zip.ZipOutputStream;
  * actor, so that a version-1 reader refuses it instead of taking its Q-values for logits. This library reads
  * both.
  *
- * <p>Writing goes to a temporary file renamed into place, so a crash never leaves half a file. Loading checks
- * the manifest against the binary entries and the parts against each other; every error names the file.
+ * <p>The zip is a {@link ModelArchive}: the same policy gives the same bytes, writing goes to a temporary file
+ * renamed into place (so a crash never leaves half a file, and a failed write leaves no temporary file), and
+ * loading refuses oversized and duplicate entries and binary entries with trailing bytes. Loading checks the
+ * manifest against the binary entries and the parts against each other; every error names the file.
  * Whether the policy fits the environment at hand is checked by {@link SavedPolicy#policyFor} / {@link
  * EnvSignature#requireSame}.
  */
@@ -71,55 +60,27 @@ public final class PolicyFile {
     /** Name of the (optional) normaliser entry. */
     public static final String NORMALIZER = "normalizer.bin";
 
-    /** Entry time written to the zip, so that the same policy always gives the same bytes (2000-01-01Z). */
-    private static final long ENTRY_TIME = 946_684_800_000L;
-    /** Largest entry read, so that a hostile zip cannot exhaust memory (1 GiB). */
-    private static final int MAX_ENTRY = 1 << 30;
-
     private PolicyFile() {
     }
 
-    /** Saves {@code policy} to {@code file}, replacing it atomically. */
+    /** Saves {@code policy} to {@code file}, replacing it atomically ({@link ModelArchive#write}). */
     public static void save(SavedPolicy policy, Path file) {
         Objects.requireNonNull(policy, "policy must not be null");
         Objects.requireNonNull(file, "file must not be null");
-        Map<String, String> m = manifest(policy);
-        Path tmp = null;
         try {
             Map<String, byte[]> entries = new LinkedHashMap<>();
-            entries.put(MANIFEST, manifestText(m).getBytes(StandardCharsets.UTF_8));
-            entries.put(ACTOR, bytes(policy.actor()::write));
+            entries.put(MANIFEST, ModelArchive.manifestText("kdrl policy", manifest(policy))
+                    .getBytes(StandardCharsets.UTF_8));
+            entries.put(ACTOR, ModelArchive.bytes(policy.actor()::write));
             if (policy.critic() != null) {
-                entries.put(CRITIC, bytes(policy.critic()::write));
+                entries.put(CRITIC, ModelArchive.bytes(policy.critic()::write));
             }
             if (!policy.normalizer().isIdentity()) {
-                entries.put(NORMALIZER, bytes(policy.normalizer()::write));
+                entries.put(NORMALIZER, ModelArchive.bytes(policy.normalizer()::write));
             }
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            // not Files.createTempFile: that makes the file owner-only; this one gets the usual permissions
-            tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp"));
-            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
-                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                    ZipEntry entry = new ZipEntry(e.getKey());
-                    entry.setTime(ENTRY_TIME);
-                    zip.putNextEntry(entry);
-                    zip.write(e.getValue());
-                    zip.closeEntry();
-                }
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
+            ModelArchive.write(file, entries);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save policy to " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the original exception matters more
-                }
-            }
         }
     }
 
@@ -164,35 +125,6 @@ public final class PolicyFile {
         m.put(prefix + ".outputActivation", net.outputActivation().label());
     }
 
-    /** The manifest in key order without the timestamp {@link Properties#store} would add. */
-    private static String manifestText(Map<String, String> m) throws IOException {
-        StringBuilder text = new StringBuilder("#kdrl policy\n");
-        for (Map.Entry<String, String> e : m.entrySet()) {
-            Properties one = new Properties();
-            one.setProperty(e.getKey(), e.getValue());
-            StringWriter w = new StringWriter();
-            one.store(w, null);
-            for (String line : w.toString().split("\\R")) {
-                if (!line.startsWith("#") && !line.isEmpty()) {
-                    text.append(line).append('\n');
-                }
-            }
-        }
-        return text.toString();
-    }
-
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private static byte[] bytes(Writer writer) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(buf)) {
-            writer.write(out);
-        }
-        return buf.toByteArray();
-    }
-
     private static String join(int[] values) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
@@ -219,12 +151,7 @@ public final class PolicyFile {
             throw new IllegalArgumentException(file + " is not a policy file (expected a zip with " + MANIFEST
                     + " and " + ACTOR + ", found " + new TreeSet<>(entries.keySet()) + ")");
         }
-        Properties p = new Properties();
-        try {
-            p.load(new StringReader(new String(entries.get(MANIFEST), StandardCharsets.UTF_8)));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": unreadable " + MANIFEST + ": " + e.getMessage(), e);
-        }
+        Properties p = ModelArchive.readManifest(file, MANIFEST, entries.get(MANIFEST));
         String format = p.getProperty("format");
         if (!FORMAT.equals(format)) {
             throw new IllegalArgumentException(file + ": manifest format is '" + format + "', expected '" + FORMAT
@@ -267,12 +194,8 @@ public final class PolicyFile {
                 throw new IllegalArgumentException(file + ": the manifest says there is a normalizer, " + NORMALIZER
                         + " is missing");
             }
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entries.get(NORMALIZER)))) {
-                normalizer = ObservationNormalizer.read(in);
-                requireFullyRead(in, NORMALIZER);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(file + ": " + NORMALIZER + ": " + e.getMessage(), e);
-            }
+            normalizer = ModelArchive.readEntry(file, NORMALIZER, entries.get(NORMALIZER),
+                    ObservationNormalizer::read);
             int size = intField(file, p, "normalizer.size");
             if (size != normalizer.size()) {
                 throw new IllegalArgumentException(file + ": manifest says normalizer.size " + size + ", "
@@ -294,40 +217,15 @@ public final class PolicyFile {
     }
 
     private static Map<String, byte[]> readEntries(Path file) {
-        Map<String, byte[]> entries = new TreeMap<>();
-        try (InputStream is = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(is)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                byte[] data = zip.readNBytes(MAX_ENTRY);
-                if (zip.read() != -1) {
-                    throw new IllegalArgumentException(file + ": entry " + e.getName() + " is larger than "
-                            + MAX_ENTRY + " bytes");
-                }
-                if (entries.put(e.getName(), data) != null) {
-                    throw new IllegalArgumentException(file + ": duplicate entry " + e.getName());
-                }
-            }
+        try {
+            return ModelArchive.read(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read policy file " + file + ": " + e.getMessage(), e);
         }
-        return entries;
     }
 
     private static Mlp readMlp(Path file, Map<String, byte[]> entries, String name) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entries.get(name)))) {
-            Mlp net = Mlp.read(in);
-            requireFullyRead(in, name);
-            return net;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireFullyRead(DataInputStream in, String name) throws IOException {
-        int extra = in.available();
-        if (extra > 0) {
-            throw new IOException("corrupt " + name + ": " + extra + " unexpected trailing bytes");
-        }
+        return ModelArchive.readEntry(file, name, entries.get(name), Mlp::read);
     }
 
     private static void checkShape(Path file, Properties p, String prefix, Mlp net) {

@@ -54,14 +54,6 @@ public final class BiLstmNetwork {
     /** Current version of the binary format written by {@link #write(DataOutputStream)}. */
     public static final int FORMAT_VERSION = 1;
 
-    /** Upper bounds applied when reading, so a corrupt stream cannot trigger huge allocations. */
-    private static final int MAX_LAYERS = 1_024;
-
-    private static final int MAX_SIZE = 1 << 16;
-
-    /** Largest single array accepted when reading (2^28 doubles = 2 GiB). */
-    private static final long MAX_ARRAY = 1L << 28;
-
     /** Gate block index (in units of {@code nOut}) of the block input (candidate, tanh). */
     public static final int GATE_BLOCK_INPUT = 0;
     /** Gate block index of the forget gate (sigmoid). */
@@ -496,9 +488,11 @@ public final class BiLstmNetwork {
                                 + FORMAT_VERSION);
             }
             int numLayers = in.readInt();
-            if (numLayers <= 0 || numLayers > MAX_LAYERS) {
+            if (numLayers <= 0 || numLayers > BinaryIo.MAX_LAYERS) {
                 throw new IOException(
-                        "corrupt BiLstmNetwork stream: numLayers must be in [1, " + MAX_LAYERS + "], got "
+                        "corrupt BiLstmNetwork stream: numLayers must be in [1, "
+                                + BinaryIo.MAX_LAYERS
+                                + "], got "
                                 + numLayers);
             }
             List<Layer> layers = new ArrayList<>(numLayers);
@@ -508,7 +502,7 @@ public final class BiLstmNetwork {
                 layers.add(new Layer(fwd, bwd));
             }
             int denseLen = in.readInt();
-            if (denseLen <= 0 || denseLen > 2 * MAX_SIZE) {
+            if (denseLen <= 0 || denseLen > 2 * BinaryIo.MAX_SIZE) {
                 throw new IOException(
                         "corrupt BiLstmNetwork stream: dense weight count out of range: " + denseLen);
             }
@@ -536,7 +530,7 @@ public final class BiLstmNetwork {
             throws IOException {
         int nIn = in.readInt();
         int nOut = in.readInt();
-        if (nIn <= 0 || nIn > 2 * MAX_SIZE || nOut <= 0 || nOut > MAX_SIZE) {
+        if (nIn <= 0 || nIn > 2 * BinaryIo.MAX_SIZE || nOut <= 0 || nOut > BinaryIo.MAX_SIZE) {
             throw new IOException(
                     "corrupt BiLstmNetwork stream: layer "
                             + layer
@@ -549,7 +543,7 @@ public final class BiLstmNetwork {
         }
         long wLen = 4L * nIn * nOut;
         long rwLen = 4L * nOut * nOut;
-        if (wLen > MAX_ARRAY || rwLen > MAX_ARRAY) {
+        if (wLen > BinaryIo.MAX_ARRAY || rwLen > BinaryIo.MAX_ARRAY) {
             throw new IOException(
                     "corrupt BiLstmNetwork stream: layer "
                             + layer

@@ -1,31 +1,27 @@
 package dev.kdrl.core.predict;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import dev.kdrl.core.io.ModelArchive;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
+import java.util.TreeSet;
 
 /**
  * The saved form of a {@link NeuralPredictor}: one zip holding {@code manifest.properties} (format and
  * version, kind, window, scaler, network shape and the training metadata under {@code meta.}) and
- * {@code network.bin} ({@link BiLstmNetwork#write}). Writing goes to a temporary file renamed into place,
- * so a crash never leaves half a file.
+ * {@code network.bin} ({@link BiLstmNetwork#write}).
+ *
+ * <p>The zip is a {@link ModelArchive}: the same predictor gives the same bytes (the manifest's keys sorted,
+ * no date, fixed entry times), writing goes to a temporary file renamed into place (so a crash never leaves
+ * half a file, and a failed write leaves no temporary file), and loading refuses oversized and duplicate
+ * entries and a {@code network.bin} with trailing bytes. Files written before that (a date comment and keys
+ * in hash order in the manifest, the save time on the entries) load the same.
  */
 public final class PredictorFile {
     /** The manifest's {@code format} value. */
@@ -38,38 +34,26 @@ public final class PredictorFile {
     private PredictorFile() {
     }
 
-    /** Saves {@code predictor} to {@code file}. */
+    /** Saves {@code predictor} to {@code file}, replacing it atomically ({@link ModelArchive#write}). */
     public static void save(NeuralPredictor predictor, Path file) {
-        Properties p = new Properties();
-        p.setProperty("format", FORMAT);
-        p.setProperty("formatVersion", Integer.toString(VERSION));
-        p.setProperty("kind", "bilstm");
-        p.setProperty("window", Integer.toString(predictor.window()));
-        p.setProperty("units", Integer.toString(predictor.network().units()));
-        p.setProperty("layers", Integer.toString(predictor.network().numLayers()));
-        p.setProperty("scaler.min", Double.toString(predictor.scaler().min()));
-        p.setProperty("scaler.max", Double.toString(predictor.scaler().max()));
-        predictor.metadata().forEach((k, v) -> p.setProperty("meta." + k, v));
+        Objects.requireNonNull(predictor, "predictor must not be null");
+        Objects.requireNonNull(file, "file must not be null");
+        Map<String, String> m = new TreeMap<>();
+        m.put("format", FORMAT);
+        m.put("formatVersion", Integer.toString(VERSION));
+        m.put("kind", "bilstm");
+        m.put("window", Integer.toString(predictor.window()));
+        m.put("units", Integer.toString(predictor.network().units()));
+        m.put("layers", Integer.toString(predictor.network().numLayers()));
+        m.put("scaler.min", Double.toString(predictor.scaler().min()));
+        m.put("scaler.max", Double.toString(predictor.scaler().max()));
+        predictor.metadata().forEach((k, v) -> m.put("meta." + k, v));
         try {
-            ByteArrayOutputStream net = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(net)) {
-                predictor.network().write(out);
-            }
-            StringWriter manifest = new StringWriter();
-            p.store(manifest, "kdrl traffic predictor");
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            // createFile, not createTempFile: the saved file gets ordinary (umask) permissions, not 0600
-            Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
-            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
-                zip.putNextEntry(new ZipEntry(MANIFEST));
-                zip.write(manifest.toString().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(NETWORK));
-                zip.write(net.toByteArray());
-                zip.closeEntry();
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            entries.put(MANIFEST, ModelArchive.manifestText("kdrl traffic predictor", m)
+                    .getBytes(StandardCharsets.UTF_8));
+            entries.put(NETWORK, ModelArchive.bytes(predictor.network()::write));
+            ModelArchive.write(file, entries);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save predictor to " + file + ": " + e.getMessage(), e);
         }
@@ -79,28 +63,23 @@ public final class PredictorFile {
      * Loads a predictor saved by {@link #save}.
      *
      * @throws IllegalArgumentException naming the file and what is wrong (not a predictor file, another
-     *                                  format version, inconsistent manifest)
+     *                                  format version, an oversized, duplicate, corrupt or truncated entry,
+     *                                  inconsistent manifest)
+     * @throws UncheckedIOException     if the file cannot be read
      */
     public static NeuralPredictor load(Path file) {
-        Map<String, byte[]> entries = new HashMap<>();
-        try (InputStream is = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(is)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.put(e.getName(), zip.readAllBytes());
-            }
+        Objects.requireNonNull(file, "file must not be null");
+        Map<String, byte[]> entries;
+        try {
+            entries = ModelArchive.read(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read predictor " + file + ": " + e.getMessage(), e);
         }
         if (!entries.containsKey(MANIFEST) || !entries.containsKey(NETWORK)) {
             throw new IllegalArgumentException(file + " is not a predictor file (expected a zip with " + MANIFEST
-                    + " and " + NETWORK + ")");
+                    + " and " + NETWORK + ", found " + new TreeSet<>(entries.keySet()) + ")");
         }
-        Properties p = new Properties();
-        try {
-            p.load(new StringReader(new String(entries.get(MANIFEST), StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": unreadable manifest: " + e.getMessage());
-        }
+        Properties p = ModelArchive.readManifest(file, MANIFEST, entries.get(MANIFEST));
         if (!FORMAT.equals(p.getProperty("format"))) {
             throw new IllegalArgumentException(file + ": manifest format is '" + p.getProperty("format")
                     + "', expected '" + FORMAT + "'");
@@ -117,12 +96,7 @@ public final class PredictorFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }
-        BiLstmNetwork net;
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(entries.get(NETWORK)))) {
-            net = BiLstmNetwork.read(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": " + NETWORK + ": " + e.getMessage());
-        }
+        BiLstmNetwork net = ModelArchive.readEntry(file, NETWORK, entries.get(NETWORK), BiLstmNetwork::read);
         int units = intField(file, p, "units");
         int layers = intField(file, p, "layers");
         if (net.units() != units || net.numLayers() != layers) {

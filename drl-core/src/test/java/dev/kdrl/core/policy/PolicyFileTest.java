@@ -4,23 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.kdrl.core.io.TestZips;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,16 +128,7 @@ class PolicyFileTest {
     // ---- corrupted and mismatching files ----
 
     static Map<String, byte[]> entries(Path file) {
-        Map<String, byte[]> m = new LinkedHashMap<>();
-        try (InputStream is = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(is)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                m.put(e.getName(), zip.readAllBytes());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return m;
+        return TestZips.entries(file);
     }
 
     static void writeZip(Path file, Map<String, byte[]> entries) {
@@ -275,11 +263,7 @@ class PolicyFileTest {
     // ---- the committed fixture: a format change that breaks loading or changes outputs fails here ----
 
     static Path fixture() {
-        try {
-            return Path.of(PolicyFileTest.class.getResource("/policy/fixture-v1.zip").toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestZips.resource("/policy/fixture-v1.zip");
     }
 
     @Test
