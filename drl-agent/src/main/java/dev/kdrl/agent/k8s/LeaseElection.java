@@ -70,6 +70,8 @@ public final class LeaseElection implements Leadership {
     }
 
     private void started() {
+        // the gauge first: whoever the signal wakes sees this replica reported as the leader
+        metrics.globalGauge("drl.agent.leader", 1);
         lock.lock();
         try {
             term = ++terms;
@@ -77,7 +79,6 @@ public final class LeaseElection implements Leadership {
         } finally {
             lock.unlock();
         }
-        metrics.globalGauge("drl.agent.leader", 1);
         LOG.info("{} is now the leader ({}/{})", config.identity(), namespace, config.leaseName());
     }
 
