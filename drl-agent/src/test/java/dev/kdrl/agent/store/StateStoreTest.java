@@ -43,6 +43,15 @@ class StateStoreTest {
         try (var files = Files.list(dir.resolve("state"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("state.json");
         }
+        // a write that fails part way leaves the previous file as it was: old or new, never a mix
+        Path file = dir.resolve("state/state.json");
+        byte[] before = Files.readAllBytes(file);
+        Path tmp = dir.resolve("state/.state.json." + ProcessHandle.current().pid() + ".tmp");
+        Files.createDirectory(tmp);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.save(state(3)))
+                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot save the agent state");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        assertThat(store.load(SERVICES).cycles()).isEqualTo(2);
     }
 
     @Test

@@ -277,36 +277,25 @@ class BiLstmNetworkTest {
         }
     }
 
-    /** Latency of the production shape: 2 layers × 100 units, window 7 (printed, loosely bounded). */
+    /**
+     * The production shape (2 layers x 100 units, window 7) predicts finite values, the same for the same window, and
+     * leaves the window as it was. Its latency is a benchmark, not a test: {@code ./drl predictor bench}.
+     */
     @Test
-    void predictLatencyForProductionShape() {
+    void productionShapePredictsRepeatablyWithoutTouchingTheWindow() {
         SplittableRandom rnd = new SplittableRandom(11);
         BiLstmNetwork net = randomNetwork(rnd, 2, 100);
-        double[] window = new double[7];
-        for (int t = 0; t < 7; t++) {
-            window[t] = rnd.nextDouble();
+        for (int i = 0; i < 100; i++) {
+            double[] window = new double[7];
+            for (int t = 0; t < 7; t++) {
+                window[t] = rnd.nextDouble();
+            }
+            double[] copy = window.clone();
+            double first = net.predict(window);
+            assertThat(Double.isFinite(first)).isTrue();
+            assertThat(net.predict(window)).isEqualTo(first);
+            assertThat(window).containsExactly(copy);
         }
-        double sink = 0;
-        for (int i = 0; i < 3_000; i++) {
-            window[i % 7] = (i % 100) / 100.0;
-            sink += net.predict(window);
-        }
-        long[] nanos = new long[1_000];
-        for (int i = 0; i < nanos.length; i++) {
-            window[i % 7] = (i % 100) / 100.0;
-            long t0 = System.nanoTime();
-            sink += net.predict(window);
-            nanos[i] = System.nanoTime() - t0;
-        }
-        Arrays.sort(nanos);
-        double medianMicros = nanos[nanos.length / 2] / 1e3;
-        double p99Micros = nanos[(int) (nanos.length * 0.99)] / 1e3;
-        System.out.printf(
-                "BiLstmNetwork.predict (2 layers x 100 units, window 7): median %.1f us, p99 %.1f us"
-                        + " (sink %.3f)%n",
-                medianMicros, p99Micros, sink);
-        assertThat(Double.isFinite(sink)).isTrue();
-        assertThat(medianMicros).as("median predict latency in µs").isLessThan(10_000);
     }
 
     // ---------------------------------------------------------------------------------------------
