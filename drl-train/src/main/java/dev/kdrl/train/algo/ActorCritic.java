@@ -13,7 +13,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -23,8 +22,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * DL4J holds the parameters, their layout and initialisation; the passes themselves (forward, gradient,
  * Jacobian-vector product) run through {@link MlpOps} on reused buffers, so training allocates no native memory
  * per step. The actor's and the critic's methods may run on two threads at once (they share no arrays); each
- * network's own methods are not thread-safe. Weights start orthogonal (gain {@code sqrt 2} on hidden layers, 0.01 on the logits,
- * 1 on the value), biases at zero, as in stable-baselines3.
+ * network's own methods are not thread-safe. Weights start orthogonal (gain {@code sqrt 2} on hidden layers, 0.01
+ * on the logits, 1 on the value), biases at zero, as in stable-baselines3.
  */
 public final class ActorCritic {
     private final MultiLayerNetwork actor;
@@ -58,8 +57,8 @@ public final class ActorCritic {
         }
         this.obsSize = obsSize;
         this.logits = logits;
-        this.actor = build(obsSize, hidden, logits, false, actorLr, type);
-        this.critic = build(obsSize, hidden, 1, true, criticLr, type);
+        this.actor = build(obsSize, hidden, logits, false, type);
+        this.critic = build(obsSize, hidden, 1, true, type);
         orthogonalInit(actor, hidden.length, 0.01, rng);
         orthogonalInit(critic, hidden.length, 1.0, rng);
         this.actorOps = new MlpOps(actor);
@@ -68,11 +67,9 @@ public final class ActorCritic {
         this.criticAdam = new AdamOps(criticLr, critic.params());
     }
 
-    private static MultiLayerNetwork build(int in, int[] hidden, int out, boolean regression, double lr,
-                                           DataType type) {
+    private static MultiLayerNetwork build(int in, int[] hidden, int out, boolean regression, DataType type) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
                 .dataType(type)
-                .updater(new Adam(lr))
                 .list();
         int prev = in;
         int idx = 0;
@@ -147,14 +144,6 @@ public final class ActorCritic {
     }
 
     /**
-     * {@code d L / d theta} of the actor, given {@code d L / d logits} per sample (the caller includes any
-     * {@code 1/N} averaging).
-     */
-    public double[] actorGradient(double[][] obs, double[][] dLossDLogits) {
-        return NdCopy.read(actorOps.forward(obs).backward(dLossDLogits));
-    }
-
-    /**
      * A batch prepared for exact Jacobian-vector products of the actor's logits at the current parameters
      * (the layer activations are computed once and reused by every product; valid until the next actor pass
      * over as many observations).
@@ -218,11 +207,6 @@ public final class ActorCritic {
             }
             actorAdam.step(actor.params(), g);
         }
-    }
-
-    /** {@link ActorBatch#step} on a fresh pass over {@code obs}. */
-    public void actorStep(double[][] obs, double[][] dLossDLogits, double maxGradNorm) {
-        actorBatch(obs).step(dLossDLogits, maxGradNorm);
     }
 
     /** The actor as a plain-Java network (weights copied out of DL4J). */

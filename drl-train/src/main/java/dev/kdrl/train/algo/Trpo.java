@@ -180,7 +180,9 @@ public final class Trpo extends OnPolicyAlgorithm {
                                   double[][] dJ, double objective) {
         int n = b.size();
         double[] theta = nets.actorParams();
-        double[] g = nets.actorGradient(obs, dJ);
+        // one pass over the batch gives the gradient (J^T dJ) and, on the whole batch, the Fisher products too
+        ActorCritic.Jvp full = nets.jvp(obs);
+        double[] g = full.transpose(dJ);
         double[][] fObs = obs;
         double[][] fProbs = oldProbs;
         if (config.fisherFraction() < 1) {
@@ -195,7 +197,7 @@ public final class Trpo extends OnPolicyAlgorithm {
         }
         final double[][] fo = fObs;
         final double[][] fp = fProbs;
-        final ActorCritic.Jvp jvp = nets.jvp(fObs);
+        final ActorCritic.Jvp jvp = fObs == obs ? full : nets.jvp(fObs);
         java.util.function.UnaryOperator<double[]> fvp = v -> fisherVector(fo, fp, jvp, v);
         double[] x = ConjugateGradient.solve(fvp, g, config.cgIterations(), 1e-10);
         double xfx = ConjugateGradient.dot(x, fvp.apply(x));

@@ -99,38 +99,9 @@ public final class MlpOps {
         return v.reshape(param.ordering(), param.shape());
     }
 
-    public DataType dataType() {
-        return type;
-    }
-
-    /** Input size. */
-    public int inputSize() {
-        return sizes[0];
-    }
-
-    /** Output size. */
-    public int outputSize() {
-        return sizes[layers];
-    }
-
-    /** The number of parameters. */
-    public int parameterCount() {
-        return (int) grad.length();
-    }
-
     /** How many batch sizes have buffers now (at most {@link #MAX_BATCH_SIZES}). */
     public int batchSizesKept() {
         return buffers.size();
-    }
-
-    /** The network's flat parameter vector (DL4J's own array, not a copy). */
-    public INDArray params() {
-        return net.params();
-    }
-
-    /** The gradient array {@link Pass#backward} writes, in the parameters' layout (reused). */
-    public INDArray gradient() {
-        return grad;
     }
 
     /** Runs the network on {@code x} (one row per sample), keeping every activation for a backward or JVP pass. */
@@ -195,8 +166,8 @@ public final class MlpOps {
         }
 
         /**
-         * The gradient of {@code sum(dOut * output)} with respect to the parameters, written into
-         * {@link MlpOps#gradient()} and returned (the reused array).
+         * The gradient of {@code sum(dOut * output)} with respect to the parameters, in the parameters' flat layout
+         * (one reused array per network: read or use it before the next backward pass).
          *
          * @param dOut {@code [n, outputSize]} (the caller includes any averaging over the batch)
          */
