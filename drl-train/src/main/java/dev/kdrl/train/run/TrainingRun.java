@@ -48,11 +48,6 @@ public final class TrainingRun {
      *                    (the environments check the ranges)
      */
     public record Traffic(double noise, double uniform, double persistence) {
-
-        /** The trace as recorded. */
-        public static Traffic recorded() {
-            return new Traffic(0, 0, 0);
-        }
     }
 
     /**
