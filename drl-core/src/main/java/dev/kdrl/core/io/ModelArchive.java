@@ -193,6 +193,63 @@ public final class ModelArchive {
     }
 
     /**
+     * The manifest field {@code key}.
+     *
+     * @throws IllegalArgumentException {@code "<file>: manifest field '<key>' is missing"}
+     */
+    public static String requiredField(Path file, Properties manifest, String key) {
+        String v = manifest.getProperty(key);
+        if (v == null) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is missing");
+        }
+        return v;
+    }
+
+    /**
+     * The manifest field {@code key} as an integer (surrounding blanks ignored).
+     *
+     * @throws IllegalArgumentException naming the file, the field and its value, if it is missing or not an integer
+     */
+    public static int intField(Path file, Properties manifest, String key) {
+        String v = requiredField(file, manifest, key);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
+                    + "' (expected an integer)");
+        }
+    }
+
+    /**
+     * The manifest field {@code key} as a number (surrounding blanks ignored).
+     *
+     * @throws IllegalArgumentException naming the file, the field and its value, if it is missing or not a number
+     */
+    public static double doubleField(Path file, Properties manifest, String key) {
+        String v = requiredField(file, manifest, key);
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
+                    + "' (expected a number)");
+        }
+    }
+
+    /**
+     * The manifest field {@code key} as {@code true} or {@code false} (surrounding blanks ignored).
+     *
+     * @throws IllegalArgumentException naming the file, the field and its value, if it is missing or neither
+     */
+    public static boolean booleanField(Path file, Properties manifest, String key) {
+        String v = requiredField(file, manifest, key).trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
+                    + "' (expected true or false)");
+        }
+        return v.equals("true");
+    }
+
+    /**
      * Reads the binary entry {@code name} of {@code file} with {@code reader}, which must consume it to the
      * end.
      *

@@ -1,5 +1,10 @@
 package dev.kdrl.core.policy;
 
+import static dev.kdrl.core.io.ModelArchive.booleanField;
+import static dev.kdrl.core.io.ModelArchive.doubleField;
+import static dev.kdrl.core.io.ModelArchive.intField;
+import static dev.kdrl.core.io.ModelArchive.requiredField;
+
 import dev.kdrl.core.io.ModelArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -242,15 +247,15 @@ public final class PolicyFile {
     }
 
     private static EnvSignature envSignature(Path file, Properties p) {
-        String services = required(file, p, "env.services");
+        String services = requiredField(file, p, "env.services");
         int[] nvec = intList(file, p, "env.nvec");
         int tables = intField(file, p, "env.actionTables");
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < tables; i++) {
-            lines.add(required(file, p, "env.actionTable." + i));
+            lines.add(requiredField(file, p, "env.actionTable." + i));
         }
         int observationSize = intField(file, p, "env.observationSize");
-        String profile = required(file, p, "env.profile");
+        String profile = requiredField(file, p, "env.profile");
         double quota = doubleField(file, p, "env.quota");
         try {
             return new EnvSignature(Arrays.asList(services.split(",", -1)), nvec, observationSize, profile, lines,
@@ -260,45 +265,8 @@ public final class PolicyFile {
         }
     }
 
-    private static String required(Path file, Properties p, String key) {
-        String v = p.getProperty(key);
-        if (v == null) {
-            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is missing");
-        }
-        return v;
-    }
-
-    private static int intField(Path file, Properties p, String key) {
-        String v = required(file, p, key);
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
-                    + "' (expected an integer)");
-        }
-    }
-
-    private static double doubleField(Path file, Properties p, String key) {
-        String v = required(file, p, key);
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
-                    + "' (expected a number)");
-        }
-    }
-
-    private static boolean booleanField(Path file, Properties p, String key) {
-        String v = required(file, p, key).trim();
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v
-                    + "' (expected true or false)");
-        }
-        return v.equals("true");
-    }
-
     private static int[] intList(Path file, Properties p, String key) {
-        String v = required(file, p, key);
+        String v = requiredField(file, p, key);
         String[] parts = v.split(",", -1);
         int[] out = new int[parts.length];
         try {

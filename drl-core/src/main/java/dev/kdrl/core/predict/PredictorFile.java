@@ -1,5 +1,8 @@
 package dev.kdrl.core.predict;
 
+import static dev.kdrl.core.io.ModelArchive.doubleField;
+import static dev.kdrl.core.io.ModelArchive.intField;
+
 import dev.kdrl.core.io.ModelArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -125,23 +128,5 @@ public final class PredictorFile {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         return p;
-    }
-
-    private static int intField(Path file, Properties p, String key) {
-        String v = p.getProperty(key);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v + "' (expected an integer)");
-        }
-    }
-
-    private static double doubleField(Path file, Properties p, String key) {
-        String v = p.getProperty(key);
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is '" + v + "' (expected a number)");
-        }
     }
 }

@@ -160,4 +160,26 @@ class ModelArchiveTest {
         assertThat(listing(dir)).containsExactly("blocked.zip", "existing.zip");
         assertThat(Files.readAllBytes(existing)).isEqualTo(before);
     }
+
+    @Test
+    void manifestFieldsAreReadOneWayForEveryArchive() {
+        Path file = Path.of("m.zip");
+        Properties p = new Properties();
+        p.setProperty("n", " 7 ");
+        p.setProperty("x", "2.5");
+        p.setProperty("b", "true ");
+        p.setProperty("bad", "seven");
+        assertThat(ModelArchive.requiredField(file, p, "x")).isEqualTo("2.5");
+        assertThat(ModelArchive.intField(file, p, "n")).isEqualTo(7);
+        assertThat(ModelArchive.doubleField(file, p, "x")).isEqualTo(2.5);
+        assertThat(ModelArchive.booleanField(file, p, "b")).isTrue();
+        assertThatThrownBy(() -> ModelArchive.intField(file, p, "absent"))
+                .hasMessage("m.zip: manifest field 'absent' is missing");
+        assertThatThrownBy(() -> ModelArchive.intField(file, p, "bad"))
+                .hasMessage("m.zip: manifest field 'bad' is 'seven' (expected an integer)");
+        assertThatThrownBy(() -> ModelArchive.doubleField(file, p, "bad"))
+                .hasMessage("m.zip: manifest field 'bad' is 'seven' (expected a number)");
+        assertThatThrownBy(() -> ModelArchive.booleanField(file, p, "bad"))
+                .hasMessage("m.zip: manifest field 'bad' is 'seven' (expected true or false)");
+    }
 }
