@@ -13,6 +13,7 @@ import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.predict.Forecast;
 import dev.kdrl.core.predict.TrafficPredictor;
 import dev.kdrl.env.quota.InitialState;
+import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
 import dev.kdrl.env.quota.ServiceConfig;
@@ -40,6 +41,7 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
     private final QuotaModel model;
+    private final Observation observation;
     private final List<AgentConfig.Service> services;
     private final List<HistoryFile> histories;
     private final List<TrafficPredictor> predictors;
@@ -56,6 +58,7 @@ public final class Agent implements AutoCloseable {
     private long cycles;
 
     /**
+     * @param observation what the policy reads of the state ({@link Observation#of}, as in the simulator)
      * @param services   configured services in model order
      * @param histories  their history files, same order
      * @param predictors their predictors, same order
@@ -63,10 +66,12 @@ public final class Agent implements AutoCloseable {
      * @param restored   the state restored at start, or {@code null} for the model's initial state
      * @param persist    save the state after each written decision (false in a dry run)
      */
-    public Agent(QuotaModel model, List<AgentConfig.Service> services, List<HistoryFile> histories,
-                 List<TrafficPredictor> predictors, Policy<double[], int[]> policy, LoadSource source,
-                 ActionSink sink, StateStore store, AgentMetrics metrics, AgentState restored, boolean persist) {
+    public Agent(QuotaModel model, Observation observation, List<AgentConfig.Service> services,
+                 List<HistoryFile> histories, List<TrafficPredictor> predictors, Policy<double[], int[]> policy,
+                 LoadSource source, ActionSink sink, StateStore store, AgentMetrics metrics, AgentState restored,
+                 boolean persist) {
         this.model = model;
+        this.observation = java.util.Objects.requireNonNull(observation, "observation");
         this.services = List.copyOf(services);
         this.histories = List.copyOf(histories);
         this.predictors = List.copyOf(predictors);
@@ -140,7 +145,7 @@ public final class Agent implements AutoCloseable {
         long t0 = System.nanoTime();
         current = stateFor(traffic);
         double[] observation = current.observation();
-        int[] action = policy.act(observation);
+        int[] action = policy.act(this.observation.of(model, current));
         Transition t = model.decide(current, action);
         Map<String, String> spec = ScaleActionSpec.render(model, t);
         decisionNanos += System.nanoTime() - t0;

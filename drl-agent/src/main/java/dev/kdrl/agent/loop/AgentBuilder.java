@@ -23,6 +23,7 @@ import dev.kdrl.env.baseline.GreedyPolicy;
 import dev.kdrl.env.baseline.UsageBasedHybridPolicy;
 import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.Signatures;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -135,8 +136,8 @@ public final class AgentBuilder {
             }
             throw e;
         }
-        agent.set(new Agent(model, services, histories, predictors, policy, source, sink, store, metrics,
-                restored, persist));
+        agent.set(new Agent(model, observation(config), services, histories, predictors, policy, source, sink,
+                store, metrics, restored, persist));
         return agent.get();
     }
 
@@ -169,7 +170,8 @@ public final class AgentBuilder {
             };
         }
         SavedPolicy saved = PolicyFile.load(spec.model());
-        EnvSignature actual = Signatures.of(model, signatureProfile(config.profile(), saved.env().profile()));
+        EnvSignature actual = Signatures.of(model, signatureProfile(config.profile(), saved.env().profile()),
+                observationOf(spec.model(), saved));
         NetworkPolicy p;
         try {
             p = saved.actingPolicyFor(actual);
@@ -185,6 +187,24 @@ public final class AgentBuilder {
             // a joint-q (DQN) model acts greedily only
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,
                     spec.model() + ": " + e.getMessage() + "; set policy.deterministic to true");
+        }
+    }
+
+    /** What the configured policy reads: a trained policy's recorded observation; the published one for a planner. */
+    static Observation observation(AgentConfig config) {
+        AgentConfig.PolicySpec spec = config.policy();
+        if (spec.planner() != null) {
+            return Observation.PAPER;
+        }
+        return observationOf(spec.model(), PolicyFile.load(spec.model()));
+    }
+
+    private static Observation observationOf(Path file, SavedPolicy saved) {
+        try {
+            return Observation.parse(saved.env().observation());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": the policy reads " + e.getMessage()
+                    + "; this agent knows " + Observation.labels());
         }
     }
 

@@ -13,6 +13,8 @@ import dev.kdrl.core.predict.MovingAveragePredictor;
 import dev.kdrl.env.baseline.GreedyPolicy;
 import dev.kdrl.env.paper.PaperProfile;
 import dev.kdrl.env.profile.Profiles;
+import dev.kdrl.env.quota.Observation;
+import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.trace.TraceCsv;
@@ -60,6 +62,50 @@ class AgentCycleTest {
         // histories hold every observed value with the cycle times
         assertThat(Files.readAllLines(dir.resolve("data/history/house.csv"))).hasSize(cycles + 1)
                 .element(1).isEqualTo("2026-11-22T10:00:55Z," + (long) TRACE.value(0, 0));
+    }
+
+    @Test
+    void aFullObservationModelSeesInTheClusterWhatItSawInTheSimulatorAtEveryCycle() throws Exception {
+        Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"),
+                Observation.FULL);
+        var saved = dev.kdrl.core.policy.PolicyFile.load(policyFile);
+        assertThat(saved.env().observation()).isEqualTo("full");
+        AgentConfig cfg = config("{model: model.zip}");
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        int cycles = TRACE.length();
+        QuotaEnv env = AgentFixtures.predictionsEnv(MODEL, observed(cycles), new MovingAveragePredictor(2),
+                Observation.FULL);
+        double[] obs = env.reset(0);
+        var policy = saved.actingPolicy();
+        List<Map<String, String>> expected = new ArrayList<>();
+        for (int k = 0; k < cycles; k++) {
+            assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
+            assertThat(Observation.FULL.of(MODEL, agent.currentState())).as("cycle %d", k).containsExactly(obs);
+            var r = env.step(policy.act(obs));
+            expected.add(dev.kdrl.agent.k8s.ScaleActionSpec.render(MODEL,
+                    (dev.kdrl.env.quota.Transition) r.info().get(QuotaEnv.TRANSITION)));
+            obs = r.observation();
+        }
+        assertThat(sink.written).containsExactlyElementsOf(expected);
+        assertThat(sink.written.stream().distinct().count()).isGreaterThan(3);
+    }
+
+    @Test
+    void aModelOfTheOtherObservationIsRefusedAtStart() throws Exception {
+        AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"), Observation.FULL);
+        // the same file with a paper signature but the full observation's size: the sizes would match nothing
+        var saved = dev.kdrl.core.policy.PolicyFile.load(dir.resolve("model.zip"));
+        var sig = saved.env();
+        var paperSig = new dev.kdrl.core.policy.EnvSignature(sig.serviceNames(), sig.nvec(), sig.observationSize(),
+                sig.profile(), sig.actionTables(), sig.quota());
+        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(saved.algorithm(),
+                saved.hyperParameters(), paperSig, saved.actor(), null, saved.normalizer(), saved.libraryVersion()),
+                dir.resolve("model.zip"));
+        AgentConfig cfg = config("{model: model.zip}");
+        assertThatThrownBy(() -> AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(cfg.serviceNames(), 40)))
+                .hasMessageContaining("the policy was trained for a different environment: observation size 165 vs 9");
     }
 
     @Test

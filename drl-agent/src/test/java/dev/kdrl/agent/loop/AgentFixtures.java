@@ -13,6 +13,7 @@ import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.predict.TrafficPredictor;
 import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.Signatures;
@@ -65,22 +66,39 @@ public final class AgentFixtures {
      * actions depend on the observation (weights large enough that the argmax changes with the traffic).
      */
     public static Path randomPolicy(QuotaModel model, String profile, long seed, Path file) {
-        int in = 3 * model.numServices();
+        return randomPolicy(model, profile, seed, file, Observation.PAPER);
+    }
+
+    /** {@link #randomPolicy(QuotaModel, String, long, Path)} reading {@code observation}. */
+    public static Path randomPolicy(QuotaModel model, String profile, long seed, Path file, Observation observation) {
+        int in = observation.size(model);
         int out = 0;
         for (int n : model.actionSpace().nvec()) {
             out += n;
         }
         Mlp actor = randomMlp(new int[] {in, 16, out}, Activation.TANH, 1.5, seed);
-        // normalise traffic (~0..100) and shares (0..100) so the tanh layer is not saturated
+        // normalise traffic (~0..100) and shares (0..100) so the tanh layer is not saturated; the full observation's
+        // other components are fractions of the quota, counts and rewards in thousands, by their spread over a run
         double[] mean = new double[in];
         double[] var = new double[in];
-        for (int i = 0; i < in; i++) {
-            mean[i] = 40;
-            var[i] = 900;
+        java.util.Arrays.fill(mean, 40);
+        java.util.Arrays.fill(var, 900);
+        if (observation != Observation.PAPER) {
+            dev.kdrl.core.policy.RunningMeanStd stats = new dev.kdrl.core.policy.RunningMeanStd(in);
+            QuotaEnv env = new QuotaEnv(model, new Trace("spread", model.serviceNames(), new double[][] {
+                    {10, 10, 10}, {40, 20, 60}, {90, 50, 20}, {30, 80, 40}}), observation);
+            dev.kdrl.core.rng.Rng rng = dev.kdrl.core.rng.Rng.of(seed);
+            stats.update(new double[][] {env.reset(0)});
+            while (!env.episodeOver()) {
+                stats.update(new double[][] {env.step(env.actionSpace().sample(rng)).observation()});
+            }
+            ObservationNormalizer s = stats.freeze();
+            mean = s.mean();
+            var = s.var();
         }
         ObservationNormalizer norm = new ObservationNormalizer(mean, var, 100, 1e-8, 10);
         SavedPolicy saved = new SavedPolicy("test-random", Map.of("seed", Long.toString(seed)),
-                Signatures.of(model, profile), actor, null, norm, SavedPolicy.currentLibraryVersion());
+                Signatures.of(model, profile, observation), actor, null, norm, SavedPolicy.currentLibraryVersion());
         PolicyFile.save(saved, file);
         return file;
     }
@@ -137,6 +155,20 @@ public final class AgentFixtures {
      */
     public static List<Map<String, String>> offlineSpecs(QuotaModel model, double[][] observed,
                                                          TrafficPredictor predictor, Policy<double[], int[]> policy) {
+        QuotaEnv env = predictionsEnv(model, observed, predictor, Observation.PAPER);
+        double[] obs = env.reset(0);
+        List<Map<String, String>> specs = new ArrayList<>();
+        for (int k = 0; k < observed.length; k++) {
+            var r = env.step(policy.act(obs));
+            specs.add(ScaleActionSpec.render(model, (Transition) r.info().get(QuotaEnv.TRANSITION)));
+            obs = r.observation();
+        }
+        return specs;
+    }
+
+    /** The simulator over the rounded predictions of {@code predictor} from the observed loads. */
+    public static QuotaEnv predictionsEnv(QuotaModel model, double[][] observed, TrafficPredictor predictor,
+                                          Observation observation) {
         int n = model.numServices();
         double[][] traffic = new double[observed.length][n];
         for (int i = 0; i < n; i++) {
@@ -147,15 +179,7 @@ public final class AgentFixtures {
                 traffic[k][i] = Math.round(predictor.predict(h));
             }
         }
-        QuotaEnv env = new QuotaEnv(model, new Trace("predictions", model.serviceNames(), traffic));
-        double[] obs = env.reset(0);
-        List<Map<String, String>> specs = new ArrayList<>();
-        for (int k = 0; k < observed.length; k++) {
-            var r = env.step(policy.act(obs));
-            specs.add(ScaleActionSpec.render(model, (Transition) r.info().get(QuotaEnv.TRANSITION)));
-            obs = r.observation();
-        }
-        return specs;
+        return new QuotaEnv(model, new Trace("predictions", model.serviceNames(), traffic), observation);
     }
 
     /** The saved policy at {@code file}, deterministic. */

@@ -20,10 +20,21 @@ import java.util.StringJoiner;
  *                         {@link #actionTableLine(double[][])}), so that another table with the same sizes is
  *                         caught; or empty when not recorded (then tables are not compared)
  * @param quota            the namespace CPU quota in cores, finite and &gt; 0
+ * @param observation      which observation of the environment the policy reads, e.g. {@code paper} (the published
+ *                         one, {@link #PAPER_OBSERVATION}) or {@code full}; a lower-case word
  */
 public record EnvSignature(
         List<String> serviceNames, int[] nvec, int observationSize, String profile, List<String> actionTables,
-        double quota) {
+        double quota, String observation) {
+
+    /** The published observation's name: what a signature without one means. */
+    public static final String PAPER_OBSERVATION = "paper";
+
+    /** A signature for the published observation ({@link #PAPER_OBSERVATION}). */
+    public EnvSignature(List<String> serviceNames, int[] nvec, int observationSize, String profile,
+                        List<String> actionTables, double quota) {
+        this(serviceNames, nvec, observationSize, profile, actionTables, quota, PAPER_OBSERVATION);
+    }
 
     /** The prefix of the message of {@link #requireSame}. */
     public static final String MISMATCH = "the policy was trained for a different environment: ";
@@ -66,6 +77,10 @@ public record EnvSignature(
         }
         if (!(quota > 0) || Double.isInfinite(quota)) {
             throw new IllegalArgumentException("quota must be a finite number > 0, got " + quota);
+        }
+        if (observation == null || !observation.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException("observation must be a lower-case word (e.g. paper, full), got '"
+                    + observation + "'");
         }
     }
 
@@ -117,6 +132,9 @@ public record EnvSignature(
         if (!Arrays.equals(nvec, other.nvec)) {
             d.add("nvec " + Arrays.toString(nvec) + " vs " + Arrays.toString(other.nvec));
         }
+        if (!observation.equals(other.observation)) {
+            d.add("observation " + observation + " vs " + other.observation);
+        }
         if (observationSize != other.observationSize) {
             d.add("observation size " + observationSize + " vs " + other.observationSize);
         }
@@ -160,18 +178,20 @@ public record EnvSignature(
                 && observationSize == s.observationSize
                 && profile.equals(s.profile)
                 && actionTables.equals(s.actionTables)
-                && Double.compare(quota, s.quota) == 0;
+                && Double.compare(quota, s.quota) == 0
+                && observation.equals(s.observation);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(serviceNames, Arrays.hashCode(nvec), observationSize, profile, actionTables, quota);
+        return Objects.hash(serviceNames, Arrays.hashCode(nvec), observationSize, profile, actionTables, quota,
+                observation);
     }
 
     @Override
     public String toString() {
         return "EnvSignature[services=" + serviceNames + ", nvec=" + Arrays.toString(nvec) + ", observationSize="
-                + observationSize + ", profile=" + profile + ", quota=" + quota + ", actionTables="
+                + observationSize + ", observation=" + observation + ", profile=" + profile + ", quota=" + quota + ", actionTables="
                 + (actionTables.isEmpty() ? "not recorded" : actionTables.size() + " lines") + "]";
     }
 }

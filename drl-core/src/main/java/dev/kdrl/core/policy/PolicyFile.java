@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code manifest.properties}: {@code format = kdrl-policy}, {@code formatVersion} (see below), {@code
  *       algorithm}, {@code libraryVersion}, the hyper-parameters under {@code hyper.}, the environment under
- *       {@code env.} ({@code services}, {@code nvec}, {@code observationSize}, {@code profile}, {@code quota},
+ *       {@code env.} ({@code services}, {@code nvec}, {@code observationSize}, {@code observation} (absent for the published {@code paper} observation), {@code profile}, {@code quota},
  *       {@code actionTables} (the number of lines, 0 when not recorded) and {@code actionTable.<i>}), the shapes
  *       ({@code actor.layers}, {@code actor.hiddenActivation}, {@code actor.outputActivation}, {@code
  *       critic.present} and likewise {@code critic.*}, {@code normalizer.present}, {@code normalizer.size}),
@@ -100,6 +100,10 @@ public final class PolicyFile {
         m.put("env.services", String.join(",", env.serviceNames()));
         m.put("env.nvec", join(env.nvec()));
         m.put("env.observationSize", Integer.toString(env.observationSize()));
+        if (!env.observation().equals(EnvSignature.PAPER_OBSERVATION)) {
+            // absent means the published observation: files of the paper observation stay byte for byte as before
+            m.put("env.observation", env.observation());
+        }
         m.put("env.profile", env.profile());
         m.put("env.quota", Double.toString(env.quota()));
         m.put("env.actionTables", Integer.toString(env.actionTables().size()));
@@ -257,9 +261,10 @@ public final class PolicyFile {
         int observationSize = intField(file, p, "env.observationSize");
         String profile = requiredField(file, p, "env.profile");
         double quota = doubleField(file, p, "env.quota");
+        String observation = p.getProperty("env.observation", EnvSignature.PAPER_OBSERVATION).strip();
         try {
             return new EnvSignature(Arrays.asList(services.split(",", -1)), nvec, observationSize, profile, lines,
-                    quota);
+                    quota, observation);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": manifest env: " + e.getMessage(), e);
         }

@@ -106,6 +106,40 @@ class PolicyFileTest {
     }
 
     @Test
+    void theObservationKindRoundTripsAndAPaperFileHasNoKeyForIt(@TempDir Path dir) throws IOException {
+        SplittableRandom r = new SplittableRandom(6);
+        EnvSignature full = new EnvSignature(List.of("house", "senti", "numbr"), new int[] {22, 7, 8}, 165, "paper",
+                List.of(), 40, "full");
+        SavedPolicy p = new SavedPolicy("trpo", Map.of(), full,
+                TestNets.random(new int[] {165, 4, 37}, Activation.TANH, r, 1), null, null, "v");
+        Path file = dir.resolve("full.zip");
+        PolicyFile.save(p, file);
+        String manifest = new String(entries(file).get("manifest.properties"), StandardCharsets.ISO_8859_1);
+        assertThat(manifest).contains("env.observation=full\n");
+        SavedPolicy loaded = PolicyFile.load(file);
+        assertThat(loaded.env().observation()).isEqualTo("full");
+        assertThat(loaded).isEqualTo(p);
+        // refused for the published observation, saying why
+        EnvSignature paper = new EnvSignature(List.of("house", "senti", "numbr"), new int[] {22, 7, 8}, 165,
+                "paper", List.of(), 40);
+        assertThatThrownBy(() -> loaded.policyFor(paper))
+                .hasMessage("the policy was trained for a different environment: observation full vs paper");
+        // a file of the published observation is written as before: no key, read back as paper
+        PolicyFile.save(paperSized(2), file);
+        assertThat(new String(entries(file).get("manifest.properties"), StandardCharsets.ISO_8859_1))
+                .doesNotContain("env.observation=");
+        assertThat(PolicyFile.load(file).env().observation()).isEqualTo(EnvSignature.PAPER_OBSERVATION);
+    }
+
+    @Test
+    void aBadObservationKindIsRefusedNamingTheFile(@TempDir Path dir) {
+        Path bad = tampered(dir, manifest(t -> t + "env.observation=Full Markov\n"));
+        assertThatThrownBy(() -> PolicyFile.load(bad))
+                .hasMessage(bad + ": manifest env: observation must be a lower-case word (e.g. paper, full), got "
+                        + "'Full Markov'");
+    }
+
+    @Test
     void savedPolicyValidatesTheFit() {
         SavedPolicy p = paperSized(6);
         EnvSignature nine = new EnvSignature(List.of("house", "senti", "numbr"), new int[] {22, 7, 9}, 9, "paper",

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The quota-limited cluster as an {@link Env}: observation {@code double[3N]} (resource share, latency
- * share, traffic per service), action {@code int[N]} (configuration index per service), one step per
+ * share, traffic per service) or the whole decision state ({@link Observation}), action {@code int[N]} (configuration index per service), one step per
  * decision period over the environment's own trace.
  *
  * <p>General model: the first observation shows trace row 0, step {@code k} serves the traffic of row
@@ -34,6 +34,7 @@ public final class QuotaEnv implements Env<double[], int[]> {
     private final MultiDiscrete actionSpace;
     private final Box observationSpace;
     private final int episodeLength;
+    private final Observation observation;
     private QuotaState state;
     private boolean over;
 
@@ -42,10 +43,20 @@ public final class QuotaEnv implements Env<double[], int[]> {
      * @param trace traffic per period; its columns are matched to the model's services by name
      */
     public QuotaEnv(QuotaModel model, Trace trace) {
+        this(model, trace, Observation.PAPER);
+    }
+
+    /**
+     * @param model       the cluster model
+     * @param trace       traffic per period; its columns are matched to the model's services by name
+     * @param observation what the policy sees of the state ({@link Observation#PAPER}: the published observation)
+     */
+    public QuotaEnv(QuotaModel model, Trace trace, Observation observation) {
         this.model = Objects.requireNonNull(model, "model");
         this.trace = Objects.requireNonNull(trace, "trace").select(model.serviceNames());
+        this.observation = Objects.requireNonNull(observation, "observation");
         this.actionSpace = model.actionSpace();
-        this.observationSpace = model.observationSpace();
+        this.observationSpace = observation.space(model);
         this.episodeLength = episodeLength(model, this.trace);
     }
 
@@ -64,6 +75,11 @@ public final class QuotaEnv implements Env<double[], int[]> {
 
     public QuotaModel model() {
         return model;
+    }
+
+    /** What the policy sees of the state. */
+    public Observation observation() {
+        return observation;
     }
 
     /** The trace, columns in the model's service order. */
@@ -90,7 +106,7 @@ public final class QuotaEnv implements Env<double[], int[]> {
     public double[] reset(long seed) {
         state = model.initialState(trace.row(0));
         over = false;
-        return state.observation();
+        return observation.of(model, state);
     }
 
     @Override
@@ -116,7 +132,7 @@ public final class QuotaEnv implements Env<double[], int[]> {
             state = model.next(state, tr, trace.row(nextRow(t)));
         }
         over = t >= episodeLength;
-        return new StepResult<>(state.observation(), reward, false, over, Map.of(TRANSITION, tr));
+        return new StepResult<>(observation.of(model, state), reward, false, over, Map.of(TRANSITION, tr));
     }
 
     /** Trace row shown in the observation after step {@code t}. */

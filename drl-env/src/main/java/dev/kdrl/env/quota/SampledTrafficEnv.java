@@ -14,16 +14,23 @@ import java.util.Objects;
 public final class SampledTrafficEnv implements Env<double[], int[]> {
     private final QuotaModel model;
     private final TraceSampler sampler;
+    private final Observation observation;
     private QuotaEnv current;
 
     public SampledTrafficEnv(QuotaModel model, TraceSampler sampler) {
+        this(model, sampler, Observation.PAPER);
+    }
+
+    /** Episodes that show {@code observation} of the state. */
+    public SampledTrafficEnv(QuotaModel model, TraceSampler sampler, Observation observation) {
         this.model = Objects.requireNonNull(model, "model");
         this.sampler = Objects.requireNonNull(sampler, "sampler");
+        this.observation = Objects.requireNonNull(observation, "observation");
     }
 
     @Override
     public Box observationSpace() {
-        return model.observationSpace();
+        return observation.space(model);
     }
 
     @Override
@@ -33,7 +40,7 @@ public final class SampledTrafficEnv implements Env<double[], int[]> {
 
     @Override
     public double[] reset(long seed) {
-        current = new QuotaEnv(model, sampler.sample(seed));
+        current = new QuotaEnv(model, sampler.sample(seed), observation);
         return current.reset(seed);
     }
 

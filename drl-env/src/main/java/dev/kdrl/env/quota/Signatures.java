@@ -15,6 +15,15 @@ public final class Signatures {
      * @param profile the profile's name as the user gave it (e.g. {@code paper}, or a file name)
      */
     public static EnvSignature of(QuotaModel model, String profile) {
+        return of(model, profile, Observation.PAPER);
+    }
+
+    /**
+     * @param model       the cluster model
+     * @param profile     the profile's name as the user gave it
+     * @param observation what the policy sees of the state
+     */
+    public static EnvSignature of(QuotaModel model, String profile, Observation observation) {
         List<String> tables = new ArrayList<>();
         for (ServiceProfile s : model.services()) {
             double[][] rows = new double[s.numActions()][];
@@ -24,7 +33,7 @@ public final class Signatures {
             }
             tables.add(EnvSignature.actionTableLine(rows));
         }
-        return new EnvSignature(model.serviceNames(), model.actionSpace().nvec(), 3 * model.numServices(), profile,
-                tables, model.quota());
+        return new EnvSignature(model.serviceNames(), model.actionSpace().nvec(), observation.size(model), profile,
+                tables, model.quota(), observation.label());
     }
 }

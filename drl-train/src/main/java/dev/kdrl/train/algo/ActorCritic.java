@@ -198,6 +198,11 @@ public final class ActorCritic {
          * any {@code 1/N} averaging), the global gradient norm first clipped to {@code maxGradNorm} (0: no clipping).
          */
         public void step(double[][] dLossDLogits, double maxGradNorm) {
+            step(dLossDLogits, maxGradNorm, actorAdam);
+        }
+
+        /** {@link #step(double[][], double)} with another optimiser of the actor ({@link #actorOptimizer}). */
+        public void step(double[][] dLossDLogits, double maxGradNorm, AdamOps adam) {
             INDArray g = pass.backward(dLossDLogits);
             if (maxGradNorm > 0) {
                 double norm = g.norm2Number().doubleValue();
@@ -205,8 +210,13 @@ public final class ActorCritic {
                     g.muli(maxGradNorm / norm);
                 }
             }
-            actorAdam.step(actor.params(), g);
+            adam.step(actor.params(), g);
         }
+    }
+
+    /** A fresh Adam optimiser of the actor's parameters with learning rate {@code lr} (e.g. for behaviour cloning). */
+    public AdamOps actorOptimizer(double lr) {
+        return new AdamOps(lr, actor.params());
     }
 
     /** The actor as a plain-Java network (weights copied out of DL4J). */

@@ -260,6 +260,14 @@ public abstract class OnPolicyAlgorithm {
      * last observations are computed afterwards in one batched pass.
      */
     private Batch collect() {
+        return collect(null);
+    }
+
+    /**
+     * One rollout; with {@code im} also the teacher's label of every state (asked before the step), and the teacher
+     * acts instead of the policy when {@code im.teacherActs}.
+     */
+    private Batch collect(Labels im) {
         int n = env.numEnvs();
         int steps = common.nSteps();
         dev.kdrl.core.policy.Mlp actor = nets.exportActor();
@@ -286,6 +294,13 @@ public abstract class OnPolicyAlgorithm {
                     u[h] = sampling.nextDouble();
                 }
                 acts[t][e] = heads.sample(logits[t][e], u);
+                if (im != null) {
+                    int[] label = im.teacher.act(e);
+                    im.add(raw[e], label);
+                    if (im.teacherActs) {
+                        acts[t][e] = label.clone();
+                    }
+                }
                 logp[t][e] = heads.logProb(logits[t][e], acts[t][e]);
                 actions.add(acts[t][e]);
             }
@@ -361,6 +376,124 @@ public abstract class OnPolicyAlgorithm {
             }
         }
         return new Batch(bo, ba, blp, bl, bv, badv, bret);
+    }
+
+    /**
+     * A planner that labels the states the environments are in (behaviour cloning, {@link #imitate}).
+     */
+    @FunctionalInterface
+    public interface Teacher {
+        /** The action the teacher takes in environment {@code env}'s current state (read before it steps). */
+        int[] act(int env);
+    }
+
+    /** The labelled states of the rollouts so far: raw observations and the teacher's actions. */
+    private static final class Labels {
+        final Teacher teacher;
+        boolean teacherActs;
+        final List<double[]> observations = new ArrayList<>();
+        final List<int[]> actions = new ArrayList<>();
+
+        Labels(Teacher teacher) {
+            this.teacher = teacher;
+        }
+
+        void add(double[] rawObservation, int[] action) {
+            observations.add(rawObservation.clone());
+            actions.add(action.clone());
+        }
+    }
+
+    /**
+     * What {@link #imitate} did.
+     *
+     * @param steps          environment steps it took (counted in {@link #timesteps()})
+     * @param rounds         rollouts
+     * @param samples        labelled states gathered
+     * @param accuracy       share of the last rollout's states where the policy's most likely action equals the
+     *                       teacher's for every service, measured before the last round's fit
+     * @param crossEntropy   mean cross-entropy (summed over the services) of the last round's minibatches
+     */
+    public record Imitation(long steps, int rounds, int samples, double accuracy, double crossEntropy) {
+    }
+
+    /**
+     * Behaviour cloning with DAgger before reinforcement learning: rollouts of {@code steps} environment steps in
+     * all (whole rollouts) where the teacher acts in the first and the policy (sampling) in the others; every state
+     * visited is labelled with the teacher's action and kept; after each rollout the actor takes {@code epochs *
+     * rollout size / batchSize} Adam steps on minibatches of {@code batchSize} drawn from every labelled state so far,
+     * minimising the cross-entropy to the teacher's action, and the critic fits the rollout's returns as in {@link
+     * #learn}, so reinforcement learning starts from the teacher's behaviour with a critic of it. Uses its
+     * own Adam optimiser with learning rate {@code lr}. Deterministic for a given seed.
+     */
+    public Imitation imitate(Teacher teacher, long steps, int epochs, int batchSize, double lr, int criticEpochs,
+                             int criticBatch) {
+        Objects.requireNonNull(teacher, "teacher");
+        if (epochs < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("imitation epochs and batch size must be >= 1, got " + epochs + ", "
+                    + batchSize);
+        }
+        if (lastObs == null) {
+            lastObs = env.reset(resets.nextSeed());
+            episodeReturn = new double[env.numEnvs()];
+            episodeLength = new int[env.numEnvs()];
+        }
+        Labels labels = new Labels(teacher);
+        dev.kdrl.train.nn.AdamOps adam = nets.actorOptimizer(lr);
+        long start = timesteps;
+        int rounds = 0;
+        double accuracy = Double.NaN;
+        double crossEntropy = Double.NaN;
+        while (timesteps - start < steps) {
+            labels.teacherActs = rounds == 0;
+            int from = labels.actions.size();
+            Batch b = collect(labels);
+            accuracy = agreement(labels, from);
+            fitCritic(b, criticEpochs, criticBatch);
+            crossEntropy = fitActorToLabels(labels, epochs * b.size() / batchSize, batchSize, adam);
+            rounds++;
+        }
+        return new Imitation(timesteps - start, rounds, labels.actions.size(), accuracy, crossEntropy);
+    }
+
+    /** Share of the labelled states from {@code from} on where the actor's most likely action is the label. */
+    private double agreement(Labels labels, int from) {
+        dev.kdrl.core.policy.Mlp actor = nets.exportActor();
+        ObservationNormalizer norm = normalizer();
+        int same = 0;
+        int n = labels.actions.size() - from;
+        for (int i = from; i < labels.actions.size(); i++) {
+            int[] a = heads.argmax(actor.forward(norm.normalize(labels.observations.get(i))));
+            same += java.util.Arrays.equals(a, labels.actions.get(i)) ? 1 : 0;
+        }
+        return n == 0 ? Double.NaN : same / (double) n;
+    }
+
+    /** {@code updates} Adam steps of the actor on the cross-entropy to the labels; returns the mean loss. */
+    private double fitActorToLabels(Labels labels, int updates, int batchSize, dev.kdrl.train.nn.AdamOps adam) {
+        int size = labels.actions.size();
+        int m = Math.min(batchSize, size);
+        ObservationNormalizer norm = normalizer();
+        double loss = 0;
+        for (int k = 0; k < Math.max(1, updates); k++) {
+            double[][] x = new double[m][];
+            int[] pick = new int[m];
+            for (int i = 0; i < m; i++) {
+                pick[i] = minibatches.nextInt(size);
+                x[i] = norm.normalize(labels.observations.get(pick[i]));
+            }
+            ActorCritic.ActorBatch batch = nets.actorBatch(x);
+            double[][] logits = batch.logits();
+            double[][] grad = new double[m][heads.width()];
+            for (int i = 0; i < m; i++) {
+                double[] lp = heads.logProbabilities(logits[i]);
+                int[] label = labels.actions.get(pick[i]);
+                loss -= heads.logProbFromLogProbs(lp, label) / m;
+                heads.addLogProbGradientFromLogProbs(lp, label, -1.0 / m, grad[i]);
+            }
+            batch.step(grad, 0, adam);
+        }
+        return loss / Math.max(1, updates);
     }
 
     private double[][] normalize(double[][] raw) {

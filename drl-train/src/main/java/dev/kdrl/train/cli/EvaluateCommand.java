@@ -8,6 +8,7 @@ import dev.kdrl.env.metrics.EpisodeMetrics;
 import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.Signatures;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.train.eval.LinePlot;
@@ -78,12 +79,13 @@ final class EvaluateCommand implements Callable<Integer> {
         SavedPolicy saved = PolicyFile.load(modelFile);
         String prof = profile != null ? profile : saved.env().profile();
         QuotaModel model = EnvOptions.model(prof, quota, minPods);
-        saved.env().requireSame(Signatures.of(model, prof));
+        Observation observation = observationOf(saved);
+        saved.env().requireSame(Signatures.of(model, prof, observation));
         PrintWriter pw = spec.commandLine().getOut();
         List<Map<String, Object>> all = new ArrayList<>();
         for (Path tf : traces) {
             Trace trace = slice(EnvOptions.trace(tf));
-            QuotaEnv env = new QuotaEnv(model, trace);
+            QuotaEnv env = new QuotaEnv(model, trace, observation);
             EpisodeRunner.Episode episode = EpisodeRunner.run(env,
                     saved.actingPolicy().withName("model(" + saved.algorithm() + ")"), 0L);
             List<EpisodeMetrics> rows = new ArrayList<>();
@@ -106,7 +108,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             if (plot != null) {
                 String traceName = tf.getFileName().toString().replaceFirst("\\.csv$", "");
-                writePlot(model, episode, traces.size() == 1 ? plot : LinePlot.sibling(plot, traceName));
+                writePlot(model, observation, episode, traces.size() == 1 ? plot : LinePlot.sibling(plot, traceName));
             }
         }
         if (json) {
@@ -114,6 +116,16 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         pw.flush();
         return 0;
+    }
+
+    /** The observation the saved policy reads, named by its signature. */
+    static Observation observationOf(SavedPolicy saved) {
+        try {
+            return Observation.parse(saved.env().observation());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the model reads " + e.getMessage() + "; this version knows "
+                    + Observation.labels());
+        }
     }
 
     private Trace slice(Trace t) {
@@ -139,7 +151,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** One panel per service: its traffic, the CPU it holds and its pods over the episode. */
-    private static void writePlot(QuotaModel model, EpisodeRunner.Episode e, Path file) {
+    private static void writePlot(QuotaModel model, Observation observation, EpisodeRunner.Episode e, Path file) {
         int steps = e.steps().size();
         List<LinePlot> panels = new ArrayList<>();
         for (int i = 0; i < model.numServices(); i++) {
@@ -148,7 +160,7 @@ final class EvaluateCommand implements Callable<Integer> {
             double[] pods = new double[steps];
             for (int t = 0; t < steps; t++) {
                 EpisodeRunner.Step s = e.steps().get(t);
-                users[t] = s.observation()[3 * i + 2];
+                users[t] = s.observation()[observation.trafficIndex(model, i)];
                 cpu[t] = s.transition().resources()[i];
                 pods[t] = s.transition().pods()[i];
             }

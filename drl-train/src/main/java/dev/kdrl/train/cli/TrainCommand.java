@@ -100,6 +100,39 @@ final class TrainCommand implements Callable<Integer> {
     int evalSynthetic;
 
 
+    @Option(names = "--observation", defaultValue = "paper", paramLabel = "paper|full",
+            description = "What the policy sees: paper (the published nine numbers) or full (the whole decision state: "
+                    + "previous configuration, pods, held cores, each configuration's requested cores, headroom; "
+                    + "recorded in the model, which then refuses an environment of the other kind). Default: ${DEFAULT-VALUE}.")
+    String observation;
+
+    @Option(names = "--imitate", defaultValue = "greedy", paramLabel = "greedy|lookahead-K",
+            description = "The planner the policy first learns to imitate (behaviour cloning with DAgger, for --imitation-steps "
+                    + "steps) before reinforcement learning; lookahead-K sees K periods of the training episode's traffic, "
+                    + "the policy never does. Default: ${DEFAULT-VALUE}.")
+    String imitate;
+
+    @Option(names = "--imitation-steps", defaultValue = "0", paramLabel = "STEPS",
+            description = "Environment steps of imitation, part of --timesteps (0: none). Default: ${DEFAULT-VALUE}.")
+    long imitationSteps;
+
+    @Option(names = "--imitation-epochs", defaultValue = "4", paramLabel = "N",
+            description = "Imitation: actor passes per rollout, on minibatches drawn from every state labelled so far. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int imitationEpochs;
+
+    @Option(names = "--imitation-batch", defaultValue = "256", paramLabel = "N",
+            description = "Imitation: minibatch size. Default: ${DEFAULT-VALUE}.")
+    int imitationBatch;
+
+    @Option(names = "--imitation-lr", defaultValue = "1e-3", paramLabel = "LR",
+            description = "Imitation: the actor's Adam learning rate. Default: ${DEFAULT-VALUE}.")
+    double imitationLr;
+
+    @Option(names = "--hidden", defaultValue = "128,128", split = ",", paramLabel = "SIZES",
+            description = "Hidden layer sizes of actor and critic (tanh). Default: ${DEFAULT-VALUE}.")
+    int[] hidden;
+
     @Option(names = "--gamma", defaultValue = "0.8", description = "Discount (0.99 = published). Default: ${DEFAULT-VALUE}.")
     double gamma;
 
@@ -228,10 +261,26 @@ final class TrainCommand implements Callable<Integer> {
         }
         AlgorithmConfig config = name.equals(Algorithms.TRPO) ? trpo.config() : ppo.config();
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(nSteps, gamma, 0.95, true, normalizeObs,
-                rewardScale, new int[] {128, 128}, seed, precision());
-        return new TrainingRun.Options(env.profile, env.model(), env.trace(), config, common,
+                rewardScale, hidden, seed, precision());
+        return new TrainingRun.Options(env.profile, env.model(), env.trace(), observationKind(), config, common,
                 new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, timesteps, evalEvery,
-                stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery, averageFrom, out);
+                stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery, imitation(), averageFrom, out);
+    }
+
+    private TrainingRun.Imitation imitation() {
+        try {
+            return new TrainingRun.Imitation(imitate, imitationSteps, imitationEpochs, imitationBatch, imitationLr);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--imitate/--imitation-*: " + e.getMessage());
+        }
+    }
+
+    private dev.kdrl.env.quota.Observation observationKind() {
+        try {
+            return dev.kdrl.env.quota.Observation.parse(observation);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--observation " + e.getMessage());
+        }
     }
 
     private org.nd4j.linalg.api.buffer.DataType precision() {
@@ -260,6 +309,9 @@ final class TrainCommand implements Callable<Integer> {
         m.put("--target-kl-final", "(none)");
         m.put("--critic-epochs", "10");
         m.put("--critic-batch", "128");
+        m.put("--observation", "paper");
+        m.put("--imitation-steps", "0");
+        m.put("--hidden", "128,128");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -292,6 +344,9 @@ final class TrainCommand implements Callable<Integer> {
         gamma = 0.99;
         trpo.criticEpochs = 10;
         trpo.criticBatch = 128;
+        observation = "paper";
+        imitationSteps = 0;
+        hidden = new int[] {128, 128};
         return overridden;
     }
 

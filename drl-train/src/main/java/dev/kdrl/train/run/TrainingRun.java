@@ -8,6 +8,7 @@ import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.NoisyTraces;
+import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.SampledTrafficEnv;
 import dev.kdrl.env.quota.TraceSampler;
 import dev.kdrl.env.quota.Signatures;
@@ -51,9 +52,48 @@ public final class TrainingRun {
     }
 
     /**
+     * Behaviour cloning before reinforcement learning ({@link OnPolicyAlgorithm#imitate}).
+     *
+     * @param teacher the planner imitated: {@code greedy} or {@code lookahead-K} (K &gt;= 2; it sees K periods of the
+     *                training episode's traffic, which the policy itself never does)
+     * @param steps   environment steps of imitation, counted in the run's steps (0: none)
+     * @param epochs  actor passes per rollout
+     * @param batch   minibatch size
+     * @param lr      the actor's Adam learning rate while imitating
+     */
+    public record Imitation(String teacher, long steps, int epochs, int batch, double lr) {
+
+        /** No imitation. */
+        public static final Imitation NONE = new Imitation("greedy", 0, 1, 1, 1e-3);
+
+        public Imitation {
+            teacherHorizon(teacher);
+            if (steps < 0 || epochs < 1 || batch < 1 || !(lr > 0)) {
+                throw new IllegalArgumentException("imitation needs steps >= 0, epochs >= 1, batch >= 1 and lr > 0, got "
+                        + steps + ", " + epochs + ", " + batch + ", " + lr);
+            }
+        }
+    }
+
+    /** 1 for {@code greedy}, K for {@code lookahead-K}; anything else is refused with the names expected. */
+    static int teacherHorizon(String teacher) {
+        if ("greedy".equals(teacher)) {
+            return 1;
+        }
+        if (teacher != null && teacher.matches("lookahead-[0-9]{1,2}")) {
+            int k = Integer.parseInt(teacher.substring("lookahead-".length()));
+            if (k >= 2) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("teacher '" + teacher + "' is not greedy or lookahead-K with K >= 2");
+    }
+
+    /**
      * @param profile       the profile's name (recorded in the model)
      * @param model         the cluster model
      * @param trace         the training trace
+     * @param observation   what the policy sees of the state (recorded in the model's signature)
      * @param algorithm     the algorithm and its settings ({@link Trpo.Config}, {@link Ppo.Config})
      * @param common        the settings every on-policy algorithm shares (steps per rollout, discount, observation
      *                      normalisation, reward scale, networks, seed, precision)
@@ -65,15 +105,20 @@ public final class TrainingRun {
      * @param validation    held-out traces: if not empty, {@code best.zip} is the policy with the highest summed
      *                      deterministic return on them (else the highest on the training trace)
      * @param checkpointEvery also save the policy every this many steps to {@code out/checkpoints} (0: never)
+     * @param imitation     behaviour cloning of a planner before reinforcement learning ({@link Imitation#NONE}: none)
      * @param averageFrom   if &gt; 0, also save {@code out/average.zip}: the policy with the actor's parameters
      *                      averaged over the iterations from this many steps on ({@link Callbacks.Averaging})
      * @param out           output directory
      */
-    public record Options(String profile, QuotaModel model, Trace trace, AlgorithmConfig algorithm,
+    public record Options(String profile, QuotaModel model, Trace trace, Observation observation,
+                          AlgorithmConfig algorithm,
                           OnPolicyAlgorithm.Common common, Traffic traffic, int envs, long timesteps, int evalEvery,
-                          double stopAt, List<Trace> validation, long checkpointEvery, long averageFrom, Path out) {
+                          double stopAt, List<Trace> validation, long checkpointEvery, Imitation imitation,
+                          long averageFrom, Path out) {
 
         public Options {
+            java.util.Objects.requireNonNull(observation, "observation");
+            java.util.Objects.requireNonNull(imitation, "imitation");
             validation = List.copyOf(validation);
             if (timesteps < 1 || envs < 1 || evalEvery < 1) {
                 throw new IllegalArgumentException("timesteps, envs and evalEvery must be >= 1, got "
@@ -106,13 +151,14 @@ public final class TrainingRun {
                 ? new MixedTraces(o.model(), o.trace(), traffic.noise(), traffic.uniform(), traffic.persistence())
                 : traffic.noise() > 0 ? new NoisyTraces(o.model(), o.trace(), traffic.noise()) : null;
         SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> sampler != null
-                ? new SampledTrafficEnv(o.model(), sampler)
-                : new QuotaEnv(o.model(), o.trace()));
+                ? new SampledTrafficEnv(o.model(), sampler, o.observation())
+                : new QuotaEnv(o.model(), o.trace(), o.observation()));
         OnPolicyAlgorithm algo = o.algorithm().create(vec, o.common());
-        EnvSignature signature = Signatures.of(o.model(), o.profile());
-        QuotaEnv evalEnv = new QuotaEnv(o.model(), o.trace());
+        EnvSignature signature = Signatures.of(o.model(), o.profile(), o.observation());
+        QuotaEnv evalEnv = new QuotaEnv(o.model(), o.trace(), o.observation());
         Path best = o.out().resolve("best.zip");
-        List<QuotaEnv> validationEnvs = o.validation().stream().map(t -> new QuotaEnv(o.model(), t)).toList();
+        List<QuotaEnv> validationEnvs = o.validation().stream().map(t -> new QuotaEnv(o.model(), t, o.observation()))
+                .toList();
         java.util.function.ToDoubleFunction<dev.kdrl.core.policy.Policy<double[], int[]>> select = validationEnvs.isEmpty()
                 ? null
                 : p -> validationEnvs.stream().mapToDouble(e -> EpisodeRunner.episodeReturn(e, p, 0L)).sum();
@@ -136,6 +182,19 @@ public final class TrainingRun {
             last.putAll(ctx.metrics());
             return true;
         });
+        if (o.imitation().steps() > 0) {
+            Imitation im = o.imitation();
+            OnPolicyAlgorithm.Imitation done = algo.imitate(teacher(im.teacher(), o.model(), vec), im.steps(),
+                    im.epochs(), im.batch(), im.lr(), 5, 256);
+            if (progress != null) {
+                progress.printf(java.util.Locale.ROOT, "imitated %s for %,d steps (%d rollouts, %,d labelled states): "
+                                + "the policy's most likely action was the teacher's in %.1f %% of the last rollout's states, "
+                                + "cross-entropy %.3f; deterministic return %.2f%n", im.teacher(), done.steps(), done.rounds(),
+                        done.samples(), 100 * done.accuracy(), done.crossEntropy(),
+                        EpisodeRunner.episodeReturn(evalEnv, algo.snapshot(signature).policy(), 0L));
+                progress.flush();
+            }
+        }
         algo.learn(o.timesteps(), callbacks);
         SavedPolicy trained = algo.snapshot(signature);
         Path model = o.out().resolve("model.zip");
@@ -144,6 +203,25 @@ public final class TrainingRun {
         plotLearningCurve(o.out().resolve("metrics.csv"), o.out().resolve("learning-curve.png"), o.algorithm().name());
         return new Result(model, best, finalReturn, eval.bestReturn(), eval.bestTimesteps(), algo.timesteps(),
                 (System.nanoTime() - start) / 1e9, last);
+    }
+
+    /**
+     * The teacher of behaviour cloning: the planner {@code name} on every environment's current state (and, for
+     * look-ahead, its episode's traffic).
+     */
+    static OnPolicyAlgorithm.Teacher teacher(String name, QuotaModel model, SyncVecEnv<double[], int[]> vec) {
+        int horizon = teacherHorizon(name);
+        List<java.util.function.Supplier<QuotaEnv>> current = new ArrayList<>();
+        for (int i = 0; i < vec.numEnvs(); i++) {
+            var e = vec.env(i);
+            current.add(e instanceof SampledTrafficEnv s ? s::current : () -> (QuotaEnv) e);
+        }
+        if (horizon == 1) {
+            List<dev.kdrl.env.baseline.GreedyPolicy> greedy = current.stream()
+                    .map(c -> new dev.kdrl.env.baseline.GreedyPolicy(model, () -> c.get().state())).toList();
+            return env -> greedy.get(env).act(null);
+        }
+        return env -> dev.kdrl.env.baseline.LookaheadPolicy.of(current.get(env).get(), horizon).act(null);
     }
 
     /** Training-episode mean return and evaluation return against steps, from the metrics CSV. */
