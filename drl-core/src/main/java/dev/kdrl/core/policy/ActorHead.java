@@ -16,7 +16,13 @@ public enum ActorHead {
      * {@code prod(nvec)} Q-values, one per joint action in the lexicographic order of {@link
      * MultiDiscrete#unflatten} ({@link JointQPolicy}); trained by DQN. Acts greedily only.
      */
-    JOINT_Q("joint-q");
+    JOINT_Q("joint-q"),
+    /**
+     * One output: the value of the state right after a decision (the afterstate), computed from the environment's
+     * own features of it; the policy acts by a one-step search on the environment's model scored with it (drl-env's
+     * {@code AfterstatePolicy}), so it cannot act on an observation alone.
+     */
+    AFTERSTATE_VALUE("afterstate-value");
 
     private final String label;
 
@@ -40,12 +46,15 @@ public enum ActorHead {
                 return h;
             }
         }
-        throw new IllegalArgumentException("unknown actor head '" + label + "' (expected multi-categorical or "
-                + "joint-q)");
+        throw new IllegalArgumentException("unknown actor head '" + label + "' (expected multi-categorical, "
+                + "joint-q or afterstate-value)");
     }
 
-    /** The number of actor outputs this head needs for {@code nvec}: {@code sum(nvec)} or {@code prod(nvec)}. */
+    /** The number of actor outputs this head needs for {@code nvec}: {@code sum(nvec)}, {@code prod(nvec)} or 1. */
     public long outputsFor(int[] nvec) {
+        if (this == AFTERSTATE_VALUE) {
+            return 1;
+        }
         MultiDiscrete space = new MultiDiscrete(nvec);
         if (this == JOINT_Q) {
             return space.cardinality();

@@ -74,6 +74,10 @@ public record SavedPolicy(
                     + "environment's nvec " + Arrays.toString(env.nvec()) + " needs prod(nvec) = "
                     + head.outputsFor(env.nvec()) + " (one Q-value per joint action)");
         }
+        if (head == ActorHead.AFTERSTATE_VALUE && actor.outputSize() != 1) {
+            throw new IllegalArgumentException("the afterstate-value network has " + actor.outputSize()
+                    + " outputs, expected 1");
+        }
         if (critic != null && (critic.inputSize() != actor.inputSize() || critic.outputSize() != 1)) {
             throw new IllegalArgumentException("the critic maps " + critic.inputSize() + " inputs to "
                     + critic.outputSize() + " outputs, expected " + actor.inputSize() + " inputs to 1 output");
@@ -118,6 +122,9 @@ public record SavedPolicy(
         return switch (head) {
             case MULTI_CATEGORICAL -> policy();
             case JOINT_Q -> JointQPolicy.of(actor, normalizer, env.nvec()).withName(algorithm);
+            case AFTERSTATE_VALUE -> throw new IllegalStateException("the " + algorithm + " policy has an "
+                    + head.label() + " network: it acts by a one-step search on the environment's model "
+                    + "(drl-env's AfterstatePolicy.of(model, state, saved)), not on an observation alone");
         };
     }
 
@@ -148,8 +155,9 @@ public record SavedPolicy(
      */
     public MultiCategoricalPolicy stochasticPolicy(Rng rng) {
         if (head != ActorHead.MULTI_CATEGORICAL) {
-            throw new IllegalStateException("the " + algorithm + " policy has a " + head.label() + " actor (a "
-                    + "Q-value per joint action), which acts greedily only: it has no stochastic mode");
+            throw new IllegalStateException("the " + algorithm + " policy has a " + head.label() + " actor ("
+                    + (head == ActorHead.JOINT_Q ? "a Q-value per joint action" : "the value of the state after a "
+                    + "decision") + "), which acts greedily only: it has no stochastic mode");
         }
         return policy().stochastic(rng);
     }

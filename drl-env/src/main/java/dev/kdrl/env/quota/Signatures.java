@@ -24,6 +24,16 @@ public final class Signatures {
      * @param observation what the policy sees of the state
      */
     public static EnvSignature of(QuotaModel model, String profile, Observation observation) {
+        return of(model, profile, observation.label(), observation.size(model));
+    }
+
+    /**
+     * @param model           the cluster model
+     * @param profile         the profile's name as the user gave it
+     * @param observation     the name of what the network reads (e.g. {@code afterstate})
+     * @param observationSize its length
+     */
+    public static EnvSignature of(QuotaModel model, String profile, String observation, int observationSize) {
         List<String> tables = new ArrayList<>();
         for (ServiceProfile s : model.services()) {
             double[][] rows = new double[s.numActions()][];
@@ -33,7 +43,7 @@ public final class Signatures {
             }
             tables.add(EnvSignature.actionTableLine(rows));
         }
-        return new EnvSignature(model.serviceNames(), model.actionSpace().nvec(), observation.size(model), profile,
-                tables, model.quota(), observation.label());
+        return new EnvSignature(model.serviceNames(), model.actionSpace().nvec(), observationSize, profile,
+                tables, model.quota(), observation);
     }
 }

@@ -79,15 +79,20 @@ final class EvaluateCommand implements Callable<Integer> {
         SavedPolicy saved = PolicyFile.load(modelFile);
         String prof = profile != null ? profile : saved.env().profile();
         QuotaModel model = EnvOptions.model(prof, quota, minPods);
-        Observation observation = observationOf(saved);
-        saved.env().requireSame(Signatures.of(model, prof, observation));
+        boolean afterstate = saved.head() == dev.kdrl.core.policy.ActorHead.AFTERSTATE_VALUE;
+        Observation observation = afterstate ? Observation.PAPER : observationOf(saved);
+        saved.env().requireSame(afterstate ? dev.kdrl.env.value.AfterstatePolicy.signature(model, prof)
+                : Signatures.of(model, prof, observation));
         PrintWriter pw = spec.commandLine().getOut();
         List<Map<String, Object>> all = new ArrayList<>();
         for (Path tf : traces) {
             Trace trace = slice(EnvOptions.trace(tf));
             QuotaEnv env = new QuotaEnv(model, trace, observation);
-            EpisodeRunner.Episode episode = EpisodeRunner.run(env,
-                    saved.actingPolicy().withName("model(" + saved.algorithm() + ")"), 0L);
+            dev.kdrl.core.policy.Policy<double[], int[]> policy = afterstate
+                    ? dev.kdrl.env.value.AfterstatePolicy.of(model, env::state, saved,
+                            dev.kdrl.env.value.AfterstatePolicy.signature(model, prof))
+                    : saved.actingPolicy().withName("model(" + saved.algorithm() + ")");
+            EpisodeRunner.Episode episode = EpisodeRunner.run(env, policy, 0L);
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
             rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum)));

@@ -133,6 +133,34 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hidden layer sizes of actor and critic (tanh). Default: ${DEFAULT-VALUE}.")
     int[] hidden;
 
+    @Option(names = "--afterstate-candidates", defaultValue = "16", paramLabel = "K",
+            description = "afterstate: joint actions searched per decision, the best K by immediate reward. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int afterstateCandidates;
+
+    @Option(names = "--afterstate-lambda", defaultValue = "0.8", paramLabel = "L",
+            description = "afterstate: TD(lambda) mixing of bootstrapped values and returns. Default: ${DEFAULT-VALUE}.")
+    double afterstateLambda;
+
+    @Option(names = "--afterstate-epsilon", defaultValue = "0.2", paramLabel = "P",
+            description = "afterstate: exploration probability at the start (a uniformly chosen candidate instead of "
+                    + "the best), decreasing linearly to --afterstate-epsilon-final. Default: ${DEFAULT-VALUE}.")
+    double afterstateEpsilon;
+
+    @Option(names = "--afterstate-epsilon-final", defaultValue = "0.02", paramLabel = "P",
+            description = "afterstate: exploration probability at the end. Default: ${DEFAULT-VALUE}.")
+    double afterstateEpsilonFinal;
+
+    @Option(names = "--afterstate-epochs", defaultValue = "4", paramLabel = "N",
+            description = "afterstate: passes of the value network over each iteration's afterstates. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int afterstateEpochs;
+
+    @Option(names = "--afterstate-lr", defaultValue = "1e-3", paramLabel = "LR",
+            description = "afterstate: Adam learning rate of the value network (minibatches of 256). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double afterstateLr;
+
     @Option(names = "--gamma", defaultValue = "0.8", description = "Discount (0.99 = published). Default: ${DEFAULT-VALUE}.")
     double gamma;
 
@@ -235,6 +263,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws java.io.IOException {
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();
+        }
+        if (algo.equals(Algorithms.AFTERSTATE)) {
+            return afterstate();
         }
         if (published) {
             List<String> overridden = applyPublished();
@@ -382,6 +413,30 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /** The afterstate learner's settings from the options. */
+    dev.kdrl.train.algo.AfterstateTd.Config afterstateConfig() {
+        return new dev.kdrl.train.algo.AfterstateTd.Config(gamma, afterstateLambda, afterstateCandidates,
+                afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale, hidden, seed,
+                precision());
+    }
+
+    private int afterstate() {
+        if (published) {
+            throw new IllegalArgumentException("--published describes the published TRPO agent; it does not apply to "
+                    + "--algo afterstate");
+        }
+        TrainingRun.Result r = dev.kdrl.train.run.AfterstateRun.run(env.profile, env.model(), env.trace(),
+                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, afterstateConfig(),
+                timesteps, evalEvery, validation(), out, spec.commandLine().getErr());
+        PrintWriter pw = spec.commandLine().getOut();
+        pw.printf(Locale.ROOT, "trained afterstate for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at "
+                + "%,d steps%n", r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
+        pw.println("wrote " + r.model() + ", " + r.best() + ", " + out.resolve("metrics.csv") + ", "
+                + out.resolve("learning-curve.png"));
+        pw.flush();
+        return 0;
     }
 
     private int rl4j() throws java.io.IOException {

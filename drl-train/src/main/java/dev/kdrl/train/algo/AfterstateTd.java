@@ -1,0 +1,260 @@
+package dev.kdrl.train.algo;
+
+import dev.kdrl.core.policy.ActorHead;
+import dev.kdrl.core.policy.EnvSignature;
+import dev.kdrl.core.policy.Mlp;
+import dev.kdrl.core.policy.ObservationNormalizer;
+import dev.kdrl.core.policy.RunningMeanStd;
+import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.quota.QuotaEnv;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.QuotaState;
+import dev.kdrl.env.quota.TraceSampler;
+import dev.kdrl.env.value.AfterstateFeatures;
+import dev.kdrl.env.value.AfterstatePolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Temporal-difference learning of the value of the state right after a decision (the afterstate), acting by a
+ * one-step search on the model ({@link AfterstatePolicy}): TD-Gammon's scheme on the quota model. Every iteration
+ * plays one whole episode per environment with the current value (a plain-Java copy), exploring with probability
+ * {@code epsilon} by a uniformly chosen candidate instead of the best, then fits the value network (DL4J, Adam on
+ * the squared error) to the episodes' TD(lambda) returns: the afterstate of decision {@code t} is worth the next
+ * decision's reward plus the discounted, lambda-mixed value and return after it; the last decision's afterstate is
+ * worth nothing. With the value at zero the policy is the greedy planner, so learning starts from greedy's behaviour.
+ * Deterministic for a given seed.
+ */
+public final class AfterstateTd {
+
+    /**
+     * The settings.
+     *
+     * @param gamma        discount
+     * @param lambda       TD(lambda) mixing of bootstrapped values and returns (1: Monte Carlo returns)
+     * @param candidates   joint actions searched per decision, the best by immediate reward
+     * @param epsilon      exploration probability at the start, decreasing linearly to {@code epsilonFinal}
+     * @param epsilonFinal exploration probability at the end
+     * @param epochs       passes over each iteration's afterstates
+     * @param batch        minibatch size
+     * @param lr           Adam learning rate
+     * @param rewardScale  rewards are multiplied by this for learning (the value's unit)
+     * @param hidden       hidden layer sizes of the value network (tanh)
+     * @param seed         the one seed
+     * @param dataType     FLOAT or DOUBLE
+     */
+    public record Config(double gamma, double lambda, int candidates, double epsilon, double epsilonFinal, int epochs,
+                         int batch, double lr, double rewardScale, int[] hidden, long seed, DataType dataType) {
+
+        public Config {
+            if (!(gamma >= 0 && gamma < 1) || !(lambda >= 0 && lambda <= 1)) {
+                throw new IllegalArgumentException("need gamma in [0, 1) and lambda in [0, 1], got " + gamma + ", "
+                        + lambda);
+            }
+            if (candidates < 1 || epochs < 1 || batch < 1 || !(lr > 0) || !(rewardScale > 0)) {
+                throw new IllegalArgumentException("need candidates, epochs, batch >= 1 and lr, rewardScale > 0, got "
+                        + candidates + ", " + epochs + ", " + batch + ", " + lr + ", " + rewardScale);
+            }
+            if (!(epsilon >= 0 && epsilon <= 1) || !(epsilonFinal >= 0 && epsilonFinal <= 1)) {
+                throw new IllegalArgumentException("exploration probabilities must be in [0, 1], got " + epsilon + ", "
+                        + epsilonFinal);
+            }
+            hidden = hidden.clone();
+        }
+    }
+
+    private final QuotaModel model;
+    private final TraceSampler sampler;
+    private final int envs;
+    private final Config config;
+    private final ActorCritic nets;
+    private final RunningMeanStd stats;
+    private final Rng explore;
+    private final Rng episodes;
+    private final Rng batches;
+    private long timesteps;
+    private int iteration;
+
+    /**
+     * @param sampler the traffic of each training episode
+     * @param envs    episodes per iteration
+     */
+    public AfterstateTd(QuotaModel model, TraceSampler sampler, int envs, Config config) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
+        if (envs < 1) {
+            throw new IllegalArgumentException("envs must be >= 1, got " + envs);
+        }
+        this.envs = envs;
+        this.config = Objects.requireNonNull(config, "config");
+        Rng root = Rng.of(config.seed());
+        Rng init = root.split();
+        this.explore = root.split();
+        this.episodes = root.split();
+        this.batches = root.split();
+        int size = AfterstateFeatures.size(model);
+        // the actor of the pair is unused: only the critic (the afterstate value) learns
+        this.nets = new ActorCritic(size, config.hidden(), 1, config.lr(), config.lr(), init, config.dataType());
+        this.stats = new RunningMeanStd(size);
+    }
+
+    public long timesteps() {
+        return timesteps;
+    }
+
+    /** The policy as it stands, acting on {@code state}. */
+    public AfterstatePolicy policy(java.util.function.Supplier<QuotaState> state) {
+        return new AfterstatePolicy(model, state, nets.exportCritic(), stats.freeze(), config.gamma(),
+                config.rewardScale(), config.candidates());
+    }
+
+    /**
+     * Trains until {@code totalTimesteps} decisions were taken (whole iterations) or {@code onIteration} returns
+     * false; it receives each iteration's metrics.
+     */
+    public void learn(long totalTimesteps, java.util.function.Predicate<Map<String, Double>> onIteration) {
+        long start = timesteps;
+        long t0 = System.nanoTime();
+        boolean go = true;
+        while (go && timesteps < totalTimesteps) {
+            double progress = (timesteps - start) / (double) Math.max(1, totalTimesteps - start);
+            double eps = config.epsilon() + (config.epsilonFinal() - config.epsilon()) * progress;
+            List<double[]> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            double returns = 0;
+            double explored = 0;
+            int steps = 0;
+            AfterstatePolicy.Scores scores = new AfterstatePolicy.Scores(config.candidates());
+            Mlp value = nets.exportCritic();
+            ObservationNormalizer norm = stats.freeze();
+            for (int e = 0; e < envs; e++) {
+                QuotaEnv env = new QuotaEnv(model, sampler.sample(episodes.nextSeed()));
+                env.reset(0);
+                AfterstatePolicy policy = new AfterstatePolicy(model, env::state, value, norm, config.gamma(),
+                        config.rewardScale(), config.candidates());
+                List<double[]> after = new ArrayList<>();
+                List<Double> rewards = new ArrayList<>();
+                List<Double> values = new ArrayList<>();
+                while (!env.episodeOver()) {
+                    policy.act(env.state(), scores);
+                    int pick = scores.best;
+                    if (scores.count > 1 && explore.nextDouble() < eps) {
+                        pick = explore.nextInt(scores.count);
+                        explored++;
+                    }
+                    double r = env.step(scores.candidates[pick]).reward();
+                    after.add(scores.afterstates[pick]);
+                    values.add((scores.score[pick] - scores.reward[pick] * config.rewardScale()) / Math.max(1e-12,
+                            config.gamma()));
+                    rewards.add(r);
+                    returns += r;
+                    steps++;
+                }
+                // TD(lambda) return of each afterstate; the last one is terminal
+                int len = after.size();
+                double g = 0;
+                for (int t = len - 1; t >= 0; t--) {
+                    if (t == len - 1) {
+                        g = 0;
+                    } else {
+                        double next = rewards.get(t + 1) * config.rewardScale();
+                        double vNext = config.gamma() == 0 ? 0 : values.get(t + 1);
+                        g = next + config.gamma() * ((1 - config.lambda()) * vNext + config.lambda() * g);
+                    }
+                    xs.add(after.get(t));
+                    ys.add(g);
+                }
+            }
+            timesteps += steps;
+            iteration++;
+            double[][] raw = xs.toArray(double[][]::new);
+            stats.update(raw);
+            double loss = fit(raw, ys.stream().mapToDouble(Double::doubleValue).toArray());
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("rollout/ep_rew_mean", returns / envs);
+            m.put("train/value_loss", loss);
+            m.put("train/epsilon", eps);
+            m.put("train/explored", explored / steps);
+            m.put("time/iterations", (double) iteration);
+            m.put("time/total_timesteps", (double) timesteps);
+            m.put("time/elapsed_s", (System.nanoTime() - t0) / 1e9);
+            go = onIteration.test(m);
+        }
+    }
+
+    private double fit(double[][] raw, double[] targets) {
+        ObservationNormalizer norm = stats.freeze();
+        int n = raw.length;
+        double[][] x = new double[n][];
+        for (int i = 0; i < n; i++) {
+            x[i] = norm.normalize(raw[i]);
+        }
+        double loss = 0;
+        int count = 0;
+        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            int[] order = permutation(n);
+            for (int s = 0; s < n; s += config.batch()) {
+                int m = Math.min(config.batch(), n - s);
+                double[][] bx = new double[m][];
+                double[] by = new double[m];
+                for (int i = 0; i < m; i++) {
+                    bx[i] = x[order[s + i]];
+                    by[i] = targets[order[s + i]];
+                }
+                loss += nets.criticStep(bx, by);
+                count++;
+            }
+        }
+        return loss / Math.max(1, count);
+    }
+
+    private int[] permutation(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = batches.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
+    /** The hyper-parameters as saved with the model. */
+    public Map<String, String> hyperParameters() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("gamma", Double.toString(config.gamma()));
+        m.put("lambda", Double.toString(config.lambda()));
+        m.put("candidates", Integer.toString(config.candidates()));
+        m.put("epsilon", Double.toString(config.epsilon()));
+        m.put("epsilon_final", Double.toString(config.epsilonFinal()));
+        m.put("n_epochs", Integer.toString(config.epochs()));
+        m.put("batch_size", Integer.toString(config.batch()));
+        m.put("learning_rate", Double.toString(config.lr()));
+        m.put("reward_scale", Double.toString(config.rewardScale()));
+        m.put("hidden", java.util.Arrays.toString(config.hidden()));
+        m.put("n_envs", Integer.toString(envs));
+        m.put("seed", Long.toString(config.seed()));
+        m.put("dtype", config.dataType().name().toLowerCase(java.util.Locale.ROOT));
+        return m;
+    }
+
+    /** The value network in its saved form, for an environment described by {@code signature}. */
+    public SavedPolicy snapshot(EnvSignature signature) {
+        return new SavedPolicy("afterstate", hyperParameters(), signature, nets.exportCritic(), null, stats.freeze(),
+                SavedPolicy.currentLibraryVersion(), ActorHead.AFTERSTATE_VALUE);
+    }
+
+    /** Mean deterministic return of the current policy over {@code evaluate}. */
+    public double evaluate(ToDoubleFunction<AfterstatePolicy> evaluate) {
+        return evaluate.applyAsDouble(policy(() -> null));
+    }
+}
