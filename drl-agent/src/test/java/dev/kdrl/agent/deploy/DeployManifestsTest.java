@@ -5,28 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kdrl.agent.config.AgentConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** The manifests under deploy/ stay consistent with the agent. */
 class DeployManifestsTest {
     private static final Path DEPLOY = Path.of("../deploy");
 
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> documents(String file) throws Exception {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Object o : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(
-                Files.readString(DEPLOY.resolve(file)))) {
-            if (o != null) {
-                out.add((Map<String, Object>) o);
-            }
+        try (MappingIterator<Map<String, Object>> docs = new YAMLMapper().readerFor(Map.class)
+                .readValues(Files.readString(DEPLOY.resolve(file)))) {
+            return docs.readAll().stream().filter(Objects::nonNull).toList();
         }
-        return out;
     }
 
     @Test

@@ -256,8 +256,11 @@ class ProfileYamlTest {
 
     @Test
     void booleanForNumber() {
-        assertThat(failure(ONE.replace("quota: 10", "quota: yes")).getMessage())
+        assertThat(failure(ONE.replace("quota: 10", "quota: true")).getMessage())
                 .isEqualTo("cluster.yaml quota: the boolean 'true' is not valid (expected a finite number > 0)");
+        // YAML 1.2: yes, no, on and off are strings, not booleans
+        assertThat(failure(ONE.replace("quota: 10", "quota: yes")).getMessage())
+                .isEqualTo("cluster.yaml quota: the string 'yes' is not valid (expected a finite number > 0)");
     }
 
     @Test
