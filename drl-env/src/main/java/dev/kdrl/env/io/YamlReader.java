@@ -76,6 +76,10 @@ import tools.jackson.dataformat.yaml.YAMLSchema;
  * A quoted number is a string, never a number. Every problem is a one-line {@link YamlException}; what a place
  * expects is its component's {@link JsonPropertyDescription} when it has one (e.g. {@code "a finite number > 0"}),
  * else said from its type ({@code "a map with keys cpu, concurrency, latencyMs"}).
+ *
+ * <p>Two passes: Jackson's YAML parser turns the text into tokens, with the aliases expanded and the tags, nulls
+ * and documents checked (a problem here names its line), then Jackson binds the tokens to the record (a problem
+ * there names its path).
  */
 public final class YamlReader {
 
@@ -116,7 +120,7 @@ public final class YamlReader {
      * Reads {@code text}, one YAML document, into a {@code type}.
      *
      * @param source named in messages, e.g. the file
-     * @param type   a record (or a list or map of them)
+     * @param type   a record
      * @param nulls  what an explicit null means
      * @throws YamlException when the text is not YAML or does not fit {@code type}
      */
