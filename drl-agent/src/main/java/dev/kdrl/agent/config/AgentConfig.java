@@ -1,5 +1,7 @@
 package dev.kdrl.agent.config;
 
+import dev.kdrl.env.io.YamlException;
+import dev.kdrl.env.io.YamlReader;
 import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.QuotaModel;
 import java.io.IOException;
@@ -16,10 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The live agent's whole configuration, read from one YAML file ({@link #load}); see
@@ -49,9 +47,6 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                           PolicySpec policy, PredictorSpec predictor, Path historyDir, Path stateDir, Http http,
                           LeaderElection leaderElection, Kubernetes kubernetes) {
 
-    static final List<String> TOP_KEYS = List.of("namespace", "resourceName", "profile", "quota", "minPods",
-            "services", "prometheus", "schedule", "policy", "predictor", "historyDir", "stateDir", "http",
-            "leaderElection", "kubernetes");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -209,163 +204,198 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         } catch (IOException e) {
             throw new ConfigException(name, "cannot read the configuration: " + e, e);
         }
-        Object parsed;
+        AgentConfigFile.Root root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            parsed = new Yaml(new SafeConstructor(options)).load(text);
-        } catch (YAMLException e) {
-            throw new ConfigException(name, "not valid YAML: " + e.getMessage().replace('\n', ' '), e);
+            root = YamlReader.read(text, name, AgentConfigFile.Root.class, YamlReader.Nulls.AS_ABSENT);
+        } catch (YamlException e) {
+            String field = e.path().isEmpty() ? "(top level)" : e.path();
+            throw switch (e.kind()) {
+                case SYNTAX -> new ConfigException(name, "not valid YAML: line " + e.line() + ": " + e.detail(), e);
+                case EMPTY -> new ConfigException(name, field, null, "expected a mapping of settings");
+                case UNKNOWN_KEY -> new ConfigException(name, field, e.value(),
+                        "unknown setting; expected one of " + e.knownKeys());
+                case BAD_VALUE -> new ConfigException(name, field, e.value(), "expected " + e.expected());
+            };
         }
         Path base = file.toAbsolutePath().getParent();
-        return parse(YamlNode.root(name, parsed), base);
+        return parse(root, new AgentConfigFile.Rules(name), base);
     }
 
-    private static AgentConfig parse(YamlNode root, Path base) {
-        root.allowOnly(TOP_KEYS);
-        String namespace = root.string("namespace", "default");
+    private static AgentConfig parse(AgentConfigFile.Root root, AgentConfigFile.Rules rules, Path base) {
+        String namespace = or(root.namespace(), "default");
         if (!DNS_LABEL.matcher(namespace).matches()) {
-            throw root.error("namespace", namespace, "expected a Kubernetes namespace name (DNS-1123 label)");
+            throw rules.error("namespace", namespace, "expected a Kubernetes namespace name (DNS-1123 label)");
         }
-        String resourceName = root.string("resourceName", "drl-action");
+        String resourceName = or(root.resourceName(), "drl-action");
         if (!DNS_SUBDOMAIN.matcher(resourceName).matches()) {
-            throw root.error("resourceName", resourceName, "expected a Kubernetes object name (DNS-1123 subdomain)");
+            throw rules.error("resourceName", resourceName,
+                    "expected a Kubernetes object name (DNS-1123 subdomain)");
         }
-        String profile = root.requiredString("profile");
+        String profile = root.profile();
+        if (profile == null) {
+            throw rules.error("profile", null, "required");
+        }
         if (!profile.equals("paper") && !profile.equals("paper-general")) {
             Path p = base.resolve(profile);
             if (!Files.isRegularFile(p)) {
-                throw root.error("profile", profile, "expected 'paper', 'paper-general' or a readable profile file;"
+                throw rules.error("profile", profile, "expected 'paper', 'paper-general' or a readable profile file;"
                         + " " + p + " does not exist");
             }
             profile = p.toString();
         }
-        Double quota = root.optionalNumber("quota", 0, true);
-        Integer minPods = root.has("minPods") ? root.integer("minPods", 1, 0, 1000) : null;
+        Double quota = root.quota() == null ? null : rules.number("quota", root.quota(), 0, 0, true);
+        Integer minPods = root.minPods() == null ? null : rules.integer("minPods", root.minPods(), 1, 0, 1000);
 
+        if (root.services() == null) {
+            throw rules.error("services", null, "required: a list");
+        }
+        if (root.services().isEmpty()) {
+            throw rules.error("services", root.services(), "expected a non-empty list");
+        }
         List<Service> services = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (YamlNode s : root.children("services")) {
-            s.allowOnly(List.of("name", "knativeService", "query", "labels"));
-            String sName = s.requiredString("name");
+        for (int i = 0; i < root.services().size(); i++) {
+            String at = "services[" + i + "]";
+            AgentConfigFile.Service s = root.services().get(i);
+            if (s == null) {
+                throw rules.error(at, null, "expected a mapping");
+            }
+            String sName = s.name();
+            if (sName == null) {
+                throw rules.error(at + ".name", null, "required");
+            }
             if (!SERVICE_NAME.matcher(sName).matches()) {
-                throw s.error("name", sName, "expected lower-case letters, digits and '-', as in the CR field "
-                        + "service<name>_resource");
+                throw rules.error(at + ".name", sName, "expected lower-case letters, digits and '-', as in the CR "
+                        + "field service<name>_resource");
             }
             if (!seen.add(sName)) {
-                throw s.error("name", sName, "service names must be unique");
+                throw rules.error(at + ".name", sName, "service names must be unique");
             }
-            String ksvc = s.string("knativeService", sName);
+            String ksvc = or(s.knativeService(), sName);
             if (!DNS_LABEL.matcher(ksvc).matches()) {
-                throw s.error("knativeService", ksvc, "expected a Knative Service name (DNS-1123 label)");
+                throw rules.error(at + ".knativeService", ksvc, "expected a Knative Service name (DNS-1123 label)");
             }
-            String q = s.requiredString("query");
+            String q = s.query();
+            if (q == null) {
+                throw rules.error(at + ".query", null, "required");
+            }
             QueryTemplate template;
             try {
                 template = QueryTemplate.parse(q);
             } catch (IllegalArgumentException e) {
-                throw s.error("query", q, e.getMessage());
+                throw rules.error(at + ".query", q, e.getMessage());
             }
-            Map<String, String> labels = s.stringMap("labels");
+            Map<String, String> labels = or(s.labels(), Map.of());
+            for (Map.Entry<String, String> label : labels.entrySet()) {
+                if (label.getValue() == null) {
+                    throw rules.error(at + ".labels." + label.getKey(), null, "expected a non-blank string value");
+                }
+            }
             for (String ph : template.names()) {
                 if (!labels.containsKey(ph) && !BUILTIN_PLACEHOLDERS.contains(ph)) {
-                    throw s.error("query", q, "placeholder {{" + ph + "}} has no value: define it under labels or "
-                            + "use one of " + BUILTIN_PLACEHOLDERS);
+                    throw rules.error(at + ".query", q, "placeholder {{" + ph + "}} has no value: define it under "
+                            + "labels or use one of " + BUILTIN_PLACEHOLDERS);
                 }
             }
             services.add(new Service(sName, ksvc, template, labels));
         }
 
-        YamlNode pr = root.child("prometheus");
-        pr.allowOnly(List.of("url", "timeout", "retries", "backoff", "bearerTokenFile", "basicAuth", "caFile"));
-        String url = pr.requiredString("url");
+        AgentConfigFile.Prometheus pr = or(root.prometheus(),
+                new AgentConfigFile.Prometheus(null, null, null, null, null, null, null));
+        String url = pr.url();
+        if (url == null) {
+            throw rules.error("prometheus.url", null, "required");
+        }
         URI uri;
         try {
             uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         } catch (URISyntaxException e) {
-            throw pr.error("url", url, "expected an http(s) URL: " + e.getReason());
+            throw rules.error("prometheus.url", url, "expected an http(s) URL: " + e.getReason());
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
-            throw pr.error("url", url, "expected an http:// or https:// URL with a host");
+            throw rules.error("prometheus.url", url, "expected an http:// or https:// URL with a host");
         }
-        Duration timeout = pr.duration("timeout", Duration.ofSeconds(5), Duration.ofMillis(1));
-        int retries = pr.integer("retries", 2, 0, 10);
-        Duration backoff = pr.duration("backoff", Duration.ofMillis(500), Duration.ZERO);
-        Path token = optionalFile(pr, "bearerTokenFile", base);
-        YamlNode basic = pr.child("basicAuth");
-        basic.allowOnly(List.of("username", "passwordFile"));
-        String user = basic.string("username", null);
-        Path password = optionalFile(basic, "passwordFile", base);
+        Duration timeout = rules.duration("prometheus.timeout", pr.timeout(), Duration.ofSeconds(5),
+                Duration.ofMillis(1));
+        int retries = rules.integer("prometheus.retries", pr.retries(), 2, 0, 10);
+        Duration backoff = rules.duration("prometheus.backoff", pr.backoff(), Duration.ofMillis(500), Duration.ZERO);
+        Path token = optionalFile(rules, "prometheus.bearerTokenFile", pr.bearerTokenFile(), base);
+        AgentConfigFile.BasicAuth basic = or(pr.basicAuth(), new AgentConfigFile.BasicAuth(null, null));
+        String user = basic.username();
+        Path password = optionalFile(rules, "prometheus.basicAuth.passwordFile", basic.passwordFile(), base);
         if ((user == null) != (password == null)) {
-            throw basic.error(user == null ? "username" : "passwordFile", null,
+            throw rules.error("prometheus.basicAuth." + (user == null ? "username" : "passwordFile"), null,
                     "basicAuth needs both username and passwordFile");
         }
         if (user != null && token != null) {
-            throw pr.error("basicAuth", user, "use either bearerTokenFile or basicAuth, not both");
+            throw rules.error("prometheus.basicAuth", user, "use either bearerTokenFile or basicAuth, not both");
         }
-        Path ca = optionalFile(pr, "caFile", base);
+        Path ca = optionalFile(rules, "prometheus.caFile", pr.caFile(), base);
         if (ca != null && !uri.getScheme().equals("https")) {
-            throw pr.error("caFile", ca, "a CA file needs an https:// url");
+            throw rules.error("prometheus.caFile", ca, "a CA file needs an https:// url");
         }
         Prometheus prometheus = new Prometheus(uri, timeout, retries, backoff, token, user, password, ca);
 
-        YamlNode sc = root.child("schedule");
-        sc.allowOnly(List.of("period", "offset"));
-        Duration period = sc.duration("period", Duration.ofSeconds(120), Duration.ofMillis(100));
-        Duration offset = sc.duration("offset", Duration.ofSeconds(55), Duration.ZERO);
+        AgentConfigFile.Schedule sc = or(root.schedule(), new AgentConfigFile.Schedule(null, null));
+        Duration period = rules.duration("schedule.period", sc.period(), Duration.ofSeconds(120),
+                Duration.ofMillis(100));
+        Duration offset = rules.duration("schedule.offset", sc.offset(), Duration.ofSeconds(55), Duration.ZERO);
         if (offset.compareTo(period) >= 0) {
-            throw sc.error("offset", sc.raw("offset"), (sc.has("offset") ? "expected" : "the default 55s is not")
-                    + " an offset shorter than the period (" + period.toMillis() + "ms)"
-                    + (sc.has("offset") ? "" : ": set schedule.offset"));
+            throw rules.error("schedule.offset", AgentConfigFile.Rules.text(sc.offset()),
+                    (sc.offset() != null ? "expected" : "the default 55s is not")
+                            + " an offset shorter than the period (" + period.toMillis() + "ms)"
+                            + (sc.offset() != null ? "" : ": set schedule.offset"));
         }
         Schedule schedule = new Schedule(period, offset);
 
-        YamlNode po = root.child("policy");
-        po.allowOnly(List.of("model", "planner", "deterministic", "seed"));
-        Path model = po.has("model") ? base.resolve(po.requiredString("model")) : null;
-        String planner = po.string("planner", null);
+        AgentConfigFile.Policy po = or(root.policy(), new AgentConfigFile.Policy(null, null, null, null));
+        Path model = po.model() != null ? base.resolve(po.model()) : null;
+        String planner = po.planner();
         if (model != null && planner != null) {
-            throw po.error("planner", planner, "give either policy.model or policy.planner, not both");
+            throw rules.error("policy.planner", planner, "give either policy.model or policy.planner, not both");
         }
         if (model == null && planner == null) {
             planner = "greedy";
         }
         if (planner != null && !PolicySpec.PLANNERS.contains(planner)) {
-            throw po.error("planner", planner, "expected one of " + PolicySpec.PLANNERS);
+            throw rules.error("policy.planner", planner, "expected one of " + PolicySpec.PLANNERS);
         }
         if (model != null && !Files.isRegularFile(model)) {
-            throw po.error("model", po.raw("model"), "no such file: " + model);
+            throw rules.error("policy.model", po.model(), "no such file: " + model);
         }
-        boolean deterministic = po.bool("deterministic", true);
-        long seed = po.integer("seed", 0, 0, Integer.MAX_VALUE);
+        boolean deterministic = or(po.deterministic(), true);
+        long seed = rules.integer("policy.seed", po.seed(), 0, 0, Integer.MAX_VALUE);
         PolicySpec policy = new PolicySpec(model, planner, deterministic, seed);
 
-        YamlNode pd = root.child("predictor");
-        pd.allowOnly(List.of("kind", "model", "window", "alpha", "beta", "maxLoad"));
-        String pmodel = pd.string("model", null);
-        String kind = pd.string("kind", pmodel != null ? "bilstm" : "last-value");
+        AgentConfigFile.Predictor pd = or(root.predictor(),
+                new AgentConfigFile.Predictor(null, null, null, null, null, null));
+        String pmodel = pd.model();
+        String kind = or(pd.kind(), pmodel != null ? "bilstm" : "last-value");
         if (!PredictorSpec.KINDS.contains(kind)) {
-            throw pd.error("kind", kind, "expected one of " + PredictorSpec.KINDS);
+            throw rules.error("predictor.kind", kind, "expected one of " + PredictorSpec.KINDS);
         }
         if (kind.equals("bilstm") != (pmodel != null)) {
-            throw pd.error("model", pmodel, kind.equals("bilstm") ? "required for kind bilstm"
+            throw rules.error("predictor.model", pmodel, kind.equals("bilstm") ? "required for kind bilstm"
                     : "only kind bilstm reads a model file");
         }
-        int window = pd.integer("window", kind.equals("moving-average") ? 3 : 7, 1, 10_000);
-        double alpha = pd.number("alpha", 0.5, 0, true);
-        double beta = pd.number("beta", 0.1, 0, false);
+        int window = rules.integer("predictor.window", pd.window(), kind.equals("moving-average") ? 3 : 7, 1,
+                10_000);
+        double alpha = rules.number("predictor.alpha", pd.alpha(), 0.5, 0, true);
+        double beta = rules.number("predictor.beta", pd.beta(), 0.1, 0, false);
         if (alpha > 1 || beta > 1) {
-            throw pd.error(alpha > 1 ? "alpha" : "beta", alpha > 1 ? alpha : beta, "expected a number <= 1");
+            throw rules.error(alpha > 1 ? "predictor.alpha" : "predictor.beta", alpha > 1 ? alpha : beta,
+                    "expected a number <= 1");
         }
-        double maxLoad = pd.number("maxLoad", 0, 0, false);
+        double maxLoad = rules.number("predictor.maxLoad", pd.maxLoad(), 0, 0, false);
         // a setting the chosen kind does not read is a mistake, not a no-op
         Map<String, List<String>> readBy = Map.of("window", List.of("moving-average", "bilstm"),
                 "alpha", List.of("holt"), "beta", List.of("holt"), "maxLoad", List.of("bilstm"));
-        for (Map.Entry<String, List<String>> e : readBy.entrySet()) {
-            if (pd.has(e.getKey()) && !e.getValue().contains(kind)) {
-                throw pd.error(e.getKey(), pd.raw(e.getKey()), "kind " + kind + " does not use it; only "
-                        + e.getValue() + " do");
+        for (Map.Entry<String, Object> e : pd.kindSettings().entrySet()) {
+            List<String> kinds = readBy.get(e.getKey());
+            if (!kinds.contains(kind)) {
+                throw rules.error("predictor." + e.getKey(), e.getValue(), "kind " + kind + " does not use it; only "
+                        + kinds + " do");
             }
         }
         PredictorSpec predictor = new PredictorSpec(kind, pmodel, window, alpha, beta, maxLoad);
@@ -373,56 +403,64 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             for (Service s : services) {
                 Path f = predictor.modelFor(base, s.name());
                 if (!Files.isRegularFile(f)) {
-                    throw pd.error("model", pmodel, "no such file for service " + s.name() + ": " + f);
+                    throw rules.error("predictor.model", pmodel, "no such file for service " + s.name() + ": " + f);
                 }
             }
         }
 
-        Path history = base.resolve(root.string("historyDir", "drl-agent-data/history"));
-        Path state = base.resolve(root.string("stateDir", "drl-agent-data/state"));
+        Path history = base.resolve(or(root.historyDir(), "drl-agent-data/history"));
+        Path state = base.resolve(or(root.stateDir(), "drl-agent-data/state"));
 
-        YamlNode h = root.child("http");
-        h.allowOnly(List.of("enabled", "bind", "port"));
-        Http http = new Http(h.string("bind", "0.0.0.0"), h.integer("port", 8080, 0, 65535), h.bool("enabled", true));
+        AgentConfigFile.Http h = or(root.http(), new AgentConfigFile.Http(null, null, null));
+        Http http = new Http(or(h.bind(), "0.0.0.0"), rules.integer("http.port", h.port(), 8080, 0, 65535),
+                or(h.enabled(), true));
 
-        YamlNode le = root.child("leaderElection");
-        le.allowOnly(List.of("enabled", "leaseName", "identity", "leaseDuration", "renewDeadline", "retryPeriod"));
-        String leaseName = le.string("leaseName", "drl-agent");
+        AgentConfigFile.LeaderElection le = or(root.leaderElection(),
+                new AgentConfigFile.LeaderElection(null, null, null, null, null, null));
+        String leaseName = or(le.leaseName(), "drl-agent");
         if (!DNS_SUBDOMAIN.matcher(leaseName).matches()) {
-            throw le.error("leaseName", leaseName, "expected a Kubernetes object name (DNS-1123 subdomain)");
+            throw rules.error("leaderElection.leaseName", leaseName,
+                    "expected a Kubernetes object name (DNS-1123 subdomain)");
         }
-        String identity = le.string("identity", defaultIdentity());
-        Duration leaseDuration = le.duration("leaseDuration", Duration.ofSeconds(15), Duration.ofSeconds(1));
-        Duration renew = le.duration("renewDeadline", Duration.ofSeconds(10), Duration.ofMillis(100));
-        Duration retry = le.duration("retryPeriod", Duration.ofSeconds(2), Duration.ofMillis(100));
+        String identity = or(le.identity(), defaultIdentity());
+        Duration leaseDuration = rules.duration("leaderElection.leaseDuration", le.leaseDuration(),
+                Duration.ofSeconds(15), Duration.ofSeconds(1));
+        Duration renew = rules.duration("leaderElection.renewDeadline", le.renewDeadline(), Duration.ofSeconds(10),
+                Duration.ofMillis(100));
+        Duration retry = rules.duration("leaderElection.retryPeriod", le.retryPeriod(), Duration.ofSeconds(2),
+                Duration.ofMillis(100));
         if (renew.compareTo(leaseDuration) >= 0) {
-            throw le.error("renewDeadline", le.raw("renewDeadline"), "expected less than leaseDuration ("
-                    + leaseDuration.toMillis() + "ms)" + (le.has("renewDeadline") ? "" : "; the default is 10s"));
+            throw rules.error("leaderElection.renewDeadline", AgentConfigFile.Rules.text(le.renewDeadline()),
+                    "expected less than leaseDuration (" + leaseDuration.toMillis() + "ms)"
+                            + (le.renewDeadline() != null ? "" : "; the default is 10s"));
         }
         if (retry.compareTo(renew) >= 0) {
-            throw le.error("retryPeriod", le.raw("retryPeriod"), "expected less than renewDeadline ("
-                    + renew.toMillis() + "ms)" + (le.has("retryPeriod") ? "" : "; the default is 2s"));
+            throw rules.error("leaderElection.retryPeriod", AgentConfigFile.Rules.text(le.retryPeriod()),
+                    "expected less than renewDeadline (" + renew.toMillis() + "ms)"
+                            + (le.retryPeriod() != null ? "" : "; the default is 2s"));
         }
-        LeaderElection leader = new LeaderElection(le.bool("enabled", false), leaseName, identity, leaseDuration,
+        LeaderElection leader = new LeaderElection(or(le.enabled(), false), leaseName, identity, leaseDuration,
                 renew, retry);
 
-        YamlNode k = root.child("kubernetes");
-        k.allowOnly(List.of("retries", "backoff"));
-        Kubernetes kube = new Kubernetes(k.integer("retries", 4, 0, 20),
-                k.duration("backoff", Duration.ofMillis(500), Duration.ZERO));
+        AgentConfigFile.Kubernetes k = or(root.kubernetes(), new AgentConfigFile.Kubernetes(null, null));
+        Kubernetes kube = new Kubernetes(rules.integer("kubernetes.retries", k.retries(), 4, 0, 20),
+                rules.duration("kubernetes.backoff", k.backoff(), Duration.ofMillis(500), Duration.ZERO));
 
-        return new AgentConfig(Path.of(root.file()), namespace, resourceName, profile, quota, minPods, services,
+        return new AgentConfig(Path.of(rules.file()), namespace, resourceName, profile, quota, minPods, services,
                 prometheus, schedule, policy, predictor, history, state, http, leader, kube);
     }
 
-    private static Path optionalFile(YamlNode node, String key, Path base) {
-        String v = node.string(key, null);
-        if (v == null) {
+    private static <T> T or(T value, T dflt) {
+        return AgentConfigFile.Rules.or(value, dflt);
+    }
+
+    private static Path optionalFile(AgentConfigFile.Rules rules, String field, String value, Path base) {
+        if (value == null) {
             return null;
         }
-        Path p = base.resolve(v);
+        Path p = base.resolve(value);
         if (!Files.isReadable(p)) {
-            throw node.error(key, v, "expected a readable file; " + p + " is not");
+            throw rules.error(field, value, "expected a readable file; " + p + " is not");
         }
         return p;
     }

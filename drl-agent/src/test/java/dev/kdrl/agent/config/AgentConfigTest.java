@@ -156,4 +156,78 @@ class AgentConfigTest {
         assertThatThrownBy(() -> load(MINIMAL + "profile: paper\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("profile");
     }
+
+    @Test
+    void duplicateKeysNameTheirLine() {
+        assertThatThrownBy(() -> load(MINIMAL.replace("  url: http://127.0.0.1:9090",
+                "  url: http://127.0.0.1:9090\n  timeout: 1s\n  timeout: 2s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": not valid YAML: line 5: duplicate key \"timeout\"");
+    }
+
+    @Test
+    void unknownKeysListTheKnownOnes() {
+        assertThatThrownBy(() -> load(MINIMAL.replace("url: http://127.0.0.1:9090",
+                "url: http://127.0.0.1:9090\n  basicAuth: {user: me}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": prometheus.basicAuth.user: 'me' (unknown setting; "
+                        + "expected one of [username, passwordFile])");
+    }
+
+    @Test
+    void valuesOfTheWrongKindSayWhatWasExpected() {
+        assertThatThrownBy(() -> load(MINIMAL + "http: {port: '8080'}\n")).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": http.port: '8080' (expected an integer)");
+        assertThatThrownBy(() -> load(MINIMAL + "leaderElection: {enabled: yes}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": leaderElection.enabled: 'yes' (expected true or false)");
+        assertThatThrownBy(() -> load(MINIMAL + "schedule: [120s]\n")).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": schedule: '[120s]' (expected a map with keys period, "
+                        + "offset)");
+    }
+
+    @Test
+    void emptyFileIsOneLine() {
+        assertThatThrownBy(() -> load("# nothing yet\n")).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": (top level): missing (expected a mapping of settings)");
+    }
+
+    /** The same configuration in flow style, block style, quoted, anchored and multi-line reads the same. */
+    @Test
+    void anyYamlStyleReadsTheSame() throws Exception {
+        String plain = load(MINIMAL + "schedule: {period: 2m, offset: 30s}\nhttp: {enabled: false}\n").toString();
+        String flow = load("""
+                {profile: "paper-general", prometheus: {url: 'http://127.0.0.1:9090'},
+                 schedule: {period: 120, offset: "30s"}, http: {enabled: false},
+                 services: [
+                  {name: house, query: &q 'locust_users{job="{{job}}"}', labels: {job: generator1}},
+                  {name: "senti", query: "locust_users{job=\\"generator2\\"}"},
+                  {name: numbr, query: *q, labels: {job: 'generator3'}}]}
+                """).toString();
+        String block = load("""
+                profile: paper-general
+                prometheus:
+                  url: >-
+                    http://127.0.0.1:9090
+                services:
+                  - name: house
+                    query: |-
+                      locust_users{job="{{job}}"}
+                    labels: &labels
+                      job: generator1
+                  - name: senti
+                    query: 'locust_users{job="generator2"}'
+                  - name: numbr
+                    query: "locust_users{job=\\"{{job}}\\"}"
+                    labels:
+                      job: generator3
+                schedule:
+                  period: 2m
+                  offset: 30s
+                http:
+                  enabled: false
+                """).toString();
+        assertThat(flow).isEqualTo(plain);
+        assertThat(block).isEqualTo(plain);
+    }
 }

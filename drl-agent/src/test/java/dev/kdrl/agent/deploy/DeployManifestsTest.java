@@ -5,28 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kdrl.agent.config.AgentConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** The manifests under deploy/ stay consistent with the agent. */
 class DeployManifestsTest {
     private static final Path DEPLOY = Path.of("../deploy");
 
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> documents(String file) throws Exception {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Object o : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(
-                Files.readString(DEPLOY.resolve(file)))) {
-            if (o != null) {
-                out.add((Map<String, Object>) o);
-            }
+        try (MappingIterator<Map<String, Object>> docs = new YAMLMapper().readerFor(Map.class)
+                .readValues(Files.readString(DEPLOY.resolve(file)))) {
+            return docs.readAll().stream().filter(Objects::nonNull).toList();
         }
-        return out;
     }
 
     @Test
@@ -37,6 +31,42 @@ class DeployManifestsTest {
                 "locust_users{job=\"generator1\"}", "locust_users{job=\"generator2\"}",
                 "locust_users{job=\"generator3\"}");
         assertThat(c.leaderElection().enabled()).isTrue();
+    }
+
+    /**
+     * What {@code deploy/agent.yaml} reads as, pinned when it was read by the reader this one replaced; the
+     * default identity (the host's or the pid's) and the policy and predictor (checked field by field) left out.
+     */
+    static final String EXAMPLE_READ = "AgentConfig[source=../deploy/agent.yaml, namespace=default, "
+            + "resourceName=drl-action, profile=paper-general, quota=null, minPods=null, services=["
+            + "Service[name=house, knativeService=house, query=locust_users{job=\"{{job}}\"}, labels={job=generator1}], "
+            + "Service[name=senti, knativeService=senti, query=locust_users{job=\"{{job}}\"}, labels={job=generator2}], "
+            + "Service[name=numbr, knativeService=numbr, query=locust_users{job=\"{{job}}\"}, labels={job=generator3}]], "
+            + "prometheus=Prometheus[url=http://prometheus-server.monitoring.svc:80, timeout=PT5S, retries=2, "
+            + "backoff=PT0.5S, bearerTokenFile=null, basicUser=null, basicPasswordFile=null, caFile=null], "
+            + "schedule=Schedule[period=PT2M, offset=PT55S], (policy), (predictor), "
+            + "historyDir=/var/lib/drl-agent/history, stateDir=/var/lib/drl-agent/state, "
+            + "http=Http[bind=0.0.0.0, port=8080, enabled=true], leaderElection=LeaderElection[enabled=true, "
+            + "leaseName=drl-agent, identity=(default), leaseDuration=PT15S, renewDeadline=PT10S, retryPeriod=PT2S], "
+            + "kubernetes=Kubernetes[retries=4, backoff=PT0.5S]]";
+
+    @Test
+    void theExampleConfigurationReadsAsBefore() {
+        AgentConfig c = AgentConfig.load(DEPLOY.resolve("agent.yaml"));
+        assertThat(c.toString().replaceFirst("identity=[^,]*,", "identity=(default),")
+                .replaceFirst("policy=PolicySpec\\[[^\\]]*]", "(policy)")
+                .replaceFirst("predictor=PredictorSpec\\[[^\\]]*]", "(predictor)"))
+                .isEqualTo(EXAMPLE_READ);
+        assertThat(c.policy().model()).isNull();
+        assertThat(c.policy().planner()).isEqualTo("greedy");
+        assertThat(c.policy().deterministic()).isTrue();
+        assertThat(c.policy().seed()).isZero();
+        assertThat(c.predictor().kind()).isEqualTo("last-value");
+        assertThat(c.predictor().model()).isNull();
+        assertThat(c.predictor().window()).isEqualTo(7);
+        assertThat(c.predictor().alpha()).isEqualTo(0.5);
+        assertThat(c.predictor().beta()).isEqualTo(0.1);
+        assertThat(c.predictor().maxLoad()).isZero();
     }
 
     @Test

@@ -1,14 +1,14 @@
 package dev.kdrl.env.profile;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.kdrl.env.io.CsvText;
+import dev.kdrl.env.io.YamlException;
+import dev.kdrl.env.io.YamlReader;
 import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.ServiceProfile;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads and writes a {@link ClusterSpec} as YAML (UTF-8):
@@ -41,19 +34,15 @@ import org.yaml.snakeyaml.error.YAMLException;
  *       - {cpu: 2, concurrency: 10, latencyMs: 690}
  * }</pre>
  *
- * <p>Loaded with SnakeYAML's safe constructor into plain maps and lists (no bean construction, no custom
- * tags). Numbers may be YAML integers or floats, must be finite and &gt; 0; {@code minPods} and
+ * <p>Bound by {@link YamlReader} (Jackson, YAML 1.2: any style, quoting, anchors and aliases; no tags). Numbers
+ * may be YAML integers or floats, must be finite and &gt; 0 (a quoted number is a string); {@code minPods} and
  * {@code maxPodStep} are integers &gt;= 0. A config's index in {@code configs} is its action. Unknown keys,
- * duplicate keys, wrong types (a string for a number, a list for a map, ...), a missing required key,
+ * duplicate keys, wrong types (a string for a number, a list for a map, ...), a null, a missing required key,
  * an empty service or config list and duplicate service names are all {@link ProfileFormatException}s
  * naming the file, the path (e.g. {@code services[1].configs[2].cpu}), the value and the expectation;
  * YAML syntax errors name the line.
  */
 public final class ProfileYaml {
-
-    static final List<String> TOP_KEYS = List.of("quota", "minPods", "services");
-    static final List<String> SERVICE_KEYS = List.of("name", "sloMs", "khpaLatencyThresholdMs", "maxPodStep", "configs");
-    static final List<String> CONFIG_KEYS = List.of("cpu", "concurrency", "latencyMs");
 
     private static final String POSITIVE = "a finite number > 0";
 
@@ -151,65 +140,81 @@ public final class ProfileYaml {
 
     // ---- parsing ----
 
-    private static ClusterSpec parse(String text, String source, Double quotaIfMissing) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        Yaml yaml = new Yaml(new SafeConstructor(options));
-        Object root;
-        try {
-            root = yaml.load(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            long line = mark == null ? 0 : mark.getLine() + 1;
-            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            String context = e.getContext() != null ? e.getContext() + ": " : "";
-            throw new ProfileFormatException(source, line, null, null,
-                    "invalid YAML: " + context + problem + " (expected a map with keys " + String.join(", ", TOP_KEYS)
-                            + ")", e);
-        } catch (YAMLException e) {
-            throw new ProfileFormatException(source, 0, null, null, "invalid YAML: " + e.getMessage(), e);
-        }
-        return new Parser(source).cluster(root, quotaIfMissing);
+    private static final String NAME = "a non-blank service name";
+    private static final String MIN_PODS = "an integer >= 0";
+    private static final String MAX_POD_STEP = "an integer >= 0; 0 = no limit";
+    private static final String SERVICES = "a list of services";
+    private static final String CONFIGS = "a list of configs {cpu, concurrency, latencyMs}";
+
+    /** The document as written; a key left out is {@code null} (the checks below say which are required). */
+    private record ClusterYaml(@JsonPropertyDescription(POSITIVE) Number quota,
+                               @JsonPropertyDescription(MIN_PODS) Integer minPods,
+                               @JsonPropertyDescription(SERVICES) List<ServiceYaml> services) {
     }
 
-    /** Walks the plain map/list tree, tracking the path for messages. */
-    private static final class Parser {
+    private record ServiceYaml(@JsonPropertyDescription(NAME) String name,
+                               @JsonPropertyDescription(POSITIVE) Number sloMs,
+                               @JsonPropertyDescription(POSITIVE) Number khpaLatencyThresholdMs,
+                               @JsonPropertyDescription(MAX_POD_STEP) Integer maxPodStep,
+                               @JsonPropertyDescription(CONFIGS) List<ConfigYaml> configs) {
+    }
+
+    private record ConfigYaml(@JsonPropertyDescription(POSITIVE) Number cpu,
+                              @JsonPropertyDescription(POSITIVE) Number concurrency,
+                              @JsonPropertyDescription(POSITIVE) Number latencyMs) {
+    }
+
+    private static ClusterSpec parse(String text, String source, Double quotaIfMissing) {
+        ClusterYaml top;
+        try {
+            top = YamlReader.read(text, source, ClusterYaml.class, YamlReader.Nulls.REFUSED);
+        } catch (YamlException e) {
+            String path = e.path().isEmpty() ? null : e.path();
+            String detail = switch (e.kind()) {
+                case SYNTAX -> "invalid YAML: " + e.detail() + " (expected " + e.expected() + ")";
+                case EMPTY -> "is empty (expected " + e.expected() + ")";
+                case UNKNOWN_KEY -> "unknown key '" + e.detail() + "' (allowed keys: "
+                        + String.join(", ", e.knownKeys()) + ")";
+                case BAD_VALUE -> describe(e.value()) + " is not valid (expected " + e.expected() + ")";
+            };
+            throw new ProfileFormatException(source, e.kind() == YamlException.Kind.SYNTAX ? e.line() : 0, null,
+                    path, detail, e);
+        }
+        return new Checks(source).cluster(top, quotaIfMissing);
+    }
+
+    /** The rules the types do not say: required keys, ranges, non-empty lists, unique names. */
+    private static final class Checks {
         private final String source;
 
-        Parser(String source) {
+        Checks(String source) {
             this.source = source;
         }
 
-        ClusterSpec cluster(Object root, Double quotaIfMissing) {
-            if (root == null) {
-                throw ProfileFormatException.yaml(source, null,
-                        "is empty (expected a map with keys " + String.join(", ", TOP_KEYS) + ")");
-            }
-            Map<String, Object> top = map(root, "", TOP_KEYS);
+        ClusterSpec cluster(ClusterYaml top, Double quotaIfMissing) {
             double quota;
-            if (top.containsKey("quota")) {
-                quota = positive(top.get("quota"), "quota");
+            if (top.quota() != null) {
+                quota = positive(top.quota(), "quota");
             } else if (quotaIfMissing != null) {
                 quota = quotaIfMissing;
             } else {
                 throw missing("quota", "quota", "the namespace CPU quota in cores, " + POSITIVE);
             }
-            int minPods = top.containsKey("minPods")
-                    ? nonNegativeInt(top.get("minPods"), "minPods", "an integer >= 0")
+            int minPods = top.minPods() != null
+                    ? nonNegative(top.minPods(), "minPods", MIN_PODS)
                     : ClusterSpec.DEFAULT_MIN_PODS;
-            if (!top.containsKey("services")) {
-                throw missing("services", "services", "a list of services");
+            if (top.services() == null) {
+                throw missing("services", "services", SERVICES);
             }
-            List<Object> list = list(top.get("services"), "services", "a list of services");
-            if (list.isEmpty()) {
+            if (top.services().isEmpty()) {
                 throw ProfileFormatException.yaml(source, "services",
                         "an empty list is not valid (expected at least one service)");
             }
-            List<ServiceProfile> services = new ArrayList<>(list.size());
+            List<ServiceProfile> services = new ArrayList<>(top.services().size());
             Map<String, Integer> seen = new HashMap<>();
-            for (int i = 0; i < list.size(); i++) {
+            for (int i = 0; i < top.services().size(); i++) {
                 String path = "services[" + i + "]";
-                ServiceProfile s = service(list.get(i), path);
+                ServiceProfile s = service(top.services().get(i), path);
                 Integer prev = seen.putIfAbsent(s.name(), i);
                 if (prev != null) {
                     throw ProfileFormatException.yaml(source, path + ".name", "'" + s.name()
@@ -220,101 +225,52 @@ public final class ProfileYaml {
             return new ClusterSpec(services, quota, minPods);
         }
 
-        private ServiceProfile service(Object node, String path) {
-            Map<String, Object> m = map(node, path, SERVICE_KEYS);
-            if (!m.containsKey("name")) {
-                throw missing("name", path + ".name", "a non-blank service name");
+        private ServiceProfile service(ServiceYaml s, String path) {
+            if (s.name() == null) {
+                throw missing("name", path + ".name", NAME);
             }
-            Object nameNode = m.get("name");
-            if (!(nameNode instanceof String name) || name.isBlank()) {
-                throw invalid(path + ".name", nameNode, "a non-blank service name");
-            }
-            double slo = required(m, "sloMs", path);
-            double threshold = required(m, "khpaLatencyThresholdMs", path);
-            int maxPodStep = m.containsKey("maxPodStep")
-                    ? nonNegativeInt(m.get("maxPodStep"), path + ".maxPodStep", "an integer >= 0; 0 = no limit")
+            double slo = required(s.sloMs(), "sloMs", path);
+            double threshold = required(s.khpaLatencyThresholdMs(), "khpaLatencyThresholdMs", path);
+            int maxPodStep = s.maxPodStep() != null
+                    ? nonNegative(s.maxPodStep(), path + ".maxPodStep", MAX_POD_STEP)
                     : 0;
-            if (!m.containsKey("configs")) {
-                throw missing("configs", path + ".configs", "a list of configs {cpu, concurrency, latencyMs}");
+            if (s.configs() == null) {
+                throw missing("configs", path + ".configs", CONFIGS);
             }
-            List<Object> list = list(m.get("configs"), path + ".configs",
-                    "a list of configs {cpu, concurrency, latencyMs}");
-            if (list.isEmpty()) {
+            if (s.configs().isEmpty()) {
                 throw ProfileFormatException.yaml(source, path + ".configs",
                         "an empty list is not valid (expected at least one config)");
             }
-            List<ServiceConfig> configs = new ArrayList<>(list.size());
-            for (int j = 0; j < list.size(); j++) {
+            List<ServiceConfig> configs = new ArrayList<>(s.configs().size());
+            for (int j = 0; j < s.configs().size(); j++) {
                 String cpath = path + ".configs[" + j + "]";
-                Map<String, Object> c = map(list.get(j), cpath, CONFIG_KEYS);
-                configs.add(new ServiceConfig(required(c, "cpu", cpath), required(c, "concurrency", cpath),
-                        required(c, "latencyMs", cpath)));
+                ConfigYaml c = s.configs().get(j);
+                configs.add(new ServiceConfig(required(c.cpu(), "cpu", cpath),
+                        required(c.concurrency(), "concurrency", cpath), required(c.latencyMs(), "latencyMs", cpath)));
             }
-            return new ServiceProfile(name, slo, threshold, maxPodStep, configs);
+            return new ServiceProfile(s.name(), slo, threshold, maxPodStep, configs);
         }
 
-        private double required(Map<String, Object> m, String key, String path) {
-            if (!m.containsKey(key)) {
+        private double required(Number value, String key, String path) {
+            if (value == null) {
                 throw missing(key, path + "." + key, POSITIVE);
             }
-            return positive(m.get(key), path + "." + key);
+            return positive(value, path + "." + key);
         }
 
-        @SuppressWarnings("unchecked")
-        private Map<String, Object> map(Object node, String path, List<String> allowed) {
-            String expected = "a map with keys " + String.join(", ", allowed);
-            if (!(node instanceof Map<?, ?> raw)) {
-                throw invalid(path, node, expected);
-            }
-            for (Map.Entry<?, ?> e : raw.entrySet()) {
-                Object k = e.getKey();
-                String keyPath = (path.isEmpty() ? "" : path + ".") + k;
-                if (!(k instanceof String key)) {
-                    throw ProfileFormatException.yaml(source, keyPath, "key " + describe(k)
-                            + " is not valid (allowed keys: " + String.join(", ", allowed) + ")");
-                }
-                if (!allowed.contains(key)) {
-                    throw ProfileFormatException.yaml(source, keyPath, "unknown key '" + key + "' (allowed keys: "
-                            + String.join(", ", allowed) + ")");
-                }
-            }
-            return (Map<String, Object>) raw;
-        }
-
-        @SuppressWarnings("unchecked")
-        private List<Object> list(Object node, String path, String expected) {
-            if (!(node instanceof List<?>)) {
-                throw invalid(path, node, expected);
-            }
-            return (List<Object>) node;
-        }
-
-        private double positive(Object node, String path) {
-            if (!(node instanceof Number n) || node instanceof BigDecimal) {
-                throw invalid(path, node, POSITIVE);
-            }
-            double v = n.doubleValue();
+        private double positive(Number value, String path) {
+            double v = value.doubleValue();
             if (!(v > 0) || Double.isInfinite(v)) {
-                throw invalid(path, node, POSITIVE);
+                throw invalid(path, value, POSITIVE);
             }
             return v;
         }
 
-        private int nonNegativeInt(Object node, String path, String expected) {
-            boolean integral = node instanceof Integer || node instanceof Long || node instanceof BigInteger;
-            if (!integral) {
-                throw invalid(path, node, expected);
+        private int nonNegative(int value, String path, String expected) {
+            if (value < 0) {
+                throw invalid(path, value, expected);
             }
-            long v;
-            try {
-                v = node instanceof BigInteger b ? b.longValueExact() : ((Number) node).longValue();
-            } catch (ArithmeticException e) {
-                throw invalid(path, node, expected);
-            }
-            if (v < 0 || v > Integer.MAX_VALUE) {
-                throw invalid(path, node, expected);
-            }
-            return (int) v;
+            return value;
         }
 
         private ProfileFormatException missing(String key, String path, String expected) {
@@ -322,8 +278,8 @@ public final class ProfileYaml {
         }
 
         private ProfileFormatException invalid(String path, Object value, String expected) {
-            return ProfileFormatException.yaml(source, path.isEmpty() ? null : path,
-                    describe(value) + " is not valid (expected " + expected + ")");
+            return ProfileFormatException.yaml(source, path, describe(value) + " is not valid (expected " + expected
+                    + ")");
         }
     }
 

@@ -94,6 +94,50 @@ class ProfileYamlTest {
         assertThat(spec.quota()).isEqualTo(10);
     }
 
+    @Test
+    void anyYamlStyleReadsTheSame() {
+        ClusterSpec plain = parse(ONE);
+        assertThat(parse("""
+                {quota: 10, services: [{name: "a", sloMs: 100, khpaLatencyThresholdMs: 80,
+                  configs: [{cpu: 1, concurrency: 10, latencyMs: 50}, {cpu: 2.0, concurrency: 1e1, latencyMs: 40}]}]}
+                """)).isEqualTo(plain);
+        assertThat(parse("""
+                ---
+                # the same, anchored, quoted and in block style
+                quota: 10
+                services:
+                  - name: 'a'
+                    sloMs: &slo 100
+                    khpaLatencyThresholdMs: 80
+                    configs:
+                      - &c1
+                        cpu: 1
+                        concurrency: &conc 10
+                        latencyMs: 50
+                      - cpu: 2
+                        concurrency: *conc
+                        latencyMs: 40
+                ...
+                """)).isEqualTo(plain);
+        ClusterSpec shared = parse(ONE + """
+                  - name: b
+                    sloMs: 200
+                    khpaLatencyThresholdMs: 160
+                    configs: &same
+                      - {cpu: 1, concurrency: 10, latencyMs: 50}
+                  - {name: "c: d", sloMs: 1, khpaLatencyThresholdMs: 1, configs: *same}
+                """);
+        assertThat(shared.services().get(2).configs()).isEqualTo(shared.services().get(1).configs());
+        assertThat(shared.serviceNames()).containsExactly("a", "b", "c: d");
+    }
+
+    @Test
+    void aliasToNothingIsInvalidYaml() {
+        ProfileFormatException e = failure(ONE.replace("sloMs: 100", "sloMs: *slo"));
+        assertThat(e.getMessage()).startsWith("cluster.yaml line 4: invalid YAML: the alias *slo");
+        assertThat(e.line()).isEqualTo(4);
+    }
+
     // ---- round trip ----
 
     @Test
@@ -256,8 +300,11 @@ class ProfileYamlTest {
 
     @Test
     void booleanForNumber() {
-        assertThat(failure(ONE.replace("quota: 10", "quota: yes")).getMessage())
+        assertThat(failure(ONE.replace("quota: 10", "quota: true")).getMessage())
                 .isEqualTo("cluster.yaml quota: the boolean 'true' is not valid (expected a finite number > 0)");
+        // YAML 1.2: yes, no, on and off are strings, not booleans
+        assertThat(failure(ONE.replace("quota: 10", "quota: yes")).getMessage())
+                .isEqualTo("cluster.yaml quota: the string 'yes' is not valid (expected a finite number > 0)");
     }
 
     @Test

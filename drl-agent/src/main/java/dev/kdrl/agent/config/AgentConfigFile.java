@@ -1,0 +1,116 @@
+package dev.kdrl.agent.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's configuration file as written, bound by {@code YamlReader}: the keys and their types. A key left
+ * out (or set to {@code ~}) is {@code null}; {@link AgentConfig#load} applies the defaults and the rules.
+ */
+final class AgentConfigFile {
+
+    private AgentConfigFile() {
+    }
+
+    record Root(String namespace, String resourceName, String profile, Double quota, Integer minPods,
+                @JsonPropertyDescription("a non-empty list") List<Service> services, Prometheus prometheus,
+                Schedule schedule, Policy policy, Predictor predictor, String historyDir, String stateDir, Http http,
+                LeaderElection leaderElection, Kubernetes kubernetes) {
+    }
+
+    record Service(String name, String knativeService, String query, Map<String, String> labels) {
+    }
+
+    record Prometheus(String url, Duration timeout, Integer retries, Duration backoff, String bearerTokenFile,
+                      BasicAuth basicAuth, String caFile) {
+    }
+
+    record BasicAuth(String username, String passwordFile) {
+    }
+
+    record Schedule(Duration period, Duration offset) {
+    }
+
+    record Policy(String model, String planner, Boolean deterministic, Integer seed) {
+    }
+
+    record Predictor(String kind, String model, Integer window, Double alpha, Double beta, Double maxLoad) {
+        /** The settings only some kinds read, those given. */
+        Map<String, Object> kindSettings() {
+            Map<String, Object> given = new LinkedHashMap<>();
+            given.put("window", window);
+            given.put("alpha", alpha);
+            given.put("beta", beta);
+            given.put("maxLoad", maxLoad);
+            given.values().removeIf(v -> v == null);
+            return given;
+        }
+    }
+
+    record Http(Boolean enabled, String bind, Integer port) {
+    }
+
+    record LeaderElection(Boolean enabled, String leaseName, String identity, Duration leaseDuration,
+                          Duration renewDeadline, Duration retryPeriod) {
+    }
+
+    record Kubernetes(Integer retries, Duration backoff) {
+    }
+
+    /** Defaults and ranges of bound values; a value out of range is a {@link ConfigException} naming the file. */
+    record Rules(String file) {
+
+        ConfigException error(String field, Object value, String rule) {
+            return new ConfigException(file, field, value, rule);
+        }
+
+        static <T> T or(T value, T dflt) {
+            return value != null ? value : dflt;
+        }
+
+        int integer(String field, Integer value, int dflt, int min, int max) {
+            if (value == null) {
+                return dflt;
+            }
+            if (value < min || value > max) {
+                throw error(field, value, "expected an integer in [" + min + ", " + max + "]");
+            }
+            return value;
+        }
+
+        double number(String field, Double value, double dflt, double min, boolean minExclusive) {
+            if (value == null) {
+                return dflt;
+            }
+            if (!Double.isFinite(value)) {
+                throw error(field, value, "expected a finite number");
+            }
+            if (minExclusive ? !(value > min) : !(value >= min)) {
+                throw error(field, value, "expected a number " + (minExclusive ? "> " : ">= ") + fmt(min));
+            }
+            return value;
+        }
+
+        Duration duration(String field, Duration value, Duration dflt, Duration min) {
+            if (value == null) {
+                return dflt;
+            }
+            if (value.compareTo(min) < 0) {
+                throw error(field, text(value), "expected a duration >= " + min.toMillis() + "ms");
+            }
+            return value;
+        }
+
+        /** {@code 55s}, {@code 500ms}: a duration as the file may write it. */
+        static String text(Duration d) {
+            return d == null ? null : d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+
+        private static String fmt(double d) {
+            return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+        }
+    }
+}
