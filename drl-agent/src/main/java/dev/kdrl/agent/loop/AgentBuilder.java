@@ -7,6 +7,7 @@ import dev.kdrl.agent.ops.AgentMetrics;
 import dev.kdrl.agent.store.AgentState;
 import dev.kdrl.agent.store.HistoryFile;
 import dev.kdrl.agent.store.StateStore;
+import dev.kdrl.core.policy.ActorHead;
 import dev.kdrl.core.policy.EnvSignature;
 import dev.kdrl.core.policy.NetworkPolicy;
 import dev.kdrl.core.policy.Policy;
@@ -25,6 +26,7 @@ import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.Signatures;
+import dev.kdrl.env.value.AfterstatePolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -170,8 +172,21 @@ public final class AgentBuilder {
             };
         }
         SavedPolicy saved = PolicyFile.load(spec.model());
-        EnvSignature actual = Signatures.of(model, signatureProfile(config.profile(), saved.env().profile()),
-                observationOf(spec.model(), saved));
+        String profile = signatureProfile(config.profile(), saved.env().profile());
+        if (saved.head() == ActorHead.AFTERSTATE_VALUE) {
+            // a one-step search on the model scored with the learned value: deterministic by construction
+            if (!spec.deterministic()) {
+                throw new ConfigException(config.source().toString(), "policy.deterministic", false,
+                        spec.model() + ": the " + saved.algorithm() + " policy acts by a one-step search, which has "
+                                + "no stochastic mode; set policy.deterministic to true");
+            }
+            try {
+                return AfterstatePolicy.of(model, state, saved, AfterstatePolicy.signature(model, profile));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(spec.model() + ": " + e.getMessage(), e);
+            }
+        }
+        EnvSignature actual = Signatures.of(model, profile, observationOf(spec.model(), saved));
         NetworkPolicy p;
         try {
             p = saved.actingPolicyFor(actual);
@@ -196,7 +211,9 @@ public final class AgentBuilder {
         if (spec.planner() != null) {
             return Observation.PAPER;
         }
-        return observationOf(spec.model(), PolicyFile.load(spec.model()));
+        SavedPolicy saved = PolicyFile.load(spec.model());
+        // an afterstate policy reads the state itself, like a planner
+        return saved.head() == ActorHead.AFTERSTATE_VALUE ? Observation.PAPER : observationOf(spec.model(), saved);
     }
 
     private static Observation observationOf(Path file, SavedPolicy saved) {

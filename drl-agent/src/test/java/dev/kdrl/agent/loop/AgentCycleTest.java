@@ -92,6 +92,52 @@ class AgentCycleTest {
     }
 
     @Test
+    void anAfterstateModelSearchesTheAgentsStateAsInTheSimulator() throws Exception {
+        int size = dev.kdrl.env.value.AfterstateFeatures.size(MODEL);
+        dev.kdrl.core.rng.Rng rng = dev.kdrl.core.rng.Rng.of(8);
+        double[][] w = {new double[size * 8], new double[8]};
+        for (double[] layer : w) {
+            for (int i = 0; i < layer.length; i++) {
+                layer[i] = rng.nextGaussian() * 0.5;
+            }
+        }
+        var value = dev.kdrl.core.policy.Mlp.of(new int[] {size, 8, 1}, dev.kdrl.core.policy.Activation.TANH, w,
+                new double[][] {new double[8], new double[1]});
+        var signature = dev.kdrl.env.value.AfterstatePolicy.signature(MODEL, "paper-general");
+        var norm = dev.kdrl.core.policy.ObservationNormalizer.identity(size);
+        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy("afterstate",
+                Map.of("gamma", "0.8", "reward_scale", "0.001", "candidates", "6"), signature, value, null, norm,
+                "test", dev.kdrl.core.policy.ActorHead.AFTERSTATE_VALUE), dir.resolve("model.zip"));
+        AgentConfig cfg = config("{model: model.zip}");
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
+        int cycles = TRACE.length();
+        QuotaEnv env = AgentFixtures.predictionsEnv(MODEL, observed(cycles), new MovingAveragePredictor(2),
+                Observation.PAPER);
+        var offline = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6);
+        env.reset(0);
+        List<Map<String, String>> expected = new ArrayList<>();
+        GreedyPolicy greedy = new GreedyPolicy(MODEL, env::state);
+        int differFromGreedy = 0;
+        for (int k = 0; k < cycles; k++) {
+            assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
+            assertThat(agent.currentState()).isEqualTo(env.state());
+            int[] a = offline.act(null);
+            differFromGreedy += java.util.Arrays.equals(a, greedy.act(null)) ? 0 : 1;
+            var r = env.step(a);
+            expected.add(dev.kdrl.agent.k8s.ScaleActionSpec.render(MODEL,
+                    (dev.kdrl.env.quota.Transition) r.info().get(QuotaEnv.TRANSITION)));
+        }
+        assertThat(sink.written).containsExactlyElementsOf(expected);
+        // the value really steers the search: not simply greedy
+        assertThat(differFromGreedy).isPositive();
+        // a stochastic afterstate policy does not exist
+        AgentConfig sampling = config("{model: model.zip, deterministic: false, seed: 1}");
+        assertThatThrownBy(() -> AgentBuilder.validate(sampling)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("acts by a one-step search, which has no stochastic mode");
+    }
+
+    @Test
     void aModelOfTheOtherObservationIsRefusedAtStart() throws Exception {
         AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"), Observation.FULL);
         // the same file with a paper signature but the full observation's size: the sizes would match nothing

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.ToDoubleFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -251,10 +250,5 @@ public final class AfterstateTd {
     public SavedPolicy snapshot(EnvSignature signature) {
         return new SavedPolicy("afterstate", hyperParameters(), signature, nets.exportCritic(), null, stats.freeze(),
                 SavedPolicy.currentLibraryVersion(), ActorHead.AFTERSTATE_VALUE);
-    }
-
-    /** Mean deterministic return of the current policy over {@code evaluate}. */
-    public double evaluate(ToDoubleFunction<AfterstatePolicy> evaluate) {
-        return evaluate.applyAsDouble(policy(() -> null));
     }
 }

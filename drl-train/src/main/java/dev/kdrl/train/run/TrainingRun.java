@@ -119,6 +119,10 @@ public final class TrainingRun {
         public Options {
             java.util.Objects.requireNonNull(observation, "observation");
             java.util.Objects.requireNonNull(imitation, "imitation");
+            if (imitation.steps() > 0 && imitation.steps() >= timesteps) {
+                throw new IllegalArgumentException("--imitation-steps (" + imitation.steps() + ") must be less than "
+                        + "--timesteps (" + timesteps + "): they are part of it, and reinforcement learning follows");
+            }
             validation = List.copyOf(validation);
             if (timesteps < 1 || envs < 1 || evalEvery < 1) {
                 throw new IllegalArgumentException("timesteps, envs and evalEvery must be >= 1, got "

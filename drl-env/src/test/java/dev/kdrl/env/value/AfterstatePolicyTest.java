@@ -1,0 +1,184 @@
+package dev.kdrl.env.value;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kdrl.core.policy.ActorHead;
+import dev.kdrl.core.policy.Activation;
+import dev.kdrl.core.policy.Mlp;
+import dev.kdrl.core.policy.ObservationNormalizer;
+import dev.kdrl.core.policy.PolicyFile;
+import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.baseline.GreedyPolicy;
+import dev.kdrl.env.metrics.EpisodeRunner;
+import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.QuotaEnv;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.QuotaState;
+import dev.kdrl.env.quota.ServiceProfile;
+import dev.kdrl.env.quota.Transition;
+import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.trace.TraceCsv;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AfterstatePolicyTest {
+    private static final Trace TRAIN = TraceCsv.read(Path.of("../datasets/paper/train-200.csv"));
+    private static final QuotaModel MODEL = PaperProfile.model();
+    private static final int SIZE = AfterstateFeatures.size(MODEL);
+
+    /** A value network with seeded random weights (scale) and zero output bias. */
+    static Mlp net(long seed, double scale) {
+        Rng rng = Rng.of(seed);
+        int[] sizes = {SIZE, 8, 1};
+        double[][] w = new double[2][];
+        double[][] b = new double[2][];
+        for (int l = 0; l < 2; l++) {
+            w[l] = new double[sizes[l] * sizes[l + 1]];
+            b[l] = new double[sizes[l + 1]];
+            for (int i = 0; i < w[l].length; i++) {
+                w[l][i] = rng.nextGaussian() * scale;
+            }
+        }
+        return Mlp.of(sizes, Activation.TANH, w, b);
+    }
+
+    private static AfterstatePolicy policy(QuotaEnv env, Mlp v, int candidates) {
+        return new AfterstatePolicy(MODEL, env::state, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, candidates);
+    }
+
+    @Test
+    void withAZeroValueItIsTheGreedyPlanner() {
+        for (int k : new int[] {1, 5}) {
+            QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+            QuotaEnv ref = new QuotaEnv(MODEL, TRAIN);
+            AfterstatePolicy p = policy(env, net(1, 0), k);
+            GreedyPolicy greedy = GreedyPolicy.of(ref);
+            env.reset(0);
+            ref.reset(0);
+            while (!env.episodeOver()) {
+                int[] a = p.act(null);
+                assertThat(a).containsExactly(greedy.act(null));
+                env.step(a);
+                ref.step(a);
+            }
+        }
+    }
+
+    @Test
+    void theCandidatesAreTheBestJointActionsByImmediateRewardScoredWithTheValue() {
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        env.reset(0);
+        Rng rng = Rng.of(4);
+        for (int t = 0; t < 17; t++) {
+            env.step(env.actionSpace().sample(rng));
+        }
+        QuotaState s = env.state();
+        Mlp v = net(2, 0.5);
+        AfterstatePolicy p = policy(env, v, 6);
+        AfterstatePolicy.Scores scores = new AfterstatePolicy.Scores(6);
+        int[] chosen = p.act(s, scores);
+        // brute force: every joint action's reward, stable-sorted by reward descending (lexicographic among ties)
+        List<int[]> all = new ArrayList<>();
+        int[] nvec = MODEL.actionSpace().nvec();
+        for (int a = 0; a < nvec[0]; a++) {
+            for (int b = 0; b < nvec[1]; b++) {
+                for (int c = 0; c < nvec[2]; c++) {
+                    all.add(new int[] {a, b, c});
+                }
+            }
+        }
+        boolean fin = MODEL.isPaperFinalStep(s.step());
+        all.sort(Comparator.comparingDouble((int[] a) -> -MODEL.reward(MODEL.decide(s, a), fin)));
+        assertThat(scores.count).isEqualTo(6);
+        double best = Double.NEGATIVE_INFINITY;
+        int bestJ = -1;
+        for (int j = 0; j < 6; j++) {
+            assertThat(scores.candidates[j]).containsExactly(all.get(j));
+            Transition tr = MODEL.decide(s, all.get(j));
+            double r = MODEL.reward(tr, fin);
+            assertThat(scores.reward[j]).isEqualTo(r);
+            double score = r * 1e-3 + 0.8 * v.forward(AfterstateFeatures.of(MODEL, s, tr))[0];
+            assertThat(scores.score[j]).isEqualTo(score);
+            if (score > best) {
+                best = score;
+                bestJ = j;
+            }
+        }
+        assertThat(chosen).containsExactly(all.get(bestJ));
+        assertThat(scores.best).isEqualTo(bestJ);
+    }
+
+    @Test
+    void theFeaturesAreWhatTheySay() {
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        env.reset(0);
+        for (int t = 0; t < 5; t++) {
+            env.step(new int[] {20, 1, 3});
+        }
+        QuotaState s = env.state();
+        Transition tr = MODEL.decide(s, new int[] {16, 4, 5});
+        double[] f = AfterstateFeatures.of(MODEL, s, tr);
+        assertThat(f).hasSize(22 + 7 + 8 + 3 * 4 + 2);
+        int k = 0;
+        double held = 0;
+        for (int i = 0; i < 3; i++) {
+            ServiceProfile svc = MODEL.service(i);
+            for (int a = 0; a < svc.numActions(); a++) {
+                assertThat(f[k++]).isEqualTo(a == tr.action()[i] ? 1 : 0);
+            }
+            assertThat(f[k++]).isEqualTo(tr.pods()[i]);
+            assertThat(f[k++]).isEqualTo(MODEL.store(tr.resources()[i]) / 40);
+            assertThat(f[k++]).isEqualTo(s.traffic()[i]);
+            int pods = MODEL.podsNeeded(i, tr.action()[i], s.traffic()[i]);
+            assertThat(f[k++]).isEqualTo(MODEL.requestedCores(pods, svc.config(tr.action()[i]).cpu()) / 40);
+            held += tr.resources()[i];
+        }
+        assertThat(f[k++]).isEqualTo(held / 40);
+        assertThat(f[k]).isZero();
+    }
+
+    @Test
+    void aSavedPolicyActsTheSameAfterLoadingAndRefusesAnotherEnvironment(@TempDir Path dir) {
+        Mlp v = net(3, 0.7);
+        ObservationNormalizer norm = ObservationNormalizer.identity(SIZE);
+        SavedPolicy saved = new SavedPolicy("afterstate", Map.of("gamma", "0.8", "reward_scale", "0.001",
+                "candidates", "4"), AfterstatePolicy.signature(MODEL, "paper"), v, null, norm, "test",
+                ActorHead.AFTERSTATE_VALUE);
+        Path file = dir.resolve("as.zip");
+        PolicyFile.save(saved, file);
+        SavedPolicy loaded = PolicyFile.load(file);
+        assertThat(loaded.head()).isEqualTo(ActorHead.AFTERSTATE_VALUE);
+        assertThat(loaded.env().observation()).isEqualTo("afterstate");
+        QuotaEnv a = new QuotaEnv(MODEL, TRAIN);
+        QuotaEnv b = new QuotaEnv(MODEL, TRAIN);
+        var fromFile = AfterstatePolicy.of(MODEL, a::state, loaded, AfterstatePolicy.signature(MODEL, "paper"));
+        var direct = new AfterstatePolicy(MODEL, b::state, v, norm, 0.8, 1e-3, 4);
+        assertThat(fromFile.name()).isEqualTo("model(afterstate)");
+        assertThat(EpisodeRunner.episodeReturn(a, fromFile, 0L)).isEqualTo(EpisodeRunner.episodeReturn(b, direct, 0L));
+        assertThatThrownBy(loaded::actingPolicy).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("acts by a one-step search on the environment's model");
+        assertThatThrownBy(() -> AfterstatePolicy.of(MODEL.withQuota(60), a::state, loaded,
+                AfterstatePolicy.signature(MODEL.withQuota(60), "paper")))
+                .hasMessage("the policy was trained for a different environment: quota 40.0 vs 60.0");
+        SavedPolicy noCandidates = new SavedPolicy("afterstate", Map.of("gamma", "0.8", "reward_scale", "0.001"),
+                loaded.env(), v, null, norm, "test", ActorHead.AFTERSTATE_VALUE);
+        assertThatThrownBy(() -> AfterstatePolicy.of(MODEL, a::state, noCandidates, loaded.env()))
+                .hasMessage("hyper-parameter candidates is 'null' (expected a number)");
+    }
+
+    @Test
+    void aValueNetworkOfTheWrongShapeIsRefused() {
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        Mlp wrong = Mlp.of(new int[] {9, 1}, Activation.TANH, new double[][] {new double[9]}, new double[][] {{0}});
+        assertThatThrownBy(() -> policy(env, wrong, 3))
+                .hasMessage("the value network has 9 inputs and 1 outputs; this model's afterstate needs " + SIZE
+                        + " inputs and 1 output");
+    }
+}
