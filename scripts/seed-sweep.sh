@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Trains one setting over several seeds and scores every model.zip with drl evaluate's deterministic return on
-# train-200, test-20, the 3 NASA validation windows and the 12 uniform validation traces (scripts/validation-traces.py),
-# then prints per seed and mean +- standard deviation and the worst seed, each beside greedy.
+# train-200, test-20, the three held-out NASA windows (rows 600:800, 2040:2240, 3480:3680 of
+# datasets/nasa/nasa-http-1995-scaled100.csv) and the validation traffic of scripts/validation-traces.py (12 uniform
+# traces, 3 other NASA windows; the only traffic to choose settings on), then prints per seed, mean, standard
+# deviation and the worst seed, each beside the greedy planner and the expected-2 planner when the table has it.
 # usage: scripts/seed-sweep.sh OUT_DIR "SEEDS" [drl train options ...]
 #   e.g. scripts/seed-sweep.sh runs/sweep-full "1 2 3 4 5" --observation full
 set -euo pipefail
@@ -20,43 +22,45 @@ for s in $seeds; do
       > "$run.log" 2>&1 || { echo "seed $s failed: $run.log" >&2; exit 1; }
     echo "$(date +%s.%N) - $start" | bc > "$run.seconds"
   fi
-  for set in paper nasa uniform; do
+  for set in paper nasa uniform held-600 held-2040 held-3480; do
+    rows=()
     case $set in
       paper) traces="$here/datasets/paper/train-200.csv,$here/datasets/paper/test-20.csv" ;;
       nasa) traces="$(ls "$dir"/nasa-*.csv | paste -sd,)" ;;
       uniform) traces="$(ls "$dir"/uniform-*.csv | paste -sd,)" ;;
+      held-*) traces="$here/datasets/nasa/nasa-http-1995-scaled100.csv"; from=${set#held-}; rows=(--rows "$from:$((from + 200))") ;;
     esac
-    [[ -f "$run/eval-$set.json" ]] || $drl evaluate --model "$run/model.zip" --trace "$traces" --json --no-optimum \
-      --lookahead 0 > "$run/eval-$set.json"
+    [[ -f "$run/eval-$set.json" ]] || $drl evaluate --model "$run/model.zip" --trace "$traces" "${rows[@]}" --json \
+      --no-optimum --lookahead 0 > "$run/eval-$set.json"
   done
 done
 python3 - "$out" $seeds <<'PY'
 import json, statistics, sys
 out, seeds = sys.argv[1], sys.argv[2:]
-cols = {}
-greedy = {}
+cols, ref = {}, {}
+def add(name, model, refs):
+    cols.setdefault(name, []).append(model)
+    ref[name] = refs
 for s in seeds:
-    for part in ("paper", "nasa", "uniform"):
+    for part in ("paper", "held-600", "held-2040", "held-3480", "nasa", "uniform"):
         rows = json.load(open(f"{out}/seed-{s}/eval-{part}.json"))
-        model = [r for r in rows if r["policy"].startswith("model")]
-        gr = [r for r in rows if r["policy"] == "greedy"]
+        by = {}
+        for r in rows:
+            by.setdefault("model" if r["policy"].startswith("model") else r["policy"], []).append(r["return"])
+        refs = {k: v for k, v in by.items() if k in ("greedy", "expected-2")}
         if part == "paper":
-            names = ["train-200", "test-20"]
-        elif part == "nasa":
-            names = [f"nasa-{i}" for i in range(len(model))]
+            for i, n in enumerate(["train-200", "test-20"]):
+                add(n, by["model"][i], {k: v[i] for k, v in refs.items()})
+        elif part.startswith("held"):
+            add("nasa " + part[5:], by["model"][0], {k: v[0] for k, v in refs.items()})
         else:
-            names = None
-        if names:
-            for n, m, g in zip(names, model, gr):
-                cols.setdefault(n, []).append(m["return"]); greedy[n] = g["return"]
-        else:
-            cols.setdefault("validation", []).append(sum(m["return"] for m in model) / len(model))
-            greedy["validation"] = sum(g["return"] for g in gr) / len(gr)
+            add("valid " + part, statistics.mean(by["model"]), {k: statistics.mean(v) for k, v in refs.items()})
 secs = [float(open(f"{out}/seed-{s}.seconds").read()) for s in seeds]
 print(f"{out}: seeds {' '.join(seeds)}; train wall {statistics.mean(secs):.0f} s per seed")
-print(f"{'set':<11} {'greedy':>10} {'mean':>10} {'sd':>8} {'worst':>10} {'mean/greedy':>11} {'worst/greedy':>12}  per seed")
+print(f"{'set':<14} {'greedy':>9} {'expected-2':>10} {'mean':>9} {'sd':>7} {'worst':>9} {'mean/gr':>8} {'worst/gr':>8} {'mean/e2':>8}  per seed")
 for n, v in cols.items():
-    g = greedy[n]; m = statistics.mean(v); sd = statistics.stdev(v) if len(v) > 1 else 0
-    print(f"{n:<11} {g:>10,.0f} {m:>10,.0f} {sd:>8,.0f} {min(v):>10,.0f} {100*m/g:>10.1f}% {100*min(v)/g:>11.1f}%  "
+    g = ref[n]["greedy"]; e = ref[n].get("expected-2", float("nan")); m = statistics.mean(v)
+    sd = statistics.stdev(v) if len(v) > 1 else 0
+    print(f"{n:<14} {g:>9,.0f} {e:>10,.0f} {m:>9,.0f} {sd:>7,.0f} {min(v):>9,.0f} {100*m/g:>7.1f}% {100*min(v)/g:>7.1f}% {100*m/e:>7.1f}%  "
           + " ".join(f"{x:,.0f}" for x in v))
 PY

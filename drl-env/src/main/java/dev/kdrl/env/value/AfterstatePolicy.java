@@ -33,6 +33,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     private final double gamma;
     private final double rewardScale;
     private final int candidates;
+    private final double margin;
     private final JointActionEvaluator evaluator;
     private final int[][] top;
     private final double[] topReward;
@@ -48,6 +49,15 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      */
     public AfterstatePolicy(QuotaModel model, Supplier<QuotaState> state, Mlp value, ObservationNormalizer normalizer,
                             double gamma, double rewardScale, int candidates) {
+        this(model, state, value, normalizer, gamma, rewardScale, candidates, 0);
+    }
+
+    /**
+     * @param margin another candidate replaces the best by immediate reward (greedy's choice) only when its score is
+     *               higher by more than this (in the value's unit); 0: the highest score wins
+     */
+    public AfterstatePolicy(QuotaModel model, Supplier<QuotaState> state, Mlp value, ObservationNormalizer normalizer,
+                            double gamma, double rewardScale, int candidates, double margin) {
         this.model = Objects.requireNonNull(model, "model");
         this.state = Objects.requireNonNull(state, "state");
         this.value = Objects.requireNonNull(value, "value");
@@ -67,6 +77,10 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         this.gamma = gamma;
         this.rewardScale = rewardScale;
         this.candidates = candidates;
+        if (!(margin >= 0) || Double.isInfinite(margin)) {
+            throw new IllegalArgumentException("margin must be a finite number >= 0, got " + margin);
+        }
+        this.margin = margin;
         this.evaluator = new JointActionEvaluator(model);
         this.top = new int[candidates][model.numServices()];
         this.topReward = new double[candidates];
@@ -95,7 +109,8 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         saved.env().requireSame(actual);
         Map<String, String> h = saved.hyperParameters();
         return new AfterstatePolicy(model, state, saved.actor(), saved.normalizer(), number(h, "gamma"),
-                number(h, "reward_scale"), (int) number(h, "candidates"))
+                number(h, "reward_scale"), (int) number(h, "candidates"),
+                h.containsKey("margin") ? number(h, "margin") : 0)
                 .withName("model(" + saved.algorithm() + ")");
     }
 
@@ -137,7 +152,9 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
                 scores.afterstates[j] = features.clone();
                 scores.reward[j] = topReward[j];
             }
-            if (score > bestScore) {
+            if (j == 0) {
+                bestScore = score + margin;
+            } else if (score > bestScore) {
                 bestScore = score;
                 best = j;
             }

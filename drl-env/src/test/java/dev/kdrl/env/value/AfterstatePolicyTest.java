@@ -116,6 +116,49 @@ class AfterstatePolicyTest {
     }
 
     @Test
+    void aMarginKeepsGreedysChoiceUnlessAnotherScoresHigherByMoreThanIt() {
+        Mlp v = net(2, 0.5);
+        int differ = 0;
+        for (double margin : new double[] {0, 0.3, 1e6}) {
+            QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+            QuotaEnv ref = new QuotaEnv(MODEL, TRAIN);
+            var p = new AfterstatePolicy(MODEL, env::state, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, 6,
+                    margin);
+            GreedyPolicy greedy = GreedyPolicy.of(ref);
+            AfterstatePolicy.Scores scores = new AfterstatePolicy.Scores(6);
+            env.reset(0);
+            ref.reset(0);
+            int notGreedy = 0;
+            while (!env.episodeOver()) {
+                int[] a = p.act(env.state(), scores);
+                int[] g = greedy.act(null);
+                assertThat(scores.candidates[0]).containsExactly(g);
+                if (scores.best == 0) {
+                    assertThat(a).containsExactly(g);
+                    for (int j = 1; j < scores.count; j++) {
+                        assertThat(scores.score[j]).isLessThanOrEqualTo(scores.score[0] + margin);
+                    }
+                } else {
+                    notGreedy++;
+                    assertThat(scores.score[scores.best]).isGreaterThan(scores.score[0] + margin);
+                }
+                env.step(a);
+                ref.step(a);
+            }
+            if (margin == 0) {
+                differ = notGreedy;
+            } else if (margin > 1e5) {
+                assertThat(notGreedy).isZero();
+            } else {
+                assertThat(notGreedy).isLessThan(differ);
+            }
+        }
+        assertThat(differ).isPositive();
+        assertThatThrownBy(() -> new AfterstatePolicy(MODEL, () -> null, v, ObservationNormalizer.identity(SIZE), 0.8,
+                1e-3, 6, -1)).hasMessage("margin must be a finite number >= 0, got -1.0");
+    }
+
+    @Test
     void theFeaturesAreWhatTheySay() {
         QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
         env.reset(0);

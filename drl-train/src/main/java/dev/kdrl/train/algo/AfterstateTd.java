@@ -38,6 +38,9 @@ public final class AfterstateTd {
      * @param gamma        discount
      * @param lambda       TD(lambda) mixing of bootstrapped values and returns (1: Monte Carlo returns)
      * @param candidates   joint actions searched per decision, the best by immediate reward
+     * @param margin       when acting (evaluation, the saved policy), another candidate replaces the best by immediate
+     *                     reward only if its score is higher by more than this ({@link AfterstatePolicy}); the training
+     *                     episodes act with no margin, exploring
      * @param epsilon      exploration probability at the start, decreasing linearly to {@code epsilonFinal}
      * @param epsilonFinal exploration probability at the end
      * @param epochs       passes over each iteration's afterstates
@@ -48,7 +51,7 @@ public final class AfterstateTd {
      * @param seed         the one seed
      * @param dataType     FLOAT or DOUBLE
      */
-    public record Config(double gamma, double lambda, int candidates, double epsilon, double epsilonFinal, int epochs,
+    public record Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal, int epochs,
                          int batch, double lr, double rewardScale, int[] hidden, long seed, DataType dataType) {
 
         public Config {
@@ -59,6 +62,9 @@ public final class AfterstateTd {
             if (candidates < 1 || epochs < 1 || batch < 1 || !(lr > 0) || !(rewardScale > 0)) {
                 throw new IllegalArgumentException("need candidates, epochs, batch >= 1 and lr, rewardScale > 0, got "
                         + candidates + ", " + epochs + ", " + batch + ", " + lr + ", " + rewardScale);
+            }
+            if (!(margin >= 0) || Double.isInfinite(margin)) {
+                throw new IllegalArgumentException("margin must be a finite number >= 0, got " + margin);
             }
             if (!(epsilon >= 0 && epsilon <= 1) || !(epsilonFinal >= 0 && epsilonFinal <= 1)) {
                 throw new IllegalArgumentException("exploration probabilities must be in [0, 1], got " + epsilon + ", "
@@ -107,10 +113,10 @@ public final class AfterstateTd {
         return timesteps;
     }
 
-    /** The policy as it stands, acting on {@code state}. */
+    /** The policy as it stands (with the acting margin), acting on {@code state}. */
     public AfterstatePolicy policy(java.util.function.Supplier<QuotaState> state) {
         return new AfterstatePolicy(model, state, nets.exportCritic(), stats.freeze(), config.gamma(),
-                config.rewardScale(), config.candidates());
+                config.rewardScale(), config.candidates(), config.margin());
     }
 
     /**
@@ -233,6 +239,7 @@ public final class AfterstateTd {
         m.put("gamma", Double.toString(config.gamma()));
         m.put("lambda", Double.toString(config.lambda()));
         m.put("candidates", Integer.toString(config.candidates()));
+        m.put("margin", Double.toString(config.margin()));
         m.put("epsilon", Double.toString(config.epsilon()));
         m.put("epsilon_final", Double.toString(config.epsilonFinal()));
         m.put("n_epochs", Integer.toString(config.epochs()));

@@ -129,14 +129,21 @@ final class TrainCommand implements Callable<Integer> {
             description = "Imitation: the actor's Adam learning rate. Default: ${DEFAULT-VALUE}.")
     double imitationLr;
 
-    @Option(names = "--hidden", defaultValue = "128,128", split = ",", paramLabel = "SIZES",
-            description = "Hidden layer sizes of actor and critic (tanh). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--hidden", split = ",", paramLabel = "SIZES",
+            description = "Hidden layer sizes (tanh) of actor and critic, or of the afterstate value network. "
+                    + "Default: 128,128; 64,64 for --algo afterstate.")
     int[] hidden;
 
     @Option(names = "--afterstate-candidates", defaultValue = "16", paramLabel = "K",
             description = "afterstate: joint actions searched per decision, the best K by immediate reward. "
                     + "Default: ${DEFAULT-VALUE}.")
     int afterstateCandidates;
+
+    @Option(names = "--afterstate-margin", defaultValue = "0", paramLabel = "M",
+            description = "afterstate: when acting (evaluation, the saved model, the agent), another candidate replaces "
+                    + "the best by immediate reward only if its score (reward x --reward-scale + discounted value) is "
+                    + "higher by more than M; training episodes act without it. Default: ${DEFAULT-VALUE}.")
+    double afterstateMargin;
 
     @Option(names = "--afterstate-lambda", defaultValue = "0.8", paramLabel = "L",
             description = "afterstate: TD(lambda) mixing of bootstrapped values and returns. Default: ${DEFAULT-VALUE}.")
@@ -292,7 +299,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         AlgorithmConfig config = name.equals(Algorithms.TRPO) ? trpo.config() : ppo.config();
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(nSteps, gamma, 0.95, true, normalizeObs,
-                rewardScale, hidden, seed, precision());
+                rewardScale, hidden == null ? new int[] {128, 128} : hidden, seed, precision());
         return new TrainingRun.Options(env.profile, env.model(), env.trace(), observationKind(), config, common,
                 new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, timesteps, evalEvery,
                 stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery, imitation(), averageFrom, out);
@@ -418,7 +425,8 @@ final class TrainCommand implements Callable<Integer> {
     /** The afterstate learner's settings from the options. */
     dev.kdrl.train.algo.AfterstateTd.Config afterstateConfig() {
         return new dev.kdrl.train.algo.AfterstateTd.Config(gamma, afterstateLambda, afterstateCandidates,
-                afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale, hidden, seed,
+                afterstateMargin, afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale,
+                hidden == null ? new int[] {64, 64} : hidden, seed,
                 precision());
     }
 

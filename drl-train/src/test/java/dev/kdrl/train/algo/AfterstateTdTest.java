@@ -28,7 +28,7 @@ class AfterstateTdTest {
     private static final QuotaModel MODEL = PaperProfile.model();
 
     private static AfterstateTd.Config config(long seed, double epsilon) {
-        return new AfterstateTd.Config(0.8, 0, 4, epsilon, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32}, seed,
+        return new AfterstateTd.Config(0.8, 0, 4, 0, epsilon, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32}, seed,
                 DataType.FLOAT);
     }
 
@@ -108,11 +108,11 @@ class AfterstateTdTest {
 
     @Test
     void badSettingsAreRefused() {
-        assertThatThrownBy(() -> new AfterstateTd.Config(1.0, 0, 4, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 1,
+        assertThatThrownBy(() -> new AfterstateTd.Config(1.0, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 1,
                 DataType.FLOAT)).hasMessageContaining("need gamma in [0, 1)");
-        assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 1,
+        assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 0, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 1,
                 DataType.FLOAT)).hasMessageContaining("need candidates, epochs, batch >= 1");
-        assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 4, 1.5, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 1,
+        assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 4, 0, 1.5, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 1,
                 DataType.FLOAT)).hasMessageContaining("exploration probabilities must be in [0, 1], got 1.5");
     }
 }
