@@ -48,6 +48,10 @@ public final class JointActionEvaluator {
     private final double[][] sumAdd;
     private final double[] sumSlo;
     private final int[] digits;
+    // bounds of bestReward
+    private final double[] minResSuffix;
+    private final double[] maxSloSuffix;
+    private double bestSoFar;
 
     public JointActionEvaluator(QuotaModel model) {
         this.model = model;
@@ -87,6 +91,8 @@ public final class JointActionEvaluator {
         sumAdd = new double[2][n + 1];
         sumSlo = new double[n + 1];
         digits = new int[n];
+        minResSuffix = new double[n + 1];
+        maxSloSuffix = new double[n + 1];
     }
 
     public QuotaModel model() {
@@ -177,6 +183,77 @@ public final class JointActionEvaluator {
             }
         }
         return index;
+    }
+
+    /**
+     * The highest immediate reward of any joint action of the loaded state: the same value as the best one
+     * {@link #forEach} visits, bit for bit (each reward from the same sums in the same order), several times
+     * faster: no visitor, the running sums kept in locals, and branches skipped whose bound (the cheapest and
+     * fastest configurations of the remaining services) cannot reach the best reward found so far or cannot fit
+     * the quota. For planners that value a state by what its next decision can reach.
+     */
+    public double bestReward(boolean paperFinalStep) {
+        double minRes = 0;
+        double maxSlo = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            minResSuffix[i + 1] = minRes;
+            maxSloSuffix[i + 1] = maxSlo;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int a = 0; a < nvec[i]; a++) {
+                lo = Math.min(lo, Math.min(res[i][a][0], res[i][a][1]));
+                hi = Math.max(hi, slo[i][a]);
+            }
+            minRes += lo;
+            maxSlo += hi;
+        }
+        bestSoFar = Double.NEGATIVE_INFINITY;
+        best(0, 0, 0, 0, 0, 0, 0, 0, 0, paperFinalStep ? 100 : 200, paperFinalStep);
+        return bestSoFar;
+    }
+
+    /** Relative slack of the bounds, far above the rounding of a few additions. */
+    private static final double SLACK = 1e-9;
+
+    private void best(int level, double req, double part, int dec, double res0, double res1, double add0,
+                      double add1, double sloSum, double weight, boolean finalStep) {
+        int m = nvec[level];
+        double[] rq = requested[level];
+        double[] pa = partial[level];
+        boolean[] de = decrease[level];
+        double[][] rs = res[level];
+        double[][] ad = add[level];
+        double[] sl = slo[level];
+        double quota = model.quota();
+        boolean leaf = level + 1 == n;
+        for (int a = 0; a < m; a++) {
+            double q = req + rq[a];
+            double p = part + pa[a];
+            int d = dec + (de[a] ? 1 : 0);
+            double r0 = res0 + rs[a][0];
+            double r1 = res1 + rs[a][1];
+            double u0 = add0 + ad[a][0];
+            double u1 = add1 + ad[a][1];
+            double s = sloSum + sl[a];
+            if (leaf) {
+                boolean change = model.changeFires(d > 0, q, p);
+                double v = change ? model.reward(r1, prevTotal + u1, s, finalStep)
+                        : model.reward(r0, prevTotal + u0, s, finalStep);
+                if (v > bestSoFar) {
+                    bestSoFar = v;
+                }
+            } else {
+                double minTotal = Math.min(r0, r1) + minResSuffix[level + 1];
+                if (bestSoFar >= -100 && minTotal > quota * (1 + SLACK)) {
+                    continue; // every completion is over quota: -100 at best
+                }
+                double bound = weight * (s + maxSloSuffix[level + 1] + 9 * quota / minTotal);
+                if (bound * (1 + SLACK) < bestSoFar) {
+                    continue;
+                }
+                best(level + 1, q, p, d, r0, r1, u0, u1, s, weight, finalStep);
+            }
+        }
     }
 
     /**
