@@ -166,23 +166,43 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
         int candidates = Math.min(settings.candidates(), count);
         boolean nextPaperFinal = model.isPaperFinalStep(s.step() + 1);
         int n = nvec.length;
-        int[] pods = new int[n];
-        double[] res = new double[n];
+        // the state each candidate leaves, per service; looked ahead from in lexicographic order, so that
+        // consecutive candidates share most services and the evaluator reloads only the others
+        int[] chosen = new int[candidates];
+        for (int c = 0; c < candidates; c++) {
+            chosen[c] = order[c];
+        }
+        Arrays.sort(chosen);
+        int[][] actions = new int[candidates][];
+        int[][] pods = new int[candidates][n];
+        double[][] res = new double[candidates][n];
+        for (int c = 0; c < candidates; c++) {
+            int k = chosen[c];
+            actions[c] = unflatten(k);
+            for (int i = 0; i < n; i++) {
+                pods[c][i] = now.podsAfter(i, actions[c][i], change[k]);
+                res[c][i] = model.store(now.resources(i, actions[c][i], change[k]));
+            }
+        }
+        double[] sum = new double[candidates];
+        for (double[] u : samples) {
+            for (int c = 0; c < candidates; c++) {
+                for (int i = 0; i < n; i++) {
+                    if (c == 0 || actions[c][i] != actions[c - 1][i] || pods[c][i] != pods[c - 1][i]
+                            || res[c][i] != res[c - 1][i]) {
+                        next.loadService(i, actions[c][i], pods[c][i], res[c][i], u[i]);
+                    }
+                }
+                sum[c] += next.bestReward(nextPaperFinal);
+            }
+        }
+        // the best value; ties to the higher immediate reward, then the lower index (the order of order[])
         int best = -1;
         double bestValue = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < candidates; c++) {
             int k = order[c];
-            int[] a = unflatten(k);
-            for (int i = 0; i < n; i++) {
-                pods[i] = now.podsAfter(i, a[i], change[k]);
-                res[i] = model.store(now.resources(i, a[i], change[k]));
-            }
-            double sum = 0;
-            for (double[] u : samples) {
-                next.load(a, pods, res, u);
-                sum += next.bestReward(nextPaperFinal);
-            }
-            double value = reward[k] + settings.gamma() * (sum / samples.length);
+            int at = Arrays.binarySearch(chosen, k);
+            double value = reward[k] + settings.gamma() * (sum[at] / samples.length);
             if (value > bestValue) {
                 bestValue = value;
                 best = k;
