@@ -6,8 +6,10 @@ import dev.kdrl.env.metrics.EpisodeMetrics;
 import dev.kdrl.env.metrics.MetricsWriter;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.trace.TraceCsv;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +63,7 @@ final class BaselinesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         QuotaModel model = env.model();
         Trace trace = env.trace();
-        Trace history = trafficHistory == null ? null : EnvOptions.trace(trafficHistory);
+        Trace history = trafficHistory(trafficHistory);
         List<EpisodeMetrics> metrics = Baselines.evaluate(model, trace,
                 new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum, !noExpected, history));
         Double optimum = noOptimum ? null : metrics.get(metrics.size() - 1).episodeReturn();
@@ -89,6 +91,17 @@ final class BaselinesCommand implements Callable<Integer> {
             MetricsWriter.write(metrics, out);
         }
         return 0;
+    }
+
+    /** The trace of {@code --traffic-history}, or {@code null} when the option is not given. */
+    static Trace trafficHistory(Path file) {
+        if (file == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--traffic-history " + file + ": no such file");
+        }
+        return TraceCsv.read(file);
     }
 
     /** Where expected-2's traffic distribution came from, printed under the table. */

@@ -98,7 +98,7 @@ final class EvaluateCommand implements Callable<Integer> {
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
             rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum,
-                    !noExpected, trafficHistory == null ? null : EnvOptions.trace(trafficHistory))));
+                    !noExpected, BaselinesCommand.trafficHistory(trafficHistory))));
             Double optimum = noOptimum ? null : rows.get(rows.size() - 1).episodeReturn();
             if (json) {
                 for (EpisodeMetrics m : rows) {

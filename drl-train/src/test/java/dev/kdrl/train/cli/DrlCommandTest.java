@@ -82,6 +82,23 @@ class DrlCommandTest {
     }
 
     @Test
+    void expectedTakesItsTrafficHistoryFromTheOptionAndCanBeLeftOut() throws Exception {
+        Run r = run("baselines", "--profile", "paper", "--trace", TEST, "--no-optimum", "--lookahead", "0",
+                "--traffic-history", "../datasets/paper/train-200.csv");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("expected-2 ").contains("expected-2: the next period's traffic from "
+                + "../datasets/paper/train-200.csv (AR(1) fit, its residuals; not its order), 16 candidates x 64 samples");
+        Run without = run("baselines", "--profile", "paper", "--trace", TEST, "--no-optimum", "--lookahead", "0",
+                "--no-expected", "--json");
+        assertThat(without.code()).as(without.err()).isZero();
+        assertThat(JSON.readTree(without.out())).extracting(n -> n.get("policy").asText()).doesNotContain("expected-2")
+                .contains("greedy");
+        Run missing = run("baselines", "--profile", "paper", "--trace", TEST, "--traffic-history", "none.csv");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err().trim()).contains("--traffic-history none.csv: no such file").doesNotContain("\n");
+    }
+
+    @Test
     void generalProfileFromYamlRuns() {
         Run r = run("baselines", "--profile", "../datasets/profiles/example-5-services.yaml", "--trace",
                 "../datasets/nasa/nasa-http-1995-scaled100.csv", "--no-optimum", "--lookahead", "0", "--json");
