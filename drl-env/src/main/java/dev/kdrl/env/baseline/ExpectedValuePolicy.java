@@ -154,6 +154,12 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
         boolean lastDecision = paperFinal || s.step() + 1 >= episodeLength;
         double[][] samples = lastDecision || settings.gamma() == 0 ? new double[0][]
                 : traffic.sample(s, settings.samples(), Rng.of(settings.seed() * GOLDEN + s.step()));
+        for (double[] u : samples) {
+            if (u == null || u.length != nvec.length || Arrays.stream(u).anyMatch(v -> !(v >= 0) || Double.isInfinite(v))) {
+                throw new IllegalArgumentException("traffic sample " + Arrays.toString(u) + " must have one finite value "
+                        + ">= 0 per service (" + nvec.length + ")");
+            }
+        }
         int count = reward.length;
         if (samples.length == 0) {
             int best = 0;

@@ -159,6 +159,15 @@ class ExpectedValuePolicyTest {
     }
 
     @Test
+    void aBadSampleIsRefused() {
+        QuotaEnv env = PaperProfile.env(TEST);
+        env.reset(0);
+        TrafficDistribution bad = (state, maxSamples, rng) -> new double[][] {{1, 2}};
+        assertThatThrownBy(() -> ExpectedValuePolicy.of(env, bad, EXHAUSTIVE).decide(env.state()))
+                .hasMessage("traffic sample [1.0, 2.0] must have one finite value >= 0 per service (3)");
+    }
+
+    @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> new ExpectedValuePolicy.Settings(1.5, 1, 1, 0)).hasMessage("gamma must be in [0, 1], got 1.5");
         assertThatThrownBy(() -> new ExpectedValuePolicy.Settings(1, 0, 1, 0)).hasMessage("candidates must be >= 1, got 0");
