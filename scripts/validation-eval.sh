@@ -8,7 +8,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${VALIDATION_DIR:-$here/runs/validation}"
 [[ -f "$dir/uniform-11.csv" && -f "$dir/nasa-3880.csv" ]] || python3 "$here/scripts/validation-traces.py" "$dir" >&2
 score() {
-  "$here/drl" evaluate --model "$1" --trace "$2" --json --no-optimum --lookahead 0 | python3 -c '
+  "$here/drl" evaluate --model "$1" --trace "$2" --json --no-optimum --no-expected --lookahead 0 | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
 model = [r["return"] for r in rows if r["policy"].startswith("model")]

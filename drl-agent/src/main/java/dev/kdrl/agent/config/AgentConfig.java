@@ -1,5 +1,7 @@
 package dev.kdrl.agent.config;
 
+import dev.kdrl.core.predict.Predictors;
+import dev.kdrl.env.baseline.Planners;
 import dev.kdrl.env.io.YamlException;
 import dev.kdrl.env.io.YamlReader;
 import dev.kdrl.env.profile.Profiles;
@@ -102,20 +104,22 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     }
 
     /**
-     * Which policy decides: a saved model ({@code model}) or a planner ({@code greedy}, {@code hybrid},
-     * {@code fixed-initial}).
+     * Which policy decides: a saved model ({@code model}) or a planner that needs no trace ({@link
+     * Planners#liveNames()}: {@code greedy}, {@code expected-2}, {@code hybrid}, {@code fixed-initial}).
      *
      * @param deterministic argmax actions (the default) or sampled ones
-     * @param seed          the sampling seed when not deterministic
+     * @param seed          the sampling seed when not deterministic; the seed of {@code expected-2}'s traffic draws
      */
     public record PolicySpec(Path model, String planner, boolean deterministic, long seed) {
-        public static final List<String> PLANNERS = List.of("greedy", "hybrid", "fixed-initial");
+        /** The planners the agent can run: {@link Planners#liveNames()}. */
+        public static final List<String> PLANNERS = Planners.liveNames();
     }
 
     /**
      * How the next period's load is predicted.
      *
-     * @param kind   {@code last-value}, {@code moving-average}, {@code holt} or {@code bilstm}
+     * @param kind   one of {@link Predictors#names()}: {@code last-value}, {@code moving-average}, {@code holt} or
+     *               {@code bilstm}
      * @param model  the Bi-LSTM file; may contain {@code {service}} for one file per service
      * @param window the Bi-LSTM's input window, or the moving average's length
      * @param alpha  Holt's level smoothing
@@ -123,7 +127,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
      * @param maxLoad the largest load expected (a Bi-LSTM trained for another scale is refused), 0 = no check
      */
     public record PredictorSpec(String kind, String model, int window, double alpha, double beta, double maxLoad) {
-        public static final List<String> KINDS = List.of("last-value", "moving-average", "holt", "bilstm");
+        /** The predictor kinds: {@link Predictors#names()}. */
+        public static final List<String> KINDS = Predictors.names();
 
         /** The Bi-LSTM file for {@code service}. */
         public Path modelFor(Path base, String service) {
@@ -359,7 +364,9 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             planner = "greedy";
         }
         if (planner != null && !PolicySpec.PLANNERS.contains(planner)) {
-            throw rules.error("policy.planner", planner, "expected one of " + PolicySpec.PLANNERS);
+            throw rules.error("policy.planner", planner, "expected one of " + PolicySpec.PLANNERS
+                    + (Planners.names().contains(planner) ? " (" + planner + " plays a known trace: drl baselines only)"
+                    : ""));
         }
         if (model != null && !Files.isRegularFile(model)) {
             throw rules.error("policy.model", po.model(), "no such file: " + model);
@@ -389,13 +396,10 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         double maxLoad = rules.number("predictor.maxLoad", pd.maxLoad(), 0, 0, false);
         // a setting the chosen kind does not read is a mistake, not a no-op
-        Map<String, List<String>> readBy = Map.of("window", List.of("moving-average", "bilstm"),
-                "alpha", List.of("holt"), "beta", List.of("holt"), "maxLoad", List.of("bilstm"));
         for (Map.Entry<String, Object> e : pd.kindSettings().entrySet()) {
-            List<String> kinds = readBy.get(e.getKey());
-            if (!kinds.contains(kind)) {
+            if (!Predictors.entry(kind).reads(e.getKey())) {
                 throw rules.error("predictor." + e.getKey(), e.getValue(), "kind " + kind + " does not use it; only "
-                        + kinds + " do");
+                        + Predictors.readersOf(e.getKey()) + " do");
             }
         }
         PredictorSpec predictor = new PredictorSpec(kind, pmodel, window, alpha, beta, maxLoad);

@@ -97,6 +97,37 @@ public final class Agent implements AutoCloseable {
         return current;
     }
 
+    /**
+     * The recorded load as rows, oldest first, one per cycle whose load every service recorded (the histories
+     * matched by timestamp: a cycle whose query failed for one service is left out), at most the last
+     * {@code maxRows}; columns in model order. What a planner learns the traffic's movement from.
+     */
+    public synchronized double[][] recentTraffic(int maxRows) {
+        int n = histories.size();
+        // the tails of the histories suffice: each holds at most one value per cycle
+        java.util.Map<java.time.Instant, double[]> byTime = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            double[] values = histories.get(i).values();
+            List<java.time.Instant> times = histories.get(i).times();
+            int from = Math.max(0, values.length - 2 * maxRows);
+            for (int k = from; k < values.length; k++) {
+                double[] row = byTime.computeIfAbsent(times.get(k), t -> {
+                    double[] r = new double[n];
+                    Arrays.fill(r, Double.NaN);
+                    return r;
+                });
+                row[i] = values[k];
+            }
+        }
+        List<double[]> rows = new ArrayList<>();
+        for (double[] row : byTime.values()) {
+            if (Arrays.stream(row).noneMatch(Double::isNaN)) {
+                rows.add(row);
+            }
+        }
+        return rows.subList(Math.max(0, rows.size() - maxRows), rows.size()).toArray(new double[0][]);
+    }
+
     /** The last decision written (restored or made by this process), or {@code null}. */
     public synchronized AgentState lastState() {
         return last;

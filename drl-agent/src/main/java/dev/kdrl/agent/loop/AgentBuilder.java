@@ -13,15 +13,12 @@ import dev.kdrl.core.policy.NetworkPolicy;
 import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
-import dev.kdrl.core.predict.HoltPredictor;
-import dev.kdrl.core.predict.LastValuePredictor;
-import dev.kdrl.core.predict.MovingAveragePredictor;
-import dev.kdrl.core.predict.PredictorFile;
+import dev.kdrl.core.predict.Predictors;
 import dev.kdrl.core.predict.TrafficPredictor;
 import dev.kdrl.core.rng.Rng;
-import dev.kdrl.env.baseline.FixedPolicy;
-import dev.kdrl.env.baseline.GreedyPolicy;
-import dev.kdrl.env.baseline.UsageBasedHybridPolicy;
+import dev.kdrl.env.baseline.EmpiricalTraffic;
+import dev.kdrl.env.baseline.Planners;
+import dev.kdrl.env.baseline.TrafficDistribution;
 import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.Observation;
@@ -68,7 +65,7 @@ public final class AgentBuilder {
             predictor(config, name);
         }
         new StateStore(config.stateDir()).load(model.serviceNames());
-        policy(config, model, () -> null);
+        policy(config, model, () -> null, TrafficDistribution.none());
     }
 
     /**
@@ -118,7 +115,8 @@ public final class AgentBuilder {
                     restored.time());
         }
         AtomicReference<Agent> agent = new AtomicReference<>();
-        Policy<double[], int[]> policy = policy(config, model, () -> agent.get().currentState());
+        Policy<double[], int[]> policy = policy(config, model, () -> agent.get().currentState(),
+                historyTraffic(model, () -> agent.get().recentTraffic(TRAFFIC_HISTORY_ROWS)));
         List<HistoryFile> histories = new ArrayList<>();
         try {
             for (AgentConfig.Service s : services) {
@@ -145,31 +143,29 @@ public final class AgentBuilder {
 
     static TrafficPredictor predictor(AgentConfig config, String service) {
         AgentConfig.PredictorSpec p = config.predictor();
-        return switch (p.kind()) {
-            case "last-value" -> new LastValuePredictor();
-            case "moving-average" -> new MovingAveragePredictor(p.window());
-            case "holt" -> new HoltPredictor(p.alpha(), p.beta());
-            case "bilstm" -> {
-                Path file = p.modelFor(config.source().toAbsolutePath().getParent(), service);
-                try {
-                    yield PredictorFile.load(file, p.window(), p.maxLoad());
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(config.source().toString(), "predictor.model", file, e.getMessage());
-                }
-            }
-            default -> throw new IllegalStateException("unknown predictor kind " + p.kind());
-        };
+        Predictors.Settings settings = Predictors.Settings.defaults().withWindow(p.window()).withHolt(p.alpha(), p.beta());
+        Path file = null;
+        if (Predictors.entry(p.kind()).needsModel()) {
+            file = p.modelFor(config.source().toAbsolutePath().getParent(), service);
+            settings = settings.withModel(file, p.maxLoad());
+        }
+        try {
+            return Predictors.create(p.kind(), settings);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.source().toString(), file != null ? "predictor.model" : "predictor.kind",
+                    file != null ? file : p.kind(), e.getMessage());
+        }
     }
 
-    static Policy<double[], int[]> policy(AgentConfig config, QuotaModel model, Supplier<QuotaState> state) {
+    /**
+     * @param state   the state the agent decides in
+     * @param traffic what {@code expected-2} assumes of the next period's load
+     */
+    static Policy<double[], int[]> policy(AgentConfig config, QuotaModel model, Supplier<QuotaState> state,
+                                          TrafficDistribution traffic) {
         AgentConfig.PolicySpec spec = config.policy();
         if (spec.planner() != null) {
-            return switch (spec.planner()) {
-                case "greedy" -> new GreedyPolicy(model, state);
-                case "hybrid" -> new UsageBasedHybridPolicy(model);
-                case "fixed-initial" -> new FixedPolicy(model.initial().action(), "fixed-initial");
-                default -> throw new IllegalStateException("unknown planner " + spec.planner());
-            };
+            return Planners.create(spec.planner(), Planners.Context.live(model, state, traffic, spec.seed()));
         }
         SavedPolicy saved = PolicyFile.load(spec.model());
         String profile = signatureProfile(config.profile(), saved.env().profile());
@@ -223,6 +219,20 @@ public final class AgentBuilder {
             throw new IllegalArgumentException(file + ": the policy reads " + e.getMessage()
                     + "; this agent knows " + Observation.labels());
         }
+    }
+
+    /** Periods of recorded load {@code expected-2} learns from: the last day at the default 120 s period. */
+    static final int TRAFFIC_HISTORY_ROWS = 720;
+
+    /**
+     * The next period's load as {@code expected-2} assumes it: an AR(1) fit ({@link EmpiricalTraffic}) of the
+     * recorded load, refitted at every decision on the history as it stands ({@code rows}: one row per cycle
+     * whose load every service recorded, oldest first). Without two such rows it has no sample and the planner
+     * decides as greedy does.
+     */
+    static TrafficDistribution historyTraffic(QuotaModel model, Supplier<double[][]> rows) {
+        return (state, maxSamples, rng) -> EmpiricalTraffic.fit(rows.get(), model.numServices(),
+                EmpiricalTraffic.Kind.AR1, "the agent's history").sample(state, maxSamples, rng);
     }
 
     /**

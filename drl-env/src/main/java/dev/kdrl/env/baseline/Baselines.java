@@ -8,20 +8,30 @@ import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
- * Every baseline policy and the exact optimum on one trace: the yardstick for any learned policy.
- * Each policy plays on its own environment, so planners that read the environment's state see only
- * their own episode.
+ * Every baseline policy and the exact optimum on one trace: the yardstick for any learned policy. The
+ * policies come from the {@link Planners} registry; each plays on its own environment, so planners that read
+ * the environment's state see only their own episode.
  */
 public final class Baselines {
 
     private Baselines() {
     }
 
-    /** Which baselines to play and with which settings. */
-    public record Options(long randomSeed, int lookahead, boolean optimum) {
+    /**
+     * Which baselines to play and with which settings.
+     *
+     * @param randomSeed     seed of the random policy and of {@code expected-2}'s draws
+     * @param lookahead      horizon of the look-ahead planner; 0 or 1 leaves it out
+     * @param optimum        whether to play the exact optimum
+     * @param expected       whether to play {@code expected-2}
+     * @param trafficHistory where {@code expected-2} takes its traffic distribution from ({@link EmpiricalTraffic},
+     *                       AR(1) fit): a recorded history, or {@code null} for the trace being played (its
+     *                       one-step statistics, never its order: the planner still does not know which row
+     *                       comes next)
+     */
+    public record Options(long randomSeed, int lookahead, boolean optimum, boolean expected, Trace trafficHistory) {
 
         public Options {
             if (lookahead < 0) {
@@ -29,33 +39,41 @@ public final class Baselines {
             }
         }
 
-        /** Seed 0, look-ahead 3, with the exact optimum. */
+        /** {@code expected-2} included, its distribution from the trace being played. */
+        public Options(long randomSeed, int lookahead, boolean optimum) {
+            this(randomSeed, lookahead, optimum, true, null);
+        }
+
+        /** Seed 0, look-ahead 3, with {@code expected-2} and the exact optimum. */
         public static Options defaults() {
             return new Options(0, 3, true);
         }
     }
 
     /**
-     * Plays fixed-initial, fixed-best, usage-hybrid, random, greedy, lookahead-k (when {@code k > 1}) and
-     * the optimum (when asked), in that order.
+     * Plays fixed-initial, fixed-best, usage-hybrid, random, greedy, expected-2 (when asked), lookahead-k (when
+     * {@code k > 1}) and the optimum (when asked), in that order: the order of {@link Planners#names()}.
      */
     public static List<EpisodeMetrics> evaluate(QuotaModel model, Trace trace, Options options) {
-        List<Function<QuotaEnv, Policy<double[], int[]>>> policies = new ArrayList<>();
-        policies.add(FixedPolicy::initial);
-        policies.add(FixedPolicy::best);
-        policies.add(env -> new UsageBasedHybridPolicy(env.model()));
-        policies.add(env -> new RandomPolicy(env.actionSpace(), options.randomSeed()));
-        policies.add(GreedyPolicy::of);
-        if (options.lookahead() > 1) {
-            policies.add(env -> LookaheadPolicy.of(env, options.lookahead()));
-        }
-        if (options.optimum()) {
-            policies.add(OptimalPolicy::of);
-        }
+        EmpiricalTraffic traffic = EmpiricalTraffic.fit(
+                options.trafficHistory() != null ? options.trafficHistory() : trace, model.serviceNames(),
+                EmpiricalTraffic.Kind.AR1);
+        ExpectedValuePolicy.Settings expected = ExpectedValuePolicy.Settings.defaults().withSeed(options.randomSeed());
         List<EpisodeMetrics> out = new ArrayList<>();
-        for (Function<QuotaEnv, Policy<double[], int[]>> make : policies) {
+        for (String name : Planners.names()) {
+            boolean skip = switch (name) {
+                case Planners.EXPECTED -> !options.expected();
+                case Planners.LOOKAHEAD -> options.lookahead() <= 1;
+                case Planners.OPTIMUM -> !options.optimum();
+                default -> false;
+            };
+            if (skip) {
+                continue;
+            }
             QuotaEnv env = new QuotaEnv(model, trace);
-            out.add(EpisodeRunner.run(env, make.apply(env), 0L).metrics());
+            Policy<double[], int[]> policy = Planners.create(name,
+                    Planners.Context.offline(env, traffic, expected, options.randomSeed(), Math.max(1, options.lookahead())));
+            out.add(EpisodeRunner.run(env, policy, 0L).metrics());
         }
         return out;
     }

@@ -4,6 +4,7 @@ import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.space.MultiDiscrete;
 import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.quota.QuotaEnv;
+import dev.kdrl.env.quota.QuotaModel;
 import java.util.Arrays;
 
 /**
@@ -25,7 +26,12 @@ public final class FixedPolicy implements Policy<double[], int[]> {
 
     /** The configuration the model starts from, kept forever. */
     public static FixedPolicy initial(QuotaEnv env) {
-        int[] a = env.model().initial().action();
+        return initial(env.model());
+    }
+
+    /** The configuration {@code model} starts from, kept forever. */
+    public static FixedPolicy initial(QuotaModel model) {
+        int[] a = model.initial().action();
         return new FixedPolicy(a, "fixed-initial" + Arrays.toString(a).replace(" ", ""));
     }
 

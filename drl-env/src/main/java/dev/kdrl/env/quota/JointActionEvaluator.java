@@ -48,6 +48,13 @@ public final class JointActionEvaluator {
     private final double[][] sumAdd;
     private final double[] sumSlo;
     private final int[] digits;
+    // bounds of bestReward
+    private final double[] minResSuffix;
+    private final double[] maxSloSuffix;
+    private final double[] minAddSuffix;
+    /** The best joint action of the last {@link #bestReward} call: where the next one starts. */
+    private final int[] hint;
+    private double bestSoFar;
 
     public JointActionEvaluator(QuotaModel model) {
         this.model = model;
@@ -87,6 +94,10 @@ public final class JointActionEvaluator {
         sumAdd = new double[2][n + 1];
         sumSlo = new double[n + 1];
         digits = new int[n];
+        minResSuffix = new double[n + 1];
+        maxSloSuffix = new double[n + 1];
+        minAddSuffix = new double[n + 1];
+        hint = new int[n];
     }
 
     public QuotaModel model() {
@@ -107,24 +118,37 @@ public final class JointActionEvaluator {
      * @param traffic    users per service the decision serves
      */
     public void load(int[] prevAction, int[] prevPod, double[] prevRes, double[] traffic) {
-        prevTotal = 0;
         for (int i = 0; i < n; i++) {
-            prevTotal += prevRes[i];
-            storedRes[i] = prevRes[i];
-            for (int a = 0; a < nvec[i]; a++) {
-                double cpu = model.service(i).config(a).cpu();
-                int p = model.podsNeeded(i, a, traffic[i]);
-                pods[i][a] = p;
-                requested[i][a] = model.requestedCores(p, cpu);
-                decrease[i][a] = model.sameConfig(i, prevAction[i], a) && p < prevPod[i];
-                partial[i][a] = model.inChangeSum(i) ? (decrease[i][a] ? prevRes[i] : requested[i][a]) : 0;
-                for (int c = 0; c < 2; c++) {
-                    ScaleKind k = model.kind(i, prevAction[i], prevPod[i], a, p, c == 1);
-                    kinds[i][a][c] = k;
-                    add[i][a][c] = model.added(k, p, prevPod[i], cpu);
-                    res[i][a][c] = model.resources(k, add[i][a][c], prevRes[i]);
-                    podsAfter[i][a][c] = QuotaModel.podsAfter(k, p, prevPod[i]);
-                }
+            loadService(i, prevAction[i], prevPod[i], prevRes[i], traffic[i]);
+        }
+    }
+
+    /**
+     * Prepares service {@code i}'s tables alone, leaving the other services' as they were loaded: a planner
+     * evaluating many states that differ in a few services reloads only those. After loading every service
+     * once in any order, the evaluator is in the state {@link #load(int[], int[], double[], double[])} leaves.
+     */
+    public void loadService(int i, int prevAction, int prevPod, double prevRes, double traffic) {
+        storedRes[i] = prevRes;
+        // the previous total summed in service order, as QuotaModel.decide sums it
+        double total = 0;
+        for (int j = 0; j < n; j++) {
+            total += storedRes[j];
+        }
+        prevTotal = total;
+        for (int a = 0; a < nvec[i]; a++) {
+            double cpu = model.service(i).config(a).cpu();
+            int p = model.podsNeeded(i, a, traffic);
+            pods[i][a] = p;
+            requested[i][a] = model.requestedCores(p, cpu);
+            decrease[i][a] = model.sameConfig(i, prevAction, a) && p < prevPod;
+            partial[i][a] = model.inChangeSum(i) ? (decrease[i][a] ? prevRes : requested[i][a]) : 0;
+            for (int c = 0; c < 2; c++) {
+                ScaleKind k = model.kind(i, prevAction, prevPod, a, p, c == 1);
+                kinds[i][a][c] = k;
+                add[i][a][c] = model.added(k, p, prevPod, cpu);
+                res[i][a][c] = model.resources(k, add[i][a][c], prevRes);
+                podsAfter[i][a][c] = QuotaModel.podsAfter(k, p, prevPod);
             }
         }
     }
@@ -177,6 +201,113 @@ public final class JointActionEvaluator {
             }
         }
         return index;
+    }
+
+    /**
+     * The highest immediate reward of any joint action of the loaded state: the same value as the best one
+     * {@link #forEach} visits, bit for bit (each reward from the same sums in the same order), many times
+     * faster. A branch and bound: it starts from the reward of the best joint action of the previous call (a
+     * planner evaluates many similar states in a row), walks the joint actions with the running sums in locals
+     * and skips a branch when a bound on its rewards (the remaining services at their cheapest, fastest and
+     * least-adding configurations, each bound on its own) cannot beat the best reward found, or cannot fit the
+     * quota. For planners that value a state by what its next decision can reach.
+     */
+    public double bestReward(boolean paperFinalStep) {
+        double minRes = 0;
+        double minAdd = 0;
+        double maxSlo = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            minResSuffix[i + 1] = minRes;
+            minAddSuffix[i + 1] = minAdd;
+            maxSloSuffix[i + 1] = maxSlo;
+            double lo = Double.POSITIVE_INFINITY;
+            double loAdd = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int a = 0; a < nvec[i]; a++) {
+                lo = Math.min(lo, Math.min(res[i][a][0], res[i][a][1]));
+                loAdd = Math.min(loAdd, Math.min(add[i][a][0], add[i][a][1]));
+                hi = Math.max(hi, slo[i][a]);
+            }
+            minRes += lo;
+            minAdd += loAdd;
+            maxSlo += hi;
+        }
+        bestSoFar = rewardOf(hint, paperFinalStep);
+        best(0, 0, 0, 0, 0, 0, 0, 0, 0, paperFinalStep);
+        return bestSoFar;
+    }
+
+    /** The reward of one joint action of the loaded state, summed as {@link #best} sums it. */
+    private double rewardOf(int[] action, boolean finalStep) {
+        double q = 0;
+        double p = 0;
+        int d = 0;
+        double r0 = 0;
+        double r1 = 0;
+        double u0 = 0;
+        double u1 = 0;
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            int a = action[i];
+            q = q + requested[i][a];
+            p = p + partial[i][a];
+            d = d + (decrease[i][a] ? 1 : 0);
+            r0 = r0 + res[i][a][0];
+            r1 = r1 + res[i][a][1];
+            u0 = u0 + add[i][a][0];
+            u1 = u1 + add[i][a][1];
+            s = s + slo[i][a];
+        }
+        boolean change = model.changeFires(d > 0, q, p);
+        return change ? model.reward(r1, prevTotal + u1, s, finalStep) : model.reward(r0, prevTotal + u0, s, finalStep);
+    }
+
+    /** Relative slack of the bounds, far above the rounding of a few additions. */
+    private static final double SLACK = 1e-9;
+
+    private void best(int level, double req, double part, int dec, double res0, double res1, double add0,
+                      double add1, double sloSum, boolean finalStep) {
+        int m = nvec[level];
+        double[] rq = requested[level];
+        double[] pa = partial[level];
+        boolean[] de = decrease[level];
+        double[][] rs = res[level];
+        double[][] ad = add[level];
+        double[] sl = slo[level];
+        double quota = model.quota();
+        boolean leaf = level + 1 == n;
+        for (int a = 0; a < m; a++) {
+            digits[level] = a;
+            double q = req + rq[a];
+            double p = part + pa[a];
+            int d = dec + (de[a] ? 1 : 0);
+            double r0 = res0 + rs[a][0];
+            double r1 = res1 + rs[a][1];
+            double u0 = add0 + ad[a][0];
+            double u1 = add1 + ad[a][1];
+            double s = sloSum + sl[a];
+            if (leaf) {
+                boolean change = model.changeFires(d > 0, q, p);
+                double v = change ? model.reward(r1, prevTotal + u1, s, finalStep)
+                        : model.reward(r0, prevTotal + u0, s, finalStep);
+                if (v > bestSoFar) {
+                    bestSoFar = v;
+                    System.arraycopy(digits, 0, hint, 0, n);
+                }
+            } else {
+                int l1 = level + 1;
+                double minTotal = Math.min(r0, r1) + minResSuffix[l1];
+                if (bestSoFar >= -100 && minTotal > quota * (1 + SLACK)) {
+                    continue; // every completion is over quota: -100
+                }
+                boolean overlapFits = finalStep || prevTotal + Math.min(u0, u1) + minAddSuffix[l1] <= quota * (1 + SLACK);
+                double bound = (overlapFits ? 200 : 100) * (s + maxSloSuffix[l1] + 9 * quota / minTotal);
+                if (bound * (1 + SLACK) < bestSoFar) {
+                    continue;
+                }
+                best(l1, q, p, d, r0, r1, u0, u1, s, finalStep);
+            }
+        }
     }
 
     /**

@@ -37,6 +37,22 @@ class BaselineReferenceTest {
         assertRelative(m.episodeReturn(), 65_015.14);
     }
 
+    /**
+     * Goldens of expected-2 as the baseline table plays it (defaults: 16 candidates, 64 samples, seed 0, the
+     * distribution fitted on the trace played), computed with this code on 2026-12-05 (docs/benchmarks.md). They
+     * are deterministic (seeded draws, plain double arithmetic), so any change to the planner, its distribution or
+     * the evaluator that alters a decision shows here.
+     */
+    @Test
+    void expectedOnBothPaperTraces() {
+        Baselines.Options expectedOnly = new Baselines.Options(0, 0, false, true, null);
+        for (Trace trace : new Trace[] {TRAIN, TEST}) {
+            EpisodeMetrics m = Baselines.evaluate(PaperProfile.model(), trace, expectedOnly).stream()
+                    .filter(r -> r.policy().equals("expected-2")).findFirst().orElseThrow();
+            assertRelative(m.episodeReturn(), trace == TRAIN ? 735_246.53 : 63_895.99);
+        }
+    }
+
     @Test
     void bestFixedActionOnTrain200() {
         QuotaEnv env = PaperProfile.env(TRAIN);

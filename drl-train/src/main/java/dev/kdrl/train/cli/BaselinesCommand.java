@@ -1,12 +1,15 @@
 package dev.kdrl.train.cli;
 
 import dev.kdrl.env.baseline.Baselines;
+import dev.kdrl.env.baseline.ExpectedValuePolicy;
 import dev.kdrl.env.metrics.EpisodeMetrics;
 import dev.kdrl.env.metrics.MetricsWriter;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.trace.TraceCsv;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** Every baseline policy and the exact optimum on one trace, with the episode metrics. */
 @Command(name = "baselines", mixinStandardHelpOptions = true,
         description = {"Play every baseline policy (fixed-initial, fixed-best, usage-hybrid, random, greedy, "
-                + "lookahead-k) and the exact offline optimum on a trace; print their episode metrics."})
+                + "expected-2, lookahead-k) and the exact offline optimum on a trace; print their episode metrics."})
 final class BaselinesCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
@@ -30,8 +33,18 @@ final class BaselinesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON array of objects instead of the table.")
     boolean json;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random policy. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "0",
+            description = "Seed of the random policy and of expected-2's traffic draws. Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    @Option(names = "--traffic-history", paramLabel = "FILE",
+            description = "Traffic CSV from which expected-2 learns how the load moves from one period to the next "
+                    + "(an AR(1) fit with its residuals). Default: the trace being played (its one-step statistics, "
+                    + "never its order).")
+    Path trafficHistory;
+
+    @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
+    boolean noExpected;
 
     @Option(names = "--lookahead", defaultValue = "3", paramLabel = "K",
             description = "Horizon of the look-ahead planner; 0 or 1 leaves it out. Default: ${DEFAULT-VALUE}.")
@@ -50,8 +63,9 @@ final class BaselinesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         QuotaModel model = env.model();
         Trace trace = env.trace();
+        Trace history = trafficHistory(trafficHistory);
         List<EpisodeMetrics> metrics = Baselines.evaluate(model, trace,
-                new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum));
+                new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum, !noExpected, history));
         Double optimum = noOptimum ? null : metrics.get(metrics.size() - 1).episodeReturn();
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
@@ -68,12 +82,33 @@ final class BaselinesCommand implements Callable<Integer> {
             pw.println("trace " + trace.source() + ", " + metrics.get(0).steps() + " steps, quota "
                     + fmt(model.quota(), 1) + " cores, profile " + env.profile);
             pw.print(table(metrics, optimum, model.serviceNames()));
+            if (!noExpected) {
+                pw.println(expectedNote(history == null ? trace : history));
+            }
         }
         pw.flush();
         if (out != null) {
             MetricsWriter.write(metrics, out);
         }
         return 0;
+    }
+
+    /** The trace of {@code --traffic-history}, or {@code null} when the option is not given. */
+    static Trace trafficHistory(Path file) {
+        if (file == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--traffic-history " + file + ": no such file");
+        }
+        return TraceCsv.read(file);
+    }
+
+    /** Where expected-2's traffic distribution came from, printed under the table. */
+    static String expectedNote(Trace history) {
+        ExpectedValuePolicy.Settings s = ExpectedValuePolicy.Settings.defaults();
+        return "expected-2: the next period's traffic from " + history.source() + " (AR(1) fit, its residuals; not "
+                + "its order), " + s.candidates() + " candidates x " + s.samples() + " samples";
     }
 
     static String table(List<EpisodeMetrics> metrics, Double optimum, List<String> services) {

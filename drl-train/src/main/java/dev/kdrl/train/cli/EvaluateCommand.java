@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 /** A saved policy beside the baselines and the exact optimum, per trace. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Play a saved policy deterministically on each trace beside fixed, usage-based hybrid, random, "
-                + "greedy, look-ahead and the exact optimum; print return, %% of optimum, steps over quota, "
+                + "greedy, expected-2, look-ahead and the exact optimum; print return, %% of optimum, steps over quota, "
                 + "overlap-over-quota steps, mean CPU, mean latency/SLO. --plot writes traffic vs chosen CPU and pods "
                 + "per service over time."})
 final class EvaluateCommand implements Callable<Integer> {
@@ -65,8 +65,17 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-optimum", description = "Skip the exact optimum.")
     boolean noOptimum;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random baseline. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "0",
+            description = "Seed of the random baseline and of expected-2's traffic draws. Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    @Option(names = "--traffic-history", paramLabel = "FILE",
+            description = "Traffic CSV from which expected-2 learns how the load moves from one period to the next. "
+                    + "Default: each trace being played (its one-step statistics, never its order).")
+    Path trafficHistory;
+
+    @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
+    boolean noExpected;
 
     @Spec
     CommandSpec spec;
@@ -95,7 +104,8 @@ final class EvaluateCommand implements Callable<Integer> {
             EpisodeRunner.Episode episode = EpisodeRunner.run(env, policy, 0L);
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
-            rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum)));
+            rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum,
+                    !noExpected, BaselinesCommand.trafficHistory(trafficHistory))));
             Double optimum = noOptimum ? null : rows.get(rows.size() - 1).episodeReturn();
             if (json) {
                 for (EpisodeMetrics m : rows) {

@@ -1,8 +1,6 @@
 package dev.kdrl.train.predictor;
 
-import dev.kdrl.core.predict.HoltPredictor;
-import dev.kdrl.core.predict.LastValuePredictor;
-import dev.kdrl.core.predict.MovingAveragePredictor;
+import dev.kdrl.core.predict.Predictors;
 import dev.kdrl.core.predict.TrafficPredictor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,8 +10,9 @@ import java.util.Map;
 
 /**
  * One-step-ahead forecasts over a series' chronological test tail, each from the true history before
- * it, for a model and the baselines: last value, moving average and Holt's linear smoothing (weights
- * fitted on the training part of the same split).
+ * it, for a model and the baselines: every predictor of the {@link Predictors} registry that needs no trained
+ * file (last value, moving average and Holt's linear smoothing, its weights fitted on the training part of the
+ * same split).
  */
 public final class PredictorEvaluation {
 
@@ -51,9 +50,12 @@ public final class PredictorEvaluation {
         if (model != null) {
             predictors.add(model);
         }
-        predictors.add(new LastValuePredictor());
-        predictors.add(new MovingAveragePredictor(maSpan));
-        predictors.add(HoltPredictor.fit(Arrays.copyOf(values, split.trainEnd())));
+        // every predictor that needs no trained file: last value, moving average, Holt fitted on the training part
+        Predictors.Settings settings = Predictors.Settings.defaults().withWindow(maSpan)
+                .fittedTo(Arrays.copyOf(values, split.trainEnd()));
+        for (String name : Predictors.baselines()) {
+            predictors.add(Predictors.create(name, settings));
+        }
         double[] actual = Arrays.copyOfRange(values, split.fitEnd(), values.length);
         Map<String, double[]> forecasts = new LinkedHashMap<>();
         List<Row> rows = new ArrayList<>();

@@ -54,10 +54,10 @@ class DrlCommandTest {
         assertThat(rows.isArray()).isTrue();
         assertThat(rows).extracting(n -> n.get("policy").asText())
                 .containsExactly("fixed-initial[21,6,7]", "fixed-best[20,1,0]", "usage-hybrid", "random(seed=0)",
-                        "greedy", "lookahead-2", "optimum");
+                        "greedy", "expected-2", "lookahead-2", "optimum");
         JsonNode greedy = rows.get(4);
         assertThat(greedy.get("return").asDouble()).isCloseTo(65_015.14, within(0.01));
-        JsonNode optimum = rows.get(6);
+        JsonNode optimum = rows.get(7);
         assertThat(optimum.get("return").asDouble()).isCloseTo(69_786.99, within(0.01));
         assertThat(optimum.get("pct_of_optimum").asDouble()).isEqualTo(100.0);
         for (JsonNode row : rows) {
@@ -77,8 +77,25 @@ class DrlCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("policy").contains("greedy").contains("optimum").contains("% of opt");
         List<String> lines = Files.readAllLines(csv);
-        assertThat(lines).hasSize(1 + 6);
+        assertThat(lines).hasSize(1 + 7);
         assertThat(lines.get(0)).startsWith("policy,trace,steps,return,over_quota_steps");
+    }
+
+    @Test
+    void expectedTakesItsTrafficHistoryFromTheOptionAndCanBeLeftOut() throws Exception {
+        Run r = run("baselines", "--profile", "paper", "--trace", TEST, "--no-optimum", "--lookahead", "0",
+                "--traffic-history", "../datasets/paper/train-200.csv");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("expected-2 ").contains("expected-2: the next period's traffic from "
+                + "../datasets/paper/train-200.csv (AR(1) fit, its residuals; not its order), 16 candidates x 64 samples");
+        Run without = run("baselines", "--profile", "paper", "--trace", TEST, "--no-optimum", "--lookahead", "0",
+                "--no-expected", "--json");
+        assertThat(without.code()).as(without.err()).isZero();
+        assertThat(JSON.readTree(without.out())).extracting(n -> n.get("policy").asText()).doesNotContain("expected-2")
+                .contains("greedy");
+        Run missing = run("baselines", "--profile", "paper", "--trace", TEST, "--traffic-history", "none.csv");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err().trim()).contains("--traffic-history none.csv: no such file").doesNotContain("\n");
     }
 
     @Test

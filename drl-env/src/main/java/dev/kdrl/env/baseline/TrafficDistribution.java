@@ -1,0 +1,27 @@
+package dev.kdrl.env.baseline;
+
+import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.quota.QuotaState;
+
+/**
+ * What a planner that does not see the future assumes about the traffic of the period after the next
+ * decision: equally weighted samples of it, given the state the next decision is taken in (whose
+ * {@link QuotaState#traffic()} is the load that decision serves). {@link EmpiricalTraffic} fits one on a
+ * recorded history; a test may return the true next traffic (a one-point distribution).
+ */
+@FunctionalInterface
+public interface TrafficDistribution {
+
+    /**
+     * Up to {@code maxSamples} equally weighted traffic vectors (one value per service, each finite and
+     * {@code >= 0}) for the period after the decision taken in {@code state}; none when nothing is known.
+     *
+     * @param rng the stream to draw from (a distribution that returns every sample it has draws nothing)
+     */
+    double[][] sample(QuotaState state, int maxSamples, Rng rng);
+
+    /** No knowledge at all: no sample (a planner then plans one step, like greedy). */
+    static TrafficDistribution none() {
+        return (state, maxSamples, rng) -> new double[0][];
+    }
+}
