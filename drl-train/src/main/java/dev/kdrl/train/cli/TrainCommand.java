@@ -36,15 +36,21 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
 
-    @Option(names = "--algo", defaultValue = "trpo",
-            description = "trpo, ppo, or rl4j-dqn (RL4J's DQN on the flattened joint action; writes model.zip, its "
+    @Option(names = "--algo", defaultValue = "afterstate",
+            description = "afterstate (the value of the state after a decision learnt by temporal differences; acts by a "
+                    + "one-step search on the model over the best --afterstate-candidates joint actions), trpo, ppo, or "
+                    + "rl4j-dqn (RL4J's DQN on the flattened joint action; writes model.zip, its "
                     + "Q-network in our format, which drl evaluate and the agent read (greedy only), and rl4j-dqn.zip "
                     + "in RL4J's own format, plus metrics.csv per training episode and learning-curve.png; of the "
                     + "other options only --timesteps, --seed, --reward-scale, --out and the environment's apply). "
                     + "Default: ${DEFAULT-VALUE}.")
     String algo;
 
-    @Option(names = "--timesteps", defaultValue = "300000", description = "Environment steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timesteps", paramLabel = "N",
+            description = "Environment steps. Default: 320000 for afterstate, 300000 for the others.")
+    Long timestepsOption;
+
+    /** Environment steps: {@code --timesteps}, else the algorithm's default. */
     long timesteps;
 
     @Option(names = "--seed", defaultValue = "0", description = "The one seed. Default: ${DEFAULT-VALUE}.")
@@ -134,27 +140,27 @@ final class TrainCommand implements Callable<Integer> {
                     + "Default: 128,128; 64,64 for --algo afterstate.")
     int[] hidden;
 
-    @Option(names = "--afterstate-candidates", defaultValue = "16", paramLabel = "K",
+    @Option(names = "--afterstate-candidates", defaultValue = "4", paramLabel = "K",
             description = "afterstate: joint actions searched per decision, the best K by immediate reward. "
                     + "Default: ${DEFAULT-VALUE}.")
     int afterstateCandidates;
 
-    @Option(names = "--afterstate-margin", defaultValue = "0", paramLabel = "M",
+    @Option(names = "--afterstate-margin", defaultValue = "0.4", paramLabel = "M",
             description = "afterstate: when acting (evaluation, the saved model, the agent), another candidate replaces "
                     + "the best by immediate reward only if its score (reward x --reward-scale + discounted value) is "
                     + "higher by more than M; training episodes act without it. Default: ${DEFAULT-VALUE}.")
     double afterstateMargin;
 
-    @Option(names = "--afterstate-lambda", defaultValue = "0.8", paramLabel = "L",
+    @Option(names = "--afterstate-lambda", defaultValue = "0", paramLabel = "L",
             description = "afterstate: TD(lambda) mixing of bootstrapped values and returns. Default: ${DEFAULT-VALUE}.")
     double afterstateLambda;
 
-    @Option(names = "--afterstate-epsilon", defaultValue = "0.2", paramLabel = "P",
+    @Option(names = "--afterstate-epsilon", defaultValue = "0.05", paramLabel = "P",
             description = "afterstate: exploration probability at the start (a uniformly chosen candidate instead of "
                     + "the best), decreasing linearly to --afterstate-epsilon-final. Default: ${DEFAULT-VALUE}.")
     double afterstateEpsilon;
 
-    @Option(names = "--afterstate-epsilon-final", defaultValue = "0.02", paramLabel = "P",
+    @Option(names = "--afterstate-epsilon-final", defaultValue = "0", paramLabel = "P",
             description = "afterstate: exploration probability at the end. Default: ${DEFAULT-VALUE}.")
     double afterstateEpsilonFinal;
 
@@ -268,18 +274,19 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
-            return rl4j();
-        }
-        if (algo.equals(Algorithms.AFTERSTATE)) {
-            return afterstate();
-        }
         if (published) {
             List<String> overridden = applyPublished();
             if (!overridden.isEmpty()) {
                 spec.commandLine().getErr().println("drl train: --published overrides " + String.join(", ", overridden));
                 spec.commandLine().getErr().flush();
             }
+        }
+        resolveTimesteps();
+        if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
+            return rl4j();
+        }
+        if (algo.equals(Algorithms.AFTERSTATE)) {
+            return afterstate();
         }
         TrainingRun.Result r = TrainingRun.run(options(), spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
@@ -293,6 +300,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The run these options describe (after {@code --published}, if given, has been applied). */
     TrainingRun.Options options() {
+        resolveTimesteps();
         String name = Algorithms.require(algo);
         if (!Algorithms.isOnPolicy(name)) {
             throw new IllegalArgumentException("--algo " + name + " is not trained by TrainingRun");
@@ -334,6 +342,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private static java.util.Map<String, String> publishedSetting() {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("--algo", "trpo");
         m.put("--envs", "1");
         m.put("--n-steps", "200");
         m.put("--normalize-obs", "false");
@@ -369,6 +378,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
+        algo = Algorithms.TRPO;
         envs = 1;
         nSteps = 200;
         normalizeObs = false;
@@ -422,6 +432,12 @@ final class TrainCommand implements Callable<Integer> {
         return out;
     }
 
+    /** {@code --timesteps}, else the algorithm's default (320,000 for afterstate, 300,000 for the others). */
+    void resolveTimesteps() {
+        timesteps = timestepsOption != null ? timestepsOption
+                : Algorithms.AFTERSTATE.equals(algo) ? 320_000 : 300_000;
+    }
+
     /** The afterstate learner's settings from the options. */
     dev.kdrl.train.algo.AfterstateTd.Config afterstateConfig() {
         return new dev.kdrl.train.algo.AfterstateTd.Config(gamma, afterstateLambda, afterstateCandidates,
@@ -431,10 +447,6 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int afterstate() {
-        if (published) {
-            throw new IllegalArgumentException("--published describes the published TRPO agent; it does not apply to "
-                    + "--algo afterstate");
-        }
         TrainingRun.Result r = dev.kdrl.train.run.AfterstateRun.run(env.profile, env.model(), env.trace(),
                 new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, afterstateConfig(),
                 timesteps, evalEvery, validation(), out, spec.commandLine().getErr());

@@ -63,8 +63,8 @@ class TrainCommandTest {
     @Test
     void validationTracesSelectBestZip(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--timesteps",
-                "456", "--seed", "3", "--envs", "2", "--n-steps", "19", "--eval-every", "1", "--uniform-traffic", "0.5",
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--algo", "trpo", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "456", "--seed", "3", "--envs", "2", "--n-steps", "19", "--eval-every", "1", "--uniform-traffic", "0.5",
                 "--eval-trace", "../datasets/nasa/nasa-http-1995-scaled100.csv", "--eval-rows", "600:620,1000:1020",
                 "--out", out.toString());
         assertThat(t.code()).as(t.err()).isZero();
@@ -127,8 +127,8 @@ class TrainCommandTest {
         List<List<String>> metrics = new java.util.ArrayList<>();
         for (String name : List.of("a", "b")) {
             Path out = dir.resolve(name);
-            DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--timesteps",
-                    "228", "--seed", "4", "--envs", "2", "--n-steps", "19", "--eval-every", "2", "--uniform-traffic", "1",
+            DrlCommandTest.Run t = DrlCommandTest.run("train", "--algo", "trpo", "--trace",
+                    "../datasets/paper/test-20.csv", "--timesteps", "228", "--seed", "4", "--envs", "2", "--n-steps", "19", "--eval-every", "2", "--uniform-traffic", "1",
                     "--traffic-persistence", "0.5", "--eval-synthetic", "2", "--checkpoint-every", "76", "--gamma", "0.9",
                     "--target-kl", "0.02", "--target-kl-final", "0.005", "--average-from", "152", "--out", out.toString());
             assertThat(t.code()).as(t.err()).isZero();
@@ -155,7 +155,23 @@ class TrainCommandTest {
     void defaultsArePinned() {
         TrainCommand c = new TrainCommand();
         new picocli.CommandLine(c).parseArgs("--trace", "t.csv", "--out", "o");
-        assertThat(c.algo).isEqualTo("trpo");
+        assertThat(c.algo).isEqualTo("afterstate");
+        assertThat(c.timestepsOption).isNull();
+        var as = c.afterstateConfig();
+        assertThat(as.candidates()).isEqualTo(4);
+        assertThat(as.margin()).isEqualTo(0.4);
+        assertThat(as.lambda()).isZero();
+        assertThat(as.epsilon()).isEqualTo(0.05);
+        assertThat(as.epsilonFinal()).isZero();
+        assertThat(as.epochs()).isEqualTo(4);
+        assertThat(as.lr()).isEqualTo(1e-3);
+        assertThat(as.hidden()).containsExactly(64, 64);
+        assertThat(as.gamma()).isEqualTo(0.8);
+        c.resolveTimesteps();
+        assertThat(c.timesteps).isEqualTo(320_000);
+        // the on-policy algorithms keep theirs
+        c.algo = "trpo";
+        c.resolveTimesteps();
         assertThat(c.timesteps).isEqualTo(300_000);
         assertThat(c.envs).isEqualTo(8);
         assertThat(c.nSteps).isEqualTo(200);
@@ -275,6 +291,6 @@ class TrainCommandTest {
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
                 "sac", "--out", dir.toString());
         assertThat(t.code()).isEqualTo(1);
-        assertThat(t.err()).contains("--algo must be one of trpo, ppo, rl4j-dqn, got 'sac'");
+        assertThat(t.err()).contains("--algo must be one of trpo, ppo, rl4j-dqn, afterstate, got 'sac'");
     }
 }
