@@ -70,6 +70,29 @@ class DrlCommandTest {
     }
 
     @Test
+    void theBundledModelPlaysAsModelsReadmeSays() throws Exception {
+        Run r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace",
+                "../datasets/paper/train-200.csv," + TEST, "--json", "--no-optimum", "--lookahead", "0", "--no-expected");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode rows = JSON.readTree(r.out());
+        assertThat(rows).extracting(n -> n.get("policy").asText()).filteredOn(p -> p.startsWith("model"))
+                .containsExactly("model(afterstate)", "model(afterstate)");
+        List<Double> model = new java.util.ArrayList<>();
+        List<Double> greedy = new java.util.ArrayList<>();
+        for (JsonNode row : rows) {
+            String p = row.get("policy").asText();
+            if (p.startsWith("model")) {
+                model.add(row.get("return").asDouble());
+            } else if (p.equals("greedy")) {
+                greedy.add(row.get("return").asDouble());
+            }
+        }
+        // the figures models/README.md and the README print
+        assertThat(model.get(0)).isCloseTo(730_176.98, within(0.01)).isGreaterThan(greedy.get(0));
+        assertThat(model.get(1)).isCloseTo(64_958.41, within(0.01));
+    }
+
+    @Test
     void baselinesTableAndMetricsFile(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("m.csv");
         Run r = run("baselines", "--profile", "paper-general", "--trace", TEST, "--lookahead", "0",
