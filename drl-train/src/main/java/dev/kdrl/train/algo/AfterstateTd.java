@@ -195,42 +195,11 @@ public final class AfterstateTd {
 
     private double fit(double[][] raw, double[] targets) {
         ObservationNormalizer norm = stats.freeze();
-        int n = raw.length;
-        double[][] x = new double[n][];
-        for (int i = 0; i < n; i++) {
+        double[][] x = new double[raw.length][];
+        for (int i = 0; i < raw.length; i++) {
             x[i] = norm.normalize(raw[i]);
         }
-        double loss = 0;
-        int count = 0;
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            int[] order = permutation(n);
-            for (int s = 0; s < n; s += config.batch()) {
-                int m = Math.min(config.batch(), n - s);
-                double[][] bx = new double[m][];
-                double[] by = new double[m];
-                for (int i = 0; i < m; i++) {
-                    bx[i] = x[order[s + i]];
-                    by[i] = targets[order[s + i]];
-                }
-                loss += nets.criticStep(bx, by);
-                count++;
-            }
-        }
-        return loss / Math.max(1, count);
-    }
-
-    private int[] permutation(int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = batches.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
+        return OnPolicyAlgorithm.fitCritic(nets, x, targets, config.epochs(), config.batch(), batches);
     }
 
     /** The hyper-parameters as saved with the model. */

@@ -630,18 +630,27 @@ public abstract class OnPolicyAlgorithm {
     }
 
     private double fitCritic(Batch b, int epochs, int batchSize) {
-        int n = b.size();
+        return fitCritic(nets, b.observations(), b.returns(), epochs, batchSize, criticBatches);
+    }
+
+    /**
+     * Fits {@code nets}' critic to {@code targets}: {@code epochs} passes of minibatches of {@code batchSize} in an
+     * order drawn from {@code rng}; returns the mean minibatch loss.
+     */
+    static double fitCritic(ActorCritic nets, double[][] inputs, double[] targets, int epochs, int batchSize,
+                            Rng rng) {
+        int n = targets.length;
         double loss = 0;
         int count = 0;
         for (int ep = 0; ep < epochs; ep++) {
-            int[] order = permutation(criticBatches, n);
+            int[] order = permutation(rng, n);
             for (int s = 0; s < n; s += batchSize) {
                 int m = Math.min(batchSize, n - s);
                 double[][] x = new double[m][];
                 double[] y = new double[m];
                 for (int i = 0; i < m; i++) {
-                    x[i] = b.observations()[order[s + i]];
-                    y[i] = b.returns()[order[s + i]];
+                    x[i] = inputs[order[s + i]];
+                    y[i] = targets[order[s + i]];
                 }
                 loss += nets.criticStep(x, y);
                 count++;
@@ -655,7 +664,8 @@ public abstract class OnPolicyAlgorithm {
         return permutation(minibatches, n);
     }
 
-    private static int[] permutation(Rng rng, int n) {
+    /** A permutation of {@code 0..n-1} drawn from {@code rng} (Fisher-Yates from the end). */
+    static int[] permutation(Rng rng, int n) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
