@@ -85,6 +85,8 @@ public final class AfterstateTd {
     private final Rng batches;
     private long timesteps;
     private int iteration;
+    private long rolloutCpuNanos;
+    private long fitCpuNanos;
 
     /**
      * @param sampler the traffic of each training episode
@@ -136,6 +138,7 @@ public final class AfterstateTd {
             double explored = 0;
             int steps = 0;
             AfterstatePolicy.Scores scores = new AfterstatePolicy.Scores(config.candidates());
+            long c0 = Cpu.processNanos();
             Mlp value = nets.exportCritic();
             ObservationNormalizer norm = stats.freeze();
             for (int e = 0; e < envs; e++) {
@@ -178,9 +181,12 @@ public final class AfterstateTd {
             }
             timesteps += steps;
             iteration++;
+            long c1 = Cpu.processNanos();
+            rolloutCpuNanos += c1 - c0;
             double[][] raw = xs.toArray(double[][]::new);
             stats.update(raw);
             double loss = fit(raw, ys.stream().mapToDouble(Double::doubleValue).toArray());
+            fitCpuNanos += Cpu.processNanos() - c1;
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("rollout/ep_rew_mean", returns / envs);
             m.put("train/value_loss", loss);
@@ -189,6 +195,9 @@ public final class AfterstateTd {
             m.put("time/iterations", (double) iteration);
             m.put("time/total_timesteps", (double) timesteps);
             m.put("time/elapsed_s", (System.nanoTime() - t0) / 1e9);
+            m.put("time/rollout_cpu_s", rolloutCpuNanos / 1e9);
+            m.put("time/policy_cpu_s", 0.0);
+            m.put("time/critic_cpu_s", fitCpuNanos / 1e9);
             go = onIteration.test(m);
         }
     }

@@ -27,7 +27,8 @@ import picocli.CommandLine.Unmatched;
                 + "the whole process's CPU time and its peak resident memory (VmHWM).",
             "Example: ./drl bench-train --algo ppo --timesteps 300000"})
 final class BenchTrainCommand implements Callable<Integer> {
-    @Option(names = "--algo", defaultValue = "trpo", description = "trpo or ppo. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--algo", defaultValue = "afterstate",
+            description = "afterstate (drl train's default), trpo or ppo. Default: ${DEFAULT-VALUE}.")
     String algo;
 
     @Option(names = "--timesteps", defaultValue = "100000", description = "Environment steps. Default: ${DEFAULT-VALUE}.")
@@ -51,8 +52,8 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!algo.equals("trpo") && !algo.equals("ppo")) {
-            throw new IllegalArgumentException("--algo must be trpo or ppo, got '" + algo + "'");
+        if (!algo.equals("trpo") && !algo.equals("ppo") && !algo.equals("afterstate")) {
+            throw new IllegalArgumentException("--algo must be afterstate, trpo or ppo, got '" + algo + "'");
         }
         Path dir = out != null ? out : Files.createTempDirectory("drl-bench-train");
         List<String> args = new ArrayList<>(List.of("--profile", profile, "--trace", trace.toString(), "--algo", algo,
@@ -65,7 +66,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (train.published) {
             train.applyPublished();
         }
-        TrainingRun.Result r = TrainingRun.run(train.options(), null);
+        TrainingRun.Result r = algo.equals("afterstate") ? train.runAfterstate(null) : TrainingRun.run(train.options(), null);
         Map<String, Double> m = r.lastMetrics();
         double rollout = m.get("time/rollout_cpu_s");
         double policy = m.get("time/policy_cpu_s");
@@ -78,8 +79,12 @@ final class BenchTrainCommand implements Callable<Integer> {
                 r.timesteps() / cpu, m.get("time/elapsed_s"));
         pw.printf(Locale.ROOT, "  rollout        %6.1f CPU-s  %5.1f %%  %,9.0f steps per CPU-second%n", rollout,
                 100 * rollout / cpu, r.timesteps() / rollout);
-        pw.printf(Locale.ROOT, "  policy update  %6.1f CPU-s  %5.1f %%%n", policy, 100 * policy / cpu);
-        pw.printf(Locale.ROOT, "  critic update  %6.1f CPU-s  %5.1f %%%n", critic, 100 * critic / cpu);
+        boolean value = algo.equals("afterstate");
+        if (!value) {
+            pw.printf(Locale.ROOT, "  policy update  %6.1f CPU-s  %5.1f %%%n", policy, 100 * policy / cpu);
+        }
+        pw.printf(Locale.ROOT, value ? "  value fit      %6.1f CPU-s  %5.1f %%%n" : "  critic update  %6.1f CPU-s  %5.1f %%%n",
+                critic, 100 * critic / cpu);
         pw.printf(Locale.ROOT, "whole process: %.1f CPU-s (JVM start, evaluation and saving included), peak RSS %s%n",
                 Cpu.processNanos() / 1e9, peakRss());
         pw.printf(Locale.ROOT, "final deterministic return on %s: %.2f%n", trace, r.finalEvalReturn());

@@ -446,10 +446,16 @@ final class TrainCommand implements Callable<Integer> {
                 precision());
     }
 
-    private int afterstate() {
-        TrainingRun.Result r = dev.kdrl.train.run.AfterstateRun.run(env.profile, env.model(), env.trace(),
+    /** The afterstate run these options describe, with progress to {@code progress} (null: none). */
+    TrainingRun.Result runAfterstate(PrintWriter progress) {
+        resolveTimesteps();
+        return dev.kdrl.train.run.AfterstateRun.run(env.profile, env.model(), env.trace(),
                 new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, afterstateConfig(),
-                timesteps, evalEvery, validation(), out, spec.commandLine().getErr());
+                timesteps, evalEvery, validation(), out, progress);
+    }
+
+    private int afterstate() {
+        TrainingRun.Result r = runAfterstate(spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained afterstate for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at "
                 + "%,d steps%n", r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());

@@ -57,6 +57,7 @@ public final class AfterstateRun {
         long[] bestSteps = {0};
         double[] lastReturn = {Double.NaN};
         int[] iteration = {0};
+        java.util.Map<String, Double> lastMetrics = new java.util.LinkedHashMap<>();
         try (CsvMetrics csv = new CsvMetrics(out.resolve("metrics.csv"))) {
             td.learn(timesteps, m -> {
                 iteration[0]++;
@@ -76,6 +77,8 @@ public final class AfterstateRun {
                     }
                 }
                 csv.write(m);
+                lastMetrics.clear();
+                lastMetrics.putAll(m);
                 if (progress != null) {
                     progress.printf(Locale.ROOT, "\r%,d / %,d steps  ep_rew_mean %,.0f  eval %,.0f  value_loss %.4f  %.0f s",
                             td.timesteps(), timesteps, m.get("rollout/ep_rew_mean"), lastReturn[0],
@@ -95,6 +98,6 @@ public final class AfterstateRun {
         double finalReturn = EpisodeRunner.episodeReturn(evalEnv, td.policy(evalEnv::state), 0L);
         TrainingRun.plotLearningCurve(out.resolve("metrics.csv"), out.resolve("learning-curve.png"), "afterstate");
         return new TrainingRun.Result(modelFile, best, finalReturn, bestReturn[0], bestSteps[0], td.timesteps(),
-                (System.nanoTime() - start) / 1e9, java.util.Map.of());
+                (System.nanoTime() - start) / 1e9, lastMetrics);
     }
 }

@@ -264,8 +264,8 @@ class TrainCommandTest {
 
     @Test
     void benchTrainPrintsStepsPerCpuSecondAndTheSplit() {
-        DrlCommandTest.Run t = DrlCommandTest.run("bench-train", "--trace", "../datasets/paper/test-20.csv",
-                "--timesteps", "800", "--envs", "2", "--n-steps", "200");
+        DrlCommandTest.Run t = DrlCommandTest.run("bench-train", "--algo", "trpo", "--trace",
+                "../datasets/paper/test-20.csv", "--timesteps", "800", "--envs", "2", "--n-steps", "200");
         assertThat(t.code()).as(t.err()).isZero();
         java.util.regex.Matcher m = java.util.regex.Pattern
                 .compile("training loop: ([0-9.]+) CPU-s, ([0-9,]+) steps per CPU-second").matcher(t.out());
@@ -275,7 +275,17 @@ class TrainCommandTest {
                 .contains("rollout").contains("policy update").contains("critic update").containsPattern("peak RSS [0-9]+ MB");
         DrlCommandTest.Run bad = DrlCommandTest.run("bench-train", "--algo", "rl4j-dqn");
         assertThat(bad.code()).isEqualTo(1);
-        assertThat(bad.err()).contains("--algo must be trpo or ppo, got 'rl4j-dqn'");
+        assertThat(bad.err()).contains("--algo must be afterstate, trpo or ppo, got 'rl4j-dqn'");
+        // the default algorithm: rollouts and the value's fit
+        DrlCommandTest.Run as = DrlCommandTest.run("bench-train", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "380", "--envs", "2");
+        assertThat(as.code()).as(as.err()).isZero();
+        assertThat(as.out()).contains("afterstate, 380 environment steps (--envs 2)").contains("rollout")
+                .contains("value fit").doesNotContain("policy update").containsPattern("peak RSS [0-9]+ MB");
+        java.util.regex.Matcher am = java.util.regex.Pattern
+                .compile("training loop: ([0-9.]+) CPU-s, ([0-9,]+) steps per CPU-second").matcher(as.out());
+        assertThat(am.find()).as(as.out()).isTrue();
+        assertThat(Double.parseDouble(am.group(1))).isPositive();
     }
 
     @Test
