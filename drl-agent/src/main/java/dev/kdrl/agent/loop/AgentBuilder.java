@@ -20,8 +20,9 @@ import dev.kdrl.env.baseline.EmpiricalTraffic;
 import dev.kdrl.env.baseline.Planners;
 import dev.kdrl.env.baseline.TrafficDistribution;
 import dev.kdrl.env.profile.Profiles;
-import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.Observation;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.QuotaState;
 import dev.kdrl.env.quota.Signatures;
 import dev.kdrl.env.value.AfterstatePolicy;
 import java.io.IOException;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import dev.kdrl.env.quota.QuotaState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

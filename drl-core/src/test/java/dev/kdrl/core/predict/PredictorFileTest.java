@@ -2,7 +2,6 @@ package dev.kdrl.core.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import static org.assertj.core.api.Assertions.within;
 
 import dev.kdrl.core.io.ModelArchive;

@@ -1,9 +1,9 @@
 package dev.kdrl.env.paper;
 
 import dev.kdrl.env.quota.InitialState;
+import dev.kdrl.env.quota.Quirks;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
-import dev.kdrl.env.quota.Quirks;
 import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.ServiceProfile;
 import dev.kdrl.env.trace.Trace;

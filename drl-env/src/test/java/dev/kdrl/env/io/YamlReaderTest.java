@@ -1,7 +1,6 @@
 package dev.kdrl.env.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.kdrl.env.io.YamlReader.Nulls;

@@ -9,7 +9,6 @@ import dev.kdrl.env.quota.ServiceProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

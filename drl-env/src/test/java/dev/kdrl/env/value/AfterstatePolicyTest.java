@@ -3,8 +3,8 @@ package dev.kdrl.env.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kdrl.core.policy.ActorHead;
 import dev.kdrl.core.policy.Activation;
+import dev.kdrl.core.policy.ActorHead;
 import dev.kdrl.core.policy.Mlp;
 import dev.kdrl.core.policy.ObservationNormalizer;
 import dev.kdrl.core.policy.PolicyFile;

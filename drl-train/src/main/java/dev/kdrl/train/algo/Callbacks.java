@@ -1,9 +1,9 @@
 package dev.kdrl.train.algo;
 
 import dev.kdrl.core.policy.EnvSignature;
+import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
-import dev.kdrl.core.policy.Policy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.kdrl.train.algo;
 
-import dev.kdrl.core.policy.MultiCategorical;
 import dev.kdrl.core.env.VecEnv;
 import dev.kdrl.core.env.VecStepResult;
+import dev.kdrl.core.policy.MultiCategorical;
 import dev.kdrl.core.policy.ObservationNormalizer;
 import dev.kdrl.core.policy.RunningMeanStd;
 import dev.kdrl.core.rng.Rng;

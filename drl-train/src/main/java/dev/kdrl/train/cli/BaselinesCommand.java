@@ -1,5 +1,6 @@
 package dev.kdrl.train.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.env.baseline.Baselines;
 import dev.kdrl.env.baseline.ExpectedValuePolicy;
 import dev.kdrl.env.metrics.EpisodeMetrics;
@@ -7,7 +8,6 @@ import dev.kdrl.env.metrics.MetricsWriter;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.trace.TraceCsv;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,11 @@
 package dev.kdrl.train.cli;
 
 import dev.kdrl.env.trace.Trace;
+import dev.kdrl.train.algo.AlgorithmConfig;
+import dev.kdrl.train.algo.Algorithms;
+import dev.kdrl.train.algo.OnPolicyAlgorithm;
+import dev.kdrl.train.algo.Ppo;
+import dev.kdrl.train.algo.Trpo;
 import dev.kdrl.train.run.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -8,11 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import dev.kdrl.train.algo.AlgorithmConfig;
-import dev.kdrl.train.algo.Algorithms;
-import dev.kdrl.train.algo.OnPolicyAlgorithm;
-import dev.kdrl.train.algo.Ppo;
-import dev.kdrl.train.algo.Trpo;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
