@@ -4,7 +4,6 @@ import dev.kdrl.core.policy.EnvSignature;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.env.metrics.EpisodeRunner;
-import dev.kdrl.env.quota.NoisyTraces;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.TraceSampler;
@@ -44,9 +43,8 @@ public final class AfterstateRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
         }
-        TraceSampler sampler = traffic.uniform() > 0
-                ? new MixedTraces(model, trace, traffic.noise(), traffic.uniform(), traffic.persistence())
-                : traffic.noise() > 0 ? new NoisyTraces(model, trace, traffic.noise()) : seed -> trace;
+        TraceSampler sampled = traffic.sampler(model, trace);
+        TraceSampler sampler = sampled != null ? sampled : seed -> trace;
         AfterstateTd td = new AfterstateTd(model, sampler, episodes, config);
         EnvSignature signature = AfterstatePolicy.signature(model, profile);
         QuotaEnv evalEnv = new QuotaEnv(model, trace);

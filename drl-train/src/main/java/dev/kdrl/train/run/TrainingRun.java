@@ -49,6 +49,12 @@ public final class TrainingRun {
      *                    (the environments check the ranges)
      */
     public record Traffic(double noise, double uniform, double persistence) {
+
+        /** The sampler of the training episodes' traces; {@code null} when every episode plays {@code trace} as it is. */
+        TraceSampler sampler(QuotaModel model, Trace trace) {
+            return uniform > 0 ? new MixedTraces(model, trace, noise, uniform, persistence)
+                    : noise > 0 ? new NoisyTraces(model, trace, noise) : null;
+        }
     }
 
     /**
@@ -151,9 +157,7 @@ public final class TrainingRun {
             throw new UncheckedIOException("cannot create " + o.out() + ": " + e.getMessage(), e);
         }
         Traffic traffic = o.traffic();
-        TraceSampler sampler = traffic.uniform() > 0
-                ? new MixedTraces(o.model(), o.trace(), traffic.noise(), traffic.uniform(), traffic.persistence())
-                : traffic.noise() > 0 ? new NoisyTraces(o.model(), o.trace(), traffic.noise()) : null;
+        TraceSampler sampler = traffic.sampler(o.model(), o.trace());
         SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> sampler != null
                 ? new SampledTrafficEnv(o.model(), sampler, o.observation())
                 : new QuotaEnv(o.model(), o.trace(), o.observation()));
