@@ -48,11 +48,14 @@ public final class AfterstateTd {
      * @param lr           Adam learning rate
      * @param rewardScale  rewards are multiplied by this for learning (the value's unit)
      * @param hidden       hidden layer sizes of the value network (tanh)
+     * @param averageFrom  if &gt; 0, the policy (evaluated, saved) uses the value network's weights averaged over the
+     *                     iterations from this many steps on, which smooths the noise of the last fits
      * @param seed         the one seed
      * @param dataType     FLOAT or DOUBLE
      */
     public record Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal, int epochs,
-                         int batch, double lr, double rewardScale, int[] hidden, long seed, DataType dataType) {
+                         int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
+                         DataType dataType) {
 
         public Config {
             if (!(gamma >= 0 && gamma < 1) || !(lambda >= 0 && lambda <= 1)) {
@@ -71,6 +74,9 @@ public final class AfterstateTd {
                         + epsilonFinal);
             }
             hidden = hidden.clone();
+            if (averageFrom < 0) {
+                throw new IllegalArgumentException("averageFrom must be >= 0 (0: no averaging), got " + averageFrom);
+            }
         }
     }
 
@@ -85,6 +91,9 @@ public final class AfterstateTd {
     private final Rng batches;
     private long timesteps;
     private int iteration;
+    private double[][] weightSum;
+    private double[][] biasSum;
+    private int averaged;
     private long rolloutCpuNanos;
     private long fitCpuNanos;
 
@@ -117,8 +126,52 @@ public final class AfterstateTd {
 
     /** The policy as it stands (with the acting margin), acting on {@code state}. */
     public AfterstatePolicy policy(java.util.function.Supplier<QuotaState> state) {
-        return new AfterstatePolicy(model, state, nets.exportCritic(), stats.freeze(), config.gamma(),
+        return new AfterstatePolicy(model, state, value(), stats.freeze(), config.gamma(),
                 config.rewardScale(), config.candidates(), config.margin());
+    }
+
+    /** The value network the policy uses: the latest, or the average from {@code averageFrom} on. */
+    private Mlp value() {
+        Mlp latest = nets.exportCritic();
+        if (averaged == 0) {
+            return latest;
+        }
+        double[][] w = new double[weightSum.length][];
+        double[][] b = new double[biasSum.length][];
+        for (int l = 0; l < w.length; l++) {
+            w[l] = weightSum[l].clone();
+            b[l] = biasSum[l].clone();
+            for (int i = 0; i < w[l].length; i++) {
+                w[l][i] /= averaged;
+            }
+            for (int i = 0; i < b[l].length; i++) {
+                b[l][i] /= averaged;
+            }
+        }
+        return Mlp.of(latest.layerSizes(), latest.hiddenActivation(), w, b);
+    }
+
+    private void accumulate() {
+        Mlp latest = nets.exportCritic();
+        double[][] w = latest.weights();
+        double[][] b = latest.biases();
+        if (weightSum == null) {
+            weightSum = new double[w.length][];
+            biasSum = new double[b.length][];
+            for (int l = 0; l < w.length; l++) {
+                weightSum[l] = new double[w[l].length];
+                biasSum[l] = new double[b[l].length];
+            }
+        }
+        for (int l = 0; l < w.length; l++) {
+            for (int i = 0; i < w[l].length; i++) {
+                weightSum[l][i] += w[l][i];
+            }
+            for (int i = 0; i < b[l].length; i++) {
+                biasSum[l][i] += b[l][i];
+            }
+        }
+        averaged++;
     }
 
     /**
@@ -187,6 +240,9 @@ public final class AfterstateTd {
             stats.update(raw);
             double loss = fit(raw, ys.stream().mapToDouble(Double::doubleValue).toArray());
             fitCpuNanos += Cpu.processNanos() - c1;
+            if (config.averageFrom() > 0 && timesteps >= config.averageFrom()) {
+                accumulate();
+            }
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("rollout/ep_rew_mean", returns / envs);
             m.put("train/value_loss", loss);
@@ -225,6 +281,7 @@ public final class AfterstateTd {
         m.put("learning_rate", Double.toString(config.lr()));
         m.put("reward_scale", Double.toString(config.rewardScale()));
         m.put("hidden", java.util.Arrays.toString(config.hidden()));
+        m.put("average_from", Long.toString(config.averageFrom()));
         m.put("n_envs", Integer.toString(envs));
         m.put("seed", Long.toString(config.seed()));
         m.put("dtype", config.dataType().name().toLowerCase(java.util.Locale.ROOT));
@@ -233,7 +290,7 @@ public final class AfterstateTd {
 
     /** The value network in its saved form, for an environment described by {@code signature}. */
     public SavedPolicy snapshot(EnvSignature signature) {
-        return new SavedPolicy("afterstate", hyperParameters(), signature, nets.exportCritic(), null, stats.freeze(),
+        return new SavedPolicy("afterstate", hyperParameters(), signature, value(), null, stats.freeze(),
                 SavedPolicy.currentLibraryVersion(), ActorHead.AFTERSTATE_VALUE);
     }
 }

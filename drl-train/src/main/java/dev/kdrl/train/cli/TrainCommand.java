@@ -151,6 +151,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "higher by more than M; training episodes act without it. Default: ${DEFAULT-VALUE}.")
     double afterstateMargin;
 
+    @Option(names = "--afterstate-average-from", defaultValue = "0", paramLabel = "STEPS",
+            description = "afterstate: if > 0, the saved and evaluated policy uses the value network's weights averaged "
+                    + "over the iterations from STEPS steps on. Default: ${DEFAULT-VALUE}.")
+    long afterstateAverageFrom;
+
     @Option(names = "--afterstate-lambda", defaultValue = "0", paramLabel = "L",
             description = "afterstate: TD(lambda) mixing of bootstrapped values and returns. Default: ${DEFAULT-VALUE}.")
     double afterstateLambda;
@@ -442,7 +447,7 @@ final class TrainCommand implements Callable<Integer> {
     dev.kdrl.train.algo.AfterstateTd.Config afterstateConfig() {
         return new dev.kdrl.train.algo.AfterstateTd.Config(gamma, afterstateLambda, afterstateCandidates,
                 afterstateMargin, afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale,
-                hidden == null ? new int[] {64, 64} : hidden, seed,
+                hidden == null ? new int[] {64, 64} : hidden, afterstateAverageFrom, seed,
                 precision());
     }
 
