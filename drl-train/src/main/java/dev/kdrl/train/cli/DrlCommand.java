@@ -31,7 +31,7 @@ public final class DrlCommand {
         }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // bad input and failed runs: one line naming what is wrong, no stack trace
-            cmd.getErr().println("drl " + cmd.getCommandName() + ": " + message(e));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message(e));
             return 1;
         });
         return cl.execute(args);
