@@ -2,7 +2,6 @@ package dev.kdrl.train.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kdrl.train.eval.LinePlot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,40 +215,9 @@ public final class SweepReport {
         return m;
     }
 
-    /**
-     * A PNG: per setting (x: rank), each set's mean return as % of greedy, and the validation score's worst and
-     * best seed (the spread).
-     */
+    /** A PNG: per setting, each set's mean return as % of greedy with its worst and best seed, and the score. */
     public static void plot(Report r, Path png) {
-        int n = r.settings().size();
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = i + 1;
-        }
-        LinePlot p = new LinePlot("return per setting, % of greedy (x: rank; "
-                + String.join(" ", r.settings().stream().map(SettingStats::id).limit(6).toList())
-                + (n > 6 ? " ..." : "") + ")", "setting (rank)", "% of greedy");
-        double[] worst = new double[n];
-        double[] mean = new double[n];
-        double[] best = new double[n];
-        for (int i = 0; i < n; i++) {
-            Stats s = r.settings().get(i).scorePerSeed();
-            worst[i] = s.worst();
-            mean[i] = r.settings().get(i).score();
-            best[i] = s.best();
-        }
-        p.add("validation score: mean", x, mean).add("validation score: worst seed", x, worst)
-                .add("validation score: best seed", x, best);
-        if (n > 0) {
-            for (int k = 0; k < r.settings().get(0).sets().size(); k++) {
-                double[] y = new double[n];
-                for (int i = 0; i < n; i++) {
-                    y[i] = r.settings().get(i).sets().get(k).pctGreedy();
-                }
-                p.add(r.settings().get(0).sets().get(k).name() + ": mean", x, y);
-            }
-        }
-        p.write(png, 1100, 500);
+        SpreadPlot.write(r, png);
     }
 
     private static String join(List<Long> xs) {
