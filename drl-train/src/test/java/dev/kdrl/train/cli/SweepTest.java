@@ -145,6 +145,13 @@ class SweepTest {
                 assertThat(trial.get("args").toString()).contains("\"--seed\",\"" + seed + "\"");
             }
         }
+        // expected-2 was played once on the set (every model shares the environment) and its returns reused
+        JsonNode baselines = JSON.readTree(out.resolve("baselines.json").toFile());
+        assertThat(baselines.get("test-20")).hasSize(1);
+        for (Path t : trials) {
+            assertThat(JSON.readTree(t.resolve("eval.json").toFile()).get("sets").get("test-20").get("expected-2")
+                    .asDouble()).isEqualTo(baselines.get("test-20").get(0).get("expected-2").get(0).asDouble());
+        }
         // the same seed and setting trained twice gives the same model: the sweep is reproducible trial by trial
         byte[] model = Files.readAllBytes(trials.get(1).resolve("model.zip"));
 
