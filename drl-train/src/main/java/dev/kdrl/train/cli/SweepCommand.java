@@ -95,8 +95,8 @@ final class SweepCommand {
 
     @Command(name = "report", mixinStandardHelpOptions = true,
             description = {"One table per setting of a sweep directory: for each evaluation set the mean, standard "
-                    + "deviation, worst and best return over the finished seeds, as % of greedy and of expected-2, and "
-                    + "the training time; settings ranked by the mean over the validation sets only of the mean % of "
+                    + "deviation, worst and best return over the finished seeds, as %% of greedy and of expected-2, and "
+                    + "the training time; settings ranked by the mean over the validation sets only of the mean %% of "
                     + "greedy."})
     static final class Report implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR", description = "A directory written by drl sweep run.")
@@ -105,7 +105,7 @@ final class SweepCommand {
         @Option(names = "--json", description = "Print the report as one JSON object.")
         boolean json;
 
-        @Option(names = "--plot", paramLabel = "FILE.png", description = "Return per setting (% of greedy) with "
+        @Option(names = "--plot", paramLabel = "FILE.png", description = "Return per setting (%% of greedy) with "
                 + "the worst and best seed of the validation score.")
         Path plot;
 
