@@ -3,9 +3,11 @@ package dev.kdrl.train.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kdrl.train.sweep.SweepFile;
+import dev.kdrl.train.sweep.SweepJobs;
 import dev.kdrl.train.sweep.SweepReport;
 import dev.kdrl.train.sweep.SweepRunner;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Train many settings x seeds from a sweep file (YAML) and report mean, spread and worst seed per "
                 + "setting.",
-        subcommands = {SweepCommand.Run.class, SweepCommand.Report.class})
+        subcommands = {SweepCommand.Run.class, SweepCommand.Report.class, SweepCommand.Trial.class, SweepCommand.K8s.class})
 final class SweepCommand {
 
     /** {@code drl train}'s options as the sweep file may name them. */
@@ -132,6 +134,116 @@ final class SweepCommand {
                 }
             }
             pw.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "trial", mixinStandardHelpOptions = true,
+            description = {"Run one trial of a sweep file exactly as drl sweep run runs it (the command of the Jobs of "
+                    + "drl sweep k8s): skipped when OUT/<setting>/seed-<s>/done.json exists, else trained and "
+                    + "evaluated."})
+    static final class Trial implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The sweep file (YAML).")
+        Path file;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The sweep directory.")
+        Path out;
+
+        @Option(names = "--setting", required = true, paramLabel = "ID", description = "The setting's id.")
+        String setting;
+
+        @Option(names = "--seed", required = true, paramLabel = "S", description = "The seed.")
+        long seed;
+
+        @Option(names = "--java-opts", split = " ", paramLabel = "OPTS", defaultValue = "-Xmx1g",
+                description = "JVM options of the training process. Default: ${DEFAULT-VALUE}.")
+        List<String> javaOpts;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SweepFile.Sweep sweep = SweepFile.read(file, trainOptions(), Path.of(""));
+            PrintWriter pw = spec.commandLine().getOut();
+            pw.println(new SweepRunner(sweep, out, 1, javaOpts, pw).runOne(setting, seed));
+            pw.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "k8s", mixinStandardHelpOptions = true,
+            description = {"Write the Kubernetes manifests that run a sweep's trials as Jobs: a ConfigMap with the "
+                    + "sweep file and one batch/v1 Job per trial running drl sweep trial in --image, the sweep "
+                    + "directory --out on the PersistentVolumeClaim --claim; relative paths of the sweep file are "
+                    + "relative to --workdir in the container. kubectl apply -f the output; drl sweep report reads "
+                    + "the directory."})
+    static final class K8s implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The sweep file (YAML).")
+        Path file;
+
+        @Option(names = "--image", required = true, paramLabel = "IMAGE",
+                description = "An image with java 17, the drl jar and the traces the sweep file names.")
+        String image;
+
+        @Option(names = "--claim", required = true, paramLabel = "PVC",
+                description = "The PersistentVolumeClaim (ReadWriteMany) all Jobs write the sweep directory to.")
+        String claim;
+
+        @Option(names = "--namespace", defaultValue = "default", description = "Default: ${DEFAULT-VALUE}.")
+        String namespace;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "Prefix of the objects' names. Default: drl-sweep-<file name>.")
+        String name;
+
+        @Option(names = "--mount", defaultValue = "/data", paramLabel = "PATH",
+                description = "Where the claim is mounted. Default: ${DEFAULT-VALUE}.")
+        String mount;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "The sweep directory in the container. "
+                + "Default: <mount>/<name>.")
+        String out;
+
+        @Option(names = "--workdir", defaultValue = "/app", paramLabel = "DIR",
+                description = "The Jobs' working directory (the sweep file's relative paths). Default: ${DEFAULT-VALUE}.")
+        String workdir;
+
+        @Option(names = "--jar", defaultValue = "/app/drl.jar", description = "The drl jar in the image. Default: ${DEFAULT-VALUE}.")
+        String jar;
+
+        @Option(names = "--java-opts", defaultValue = "-Xmx1g", paramLabel = "OPTS",
+                description = "JVM options of each Job's processes. Default: ${DEFAULT-VALUE}.")
+        String javaOpts;
+
+        @Option(names = "--cpu", defaultValue = "1", description = "CPU request per Job. Default: ${DEFAULT-VALUE}.")
+        String cpu;
+
+        @Option(names = "--memory", defaultValue = "3Gi", description = "Memory request and limit per Job. Default: ${DEFAULT-VALUE}.")
+        String memory;
+
+        @Option(names = "--backoff-limit", defaultValue = "2", description = "Retries of a failed Job. Default: ${DEFAULT-VALUE}.")
+        int backoffLimit;
+
+        @Option(names = "--output", paramLabel = "FILE.yaml", description = "Write here instead of standard output.")
+        Path output;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SweepFile.Sweep sweep = SweepFile.read(file, trainOptions(), Path.of(""));
+            String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            String n = SweepJobs.dnsLabel(name != null ? name : "drl-sweep-" + base, 40);
+            String dir = out != null ? out : mount.replaceAll("/$", "") + "/" + n;
+            String text = SweepJobs.manifests(sweep, Files.readString(file), new SweepJobs.Params(n, namespace, image,
+                    claim, mount, dir, workdir, jar, javaOpts, cpu, memory, backoffLimit));
+            if (output != null) {
+                Files.writeString(output, text);
+            } else {
+                spec.commandLine().getOut().print(text);
+                spec.commandLine().getOut().flush();
+            }
             return 0;
         }
     }

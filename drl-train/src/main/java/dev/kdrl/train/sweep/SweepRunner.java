@@ -84,12 +84,7 @@ public final class SweepRunner {
                 Path dir = trialDir(out, s, seed);
                 List<String> args = args(s, seed, dir);
                 if (Files.isRegularFile(dir.resolve(DONE))) {
-                    JsonNode t = JSON.readTree(dir.resolve("trial.json").toFile());
-                    if (!JSON.valueToTree(args).equals(t.get("args"))) {
-                        throw new IllegalStateException(dir + " was trained with other options ("
-                                + String.join(" ", JSON.convertValue(t.get("args"), String[].class))
-                                + "); the sweep file changed: use another --out");
-                    }
+                    checkSame(dir, args);
                     skipped++;
                     continue;
                 }
@@ -127,6 +122,43 @@ public final class SweepRunner {
             Runtime.getRuntime().removeShutdownHook(hook);
         }
         return new Result(trained.get(), skipped, failed.get());
+    }
+
+    /**
+     * Runs one trial of the sweep as {@link #run} runs it (the unit a Kubernetes Job runs: {@code drl sweep trial}):
+     * skipped when finished, else its directory cleaned, trained and evaluated; returns its progress line.
+     */
+    public String runOne(String settingId, long seed) throws Exception {
+        Setting s = sweep.settings().stream().filter(x -> x.id().equals(settingId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--setting " + settingId + ": not a setting of the "
+                        + "sweep (" + String.join(", ", sweep.settings().stream().map(Setting::id).toList()) + ")"));
+        if (!sweep.seeds().contains(seed)) {
+            throw new IllegalArgumentException("--seed " + seed + ": not a seed of the sweep " + sweep.seeds());
+        }
+        Files.createDirectories(out);
+        writeAtomically(out.resolve("sweep.json"), JSON.writeValueAsString(describe()));
+        Path dir = trialDir(out, s, seed);
+        List<String> args = args(s, seed, dir);
+        if (Files.isRegularFile(dir.resolve(DONE))) {
+            checkSame(dir, args);
+            return s.id() + " seed " + seed + ": finished before, skipped";
+        }
+        Thread hook = new Thread(() -> running.forEach(Process::destroyForcibly));
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return trial(s, seed, dir, args);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    private static void checkSame(Path dir, List<String> args) throws IOException {
+        JsonNode t = JSON.readTree(dir.resolve("trial.json").toFile());
+        if (!JSON.valueToTree(args).equals(t.get("args"))) {
+            throw new IllegalStateException(dir + " was trained with other options ("
+                    + String.join(" ", JSON.convertValue(t.get("args"), String[].class))
+                    + "); the sweep file changed: use another --out");
+        }
     }
 
     private synchronized void progress(int done, int total, String line) {
@@ -347,7 +379,7 @@ public final class SweepRunner {
 
     /** Writes {@code text} to a temporary sibling, then renames it over {@code file}. */
     static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
         Files.writeString(tmp, text);
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -186,6 +186,49 @@ class SweepTest {
         assertThat(text.out()).contains("ranked by the mean over the validation sets only: test-20")
                 .contains("#1 afterstate-candidates=").contains("#2 afterstate-candidates=").contains("test-20 *");
 
+        // the Kubernetes Jobs: a ConfigMap and one Job per trial, each running drl sweep trial; the first Job's command
+        // run here (the same arguments, the sweep file and --out mapped to local paths) gives the same trial directory
+        Run k8s = run("sweep", "k8s", file.toString(), "--image", "example/drl:1", "--claim", "sweeps");
+        assertThat(k8s.code()).as(k8s.err()).isZero();
+        List<JsonNode> docs = new ArrayList<>();
+        try (tools.jackson.databind.MappingIterator<Object> it = new tools.jackson.dataformat.yaml.YAMLMapper()
+                .readerFor(Object.class).readValues(k8s.out())) {
+            it.forEachRemaining(d -> docs.add(JSON.valueToTree(d)));
+        }
+        assertThat(docs).hasSize(5);
+        assertThat(docs.get(0).get("kind").asText()).isEqualTo("ConfigMap");
+        assertThat(docs.get(0).get("data").get("sweep.yaml").asText()).isEqualTo(Files.readString(file).stripTrailing() + "\n");
+        JsonNode job = docs.get(1);
+        assertThat(job.get("apiVersion").asText()).isEqualTo("batch/v1");
+        assertThat(job.get("metadata").get("name").asText()).isEqualTo("drl-sweep-tiny-0");
+        assertThat(docs.subList(1, 5)).allSatisfy(d -> assertThat(d.get("kind").asText()).isEqualTo("Job"));
+        JsonNode container = job.get("spec").get("template").get("spec").get("containers").get(0);
+        List<String> command = new ArrayList<>();
+        container.get("command").forEach(c -> command.add(c.asText()));
+        assertThat(command).containsExactly("java", "-Xmx1g", "-jar", "/app/drl.jar", "sweep", "trial",
+                "/etc/drl-sweep/sweep.yaml", "--out", "/data/drl-sweep-tiny", "--setting", "afterstate-candidates=2",
+                "--seed", "1", "--java-opts=-Xmx1g");
+        assertThat(container.get("env").get(0).get("name").asText()).isEqualTo("OMP_NUM_THREADS");
+        Path jobOut = tmp.resolve("job-out");
+        List<String> local = new ArrayList<>(command.subList(4, command.size()));
+        local.set(2, file.toString());
+        local.set(4, jobOut.toString());
+        Run trial = run(local.toArray(String[]::new));
+        assertThat(trial.code()).as(trial.err()).isZero();
+        Path jobTrial = jobOut.resolve("afterstate-candidates=2").resolve("seed-1");
+        try (var a = Files.list(jobTrial); var b = Files.list(trials.get(0))) {
+            assertThat(a.map(f -> f.getFileName().toString()).sorted().toList())
+                    .isEqualTo(b.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertThat(Files.readAllBytes(jobTrial.resolve("model.zip")))
+                .isEqualTo(Files.readAllBytes(trials.get(0).resolve("model.zip")));
+        assertThat(JSON.readTree(jobTrial.resolve("eval.json").toFile()))
+                .isEqualTo(JSON.readTree(trials.get(0).resolve("eval.json").toFile()));
+        assertThat(JSON.readTree(jobTrial.resolve("trial.json").toFile()).get("args").toString()
+                .replace(jobOut.toString(), out.toString()))
+                .isEqualTo(JSON.readTree(trials.get(0).resolve("trial.json").toFile()).get("args").toString());
+        assertThat(run(local.toArray(String[]::new)).out()).contains("finished before, skipped");
+
         // a killed sweep: one trial lost its marker after training, another is a half-written directory
         Path noMarker = trials.get(1);
         Path half = trials.get(2);
