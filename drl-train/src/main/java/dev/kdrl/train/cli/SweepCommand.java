@@ -232,6 +232,9 @@ final class SweepCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (backoffLimit < 0) {
+                throw new IllegalArgumentException("--backoff-limit " + backoffLimit + ": expected an integer >= 0");
+            }
             SweepFile.Sweep sweep = SweepFile.read(file, trainOptions(), Path.of(""));
             String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
             String n = SweepJobs.dnsLabel(name != null ? name : "drl-sweep-" + base, 40);
