@@ -366,6 +366,11 @@ public final class SweepFile {
         Map<String, Setting> byId = new LinkedHashMap<>();
         for (Map<String, Object> c : combos) {
             String id = id(c);
+            Setting existing = byId.get(id);
+            if (existing != null && !existing.options().equals(c)) {
+                // two settings whose values differ only in characters a directory name cannot hold
+                id = id + "-" + Integer.toHexString(c.toString().hashCode());
+            }
             byId.putIfAbsent(id, new Setting(id, Collections.unmodifiableMap(new LinkedHashMap<>(c))));
         }
         return List.copyOf(byId.values());

@@ -55,6 +55,11 @@ class SweepTest {
             assertThat(e.validation()).isTrue();
             assertThat(e.traces()).singleElement().satisfies(p -> assertThat(p).isAbsolute());
         });
+        // values a directory name cannot tell apart stay two settings
+        Sweep slash = parse("grid: {imitate: [a/b, a-b]}\nseeds: [1]\n" + SETS);
+        assertThat(slash.settings()).hasSize(2);
+        assertThat(slash.settings().get(0).id()).isEqualTo("imitate=a-b");
+        assertThat(slash.settings().get(1).id()).startsWith("imitate=a-b-");
         // no grid: one setting, the base
         Sweep base = parse("base: [--profile, paper, --published]\nseeds: [7]\n" + SETS);
         assertThat(base.settings()).extracting(Setting::id).containsExactly("base");
