@@ -185,7 +185,10 @@ public final class SweepReport {
             o.put("seedsPlanned", s.seedsPlanned());
             o.put("score", s.score());
             o.put("scorePerSeed", stats(s.scorePerSeed()));
-            o.put("trainSeconds", stats(s.trainSeconds()));
+            Map<String, Object> secs = stats(s.trainSeconds());
+            secs.put("min", secs.remove("worst"));
+            secs.put("max", secs.remove("best"));
+            o.put("trainSeconds", secs);
             Map<String, Object> sets = new LinkedHashMap<>();
             for (SetStats t : s.sets()) {
                 Map<String, Object> x = stats(t.model());
