@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "drl", mixinStandardHelpOptions = true, versionProvider = DrlCommand.Version.class,
         description = "Deep-RL autoscaling for Knative services sharing one ResourceQuota: simulate, plan, evaluate.",
         subcommands = {ReplayCommand.class, BaselinesCommand.class, BenchEnvCommand.class, BenchTrainCommand.class, PredictorCommand.class, TrainCommand.class, EvaluateCommand.class,
+            SweepCommand.class,
             CommandLine.HelpCommand.class})
 public final class DrlCommand {
 
@@ -30,7 +31,7 @@ public final class DrlCommand {
         }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // bad input and failed runs: one line naming what is wrong, no stack trace
-            cmd.getErr().println("drl " + cmd.getCommandName() + ": " + message(e));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message(e));
             return 1;
         });
         return cl.execute(args);

@@ -169,8 +169,11 @@ class DrlCommandTest {
             System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
             picocli.CommandLine root = new picocli.CommandLine(new DrlCommand());
             usage.append(root.getUsageMessage());
-            for (picocli.CommandLine sub : root.getSubcommands().values()) {
+            java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(root.getSubcommands().values());
+            while (!todo.isEmpty()) {
+                picocli.CommandLine sub = todo.poll();
                 usage.append(sub.getUsageMessage());
+                todo.addAll(sub.getSubcommands().values());
             }
         } finally {
             System.setErr(saved);

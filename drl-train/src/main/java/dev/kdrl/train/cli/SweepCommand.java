@@ -1,0 +1,253 @@
+package dev.kdrl.train.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kdrl.train.sweep.SweepFile;
+import dev.kdrl.train.sweep.SweepJobs;
+import dev.kdrl.train.sweep.SweepReport;
+import dev.kdrl.train.sweep.SweepRunner;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code drl sweep run|report}: many settings and seeds of {@code drl train} from one file. */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Train many settings x seeds from a sweep file (YAML) and report mean, spread and worst seed per "
+                + "setting.",
+        subcommands = {SweepCommand.Run.class, SweepCommand.Report.class, SweepCommand.Trial.class, SweepCommand.K8s.class})
+final class SweepCommand {
+
+    /** {@code drl train}'s options as the sweep file may name them. */
+    static SweepFile.TrainOptions trainOptions() {
+        CommandSpec train = new CommandLine(new TrainCommand()).getCommandSpec();
+        return name -> {
+            OptionSpec o = train.findOption("--" + name);
+            if (o == null || o.usageHelp() || o.versionHelp()) {
+                return null;
+            }
+            boolean flag = o.type() == boolean.class || o.type() == Boolean.class;
+            return new SweepFile.TrainOptions.Kind(flag, o.negatable());
+        };
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run every trial (setting x seed) of a sweep file not finished yet: each one a separate "
+                    + "java process running drl train (-Xmx1g, OMP_NUM_THREADS=1 unless set) in OUT/<setting>/seed-<s>/, "
+                    + "then its model.zip scored on every evaluation set beside greedy and expected-2 (eval.json). "
+                    + "A trial with done.json is skipped; a half-finished one is deleted and run again. Relative paths "
+                    + "in the file are relative to the working directory."})
+    static final class Run implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The sweep file (YAML).")
+        Path file;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The sweep directory.")
+        Path out;
+
+        @Option(names = "--parallel", paramLabel = "N",
+                description = "Trials at a time. Default: the available processors.")
+        Integer parallel;
+
+        @Option(names = "--java-opts", split = " ", paramLabel = "OPTS", defaultValue = "-Xmx1g",
+                description = "JVM options of each trial's process. Default: ${DEFAULT-VALUE}.")
+        List<String> javaOpts;
+
+        @Option(names = "--dry-run", description = "Print the trials and their drl train arguments; run nothing.")
+        boolean dryRun;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            int n = parallel == null ? Runtime.getRuntime().availableProcessors() : parallel;
+            if (n < 1) {
+                throw new IllegalArgumentException("--parallel " + n + ": expected an integer >= 1");
+            }
+            SweepFile.Sweep sweep = SweepFile.read(file, trainOptions(), Path.of(""));
+            PrintWriter pw = spec.commandLine().getOut();
+            int trials = sweep.settings().size() * sweep.seeds().size();
+            pw.printf("%s: %d setting%s x %d seed%s = %d trials, %d evaluation sets, %d at a time, in %s%n", file,
+                    sweep.settings().size(), sweep.settings().size() == 1 ? "" : "s", sweep.seeds().size(),
+                    sweep.seeds().size() == 1 ? "" : "s", trials, sweep.sets().size(), n, out);
+            if (dryRun) {
+                for (SweepFile.Setting s : sweep.settings()) {
+                    pw.println(s.id() + ": drl train " + String.join(" ", sweep.trainArgs(s)) + " --seed S --out "
+                            + out.resolve(s.id()).resolve("seed-S"));
+                }
+                pw.flush();
+                return 0;
+            }
+            pw.flush();
+            SweepRunner.Result r = new SweepRunner(sweep, out, n, javaOpts, pw).run();
+            pw.printf("trained %d, skipped %d (finished before), failed %d; drl sweep report %s%n", r.trained(),
+                    r.skipped(), r.failed(), out);
+            pw.flush();
+            return r.failed() > 0 ? 1 : 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = {"One table per setting of a sweep directory: for each evaluation set the mean, standard "
+                    + "deviation, worst and best return over the finished seeds, as %% of greedy and of expected-2, and "
+                    + "the training time; settings ranked by the mean over the validation sets only of the mean %% of "
+                    + "greedy."})
+    static final class Report implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DIR", description = "A directory written by drl sweep run.")
+        Path dir;
+
+        @Option(names = "--json", description = "Print the report as one JSON object.")
+        boolean json;
+
+        @Option(names = "--plot", paramLabel = "FILE.png", description = "Return per setting (%% of greedy) with "
+                + "the worst and best seed of the validation score.")
+        Path plot;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SweepReport.Report r = SweepReport.read(dir);
+            if (r.settings().isEmpty()) {
+                throw new IllegalArgumentException(dir + ": no finished trial yet");
+            }
+            PrintWriter pw = spec.commandLine().getOut();
+            if (json) {
+                pw.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(SweepReport.json(r)));
+            } else {
+                pw.print(SweepReport.text(r));
+            }
+            if (plot != null) {
+                SweepReport.plot(r, plot);
+                if (!json) {
+                    pw.println("wrote " + plot);
+                }
+            }
+            pw.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "trial", mixinStandardHelpOptions = true,
+            description = {"Run one trial of a sweep file exactly as drl sweep run runs it (the command of the Jobs of "
+                    + "drl sweep k8s): skipped when OUT/<setting>/seed-<s>/done.json exists, else trained and "
+                    + "evaluated."})
+    static final class Trial implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The sweep file (YAML).")
+        Path file;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The sweep directory.")
+        Path out;
+
+        @Option(names = "--setting", required = true, paramLabel = "ID", description = "The setting's id.")
+        String setting;
+
+        @Option(names = "--seed", required = true, paramLabel = "S", description = "The seed.")
+        long seed;
+
+        @Option(names = "--java-opts", split = " ", paramLabel = "OPTS", defaultValue = "-Xmx1g",
+                description = "JVM options of the training process. Default: ${DEFAULT-VALUE}.")
+        List<String> javaOpts;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SweepFile.Sweep sweep = SweepFile.read(file, trainOptions(), Path.of(""));
+            PrintWriter pw = spec.commandLine().getOut();
+            pw.println(new SweepRunner(sweep, out, 1, javaOpts, pw).runOne(setting, seed));
+            pw.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "k8s", mixinStandardHelpOptions = true,
+            description = {"Write the Kubernetes manifests that run a sweep's trials as Jobs: a ConfigMap with the "
+                    + "sweep file and one batch/v1 Job per trial running drl sweep trial in --image, the sweep "
+                    + "directory --out on the PersistentVolumeClaim --claim; relative paths of the sweep file are "
+                    + "relative to --workdir in the container. kubectl apply -f the output; drl sweep report reads "
+                    + "the directory."})
+    static final class K8s implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The sweep file (YAML).")
+        Path file;
+
+        @Option(names = "--image", required = true, paramLabel = "IMAGE",
+                description = "An image with java 17, the drl jar and the traces the sweep file names.")
+        String image;
+
+        @Option(names = "--claim", required = true, paramLabel = "PVC",
+                description = "The PersistentVolumeClaim (ReadWriteMany) all Jobs write the sweep directory to.")
+        String claim;
+
+        @Option(names = "--namespace", defaultValue = "default", description = "Default: ${DEFAULT-VALUE}.")
+        String namespace;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "Prefix of the objects' names. Default: drl-sweep-<file name>.")
+        String name;
+
+        @Option(names = "--mount", defaultValue = "/data", paramLabel = "PATH",
+                description = "Where the claim is mounted. Default: ${DEFAULT-VALUE}.")
+        String mount;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "The sweep directory in the container. "
+                + "Default: <mount>/<name>.")
+        String out;
+
+        @Option(names = "--workdir", defaultValue = "/app", paramLabel = "DIR",
+                description = "The Jobs' working directory (the sweep file's relative paths). Default: ${DEFAULT-VALUE}.")
+        String workdir;
+
+        @Option(names = "--jar", defaultValue = "/app/drl.jar", description = "The drl jar in the image. Default: ${DEFAULT-VALUE}.")
+        String jar;
+
+        @Option(names = "--java-opts", defaultValue = "-Xmx1g", paramLabel = "OPTS",
+                description = "JVM options of each Job's processes. Default: ${DEFAULT-VALUE}.")
+        String javaOpts;
+
+        @Option(names = "--cpu", defaultValue = "1", description = "CPU request per Job. Default: ${DEFAULT-VALUE}.")
+        String cpu;
+
+        @Option(names = "--memory", defaultValue = "3Gi", description = "Memory request and limit per Job. Default: ${DEFAULT-VALUE}.")
+        String memory;
+
+        @Option(names = "--backoff-limit", defaultValue = "2", description = "Retries of a failed Job. Default: ${DEFAULT-VALUE}.")
+        int backoffLimit;
+
+        @Option(names = "--output", paramLabel = "FILE.yaml", description = "Write here instead of standard output.")
+        Path output;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (backoffLimit < 0) {
+                throw new IllegalArgumentException("--backoff-limit " + backoffLimit + ": expected an integer >= 0");
+            }
+            SweepFile.Sweep sweep = SweepFile.read(file, trainOptions(), Path.of(""));
+            String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            String n = SweepJobs.dnsLabel(name != null ? name : "drl-sweep-" + base, 40);
+            String dir = out != null ? out : mount.replaceAll("/$", "") + "/" + n;
+            String text = SweepJobs.manifests(sweep, Files.readString(file), new SweepJobs.Params(n, namespace, image,
+                    claim, mount, dir, workdir, jar, javaOpts, cpu, memory, backoffLimit));
+            if (output != null) {
+                Files.writeString(output, text);
+            } else {
+                spec.commandLine().getOut().print(text);
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.kdrl.train.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The finished trials of a sweep directory summed up per setting: for each evaluation set the mean, standard
+ * deviation (over seeds, n - 1), worst and best of the model's return, the same as a share of the greedy planner's
+ * and of expected-2's return, and the training time; settings ranked by their validation score, the mean over the
+ * validation sets of the mean return as % of greedy (over every set when none is marked validation).
+ */
+public final class SweepReport {
+
+    /** One number over seeds. */
+    public record Stats(int n, double mean, double sd, double worst, double best, List<Double> perSeed) {
+        static Stats of(List<Double> xs) {
+            int n = xs.size();
+            double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double ss = 0;
+            for (double x : xs) {
+                ss += (x - mean) * (x - mean);
+            }
+            double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+            return new Stats(n, mean, sd, xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    xs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), List.copyOf(xs));
+        }
+    }
+
+    /** One evaluation set of one setting; {@code expected2} is NaN when not evaluated. */
+    public record SetStats(String name, boolean validation, Stats model, double greedy, double expected2) {
+        public double pctGreedy() {
+            return 100 * model.mean() / greedy;
+        }
+
+        public double worstPctGreedy() {
+            return 100 * model.worst() / greedy;
+        }
+
+        public double pctExpected2() {
+            return 100 * model.mean() / expected2;
+        }
+    }
+
+    /** One setting: its seeds found finished, per-set statistics, training seconds, validation score. */
+    public record SettingStats(String id, Map<String, Object> options, List<Long> seeds, int seedsPlanned,
+                               List<SetStats> sets, Stats trainSeconds, double score, Stats scorePerSeed) {
+    }
+
+    /** The report: settings best first. */
+    public record Report(Path dir, List<String> validationSets, List<String> rankedOn, List<SettingStats> settings) {
+    }
+
+    private SweepReport() {
+    }
+
+    /** Reads {@code dir} (written by {@code drl sweep run}); settings without a finished trial are left out. */
+    public static Report read(Path dir) throws IOException {
+        Path desc = dir.resolve("sweep.json");
+        if (!Files.isRegularFile(desc)) {
+            throw new IllegalArgumentException(dir + ": not a sweep directory (no sweep.json; drl sweep run writes it)");
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode sweep = json.readTree(desc.toFile());
+        List<String> setNames = new ArrayList<>();
+        List<String> validation = new ArrayList<>();
+        for (JsonNode s : sweep.get("sets")) {
+            setNames.add(s.get("name").asText());
+            if (s.get("validation").asBoolean()) {
+                validation.add(s.get("name").asText());
+            }
+        }
+        List<String> rankedOn = validation.isEmpty() ? setNames : validation;
+        List<Long> seeds = new ArrayList<>();
+        sweep.get("seeds").forEach(s -> seeds.add(s.asLong()));
+        List<SettingStats> out = new ArrayList<>();
+        for (JsonNode setting : sweep.get("settings")) {
+            String id = setting.get("id").asText();
+            List<Long> found = new ArrayList<>();
+            List<Double> secs = new ArrayList<>();
+            Map<String, List<Double>> model = new LinkedHashMap<>();
+            Map<String, Double> greedy = new LinkedHashMap<>();
+            Map<String, Double> expected = new LinkedHashMap<>();
+            for (long seed : seeds) {
+                Path trial = dir.resolve(id).resolve("seed-" + seed);
+                if (!Files.isRegularFile(trial.resolve(SweepRunner.DONE))) {
+                    continue;
+                }
+                found.add(seed);
+                secs.add(json.readTree(trial.resolve(SweepRunner.DONE).toFile()).get("trainSeconds").asDouble());
+                JsonNode sets = json.readTree(trial.resolve("eval.json").toFile()).get("sets");
+                for (String name : setNames) {
+                    JsonNode r = sets.get(name);
+                    if (r == null) {
+                        throw new IllegalArgumentException(trial.resolve("eval.json") + ": no set " + name);
+                    }
+                    model.computeIfAbsent(name, k -> new ArrayList<>()).add(r.get("model").asDouble());
+                    greedy.put(name, r.has("greedy") ? r.get("greedy").asDouble() : Double.NaN);
+                    expected.put(name, r.has("expected-2") ? r.get("expected-2").asDouble() : Double.NaN);
+                }
+            }
+            if (found.isEmpty()) {
+                continue;
+            }
+            List<SetStats> sets = new ArrayList<>();
+            for (String name : setNames) {
+                sets.add(new SetStats(name, validation.contains(name), Stats.of(model.get(name)), greedy.get(name),
+                        expected.get(name)));
+            }
+            List<Double> perSeed = new ArrayList<>();
+            for (int i = 0; i < found.size(); i++) {
+                double sum = 0;
+                for (String name : rankedOn) {
+                    sum += 100 * model.get(name).get(i) / greedy.get(name);
+                }
+                perSeed.add(sum / rankedOn.size());
+            }
+            double score = sets.stream().filter(s -> rankedOn.contains(s.name())).mapToDouble(SetStats::pctGreedy)
+                    .average().orElse(Double.NaN);
+            Map<String, Object> options = json.convertValue(setting.get("options"),
+                    json.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
+            out.add(new SettingStats(id, options, found, seeds.size(), sets, Stats.of(secs), score,
+                    Stats.of(perSeed)));
+        }
+        out.sort(Comparator.comparingDouble((SettingStats s) -> Double.isNaN(s.score()) ? Double.NEGATIVE_INFINITY
+                : s.score()).reversed());
+        return new Report(dir, validation, rankedOn, out);
+    }
+
+    /** The tables. */
+    public static String text(Report r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(r.dir()).append(": ").append(r.settings().size()).append(" setting")
+                .append(r.settings().size() == 1 ? "" : "s").append(", ranked by the mean over ")
+                .append(r.validationSets().isEmpty() ? "EVERY set (none is marked validation: true): "
+                        : "the validation sets only: ")
+                .append(String.join(", ", r.rankedOn())).append(" of the mean return as % of greedy\n");
+        int rank = 1;
+        for (SettingStats s : r.settings()) {
+            sb.append('\n').append(String.format(Locale.ROOT, "#%d %s: validation score %.2f %% of greedy "
+                    + "(per seed sd %.2f, worst %.2f); seeds %s%s; training %.1f s per seed (sd %.1f)%n", rank++,
+                    s.id(), s.score(), s.scorePerSeed().sd(), s.scorePerSeed().worst(), join(s.seeds()),
+                    s.seeds().size() < s.seedsPlanned() ? " (" + s.seeds().size() + " of " + s.seedsPlanned()
+                            + " finished)" : "", s.trainSeconds().mean(), s.trainSeconds().sd()));
+            List<String> header = List.of("set", "greedy", "expected-2", "mean", "sd", "worst", "best", "mean/gr",
+                    "worst/gr", "mean/e2", "per seed");
+            List<List<String>> rows = new ArrayList<>();
+            for (SetStats t : s.sets()) {
+                rows.add(List.of(t.name() + (t.validation() ? " *" : ""), num(t.greedy()), num(t.expected2()),
+                        num(t.model().mean()), num(t.model().sd()), num(t.model().worst()), num(t.model().best()),
+                        pct(t.pctGreedy()), pct(t.worstPctGreedy()), pct(t.pctExpected2()),
+                        String.join(" ", t.model().perSeed().stream().map(SweepReport::num).toList())));
+            }
+            sb.append(table(header, rows));
+        }
+        if (!r.validationSets().isEmpty()) {
+            sb.append("\n* validation set (ranks the settings)\n");
+        }
+        return sb.toString();
+    }
+
+    /** The report as plain maps for {@code --json}. */
+    public static Map<String, Object> json(Report r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dir", r.dir().toString());
+        m.put("rankedBy", "mean over the sets in rankedOn of the mean return as % of greedy");
+        m.put("rankedOn", r.rankedOn());
+        m.put("validationSets", r.validationSets());
+        List<Map<String, Object>> settings = new ArrayList<>();
+        int rank = 1;
+        for (SettingStats s : r.settings()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("rank", rank++);
+            o.put("id", s.id());
+            o.put("options", s.options());
+            o.put("seeds", s.seeds());
+            o.put("seedsPlanned", s.seedsPlanned());
+            o.put("score", s.score());
+            o.put("scorePerSeed", stats(s.scorePerSeed()));
+            Map<String, Object> secs = stats(s.trainSeconds());
+            secs.put("min", secs.remove("worst"));
+            secs.put("max", secs.remove("best"));
+            o.put("trainSeconds", secs);
+            Map<String, Object> sets = new LinkedHashMap<>();
+            for (SetStats t : s.sets()) {
+                Map<String, Object> x = stats(t.model());
+                x.put("validation", t.validation());
+                x.put("greedy", t.greedy());
+                x.put("expected2", Double.isNaN(t.expected2()) ? null : t.expected2());
+                x.put("pctGreedy", t.pctGreedy());
+                x.put("worstPctGreedy", t.worstPctGreedy());
+                x.put("pctExpected2", Double.isNaN(t.expected2()) ? null : t.pctExpected2());
+                sets.put(t.name(), x);
+            }
+            o.put("sets", sets);
+            settings.add(o);
+        }
+        m.put("settings", settings);
+        return m;
+    }
+
+    private static Map<String, Object> stats(Stats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", s.n());
+        m.put("mean", s.mean());
+        m.put("sd", s.sd());
+        m.put("worst", s.worst());
+        m.put("best", s.best());
+        m.put("perSeed", s.perSeed());
+        return m;
+    }
+
+    /** A PNG: per setting, each set's mean return as % of greedy with its worst and best seed, and the score. */
+    public static void plot(Report r, Path png) {
+        SpreadPlot.write(r, png);
+    }
+
+    private static String join(List<Long> xs) {
+        return String.join(" ", xs.stream().map(String::valueOf).toList());
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f%%", v);
+    }
+
+    private static String table(List<String> header, List<List<String>> rows) {
+        int[] w = new int[header.size()];
+        for (int c = 0; c < w.length; c++) {
+            w[c] = header.get(c).length();
+            for (List<String> row : rows) {
+                w[c] = Math.max(w[c], row.get(c).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (List<String> row : all) {
+            for (int c = 0; c < w.length; c++) {
+                String v = row.get(c);
+                String pad = " ".repeat(w[c] - v.length());
+                sb.append(c == 0 ? "" : "  ").append(c == 0 || c == w.length - 1 ? v + pad : pad + v);
+            }
+            sb.append('\n');
+        }
+        return sb.toString().replaceAll(" +\n", "\n");
+    }
+}

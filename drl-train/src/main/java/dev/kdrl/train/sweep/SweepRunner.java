@@ -1,0 +1,408 @@
+package dev.kdrl.train.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kdrl.train.cli.DrlCommand;
+import dev.kdrl.train.sweep.SweepFile.EvalSet;
+import dev.kdrl.train.sweep.SweepFile.Setting;
+import dev.kdrl.train.sweep.SweepFile.Sweep;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs a sweep's trials on this machine: each trial (setting x seed) is a separate {@code java} process running
+ * {@code drl train} with this JVM and class path, in {@code OUT/<setting>/seed-<s>/}, then its {@code model.zip} is
+ * scored on every evaluation set (in this process, as {@code drl evaluate --json --no-optimum --lookahead 0}).
+ * A trial is finished when its {@code done.json} exists (written last, atomically); a trial directory without it is
+ * deleted and the trial run again.
+ */
+public final class SweepRunner {
+    /** The completion marker of a trial, written last. */
+    public static final String DONE = "done.json";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Pattern FINAL = Pattern.compile("final deterministic return (-?[0-9.eE+-]+)|greedy return (-?[0-9.eE+-]+)");
+
+    /** What a run did. */
+    public record Result(int trained, int skipped, int failed) {
+    }
+
+    private final Sweep sweep;
+    private final Path out;
+    private final int parallel;
+    private final List<String> jvmOptions;
+    private final PrintWriter log;
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+    public SweepRunner(Sweep sweep, Path out, int parallel, List<String> jvmOptions, PrintWriter log) {
+        this.sweep = sweep;
+        this.out = out.toAbsolutePath().normalize();
+        this.parallel = Math.max(1, parallel);
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.log = log;
+    }
+
+    /** The directory of one trial. */
+    public static Path trialDir(Path out, Setting s, long seed) {
+        return out.resolve(s.id()).resolve("seed-" + seed);
+    }
+
+    /** Runs every unfinished trial, {@code parallel} at a time. */
+    public Result run() throws Exception {
+        Files.createDirectories(out);
+        writeAtomically(out.resolve("sweep.json"), JSON.writeValueAsString(describe()));
+        List<Runnable> todo = new ArrayList<>();
+        int skipped = 0;
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger trained = new AtomicInteger();
+        int total = sweep.settings().size() * sweep.seeds().size();
+        AtomicInteger finished = new AtomicInteger();
+        for (Setting s : sweep.settings()) {
+            for (long seed : sweep.seeds()) {
+                Path dir = trialDir(out, s, seed);
+                List<String> args = args(s, seed, dir);
+                if (Files.isRegularFile(dir.resolve(DONE))) {
+                    checkSame(dir, args);
+                    skipped++;
+                    continue;
+                }
+                todo.add(() -> {
+                    try {
+                        String line = trial(s, seed, dir, args);
+                        trained.incrementAndGet();
+                        progress(finished.incrementAndGet(), total, line);
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                        progress(finished.incrementAndGet(), total, s.id() + " seed " + seed + ": FAILED: "
+                                + DrlCommandMessage.of(e));
+                    }
+                });
+            }
+        }
+        finished.addAndGet(skipped);
+        if (skipped > 0) {
+            progress(skipped, total, skipped + " finished trial" + (skipped == 1 ? "" : "s") + " skipped");
+        }
+        Thread hook = new Thread(() -> running.forEach(Process::destroyForcibly));
+        Runtime.getRuntime().addShutdownHook(hook);
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Runnable r : todo) {
+                futures.add(pool.submit(r));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        return new Result(trained.get(), skipped, failed.get());
+    }
+
+    /**
+     * Runs one trial of the sweep as {@link #run} runs it (the unit a Kubernetes Job runs: {@code drl sweep trial}):
+     * skipped when finished, else its directory cleaned, trained and evaluated; returns its progress line.
+     */
+    public String runOne(String settingId, long seed) throws Exception {
+        Setting s = sweep.settings().stream().filter(x -> x.id().equals(settingId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--setting " + settingId + ": not a setting of the "
+                        + "sweep (" + String.join(", ", sweep.settings().stream().map(Setting::id).toList()) + ")"));
+        if (!sweep.seeds().contains(seed)) {
+            throw new IllegalArgumentException("--seed " + seed + ": not a seed of the sweep " + sweep.seeds());
+        }
+        Files.createDirectories(out);
+        writeAtomically(out.resolve("sweep.json"), JSON.writeValueAsString(describe()));
+        Path dir = trialDir(out, s, seed);
+        List<String> args = args(s, seed, dir);
+        if (Files.isRegularFile(dir.resolve(DONE))) {
+            checkSame(dir, args);
+            return s.id() + " seed " + seed + ": finished before, skipped";
+        }
+        Thread hook = new Thread(() -> running.forEach(Process::destroyForcibly));
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return trial(s, seed, dir, args);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    private static void checkSame(Path dir, List<String> args) throws IOException {
+        JsonNode t = JSON.readTree(dir.resolve("trial.json").toFile());
+        if (!JSON.valueToTree(args).equals(t.get("args"))) {
+            throw new IllegalStateException(dir + " was trained with other options ("
+                    + String.join(" ", JSON.convertValue(t.get("args"), String[].class))
+                    + "); the sweep file changed: use another --out");
+        }
+    }
+
+    private synchronized void progress(int done, int total, String line) {
+        log.println("[" + done + "/" + total + "] " + line);
+        log.flush();
+    }
+
+    /** The sweep as the report reads it: settings, seeds, sets. */
+    private Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", sweep.file() == null ? null : sweep.file().toAbsolutePath().toString());
+        m.put("base", sweep.baseArgs());
+        List<Map<String, Object>> settings = new ArrayList<>();
+        for (Setting s : sweep.settings()) {
+            settings.add(Map.of("id", s.id(), "options", s.options()));
+        }
+        m.put("settings", settings);
+        m.put("seeds", sweep.seeds());
+        List<Map<String, Object>> sets = new ArrayList<>();
+        for (EvalSet e : sweep.sets()) {
+            Map<String, Object> set = new LinkedHashMap<>();
+            set.put("name", e.name());
+            set.put("traces", e.traces().stream().map(Path::toString).toList());
+            set.put("rows", e.rows());
+            set.put("validation", e.validation());
+            sets.add(set);
+        }
+        m.put("sets", sets);
+        return m;
+    }
+
+    /** {@code drl train} arguments of a trial, {@code --seed} and {@code --out} last. */
+    private List<String> args(Setting s, long seed, Path dir) {
+        List<String> args = new ArrayList<>();
+        args.add("train");
+        args.addAll(sweep.trainArgs(s));
+        args.addAll(List.of("--seed", Long.toString(seed), "--out", dir.toString()));
+        return args;
+    }
+
+    /** Trains and evaluates one trial; returns its progress line. */
+    private String trial(Setting s, long seed, Path dir, List<String> args) throws Exception {
+        if (Files.exists(dir)) {
+            deleteTree(dir);
+        }
+        Files.createDirectories(dir);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DrlCommand.class.getName()));
+        command.addAll(args);
+        Map<String, Object> trial = new LinkedHashMap<>();
+        trial.put("setting", s.id());
+        trial.put("seed", seed);
+        trial.put("options", s.options());
+        trial.put("args", args);
+        trial.put("command", command);
+        trial.put("cwd", Path.of("").toAbsolutePath().toString());
+        trial.put("OMP_NUM_THREADS", ompThreads());
+        writeAtomically(dir.resolve("trial.json"), JSON.writeValueAsString(trial));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("train.log").toFile());
+        pb.environment().put("OMP_NUM_THREADS", ompThreads());
+        long start = System.nanoTime();
+        Process p = pb.start();
+        running.add(p);
+        int code;
+        try {
+            code = p.waitFor();
+        } finally {
+            running.remove(p);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String trainLog = Files.readString(dir.resolve("train.log"));
+        if (code != 0) {
+            String last = trainLog.strip().lines().reduce((a, b) -> b).orElse("");
+            throw new IllegalStateException("drl train exited with " + code + " (" + dir.resolve("train.log") + "): "
+                    + last);
+        }
+        Double finalReturn = null;
+        Matcher m = FINAL.matcher(trainLog);
+        if (m.find()) {
+            finalReturn = Double.parseDouble(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        Map<String, Object> eval = evaluate(dir.resolve("model.zip"));
+        writeAtomically(dir.resolve("eval.json"), JSON.writeValueAsString(eval));
+        Map<String, Object> done = new LinkedHashMap<>();
+        done.put("trainSeconds", seconds);
+        done.put("finalReturn", finalReturn);
+        done.put("finished", java.time.Instant.now().toString());
+        writeAtomically(dir.resolve(DONE), JSON.writeValueAsString(done));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s seed %d: %.1f s, final return %s",
+                s.id(), seed, seconds, finalReturn == null ? "?" : String.format(Locale.ROOT, "%,.2f", finalReturn)));
+        for (EvalSet set : sweep.sets()) {
+            if (set.validation()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> r = (Map<String, Object>) ((Map<String, Object>) eval.get("sets")).get(set.name());
+                line.append(String.format(Locale.ROOT, "; %s %.1f %% of greedy", set.name(),
+                        100 * (double) r.get("model") / (double) r.get("greedy")));
+            }
+        }
+        return line.toString();
+    }
+
+    private static String ompThreads() {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        return omp == null || omp.isBlank() ? "1" : omp;
+    }
+
+    /**
+     * The model's and the baselines' returns on every set: per trace, and the mean over the set's traces. expected-2
+     * (most of the evaluation's time, and the same for every model of an environment) is played once per set and
+     * environment: a trial whose greedy returns equal those of an earlier trial on the set takes that trial's
+     * expected-2 returns (OUT/baselines.json).
+     */
+    Map<String, Object> evaluate(Path model) throws IOException {
+        Map<String, Object> sets = new LinkedHashMap<>();
+        for (EvalSet set : sweep.sets()) {
+            List<Map<String, Object>> traces = play(model, set, false);
+            List<Double> greedy = traces.stream().map(t -> (Double) t.get("greedy")).toList();
+            // one trial at a time plays expected-2 on a set; the others wait for it and take its returns
+            synchronized (setLocks.computeIfAbsent(set.name(), k -> new Object())) {
+                List<Double> expected = cachedExpected(set.name(), greedy);
+                if (expected == null) {
+                    traces = play(model, set, true);
+                    remember(set.name(), greedy, traces.stream().map(t -> (Double) t.get("expected-2")).toList());
+                } else {
+                    for (int i = 0; i < traces.size(); i++) {
+                        traces.get(i).put("expected-2", expected.get(i));
+                    }
+                }
+            }
+            addSet(sets, set, traces);
+        }
+        return Map.of("sets", sets);
+    }
+
+    /** Adds one set's returns: per trace, and the means over its traces. */
+    private static void addSet(Map<String, Object> sets, EvalSet set, List<Map<String, Object>> traces) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        for (String k : List.of("model", "greedy", "expected-2")) {
+            if (traces.stream().allMatch(t -> t.get(k) != null)) {
+                r.put(k, traces.stream().mapToDouble(t -> (double) t.get(k)).average().orElse(Double.NaN));
+            }
+        }
+        r.put("traces", traces);
+        sets.put(set.name(), r);
+    }
+
+    /** {@code drl evaluate --json --no-optimum --lookahead 0} on one set: per trace the model's and greedy's return. */
+    private static List<Map<String, Object>> play(Path model, EvalSet set, boolean expected) throws IOException {
+        List<String> args = new ArrayList<>(List.of("evaluate", "--model", model.toString(), "--trace",
+                String.join(",", set.traces().stream().map(Path::toString).toList())));
+        if (set.rows() != null) {
+            args.addAll(List.of("--rows", set.rows()));
+        }
+        args.addAll(List.of("--json", "--no-optimum", "--lookahead", "0"));
+        if (!expected) {
+            args.add("--no-expected");
+        }
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = DrlCommand.execute(new PrintWriter(o), new PrintWriter(e), args.toArray(String[]::new));
+        if (code != 0) {
+            throw new IllegalStateException("drl evaluate on set " + set.name() + ": " + e.toString().strip());
+        }
+        List<Map<String, Object>> traces = new ArrayList<>();
+        Map<String, Object> current = null;
+        for (JsonNode row : new ObjectMapper().readTree(o.toString())) {
+            String policy = row.get("policy").asText();
+            if (policy.startsWith("model")) {
+                current = new LinkedHashMap<>();
+                current.put("trace", row.get("trace").asText());
+                current.put("model", row.get("return").asDouble());
+                current.put("greedy", null);
+                current.put("expected-2", null);
+                traces.add(current);
+            } else if (current != null && (policy.equals("greedy") || policy.equals("expected-2"))) {
+                current.put(policy, row.get("return").asDouble());
+            }
+        }
+        return traces;
+    }
+
+    private final Object baselinesLock = new Object();
+    private final Map<String, Object> setLocks = new ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    private List<Double> cachedExpected(String set, List<Double> greedy) throws IOException {
+        synchronized (baselinesLock) {
+            Path file = out.resolve("baselines.json");
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            Map<String, Object> all = JSON.readValue(file.toFile(), Map.class);
+            for (Map<String, Object> entry : (List<Map<String, Object>>) all.getOrDefault(set, List.of())) {
+                List<Number> g = (List<Number>) entry.get("greedy");
+                if (g.stream().map(Number::doubleValue).toList().equals(greedy)) {
+                    return ((List<Number>) entry.get("expected-2")).stream().map(Number::doubleValue).toList();
+                }
+            }
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void remember(String set, List<Double> greedy, List<Double> expected) throws IOException {
+        synchronized (baselinesLock) {
+            Path file = out.resolve("baselines.json");
+            Map<String, Object> all = Files.isRegularFile(file) ? JSON.readValue(file.toFile(), Map.class)
+                    : new LinkedHashMap<>();
+            List<Object> entries = new ArrayList<>((List<Object>) all.getOrDefault(set, List.of()));
+            entries.add(Map.of("greedy", greedy, "expected-2", expected));
+            all.put(set, entries);
+            writeAtomically(file, JSON.writeValueAsString(all));
+        }
+    }
+
+    /** Writes {@code text} to a temporary sibling, then renames it over {@code file}. */
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        Files.writeString(tmp, text);
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** A one-line message of an exception. */
+    private static final class DrlCommandMessage {
+        static String of(Throwable e) {
+            Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        }
+    }
+}

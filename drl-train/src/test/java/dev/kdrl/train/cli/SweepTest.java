@@ -1,0 +1,270 @@
+package dev.kdrl.train.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.train.sweep.SweepFile;
+import dev.kdrl.train.sweep.SweepFile.Setting;
+import dev.kdrl.train.sweep.SweepFile.Sweep;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SETS = "evaluate:\n  - {name: test-20, traces: [../datasets/paper/test-20.csv], validation: true}\n";
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DrlCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Sweep parse(String yaml) {
+        return SweepFile.parse(yaml, "s.yaml", SweepCommand.trainOptions(), Path.of(""), null);
+    }
+
+    @Test
+    void gridIsTheCartesianProductInFileOrder() {
+        Sweep s = parse("base: {profile: paper, trace: ../datasets/paper/train-200.csv, normalize-obs: false}\n"
+                + "grid: {afterstate-candidates: [2, 4], --gamma: [0.8, 0.95], hidden: [[32, 32]]}\nseeds: [1, 2, 3]\n"
+                + SETS);
+        assertThat(s.settings()).extracting(Setting::id).containsExactly(
+                "afterstate-candidates=2_gamma=0.8_hidden=32,32", "afterstate-candidates=2_gamma=0.95_hidden=32,32",
+                "afterstate-candidates=4_gamma=0.8_hidden=32,32", "afterstate-candidates=4_gamma=0.95_hidden=32,32");
+        assertThat(s.baseArgs()).containsExactly("--profile", "paper", "--trace", "../datasets/paper/train-200.csv",
+                "--no-normalize-obs");
+        assertThat(s.trainArgs(s.settings().get(1))).endsWith("--afterstate-candidates", "2", "--gamma", "0.95",
+                "--hidden", "32,32");
+        assertThat(s.seeds()).containsExactly(1L, 2L, 3L);
+        assertThat(s.sets()).singleElement().satisfies(e -> {
+            assertThat(e.validation()).isTrue();
+            assertThat(e.traces()).singleElement().satisfies(p -> assertThat(p).isAbsolute());
+        });
+        // values a directory name cannot tell apart stay two settings
+        Sweep slash = parse("grid: {imitate: [a/b, a-b]}\nseeds: [1]\n" + SETS);
+        assertThat(slash.settings()).hasSize(2);
+        assertThat(slash.settings().get(0).id()).isEqualTo("imitate=a-b");
+        assertThat(slash.settings().get(1).id()).startsWith("imitate=a-b-");
+        // no grid: one setting, the base
+        Sweep base = parse("base: [--profile, paper, --published]\nseeds: [7]\n" + SETS);
+        assertThat(base.settings()).extracting(Setting::id).containsExactly("base");
+        assertThat(base.trainArgs(base.settings().get(0))).containsExactly("--profile", "paper", "--published");
+    }
+
+    @Test
+    void randomSampleIsSeeded() {
+        String random = "random:\n  afterstate-lr: {min: 1.0e-4, max: 1.0e-2, log: true}\n"
+                + "  afterstate-epochs: {min: 2, max: 8}\n  afterstate-candidates: [2, 4, 8]\nsamples: 6\n";
+        List<Setting> a = parse(random + "seed: 5\nseeds: [1]\n" + SETS).settings();
+        List<Setting> b = parse(random + "seed: 5\nseeds: [1]\n" + SETS).settings();
+        List<Setting> c = parse(random + "seed: 6\nseeds: [1]\n" + SETS).settings();
+        assertThat(a).isEqualTo(b).isNotEqualTo(c);
+        assertThat(a).hasSizeBetween(5, 6);
+        for (Setting s : a) {
+            Map<String, Object> o = s.options();
+            assertThat(o.keySet()).containsExactly("afterstate-lr", "afterstate-epochs", "afterstate-candidates");
+            assertThat((Double) o.get("afterstate-lr")).isBetween(1e-4, 1e-2);
+            assertThat((Long) o.get("afterstate-epochs")).isBetween(2L, 8L);
+            assertThat(o.get("afterstate-candidates")).isIn(2, 4, 8);
+            assertThat(s.id()).startsWith("afterstate-lr=").contains("_afterstate-epochs=" + o.get("afterstate-epochs"));
+        }
+        // the log scale spreads over the decades: not all draws in the top decade
+        assertThat(a.stream().mapToDouble(s -> (Double) s.options().get("afterstate-lr")).min().orElseThrow())
+                .isLessThan(1e-3);
+    }
+
+    @Test
+    void badSweepFilesAreOneLineErrorsNamingFileFieldValueAndExpectation() {
+        String seeds = "seeds: [1]\n";
+        assertBad("grid: {afterstate-candidatez: [2]}\n" + seeds + SETS,
+                "s.yaml grid.afterstate-candidatez: 'afterstate-candidatez' is not valid (expected a drl train option");
+        assertBad("grid: {seed: [1, 2]}\n" + seeds + SETS, "s.yaml grid.seed: 'seed' is not valid (expected a drl "
+                + "train option other than --seed and --out");
+        assertBad("grid: {gamma: 0.9}\n" + seeds + SETS, "s.yaml grid.gamma: '0.9' is not valid (expected a "
+                + "non-empty list of values for --gamma)");
+        assertBad("grid: {published: [1]}\n" + seeds + SETS, "s.yaml grid.published[0]: '1' is not valid (expected "
+                + "true or false (--published is a flag))");
+        assertBad("grids: {gamma: [0.9]}\n" + seeds + SETS, "s.yaml grids: unknown key 'grids' (expected one of base, "
+                + "grid, random, samples, seed, seeds, evaluate)");
+        assertBad("seeds: [1, x]\n" + SETS, "s.yaml seeds[1]: 'x' is not valid (expected an integer)");
+        assertBad(SETS, "s.yaml seeds: an empty value (null) is not valid (expected a non-empty list of integer seeds)");
+        assertBad("random: {gamma: {min: 0.9, max: 0.8}}\nsamples: 2\n" + seeds + SETS,
+                "s.yaml random.gamma.max: '0.8' is not valid (expected a finite number > min)");
+        assertBad("random: {gamma: [0.9]}\n" + seeds + SETS, "s.yaml samples: an empty value (null) is not valid");
+        assertBad("grid: {gamma: [0.9]}\nrandom: {gamma: [0.9]}\nsamples: 1\n" + seeds + SETS,
+                "s.yaml grid: 'both grid and random' is not valid (expected one of grid or random)");
+        assertBad(seeds + "evaluate:\n  - {name: t, traces: [../datasets/paper/no-such.csv]}\n",
+                "s.yaml evaluate[0].traces[0]: '../datasets/paper/no-such.csv' is not valid (expected an existing trace file");
+        assertBad(seeds + "evaluate:\n  - {name: t, trace: ../datasets/paper/test-20.csv, rows: 600-800}\n",
+                "s.yaml evaluate[0].rows: '600-800' is not valid (expected FROM:TO");
+        assertBad(seeds + "evaluate:\n  - {name: t, traces: [../datasets/paper/nothing-*.csv]}\n",
+                "s.yaml evaluate[0].traces[0]: '../datasets/paper/nothing-*.csv' is not valid (expected a glob matching");
+        assertBad(seeds + SETS + "  - {name: test-20, traces: [../datasets/paper/test-20.csv]}\n",
+                "s.yaml evaluate[1].name: 'test-20' is not valid (expected a name no other set has)");
+        // through the command: exit code 1 and one line
+        Run r = run("sweep", "run", "no-such-sweep.yaml", "--out", "x");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl sweep run: no-such-sweep.yaml: no such sweep file");
+    }
+
+    private static void assertBad(String yaml, String message) {
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).startsWith(message).doesNotContain("\n"));
+    }
+
+    @Test
+    void smallSweepRunsResumesAndReports(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("tiny.yaml");
+        Files.writeString(file, "base: {profile: paper, trace: ../datasets/paper/train-200.csv, timesteps: 400}\n"
+                + "grid: {afterstate-candidates: [2, 4]}\nseeds: [1, 2]\n" + SETS);
+        Path out = tmp.resolve("out");
+        Run r = run("sweep", "run", file.toString(), "--out", out.toString(), "--parallel", "2");
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("trained 4, skipped 0 (finished before), failed 0");
+        assertThat(r.out().lines().filter(l -> l.matches("\\[\\d/4] afterstate-candidates=[24] seed [12]: "
+                + "[0-9.]+ s, final return [0-9,.]+; test-20 [0-9.]+ % of greedy"))).hasSize(4);
+        List<Path> trials = new ArrayList<>();
+        for (String id : List.of("afterstate-candidates=2", "afterstate-candidates=4")) {
+            for (int seed : List.of(1, 2)) {
+                Path t = out.resolve(id).resolve("seed-" + seed);
+                trials.add(t);
+                assertThat(t.resolve("model.zip")).isRegularFile();
+                assertThat(t.resolve("done.json")).isRegularFile();
+                JsonNode trial = JSON.readTree(t.resolve("trial.json").toFile());
+                assertThat(trial.get("options").get("afterstate-candidates").asInt()).isEqualTo(id.endsWith("2") ? 2 : 4);
+                assertThat(trial.get("args").toString()).contains("\"--seed\",\"" + seed + "\"");
+            }
+        }
+        // expected-2 was played once on the set (every model shares the environment) and its returns reused
+        JsonNode baselines = JSON.readTree(out.resolve("baselines.json").toFile());
+        assertThat(baselines.get("test-20")).hasSize(1);
+        for (Path t : trials) {
+            assertThat(JSON.readTree(t.resolve("eval.json").toFile()).get("sets").get("test-20").get("expected-2")
+                    .asDouble()).isEqualTo(baselines.get("test-20").get(0).get("expected-2").get(0).asDouble());
+        }
+        // the same seed and setting trained twice gives the same model: the sweep is reproducible trial by trial
+        byte[] model = Files.readAllBytes(trials.get(1).resolve("model.zip"));
+
+        // the report, against numbers computed here from the eval.json files
+        Run rep = run("sweep", "report", out.toString(), "--json", "--plot", tmp.resolve("r.png").toString());
+        assertThat(rep.code()).as(rep.err()).isZero();
+        assertThat(tmp.resolve("r.png")).isRegularFile();
+        JsonNode report = JSON.readTree(rep.out());
+        assertThat(report.get("rankedOn").toString()).isEqualTo("[\"test-20\"]");
+        double[] scores = new double[2];
+        for (JsonNode s : report.get("settings")) {
+            String id = s.get("id").asText();
+            double[] x = new double[2];
+            double greedy = 0;
+            for (int seed = 1; seed <= 2; seed++) {
+                JsonNode set = JSON.readTree(out.resolve(id).resolve("seed-" + seed).resolve("eval.json").toFile())
+                        .get("sets").get("test-20");
+                x[seed - 1] = set.get("model").asDouble();
+                greedy = set.get("greedy").asDouble();
+            }
+            JsonNode t20 = s.get("sets").get("test-20");
+            assertThat(t20.get("mean").asDouble()).isCloseTo((x[0] + x[1]) / 2, within(1e-6));
+            assertThat(t20.get("sd").asDouble()).isCloseTo(Math.abs(x[0] - x[1]) / Math.sqrt(2), within(1e-6));
+            assertThat(t20.get("worst").asDouble()).isEqualTo(Math.min(x[0], x[1]));
+            assertThat(t20.get("best").asDouble()).isEqualTo(Math.max(x[0], x[1]));
+            assertThat(t20.get("pctGreedy").asDouble()).isCloseTo(50 * (x[0] + x[1]) / greedy, within(1e-9));
+            assertThat(t20.get("expected2").asDouble()).isPositive();
+            scores[s.get("rank").asInt() - 1] = s.get("score").asDouble();
+        }
+        assertThat(scores[0]).isGreaterThanOrEqualTo(scores[1]);
+        Run text = run("sweep", "report", out.toString());
+        assertThat(text.out()).contains("ranked by the mean over the validation sets only: test-20")
+                .contains("#1 afterstate-candidates=").contains("#2 afterstate-candidates=").contains("test-20 *");
+
+        // the Kubernetes Jobs: a ConfigMap and one Job per trial, each running drl sweep trial; the first Job's command
+        // run here (the same arguments, the sweep file and --out mapped to local paths) gives the same trial directory
+        Run k8s = run("sweep", "k8s", file.toString(), "--image", "example/drl:1", "--claim", "sweeps");
+        assertThat(k8s.code()).as(k8s.err()).isZero();
+        List<JsonNode> docs = new ArrayList<>();
+        try (tools.jackson.databind.MappingIterator<Object> it = new tools.jackson.dataformat.yaml.YAMLMapper()
+                .readerFor(Object.class).readValues(k8s.out())) {
+            it.forEachRemaining(d -> docs.add(JSON.valueToTree(d)));
+        }
+        assertThat(docs).hasSize(5);
+        assertThat(docs.get(0).get("kind").asText()).isEqualTo("ConfigMap");
+        assertThat(docs.get(0).get("data").get("sweep.yaml").asText()).isEqualTo(Files.readString(file).stripTrailing() + "\n");
+        JsonNode job = docs.get(1);
+        assertThat(job.get("apiVersion").asText()).isEqualTo("batch/v1");
+        assertThat(job.get("metadata").get("name").asText()).isEqualTo("drl-sweep-tiny-0");
+        assertThat(docs.subList(1, 5)).allSatisfy(d -> assertThat(d.get("kind").asText()).isEqualTo("Job"));
+        JsonNode container = job.get("spec").get("template").get("spec").get("containers").get(0);
+        List<String> command = new ArrayList<>();
+        container.get("command").forEach(c -> command.add(c.asText()));
+        assertThat(command).containsExactly("java", "-Xmx1g", "-jar", "/app/drl.jar", "sweep", "trial",
+                "/etc/drl-sweep/sweep.yaml", "--out", "/data/drl-sweep-tiny", "--setting", "afterstate-candidates=2",
+                "--seed", "1", "--java-opts=-Xmx1g");
+        assertThat(container.get("env").get(0).get("name").asText()).isEqualTo("OMP_NUM_THREADS");
+        Path jobOut = tmp.resolve("job-out");
+        List<String> local = new ArrayList<>(command.subList(4, command.size()));
+        local.set(2, file.toString());
+        local.set(4, jobOut.toString());
+        Run trial = run(local.toArray(String[]::new));
+        assertThat(trial.code()).as(trial.err()).isZero();
+        Path jobTrial = jobOut.resolve("afterstate-candidates=2").resolve("seed-1");
+        try (var a = Files.list(jobTrial); var b = Files.list(trials.get(0))) {
+            assertThat(a.map(f -> f.getFileName().toString()).sorted().toList())
+                    .isEqualTo(b.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertThat(Files.readAllBytes(jobTrial.resolve("model.zip")))
+                .isEqualTo(Files.readAllBytes(trials.get(0).resolve("model.zip")));
+        assertThat(JSON.readTree(jobTrial.resolve("eval.json").toFile()))
+                .isEqualTo(JSON.readTree(trials.get(0).resolve("eval.json").toFile()));
+        assertThat(JSON.readTree(jobTrial.resolve("trial.json").toFile()).get("args").toString()
+                .replace(jobOut.toString(), out.toString()))
+                .isEqualTo(JSON.readTree(trials.get(0).resolve("trial.json").toFile()).get("args").toString());
+        assertThat(run(local.toArray(String[]::new)).out()).contains("finished before, skipped");
+
+        // a killed sweep: one trial lost its marker after training, another is a half-written directory
+        Path noMarker = trials.get(1);
+        Path half = trials.get(2);
+        Files.delete(noMarker.resolve("done.json"));
+        Files.delete(half.resolve("done.json"));
+        Files.delete(half.resolve("eval.json"));
+        Files.writeString(half.resolve("junk.tmp"), "half");
+        FileTime old = FileTime.fromMillis(1_000_000_000L);
+        for (Path t : List.of(trials.get(0), trials.get(3))) {
+            Files.setLastModifiedTime(t.resolve("done.json"), old);
+            Files.setLastModifiedTime(t.resolve("model.zip"), old);
+        }
+        Run again = run("sweep", "run", file.toString(), "--out", out.toString(), "--parallel", "2");
+        assertThat(again.code()).as(again.err() + again.out()).isZero();
+        assertThat(again.out()).contains("[2/4] 2 finished trials skipped")
+                .contains("trained 2, skipped 2 (finished before), failed 0");
+        for (Path t : List.of(trials.get(0), trials.get(3))) {
+            assertThat(Files.getLastModifiedTime(t.resolve("done.json"))).isEqualTo(old);
+            assertThat(Files.getLastModifiedTime(t.resolve("model.zip"))).isEqualTo(old);
+        }
+        assertThat(half.resolve("junk.tmp")).doesNotExist();
+        assertThat(half.resolve("done.json")).isRegularFile();
+        assertThat(Files.readAllBytes(noMarker.resolve("model.zip"))).isEqualTo(model);
+        // nothing left: a third run trains nothing
+        Run third = run("sweep", "run", file.toString(), "--out", out.toString());
+        assertThat(third.out()).contains("trained 0, skipped 4");
+
+        // the sweep file changed under a finished directory: refused, not mixed
+        Files.writeString(file, Files.readString(file).replace("timesteps: 400", "timesteps: 800"));
+        Run changed = run("sweep", "run", file.toString(), "--out", out.toString());
+        assertThat(changed.code()).isEqualTo(1);
+        assertThat(changed.err()).contains("was trained with other options").contains("use another --out");
+    }
+}
