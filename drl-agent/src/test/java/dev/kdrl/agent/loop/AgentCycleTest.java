@@ -326,6 +326,26 @@ class AgentCycleTest {
                 .isEqualTo(Files.readString(refDir.resolve("data/history/numbr.csv")));
     }
 
+    @Test
+    void leftoverTemporaryFilesOfTheStateStoreAreRemovedAtStartButNotByADryRun() throws Exception {
+        AgentConfig cfg = config("{planner: greedy}");
+        Path stateDir = dir.resolve("data/state");
+        Files.createDirectories(stateDir);
+        Path pending = Files.writeString(stateDir.resolve(".pending.json.4242.tmp"), "{\"formatVersion\":1,");
+        Path state = Files.writeString(stateDir.resolve(".state.json.4243.tmp"), "");
+        Agent dry = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(cfg.serviceNames(), 40), false);
+        dry.close();
+        assertThat(pending).exists();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(cfg.serviceNames(), 40));
+        agent.runCycle(T0);
+        agent.close();
+        assertThat(pending).doesNotExist();
+        assertThat(state).doesNotExist();
+        assertThat(stateDir.resolve("state.json")).exists();
+    }
+
     /** Writes (records the spec) then dies before the state is saved, as a SIGKILL right after the write would. */
     private static final class DyingAfterWrite extends AgentFixtures.RecordingSink {
         @Override
