@@ -97,6 +97,18 @@ public final class Agent implements AutoCloseable {
         return current;
     }
 
+    /** The latest time any service's history recorded, or {@code null} when none has a row. */
+    public synchronized Instant lastRecorded() {
+        Instant last = null;
+        for (HistoryFile h : histories) {
+            List<Instant> times = h.times();
+            if (!times.isEmpty() && (last == null || times.get(times.size() - 1).isAfter(last))) {
+                last = times.get(times.size() - 1);
+            }
+        }
+        return last;
+    }
+
     /**
      * The recorded load as rows, oldest first, one per cycle whose load every service recorded (the histories
      * matched by timestamp: a cycle whose query failed for one service is left out), at most the last

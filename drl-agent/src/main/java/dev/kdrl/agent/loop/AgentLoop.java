@@ -67,7 +67,8 @@ public final class AgentLoop implements AutoCloseable {
     }
 
     /**
-     * {@code --simulate}: cycles back to back, timestamped one {@code period} apart from now, while the source
+     * {@code --simulate}: cycles back to back, timestamped one {@code period} apart from now (or from one period
+     * after the last recorded row, when an earlier simulation ran past now), while the source
      * has rows, at most {@code maxCycles}; waits to lead before each. Logs the decision latencies at the end.
      *
      * @return whether every decision was written
@@ -80,6 +81,11 @@ public final class AgentLoop implements AutoCloseable {
             Agent a = awaitLeadership();
             if (a == null || !a.hasNextCycle()) {
                 break;
+            }
+            Instant last = a.lastRecorded();
+            if (last != null && !t.isAfter(last)) {
+                // an earlier simulation ran ahead of the clock: continue after it (history times only increase)
+                t = last.plus(period);
             }
             CycleReport r = a.runCycle(t);
             latency.add(r.decisionNanos());
