@@ -72,4 +72,32 @@ class AgentMainTest {
         assertThat(r.err()).contains("pods[0] (service house) is -1, expected a pod count in [0, 150000]");
         assertThat(Files.readString(state)).contains("\"pods\":[-1,1,1]");
     }
+
+    /** The process as Kubernetes stops it: SIGTERM, the cycle in progress finished, exit 0 (not 143). */
+    @Test
+    void sigtermStopsTheScheduledLoopAndExits0() throws Exception {
+        Path cfg = dir.resolve("agent.yaml");
+        Files.writeString(cfg, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}", "{kind: last-value}",
+                "schedule: {period: 1s, offset: 0s}"));
+        String javaCmd = ProcessHandle.current().info().command().orElse("java");
+        Path log = dir.resolve("agent.log");
+        Process p = new ProcessBuilder(javaCmd, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                AgentMain.class.getName(), "--config", cfg.toString(), "--dry-run")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(log) && Files.readString(log).contains("cycle 0 at"))) {
+                assertThat(p.isAlive()).as("agent running; log:%n%s", Files.exists(log) ? Files.readString(log) : "")
+                        .isTrue();
+                assertThat(System.nanoTime()).as("a cycle within 60 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("exited within 20 s").isTrue();
+            assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(0);
+            assertThat(Files.readString(log)).contains("SIGTERM: stopping after the cycle in progress");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }
