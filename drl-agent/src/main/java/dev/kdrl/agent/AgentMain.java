@@ -99,6 +99,9 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (maxCycles != null && maxCycles < 1) {
+            throw new IllegalArgumentException("--cycles " + maxCycles + ": expected a number of cycles >= 1");
+        }
         AgentConfig loaded = AgentConfig.load(config);
         // a simulation's made-up loads and decisions never mix with the live history and state
         AgentConfig cfg = simulate == null ? loaded : loaded.withDirectories(

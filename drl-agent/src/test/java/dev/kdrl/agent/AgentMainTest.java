@@ -53,6 +53,13 @@ class AgentMainTest {
     }
 
     @Test
+    void aCycleCountBelowOneIsRefused() throws Exception {
+        Run r = run("", "--dry-run", "--cycles", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: --cycles 0: expected a number of cycles >= 1");
+    }
+
+    @Test
     void anOutOfRangeStateIsRefusedWithOneLineAndExit2LeavingTheFile() throws Exception {
         assertThat(run("", "--simulate", dir.resolve("trace.csv").toString(), "--dry-run").code()).isEqualTo(0);
         Path state = simulatedState().resolve("state.json");

@@ -220,6 +220,14 @@ class AgentConfigTest {
     }
 
     @Test
+    void controlCharactersOfAValueAreEscaped() {
+        assertThatThrownBy(() -> load(MINIMAL + "namespace: \"bad\\e[2J\\rns\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": namespace: 'bad\\u001b[2J\\u000dns' (expected a "
+                        + "Kubernetes namespace name (DNS-1123 label))");
+    }
+
+    @Test
     void emptyFileIsOneLine() {
         assertThatThrownBy(() -> load("# nothing yet\n")).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("agent.yaml") + ": (top level): missing (expected a mapping of settings)");
