@@ -142,7 +142,8 @@ public final class AgentMain implements Callable<Integer> {
                 metrics.globalGauge("drl.agent.leader", 1);
             }
             if (cfg.http().enabled()) {
-                ops = new OpsServer(cfg.http().bind(), cfg.http().port(), () -> !loop.stopping(), ready::get,
+                loop.livenessBound(AgentLoop.cycleBound(cfg));
+                ops = new OpsServer(cfg.http().bind(), cfg.http().port(), loop::alive, ready::get,
                         metrics::scrape);
                 LOG.info("health and metrics on http://{}:{}/metrics", cfg.http().bind(), ops.port());
             }
