@@ -61,7 +61,9 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     public static final Duration MAX_LEASE = Duration.ofMinutes(10);
     /** Upper bound of {@code quota}, in cores. */
     public static final double MAX_QUOTA = 100_000;
-    /** Upper bound of {@code predictor.maxLoad}, in concurrent users. */
+    /** Upper bound of {@code services[].maxPods} (a Kubernetes cluster's documented pod limit). */
+    public static final int MAX_PODS = 150_000;
+    /** Upper bound of {@code predictor.maxLoad} and {@code services[].maxLoad}, in concurrent users. */
     public static final double MAX_LOAD = 1e9;
     /** Names a query template may use besides the service's own labels. */
     public static final List<String> BUILTIN_PLACEHOLDERS = List.of("service", "knativeService", "namespace");
@@ -77,8 +79,13 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
      * @param knativeService the Knative Service's name (for queries, logs and metrics)
      * @param query          the PromQL instant query giving its current concurrent users
      * @param labels         values for the query's placeholders
+     * @param maxLoad        the largest plausible load; a larger value read is a counted failure
+     *                       ({@code implausible}) with the history's fallback; {@code null}: derived from the profile
+     * @param maxPods        the most pods a written decision may give it (Knative's max-scale); {@code null}: no
+     *                       limit but {@code StateStore.MAX_PODS}
      */
-    public record Service(String name, String knativeService, QueryTemplate query, Map<String, String> labels) {
+    public record Service(String name, String knativeService, QueryTemplate query, Map<String, String> labels,
+                          Double maxLoad, Integer maxPods) {
         public Service {
             labels = Map.copyOf(labels);
         }
@@ -331,7 +338,11 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                             + "labels or use one of " + BUILTIN_PLACEHOLDERS);
                 }
             }
-            services.add(new Service(sName, ksvc, template, labels));
+            Double maxLoad = s.maxLoad() == null ? null
+                    : rules.number(at + ".maxLoad", s.maxLoad(), 0, 0, true, MAX_LOAD);
+            Integer maxPods = s.maxPods() == null ? null
+                    : rules.integer(at + ".maxPods", s.maxPods(), 0, 1, MAX_PODS);
+            services.add(new Service(sName, ksvc, template, labels, maxLoad, maxPods));
         }
 
         AgentConfigFile.Prometheus pr = or(root.prometheus(),

@@ -21,7 +21,8 @@ final class AgentConfigFile {
                 LeaderElection leaderElection, Kubernetes kubernetes) {
     }
 
-    record Service(String name, String knativeService, String query, Map<String, String> labels) {
+    record Service(String name, String knativeService, String query, Map<String, String> labels, Double maxLoad,
+                   Integer maxPods) {
     }
 
     record Prometheus(String url, Duration timeout, Integer retries, Duration backoff, String bearerTokenFile,

@@ -5,6 +5,7 @@ import dev.kdrl.agent.k8s.ActionSink;
 import dev.kdrl.agent.k8s.ScaleActionSpec;
 import dev.kdrl.agent.k8s.WriteFailure;
 import dev.kdrl.agent.ops.AgentMetrics;
+import dev.kdrl.agent.prom.FailureKind;
 import dev.kdrl.agent.prom.QueryFailure;
 import dev.kdrl.agent.store.AgentState;
 import dev.kdrl.agent.store.HistoryFile;
@@ -44,6 +45,9 @@ public final class Agent implements AutoCloseable {
     private final Observation observation;
     private final List<AgentConfig.Service> services;
     private final List<HistoryFile> histories;
+    /** Per service: the largest plausible load, and the most pods a written decision may give it. */
+    private final double[] maxLoad;
+    private final int[] maxPods;
     private final List<TrafficPredictor> predictors;
     private final Policy<double[], int[]> policy;
     private final LoadSource source;
@@ -82,6 +86,30 @@ public final class Agent implements AutoCloseable {
         this.metrics = metrics;
         this.last = restored;
         this.persist = persist;
+        this.maxLoad = new double[this.services.size()];
+        this.maxPods = new int[this.services.size()];
+        for (int i = 0; i < maxLoad.length; i++) {
+            AgentConfig.Service s = this.services.get(i);
+            maxLoad[i] = s.maxLoad() != null ? s.maxLoad() : defaultMaxLoad(model, i);
+            maxPods[i] = s.maxPods() != null ? s.maxPods() : StateStore.MAX_PODS;
+        }
+    }
+
+    /** How many times the largest load a decision can serve within the quota counts as plausible. */
+    public static final double DEFAULT_MAX_LOAD_FACTOR = 10;
+
+    /**
+     * The default {@code maxLoad} of service {@code i}: {@link #DEFAULT_MAX_LOAD_FACTOR} times the largest load
+     * any of its configurations can serve within the whole quota (quota / cpu pods, each at the target
+     * utilisation of its concurrency).
+     */
+    public static double defaultMaxLoad(QuotaModel model, int i) {
+        double best = 0;
+        for (int a = 0; a < model.service(i).numActions(); a++) {
+            ServiceConfig c = model.service(i).config(a);
+            best = Math.max(best, Math.floor(model.quota() / c.cpu()) * c.concurrency() * QuotaModel.TARGET_UTILISATION);
+        }
+        return DEFAULT_MAX_LOAD_FACTOR * Math.max(best, 1);
     }
 
     /**
@@ -164,6 +192,11 @@ public final class Agent implements AutoCloseable {
             String failure = null;
             try {
                 double v = source.read(s, cycle, time);
+                if (v > maxLoad[i]) {
+                    throw new QueryFailure(FailureKind.IMPLAUSIBLE, "load " + v + " is above maxLoad " + maxLoad[i]
+                            + (s.maxLoad() == null ? " (the default: " + DEFAULT_MAX_LOAD_FACTOR + " x what the quota"
+                            + " can serve)" : "") + "; not recorded");
+                }
                 observed[i] = histories.get(i).append(time, v);
             } catch (QueryFailure f) {
                 observed[i] = Double.NaN;
@@ -203,6 +236,12 @@ public final class Agent implements AutoCloseable {
             if (!mayWrite.getAsBoolean()) {
                 throw new WriteFailure(WriteFailure.Kind.NOT_LEADER, "this replica lost the Lease during the cycle;"
                         + " nothing written", null);
+            }
+            for (int i = 0; i < n; i++) {
+                if (t.pods()[i] > maxPods[i]) {
+                    throw new WriteFailure(WriteFailure.Kind.IMPLAUSIBLE, model.service(i).name() + " would get "
+                            + t.pods()[i] + " pods, above its maxPods " + maxPods[i] + "; nothing written", null);
+                }
             }
             if (persist) {
                 // a crash between the write and the state save is settled at start (AgentBuilder)

@@ -154,6 +154,10 @@ class AgentConfigTest {
                         + "window: 10001}", "predictor.window", "integer in [1, 10000]"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npredictor: {kind: bilstm, model: m, "
                         + "maxLoad: 1e12}", "predictor.maxLoad", "<= 1000000000"),
+                Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxLoad: 0",
+                        "services[0].maxLoad", "expected a number > 0 and <= 1000000000"),
+                Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxPods: 150001",
+                        "services[0].maxPods", "integer in [1, 150000]"),
                 Arguments.of("url: http://127.0.0.1:9090", "url: 'ftp://agent:hunter2@x'", "prometheus.url",
                         "'ftp://***@x' (expected an http:// or https:// URL"));
     }

@@ -39,9 +39,9 @@ class DeployManifestsTest {
      */
     static final String EXAMPLE_READ = "AgentConfig[source=../deploy/agent.yaml, namespace=default, "
             + "resourceName=drl-action, profile=paper-general, quota=null, minPods=null, services=["
-            + "Service[name=house, knativeService=house, query=locust_users{job=\"{{job}}\"}, labels={job=generator1}], "
-            + "Service[name=senti, knativeService=senti, query=locust_users{job=\"{{job}}\"}, labels={job=generator2}], "
-            + "Service[name=numbr, knativeService=numbr, query=locust_users{job=\"{{job}}\"}, labels={job=generator3}]], "
+            + "Service[name=house, knativeService=house, query=locust_users{job=\"{{job}}\"}, labels={job=generator1}, maxLoad=null, maxPods=null], "
+            + "Service[name=senti, knativeService=senti, query=locust_users{job=\"{{job}}\"}, labels={job=generator2}, maxLoad=null, maxPods=null], "
+            + "Service[name=numbr, knativeService=numbr, query=locust_users{job=\"{{job}}\"}, labels={job=generator3}, maxLoad=null, maxPods=null]], "
             + "prometheus=Prometheus[url=http://prometheus-server.monitoring.svc:80, timeout=PT5S, retries=2, "
             + "backoff=PT0.5S, bearerTokenFile=null, basicUser=null, basicPasswordFile=null, caFile=null], "
             + "schedule=Schedule[period=PT2M, offset=PT55S], (policy), (predictor), "

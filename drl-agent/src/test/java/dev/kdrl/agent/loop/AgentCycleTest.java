@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -435,6 +436,53 @@ class AgentCycleTest {
         assertThat(r.predicted()[1]).isEqualTo((TRACE.value(0, senti) + TRACE.value(1, senti)) / 2);
         assertThat(Files.readAllLines(dir.resolve("data/history/senti.csv"))).hasSize(3);
         assertThat(metrics.scrape()).contains("drl_agent_query_failures_total{kind=\"timeout\",service=\"senti\"} 1.0");
+    }
+
+    @Test
+    void anImplausibleLoadIsACountedFailureWithTheHistorysFallback() throws Exception {
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
+                "{kind: last-value}", "").replace("labels: {job: generator3}", "labels: {job: generator3}\n"
+                + "    maxLoad: 500"));
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        LoadSource source = (s, cycle, time) -> cycle == 1 && s.name().equals("senti") ? 1e300
+                : cycle == 2 && s.name().equals("numbr") ? 501 : TRACE.value((int) cycle, TRACE.columnIndex(s.name()));
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, source, sink, metrics);
+        agent.runCycle(T0);
+        CycleReport r = agent.runCycle(T0.plus(PERIOD));
+        assertThat(r.written()).isTrue();
+        assertThat(r.observed()[1]).isNaN();
+        assertThat(r.failures().get(1)).contains("implausible").contains("above maxLoad")
+                .contains("the default: 10.0 x what the quota can serve");
+        // predicted from the history (last value: row 0), not from 1e300: no 2147483647 pods
+        assertThat(r.predicted()[1]).isEqualTo(TRACE.value(0, TRACE.columnIndex("senti")));
+        assertThat(Arrays.stream(r.pods()).max().getAsInt()).isLessThan(1000);
+        assertThat(Files.readAllLines(dir.resolve("data/history/senti.csv"))).hasSize(2);
+        CycleReport r2 = agent.runCycle(T0.plus(PERIOD.multipliedBy(2)));
+        assertThat(r2.failures().get(2)).contains("load 501.0 is above maxLoad 500.0; not recorded");
+        assertThat(metrics.scrape())
+                .contains("drl_agent_query_failures_total{kind=\"implausible\",service=\"senti\"} 1.0")
+                .contains("drl_agent_query_failures_total{kind=\"implausible\",service=\"numbr\"} 1.0");
+        assertThat(Agent.defaultMaxLoad(MODEL, 0)).isGreaterThan(1000).isFinite();
+        agent.close();
+    }
+
+    @Test
+    void aDecisionAboveMaxPodsIsNotWritten() throws Exception {
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
+                "{kind: last-value}", "").replace("labels: {job: generator2}", "labels: {job: generator2}\n"
+                + "    maxPods: 1"));
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, (s, cycle, time) -> s.name().equals("senti") ? 300 : 10, sink, metrics);
+        CycleReport r = agent.runCycle(T0);
+        assertThat(r.pods()[1]).isGreaterThan(1);
+        assertThat(r.written()).isFalse();
+        assertThat(r.outcome()).contains("senti would get " + r.pods()[1] + " pods, above its maxPods 1");
+        assertThat(sink.written).isEmpty();
+        assertThat(agent.lastState()).isNull();
+        assertThat(metrics.scrape()).contains("drl_agent_write_failures_total{kind=\"implausible\"} 1.0");
+        agent.close();
     }
 
     @Test
