@@ -18,6 +18,10 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -90,17 +94,30 @@ public final class PrometheusClient {
             }
         }
         HttpResponse<String> resp;
+        // the request's timeout covers the headers only: the wait on the whole answer bounds a body that stalls
+        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(req.build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new QueryFailure(FailureKind.TIMEOUT, "no connection to " + config.redactedUrl() + " within "
-                    + config.timeout().toMillis() + " ms", e);
-        } catch (HttpTimeoutException e) {
-            throw new QueryFailure(FailureKind.TIMEOUT, "no answer from " + config.redactedUrl() + " within "
-                    + config.timeout().toMillis() + " ms", e);
-        } catch (IOException e) {
+            resp = pending.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new QueryFailure(FailureKind.TIMEOUT, "no complete answer from " + config.redactedUrl()
+                    + " within " + config.timeout().toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            if (c instanceof HttpConnectTimeoutException) {
+                throw new QueryFailure(FailureKind.TIMEOUT, "no connection to " + config.redactedUrl() + " within "
+                        + config.timeout().toMillis() + " ms", c);
+            }
+            if (c instanceof HttpTimeoutException) {
+                throw new QueryFailure(FailureKind.TIMEOUT, "no answer from " + config.redactedUrl() + " within "
+                        + config.timeout().toMillis() + " ms", c);
+            }
             throw new QueryFailure(FailureKind.UNREACHABLE, config.redactedUrl() + ": "
-                    + AgentConfig.Prometheus.redact(String.valueOf(e)), e);
+                    + AgentConfig.Prometheus.redact(String.valueOf(c)), c);
         }
         int code = resp.statusCode();
         String body = resp.body();

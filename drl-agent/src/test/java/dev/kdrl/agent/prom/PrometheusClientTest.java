@@ -107,6 +107,18 @@ class PrometheusClientTest {
         assertThat(ms).isBetween(900L, 5500L);
     }
 
+    /** The timeout bounds the whole answer: headers at once and a body that then stalls time out too. */
+    @Test
+    void aBodyThatStallsAfterTheHeadersTimesOut() throws Exception {
+        fake = new FakePrometheus(q -> FakePrometheus.Answer.stalledBody(FakePrometheus.vector("1"), 5000));
+        long t0 = System.nanoTime();
+        QueryFailure f = failureOf(client(0));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(f.getMessage()).contains("within 500 ms");
+        assertThat(ms).isBetween(400L, 3500L);
+    }
+
     @Test
     void nobodyListeningIsUnreachable() throws Exception {
         // a port bound but not listening refuses connections, and nobody else can take it while it is held
