@@ -135,8 +135,11 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
     }
 
-    /** Cycles start at every {@code offset} past a multiple of {@code period} (epoch-aligned). */
-    public record Schedule(Duration period, Duration offset) {
+    /**
+     * Cycles start at every {@code offset} past a multiple of {@code period} (epoch-aligned); all services are
+     * read at once and a value not read within {@code deadline} of the cycle's start is a timeout.
+     */
+    public record Schedule(Duration period, Duration offset, Duration deadline) {
     }
 
     /**
@@ -385,7 +388,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         Prometheus prometheus = new Prometheus(uri, timeout, retries, backoff, token, user, password, ca);
 
-        AgentConfigFile.Schedule sc = or(root.schedule(), new AgentConfigFile.Schedule(null, null));
+        AgentConfigFile.Schedule sc = or(root.schedule(), new AgentConfigFile.Schedule(null, null, null));
         Duration period = rules.duration("schedule.period", sc.period(), Duration.ofSeconds(120),
                 Duration.ofMillis(100), MAX_PERIOD);
         Duration offset = rules.duration("schedule.offset", sc.offset(), Duration.ofSeconds(55), Duration.ZERO,
@@ -396,7 +399,20 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                             + " an offset shorter than the period (" + period.toMillis() + "ms)"
                             + (sc.offset() != null ? "" : ": set schedule.offset"));
         }
-        Schedule schedule = new Schedule(period, offset);
+        // the worst case of one service's read: every attempt's timeout and every backoff
+        Duration worst = timeout.multipliedBy(retries + 1L).plus(backoff.multipliedBy((1L << retries) - 1));
+        Duration deadline = rules.duration("schedule.deadline", sc.deadline(), worst, Duration.ofMillis(1), period);
+        if (sc.deadline() != null && deadline.compareTo(worst) < 0) {
+            throw rules.error("schedule.deadline", AgentConfigFile.Rules.text(sc.deadline()), "expected at least the "
+                    + "worst case of a query, " + AgentConfigFile.Rules.text(worst) + " (prometheus.timeout x "
+                    + (retries + 1) + " attempts + the backoffs): lower prometheus.timeout, retries or backoff");
+        }
+        if (sc.deadline() == null && deadline.compareTo(period) >= 0) {
+            throw rules.error("prometheus.timeout", AgentConfigFile.Rules.text(timeout), "the worst case of a query, "
+                    + AgentConfigFile.Rules.text(worst) + " (timeout x " + (retries + 1) + " attempts + the backoffs),"
+                    + " must be shorter than schedule.period (" + AgentConfigFile.Rules.text(period) + ")");
+        }
+        Schedule schedule = new Schedule(period, offset, deadline);
 
         AgentConfigFile.Policy po = or(root.policy(), new AgentConfigFile.Policy(null, null, null, null));
         Path model = po.model() != null ? base.resolve(po.model()) : null;

@@ -32,7 +32,7 @@ final class AgentConfigFile {
     record BasicAuth(String username, String passwordFile) {
     }
 
-    record Schedule(Duration period, Duration offset) {
+    record Schedule(Duration period, Duration offset, Duration deadline) {
     }
 
     record Policy(String model, String planner, Boolean deterministic, Integer seed) {

@@ -19,6 +19,7 @@ import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
 import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.Transition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,6 +94,73 @@ public final class Agent implements AutoCloseable {
             maxLoad[i] = s.maxLoad() != null ? s.maxLoad() : defaultMaxLoad(model, i);
             maxPods[i] = s.maxPods() != null ? s.maxPods() : StateStore.MAX_PODS;
         }
+    }
+
+    /** The read phase's bound: a service whose value is not read within it is a timeout; {@code null}: none. */
+    private Duration deadline;
+    private java.util.concurrent.ExecutorService readers;
+
+    /** Reads all services at once, each value due within {@code d} of the cycle's start. */
+    public synchronized Agent deadline(Duration d) {
+        this.deadline = d;
+        if (readers == null) {
+            java.util.concurrent.atomic.AtomicInteger k = new java.util.concurrent.atomic.AtomicInteger();
+            readers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "drl-agent-read-" + k.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return this;
+    }
+
+    /**
+     * Every service's load, read at once and waited for until the deadline; a value not read by then is a
+     * {@code timeout} failure (its read is cancelled). Without a deadline, one after another.
+     */
+    private Object[] readAll(long cycle, Instant time) throws InterruptedException {
+        int n = services.size();
+        Object[] out = new Object[n];
+        if (deadline == null) {
+            for (int i = 0; i < n; i++) {
+                try {
+                    out[i] = source.read(services.get(i), cycle, time);
+                } catch (QueryFailure f) {
+                    out[i] = f;
+                }
+            }
+            return out;
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        List<java.util.concurrent.Future<Double>> futures = new ArrayList<>();
+        for (AgentConfig.Service s : services) {
+            futures.add(readers.submit(() -> source.read(s, cycle, time)));
+        }
+        for (int i = 0; i < n; i++) {
+            java.util.concurrent.Future<Double> f = futures.get(i);
+            try {
+                out[i] = f.get(Math.max(0, end - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                f.cancel(true);
+                out[i] = new QueryFailure(FailureKind.TIMEOUT, "no value within the cycle's deadline of "
+                        + deadline.toMillis() + " ms");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof QueryFailure q) {
+                    out[i] = q;
+                } else if (c instanceof RuntimeException r) {
+                    futures.forEach(x -> x.cancel(true));
+                    throw r;
+                } else {
+                    futures.forEach(x -> x.cancel(true));
+                    throw new IllegalStateException("reading " + services.get(i).name() + ": " + c, c);
+                }
+            } catch (InterruptedException e) {
+                futures.forEach(x -> x.cancel(true));
+                throw e;
+            }
+        }
+        return out;
     }
 
     /** How many times the largest load a decision can serve within the quota counts as plausible. */
@@ -187,11 +255,15 @@ public final class Agent implements AutoCloseable {
         double[] predicted = new double[n];
         double[] traffic = new double[n];
         long decisionNanos = 0;
+        Object[] read = readAll(cycle, time);
         for (int i = 0; i < n; i++) {
             AgentConfig.Service s = services.get(i);
             String failure = null;
             try {
-                double v = source.read(s, cycle, time);
+                if (read[i] instanceof QueryFailure q) {
+                    throw q;
+                }
+                double v = (Double) read[i];
                 if (v > maxLoad[i]) {
                     throw new QueryFailure(FailureKind.IMPLAUSIBLE, "load " + v + " is above maxLoad " + maxLoad[i]
                             + (s.maxLoad() == null ? " (the default: " + DEFAULT_MAX_LOAD_FACTOR + " x what the quota"
@@ -315,6 +387,9 @@ public final class Agent implements AutoCloseable {
     /** Closes the history files. */
     @Override
     public synchronized void close() {
+        if (readers != null) {
+            readers.shutdownNow();
+        }
         for (HistoryFile h : histories) {
             try {
                 h.close();

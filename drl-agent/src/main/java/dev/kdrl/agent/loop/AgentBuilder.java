@@ -142,7 +142,7 @@ public final class AgentBuilder {
             throw e;
         }
         agent.set(new Agent(model, observation(config), services, histories, predictors, policy, source, sink,
-                store, metrics, restored, persist));
+                store, metrics, restored, persist).deadline(config.schedule().deadline()));
         return agent.get();
     }
 

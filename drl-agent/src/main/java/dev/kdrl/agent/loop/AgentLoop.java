@@ -192,18 +192,15 @@ public final class AgentLoop implements AutoCloseable {
     static final Duration BUILD_GRACE = Duration.ofSeconds(60);
 
     /**
-     * The longest a cycle can take with {@code config}'s settings when every wait runs out: each service's
-     * query, one after another, with all its attempts (connect and answer timeouts) and backoffs, then the
-     * write with all its attempts ({@link #KUBE_ATTEMPT} each) and backoffs, plus {@link #BUILD_GRACE}.
+     * The longest a cycle can take with {@code config}'s settings when every wait runs out: the read phase
+     * ({@code schedule.deadline}), then the write with all its attempts ({@link #KUBE_ATTEMPT} each) and
+     * backoffs, plus {@link #BUILD_GRACE}.
      */
     public static Duration cycleBound(AgentConfig config) {
-        AgentConfig.Prometheus p = config.prometheus();
-        Duration query = p.timeout().multipliedBy(2L * (p.retries() + 1))
-                .plus(p.backoff().multipliedBy((1L << p.retries()) - 1));
         AgentConfig.Kubernetes k = config.kubernetes();
         Duration write = KUBE_ATTEMPT.multipliedBy(k.retries() + 1L)
                 .plus(k.backoff().multipliedBy((1L << k.retries()) - 1));
-        return query.multipliedBy(config.services().size()).plus(write).plus(BUILD_GRACE);
+        return config.schedule().deadline().plus(write).plus(BUILD_GRACE);
     }
 
     /**

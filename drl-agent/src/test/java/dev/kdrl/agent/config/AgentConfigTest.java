@@ -154,6 +154,13 @@ class AgentConfigTest {
                         + "window: 10001}", "predictor.window", "integer in [1, 10000]"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npredictor: {kind: bilstm, model: m, "
                         + "maxLoad: 1e12}", "predictor.maxLoad", "<= 1000000000"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {deadline: 5s}",
+                        "schedule.deadline", "'5s' (expected at least the worst case of a query, 16500ms "
+                                + "(prometheus.timeout x 3 attempts + the backoffs)"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {deadline: 121s}",
+                        "schedule.deadline", "<= 120s"),
+                Arguments.of("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  timeout: 50s",
+                        "prometheus.timeout", "must be shorter than schedule.period (120s)"),
                 Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxLoad: 0",
                         "services[0].maxLoad", "expected a number > 0 and <= 1000000000"),
                 Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxPods: 150001",
@@ -220,7 +227,7 @@ class AgentConfigTest {
                 .hasMessage(dir.resolve("agent.yaml") + ": leaderElection.enabled: 'yes' (expected true or false)");
         assertThatThrownBy(() -> load(MINIMAL + "schedule: [120s]\n")).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("agent.yaml") + ": schedule: '[120s]' (expected a map with keys period, "
-                        + "offset)");
+                        + "offset, deadline)");
     }
 
     @Test

@@ -44,7 +44,7 @@ class DeployManifestsTest {
             + "Service[name=numbr, knativeService=numbr, query=locust_users{job=\"{{job}}\"}, labels={job=generator3}, maxLoad=null, maxPods=null]], "
             + "prometheus=Prometheus[url=http://prometheus-server.monitoring.svc:80, timeout=PT5S, retries=2, "
             + "backoff=PT0.5S, bearerTokenFile=null, basicUser=null, basicPasswordFile=null, caFile=null], "
-            + "schedule=Schedule[period=PT2M, offset=PT55S], (policy), (predictor), "
+            + "schedule=Schedule[period=PT2M, offset=PT55S, deadline=PT16.5S], (policy), (predictor), "
             + "historyDir=/var/lib/drl-agent/history, stateDir=/var/lib/drl-agent/state, "
             + "http=Http[bind=0.0.0.0, port=8080, enabled=true], leaderElection=LeaderElection[enabled=true, "
             + "leaseName=drl-agent, identity=(default), leaseDuration=PT15S, renewDeadline=PT10S, retryPeriod=PT2S], "

@@ -467,6 +467,49 @@ class AgentCycleTest {
         agent.close();
     }
 
+    /** Services are read at once; one whose value is late is a counted timeout, the others still count. */
+    @Test
+    void aServiceLateForTheCyclesDeadlineIsATimeoutAndTheOthersCount() throws Exception {
+        AgentConfig cfg = config("{planner: greedy}");
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        java.util.concurrent.CountDownLatch bothStarted = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        LoadSource source = (s, cycle, time) -> {
+            if (s.name().equals("senti")) {
+                try {
+                    Thread.sleep(10_000); // a stalled Prometheus
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    throw e;
+                }
+            }
+            if (!s.name().equals("senti") && cycle == 0) {
+                // house and numbr read concurrently: each waits for the other to have started
+                bothStarted.countDown();
+                bothStarted.await(2, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return TRACE.value((int) cycle, TRACE.columnIndex(s.name()));
+        };
+        Agent agent = AgentBuilder.build(cfg, source, new AgentFixtures.RecordingSink(), metrics)
+                .deadline(Duration.ofMillis(300));
+        long t0 = System.nanoTime();
+        CycleReport r = agent.runCycle(T0);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).isLessThan(1_900);
+        assertThat(bothStarted.getCount()).isZero();
+        assertThat(r.written()).isTrue();
+        assertThat(r.failures().get(1)).contains("no value within the cycle's deadline of 300 ms");
+        assertThat(r.observed()[0]).isEqualTo(TRACE.value(0, TRACE.columnIndex("house")));
+        assertThat(r.observed()[2]).isEqualTo(TRACE.value(0, TRACE.columnIndex("numbr")));
+        assertThat(metrics.scrape()).contains("drl_agent_query_failures_total{kind=\"timeout\",service=\"senti\"} 1.0");
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!interrupted.get() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(interrupted).as("the late read was cancelled").isTrue();
+        agent.close();
+    }
+
     @Test
     void aDecisionAboveMaxPodsIsNotWritten() throws Exception {
         AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",

@@ -260,9 +260,10 @@ class AgentLoopTest {
 
     @Test
     void theCycleBoundIsTheWorstCaseOfTheConfiguredWaits() {
-        // 3 services x (2 attempts x (2 s connect + 2 s answer) + 50 ms backoff)
+        // the read deadline (default: 2 attempts x 2 s + 50 ms backoff)
         // + 4 write attempts x 60 s + 10+20+40 ms backoffs + 60 s to build and decide
-        assertThat(AgentLoop.cycleBound(cfg)).isEqualTo(Duration.ofMillis(3 * 8_050 + 240_070 + 60_000));
+        assertThat(cfg.schedule().deadline()).isEqualTo(Duration.ofMillis(4_050));
+        assertThat(AgentLoop.cycleBound(cfg)).isEqualTo(Duration.ofMillis(4_050 + 240_070 + 60_000));
     }
 
     @Test
