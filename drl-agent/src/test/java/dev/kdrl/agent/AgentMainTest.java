@@ -85,7 +85,7 @@ class AgentMainTest {
     void sigtermStopsTheScheduledLoopAndExits0() throws Exception {
         Path cfg = dir.resolve("agent.yaml");
         Files.writeString(cfg, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}", "{kind: last-value}",
-                "schedule: {period: 1s, offset: 0s}"));
+                "schedule: {period: 5s, offset: 0s}"));
         String javaCmd = ProcessHandle.current().info().command().orElse("java");
         Path log = dir.resolve("agent.log");
         Process p = new ProcessBuilder(javaCmd, "-Xmx128m", "-cp", System.getProperty("java.class.path"),

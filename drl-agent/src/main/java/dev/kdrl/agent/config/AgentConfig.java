@@ -407,11 +407,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                     + "worst case of a query, " + AgentConfigFile.Rules.text(worst) + " (prometheus.timeout x "
                     + (retries + 1) + " attempts + the backoffs): lower prometheus.timeout, retries or backoff");
         }
-        if (sc.deadline() == null && deadline.compareTo(period) >= 0) {
-            throw rules.error("prometheus.timeout", AgentConfigFile.Rules.text(timeout), "the worst case of a query, "
-                    + AgentConfigFile.Rules.text(worst) + " (timeout x " + (retries + 1) + " attempts + the backoffs),"
-                    + " must be shorter than schedule.period (" + AgentConfigFile.Rules.text(period) + ")");
-        }
+        // left out, the deadline is the worst case even when that exceeds the period (the loop then skips to
+        // the next slot): refusing it would refuse configurations that run today (short test periods)
         Schedule schedule = new Schedule(period, offset, deadline);
 
         AgentConfigFile.Policy po = or(root.policy(), new AgentConfigFile.Policy(null, null, null, null));

@@ -159,8 +159,6 @@ class AgentConfigTest {
                                 + "(prometheus.timeout x 3 attempts + the backoffs)"),
                 Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {deadline: 121s}",
                         "schedule.deadline", "<= 120s"),
-                Arguments.of("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  timeout: 50s",
-                        "prometheus.timeout", "must be shorter than schedule.period (120s)"),
                 Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxLoad: 0",
                         "services[0].maxLoad", "expected a number > 0 and <= 1000000000"),
                 Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxPods: 150001",
