@@ -36,8 +36,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code java -jar drl-agent.jar --config agent.yaml}: the live agent. Exit codes: 0 done (or stopped), 1 a
- * cycle failed in {@code --once}/{@code --simulate}, 2 bad configuration or files.
+ * {@code java -jar drl-agent.jar --config agent.yaml}: the live agent. Exit codes: 0 done (or stopped by SIGTERM
+ * after the cycle in progress), 1 a cycle failed in {@code --once}/{@code --simulate}, 2 bad configuration or files.
  *
  * <p>Only the command line and the wiring live here: the loops in {@link AgentLoop}, leader election in
  * {@link LeaseElection}, the Kubernetes client in {@link KubeClients}.
@@ -99,6 +99,9 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (maxCycles != null && maxCycles < 1) {
+            throw new IllegalArgumentException("--cycles " + maxCycles + ": expected a number of cycles >= 1");
+        }
         AgentConfig loaded = AgentConfig.load(config);
         // a simulation's made-up loads and decisions never mix with the live history and state
         AgentConfig cfg = simulate == null ? loaded : loaded.withDirectories(
@@ -139,7 +142,8 @@ public final class AgentMain implements Callable<Integer> {
                 metrics.globalGauge("drl.agent.leader", 1);
             }
             if (cfg.http().enabled()) {
-                ops = new OpsServer(cfg.http().bind(), cfg.http().port(), () -> !loop.stopping(), ready::get,
+                loop.livenessBound(AgentLoop.cycleBound(cfg));
+                ops = new OpsServer(cfg.http().bind(), cfg.http().port(), loop::alive, ready::get,
                         metrics::scrape);
                 LOG.info("health and metrics on http://{}:{}/metrics", cfg.http().bind(), ops.port());
             }
@@ -155,9 +159,11 @@ public final class AgentMain implements Callable<Integer> {
                             + simulate : "", elect ? ", leader election on Lease " + cfg.leaderElection().leaseName()
                             : "");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop), "drl-agent-stop"));
+            Object previousTerm = onTerm(loop);
             try {
                 return run(loop, cfg);
             } finally {
+                restoreTerm(previousTerm);
                 loop.stop();
                 leadership.close();
                 loop.close();
@@ -196,6 +202,44 @@ public final class AgentMain implements Callable<Integer> {
             loopDone.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException ignored) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGTERM (Kubernetes stopping the pod) is a request, not a failure: the loop stops after the cycle in
+     * progress, {@link #call} returns and the process exits 0 (the JVM's default would be 143 after the
+     * shutdown hooks). If the loop has not ended 30 s later it halts with 143. Without the JDK's signal API
+     * the shutdown hook alone applies (the same stop, then exit 143).
+     *
+     * @return the handler replaced, to restore when the loop ends, or {@code null}
+     */
+    private Object onTerm(AgentLoop loop) {
+        try {
+            return sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> {
+                LOG.info("SIGTERM: stopping after the cycle in progress");
+                loop.stop();
+                Thread watchdog = new Thread(() -> {
+                    try {
+                        if (!loopDone.await(30, TimeUnit.SECONDS)) {
+                            LOG.error("the loop did not stop within 30 s of SIGTERM; exiting 143");
+                            Runtime.getRuntime().halt(143);
+                        }
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "drl-agent-term");
+                watchdog.setDaemon(true);
+                watchdog.start();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            LOG.debug("cannot handle SIGTERM; the shutdown hook stops the loop (exit 143)", e);
+            return null;
+        }
+    }
+
+    private static void restoreTerm(Object previous) {
+        if (previous instanceof sun.misc.SignalHandler h) {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
         }
     }
 

@@ -53,6 +53,18 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** Upper bound of {@code schedule.period} (and so of the offset): one day. */
+    public static final Duration MAX_PERIOD = Duration.ofDays(1);
+    /** Upper bound of {@code prometheus.timeout}, {@code prometheus.backoff} and {@code kubernetes.backoff}. */
+    public static final Duration MAX_WAIT = Duration.ofMinutes(5);
+    /** Upper bound of the leader-election durations. */
+    public static final Duration MAX_LEASE = Duration.ofMinutes(10);
+    /** Upper bound of {@code quota}, in cores. */
+    public static final double MAX_QUOTA = 100_000;
+    /** Upper bound of {@code services[].maxPods} (a Kubernetes cluster's documented pod limit). */
+    public static final int MAX_PODS = 150_000;
+    /** Upper bound of {@code predictor.maxLoad} and {@code services[].maxLoad}, in concurrent users. */
+    public static final double MAX_LOAD = 1e9;
     /** Names a query template may use besides the service's own labels. */
     public static final List<String> BUILTIN_PLACEHOLDERS = List.of("service", "knativeService", "namespace");
 
@@ -67,8 +79,13 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
      * @param knativeService the Knative Service's name (for queries, logs and metrics)
      * @param query          the PromQL instant query giving its current concurrent users
      * @param labels         values for the query's placeholders
+     * @param maxLoad        the largest plausible load; a larger value read is a counted failure
+     *                       ({@code implausible}) with the history's fallback; {@code null}: derived from the profile
+     * @param maxPods        the most pods a written decision may give it (Knative's max-scale); {@code null}: no
+     *                       limit but {@code StateStore.MAX_PODS}
      */
-    public record Service(String name, String knativeService, QueryTemplate query, Map<String, String> labels) {
+    public record Service(String name, String knativeService, QueryTemplate query, Map<String, String> labels,
+                          Double maxLoad, Integer maxPods) {
         public Service {
             labels = Map.copyOf(labels);
         }
@@ -97,10 +114,32 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
      */
     public record Prometheus(URI url, Duration timeout, int retries, Duration backoff, Path bearerTokenFile,
                              String basicUser, Path basicPasswordFile, Path caFile) {
+        private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#\\s]*@");
+
+        /** The URL as it may be logged: credentials written into it ({@code user:password@}) replaced by ***. */
+        public String redactedUrl() {
+            return redact(url.toString());
+        }
+
+        /** {@code text} with the user information of every URL in it ({@code user:password@}) replaced by ***. */
+        public static String redact(String text) {
+            return text == null ? null : USER_INFO.matcher(text).replaceAll("***@");
+        }
+
+        /** Never prints a credential: the URL redacted, the secret files by name. */
+        @Override
+        public String toString() {
+            return "Prometheus[url=" + redactedUrl() + ", timeout=" + timeout + ", retries=" + retries + ", backoff="
+                    + backoff + ", bearerTokenFile=" + bearerTokenFile + ", basicUser=" + basicUser
+                    + ", basicPasswordFile=" + basicPasswordFile + ", caFile=" + caFile + "]";
+        }
     }
 
-    /** Cycles start at every {@code offset} past a multiple of {@code period} (epoch-aligned). */
-    public record Schedule(Duration period, Duration offset) {
+    /**
+     * Cycles start at every {@code offset} past a multiple of {@code period} (epoch-aligned); all services are
+     * read at once and a value not read within {@code deadline} of the cycle's start is a timeout.
+     */
+    public record Schedule(Duration period, Duration offset, Duration deadline) {
     }
 
     /**
@@ -248,7 +287,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             }
             profile = p.toString();
         }
-        Double quota = root.quota() == null ? null : rules.number("quota", root.quota(), 0, 0, true);
+        Double quota = root.quota() == null ? null : rules.number("quota", root.quota(), 0, 0, true, MAX_QUOTA);
         Integer minPods = root.minPods() == null ? null : rules.integer("minPods", root.minPods(), 1, 0, 1000);
 
         if (root.services() == null) {
@@ -302,7 +341,11 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                             + "labels or use one of " + BUILTIN_PLACEHOLDERS);
                 }
             }
-            services.add(new Service(sName, ksvc, template, labels));
+            Double maxLoad = s.maxLoad() == null ? null
+                    : rules.number(at + ".maxLoad", s.maxLoad(), 0, 0, true, MAX_LOAD);
+            Integer maxPods = s.maxPods() == null ? null
+                    : rules.integer(at + ".maxPods", s.maxPods(), 0, 1, MAX_PODS);
+            services.add(new Service(sName, ksvc, template, labels, maxLoad, maxPods));
         }
 
         AgentConfigFile.Prometheus pr = or(root.prometheus(),
@@ -315,16 +358,19 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         try {
             uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         } catch (URISyntaxException e) {
-            throw rules.error("prometheus.url", url, "expected an http(s) URL: " + e.getReason());
+            throw rules.error("prometheus.url", Prometheus.redact(url), "expected an http(s) URL: "
+                    + Prometheus.redact(e.getReason()));
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
-            throw rules.error("prometheus.url", url, "expected an http:// or https:// URL with a host");
+            throw rules.error("prometheus.url", Prometheus.redact(url),
+                    "expected an http:// or https:// URL with a host");
         }
         Duration timeout = rules.duration("prometheus.timeout", pr.timeout(), Duration.ofSeconds(5),
-                Duration.ofMillis(1));
+                Duration.ofMillis(1), MAX_WAIT);
         int retries = rules.integer("prometheus.retries", pr.retries(), 2, 0, 10);
-        Duration backoff = rules.duration("prometheus.backoff", pr.backoff(), Duration.ofMillis(500), Duration.ZERO);
+        Duration backoff = rules.duration("prometheus.backoff", pr.backoff(), Duration.ofMillis(500), Duration.ZERO,
+                MAX_WAIT);
         Path token = optionalFile(rules, "prometheus.bearerTokenFile", pr.bearerTokenFile(), base);
         AgentConfigFile.BasicAuth basic = or(pr.basicAuth(), new AgentConfigFile.BasicAuth(null, null));
         String user = basic.username();
@@ -342,17 +388,28 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         Prometheus prometheus = new Prometheus(uri, timeout, retries, backoff, token, user, password, ca);
 
-        AgentConfigFile.Schedule sc = or(root.schedule(), new AgentConfigFile.Schedule(null, null));
+        AgentConfigFile.Schedule sc = or(root.schedule(), new AgentConfigFile.Schedule(null, null, null));
         Duration period = rules.duration("schedule.period", sc.period(), Duration.ofSeconds(120),
-                Duration.ofMillis(100));
-        Duration offset = rules.duration("schedule.offset", sc.offset(), Duration.ofSeconds(55), Duration.ZERO);
+                Duration.ofMillis(100), MAX_PERIOD);
+        Duration offset = rules.duration("schedule.offset", sc.offset(), Duration.ofSeconds(55), Duration.ZERO,
+                MAX_PERIOD);
         if (offset.compareTo(period) >= 0) {
             throw rules.error("schedule.offset", AgentConfigFile.Rules.text(sc.offset()),
                     (sc.offset() != null ? "expected" : "the default 55s is not")
                             + " an offset shorter than the period (" + period.toMillis() + "ms)"
                             + (sc.offset() != null ? "" : ": set schedule.offset"));
         }
-        Schedule schedule = new Schedule(period, offset);
+        // the worst case of one service's read: every attempt's timeout and every backoff
+        Duration worst = timeout.multipliedBy(retries + 1L).plus(backoff.multipliedBy((1L << retries) - 1));
+        Duration deadline = rules.duration("schedule.deadline", sc.deadline(), worst, Duration.ofMillis(1), period);
+        if (sc.deadline() != null && deadline.compareTo(worst) < 0) {
+            throw rules.error("schedule.deadline", AgentConfigFile.Rules.text(sc.deadline()), "expected at least the "
+                    + "worst case of a query, " + AgentConfigFile.Rules.text(worst) + " (prometheus.timeout x "
+                    + (retries + 1) + " attempts + the backoffs): lower prometheus.timeout, retries or backoff");
+        }
+        // left out, the deadline is the worst case even when that exceeds the period (the loop then skips to
+        // the next slot): refusing it would refuse configurations that run today (short test periods)
+        Schedule schedule = new Schedule(period, offset, deadline);
 
         AgentConfigFile.Policy po = or(root.policy(), new AgentConfigFile.Policy(null, null, null, null));
         Path model = po.model() != null ? base.resolve(po.model()) : null;
@@ -388,13 +445,13 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         int window = rules.integer("predictor.window", pd.window(), kind.equals("moving-average") ? 3 : 7, 1,
                 10_000);
-        double alpha = rules.number("predictor.alpha", pd.alpha(), 0.5, 0, true);
-        double beta = rules.number("predictor.beta", pd.beta(), 0.1, 0, false);
+        double alpha = rules.number("predictor.alpha", pd.alpha(), 0.5, 0, true, 1);
+        double beta = rules.number("predictor.beta", pd.beta(), 0.1, 0, false, 1);
         if (alpha > 1 || beta > 1) {
             throw rules.error(alpha > 1 ? "predictor.alpha" : "predictor.beta", alpha > 1 ? alpha : beta,
                     "expected a number <= 1");
         }
-        double maxLoad = rules.number("predictor.maxLoad", pd.maxLoad(), 0, 0, false);
+        double maxLoad = rules.number("predictor.maxLoad", pd.maxLoad(), 0, 0, false, MAX_LOAD);
         // a setting the chosen kind does not read is a mistake, not a no-op
         for (Map.Entry<String, Object> e : pd.kindSettings().entrySet()) {
             if (!Predictors.entry(kind).reads(e.getKey())) {
@@ -428,11 +485,11 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         String identity = or(le.identity(), defaultIdentity());
         Duration leaseDuration = rules.duration("leaderElection.leaseDuration", le.leaseDuration(),
-                Duration.ofSeconds(15), Duration.ofSeconds(1));
+                Duration.ofSeconds(15), Duration.ofSeconds(1), MAX_LEASE);
         Duration renew = rules.duration("leaderElection.renewDeadline", le.renewDeadline(), Duration.ofSeconds(10),
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), MAX_LEASE);
         Duration retry = rules.duration("leaderElection.retryPeriod", le.retryPeriod(), Duration.ofSeconds(2),
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), MAX_LEASE);
         if (renew.compareTo(leaseDuration) >= 0) {
             throw rules.error("leaderElection.renewDeadline", AgentConfigFile.Rules.text(le.renewDeadline()),
                     "expected less than leaseDuration (" + leaseDuration.toMillis() + "ms)"
@@ -448,7 +505,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
 
         AgentConfigFile.Kubernetes k = or(root.kubernetes(), new AgentConfigFile.Kubernetes(null, null));
         Kubernetes kube = new Kubernetes(rules.integer("kubernetes.retries", k.retries(), 4, 0, 20),
-                rules.duration("kubernetes.backoff", k.backoff(), Duration.ofMillis(500), Duration.ZERO));
+                rules.duration("kubernetes.backoff", k.backoff(), Duration.ofMillis(500), Duration.ZERO,
+                        MAX_WAIT));
 
         return new AgentConfig(Path.of(rules.file()), namespace, resourceName, profile, quota, minPods, services,
                 prometheus, schedule, policy, predictor, history, state, http, leader, kube);

@@ -21,7 +21,8 @@ final class AgentConfigFile {
                 LeaderElection leaderElection, Kubernetes kubernetes) {
     }
 
-    record Service(String name, String knativeService, String query, Map<String, String> labels) {
+    record Service(String name, String knativeService, String query, Map<String, String> labels, Double maxLoad,
+                   Integer maxPods) {
     }
 
     record Prometheus(String url, Duration timeout, Integer retries, Duration backoff, String bearerTokenFile,
@@ -31,7 +32,7 @@ final class AgentConfigFile {
     record BasicAuth(String username, String passwordFile) {
     }
 
-    record Schedule(Duration period, Duration offset) {
+    record Schedule(Duration period, Duration offset, Duration deadline) {
     }
 
     record Policy(String model, String planner, Boolean deterministic, Integer seed) {
@@ -81,32 +82,45 @@ final class AgentConfigFile {
             return value;
         }
 
-        double number(String field, Double value, double dflt, double min, boolean minExclusive) {
+        double number(String field, Double value, double dflt, double min, boolean minExclusive, double max) {
             if (value == null) {
                 return dflt;
             }
+            String range = (minExclusive ? "> " : ">= ") + fmt(min) + " and <= " + fmt(max);
             if (!Double.isFinite(value)) {
-                throw error(field, value, "expected a finite number");
+                throw error(field, value, "expected a finite number " + range);
             }
             if (minExclusive ? !(value > min) : !(value >= min)) {
-                throw error(field, value, "expected a number " + (minExclusive ? "> " : ">= ") + fmt(min));
+                throw error(field, value, "expected a number " + range);
+            }
+            if (value > max) {
+                throw error(field, value, "expected a number " + range);
             }
             return value;
         }
 
-        Duration duration(String field, Duration value, Duration dflt, Duration min) {
+        Duration duration(String field, Duration value, Duration dflt, Duration min, Duration max) {
             if (value == null) {
                 return dflt;
             }
-            if (value.compareTo(min) < 0) {
-                throw error(field, text(value), "expected a duration >= " + min.toMillis() + "ms");
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw error(field, text(value), "expected a duration >= " + text(min) + " and <= " + text(max));
             }
             return value;
         }
 
-        /** {@code 55s}, {@code 500ms}: a duration as the file may write it. */
+        /**
+         * {@code 55s}, {@code 500ms}: a duration as the file may write it. The file's reader saturates a value
+         * too large for a {@code Duration} in nanoseconds (about 292 years) at that maximum: shown as such.
+         */
         static String text(Duration d) {
-            return d == null ? null : d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+            if (d == null) {
+                return null;
+            }
+            if (d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0) {
+                return "more than 292 years";
+            }
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
         }
 
         private static String fmt(double d) {

@@ -29,10 +29,21 @@ public final class ConfigException extends RuntimeException {
         if (value == null) {
             return "missing";
         }
-        String s = String.valueOf(value).replace("\n", "\\n");
+        String s = String.valueOf(value);
         if (s.length() > 120) {
             s = s.substring(0, 117) + "...";
         }
-        return "'" + s + "'";
+        // one line whatever the file holds: line breaks and other control characters escaped
+        StringBuilder b = new StringBuilder();
+        s.codePoints().forEach(c -> {
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return "'" + b + "'";
     }
 }

@@ -15,7 +15,9 @@ public final class WriteFailure extends Exception {
         /** Another answer (401, 422, ...) or an I/O failure after every retry. */
         OTHER("other"),
         /** Not written: this replica lost the Lease during the cycle. */
-        NOT_LEADER("not_leader");
+        NOT_LEADER("not_leader"),
+        /** The decision gives a service more pods than its {@code maxPods}: not written. */
+        IMPLAUSIBLE("implausible");
 
         private final String label;
 

@@ -5,6 +5,7 @@ import dev.kdrl.agent.k8s.ActionSink;
 import dev.kdrl.agent.k8s.ScaleActionSpec;
 import dev.kdrl.agent.k8s.WriteFailure;
 import dev.kdrl.agent.ops.AgentMetrics;
+import dev.kdrl.agent.prom.FailureKind;
 import dev.kdrl.agent.prom.QueryFailure;
 import dev.kdrl.agent.store.AgentState;
 import dev.kdrl.agent.store.HistoryFile;
@@ -18,6 +19,7 @@ import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
 import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.Transition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +46,9 @@ public final class Agent implements AutoCloseable {
     private final Observation observation;
     private final List<AgentConfig.Service> services;
     private final List<HistoryFile> histories;
+    /** Per service: the largest plausible load, and the most pods a written decision may give it. */
+    private final double[] maxLoad;
+    private final int[] maxPods;
     private final List<TrafficPredictor> predictors;
     private final Policy<double[], int[]> policy;
     private final LoadSource source;
@@ -82,6 +87,97 @@ public final class Agent implements AutoCloseable {
         this.metrics = metrics;
         this.last = restored;
         this.persist = persist;
+        this.maxLoad = new double[this.services.size()];
+        this.maxPods = new int[this.services.size()];
+        for (int i = 0; i < maxLoad.length; i++) {
+            AgentConfig.Service s = this.services.get(i);
+            maxLoad[i] = s.maxLoad() != null ? s.maxLoad() : defaultMaxLoad(model, i);
+            maxPods[i] = s.maxPods() != null ? s.maxPods() : StateStore.MAX_PODS;
+        }
+    }
+
+    /** The read phase's bound: a service whose value is not read within it is a timeout; {@code null}: none. */
+    private Duration deadline;
+    private java.util.concurrent.ExecutorService readers;
+
+    /** Reads all services at once, each value due within {@code d} of the cycle's start. */
+    public synchronized Agent deadline(Duration d) {
+        this.deadline = d;
+        if (readers == null) {
+            java.util.concurrent.atomic.AtomicInteger k = new java.util.concurrent.atomic.AtomicInteger();
+            readers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "drl-agent-read-" + k.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return this;
+    }
+
+    /**
+     * Every service's load, read at once and waited for until the deadline; a value not read by then is a
+     * {@code timeout} failure (its read is cancelled). Without a deadline, one after another.
+     */
+    private Object[] readAll(long cycle, Instant time) throws InterruptedException {
+        int n = services.size();
+        Object[] out = new Object[n];
+        if (deadline == null) {
+            for (int i = 0; i < n; i++) {
+                try {
+                    out[i] = source.read(services.get(i), cycle, time);
+                } catch (QueryFailure f) {
+                    out[i] = f;
+                }
+            }
+            return out;
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        List<java.util.concurrent.Future<Double>> futures = new ArrayList<>();
+        for (AgentConfig.Service s : services) {
+            futures.add(readers.submit(() -> source.read(s, cycle, time)));
+        }
+        for (int i = 0; i < n; i++) {
+            java.util.concurrent.Future<Double> f = futures.get(i);
+            try {
+                out[i] = f.get(Math.max(0, end - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                f.cancel(true);
+                out[i] = new QueryFailure(FailureKind.TIMEOUT, "no value within the cycle's deadline of "
+                        + deadline.toMillis() + " ms");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof QueryFailure q) {
+                    out[i] = q;
+                } else if (c instanceof RuntimeException r) {
+                    futures.forEach(x -> x.cancel(true));
+                    throw r;
+                } else {
+                    futures.forEach(x -> x.cancel(true));
+                    throw new IllegalStateException("reading " + services.get(i).name() + ": " + c, c);
+                }
+            } catch (InterruptedException e) {
+                futures.forEach(x -> x.cancel(true));
+                throw e;
+            }
+        }
+        return out;
+    }
+
+    /** How many times the largest load a decision can serve within the quota counts as plausible. */
+    public static final double DEFAULT_MAX_LOAD_FACTOR = 10;
+
+    /**
+     * The default {@code maxLoad} of service {@code i}: {@link #DEFAULT_MAX_LOAD_FACTOR} times the largest load
+     * any of its configurations can serve within the whole quota (quota / cpu pods, each at the target
+     * utilisation of its concurrency).
+     */
+    public static double defaultMaxLoad(QuotaModel model, int i) {
+        double best = 0;
+        for (int a = 0; a < model.service(i).numActions(); a++) {
+            ServiceConfig c = model.service(i).config(a);
+            best = Math.max(best, Math.floor(model.quota() / c.cpu()) * c.concurrency() * QuotaModel.TARGET_UTILISATION);
+        }
+        return DEFAULT_MAX_LOAD_FACTOR * Math.max(best, 1);
     }
 
     /**
@@ -95,6 +191,18 @@ public final class Agent implements AutoCloseable {
     /** The state the policy is deciding in (for planners that read the full state). */
     public synchronized QuotaState currentState() {
         return current;
+    }
+
+    /** The latest time any service's history recorded, or {@code null} when none has a row. */
+    public synchronized Instant lastRecorded() {
+        Instant last = null;
+        for (HistoryFile h : histories) {
+            List<Instant> times = h.times();
+            if (!times.isEmpty() && (last == null || times.get(times.size() - 1).isAfter(last))) {
+                last = times.get(times.size() - 1);
+            }
+        }
+        return last;
     }
 
     /**
@@ -147,11 +255,20 @@ public final class Agent implements AutoCloseable {
         double[] predicted = new double[n];
         double[] traffic = new double[n];
         long decisionNanos = 0;
+        Object[] read = readAll(cycle, time);
         for (int i = 0; i < n; i++) {
             AgentConfig.Service s = services.get(i);
             String failure = null;
             try {
-                double v = source.read(s, cycle, time);
+                if (read[i] instanceof QueryFailure q) {
+                    throw q;
+                }
+                double v = (Double) read[i];
+                if (v > maxLoad[i]) {
+                    throw new QueryFailure(FailureKind.IMPLAUSIBLE, "load " + v + " is above maxLoad " + maxLoad[i]
+                            + (s.maxLoad() == null ? " (the default: " + DEFAULT_MAX_LOAD_FACTOR + " x what the quota"
+                            + " can serve)" : "") + "; not recorded");
+                }
                 observed[i] = histories.get(i).append(time, v);
             } catch (QueryFailure f) {
                 observed[i] = Double.NaN;
@@ -191,6 +308,12 @@ public final class Agent implements AutoCloseable {
             if (!mayWrite.getAsBoolean()) {
                 throw new WriteFailure(WriteFailure.Kind.NOT_LEADER, "this replica lost the Lease during the cycle;"
                         + " nothing written", null);
+            }
+            for (int i = 0; i < n; i++) {
+                if (t.pods()[i] > maxPods[i]) {
+                    throw new WriteFailure(WriteFailure.Kind.IMPLAUSIBLE, model.service(i).name() + " would get "
+                            + t.pods()[i] + " pods, above its maxPods " + maxPods[i] + "; nothing written", null);
+                }
             }
             if (persist) {
                 // a crash between the write and the state save is settled at start (AgentBuilder)
@@ -264,6 +387,9 @@ public final class Agent implements AutoCloseable {
     /** Closes the history files. */
     @Override
     public synchronized void close() {
+        if (readers != null) {
+            readers.shutdownNow();
+        }
         for (HistoryFile h : histories) {
             try {
                 h.close();

@@ -64,7 +64,7 @@ public final class AgentBuilder {
         for (String name : model.serviceNames()) {
             predictor(config, name);
         }
-        new StateStore(config.stateDir()).load(model.serviceNames());
+        new StateStore(config.stateDir()).load(model.serviceNames(), numActions(model));
         policy(config, model, () -> null, TrafficDistribution.none());
     }
 
@@ -83,8 +83,13 @@ public final class AgentBuilder {
             predictors.add(predictor(config, s.name()));
         }
         StateStore store = new StateStore(config.stateDir());
-        AgentState restored = store.load(model.serviceNames());
-        AgentState pending = persist ? store.loadPending(model.serviceNames()) : null;
+        if (persist) {
+            for (Path leftover : store.removeLeftovers()) {
+                LOG.info("removed {}: a temporary file left by a process that stopped while saving", leftover);
+            }
+        }
+        AgentState restored = store.load(model.serviceNames(), numActions(model));
+        AgentState pending = persist ? store.loadPending(model.serviceNames(), numActions(model)) : null;
         if (pending != null) {
             // the agent stopped after saving a decision as pending: if the cluster holds it, it was written
             Map<String, String> live;
@@ -137,8 +142,17 @@ public final class AgentBuilder {
             throw e;
         }
         agent.set(new Agent(model, observation(config), services, histories, predictors, policy, source, sink,
-                store, metrics, restored, persist));
+                store, metrics, restored, persist).deadline(config.schedule().deadline()));
         return agent.get();
+    }
+
+    /** The number of configurations of each service, in model order. */
+    static int[] numActions(QuotaModel model) {
+        int[] n = new int[model.numServices()];
+        for (int i = 0; i < n.length; i++) {
+            n[i] = model.service(i).numActions();
+        }
+        return n;
     }
 
     static TrafficPredictor predictor(AgentConfig config, String service) {

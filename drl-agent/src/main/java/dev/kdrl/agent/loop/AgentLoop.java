@@ -1,5 +1,6 @@
 package dev.kdrl.agent.loop;
 
+import dev.kdrl.agent.config.AgentConfig;
 import dev.kdrl.agent.k8s.Leadership;
 import dev.kdrl.agent.ops.AgentMetrics;
 import dev.kdrl.agent.ops.DecisionLatency;
@@ -31,6 +32,10 @@ public final class AgentLoop implements AutoCloseable {
     private final Clock clock;
     private final Sleeper sleeper;
     private volatile boolean stopping;
+    /** How long a scheduled cycle may take before the loop counts as hung; {@code null}: never. */
+    private volatile Duration cycleBound;
+    /** When the cycle in progress (or the next one) must have ended; {@code null} outside the scheduled loop. */
+    private volatile Instant dueBy;
     private Agent agent;
     private long builtTerm = Leadership.NOT_LEADING;
 
@@ -67,7 +72,8 @@ public final class AgentLoop implements AutoCloseable {
     }
 
     /**
-     * {@code --simulate}: cycles back to back, timestamped one {@code period} apart from now, while the source
+     * {@code --simulate}: cycles back to back, timestamped one {@code period} apart from now (or from one period
+     * after the last recorded row, when an earlier simulation ran past now), while the source
      * has rows, at most {@code maxCycles}; waits to lead before each. Logs the decision latencies at the end.
      *
      * @return whether every decision was written
@@ -80,6 +86,11 @@ public final class AgentLoop implements AutoCloseable {
             Agent a = awaitLeadership();
             if (a == null || !a.hasNextCycle()) {
                 break;
+            }
+            Instant last = a.lastRecorded();
+            if (last != null && !t.isAfter(last)) {
+                // an earlier simulation ran ahead of the clock: continue after it (history times only increase)
+                t = last.plus(period);
             }
             CycleReport r = a.runCycle(t);
             latency.add(r.decisionNanos());
@@ -99,8 +110,18 @@ public final class AgentLoop implements AutoCloseable {
      * failed, and the loop goes on; a cycle that ends after the next was due skips to the following slot.
      */
     public void scheduled(Schedule schedule, long maxCycles) throws InterruptedException {
-        long done = 0;
         Instant next = schedule.next(clock.instant());
+        due(next);
+        try {
+            scheduled(schedule, maxCycles, next);
+        } finally {
+            dueBy = null;
+        }
+    }
+
+    private void scheduled(Schedule schedule, long maxCycles, Instant first) throws InterruptedException {
+        long done = 0;
+        Instant next = first;
         while (!stopping && done < maxCycles) {
             sleeper.sleepUntil(next);
             if (stopping) {
@@ -126,7 +147,60 @@ public final class AgentLoop implements AutoCloseable {
                 following = schedule.next(now);
             }
             next = following;
+            due(next);
         }
+    }
+
+    /**
+     * Makes {@link #alive()} false when a scheduled cycle has not ended {@code bound} after its start: the
+     * worst case of a cycle ({@link #cycleBound(AgentConfig)}). Call before {@link #scheduled}.
+     */
+    public AgentLoop livenessBound(Duration bound) {
+        this.cycleBound = bound;
+        return this;
+    }
+
+    private void due(Instant cycleStart) {
+        Duration bound = cycleBound;
+        if (bound == null) {
+            dueBy = null;
+            return;
+        }
+        try {
+            dueBy = cycleStart.plus(bound);
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            dueBy = null; // a bound beyond the calendar: never late
+        }
+    }
+
+    /**
+     * What {@code /healthz} answers: false once a stop was asked, or while the scheduled loop is late: the
+     * cycle that started at its slot has not ended within the {@link #livenessBound}. True again when it ends.
+     * Sleeping between cycles, and a standby skipping its cycles, are alive.
+     */
+    public boolean alive() {
+        if (stopping) {
+            return false;
+        }
+        Instant due = dueBy;
+        return due == null || !clock.instant().isAfter(due);
+    }
+
+    /** Allowance per write attempt to the API server: fabric8's connect and request timeouts and its own retries. */
+    static final Duration KUBE_ATTEMPT = Duration.ofSeconds(60);
+    /** Allowance for building the agent at a new term (model, histories, state) and the decision itself. */
+    static final Duration BUILD_GRACE = Duration.ofSeconds(60);
+
+    /**
+     * The longest a cycle can take with {@code config}'s settings when every wait runs out: the read phase
+     * ({@code schedule.deadline}), then the write with all its attempts ({@link #KUBE_ATTEMPT} each) and
+     * backoffs, plus {@link #BUILD_GRACE}.
+     */
+    public static Duration cycleBound(AgentConfig config) {
+        AgentConfig.Kubernetes k = config.kubernetes();
+        Duration write = KUBE_ATTEMPT.multipliedBy(k.retries() + 1L)
+                .plus(k.backoff().multipliedBy((1L << k.retries()) - 1));
+        return config.schedule().deadline().plus(write).plus(BUILD_GRACE);
     }
 
     /**

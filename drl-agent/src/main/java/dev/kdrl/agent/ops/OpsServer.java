@@ -1,6 +1,7 @@
 package dev.kdrl.agent.ops;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,18 +25,30 @@ public final class OpsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        server.createContext("/healthz", ex -> respond(ex, healthy.getAsBoolean() ? 200 : 503,
+        exact("/healthz", ex -> respond(ex, healthy.getAsBoolean() ? 200 : 503,
                 healthy.getAsBoolean() ? "ok\n" : "unhealthy\n", "text/plain"));
-        server.createContext("/readyz", ex -> respond(ex, ready.getAsBoolean() ? 200 : 503,
+        exact("/readyz", ex -> respond(ex, ready.getAsBoolean() ? 200 : 503,
                 ready.getAsBoolean() ? "ok\n" : "not ready\n", "text/plain"));
-        server.createContext("/metrics", ex -> respond(ex, 200, metrics.get(),
-                "text/plain; version=0.0.4; charset=utf-8"));
+        exact("/metrics", ex -> respond(ex, 200, metrics.get(), "text/plain; version=0.0.4; charset=utf-8"));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "drl-agent-http");
             t.setDaemon(true);
             return t;
         }));
         server.start();
+    }
+
+    /** A context answers its path only: the JDK matches contexts by prefix ({@code /metricsXYZ}), this 404s. */
+    private void exact(String path, HttpHandler handler) {
+        server.createContext(path, ex -> {
+            if (!ex.getRequestURI().getRawPath().equals(path)) {
+                try (ex) {
+                    ex.sendResponseHeaders(404, -1);
+                }
+                return;
+            }
+            handler.handle(ex);
+        });
     }
 
     /** The port listened on (useful with port 0). */

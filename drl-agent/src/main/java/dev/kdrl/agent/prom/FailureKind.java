@@ -18,6 +18,8 @@ public enum FailureKind {
     NOT_A_NUMBER("nan"),
     /** The value is negative (a load cannot be). */
     NEGATIVE("negative"),
+    /** The value is above the service's {@code maxLoad} (a broken exporter or a wrong query). */
+    IMPLAUSIBLE("implausible"),
     /** No answer within the timeout. */
     TIMEOUT("timeout"),
     /** Connection refused, DNS, TLS or another I/O failure. */

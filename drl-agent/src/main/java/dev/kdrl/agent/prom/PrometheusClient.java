@@ -19,6 +19,10 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -81,19 +85,39 @@ public final class PrometheusClient {
                 .GET();
         String auth = authorization();
         if (auth != null) {
-            req.header("Authorization", auth);
+            try {
+                req.header("Authorization", auth);
+            } catch (IllegalArgumentException e) {
+                // the JDK's message quotes the header value: the secret; say only where it came from
+                throw new QueryFailure(FailureKind.HTTP_CLIENT_ERROR, "the Prometheus credentials from "
+                        + credentialsFile() + " are not a valid HTTP header value", null);
+            }
         }
         HttpResponse<String> resp;
+        // the request's timeout covers the headers only: the wait on the whole answer bounds a body that stalls
+        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(req.build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new QueryFailure(FailureKind.TIMEOUT, "no connection to " + config.url() + " within "
-                    + config.timeout().toMillis() + " ms", e);
-        } catch (HttpTimeoutException e) {
-            throw new QueryFailure(FailureKind.TIMEOUT, "no answer from " + config.url() + " within "
-                    + config.timeout().toMillis() + " ms", e);
-        } catch (IOException e) {
-            throw new QueryFailure(FailureKind.UNREACHABLE, config.url() + ": " + e, e);
+            resp = pending.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new QueryFailure(FailureKind.TIMEOUT, "no complete answer from " + config.redactedUrl()
+                    + " within " + config.timeout().toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            if (c instanceof HttpConnectTimeoutException) {
+                throw new QueryFailure(FailureKind.TIMEOUT, "no connection to " + config.redactedUrl() + " within "
+                        + config.timeout().toMillis() + " ms", c);
+            }
+            if (c instanceof HttpTimeoutException) {
+                throw new QueryFailure(FailureKind.TIMEOUT, "no answer from " + config.redactedUrl() + " within "
+                        + config.timeout().toMillis() + " ms", c);
+            }
+            throw new QueryFailure(FailureKind.UNREACHABLE, config.redactedUrl() + ": "
+                    + AgentConfig.Prometheus.redact(String.valueOf(c)), c);
         }
         int code = resp.statusCode();
         String body = resp.body();
@@ -117,10 +141,13 @@ public final class PrometheusClient {
     private String authorization() throws QueryFailure {
         try {
             if (config.bearerTokenFile() != null) {
-                return "Bearer " + Files.readString(config.bearerTokenFile(), StandardCharsets.UTF_8).strip();
+                String token = Files.readString(config.bearerTokenFile(), StandardCharsets.UTF_8).strip();
+                checkOneLine(token, config.bearerTokenFile(), "bearer token");
+                return "Bearer " + token;
             }
             if (config.basicUser() != null) {
                 String pw = Files.readString(config.basicPasswordFile(), StandardCharsets.UTF_8).strip();
+                checkOneLine(pw, config.basicPasswordFile(), "password");
                 return "Basic " + Base64.getEncoder().encodeToString((config.basicUser() + ":" + pw)
                         .getBytes(StandardCharsets.UTF_8));
             }
@@ -128,6 +155,25 @@ public final class PrometheusClient {
         } catch (IOException e) {
             throw new QueryFailure(FailureKind.UNREACHABLE, "cannot read the Prometheus credentials: " + e, e);
         }
+    }
+
+    /**
+     * A secret read from a file must be one line of printable characters; the failure names the file and the
+     * offending position, never the secret.
+     */
+    private static void checkOneLine(String secret, Path file, String what) throws QueryFailure {
+        for (int i = 0; i < secret.length(); i++) {
+            char c = secret.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                throw new QueryFailure(FailureKind.HTTP_CLIENT_ERROR, file + ": the " + what + " holds a control "
+                        + "character (U+" + String.format("%04X", (int) c) + ") at offset " + i + " of "
+                        + secret.length() + "; expected one line (the " + what + " itself is not shown)", null);
+            }
+        }
+    }
+
+    private Path credentialsFile() {
+        return config.bearerTokenFile() != null ? config.bearerTokenFile() : config.basicPasswordFile();
     }
 
     private static SSLContext sslContext(Path caFile) {

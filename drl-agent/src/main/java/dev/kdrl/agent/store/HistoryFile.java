@@ -26,7 +26,10 @@ import java.util.List;
  * <p>Opening reads every complete line. A last line without its newline is a write torn by a crash: it
  * is reported and skipped, and sealed by appending {@value #TORN_MARK} and a newline, so that the bytes
  * stay on disk but can never be mistaken for a value later. Any other unreadable line is reported and
- * skipped, never removed.
+ * skipped, never removed. A row whose time is not later than the row before it (a clock stepped back, a
+ * file edited by hand) is reported and skipped the same way, so the values stay in time order; an append
+ * whose time is not later than the last row is refused. Problems quote a line with its control
+ * characters escaped ({@link #printable}).
  */
 public final class HistoryFile implements Closeable {
     /** The header line. */
@@ -72,7 +75,7 @@ public final class HistoryFile implements Closeable {
         if (!text.isEmpty() && !text.startsWith(HEADER + "\n") && !(text.indexOf('\n') < 0
                 && HEADER.startsWith(text))) {
             String first = text.lines().findFirst().orElse("");
-            throw new IllegalArgumentException(file + ": line 1 is '" + first + "', expected the header '"
+            throw new IllegalArgumentException(file + ": line 1 is '" + printable(first) + "', expected the header '"
                     + HEADER + "': not a history file; left untouched");
         }
         return text;
@@ -97,7 +100,7 @@ public final class HistoryFile implements Closeable {
                     // new file, or a header torn by a crash before its first newline: complete the header
                     h.write(HEADER.substring(text.length()) + "\n");
                     if (!text.isEmpty()) {
-                        h.problems.add(file + ": header was torn ('" + text + "'); completed");
+                        h.problems.add(file + ": header was torn ('" + printable(text) + "'); completed");
                     }
                 } else {
                     h.readLines(text);
@@ -120,7 +123,7 @@ public final class HistoryFile implements Closeable {
             int end = text.indexOf('\n', start);
             if (end < 0) {
                 String torn = text.substring(start);
-                problems.add(file + ": line " + lineNo + " '" + torn + "' has no newline (a write torn by a crash);"
+                problems.add(file + ": line " + lineNo + " '" + printable(torn) + "' has no newline (a write torn by a crash);"
                         + (channel == null ? " skipped" : " skipped and sealed"));
                 write(TORN_MARK + "\n");
                 break;
@@ -141,11 +144,16 @@ public final class HistoryFile implements Closeable {
                 if (!(v >= 0) || Double.isInfinite(v)) {
                     throw new IllegalArgumentException("value must be a finite number >= 0");
                 }
+                if (!times.isEmpty() && !t.isAfter(times.get(times.size() - 1))) {
+                    problems.add(file + ": line " + lineNo + " '" + printable(line) + "' is not later than the "
+                            + "row before it (" + times.get(times.size() - 1) + "): out of order; skipped");
+                    continue;
+                }
                 times.add(t);
                 values.add(v);
             } catch (IllegalArgumentException | DateTimeParseException e) {
-                problems.add(file + ": line " + lineNo + " '" + line + "' is unreadable (" + e.getMessage()
-                        + "); skipped");
+                problems.add(file + ": line " + lineNo + " '" + printable(line) + "' is unreadable ("
+                        + printable(e.getMessage()) + "); skipped");
             }
         }
     }
@@ -160,6 +168,11 @@ public final class HistoryFile implements Closeable {
         }
         String v = round(value);
         Instant t = time.truncatedTo(ChronoUnit.MILLIS);
+        if (!times.isEmpty() && !t.isAfter(times.get(times.size() - 1))) {
+            throw new IllegalArgumentException(file + ": cycle time " + t + " is not later than the last recorded "
+                    + times.get(times.size() - 1) + " (did the clock step back?); expected increasing times, "
+                    + "not recorded");
+        }
         try {
             write(t + "," + v + "\n");
         } catch (IOException e) {
@@ -186,6 +199,31 @@ public final class HistoryFile implements Closeable {
     static String round(double value) {
         BigDecimal d = BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros();
         return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+    }
+
+    /**
+     * {@code s} as it may be logged: control characters (ESC, CR, NUL, ...) and line separators escaped as
+     * {@code \\uXXXX}, at most 120 characters, so that a corrupt line cannot forge or garble log lines.
+     */
+    static String printable(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        int[] cps = s.codePoints().toArray();
+        for (int i = 0; i < cps.length; i++) {
+            if (b.length() >= 120) {
+                b.append("...");
+                break;
+            }
+            int c = cps[i];
+            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x85) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        }
+        return b.toString();
     }
 
     /** Every recorded value, oldest first. */

@@ -12,7 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The agent's state file ({@code state.json}): written whole to a temporary file in the same directory,
@@ -22,6 +27,12 @@ import java.util.List;
 public final class StateStore {
     /** The version written; files of other versions are refused. */
     public static final int FORMAT_VERSION = 1;
+    /** The most pods a restored state may hold for one service (a Kubernetes cluster's documented limit is 150,000). */
+    public static final int MAX_PODS = 150_000;
+    /** The most CPU cores a restored state may hold for one service. */
+    public static final double MAX_CORES = 1e7;
+    /** The temporary files {@link #write} leaves behind when the process dies between writing and renaming. */
+    private static final Pattern LEFTOVER = Pattern.compile("\\.(state|pending)\\.json\\.[0-9]+\\.tmp");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
@@ -52,6 +63,104 @@ public final class StateStore {
      */
     public AgentState loadPending(List<String> services) {
         return load(pending, services);
+    }
+
+    /**
+     * The saved state, checked against the model's services: the names (in model order), each action index
+     * within its service's table of configurations, pods in [0, {@link #MAX_PODS}], resources finite in
+     * [0, {@link #MAX_CORES}], the observation finite, the time an ISO-8601 instant. {@code null} when there
+     * is none yet.
+     *
+     * @param numActions the number of configurations of each service, in model order
+     * @throws IllegalStateException one line naming the file, the field, the value and the expectation
+     */
+    public AgentState load(List<String> services, int[] numActions) {
+        return check(file, load(file, services), numActions);
+    }
+
+    /** {@link #loadPending(List)} with the range checks of {@link #load(List, int[])}. */
+    public AgentState loadPending(List<String> services, int[] numActions) {
+        return check(pending, load(pending, services), numActions);
+    }
+
+    private static AgentState check(Path file, AgentState s, int[] numActions) {
+        if (s == null) {
+            return null;
+        }
+        String fix = "; move it away to start from the initial state";
+        for (int i = 0; i < numActions.length; i++) {
+            String svc = " (service " + s.services().get(i) + ")";
+            if (s.action()[i] < 0 || s.action()[i] >= numActions[i]) {
+                throw new IllegalStateException(file + ": action[" + i + "]" + svc + " is " + s.action()[i]
+                        + ", expected a configuration index in [0, " + (numActions[i] - 1) + "]" + fix);
+            }
+            if (s.pods()[i] < 0 || s.pods()[i] > MAX_PODS) {
+                throw new IllegalStateException(file + ": pods[" + i + "]" + svc + " is " + s.pods()[i]
+                        + ", expected a pod count in [0, " + MAX_PODS + "]" + fix);
+            }
+            double r = s.resources()[i];
+            if (!Double.isFinite(r) || r < 0 || r > MAX_CORES) {
+                throw new IllegalStateException(file + ": resources[" + i + "]" + svc + " is " + r
+                        + ", expected a finite number of cores in [0, " + (long) MAX_CORES + "]" + fix);
+            }
+        }
+        if (s.cycles() < 0) {
+            throw new IllegalStateException(file + ": cycles is " + s.cycles() + ", expected >= 0" + fix);
+        }
+        if (s.observation() != null) {
+            for (int i = 0; i < s.observation().length; i++) {
+                if (!Double.isFinite(s.observation()[i])) {
+                    throw new IllegalStateException(file + ": observation[" + i + "] is " + s.observation()[i]
+                            + ", expected a finite number" + fix);
+                }
+            }
+        }
+        try {
+            Instant.parse(String.valueOf(s.time()));
+        } catch (DateTimeParseException e) {
+            throw new IllegalStateException(file + ": time is '" + printable(String.valueOf(s.time()))
+                    + "', expected an ISO-8601 instant such as 2026-11-22T10:00:55Z" + fix);
+        }
+        return s;
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(80).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
+    }
+
+    /**
+     * Deletes the temporary files a process killed between writing and renaming left behind
+     * ({@code .state.json.<pid>.tmp}, {@code .pending.json.<pid>.tmp}). Call it at start, before the first
+     * write, and only in the process that writes this directory (a leader, not a standby).
+     *
+     * @return the files deleted
+     */
+    public List<Path> removeLeftovers() {
+        Path dir = file.toAbsolutePath().getParent();
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return removed;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                if (LEFTOVER.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                    removed.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the leftover temporary files in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+        return removed;
     }
 
     /** Saves the decision about to be written, before writing it. */

@@ -127,7 +127,44 @@ class AgentConfigTest {
                 Arguments.of("query: locust_users{job=\"generator2\"}", "query: rate(x[{{service}}])",
                         "services[1].query", "inside double quotes"),
                 Arguments.of("- name: senti", "- name: house", "services[1].name", "unique"),
-                Arguments.of("- name: senti", "- name: Senti_1", "services[1].name", "lower-case"));
+                Arguments.of("- name: senti", "- name: Senti_1", "services[1].name", "lower-case"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {period: 99999999999999999999s}",
+                        "schedule.period", "'more than 292 years' (expected a duration >= 100ms and <= 86400s)"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {period: 25h}",
+                        "schedule.period", "'90000s' (expected a duration >= 100ms and <= 86400s)"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {period: 1e300}",
+                        "schedule.period", "<= 86400s"),
+                Arguments.of("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  timeout: 100000000h",
+                        "prometheus.timeout", "expected a duration >= 1ms and <= 300s"),
+                Arguments.of("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  backoff: 100000000h",
+                        "prometheus.backoff", "expected a duration >= 0s and <= 300s"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nkubernetes: {backoff: 6m}",
+                        "kubernetes.backoff", "<= 300s"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nkubernetes: {retries: 21}",
+                        "kubernetes.retries", "integer in [0, 20]"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nleaderElection: {leaseDuration: 2h}",
+                        "leaderElection.leaseDuration", "<= 600s"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nquota: 1e308", "quota",
+                        "'1.0E308' (expected a number > 0 and <= 100000)"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nquota: .inf", "quota",
+                        "expected a finite number > 0 and <= 100000"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nminPods: 1001", "minPods",
+                        "integer in [0, 1000]"),
+                Arguments.of("profile: paper-general", "profile: paper-general\npredictor: {kind: moving-average, "
+                        + "window: 10001}", "predictor.window", "integer in [1, 10000]"),
+                Arguments.of("profile: paper-general", "profile: paper-general\npredictor: {kind: bilstm, model: m, "
+                        + "maxLoad: 1e12}", "predictor.maxLoad", "<= 1000000000"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {deadline: 5s}",
+                        "schedule.deadline", "'5s' (expected at least the worst case of a query, 16500ms "
+                                + "(prometheus.timeout x 3 attempts + the backoffs)"),
+                Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {deadline: 121s}",
+                        "schedule.deadline", "<= 120s"),
+                Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxLoad: 0",
+                        "services[0].maxLoad", "expected a number > 0 and <= 1000000000"),
+                Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxPods: 150001",
+                        "services[0].maxPods", "integer in [1, 150000]"),
+                Arguments.of("url: http://127.0.0.1:9090", "url: 'ftp://agent:hunter2@x'", "prometheus.url",
+                        "'ftp://***@x' (expected an http:// or https:// URL"));
     }
 
     @ParameterizedTest
@@ -188,7 +225,15 @@ class AgentConfigTest {
                 .hasMessage(dir.resolve("agent.yaml") + ": leaderElection.enabled: 'yes' (expected true or false)");
         assertThatThrownBy(() -> load(MINIMAL + "schedule: [120s]\n")).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("agent.yaml") + ": schedule: '[120s]' (expected a map with keys period, "
-                        + "offset)");
+                        + "offset, deadline)");
+    }
+
+    @Test
+    void controlCharactersOfAValueAreEscaped() {
+        assertThatThrownBy(() -> load(MINIMAL + "namespace: \"bad\\e[2J\\rns\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": namespace: 'bad\\u001b[2J\\u000dns' (expected a "
+                        + "Kubernetes namespace name (DNS-1123 label))");
     }
 
     @Test

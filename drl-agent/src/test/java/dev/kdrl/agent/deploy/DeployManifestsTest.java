@@ -39,12 +39,12 @@ class DeployManifestsTest {
      */
     static final String EXAMPLE_READ = "AgentConfig[source=../deploy/agent.yaml, namespace=default, "
             + "resourceName=drl-action, profile=paper-general, quota=null, minPods=null, services=["
-            + "Service[name=house, knativeService=house, query=locust_users{job=\"{{job}}\"}, labels={job=generator1}], "
-            + "Service[name=senti, knativeService=senti, query=locust_users{job=\"{{job}}\"}, labels={job=generator2}], "
-            + "Service[name=numbr, knativeService=numbr, query=locust_users{job=\"{{job}}\"}, labels={job=generator3}]], "
+            + "Service[name=house, knativeService=house, query=locust_users{job=\"{{job}}\"}, labels={job=generator1}, maxLoad=null, maxPods=null], "
+            + "Service[name=senti, knativeService=senti, query=locust_users{job=\"{{job}}\"}, labels={job=generator2}, maxLoad=null, maxPods=null], "
+            + "Service[name=numbr, knativeService=numbr, query=locust_users{job=\"{{job}}\"}, labels={job=generator3}, maxLoad=null, maxPods=null]], "
             + "prometheus=Prometheus[url=http://prometheus-server.monitoring.svc:80, timeout=PT5S, retries=2, "
             + "backoff=PT0.5S, bearerTokenFile=null, basicUser=null, basicPasswordFile=null, caFile=null], "
-            + "schedule=Schedule[period=PT2M, offset=PT55S], (policy), (predictor), "
+            + "schedule=Schedule[period=PT2M, offset=PT55S, deadline=PT16.5S], (policy), (predictor), "
             + "historyDir=/var/lib/drl-agent/history, stateDir=/var/lib/drl-agent/state, "
             + "http=Http[bind=0.0.0.0, port=8080, enabled=true], leaderElection=LeaderElection[enabled=true, "
             + "leaseName=drl-agent, identity=(default), leaseDuration=PT15S, renewDeadline=PT10S, retryPeriod=PT2S], "
@@ -84,7 +84,15 @@ class DeployManifestsTest {
         List<Map<String, Object>> docs = documents("rbac.yaml");
         Map<String, Object> role = docs.stream().filter(d -> "Role".equals(d.get("kind"))).findFirst().orElseThrow();
         List<Map<String, Object>> rules = (List<Map<String, Object>>) role.get("rules");
-        assertThat(rules).hasSize(2);
+        // exactly the calls of ScaleActionWriter (get, create, merge patch) and fabric8's LeaseLock (get, create,
+        // merge patch), by name where RBAC allows it: no list, watch, update or delete
+        AgentConfig example = AgentConfig.load(DEPLOY.resolve("agent.yaml"));
+        assertThat(rules).extracting(r -> r.get("resources") + " " + r.get("resourceNames") + " " + r.get("verbs"))
+                .containsExactlyInAnyOrder(
+                        "[drlscaleactions] [" + example.resourceName() + "] [get, patch]",
+                        "[drlscaleactions] null [create]",
+                        "[leases] [" + example.leaderElection().leaseName() + "] [get, patch]",
+                        "[leases] null [create]");
         assertThat(rules).allSatisfy(r -> {
             assertThat((List<String>) r.get("verbs")).doesNotContain("delete", "deletecollection", "*");
             assertThat((List<String>) r.get("resources")).doesNotContain("*");

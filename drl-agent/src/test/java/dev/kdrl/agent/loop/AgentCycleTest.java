@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -326,6 +327,26 @@ class AgentCycleTest {
                 .isEqualTo(Files.readString(refDir.resolve("data/history/numbr.csv")));
     }
 
+    @Test
+    void leftoverTemporaryFilesOfTheStateStoreAreRemovedAtStartButNotByADryRun() throws Exception {
+        AgentConfig cfg = config("{planner: greedy}");
+        Path stateDir = dir.resolve("data/state");
+        Files.createDirectories(stateDir);
+        Path pending = Files.writeString(stateDir.resolve(".pending.json.4242.tmp"), "{\"formatVersion\":1,");
+        Path state = Files.writeString(stateDir.resolve(".state.json.4243.tmp"), "");
+        Agent dry = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(cfg.serviceNames(), 40), false);
+        dry.close();
+        assertThat(pending).exists();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(cfg.serviceNames(), 40));
+        agent.runCycle(T0);
+        agent.close();
+        assertThat(pending).doesNotExist();
+        assertThat(state).doesNotExist();
+        assertThat(stateDir.resolve("state.json")).exists();
+    }
+
     /** Writes (records the spec) then dies before the state is saved, as a SIGKILL right after the write would. */
     private static final class DyingAfterWrite extends AgentFixtures.RecordingSink {
         @Override
@@ -415,6 +436,96 @@ class AgentCycleTest {
         assertThat(r.predicted()[1]).isEqualTo((TRACE.value(0, senti) + TRACE.value(1, senti)) / 2);
         assertThat(Files.readAllLines(dir.resolve("data/history/senti.csv"))).hasSize(3);
         assertThat(metrics.scrape()).contains("drl_agent_query_failures_total{kind=\"timeout\",service=\"senti\"} 1.0");
+    }
+
+    @Test
+    void anImplausibleLoadIsACountedFailureWithTheHistorysFallback() throws Exception {
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
+                "{kind: last-value}", "").replace("labels: {job: generator3}", "labels: {job: generator3}\n"
+                + "    maxLoad: 500"));
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        LoadSource source = (s, cycle, time) -> cycle == 1 && s.name().equals("senti") ? 1e300
+                : cycle == 2 && s.name().equals("numbr") ? 501 : TRACE.value((int) cycle, TRACE.columnIndex(s.name()));
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, source, sink, metrics);
+        agent.runCycle(T0);
+        CycleReport r = agent.runCycle(T0.plus(PERIOD));
+        assertThat(r.written()).isTrue();
+        assertThat(r.observed()[1]).isNaN();
+        assertThat(r.failures().get(1)).contains("implausible").contains("above maxLoad")
+                .contains("the default: 10.0 x what the quota can serve");
+        // predicted from the history (last value: row 0), not from 1e300: no 2147483647 pods
+        assertThat(r.predicted()[1]).isEqualTo(TRACE.value(0, TRACE.columnIndex("senti")));
+        assertThat(Arrays.stream(r.pods()).max().getAsInt()).isLessThan(1000);
+        assertThat(Files.readAllLines(dir.resolve("data/history/senti.csv"))).hasSize(2);
+        CycleReport r2 = agent.runCycle(T0.plus(PERIOD.multipliedBy(2)));
+        assertThat(r2.failures().get(2)).contains("load 501.0 is above maxLoad 500.0; not recorded");
+        assertThat(metrics.scrape())
+                .contains("drl_agent_query_failures_total{kind=\"implausible\",service=\"senti\"} 1.0")
+                .contains("drl_agent_query_failures_total{kind=\"implausible\",service=\"numbr\"} 1.0");
+        assertThat(Agent.defaultMaxLoad(MODEL, 0)).isGreaterThan(1000).isFinite();
+        agent.close();
+    }
+
+    /** Services are read at once; one whose value is late is a counted timeout, the others still count. */
+    @Test
+    void aServiceLateForTheCyclesDeadlineIsATimeoutAndTheOthersCount() throws Exception {
+        AgentConfig cfg = config("{planner: greedy}");
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        java.util.concurrent.CountDownLatch bothStarted = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        LoadSource source = (s, cycle, time) -> {
+            if (s.name().equals("senti")) {
+                try {
+                    Thread.sleep(10_000); // a stalled Prometheus
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    throw e;
+                }
+            }
+            if (!s.name().equals("senti") && cycle == 0) {
+                // house and numbr read concurrently: each waits for the other to have started
+                bothStarted.countDown();
+                bothStarted.await(2, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return TRACE.value((int) cycle, TRACE.columnIndex(s.name()));
+        };
+        Agent agent = AgentBuilder.build(cfg, source, new AgentFixtures.RecordingSink(), metrics)
+                .deadline(Duration.ofMillis(300));
+        long t0 = System.nanoTime();
+        CycleReport r = agent.runCycle(T0);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).isLessThan(1_900);
+        assertThat(bothStarted.getCount()).isZero();
+        assertThat(r.written()).isTrue();
+        assertThat(r.failures().get(1)).contains("no value within the cycle's deadline of 300 ms");
+        assertThat(r.observed()[0]).isEqualTo(TRACE.value(0, TRACE.columnIndex("house")));
+        assertThat(r.observed()[2]).isEqualTo(TRACE.value(0, TRACE.columnIndex("numbr")));
+        assertThat(metrics.scrape()).contains("drl_agent_query_failures_total{kind=\"timeout\",service=\"senti\"} 1.0");
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!interrupted.get() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(interrupted).as("the late read was cancelled").isTrue();
+        agent.close();
+    }
+
+    @Test
+    void aDecisionAboveMaxPodsIsNotWritten() throws Exception {
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
+                "{kind: last-value}", "").replace("labels: {job: generator2}", "labels: {job: generator2}\n"
+                + "    maxPods: 1"));
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, (s, cycle, time) -> s.name().equals("senti") ? 300 : 10, sink, metrics);
+        CycleReport r = agent.runCycle(T0);
+        assertThat(r.pods()[1]).isGreaterThan(1);
+        assertThat(r.written()).isFalse();
+        assertThat(r.outcome()).contains("senti would get " + r.pods()[1] + " pods, above its maxPods 1");
+        assertThat(sink.written).isEmpty();
+        assertThat(agent.lastState()).isNull();
+        assertThat(metrics.scrape()).contains("drl_agent_write_failures_total{kind=\"implausible\"} 1.0");
+        agent.close();
     }
 
     @Test

@@ -234,6 +234,38 @@ class AgentLoopTest {
         assertThat(time.waits).as("cycles run back to back").isEmpty();
     }
 
+    /** A hung cycle makes the loop not alive (so /healthz fails and Kubernetes restarts it); it recovers. */
+    @Test
+    void aCycleLongerThanTheBoundIsNotAliveUntilItEnds() throws Exception {
+        List<Boolean> seen = new ArrayList<>();
+        duringCycle = k -> {
+            seen.add(loop.alive());
+            if (k == 1) {
+                time.advance(Duration.ofMinutes(9));
+                seen.add(loop.alive());
+                time.advance(Duration.ofMinutes(2)); // 11 min into a cycle bounded by 10
+                seen.add(loop.alive());
+            }
+        };
+        List<Boolean> sleeping = new ArrayList<>();
+        time.afterSleep = t -> sleeping.add(loop.alive());
+        loop(trace()).livenessBound(Duration.ofMinutes(10));
+        assertThat(loop.alive()).isTrue();
+        loop.scheduled(SCHEDULE, 4);
+        assertThat(seen).containsExactly(true, true, true, false, true, true);
+        assertThat(sleeping).containsOnly(true);
+        loop.stop();
+        assertThat(loop.alive()).isFalse();
+    }
+
+    @Test
+    void theCycleBoundIsTheWorstCaseOfTheConfiguredWaits() {
+        // the read deadline (default: 2 attempts x 2 s + 50 ms backoff)
+        // + 4 write attempts x 60 s + 10+20+40 ms backoffs + 60 s to build and decide
+        assertThat(cfg.schedule().deadline()).isEqualTo(Duration.ofMillis(4_050));
+        assertThat(AgentLoop.cycleBound(cfg)).isEqualTo(Duration.ofMillis(4_050 + 240_070 + 60_000));
+    }
+
     @Test
     void theSimulationStopsAfterTheRequestedCyclesOrWhenAsked() throws Exception {
         loop(trace()).simulate(Duration.ofSeconds(120), 5);
@@ -248,6 +280,9 @@ class AgentLoopTest {
         loop.close();
         loop(trace()).simulate(Duration.ofSeconds(120), AgentLoop.UNLIMITED);
         assertThat(cycleTimes).hasSize(8);
+        // the first simulation ran ahead of the (fake) clock: the second continues after its last row, so the
+        // history's times only increase
+        assertThat(cycleTimes.get(0)).isEqualTo(START.plus(Duration.ofSeconds(120L * 5)));
     }
 
     @Test

@@ -30,4 +30,15 @@ class ScheduleTest {
         assertThatThrownBy(() -> new Schedule(Duration.ofSeconds(10), Duration.ofSeconds(10)))
                 .hasMessageContaining("offset");
     }
+
+    @Test
+    void periodsLongerThanADayAreRefusedAndNothingOverflows() {
+        assertThatThrownBy(() -> new Schedule(Duration.ofNanos(Long.MAX_VALUE), Duration.ofSeconds(55)))
+                .hasMessageContaining("period must be <= PT24H");
+        Schedule day = new Schedule(Duration.ofDays(1), Duration.ofHours(23));
+        assertThat(day.next(Instant.parse("2026-11-22T10:00:00Z"))).isEqualTo("2026-11-22T23:00:00Z");
+        // past the nanosecond range: an exception, never a time wrapped round into the past
+        assertThatThrownBy(() -> day.next(Instant.parse("2262-04-12T00:00:00Z")))
+                .isInstanceOf(ArithmeticException.class);
+    }
 }

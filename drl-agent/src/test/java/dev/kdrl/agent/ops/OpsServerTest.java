@@ -43,4 +43,18 @@ class OpsServerTest {
                     .contains("drl_agent_write_failures_total{kind=\"forbidden\"} 0.0");
         }
     }
+
+    @Test
+    void onlyTheExactPathsAnswer() throws Exception {
+        AgentMetrics metrics = new AgentMetrics(List.of("house"), 40);
+        try (OpsServer ops = new OpsServer("127.0.0.1", 0, () -> true, () -> true, metrics::scrape)) {
+            for (String path : List.of("/metricsXYZ", "/metrics/", "/metrics/x", "/healthzz", "/healthz/x",
+                    "/readyz.json", "/", "/nothing")) {
+                assertThat(get(ops.port(), path).statusCode()).as(path).isEqualTo(404);
+            }
+            assertThat(get(ops.port(), "/metrics?x=1").statusCode()).isEqualTo(200);
+            assertThat(get(ops.port(), "/healthz").statusCode()).isEqualTo(200);
+            assertThat(get(ops.port(), "/readyz").statusCode()).isEqualTo(200);
+        }
+    }
 }

@@ -19,9 +19,18 @@ import java.util.function.Function;
  */
 public final class FakePrometheus implements AutoCloseable {
     /** One scripted answer. */
-    public record Answer(int status, String body, long delayMs) {
+    public record Answer(int status, String body, long delayMs, long bodyStallMs) {
+        public Answer(int status, String body, long delayMs) {
+            this(status, body, delayMs, 0);
+        }
+
         public static Answer ok(String body) {
             return new Answer(200, body, 0);
+        }
+
+        /** 200 with its headers and half its body at once, the rest after {@code ms}. */
+        public static Answer stalledBody(String body, long ms) {
+            return new Answer(200, body, 0, ms);
         }
     }
 
@@ -72,7 +81,19 @@ public final class FakePrometheus implements AutoCloseable {
             ex.sendResponseHeaders(a.status(), b.length == 0 ? -1 : b.length);
             if (b.length > 0) {
                 try (OutputStream out = ex.getResponseBody()) {
-                    out.write(b);
+                    if (a.bodyStallMs() > 0) {
+                        out.write(b, 0, b.length / 2);
+                        out.flush();
+                        try {
+                            Thread.sleep(a.bodyStallMs());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                        out.write(b, b.length / 2, b.length - b.length / 2);
+                    } else {
+                        out.write(b);
+                    }
                 }
             }
         } catch (IOException e) {

@@ -107,6 +107,18 @@ class PrometheusClientTest {
         assertThat(ms).isBetween(900L, 5500L);
     }
 
+    /** The timeout bounds the whole answer: headers at once and a body that then stalls time out too. */
+    @Test
+    void aBodyThatStallsAfterTheHeadersTimesOut() throws Exception {
+        fake = new FakePrometheus(q -> FakePrometheus.Answer.stalledBody(FakePrometheus.vector("1"), 5000));
+        long t0 = System.nanoTime();
+        QueryFailure f = failureOf(client(0));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(f.getMessage()).contains("within 500 ms");
+        assertThat(ms).isBetween(400L, 3500L);
+    }
+
     @Test
     void nobodyListeningIsUnreachable() throws Exception {
         // a port bound but not listening refuses connections, and nobody else can take it while it is held
@@ -134,5 +146,56 @@ class PrometheusClientTest {
         Path pw = Files.writeString(dir.resolve("pw"), "s3cret\n");
         client(fake.url(), 0, null, "agent", pw).query("m");
         assertThat(fake.authorizations).containsExactly("Basic YWdlbnQ6czNjcmV0");
+    }
+
+    private static QueryFailure failureOf(PrometheusClient c) throws InterruptedException {
+        try {
+            c.query("m");
+        } catch (QueryFailure f) {
+            return f;
+        }
+        throw new AssertionError("no failure");
+    }
+
+    @Test
+    void aTokenWithALineBreakIsRefusedWithoutPrintingIt() throws Exception {
+        fake = new FakePrometheus(q -> FakePrometheus.Answer.ok(FakePrometheus.vector("1")));
+        Path token = Files.writeString(dir.resolve("token"), "tok123secret\nX-Injected: tok456secret\n");
+        QueryFailure f = failureOf(client(fake.url(), 2, token, null, null));
+        assertThat(f.getMessage()).contains(token.toString()).contains("control character")
+                .doesNotContain("tok123").doesNotContain("tok456").doesNotContain("\n");
+        assertThat(String.valueOf(f.getCause())).doesNotContain("tok123");
+        assertThat(f.kind().retryable()).isFalse();
+        assertThat(fake.authorizations).isEmpty();
+    }
+
+    @Test
+    void aPasswordWithALineBreakIsRefusedWithoutPrintingIt() throws Exception {
+        fake = new FakePrometheus(q -> FakePrometheus.Answer.ok(FakePrometheus.vector("1")));
+        Path pw = Files.writeString(dir.resolve("pw"), "s3cr\ret\n");
+        QueryFailure f = failureOf(client(fake.url(), 0, null, "agent", pw));
+        assertThat(f.getMessage()).contains(pw.toString()).doesNotContain("s3cr").doesNotContain("Zq9x");
+        assertThat(fake.authorizations).isEmpty();
+    }
+
+    @Test
+    void urlCredentialsNeverAppearInFailures() throws Exception {
+        try (java.net.Socket bound = new java.net.Socket()) {
+            bound.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0));
+            AgentConfig.Prometheus cfg = new AgentConfig.Prometheus(
+                    URI.create("http://agent:hunter2@127.0.0.1:" + bound.getLocalPort()), Duration.ofMillis(500), 0,
+                    Duration.ofMillis(10), null, null, null, null);
+            QueryFailure f = failureOf(new PrometheusClient(cfg));
+            assertThat(f.getMessage()).contains("http://***@127.0.0.1:" + bound.getLocalPort())
+                    .doesNotContain("hunter2").doesNotContain("agent:");
+            assertThat(cfg.toString()).doesNotContain("hunter2");
+            assertThat(cfg.redactedUrl()).isEqualTo("http://***@127.0.0.1:" + bound.getLocalPort());
+        }
+        fake = new FakePrometheus(q -> new FakePrometheus.Answer(200, FakePrometheus.vector("1"), 2_000));
+        QueryFailure slow = failureOf(new PrometheusClient(new AgentConfig.Prometheus(
+                URI.create(fake.url().replace("http://", "http://agent:hunter2@")), Duration.ofMillis(200), 0,
+                Duration.ofMillis(10), null, null, null, null)));
+        assertThat(slow.kind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(slow.getMessage()).contains("***@").doesNotContain("hunter2");
     }
 }

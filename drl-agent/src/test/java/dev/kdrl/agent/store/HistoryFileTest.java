@@ -110,4 +110,49 @@ class HistoryFileTest {
         assertThat(HistoryFile.round(100)).isEqualTo("100");
         assertThat(HistoryFile.round(2.5)).isEqualTo("2.5");
     }
+
+    @Test
+    void controlBytesOfACorruptLineNeverReachTheProblems() throws Exception {
+        Path f = dir.resolve("numbr.csv");
+        String evil = "2026-11-22T10:00:55Z,\u001b[2J\u001b[1;31mFAKE\r2026-11-22 INFO forged\u0000\u2028x";
+        Files.writeString(f, "timestamp,value\n" + evil + "\n2026-11-22T10:02:55Z,4\n2026-11-22T10:04:55Z,\u0007");
+        try (HistoryFile h = HistoryFile.open(f)) {
+            assertThat(h.values()).containsExactly(4.0);
+            assertThat(h.problems()).hasSize(2);
+            for (String p : h.problems()) {
+                assertThat(p.codePoints().filter(c -> Character.isISOControl(c) || c == 0x2028)).isEmpty();
+            }
+            assertThat(h.problems().get(0)).contains("line 2").contains("\\u001b[2J").contains("\\u000d")
+                    .contains("\\u0000").contains("\\u2028");
+            assertThat(h.problems().get(1)).contains("line 4").contains("\\u0007").contains("torn");
+        }
+        Files.writeString(dir.resolve("bad.csv"), "\u001b]0;pwned\u0007,value\n");
+        assertThatThrownBy(() -> HistoryFile.open(dir.resolve("bad.csv"))).hasMessageContaining("\\u001b]0;pwned")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b").doesNotContain("\u0007"));
+    }
+
+    /** Rows stay in time order: an out-of-order row is skipped and kept on disk, an out-of-order append refused. */
+    @Test
+    void outOfOrderTimesAreSkippedOnReadAndRefusedOnAppend() throws Exception {
+        Path f = dir.resolve("house.csv");
+        String text = "timestamp,value\n2026-11-22T10:02:55Z,1\n2026-11-22T10:00:55Z,2\n2026-11-22T10:02:55Z,3\n"
+                + "2026-11-22T10:04:55Z,4\n";
+        Files.writeString(f, text);
+        try (HistoryFile h = HistoryFile.open(f)) {
+            assertThat(h.values()).containsExactly(1.0, 4.0);
+            assertThat(h.times()).containsExactly(T0.plusSeconds(120), T0.plusSeconds(240));
+            assertThat(h.problems()).hasSize(2);
+            assertThat(h.problems().get(0)).contains("line 3").contains("out of order")
+                    .contains("2026-11-22T10:02:55Z");
+            assertThat(h.problems().get(1)).contains("line 4").contains("out of order");
+            assertThatThrownBy(() -> h.append(T0.plusSeconds(240), 5)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(f + ": cycle time 2026-11-22T10:04:55Z is not later than the last recorded "
+                            + "2026-11-22T10:04:55Z (did the clock step back?); expected increasing times, not "
+                            + "recorded");
+            assertThatThrownBy(() -> h.append(T0, 5)).hasMessageContaining("not later");
+            h.append(T0.plusSeconds(360), 6);
+            assertThat(h.values()).containsExactly(1.0, 4.0, 6.0);
+        }
+        assertThat(Files.readString(f)).isEqualTo(text + "2026-11-22T10:06:55Z,6\n");
+    }
 }

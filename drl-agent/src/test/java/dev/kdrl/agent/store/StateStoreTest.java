@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class StateStoreTest {
     private static final List<String> SERVICES = List.of("house", "senti", "numbr");
@@ -70,5 +74,86 @@ class StateStoreTest {
         assertThatThrownBy(() -> store.load(SERVICES)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("state.json").hasMessageContaining("not a valid agent state");
         assertThat(Files.readString(dir.resolve("state.json"))).isEqualTo("{\"formatVersion\":1,\"cycles\":");
+    }
+
+    private static final int[] TABLES = {4, 4, 4};
+
+    private static AgentState withArrays(int[] action, int[] pods, double[] resources) {
+        AgentState s = state(1);
+        return new AgentState(s.formatVersion(), s.cycles(), s.time(), s.services(), action, pods, resources,
+                s.observation(), s.spec());
+    }
+
+    static Stream<Arguments> outOfRange() {
+        return Stream.of(
+                Arguments.of(withArrays(new int[] {99, 0, 0}, new int[] {1, 1, 1}, new double[] {1, 1, 1}),
+                        "action[0] (service house) is 99, expected a configuration index in [0, 3]"),
+                Arguments.of(withArrays(new int[] {0, -1, 0}, new int[] {1, 1, 1}, new double[] {1, 1, 1}),
+                        "action[1] (service senti) is -1, expected a configuration index in [0, 3]"),
+                Arguments.of(withArrays(new int[] {0, 0, 0}, new int[] {-1, 1, 1}, new double[] {1, 1, 1}),
+                        "pods[0] (service house) is -1, expected a pod count in [0, 150000]"),
+                Arguments.of(withArrays(new int[] {0, 0, 0}, new int[] {1, 1, Integer.MAX_VALUE},
+                        new double[] {1, 1, 1}), "pods[2] (service numbr) is 2147483647, expected a pod count"),
+                Arguments.of(withArrays(new int[] {0, 0, 0}, new int[] {1, 1, 1}, new double[] {1, -0.5, 1}),
+                        "resources[1] (service senti) is -0.5, expected a finite number of cores in [0, 10000000]"),
+                Arguments.of(withArrays(new int[] {0, 0, 0}, new int[] {1, 1, 1}, new double[] {1, 1, 1e300}),
+                        "resources[2] (service numbr) is 1.0E300"));
+    }
+
+    /**
+     * Out-of-range values are refused with one line (the agent exits 2) rather than dropped: the file is the
+     * only record of what the cluster holds, so the operator decides whether to move it away.
+     */
+    @ParameterizedTest
+    @MethodSource("outOfRange")
+    void outOfRangeStateIsRefusedWithOneLineNamingTheField(AgentState bad, String expected) throws Exception {
+        StateStore store = new StateStore(dir);
+        store.save(bad);
+        byte[] before = Files.readAllBytes(store.file());
+        assertThatThrownBy(() -> store.load(SERVICES, TABLES)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(store.file() + ": ").hasMessageContaining(expected)
+                .hasMessageEndingWith("move it away to start from the initial state")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(Files.readAllBytes(store.file())).isEqualTo(before);
+        store.savePending(bad);
+        assertThatThrownBy(() -> store.loadPending(SERVICES, TABLES)).hasMessageContaining("pending.json")
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void inRangeStateLoads() {
+        StateStore store = new StateStore(dir);
+        store.save(state(1));
+        assertThat(store.load(SERVICES, TABLES).cycles()).isEqualTo(1);
+        assertThat(new StateStore(dir.resolve("none")).load(SERVICES, TABLES)).isNull();
+    }
+
+    @Test
+    void aTimeThatIsNotAnInstantIsRefusedWithItsControlBytesEscaped() {
+        AgentState s = state(1);
+        StateStore store = new StateStore(dir);
+        store.save(new AgentState(s.formatVersion(), 1, "yesterday\u001b[2J", s.services(), s.action(), s.pods(),
+                s.resources(), s.observation(), s.spec()));
+        assertThatThrownBy(() -> store.load(SERVICES, new int[] {4, 4, 4}))
+                .hasMessageContaining("time is 'yesterday\\u001b[2J', expected an ISO-8601 instant")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b"));
+    }
+
+    @Test
+    void leftoverTemporaryFilesAreRemovedAndNothingElse() throws Exception {
+        StateStore store = new StateStore(dir);
+        store.save(state(1));
+        Path a = Files.writeString(dir.resolve(".pending.json.4242.tmp"), "{\"formatVersion\":1,");
+        Path b = Files.writeString(dir.resolve(".state.json.17.tmp"), "");
+        Path keep = Files.writeString(dir.resolve("notes.tmp"), "mine");
+        Path keepToo = Files.writeString(dir.resolve(".state.json.x.tmp"), "not ours");
+        assertThat(store.removeLeftovers()).containsExactlyInAnyOrder(a, b);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("state.json",
+                    keep.getFileName().toString(), keepToo.getFileName().toString());
+        }
+        assertThat(store.load(SERVICES, TABLES).cycles()).isEqualTo(1);
+        assertThat(store.removeLeftovers()).isEmpty();
+        assertThat(new StateStore(dir.resolve("absent")).removeLeftovers()).isEmpty();
     }
 }
