@@ -7,9 +7,6 @@ import dev.kdrl.agent.ops.AgentMetrics;
 import dev.kdrl.agent.store.AgentState;
 import dev.kdrl.agent.store.HistoryFile;
 import dev.kdrl.agent.store.StateStore;
-import dev.kdrl.core.policy.ActorHead;
-import dev.kdrl.core.policy.EnvSignature;
-import dev.kdrl.core.policy.NetworkPolicy;
 import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
@@ -23,8 +20,7 @@ import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
-import dev.kdrl.env.quota.Signatures;
-import dev.kdrl.env.value.AfterstatePolicy;
+import dev.kdrl.env.value.SavedPolicies;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,7 +116,7 @@ public final class AgentBuilder {
                     restored.time());
         }
         AtomicReference<Agent> agent = new AtomicReference<>();
-        Policy<double[], int[]> policy = policy(config, model, () -> agent.get().currentState(),
+        Chosen chosen = policy(config, model, () -> agent.get().currentState(),
                 historyTraffic(model, () -> agent.get().recentTraffic(TRAFFIC_HISTORY_ROWS)));
         List<HistoryFile> histories = new ArrayList<>();
         try {
@@ -141,7 +137,7 @@ public final class AgentBuilder {
             }
             throw e;
         }
-        agent.set(new Agent(model, observation(config), services, histories, predictors, policy, source, sink,
+        agent.set(new Agent(model, chosen.observation(), services, histories, predictors, chosen.policy(), source, sink,
                 store, metrics, restored, persist).deadline(config.schedule().deadline()));
         return agent.get();
     }
@@ -171,67 +167,49 @@ public final class AgentBuilder {
         }
     }
 
+    /** The configured policy and what it reads of the state. */
+    record Chosen(Policy<double[], int[]> policy, Observation observation) {
+    }
+
     /**
+     * The configured policy: a planner (reading the published observation, unused), or the trained model of {@code
+     * policy.model} loaded once and checked against {@code model} ({@link SavedPolicies}).
+     *
      * @param state   the state the agent decides in
      * @param traffic what {@code expected-2} assumes of the next period's load
      */
-    static Policy<double[], int[]> policy(AgentConfig config, QuotaModel model, Supplier<QuotaState> state,
-                                          TrafficDistribution traffic) {
+    static Chosen policy(AgentConfig config, QuotaModel model, Supplier<QuotaState> state,
+                         TrafficDistribution traffic) {
         AgentConfig.PolicySpec spec = config.policy();
         if (spec.planner() != null) {
-            return Planners.create(spec.planner(), Planners.Context.live(model, state, traffic, spec.seed()));
+            return new Chosen(Planners.create(spec.planner(), Planners.Context.live(model, state, traffic, spec.seed())),
+                    Observation.PAPER);
         }
         SavedPolicy saved = PolicyFile.load(spec.model());
         String profile = signatureProfile(config.profile(), saved.env().profile());
-        if (saved.head() == ActorHead.AFTERSTATE_VALUE) {
+        if (SavedPolicies.searches(saved) && !spec.deterministic()) {
             // a one-step search on the model scored with the learned value: deterministic by construction
-            if (!spec.deterministic()) {
-                throw new ConfigException(config.source().toString(), "policy.deterministic", false,
-                        spec.model() + ": the " + saved.algorithm() + " policy acts by a one-step search, which has "
-                                + "no stochastic mode; set policy.deterministic to true");
-            }
-            try {
-                return AfterstatePolicy.of(model, state, saved, AfterstatePolicy.signature(model, profile));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(spec.model() + ": " + e.getMessage(), e);
-            }
+            throw new ConfigException(config.source().toString(), "policy.deterministic", false,
+                    spec.model() + ": the " + saved.algorithm() + " policy acts by a one-step search, which has "
+                            + "no stochastic mode; set policy.deterministic to true");
         }
-        EnvSignature actual = Signatures.of(model, profile, observationOf(spec.model(), saved));
-        NetworkPolicy p;
+        Observation observation;
+        Policy<double[], int[]> deterministic;
         try {
-            p = saved.actingPolicyFor(actual);
+            observation = SavedPolicies.observation(saved);
+            deterministic = SavedPolicies.acting(saved, model, profile, state);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(spec.model() + ": " + e.getMessage(), e);
         }
         if (spec.deterministic()) {
-            return p;
+            return new Chosen(deterministic, observation);
         }
         try {
-            return saved.stochasticPolicy(Rng.of(spec.seed()));
+            return new Chosen(saved.stochasticPolicy(Rng.of(spec.seed())), observation);
         } catch (IllegalStateException e) {
             // a joint-q (DQN) model acts greedily only
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,
                     spec.model() + ": " + e.getMessage() + "; set policy.deterministic to true");
-        }
-    }
-
-    /** What the configured policy reads: a trained policy's recorded observation; the published one for a planner. */
-    static Observation observation(AgentConfig config) {
-        AgentConfig.PolicySpec spec = config.policy();
-        if (spec.planner() != null) {
-            return Observation.PAPER;
-        }
-        SavedPolicy saved = PolicyFile.load(spec.model());
-        // an afterstate policy reads the state itself, like a planner
-        return saved.head() == ActorHead.AFTERSTATE_VALUE ? Observation.PAPER : observationOf(spec.model(), saved);
-    }
-
-    private static Observation observationOf(Path file, SavedPolicy saved) {
-        try {
-            return Observation.parse(saved.env().observation());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": the policy reads " + e.getMessage()
-                    + "; this agent knows " + Observation.labels());
         }
     }
 

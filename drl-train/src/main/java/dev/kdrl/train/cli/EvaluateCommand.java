@@ -9,8 +9,8 @@ import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
-import dev.kdrl.env.quota.Signatures;
 import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.value.SavedPolicies;
 import dev.kdrl.train.eval.LinePlot;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,20 +88,14 @@ final class EvaluateCommand implements Callable<Integer> {
         SavedPolicy saved = PolicyFile.load(modelFile);
         String prof = profile != null ? profile : saved.env().profile();
         QuotaModel model = EnvOptions.model(prof, quota, minPods);
-        boolean afterstate = saved.head() == dev.kdrl.core.policy.ActorHead.AFTERSTATE_VALUE;
-        Observation observation = afterstate ? Observation.PAPER : observationOf(saved);
-        saved.env().requireSame(afterstate ? dev.kdrl.env.value.AfterstatePolicy.signature(model, prof)
-                : Signatures.of(model, prof, observation));
+        Observation observation = SavedPolicies.observation(saved);
         PrintWriter pw = spec.commandLine().getOut();
         List<Map<String, Object>> all = new ArrayList<>();
         for (Path tf : traces) {
             Trace trace = slice(EnvOptions.trace(tf));
             QuotaEnv env = new QuotaEnv(model, trace, observation);
-            dev.kdrl.core.policy.Policy<double[], int[]> policy = afterstate
-                    ? dev.kdrl.env.value.AfterstatePolicy.of(model, env::state, saved,
-                            dev.kdrl.env.value.AfterstatePolicy.signature(model, prof))
-                    : saved.actingPolicy().withName("model(" + saved.algorithm() + ")");
-            EpisodeRunner.Episode episode = EpisodeRunner.run(env, policy, 0L);
+            EpisodeRunner.Episode episode = EpisodeRunner.run(env, SavedPolicies.acting(saved, model, prof, env::state),
+                    0L);
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
             rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum,
@@ -131,16 +125,6 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         pw.flush();
         return 0;
-    }
-
-    /** The observation the saved policy reads, named by its signature. */
-    static Observation observationOf(SavedPolicy saved) {
-        try {
-            return Observation.parse(saved.env().observation());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the model reads " + e.getMessage() + "; this version knows "
-                    + Observation.labels());
-        }
     }
 
     private Trace slice(Trace t) {
