@@ -191,13 +191,18 @@ public abstract class OnPolicyAlgorithm {
                 nets.exportCritic(), normalizer(), dev.kdrl.core.policy.SavedPolicy.currentLibraryVersion());
     }
 
-    /** Trains for at least {@code totalTimesteps} environment steps (whole rollouts) or until a callback stops it. */
-    public void learn(long totalTimesteps, List<TrainingCallback> callbacks) {
+    /** Resets the environments once, before the first rollout of {@link #learn} or {@link #imitate}. */
+    private void start() {
         if (lastObs == null) {
             lastObs = env.reset(resets.nextSeed());
             episodeReturn = new double[env.numEnvs()];
             episodeLength = new int[env.numEnvs()];
         }
+    }
+
+    /** Trains for at least {@code totalTimesteps} environment steps (whole rollouts) or until a callback stops it. */
+    public void learn(long totalTimesteps, List<TrainingCallback> callbacks) {
+        start();
         for (TrainingCallback c : callbacks) {
             c.onStart(this, totalTimesteps);
         }
@@ -433,11 +438,7 @@ public abstract class OnPolicyAlgorithm {
             throw new IllegalArgumentException("imitation epochs and batch size must be >= 1, got " + epochs + ", "
                     + batchSize);
         }
-        if (lastObs == null) {
-            lastObs = env.reset(resets.nextSeed());
-            episodeReturn = new double[env.numEnvs()];
-            episodeLength = new int[env.numEnvs()];
-        }
+        start();
         Labels labels = new Labels(teacher);
         dev.kdrl.train.nn.AdamOps adam = nets.actorOptimizer(lr);
         long start = timesteps;
