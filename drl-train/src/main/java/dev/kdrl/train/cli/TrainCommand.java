@@ -50,8 +50,6 @@ final class TrainCommand implements Callable<Integer> {
             description = "Environment steps. Default: 320000 for afterstate, 300000 for the others.")
     Long timestepsOption;
 
-    /** Environment steps: {@code --timesteps}, else the algorithm's default. */
-    long timesteps;
 
     @Option(names = "--seed", defaultValue = "0", description = "The one seed. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -286,7 +284,6 @@ final class TrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
             }
         }
-        resolveTimesteps();
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();
         }
@@ -305,7 +302,6 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The run these options describe (after {@code --published}, if given, has been applied). */
     TrainingRun.Options options() {
-        resolveTimesteps();
         String name = Algorithms.require(algo);
         if (!Algorithms.isOnPolicy(name)) {
             throw new IllegalArgumentException("--algo " + name + " is not trained by TrainingRun");
@@ -314,7 +310,7 @@ final class TrainCommand implements Callable<Integer> {
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(nSteps, gamma, 0.95, true, normalizeObs,
                 rewardScale, hidden == null ? new int[] {128, 128} : hidden, seed, precision());
         return new TrainingRun.Options(env.profile, env.model(), env.trace(), observationKind(), config, common,
-                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, timesteps, evalEvery,
+                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, timesteps(), evalEvery,
                 stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery, imitation(), averageFrom, out);
     }
 
@@ -437,10 +433,9 @@ final class TrainCommand implements Callable<Integer> {
         return out;
     }
 
-    /** {@code --timesteps}, else the algorithm's default (320,000 for afterstate, 300,000 for the others). */
-    void resolveTimesteps() {
-        timesteps = timestepsOption != null ? timestepsOption
-                : Algorithms.AFTERSTATE.equals(algo) ? 320_000 : 300_000;
+    /** Environment steps: {@code --timesteps}, else the algorithm's default (320,000 for afterstate, 300,000 else). */
+    long timesteps() {
+        return timestepsOption != null ? timestepsOption : Algorithms.AFTERSTATE.equals(algo) ? 320_000 : 300_000;
     }
 
     /** The afterstate learner's settings from the options. */
@@ -453,10 +448,9 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The afterstate run these options describe, with progress to {@code progress} (null: none). */
     TrainingRun.Result runAfterstate(PrintWriter progress) {
-        resolveTimesteps();
         return dev.kdrl.train.run.AfterstateRun.run(env.profile, env.model(), env.trace(),
                 new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, afterstateConfig(),
-                timesteps, evalEvery, validation(), out, progress);
+                timesteps(), evalEvery, validation(), out, progress);
     }
 
     private int afterstate() {
@@ -476,8 +470,8 @@ final class TrainCommand implements Callable<Integer> {
         java.nio.file.Files.createDirectories(out);
         Path csv = out.resolve("metrics.csv");
         var r = dev.kdrl.train.rl4j.Rl4jDqn.train(() -> new dev.kdrl.env.quota.QuotaEnv(model, trace),
-                Math.toIntExact(timesteps), seed, rewardScale, 100,
-                new dev.kdrl.train.rl4j.EpisodeLog(csv, timesteps, spec.commandLine().getErr()));
+                Math.toIntExact(timesteps()), seed, rewardScale, 100,
+                new dev.kdrl.train.rl4j.EpisodeLog(csv, timesteps(), spec.commandLine().getErr()));
         dev.kdrl.train.run.TrainingRun.plotLearningCurve(csv, out.resolve("learning-curve.png"), algo);
         Path file = out.resolve("rl4j-dqn.zip");
         r.policy().save(file.toString());

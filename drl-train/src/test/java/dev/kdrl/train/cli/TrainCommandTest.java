@@ -167,12 +167,10 @@ class TrainCommandTest {
         assertThat(as.lr()).isEqualTo(1e-3);
         assertThat(as.hidden()).containsExactly(64, 64);
         assertThat(as.gamma()).isEqualTo(0.8);
-        c.resolveTimesteps();
-        assertThat(c.timesteps).isEqualTo(320_000);
+        assertThat(c.timesteps()).isEqualTo(320_000);
         // the on-policy algorithms keep theirs
         c.algo = "trpo";
-        c.resolveTimesteps();
-        assertThat(c.timesteps).isEqualTo(300_000);
+        assertThat(c.timesteps()).isEqualTo(300_000);
         assertThat(c.envs).isEqualTo(8);
         assertThat(c.nSteps).isEqualTo(200);
         assertThat(c.uniformTraffic).isEqualTo(1.0);
