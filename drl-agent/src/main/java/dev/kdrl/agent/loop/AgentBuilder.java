@@ -176,7 +176,8 @@ public final class AgentBuilder {
      * policy.model} loaded once and checked against {@code model} ({@link SavedPolicies}).
      *
      * @param state   the state the agent decides in
-     * @param traffic what {@code expected-2} assumes of the next period's load
+     * @param traffic what {@code expected-2} (and a trained model looking two steps ahead) assumes of the next
+     *                period's load
      */
     static Chosen policy(AgentConfig config, QuotaModel model, Supplier<QuotaState> state,
                          TrafficDistribution traffic) {
@@ -197,7 +198,9 @@ public final class AgentBuilder {
         Policy<double[], int[]> deterministic;
         try {
             observation = SavedPolicies.observation(saved);
-            deterministic = SavedPolicies.acting(saved, model, profile, state);
+            // an afterstate model saved to look two steps ahead assumes of the next period what expected-2 does
+            deterministic = SavedPolicies.acting(saved, model, profile, state,
+                    new SavedPolicies.Future(traffic, Integer.MAX_VALUE, spec.seed()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(spec.model() + ": " + e.getMessage(), e);
         }

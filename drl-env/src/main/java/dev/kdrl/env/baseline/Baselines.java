@@ -51,13 +51,19 @@ public final class Baselines {
     }
 
     /**
+     * The next period's traffic as {@code expected-2} assumes it when {@code trace} is played: an AR(1) fit
+     * ({@link EmpiricalTraffic}) of {@code history}, or of {@code trace}'s one-step statistics when it is null.
+     */
+    public static EmpiricalTraffic trafficModel(QuotaModel model, Trace trace, Trace history) {
+        return EmpiricalTraffic.fit(history != null ? history : trace, model.serviceNames(), EmpiricalTraffic.Kind.AR1);
+    }
+
+    /**
      * Plays fixed-initial, fixed-best, usage-hybrid, random, greedy, expected-2 (when asked), lookahead-k (when
      * {@code k > 1}) and the optimum (when asked), in that order: the order of {@link Planners#names()}.
      */
     public static List<EpisodeMetrics> evaluate(QuotaModel model, Trace trace, Options options) {
-        EmpiricalTraffic traffic = EmpiricalTraffic.fit(
-                options.trafficHistory() != null ? options.trafficHistory() : trace, model.serviceNames(),
-                EmpiricalTraffic.Kind.AR1);
+        EmpiricalTraffic traffic = trafficModel(model, trace, options.trafficHistory());
         ExpectedValuePolicy.Settings expected = ExpectedValuePolicy.Settings.defaults().withSeed(options.randomSeed());
         List<EpisodeMetrics> out = new ArrayList<>();
         for (String name : Planners.names()) {

@@ -6,11 +6,14 @@ import dev.kdrl.core.policy.Mlp;
 import dev.kdrl.core.policy.ObservationNormalizer;
 import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.baseline.TrafficDistribution;
 import dev.kdrl.env.quota.JointActionEvaluator;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
 import dev.kdrl.env.quota.Signatures;
 import dev.kdrl.env.quota.Transition;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -22,8 +25,24 @@ import java.util.function.Supplier;
  * differences, {@code drl train --algo afterstate}). With {@code V = 0} it is the greedy planner; the value network
  * adds what greedy cannot see: what a decision costs or earns in the periods after it.
  *
+ * <p><b>Two steps.</b> With {@link Lookahead} settings (saved with the model) and a {@link TrafficDistribution} of the
+ * next period's load ({@link #withTraffic}: the same one {@code expected-2} uses), a decision looks one period
+ * further: of the {@link Lookahead#candidates} best joint actions by immediate reward, it takes the one maximising
+ *
+ * <pre>  r(a) * rewardScale + mean over samples u' of max over a' of [ r(s'(a, u'), a') * rewardScale
+ *                                                      + valueWeight * V(afterstate of a') ]</pre>
+ *
+ * where {@code a'} ranges over the {@code candidates} best next actions by immediate reward. With {@code valueWeight =
+ * 0} this is {@code expected-2}; the value adds what lies beyond the second step. The next step's reward is not
+ * discounted (as {@code expected-2}'s default), and the value is weighted by {@code valueWeight} rather than {@code
+ * gamma}: the value was learnt on the training traffic, and a smaller weight lets the fitted distribution of the
+ * played traffic speak for the next period (the weight was chosen on validation traffic, docs/benchmarks.md). The
+ * margin applies to the one-step search only. Where there is no next decision (the episode's last, the paper's
+ * special 200th step) or no sample (no history yet), the decision is the one-step search's. The samples of the
+ * decision at step {@code t} are drawn from {@code Rng.of(seed * 0x9E3779B97F4A7C15L + t)}, as {@code expected-2}'s.
+ *
  * <p>Reads the current internal state, like the planners ({@code env::state} in the simulator, the agent's restored
- * state in the cluster), so the observation passed to {@link #act} is unused.
+ * state in the cluster), so the observation passed to {@link #act} is unused. Not thread-safe.
  */
 public final class AfterstatePolicy implements Policy<double[], int[]> {
     private final QuotaModel model;
@@ -39,6 +58,11 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     private final double[] topReward;
     private final double[] features;
     private String name = "afterstate";
+    private Lookahead lookahead;
+    private TrafficDistribution traffic = TrafficDistribution.none();
+    private int episodeLength = Integer.MAX_VALUE;
+    private long seed;
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     /**
      * @param value       the value network: {@link AfterstateFeatures#size} inputs, one output
@@ -82,8 +106,8 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         }
         this.margin = margin;
         this.evaluator = new JointActionEvaluator(model);
-        this.top = new int[candidates][model.numServices()];
-        this.topReward = new double[candidates];
+        this.top = new int[Math.max(candidates, Lookahead.MAX_CANDIDATES)][model.numServices()];
+        this.topReward = new double[top.length];
         this.features = new double[size];
     }
 
@@ -108,10 +132,86 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         }
         saved.env().requireSame(actual);
         Map<String, String> h = saved.hyperParameters();
-        return new AfterstatePolicy(model, state, saved.actor(), saved.normalizer(), number(h, "gamma"),
+        AfterstatePolicy p = new AfterstatePolicy(model, state, saved.actor(), saved.normalizer(), number(h, "gamma"),
                 number(h, "reward_scale"), (int) number(h, "candidates"),
                 h.containsKey("margin") ? number(h, "margin") : 0)
                 .withName("model(" + saved.algorithm() + ")");
+        p.lookahead = Lookahead.of(h);
+        return p;
+    }
+
+    /**
+     * How a decision looks two steps ahead (see the class comment).
+     *
+     * @param candidates  first decisions looked ahead from, the best by immediate reward, 1 to {@link #MAX_CANDIDATES}
+     * @param samples     traffic samples of the next period per decision, &gt;= 1
+     * @param valueWeight weight of the value after the second decision, in {@code [0, 1]}
+     */
+    public record Lookahead(int candidates, int samples, double valueWeight) {
+        /** The most first decisions looked ahead from. */
+        public static final int MAX_CANDIDATES = 64;
+        static final String CANDIDATES = "lookahead_candidates";
+        static final String SAMPLES = "lookahead_samples";
+        static final String VALUE_WEIGHT = "lookahead_value_weight";
+
+        public Lookahead {
+            if (candidates < 1 || candidates > MAX_CANDIDATES) {
+                throw new IllegalArgumentException("lookahead candidates must be in [1, " + MAX_CANDIDATES + "], got "
+                        + candidates);
+            }
+            if (samples < 1) {
+                throw new IllegalArgumentException("lookahead samples must be >= 1, got " + samples);
+            }
+            if (!(valueWeight >= 0 && valueWeight <= 1)) {
+                throw new IllegalArgumentException("lookahead value weight must be in [0, 1], got " + valueWeight);
+            }
+        }
+
+        /** The settings saved in {@code hyperParameters}, or null when there are none (a one-step model). */
+        public static Lookahead of(Map<String, String> hyperParameters) {
+            if (!hyperParameters.containsKey(SAMPLES)) {
+                return null;
+            }
+            return new Lookahead((int) number(hyperParameters, CANDIDATES), (int) number(hyperParameters, SAMPLES),
+                    number(hyperParameters, VALUE_WEIGHT));
+        }
+
+        /** The hyper-parameters that save these settings, in a stable order. */
+        public Map<String, String> hyperParameters() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put(CANDIDATES, Integer.toString(candidates));
+            m.put(SAMPLES, Integer.toString(samples));
+            m.put(VALUE_WEIGHT, Double.toString(valueWeight));
+            return m;
+        }
+    }
+
+    /** The two-step settings this policy uses when it has a traffic distribution; null: one step only. */
+    public Lookahead lookahead() {
+        return lookahead;
+    }
+
+    /** The same policy with other two-step settings (null: one step only). */
+    public AfterstatePolicy withLookahead(Lookahead settings) {
+        this.lookahead = settings;
+        return this;
+    }
+
+    /**
+     * The same policy looking two steps ahead (when it has {@link #lookahead()} settings) with {@code distribution}
+     * as the next period's traffic.
+     *
+     * @param episodeSteps decisions in the episode ({@link Integer#MAX_VALUE} without end: the live agent)
+     * @param sampleSeed   seed of the traffic draws
+     */
+    public AfterstatePolicy withTraffic(TrafficDistribution distribution, int episodeSteps, long sampleSeed) {
+        this.traffic = Objects.requireNonNull(distribution, "distribution");
+        if (episodeSteps < 1) {
+            throw new IllegalArgumentException("episodeSteps must be >= 1, got " + episodeSteps);
+        }
+        this.episodeLength = episodeSteps;
+        this.seed = sampleSeed;
+        return this;
     }
 
     private static double number(Map<String, String> h, String key) {
@@ -131,7 +231,54 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
 
     @Override
     public int[] act(double[] observation) {
-        return act(state.get(), null);
+        QuotaState s = state.get();
+        int[] twoSteps = lookahead == null ? null : actTwoSteps(s);
+        return twoSteps != null ? twoSteps : act(s, null);
+    }
+
+    /** The two-step decision in {@code s}, or null when there is no next decision or no traffic sample. */
+    private int[] actTwoSteps(QuotaState s) {
+        if (model.isPaperFinalStep(s.step()) || s.step() + 1 >= episodeLength) {
+            return null;
+        }
+        double[][] samples = traffic.sample(s, lookahead.samples(), Rng.of(seed * GOLDEN + s.step()));
+        if (samples.length == 0) {
+            return null;
+        }
+        int count = topByReward(s, lookahead.candidates());
+        int[][] first = new int[count][];
+        double[] firstReward = new double[count];
+        for (int j = 0; j < count; j++) {
+            first[j] = top[j].clone();
+            firstReward[j] = topReward[j];
+        }
+        int best = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < count; j++) {
+            Transition t = model.decide(s, first[j]);
+            double sum = 0;
+            for (double[] u : samples) {
+                sum += bestOneStepScore(model.next(s, t, u));
+            }
+            double score = firstReward[j] * rewardScale + sum / samples.length;
+            // ties to the higher immediate reward (the earlier candidate)
+            if (score > bestScore) {
+                bestScore = score;
+                best = j;
+            }
+        }
+        return first[best];
+    }
+
+    /** The best of {@code r * rewardScale + valueWeight * V} over the {@code candidates} best actions in {@code s}. */
+    private double bestOneStepScore(QuotaState s) {
+        int count = topByReward(s, candidates);
+        double best = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < count; j++) {
+            double v = lookahead.valueWeight() == 0 ? 0 : lookahead.valueWeight() * value(s, model.decide(s, top[j]));
+            best = Math.max(best, topReward[j] * rewardScale + v);
+        }
+        return best;
     }
 
     /**
@@ -140,7 +287,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      * in ties by rank.
      */
     public int[] act(QuotaState s, Scores scores) {
-        int count = topByReward(s);
+        int count = topByReward(s, candidates);
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < count; j++) {
@@ -172,8 +319,11 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         return value.forward(normalizer.normalize(features))[0];
     }
 
-    /** Fills {@link #top} with the joint actions of the highest immediate reward, best first; returns how many. */
-    private int topByReward(QuotaState s) {
+    /**
+     * Fills {@link #top} with the {@code candidates} joint actions of the highest immediate reward, best first; returns
+     * how many.
+     */
+    private int topByReward(QuotaState s, int candidates) {
         evaluator.load(s);
         boolean paperFinal = model.isPaperFinalStep(s.step());
         int[] size = {0};

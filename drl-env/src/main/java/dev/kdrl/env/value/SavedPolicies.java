@@ -4,10 +4,12 @@ import dev.kdrl.core.policy.ActorHead;
 import dev.kdrl.core.policy.EnvSignature;
 import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.env.baseline.TrafficDistribution;
 import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
 import dev.kdrl.env.quota.Signatures;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -58,8 +60,36 @@ public final class SavedPolicies {
      */
     public static Policy<double[], int[]> acting(SavedPolicy saved, QuotaModel model, String profile,
                                                 Supplier<QuotaState> state) {
+        return acting(saved, model, profile, state, Future.NONE);
+    }
+
+    /**
+     * What an afterstate model that looks two steps ahead ({@link AfterstatePolicy.Lookahead}) assumes of the
+     * future: the next period's traffic (the distribution {@code expected-2} uses), the decisions in the episode
+     * ({@link Integer#MAX_VALUE} without end) and the seed of the traffic draws.
+     */
+    public record Future(TrafficDistribution traffic, int episodeLength, long seed) {
+        /** Nothing known: a two-step model decides in one step. */
+        public static final Future NONE = new Future(TrafficDistribution.none(), Integer.MAX_VALUE, 0);
+
+        public Future {
+            Objects.requireNonNull(traffic, "traffic");
+            if (episodeLength < 1) {
+                throw new IllegalArgumentException("episodeLength must be >= 1, got " + episodeLength);
+            }
+        }
+    }
+
+    /**
+     * {@link #acting(SavedPolicy, QuotaModel, String, Supplier)}, an afterstate model looking two steps ahead over
+     * {@code future} when it was saved with {@link AfterstatePolicy.Lookahead} settings.
+     */
+    public static Policy<double[], int[]> acting(SavedPolicy saved, QuotaModel model, String profile,
+                                                Supplier<QuotaState> state, Future future) {
         EnvSignature actual = signature(saved, model, profile);
-        return searches(saved) ? AfterstatePolicy.of(model, state, saved, actual)
+        return searches(saved)
+                ? AfterstatePolicy.of(model, state, saved, actual).withTraffic(future.traffic(), future.episodeLength(),
+                        future.seed())
                 : saved.actingPolicyFor(actual).withName("model(" + saved.algorithm() + ")");
     }
 }

@@ -10,7 +10,10 @@ import dev.kdrl.core.policy.ObservationNormalizer;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.baseline.EmpiricalTraffic;
+import dev.kdrl.env.baseline.ExpectedValuePolicy;
 import dev.kdrl.env.baseline.GreedyPolicy;
+import dev.kdrl.env.baseline.TrafficDistribution;
 import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.paper.PaperProfile;
 import dev.kdrl.env.quota.QuotaEnv;
@@ -214,6 +217,119 @@ class AfterstatePolicyTest {
                 loaded.env(), v, null, norm, "test", ActorHead.AFTERSTATE_VALUE);
         assertThatThrownBy(() -> AfterstatePolicy.of(MODEL, a::state, noCandidates, loaded.env()))
                 .hasMessage("hyper-parameter candidates is 'null' (expected a number)");
+    }
+
+    @Test
+    void withAZeroValueWeightTheTwoStepSearchIsTheExpected2Planner() {
+        EmpiricalTraffic traffic = EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1);
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
+        QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
+        // reward scale 1, so that the sums are the planner's to the last bit
+        AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, net(5, 0.5), ObservationNormalizer.identity(SIZE),
+                0.8, 1, 4, 0.4).withLookahead(new AfterstatePolicy.Lookahead(6, 12, 0))
+                .withTraffic(traffic, env.episodeLength(), 3);
+        ExpectedValuePolicy planner = ExpectedValuePolicy.of(ref, traffic, new ExpectedValuePolicy.Settings(1, 6, 12, 3));
+        GreedyPolicy greedy = GreedyPolicy.of(ref);
+        env.reset(0);
+        ref.reset(0);
+        int notGreedy = 0;
+        while (!env.episodeOver()) {
+            int[] a = p.act(null);
+            assertThat(a).containsExactly(planner.act(null));
+            notGreedy += java.util.Arrays.equals(a, greedy.act(null)) ? 0 : 1;
+            env.step(a);
+            ref.step(a);
+        }
+        assertThat(notGreedy).as("decisions where looking ahead changed greedy's choice").isPositive();
+    }
+
+    @Test
+    void theTwoStepScoreIsTheRewardPlusTheMeanOverSamplesOfTheBestOneStepScore() {
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        env.reset(0);
+        for (int t = 0; t < 9; t++) {
+            env.step(new int[] {20, 1, 3});
+        }
+        QuotaState s = env.state();
+        Mlp v = net(6, 0.8);
+        double[][] next = {{30, 40, 50}, {80, 20, 10}};
+        TrafficDistribution two = (state, max, rng) -> next;
+        AfterstatePolicy p = new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, 3)
+                .withLookahead(new AfterstatePolicy.Lookahead(5, 2, 0.5)).withTraffic(two, 200, 0);
+        // brute force over the 5 best first decisions and the 3 best second ones
+        AfterstatePolicy oneStep = new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE), 0.8,
+                1e-3, 5);
+        AfterstatePolicy.Scores first = new AfterstatePolicy.Scores(5);
+        oneStep.act(s, first);
+        double best = Double.NEGATIVE_INFINITY;
+        int[] expected = null;
+        for (int j = 0; j < first.count; j++) {
+            Transition t = MODEL.decide(s, first.candidates[j]);
+            double sum = 0;
+            for (double[] u : next) {
+                QuotaState s2 = MODEL.next(s, t, u);
+                AfterstatePolicy.Scores second = new AfterstatePolicy.Scores(3);
+                new AfterstatePolicy(MODEL, () -> s2, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, 3)
+                        .act(s2, second);
+                double m = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < second.count; k++) {
+                    Transition t2 = MODEL.decide(s2, second.candidates[k]);
+                    m = Math.max(m, second.reward[k] * 1e-3 + 0.5 * v.forward(AfterstateFeatures.of(MODEL, s2, t2))[0]);
+                }
+                sum += m;
+            }
+            double score = first.reward[j] * 1e-3 + sum / next.length;
+            if (score > best) {
+                best = score;
+                expected = first.candidates[j];
+            }
+        }
+        assertThat(p.act(null)).containsExactly(expected);
+    }
+
+    @Test
+    void withoutANextDecisionOrASampleTheTwoStepPolicyDecidesInOneStep() {
+        Mlp v = net(7, 0.6);
+        TrafficDistribution alwaysHigh = (state, max, rng) -> new double[][] {{200, 200, 200}};
+        for (TrafficDistribution d : List.of(TrafficDistribution.none(), alwaysHigh)) {
+            QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 30));
+            QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, 30));
+            // with samples, an episode of one decision: the last decision is always taken in one step
+            int steps = d == alwaysHigh ? 1 : env.episodeLength();
+            AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, v, ObservationNormalizer.identity(SIZE), 0.8,
+                    1e-3, 4).withLookahead(new AfterstatePolicy.Lookahead(8, 4, 0.3)).withTraffic(d, steps, 0);
+            AfterstatePolicy one = new AfterstatePolicy(MODEL, ref::state, v, ObservationNormalizer.identity(SIZE), 0.8,
+                    1e-3, 4);
+            env.reset(0);
+            ref.reset(0);
+            int[] a = p.act(null);
+            assertThat(a).containsExactly(one.act(null));
+        }
+    }
+
+    @Test
+    void theTwoStepSettingsRoundTripThroughThePolicyFileAndAreChecked(@TempDir Path dir) {
+        Mlp v = net(3, 0.7);
+        ObservationNormalizer norm = ObservationNormalizer.identity(SIZE);
+        var look = new AfterstatePolicy.Lookahead(8, 32, 0.2);
+        Map<String, String> h = new java.util.LinkedHashMap<>(Map.of("gamma", "0.8", "reward_scale", "0.001",
+                "candidates", "4"));
+        h.putAll(look.hyperParameters());
+        SavedPolicy saved = new SavedPolicy("afterstate", h, AfterstatePolicy.signature(MODEL, "paper"), v, null, norm,
+                "test", ActorHead.AFTERSTATE_VALUE);
+        Path file = dir.resolve("as2.zip");
+        PolicyFile.save(saved, file);
+        SavedPolicy loaded = PolicyFile.load(file);
+        assertThat(AfterstatePolicy.of(MODEL, () -> null, loaded, loaded.env()).lookahead()).isEqualTo(look);
+        h.put("lookahead_samples", "0");
+        SavedPolicy bad = new SavedPolicy("afterstate", h, loaded.env(), v, null, norm, "test",
+                ActorHead.AFTERSTATE_VALUE);
+        assertThatThrownBy(() -> AfterstatePolicy.of(MODEL, () -> null, bad, loaded.env()))
+                .hasMessage("lookahead samples must be >= 1, got 0");
+        assertThatThrownBy(() -> new AfterstatePolicy.Lookahead(65, 1, 0))
+                .hasMessage("lookahead candidates must be in [1, 64], got 65");
+        assertThatThrownBy(() -> new AfterstatePolicy.Lookahead(8, 1, 1.5))
+                .hasMessage("lookahead value weight must be in [0, 1], got 1.5");
     }
 
     @Test

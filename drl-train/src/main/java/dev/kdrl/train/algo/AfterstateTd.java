@@ -52,10 +52,21 @@ public final class AfterstateTd {
      *                     iterations from this many steps on, which smooths the noise of the last fits
      * @param seed         the one seed
      * @param dataType     FLOAT or DOUBLE
+     * @param lookahead    how the saved policy looks two steps ahead when given the next period's traffic
+     *                     distribution ({@link AfterstatePolicy.Lookahead}, saved with the model); null: one step. Not
+     *                     used while training: the training episodes and the learning curve act in one step
      */
     public record Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal, int epochs,
                          int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
-                         DataType dataType) {
+                         DataType dataType, AfterstatePolicy.Lookahead lookahead) {
+
+        /** Settings whose saved policy decides in one step. */
+        public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
+                      int epochs, int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
+                      DataType dataType) {
+            this(gamma, lambda, candidates, margin, epsilon, epsilonFinal, epochs, batch, lr, rewardScale, hidden,
+                    averageFrom, seed, dataType, null);
+        }
 
         public Config {
             if (!(gamma >= 0 && gamma < 1) || !(lambda >= 0 && lambda <= 1)) {
@@ -285,6 +296,9 @@ public final class AfterstateTd {
         m.put("n_envs", Integer.toString(envs));
         m.put("seed", Long.toString(config.seed()));
         m.put("dtype", config.dataType().name().toLowerCase(java.util.Locale.ROOT));
+        if (config.lookahead() != null) {
+            m.putAll(config.lookahead().hyperParameters());
+        }
         return m;
     }
 

@@ -77,6 +77,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
     boolean noExpected;
 
+    @Option(names = "--one-step", description = "An afterstate model saved to look two steps ahead decides in one step "
+            + "(for comparison).")
+    boolean oneStep;
+
     @Spec
     CommandSpec spec;
 
@@ -94,8 +98,12 @@ final class EvaluateCommand implements Callable<Integer> {
         for (Path tf : traces) {
             Trace trace = slice(EnvOptions.trace(tf));
             QuotaEnv env = new QuotaEnv(model, trace, observation);
-            EpisodeRunner.Episode episode = EpisodeRunner.run(env, SavedPolicies.acting(saved, model, prof, env::state),
-                    0L);
+            // an afterstate model looking two steps ahead assumes of the next period what expected-2 assumes
+            SavedPolicies.Future future = oneStep ? SavedPolicies.Future.NONE
+                    : new SavedPolicies.Future(Baselines.trafficModel(model, trace,
+                            BaselinesCommand.trafficHistory(trafficHistory)), env.episodeLength(), seed);
+            EpisodeRunner.Episode episode = EpisodeRunner.run(env,
+                    SavedPolicies.acting(saved, model, prof, env::state, future), 0L);
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
             rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum,

@@ -149,6 +149,23 @@ final class TrainCommand implements Callable<Integer> {
                     + "higher by more than M; training episodes act without it. Default: ${DEFAULT-VALUE}.")
     double afterstateMargin;
 
+    @Option(names = "--afterstate-lookahead-samples", defaultValue = "32", paramLabel = "N",
+            description = "afterstate: the saved policy looks two steps ahead over N samples of the next period's "
+                    + "traffic when it is given their distribution (drl evaluate: the one expected-2 uses; the agent: its "
+                    + "history); 0: one step only. Training and its learning curve act in one step. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int lookaheadSamples;
+
+    @Option(names = "--afterstate-lookahead-candidates", defaultValue = "8", paramLabel = "C",
+            description = "afterstate: first decisions looked ahead from, the best C by immediate reward (1 to 64). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int lookaheadCandidates;
+
+    @Option(names = "--afterstate-lookahead-value-weight", defaultValue = "0.2", paramLabel = "W",
+            description = "afterstate: weight of the learnt value after the second decision, in [0, 1] (0: the "
+                    + "expected-2 planner). Default: ${DEFAULT-VALUE}.")
+    double lookaheadValueWeight;
+
     @Option(names = "--afterstate-average-from", defaultValue = "0", paramLabel = "STEPS",
             description = "afterstate: if > 0, the saved and evaluated policy uses the value network's weights averaged "
                     + "over the iterations from STEPS steps on. Default: ${DEFAULT-VALUE}.")
@@ -443,7 +460,22 @@ final class TrainCommand implements Callable<Integer> {
         return new dev.kdrl.train.algo.AfterstateTd.Config(gamma, afterstateLambda, afterstateCandidates,
                 afterstateMargin, afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale,
                 hidden == null ? new int[] {64, 64} : hidden, afterstateAverageFrom, seed,
-                precision());
+                precision(), lookahead());
+    }
+
+    /** The saved afterstate policy's two-step settings from the options; null for one step. */
+    dev.kdrl.env.value.AfterstatePolicy.Lookahead lookahead() {
+        if (lookaheadSamples == 0) {
+            return null;
+        }
+        try {
+            return new dev.kdrl.env.value.AfterstatePolicy.Lookahead(lookaheadCandidates, lookaheadSamples,
+                    lookaheadValueWeight);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--afterstate-lookahead-samples " + lookaheadSamples
+                    + ", --afterstate-lookahead-candidates " + lookaheadCandidates + ", --afterstate-lookahead-value-weight "
+                    + lookaheadValueWeight + ": " + e.getMessage() + " (samples: 0 for one step, else >= 1)", e);
+        }
     }
 
     /** The afterstate run these options describe, with progress to {@code progress} (null: none). */
