@@ -207,8 +207,11 @@ public final class KnativeApplier {
         this.events = events;
     }
 
-    /** For tests: runs {@code hook} with the Knative Service's name between reading it and patching it. */
-    void beforePatch(Consumer<String> hook) {
+    /**
+     * For tests: runs {@code hook} with the Knative Service's name between reading it and patching it (a write
+     * there makes the patch's resourceVersion test fail, as a concurrent writer would).
+     */
+    public void beforePatch(Consumer<String> hook) {
         this.beforePatch = hook;
     }
 
@@ -505,6 +508,11 @@ public final class KnativeApplier {
         return g == null ? 0 : g;
     }
 
+    /** The JSON patch that gives {@code svc} the values of {@code t}. */
+    static String ops(GenericKubernetesResource svc, Target t) {
+        return ops(live(svc), t);
+    }
+
     /**
      * The JSON patch for {@code l}: the resourceVersion test, then the four values, adding a missing parent object
      * whole so that no other field is touched.
@@ -642,8 +650,13 @@ public final class KnativeApplier {
             String pods = "";
             if (revisions.podGracePeriod() != null) {
                 long grace = revisions.podGracePeriod().toSeconds();
-                int n = client.pods().inNamespace(namespace).withLabel(REVISION_LABEL, old).list().getItems().size();
-                client.pods().inNamespace(namespace).withLabel(REVISION_LABEL, old).withGracePeriod(grace).delete();
+                // one by one (verbs list and delete, no deletecollection), each by the name the list gave
+                int n = 0;
+                for (var pod : client.pods().inNamespace(namespace).withLabel(REVISION_LABEL, old).list().getItems()) {
+                    client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).withGracePeriod(grace)
+                            .delete();
+                    n++;
+                }
                 pods = " and its " + n + " pod" + (n == 1 ? "" : "s") + " (grace " + grace + " s)";
             }
             events.revisionDeleted(p.service());
