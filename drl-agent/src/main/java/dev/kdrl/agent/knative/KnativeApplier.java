@@ -451,7 +451,9 @@ public final class KnativeApplier {
                         .patch(PatchContext.of(PatchType.JSON), ops);
             } catch (KubernetesClientException e) {
                 int code = e.getCode();
-                boolean conflict = code == 409 || (code == 422 && testFailed(e));
+                // a failed resourceVersion test is a 422 (the API server's answer to any patch it cannot apply):
+                // it was a conflict when the Service's resourceVersion has moved since the read
+                boolean conflict = code == 409 || (code == 422 && moved(t, l.resourceVersion()));
                 boolean retryable = conflict || code == 429 || code >= 500 || code == 0;
                 if (code == 404) {
                     return missing(t);
@@ -498,9 +500,14 @@ public final class KnativeApplier {
         }
     }
 
-    private static boolean testFailed(KubernetesClientException e) {
-        String m = brief(e).toLowerCase(java.util.Locale.ROOT);
-        return m.contains("test") && (m.contains("fail") || m.contains("resourceversion"));
+    /** Whether the Service's resourceVersion is no longer {@code resourceVersion} (unknown: no). */
+    private boolean moved(Target t, String resourceVersion) {
+        try {
+            GenericKubernetesResource now = services().inNamespace(namespace).withName(t.knativeService()).get();
+            return now != null && !Objects.equals(now.getMetadata().getResourceVersion(), resourceVersion);
+        } catch (KubernetesClientException e) {
+            return false;
+        }
     }
 
     private static long generation(GenericKubernetesResource r) {
@@ -702,6 +709,11 @@ public final class KnativeApplier {
     static String brief(KubernetesClientException e) {
         String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : String.valueOf(e.getMessage());
+        if (e.getStatus() != null && e.getStatus().getDetails() != null && e.getStatus().getDetails().getCauses() != null
+                && !e.getStatus().getDetails().getCauses().isEmpty()
+                && e.getStatus().getDetails().getCauses().get(0).getMessage() != null) {
+            m += ": " + e.getStatus().getDetails().getCauses().get(0).getMessage();
+        }
         m = m.replaceAll("\\s+", " ");
         return m.length() > 200 ? m.substring(0, 197) + "..." : m;
     }

@@ -40,13 +40,18 @@ import org.slf4j.LoggerFactory;
  *     house: {result: patched, message: "patched (cpu 3500m, target 20, scale 4)"}
  *     senti: {result: unchanged, message: ...}
  *     numbr: {result: failed, message: "Knative Service default/numbr not found (404): ..."}
+ *     extra: {result: invalid, message: "spec.serviceextra_podcount: service 'extra' is not in the configuration"}
  * </pre>
- * A generation already applied without failures is not applied again (so a restart writes nothing); one with a
- * failed service is applied again at every resync.
+ * Results: {@code patched}, {@code unchanged}, {@code skipped} (no fields for a configured service), {@code failed}
+ * (the API server's answer: missing Service, 403, ...; retried at every resync, every 60 s) and {@code invalid} (the
+ * spec's own values: not retried before the spec changes). A generation already applied without {@code failed}
+ * services is not applied again, so a restart writes nothing.
  */
 public final class Reconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The result of a service whose fields in the spec are wrong: not retried until the spec changes. */
+    public static final String INVALID = "invalid";
     private static final Pattern FIELD = Pattern.compile("service(.+)_(resource|concurrency|podcount)");
 
     private final KubernetesClient client;
@@ -85,7 +90,14 @@ public final class Reconciler implements AutoCloseable {
 
                     @Override
                     public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-                        submit(after.getMetadata().getName());
+                        // a new generation (spec changed), or a resync (the same object again: failed services
+                        // are retried); not the status this reconciler wrote
+                        boolean resync = java.util.Objects.equals(before.getMetadata().getResourceVersion(),
+                                after.getMetadata().getResourceVersion());
+                        if (resync || !java.util.Objects.equals(before.getMetadata().getGeneration(),
+                                after.getMetadata().getGeneration())) {
+                            submit(after.getMetadata().getName());
+                        }
                     }
 
                     @Override
@@ -126,8 +138,9 @@ public final class Reconciler implements AutoCloseable {
         }
         long generation = cr.getMetadata().getGeneration() == null ? 0 : cr.getMetadata().getGeneration();
         Map<String, Object> status = map(cr.getAdditionalProperties().get("status"));
-        if (status != null && status.get("observedGeneration") instanceof Number n && n.longValue() == generation
-                && !hasFailure(status)) {
+        boolean retry = status != null && status.get("observedGeneration") instanceof Number n
+                && n.longValue() == generation;
+        if (retry && !hasFailure(status)) {
             LOG.debug("{}/{} generation {} already applied", namespace, name, generation);
             return null;
         }
@@ -150,19 +163,30 @@ public final class Reconciler implements AutoCloseable {
         for (KnativeApplier.Target t : targets) {
             KnativeApplier.Outcome o = report.of(t.service());
             String message = o.message();
+            String label = o.result().label();
             if (o.result() == KnativeApplier.Result.FAILED) {
                 message = message.replaceFirst("^failed: ", "");
-                // name the resource's fields when they are what is wrong
+                // the resource's own fields are what is wrong: named, and not retried before the spec changes
                 if (KnativeApplier.invalid(t) != null) {
                     message = "spec.service" + t.service() + "_" + message;
+                    label = INVALID;
                 }
             }
-            results.put(t.service(), result(o.result().label(), message));
+            Map<String, Object> before = retry ? map(map(status.get("services")) == null ? null
+                    : map(status.get("services")).get(t.service())) : null;
+            if (o.result() == KnativeApplier.Result.UNCHANGED && before != null
+                    && KnativeApplier.Result.PATCHED.label().equals(before.get("result"))) {
+                // retrying a generation for another service's failure: this one's patch stays reported
+                results.put(t.service(), result(String.valueOf(before.get("result")),
+                        String.valueOf(before.get("message"))));
+            } else {
+                results.put(t.service(), result(label, message));
+            }
         }
         for (String key : spec.keySet()) {
             Matcher m = FIELD.matcher(key);
             if (m.matches() && !configured.contains(m.group(1)) && !results.containsKey(m.group(1))) {
-                results.put(m.group(1), result("failed", "spec." + key + ": service '" + m.group(1)
+                results.put(m.group(1), result(INVALID, "spec." + key + ": service '" + m.group(1)
                         + "' is not in the configuration (services[].name: " + configured + ")"));
             }
         }
