@@ -590,8 +590,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             throw rules.error("apply.mode", label, "expected one of cr, knative, reconciler");
         }
         if (a.writeResource() != null && mode != Apply.Mode.KNATIVE) {
-            throw rules.error("apply.writeResource", a.writeResource(), "only mode knative reads it (mode cr always "
-                    + "writes the resource, mode reconciler only reads it)");
+            throw rules.error("apply.writeResource", a.writeResource(), "only mode knative reads it; mode cr always "
+                    + "writes the resource, mode reconciler only reads it");
         }
         AgentConfigFile.Revisions r = or(a.revisions(), new AgentConfigFile.Revisions(null, null, null));
         if (mode == Apply.Mode.CR && a.revisions() != null) {

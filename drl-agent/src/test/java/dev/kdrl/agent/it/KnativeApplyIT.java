@@ -397,7 +397,7 @@ class KnativeApplyIT {
                 }
             }, "fake-knative");
             controller.start();
-            AgentConfig.Revisions delete = new AgentConfig.Revisions(true, Duration.ofSeconds(4), Duration.ZERO);
+            AgentConfig.Revisions delete = new AgentConfig.Revisions(true, Duration.ofMillis(2500), Duration.ZERO);
             AgentMetrics metrics = new AgentMetrics(NAMES, 40);
             KnativeApplier applier = applier(sa, ns, delete, metrics.knativeEvents());
             List<Target> decision = List.of(target("house", "2", "10", "2"), target("senti", "2", "10", "2"));
