@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
 @Command(name = "drl-agent", mixinStandardHelpOptions = true, version = "drl-agent 0.1.0",
         description = {"The live autoscaling agent: every period it reads each service's load from Prometheus, "
                 + "predicts the next period's load, asks the policy for each service's CPU and concurrency, and writes "
-                + "the DRLScaleAction custom resource the Knative operator applies.",
+                + "the DRLScaleAction custom resource the Knative operator applies, or (apply.mode knative) patches the "
+                + "Knative Services itself; apply.mode reconciler applies the DRLScaleAction resources others write.",
             "Configuration: one YAML file (see deploy/agent.yaml). Kubernetes access: the in-cluster service "
                 + "account, else $KUBECONFIG or ~/.kube/config, or --kubeconfig."})
 public final class AgentMain implements Callable<Integer> {
