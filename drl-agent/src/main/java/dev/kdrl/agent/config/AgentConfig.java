@@ -574,6 +574,10 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                         MAX_WAIT));
 
         Apply apply = apply(root.apply(), rules);
+        if (apply.mode() == Apply.Mode.RECONCILER && leader.enabled()) {
+            throw rules.error("leaderElection.enabled", true, "apply.mode reconciler elects no leader: run one "
+                    + "replica and leave leaderElection out");
+        }
 
         return new AgentConfig(Path.of(rules.file()), namespace, resourceName, profile, quota, minPods, services,
                 prometheus, schedule, policy, predictor, history, state, http, leader, kube, apply);

@@ -240,7 +240,9 @@ class AgentConfigTest {
                 Arguments.of("apply: {mode: knative, revisions: {deletePrevious: true, podGracePeriod: 1500ms}}",
                         "apply.revisions.podGracePeriod", "", "expected whole seconds"),
                 Arguments.of("apply: {mode: knative, revisions: {delete: true}}", "apply.revisions.delete", "",
-                        "unknown setting"));
+                        "unknown setting"),
+                Arguments.of("apply: {mode: reconciler}\nleaderElection: {enabled: true}", "leaderElection.enabled",
+                        "'true'", "run one replica"));
     }
 
     @ParameterizedTest
