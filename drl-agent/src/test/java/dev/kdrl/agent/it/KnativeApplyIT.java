@@ -487,7 +487,9 @@ class KnativeApplyIT {
             for (String n : NAMES) {
                 services.add(new AgentConfig.Service(n, n, null, Map.of(), null, null));
             }
-            KnativeSink sink = new KnativeSink(applier(sa, ns, KEEP, KnativeApplier.Events.NONE), services, null);
+            // apply.writeResource: the DRLScaleAction is written too, for observers (rbac.yaml's rights: admin here)
+            ScaleActionWriter writer = new ScaleActionWriter(admin, ns, "drl-action", 1, Duration.ofMillis(10));
+            KnativeSink sink = new KnativeSink(applier(sa, ns, KEEP, KnativeApplier.Events.NONE), services, writer);
             Map<String, String> spec = new LinkedHashMap<>();
             for (String n : NAMES) {
                 spec.put("service" + n + "_resource", "2000m");
@@ -501,8 +503,11 @@ class KnativeApplyIT {
                         assertThat(f.getMessage()).doesNotContain("\n")
                                 .contains("house failed: Knative Service missing/house not found (404)")
                                 .contains("services[].knativeService")
-                                .contains("senti patched").contains("numbr patched");
+                                .contains("senti patched").contains("numbr patched")
+                                .endsWith("; created " + ns + "/drl-action");
                     });
+            assertThat(admin.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace(ns).withName("drl-action")
+                    .get().<Map<String, Object>>get("spec")).isEqualTo(spec);
             for (String n : List.of("senti", "numbr")) {
                 assertThat(at(get(ns, n).getAdditionalProperties(), "spec", "template", "metadata", "annotations"))
                         .containsEntry(KnativeApplier.TARGET, "12").containsEntry(KnativeApplier.MIN_SCALE, "2");
@@ -729,6 +734,19 @@ class KnativeApplyIT {
             }
             assertThat(sa.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace(ns).withName("house").get())
                     .isNotNull();
+
+            // restarted with the last period's load again: the same decision, found on the Services, writes nothing
+            Map<String, Long> rvs = new LinkedHashMap<>();
+            NAMES.forEach(n -> rvs.put(n, rv(get(ns, n))));
+            Path again = Files.writeString(dir.resolve("again.csv"), "house,senti,numbr\n"
+                    + Files.readAllLines(Path.of(trace)).get(2) + "\n");
+            try (AgentProcess agent = new AgentProcess(dir, "knative-restarted", env, "--config", config.toString(),
+                    "--simulate", again.toString(), "--cycles", "1")) {
+                assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
+                assertThat(agent.log()).contains("2 decisions so far")
+                        .contains("knative: house unchanged").contains("senti unchanged").contains("numbr unchanged");
+            }
+            NAMES.forEach(n -> assertThat(rv(get(ns, n))).as(n).isEqualTo(rvs.get(n)));
         }
     }
 
