@@ -710,6 +710,44 @@ class KnativeApplyIT {
     }
 
     @Test
+    void theReconcilerRetriesAFailedServiceAtTheNextResync() throws Exception {
+        String ns = "resync";
+        try (KubernetesClient sa = namespaceFor(ns, "rbac-reconciler.yaml")) {
+            service(ns, "house", "1", "10", "1");
+            var actions = admin.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace(ns);
+            GenericKubernetesResource cr = new GenericKubernetesResource();
+            cr.setApiVersion(dev.kdrl.agent.k8s.ScaleActionSpec.API_VERSION);
+            cr.setKind(dev.kdrl.agent.k8s.ScaleActionSpec.KIND);
+            cr.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("drl-action").build());
+            Map<String, String> spec = new LinkedHashMap<>(fields("house", "2", "20", "2"));
+            spec.putAll(fields("senti", "3", "30", "3"));
+            cr.setAdditionalProperty("spec", spec);
+            actions.resource(cr).create();
+            List<AgentConfig.Service> services = List.of(new AgentConfig.Service("house", "house", null, Map.of(),
+                    null, null), new AgentConfig.Service("senti", "senti", null, Map.of(), null, null));
+            try (dev.kdrl.agent.knative.Reconciler reconciler = new dev.kdrl.agent.knative.Reconciler(sa, ns,
+                    services, applier(sa, ns, KEEP, KnativeApplier.Events.NONE), Duration.ofSeconds(1))) {
+                reconciler.start();
+                await(() -> observed(actions.withName("drl-action").get()) == 1, Duration.ofSeconds(20), "status");
+                Map<String, Object> status = actions.withName("drl-action").get().get("status");
+                assertThat(at(status, "services", "senti")).containsEntry("result", "failed");
+                assertThat(at(status, "services", "house")).containsEntry("result", "patched");
+                // the missing Service appears: the same generation is applied again at a resync
+                service(ns, "senti", "1", "10", "1");
+                await(() -> "patched".equals(at(actions.withName("drl-action").get().get("status"), "services",
+                        "senti").get("result")), Duration.ofSeconds(20), "senti applied at a resync");
+                assertLimits(ns, "senti", "3", "30", "3");
+                // house was patched by the first attempt: still reported so, not written again
+                assertThat(at(actions.withName("drl-action").get().get("status"), "services", "house"))
+                        .containsEntry("result", "patched");
+                long crRv = rv(actions.withName("drl-action").get());
+                Thread.sleep(2500); // two more resyncs: nothing failed, nothing to do
+                assertThat(rv(actions.withName("drl-action").get())).isEqualTo(crRv);
+            }
+        }
+    }
+
+    @Test
     void theAgentInKnativeModeAppliesItsDecisionsThroughTheInClusterPath() throws Exception {
         String ns = "agent";
         try (KubernetesClient sa = namespaceFor(ns, "rbac-knative.yaml")) {
