@@ -9,6 +9,9 @@ import dev.kdrl.agent.k8s.Leadership;
 import dev.kdrl.agent.k8s.LeaseElection;
 import dev.kdrl.agent.k8s.LogSink;
 import dev.kdrl.agent.k8s.ScaleActionWriter;
+import dev.kdrl.agent.knative.KnativeApplier;
+import dev.kdrl.agent.knative.KnativeSink;
+import dev.kdrl.agent.knative.Reconciler;
 import dev.kdrl.agent.loop.AgentBuilder;
 import dev.kdrl.agent.loop.AgentLoop;
 import dev.kdrl.agent.loop.LoadSource;
@@ -45,7 +48,8 @@ import picocli.CommandLine.Option;
 @Command(name = "drl-agent", mixinStandardHelpOptions = true, version = "drl-agent 0.1.0",
         description = {"The live autoscaling agent: every period it reads each service's load from Prometheus, "
                 + "predicts the next period's load, asks the policy for each service's CPU and concurrency, and writes "
-                + "the DRLScaleAction custom resource the Knative operator applies.",
+                + "the DRLScaleAction custom resource the Knative operator applies, or (apply.mode knative) patches the "
+                + "Knative Services itself; apply.mode reconciler applies the DRLScaleAction resources others write.",
             "Configuration: one YAML file (see deploy/agent.yaml). Kubernetes access: the in-cluster service "
                 + "account, else $KUBECONFIG or ~/.kube/config, or --kubeconfig."})
 public final class AgentMain implements Callable<Integer> {
@@ -109,6 +113,9 @@ public final class AgentMain implements Callable<Integer> {
         if (simulate != null && !Files.isRegularFile(simulate)) {
             throw new IllegalArgumentException("--simulate " + simulate + ": no such file");
         }
+        if (cfg.apply().mode() == AgentConfig.Apply.Mode.RECONCILER) {
+            return reconcile(cfg);
+        }
         AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), cfg.model().quota());
         KubernetesClient client = null;
         OpsServer ops = null;
@@ -122,8 +129,14 @@ public final class AgentMain implements Callable<Integer> {
                     Crd.install(client, true);
                     LOG.info("installed CRD {}", Crd.NAME);
                 }
-                sink = new ScaleActionWriter(client, cfg.namespace(), cfg.resourceName(),
+                ScaleActionWriter writer = new ScaleActionWriter(client, cfg.namespace(), cfg.resourceName(),
                         cfg.kubernetes().retries(), cfg.kubernetes().backoff());
+                sink = switch (cfg.apply().mode()) {
+                    case CR -> writer;
+                    case KNATIVE -> new KnativeSink(applier(client, cfg, metrics), cfg.services(),
+                            cfg.apply().writeResource() ? writer : null);
+                    case RECONCILER -> throw new IllegalStateException("unreachable: reconciler mode runs apart");
+                };
             }
             LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
                     : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
@@ -154,8 +167,10 @@ public final class AgentMain implements Callable<Integer> {
             LOG.info("ready {} ms after JVM start: {} services {}, policy {}, predictor {}, {}{}{}",
                     ManagementFactory.getRuntimeMXBean().getUptime(), cfg.services().size(), cfg.serviceNames(),
                     cfg.policy().model() != null ? cfg.policy().model() : cfg.policy().planner(),
-                    cfg.predictor().kind(), dryRun ? "dry run (nothing written or recorded)" : "writing "
-                            + cfg.namespace() + "/" + cfg.resourceName(), simulate != null ? ", simulating "
+                    cfg.predictor().kind(), dryRun ? "dry run (nothing written or recorded)"
+                            : cfg.apply().mode() == AgentConfig.Apply.Mode.KNATIVE ? "applying to the Knative "
+                            + "Services of " + cfg.namespace() + (cfg.apply().writeResource() ? " and writing "
+                            + cfg.resourceName() : "") : "writing " + cfg.namespace() + "/" + cfg.resourceName(), simulate != null ? ", simulating "
                             + simulate : "", elect ? ", leader election on Lease " + cfg.leaderElection().leaseName()
                             : "");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop), "drl-agent-stop"));
@@ -178,6 +193,66 @@ public final class AgentMain implements Callable<Integer> {
             loopDone.countDown(); // a shutdown hook waits for this: the Lease is released and files closed
         }
     }
+
+    private static KnativeApplier applier(KubernetesClient client, AgentConfig cfg, AgentMetrics metrics) {
+        return new KnativeApplier(client, cfg.namespace(), cfg.kubernetes().retries(), cfg.kubernetes().backoff(),
+                cfg.apply().revisions(), metrics.knativeEvents());
+    }
+
+    /**
+     * {@code apply.mode: reconciler}: no decisions, the DRLScaleAction resources of the namespace applied to the
+     * Knative Services until SIGTERM.
+     */
+    private int reconcile(AgentConfig cfg) throws Exception {
+        if (dryRun || once || simulate != null || maxCycles != null) {
+            throw new IllegalArgumentException((dryRun ? "--dry-run" : once ? "--once" : simulate != null
+                    ? "--simulate" : "--cycles") + ": apply.mode reconciler (" + cfg.source() + ") makes no "
+                    + "decisions; it applies the DRLScaleAction resources others write until stopped");
+        }
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), Double.NaN);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            LOG.info("stopping the reconciler");
+            stop.countDown();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "drl-agent-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        OpsServer ops = null;
+        try (KubernetesClient client = kubernetesClient()) {
+            if (installCrd) {
+                Crd.install(client, true);
+                LOG.info("installed CRD {}", Crd.NAME);
+            }
+            if (cfg.http().enabled()) {
+                ops = new OpsServer(cfg.http().bind(), cfg.http().port(), () -> stop.getCount() > 0, ready::get,
+                        metrics::scrape);
+                LOG.info("health and metrics on http://{}:{}/metrics", cfg.http().bind(), ops.port());
+            }
+            try (Reconciler reconciler = new Reconciler(client, cfg.namespace(), cfg.services(),
+                    applier(client, cfg, metrics), RECONCILER_RESYNC)) {
+                reconciler.start();
+                ready.set(true);
+                LOG.info("ready {} ms after JVM start: reconciling DRLScaleAction resources in {} for {}",
+                        ManagementFactory.getRuntimeMXBean().getUptime(), cfg.namespace(), cfg.services().stream()
+                                .map(s -> s.name() + "->" + s.knativeService()).toList());
+                stop.await();
+            }
+            return 0;
+        } finally {
+            if (ops != null) {
+                ops.close();
+            }
+            stopped.countDown();
+        }
+    }
+
+    /** How often the reconciler looks at every resource again (a failed service is retried then). */
+    static final java.time.Duration RECONCILER_RESYNC = java.time.Duration.ofSeconds(60);
 
     private int run(AgentLoop loop, AgentConfig cfg) throws InterruptedException {
         long cycles = maxCycles == null ? AgentLoop.UNLIMITED : maxCycles;

@@ -42,12 +42,13 @@ import java.util.regex.Pattern;
  * @param stateDir       directory of the agent's state file
  * @param http           the health/metrics endpoint
  * @param leaderElection Lease-based leader election
- * @param kubernetes     how the custom resource is written
+ * @param kubernetes     how the custom resource (or the Knative Services) is written
+ * @param apply          how decisions reach the Knative Services ({@link Apply.Mode})
  */
 public record AgentConfig(Path source, String namespace, String resourceName, String profile, Double quota,
                           Integer minPods, List<Service> services, Prometheus prometheus, Schedule schedule,
                           PolicySpec policy, PredictorSpec predictor, Path historyDir, Path stateDir, Http http,
-                          LeaderElection leaderElection, Kubernetes kubernetes) {
+                          LeaderElection leaderElection, Kubernetes kubernetes, Apply apply) {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN =
@@ -118,7 +119,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
 
         /** The URL as it may be logged: credentials written into it ({@code user:password@}) replaced by ***. */
         public String redactedUrl() {
-            return redact(url.toString());
+            return url == null ? null : redact(url.toString());
         }
 
         /** {@code text} with the user information of every URL in it ({@code user:password@}) replaced by ***. */
@@ -194,12 +195,74 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     }
 
     /**
+     * How a decision reaches the Knative Services.
+     *
+     * @param mode          {@link Mode#CR} (default), {@link Mode#KNATIVE} or {@link Mode#RECONCILER}
+     * @param writeResource knative mode only: also write the {@code DRLScaleAction} (for observers)
+     * @param revisions     what happens to a Service's previous Revision after a change (knative, reconciler)
+     */
+    public record Apply(Mode mode, boolean writeResource, Revisions revisions) {
+
+        /** The modes of {@code apply.mode}. */
+        public enum Mode {
+            /** Write the {@code DRLScaleAction}; an operator applies it (the published system). */
+            CR("cr"),
+            /** The agent patches the Knative Services itself. */
+            KNATIVE("knative"),
+            /** No decisions: watch {@code DRLScaleAction} resources and apply them (replaces the Go operator). */
+            RECONCILER("reconciler");
+
+            private final String label;
+
+            Mode(String label) {
+                this.label = label;
+            }
+
+            public String label() {
+                return label;
+            }
+
+            /** The mode of that name, or {@code null}. */
+            public static Mode of(String label) {
+                for (Mode m : values()) {
+                    if (m.label.equals(label)) {
+                        return m;
+                    }
+                }
+                return null;
+            }
+        }
+
+        /** Whether the agent patches Knative Services itself. */
+        public boolean appliesServices() {
+            return mode != Mode.CR;
+        }
+    }
+
+    /**
+     * The previous Revision of a changed Service.
+     *
+     * @param deletePrevious delete it once the Service's {@code status.latestReadyRevisionName} names a newer one
+     * @param readyTimeout   how long to wait for that, per Service; not ready in time, it is deleted at a later
+     *                       decision once ready
+     * @param podGracePeriod when not {@code null}, also delete that Revision's pods (label
+     *                       {@code serving.knative.dev/revision}) with this grace period, so their CPU stops counting
+     *                       against the quota sooner (the Go operator uses 0); {@code null}: left to Kubernetes
+     */
+    public record Revisions(boolean deletePrevious, Duration readyTimeout, Duration podGracePeriod) {
+    }
+
+    /**
      * The cluster model of {@link #profile} with the overrides. Its services must be exactly the configured
      * ones; the model's (profile's) order is the action and observation order.
      *
      * @throws ConfigException naming {@code profile} or {@code services} and what differs
      */
     public QuotaModel model() {
+        if (profile == null) {
+            throw new ConfigException(source.toString(), "profile", null, "required (only apply.mode reconciler "
+                    + "runs without a profile)");
+        }
         QuotaModel model;
         try {
             model = Profiles.model(profile, quota, minPods);
@@ -227,7 +290,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     /** The same configuration with other history and state directories. */
     public AgentConfig withDirectories(Path history, Path state) {
         return new AgentConfig(source, namespace, resourceName, profile, quota, minPods, services, prometheus,
-                schedule, policy, predictor, history, state, http, leaderElection, kubernetes);
+                schedule, policy, predictor, history, state, http, leaderElection, kubernetes, apply);
     }
 
     /** Names of the services in file order. */
@@ -275,11 +338,13 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             throw rules.error("resourceName", resourceName,
                     "expected a Kubernetes object name (DNS-1123 subdomain)");
         }
+        // a reconciler applies the DRLScaleAction resources others write: it reads no load and decides nothing
+        boolean reconciler = root.apply() != null && Apply.Mode.RECONCILER.label().equals(root.apply().mode());
         String profile = root.profile();
-        if (profile == null) {
+        if (profile == null && !reconciler) {
             throw rules.error("profile", null, "required");
         }
-        if (!profile.equals("paper") && !profile.equals("paper-general")) {
+        if (profile != null && !profile.equals("paper") && !profile.equals("paper-general")) {
             Path p = base.resolve(profile);
             if (!Files.isRegularFile(p)) {
                 throw rules.error("profile", profile, "expected 'paper', 'paper-general' or a readable profile file;"
@@ -320,12 +385,12 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                 throw rules.error(at + ".knativeService", ksvc, "expected a Knative Service name (DNS-1123 label)");
             }
             String q = s.query();
-            if (q == null) {
+            if (q == null && !reconciler) {
                 throw rules.error(at + ".query", null, "required");
             }
             QueryTemplate template;
             try {
-                template = QueryTemplate.parse(q);
+                template = q == null ? null : QueryTemplate.parse(q);
             } catch (IllegalArgumentException e) {
                 throw rules.error(at + ".query", q, e.getMessage());
             }
@@ -335,7 +400,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                     throw rules.error(at + ".labels." + label.getKey(), null, "expected a non-blank string value");
                 }
             }
-            for (String ph : template.names()) {
+            for (String ph : template == null ? List.<String>of() : template.names()) {
                 if (!labels.containsKey(ph) && !BUILTIN_PLACEHOLDERS.contains(ph)) {
                     throw rules.error(at + ".query", q, "placeholder {{" + ph + "}} has no value: define it under "
                             + "labels or use one of " + BUILTIN_PLACEHOLDERS);
@@ -351,18 +416,18 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         AgentConfigFile.Prometheus pr = or(root.prometheus(),
                 new AgentConfigFile.Prometheus(null, null, null, null, null, null, null));
         String url = pr.url();
-        if (url == null) {
+        if (url == null && !reconciler) {
             throw rules.error("prometheus.url", null, "required");
         }
         URI uri;
         try {
-            uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            uri = url == null ? null : new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         } catch (URISyntaxException e) {
             throw rules.error("prometheus.url", Prometheus.redact(url), "expected an http(s) URL: "
                     + Prometheus.redact(e.getReason()));
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null) {
+        if (uri != null && (uri.getScheme() == null || !(uri.getScheme().equals("http")
+                || uri.getScheme().equals("https")) || uri.getHost() == null)) {
             throw rules.error("prometheus.url", Prometheus.redact(url),
                     "expected an http:// or https:// URL with a host");
         }
@@ -383,7 +448,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             throw rules.error("prometheus.basicAuth", user, "use either bearerTokenFile or basicAuth, not both");
         }
         Path ca = optionalFile(rules, "prometheus.caFile", pr.caFile(), base);
-        if (ca != null && !uri.getScheme().equals("https")) {
+        if (ca != null && (uri == null || !uri.getScheme().equals("https"))) {
             throw rules.error("prometheus.caFile", ca, "a CA file needs an https:// url");
         }
         Prometheus prometheus = new Prometheus(uri, timeout, retries, backoff, token, user, password, ca);
@@ -508,8 +573,50 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                 rules.duration("kubernetes.backoff", k.backoff(), Duration.ofMillis(500), Duration.ZERO,
                         MAX_WAIT));
 
+        Apply apply = apply(root.apply(), rules);
+        if (apply.mode() == Apply.Mode.RECONCILER && leader.enabled()) {
+            throw rules.error("leaderElection.enabled", true, "apply.mode reconciler elects no leader: run one "
+                    + "replica and leave leaderElection out");
+        }
+
         return new AgentConfig(Path.of(rules.file()), namespace, resourceName, profile, quota, minPods, services,
-                prometheus, schedule, policy, predictor, history, state, http, leader, kube);
+                prometheus, schedule, policy, predictor, history, state, http, leader, kube, apply);
+    }
+
+    /** Upper bound of {@code apply.revisions.readyTimeout} and {@code podGracePeriod}. */
+    public static final Duration MAX_READY_WAIT = Duration.ofMinutes(10);
+
+    private static Apply apply(AgentConfigFile.Apply a, AgentConfigFile.Rules rules) {
+        a = or(a, new AgentConfigFile.Apply(null, null, null));
+        String label = or(a.mode(), Apply.Mode.CR.label());
+        Apply.Mode mode = Apply.Mode.of(label);
+        if (mode == null) {
+            throw rules.error("apply.mode", label, "expected one of cr, knative, reconciler");
+        }
+        if (a.writeResource() != null && mode != Apply.Mode.KNATIVE) {
+            throw rules.error("apply.writeResource", a.writeResource(), "only mode knative reads it; mode cr always "
+                    + "writes the resource, mode reconciler only reads it");
+        }
+        AgentConfigFile.Revisions r = or(a.revisions(), new AgentConfigFile.Revisions(null, null, null));
+        if (mode == Apply.Mode.CR && a.revisions() != null) {
+            throw rules.error("apply.revisions", "(given)", "only modes knative and reconciler change revisions; in"
+                    + " mode cr the operator does");
+        }
+        boolean delete = or(r.deletePrevious(), false);
+        Duration ready = rules.duration("apply.revisions.readyTimeout", r.readyTimeout(), Duration.ofSeconds(120),
+                Duration.ofMillis(100), MAX_READY_WAIT);
+        Duration grace = r.podGracePeriod() == null ? null : rules.duration("apply.revisions.podGracePeriod",
+                r.podGracePeriod(), Duration.ZERO, Duration.ZERO, MAX_READY_WAIT);
+        if (!delete && (r.readyTimeout() != null || grace != null)) {
+            throw rules.error(r.readyTimeout() != null ? "apply.revisions.readyTimeout"
+                    : "apply.revisions.podGracePeriod", AgentConfigFile.Rules.text(r.readyTimeout() != null
+                    ? r.readyTimeout() : grace), "only read with apply.revisions.deletePrevious: true");
+        }
+        if (grace != null && grace.toMillis() % 1000 != 0) {
+            throw rules.error("apply.revisions.podGracePeriod", AgentConfigFile.Rules.text(grace),
+                    "expected whole seconds (a pod's grace period is in seconds)");
+        }
+        return new Apply(mode, or(a.writeResource(), false), new Revisions(delete, ready, grace));
     }
 
     private static <T> T or(T value, T dflt) {

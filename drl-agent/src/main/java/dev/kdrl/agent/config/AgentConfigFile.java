@@ -18,7 +18,7 @@ final class AgentConfigFile {
     record Root(String namespace, String resourceName, String profile, Double quota, Integer minPods,
                 @JsonPropertyDescription("a non-empty list") List<Service> services, Prometheus prometheus,
                 Schedule schedule, Policy policy, Predictor predictor, String historyDir, String stateDir, Http http,
-                LeaderElection leaderElection, Kubernetes kubernetes) {
+                LeaderElection leaderElection, Kubernetes kubernetes, Apply apply) {
     }
 
     record Service(String name, String knativeService, String query, Map<String, String> labels, Double maxLoad,
@@ -59,6 +59,12 @@ final class AgentConfigFile {
     }
 
     record Kubernetes(Integer retries, Duration backoff) {
+    }
+
+    record Apply(String mode, Boolean writeResource, Revisions revisions) {
+    }
+
+    record Revisions(Boolean deletePrevious, Duration readyTimeout, Duration podGracePeriod) {
     }
 
     /** Defaults and ranges of bound values; a value out of range is a {@link ConfigException} naming the file. */

@@ -2,7 +2,11 @@ package dev.kdrl.agent.k8s;
 
 import java.util.Map;
 
-/** Where a decision goes: the cluster ({@link ScaleActionWriter}) or, in a dry run, the log ({@link LogSink}). */
+/**
+ * Where a decision goes: the custom resource ({@link ScaleActionWriter}, {@code apply.mode: cr}), the Knative Services
+ * ({@link dev.kdrl.agent.knative.KnativeSink}, {@code apply.mode: knative}) or, in a dry run, the log
+ * ({@link LogSink}).
+ */
 public interface ActionSink {
 
     /**

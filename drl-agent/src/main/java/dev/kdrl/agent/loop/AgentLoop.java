@@ -200,6 +200,13 @@ public final class AgentLoop implements AutoCloseable {
         AgentConfig.Kubernetes k = config.kubernetes();
         Duration write = KUBE_ATTEMPT.multipliedBy(k.retries() + 1L)
                 .plus(k.backoff().multipliedBy((1L << k.retries()) - 1));
+        if (config.apply().appliesServices()) {
+            // every Service may need its own retries, and each changed one may wait for its new revision
+            write = write.multipliedBy(config.services().size());
+            if (config.apply().revisions().deletePrevious()) {
+                write = write.plus(config.apply().revisions().readyTimeout().multipliedBy(config.services().size()));
+            }
+        }
         return config.schedule().deadline().plus(write).plus(BUILD_GRACE);
     }
 

@@ -1,6 +1,7 @@
 package dev.kdrl.agent.ops;
 
 import dev.kdrl.agent.k8s.WriteFailure;
+import dev.kdrl.agent.knative.KnativeApplier;
 import dev.kdrl.agent.prom.FailureKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code drl_agent_requested_cores}, {@code drl_agent_quota_cores},
  *       {@code drl_agent_predicted_over_quota} (1 when the decision's CPU exceeds the quota),
  *       {@code drl_agent_leader} (1 on the replica that writes)</li>
+ *   <li>applying to Knative Services (modes knative and reconciler): {@code drl_agent_quota_peak_over_total}
+ *       (decisions whose roll-out peak exceeds the ResourceQuota's {@code limits.cpu}),
+ *       {@code drl_agent_service_patches_total{service}}, {@code drl_agent_revisions_deleted_total{service}}</li>
  * </ul>
  */
 public final class AgentMetrics {
@@ -62,6 +66,31 @@ public final class AgentMetrics {
             registry.counter("drl.agent.write.failures", "kind", k.label());
         }
         set("drl.agent.quota.cores", null, null, quota);
+        registry.counter("drl.agent.quota.peak.over");
+        for (String s : services) {
+            registry.counter("drl.agent.service.patches", "service", s);
+            registry.counter("drl.agent.revisions.deleted", "service", s);
+        }
+    }
+
+    /** The counters of {@link KnativeApplier}. */
+    public KnativeApplier.Events knativeEvents() {
+        return new KnativeApplier.Events() {
+            @Override
+            public void quotaPeakOver() {
+                registry.counter("drl.agent.quota.peak.over").increment();
+            }
+
+            @Override
+            public void patched(String service) {
+                registry.counter("drl.agent.service.patches", "service", service).increment();
+            }
+
+            @Override
+            public void revisionDeleted(String service) {
+                registry.counter("drl.agent.revisions.deleted", "service", service).increment();
+            }
+        };
     }
 
     private AtomicLong gauge(String name, String tagKey, String tagValue) {

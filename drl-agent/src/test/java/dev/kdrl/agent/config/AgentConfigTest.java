@@ -180,6 +180,82 @@ class AgentConfigTest {
     }
 
     @Test
+    void applyModeDefaultsToTheCustomResource() throws Exception {
+        AgentConfig c = load(MINIMAL);
+        assertThat(c.apply().mode()).isEqualTo(AgentConfig.Apply.Mode.CR);
+        assertThat(c.apply().appliesServices()).isFalse();
+        assertThat(c.apply().writeResource()).isFalse();
+        assertThat(c.apply().revisions().deletePrevious()).isFalse();
+    }
+
+    @Test
+    void knativeModeReadsItsRevisionSettings() throws Exception {
+        AgentConfig c = load(MINIMAL + """
+                apply:
+                  mode: knative
+                  writeResource: true
+                  revisions: {deletePrevious: true, readyTimeout: 90s, podGracePeriod: 0s}
+                """);
+        assertThat(c.apply().mode()).isEqualTo(AgentConfig.Apply.Mode.KNATIVE);
+        assertThat(c.apply().appliesServices()).isTrue();
+        assertThat(c.apply().writeResource()).isTrue();
+        assertThat(c.apply().revisions()).isEqualTo(new AgentConfig.Revisions(true, Duration.ofSeconds(90),
+                Duration.ZERO));
+        AgentConfig defaults = load(MINIMAL + "apply: {mode: knative, revisions: {deletePrevious: true}}\n");
+        assertThat(defaults.apply().revisions()).isEqualTo(new AgentConfig.Revisions(true, Duration.ofSeconds(120),
+                null));
+    }
+
+    @Test
+    void theReconcilerNeedsNoProfileQueryOrPrometheus() throws Exception {
+        AgentConfig c = load("""
+                apply: {mode: reconciler}
+                services:
+                  - {name: house, knativeService: deploy-a}
+                  - {name: senti, knativeService: sentiment}
+                """);
+        assertThat(c.apply().mode()).isEqualTo(AgentConfig.Apply.Mode.RECONCILER);
+        assertThat(c.services()).extracting(AgentConfig.Service::knativeService).containsExactly("deploy-a",
+                "sentiment");
+        assertThat(c.profile()).isNull();
+        assertThatThrownBy(c::model).isInstanceOf(ConfigException.class).hasMessageContaining("profile: missing");
+        // the other modes still need them
+        assertThatThrownBy(() -> load("apply: {mode: knative}\nservices: [{name: house}]\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(": profile: missing (required)");
+    }
+
+    static Stream<Arguments> invalidApply() {
+        return Stream.of(
+                Arguments.of("apply: {mode: operator}", "apply.mode", "'operator'",
+                        "expected one of cr, knative, reconciler"),
+                Arguments.of("apply: {writeResource: true}", "apply.writeResource", "'true'", "only mode knative"),
+                Arguments.of("apply: {mode: reconciler, writeResource: false}", "apply.writeResource", "'false'",
+                        "only mode knative"),
+                Arguments.of("apply: {revisions: {deletePrevious: true}}", "apply.revisions", "",
+                        "in mode cr the operator does"),
+                Arguments.of("apply: {mode: knative, revisions: {podGracePeriod: 0s}}",
+                        "apply.revisions.podGracePeriod", "", "only read with apply.revisions.deletePrevious"),
+                Arguments.of("apply: {mode: knative, revisions: {deletePrevious: true, readyTimeout: 11m}}",
+                        "apply.revisions.readyTimeout", "", "expected a duration >= 100ms and <= 600s"),
+                Arguments.of("apply: {mode: knative, revisions: {deletePrevious: true, podGracePeriod: 1500ms}}",
+                        "apply.revisions.podGracePeriod", "", "expected whole seconds"),
+                Arguments.of("apply: {mode: knative, revisions: {delete: true}}", "apply.revisions.delete", "",
+                        "unknown setting"),
+                Arguments.of("apply: {mode: reconciler}\nleaderElection: {enabled: true}", "leaderElection.enabled",
+                        "'true'", "run one replica"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidApply")
+    void invalidApplySettingsAreOneLineNamingFieldValueAndRule(String yaml, String field, String value, String rule) {
+        assertThatThrownBy(() -> load(MINIMAL + yaml + "\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(dir.resolve("agent.yaml") + ": " + field + ": " + value)
+                .hasMessageContaining(rule)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
     void servicesMustBeThoseOfTheProfile() throws Exception {
         AgentConfig c = load(MINIMAL.replace("- name: senti", "- name: resize"));
         assertThatThrownBy(c::model).isInstanceOf(ConfigException.class)

@@ -48,7 +48,8 @@ class DeployManifestsTest {
             + "historyDir=/var/lib/drl-agent/history, stateDir=/var/lib/drl-agent/state, "
             + "http=Http[bind=0.0.0.0, port=8080, enabled=true], leaderElection=LeaderElection[enabled=true, "
             + "leaseName=drl-agent, identity=(default), leaseDuration=PT15S, renewDeadline=PT10S, retryPeriod=PT2S], "
-            + "kubernetes=Kubernetes[retries=4, backoff=PT0.5S]]";
+            + "kubernetes=Kubernetes[retries=4, backoff=PT0.5S], apply=Apply[mode=CR, writeResource=false, "
+            + "revisions=Revisions[deletePrevious=false, readyTimeout=PT2M, podGracePeriod=null]]]";
 
     @Test
     void theExampleConfigurationReadsAsBefore() {
@@ -99,5 +100,59 @@ class DeployManifestsTest {
         });
         assertThat(docs).extracting(d -> d.get("kind")).contains("ServiceAccount", "Role", "RoleBinding")
                 .doesNotContain("ClusterRole", "ClusterRoleBinding");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> rules(String file, String role) throws Exception {
+        Map<String, Object> r = documents(file).stream()
+                .filter(d -> "Role".equals(d.get("kind"))
+                        && role.equals(((Map<String, Object>) d.get("metadata")).get("name")))
+                .findFirst().orElseThrow();
+        return ((List<Map<String, Object>>) r.get("rules")).stream()
+                .map(x -> x.get("apiGroups") + " " + x.get("resources") + " " + x.get("resourceNames") + " "
+                        + x.get("verbs"))
+                .toList();
+    }
+
+    @Test
+    void eachModesRoleGrantsWhatItCallsAndNothingElse() throws Exception {
+        AgentConfig example = AgentConfig.load(DEPLOY.resolve("agent.yaml"));
+        String services = example.services().stream().map(AgentConfig.Service::knativeService).toList().toString();
+        // KnativeApplier: get + JSON patch of the configured Services, list of ResourceQuotas, get + delete of
+        // the previous Revision; leader election as in rbac.yaml
+        assertThat(rules("rbac-knative.yaml", "drl-agent")).containsExactlyInAnyOrder(
+                "[serving.knative.dev] [services] " + services + " [get, patch]",
+                "[serving.knative.dev] [revisions] null [get, delete]",
+                "[] [resourcequotas] null [list]",
+                "[coordination.k8s.io] [leases] [" + example.leaderElection().leaseName() + "] [get, patch]",
+                "[coordination.k8s.io] [leases] null [create]");
+        // Reconciler: an informer (get, list, watch) and status patches of DRLScaleActions, then as knative
+        assertThat(rules("rbac-reconciler.yaml", "drl-agent")).containsExactlyInAnyOrder(
+                "[drlscaling.knativescaling.dcn.ssu.ac.kr] [drlscaleactions] null [get, list, watch]",
+                "[drlscaling.knativescaling.dcn.ssu.ac.kr] [drlscaleactions/status] null [patch]",
+                "[serving.knative.dev] [services] " + services + " [get, patch]",
+                "[serving.knative.dev] [revisions] null [get, delete]",
+                "[] [resourcequotas] null [list]");
+        // only with apply.revisions.podGracePeriod: the old Revision's pods, listed then deleted one by one
+        for (String file : List.of("rbac-knative.yaml", "rbac-reconciler.yaml")) {
+            assertThat(rules(file, "drl-agent-pods")).containsExactly("[] [pods] null [list, delete]");
+            assertThat(documents(file)).extracting(d -> d.get("kind")).doesNotContain("ClusterRole",
+                    "ClusterRoleBinding");
+        }
+    }
+
+    @Test
+    void theCommentedApplySettingsLoadWhenUncommented() throws Exception {
+        String text = Files.readString(DEPLOY.resolve("agent.yaml"));
+        String uncommented = text.replace("  mode: cr", "  mode: knative")
+                .replace("  # writeResource: false", "  writeResource: false")
+                .replaceAll("(?m)^  # revisions:", "  revisions:")
+                .replaceAll("(?m)^  #   (deletePrevious|readyTimeout|podGracePeriod): (.*)$", "    $1: $2")
+                .replace("deletePrevious: false", "deletePrevious: true");
+        Path copy = Files.writeString(Files.createTempDirectory("agent-yaml").resolve("agent.yaml"), uncommented);
+        AgentConfig c = AgentConfig.load(copy);
+        assertThat(c.apply().mode()).isEqualTo(AgentConfig.Apply.Mode.KNATIVE);
+        assertThat(c.apply().revisions()).isEqualTo(new AgentConfig.Revisions(true, java.time.Duration.ofSeconds(120),
+                java.time.Duration.ZERO));
     }
 }

@@ -75,7 +75,7 @@ class RealApiServerIT {
     }
 
     /** The decisions of the greedy planner over the first rows, as the agent computes them with last-value. */
-    private static Map<String, String> expectedSpecAfter(int cycles) {
+    static Map<String, String> expectedSpecAfter(int cycles) {
         double[][] rows = new double[cycles][];
         for (int k = 0; k < cycles; k++) {
             rows[k] = TRACE.select(MODEL.serviceNames()).row(k);

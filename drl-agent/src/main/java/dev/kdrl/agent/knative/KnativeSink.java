@@ -1,0 +1,73 @@
+package dev.kdrl.agent.knative;
+
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.k8s.ActionSink;
+import dev.kdrl.agent.k8s.WriteFailure;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code apply.mode: knative}: the agent applies each decision to the Knative Services itself
+ * ({@link KnativeApplier}); with {@code apply.writeResource} it also writes the {@code DRLScaleAction} afterwards,
+ * for observers. A decision with a Service that could not be applied fails the cycle (the others are applied).
+ */
+public final class KnativeSink implements ActionSink {
+    private final KnativeApplier applier;
+    private final List<AgentConfig.Service> services;
+    private final ActionSink resource;
+
+    /**
+     * @param services the configured services (name → Knative Service)
+     * @param resource also writes the custom resource, or {@code null}
+     */
+    public KnativeSink(KnativeApplier applier, List<AgentConfig.Service> services, ActionSink resource) {
+        this.applier = applier;
+        this.services = List.copyOf(services);
+        this.resource = resource;
+    }
+
+    /** The targets a DRLScaleAction spec gives the configured services (a service without fields gets nulls). */
+    public static List<KnativeApplier.Target> targets(List<AgentConfig.Service> services, Map<String, ?> spec) {
+        List<KnativeApplier.Target> out = new ArrayList<>();
+        for (AgentConfig.Service s : services) {
+            out.add(new KnativeApplier.Target(s.name(), s.knativeService(), field(spec, s.name(), "resource"),
+                    field(spec, s.name(), "concurrency"), field(spec, s.name(), "podcount")));
+        }
+        return out;
+    }
+
+    private static String field(Map<String, ?> spec, String service, String what) {
+        Object v = spec.get("service" + service + "_" + what);
+        return v == null ? null : String.valueOf(v);
+    }
+
+    @Override
+    public String write(Map<String, String> spec) throws WriteFailure, InterruptedException {
+        KnativeApplier.Report report = applier.apply(targets(services, spec));
+        String written = "";
+        if (resource != null) {
+            written = "; " + resource.write(spec);
+        }
+        List<KnativeApplier.Outcome> failures = report.failures();
+        if (!failures.isEmpty()) {
+            throw new WriteFailure(failures.get(0).failure(), "knative: " + report.summary() + written, null);
+        }
+        return "knative: " + report.summary() + written;
+    }
+
+    /** The spec the Services hold now (only the services that could be read). */
+    @Override
+    public Map<String, String> current() {
+        Map<String, String> out = new LinkedHashMap<>();
+        applier.current(targets(services, Map.of())).forEach((name, t) -> {
+            if (t != null) {
+                out.put("service" + name + "_resource", t.cpu());
+                out.put("service" + name + "_concurrency", t.concurrency());
+                out.put("service" + name + "_podcount", t.pods());
+            }
+        });
+        return out;
+    }
+}

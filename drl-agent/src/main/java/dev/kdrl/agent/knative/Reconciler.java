@@ -1,0 +1,248 @@
+package dev.kdrl.agent.knative;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.k8s.ScaleActionWriter;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code apply.mode: reconciler}, a drop-in replacement of the published Go operator: watches the
+ * {@code DRLScaleAction} resources of one namespace and applies each new generation of one to the Knative Services
+ * ({@link KnativeApplier}: only changed Services are patched, nothing else on them is lost), the spec's service
+ * names mapped to Knative Services by the configuration's {@code services[]}. It then replaces the resource's
+ * {@code status} (through the status subresource) with
+ * <pre>
+ * status:
+ *   observedGeneration: 3                 # the metadata.generation applied
+ *   appliedAt: "2026-12-05T21:00:00Z"
+ *   services:
+ *     house: {result: patched, message: "patched (cpu 3500m, target 20, scale 4)"}
+ *     senti: {result: unchanged, message: ...}
+ *     numbr: {result: failed, message: "Knative Service default/numbr not found (404): ..."}
+ *     extra: {result: invalid, message: "spec.serviceextra_podcount: service 'extra' is not in the configuration"}
+ * </pre>
+ * Results: {@code patched}, {@code unchanged}, {@code skipped} (no fields for a configured service), {@code failed}
+ * (the API server's answer: missing Service, 403, ...; retried at every resync, every 60 s) and {@code invalid} (the
+ * spec's own values: not retried before the spec changes). A generation already applied without {@code failed}
+ * services is not applied again, so a restart writes nothing.
+ */
+public final class Reconciler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The result of a service whose fields in the spec are wrong: not retried until the spec changes. */
+    public static final String INVALID = "invalid";
+    private static final Pattern FIELD = Pattern.compile("service(.+)_(resource|concurrency|podcount)");
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final List<AgentConfig.Service> services;
+    private final KnativeApplier applier;
+    private final Duration resync;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "drl-reconciler");
+        t.setDaemon(true);
+        return t;
+    });
+    private SharedIndexInformer<GenericKubernetesResource> informer;
+
+    /**
+     * @param services the configured services: spec name → Knative Service
+     * @param resync   how often every resource is looked at again (a failed service is retried then)
+     */
+    public Reconciler(KubernetesClient client, String namespace, List<AgentConfig.Service> services,
+                      KnativeApplier applier, Duration resync) {
+        this.client = client;
+        this.namespace = namespace;
+        this.services = List.copyOf(services);
+        this.applier = applier;
+        this.resync = resync;
+    }
+
+    /** Starts watching (list, then watch) in the background; returns once the first list is in. */
+    public void start() {
+        informer = client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace(namespace)
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(GenericKubernetesResource r) {
+                        submit(r.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+                        // a new generation (spec changed), or a resync (the same object again: failed services
+                        // are retried); not the status this reconciler wrote
+                        boolean resync = java.util.Objects.equals(before.getMetadata().getResourceVersion(),
+                                after.getMetadata().getResourceVersion());
+                        if (resync || !java.util.Objects.equals(before.getMetadata().getGeneration(),
+                                after.getMetadata().getGeneration())) {
+                            submit(after.getMetadata().getName());
+                        }
+                    }
+
+                    @Override
+                    public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
+                        LOG.info("{}/{} deleted: the Services keep their last values", namespace,
+                                r.getMetadata().getName());
+                    }
+                }, resync.toMillis());
+        LOG.info("reconciling {} in {} for {}", ScaleActionWriter.CONTEXT.getPlural(), namespace,
+                services.stream().map(s -> s.name() + "->" + s.knativeService()).toList());
+    }
+
+    private void submit(String name) {
+        if (worker.isShutdown()) {
+            return;
+        }
+        worker.submit(() -> {
+            try {
+                reconcile(name);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("reconciling {}/{} failed: {}", namespace, name, e.toString(), e);
+            }
+        });
+    }
+
+    /**
+     * Applies the resource's current generation unless it was applied without failures already.
+     *
+     * @return the status written, or {@code null} when nothing was to do
+     */
+    public Map<String, Object> reconcile(String name) throws InterruptedException {
+        GenericKubernetesResource cr = client.genericKubernetesResources(ScaleActionWriter.CONTEXT)
+                .inNamespace(namespace).withName(name).get();
+        if (cr == null) {
+            return null;
+        }
+        long generation = cr.getMetadata().getGeneration() == null ? 0 : cr.getMetadata().getGeneration();
+        Map<String, Object> status = map(cr.getAdditionalProperties().get("status"));
+        boolean retry = status != null && status.get("observedGeneration") instanceof Number n
+                && n.longValue() == generation;
+        if (retry && !hasFailure(status)) {
+            LOG.debug("{}/{} generation {} already applied", namespace, name, generation);
+            return null;
+        }
+        Map<String, Object> spec = map(cr.getAdditionalProperties().get("spec"));
+        if (spec == null) {
+            spec = Map.of();
+        }
+        Map<String, Map<String, String>> results = new LinkedHashMap<>();
+        Set<String> configured = new HashSet<>();
+        List<KnativeApplier.Target> targets = new java.util.ArrayList<>();
+        for (KnativeApplier.Target t : KnativeSink.targets(services, spec)) {
+            configured.add(t.service());
+            if (t.cpu() == null && t.concurrency() == null && t.pods() == null) {
+                results.put(t.service(), result("skipped", "the spec has no service" + t.service() + "_* fields"));
+            } else {
+                targets.add(t);
+            }
+        }
+        KnativeApplier.Report report = applier.apply(targets);
+        for (KnativeApplier.Target t : targets) {
+            KnativeApplier.Outcome o = report.of(t.service());
+            String message = o.message();
+            String label = o.result().label();
+            if (o.result() == KnativeApplier.Result.FAILED) {
+                message = message.replaceFirst("^failed: ", "");
+                // the resource's own fields are what is wrong: named, and not retried before the spec changes
+                if (KnativeApplier.invalid(t) != null) {
+                    message = "spec.service" + t.service() + "_" + message;
+                    label = INVALID;
+                }
+            }
+            Map<String, Object> before = retry ? map(map(status.get("services")) == null ? null
+                    : map(status.get("services")).get(t.service())) : null;
+            if (o.result() == KnativeApplier.Result.UNCHANGED && before != null
+                    && KnativeApplier.Result.PATCHED.label().equals(before.get("result"))) {
+                // retrying a generation for another service's failure: this one's patch stays reported
+                results.put(t.service(), result(String.valueOf(before.get("result")),
+                        String.valueOf(before.get("message"))));
+            } else {
+                results.put(t.service(), result(label, message));
+            }
+        }
+        for (String key : spec.keySet()) {
+            Matcher m = FIELD.matcher(key);
+            if (m.matches() && !configured.contains(m.group(1)) && !results.containsKey(m.group(1))) {
+                results.put(m.group(1), result(INVALID, "spec." + key + ": service '" + m.group(1)
+                        + "' is not in the configuration (services[].name: " + configured + ")"));
+            }
+        }
+        Map<String, Object> newStatus = new LinkedHashMap<>();
+        newStatus.put("observedGeneration", generation);
+        newStatus.put("appliedAt", Instant.now().toString());
+        newStatus.put("services", results);
+        String patch;
+        try {
+            patch = JSON.writeValueAsString(List.of(Map.of("op", "add", "path", "/status", "value", newStatus)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace(namespace).withName(name)
+                    .subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+        } catch (KubernetesClientException e) {
+            LOG.warn("{}/{}: applied generation {} but cannot write its status (HTTP {}): {}", namespace, name,
+                    generation, e.getCode(), KnativeApplier.brief(e));
+        }
+        LOG.info("{}/{} generation {}: {}", namespace, name, generation, results);
+        return newStatus;
+    }
+
+    private static Map<String, String> result(String result, String message) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("result", result);
+        m.put("message", message);
+        return m;
+    }
+
+    private static boolean hasFailure(Map<String, Object> status) {
+        Map<String, Object> s = map(status.get("services"));
+        return s != null && s.values().stream().anyMatch(v -> v instanceof Map<?, ?> m
+                && "failed".equals(m.get("result")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+    }
+
+    /** Stops watching; a reconciliation in progress finishes (up to 30 s). */
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

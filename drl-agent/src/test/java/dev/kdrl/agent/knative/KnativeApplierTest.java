@@ -1,0 +1,174 @@
+package dev.kdrl.agent.knative;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.k8s.MockKube;
+import dev.kdrl.agent.k8s.WriteFailure;
+import dev.kdrl.agent.knative.KnativeApplier.Result;
+import dev.kdrl.agent.knative.KnativeApplier.Target;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the applier decides and sends, without a real API server: the JSON patch it builds, the values it refuses,
+ * and how it answers status codes (injected as expectations: the mock's own JSON-patch handling is not relied on;
+ * the real server's is tested in KnativeApplyIT).
+ */
+class KnativeApplierTest {
+    private static final String PATH = "/apis/serving.knative.dev/v1/namespaces/default/services/house";
+    private static final AgentConfig.Revisions KEEP = new AgentConfig.Revisions(false, Duration.ofSeconds(1), null);
+    private MockKube kube;
+
+    @BeforeEach
+    void start() throws Exception {
+        kube = new MockKube();
+    }
+
+    @AfterEach
+    void stop() {
+        kube.close();
+    }
+
+    private GenericKubernetesResource service(String yaml) {
+        return kube.client.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class);
+    }
+
+    private static final String HOUSE = """
+            apiVersion: serving.knative.dev/v1
+            kind: Service
+            metadata: {name: house, namespace: default, resourceVersion: "17"}
+            spec:
+              template:
+                metadata:
+                  annotations: {autoscaling.knative.dev/target: "10", example.com/x: "y"}
+                spec:
+                  containers:
+                    - name: app
+                      image: app:1
+                      resources: {limits: {memory: 1Gi}}
+                    - name: sidecar
+                      image: sidecar:1
+            """;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePatchTestsTheResourceVersionAndTouchesOnlyTheFourValues() throws Exception {
+        String ops = KnativeApplier.ops(service(HOUSE), new Target("house", "house", "3500m", "20", "4"));
+        List<Map<String, Object>> parsed = new ObjectMapper().readValue(ops, List.class);
+        assertThat(parsed).extracting(o -> o.get("op") + " " + o.get("path") + " " + o.get("value")).containsExactly(
+                "test /metadata/resourceVersion 17",
+                "add /spec/template/metadata/annotations/autoscaling.knative.dev~1target 20",
+                "add /spec/template/metadata/annotations/autoscaling.knative.dev~1min-scale 4",
+                "add /spec/template/metadata/annotations/autoscaling.knative.dev~1initial-scale 4",
+                "add /spec/template/spec/containers/0/resources/limits/cpu 3500m");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aMissingParentObjectIsAddedWhole() throws Exception {
+        GenericKubernetesResource bare = service("""
+                apiVersion: serving.knative.dev/v1
+                kind: Service
+                metadata: {name: house, namespace: default, resourceVersion: "3"}
+                spec:
+                  template:
+                    spec:
+                      containers: [{image: app:1}]
+                """);
+        List<Map<String, Object>> parsed = new ObjectMapper().readValue(
+                KnativeApplier.ops(bare, new Target("house", "house", "1", "5", "2")), List.class);
+        assertThat(parsed).extracting(o -> o.get("op") + " " + o.get("path") + " " + o.get("value")).containsExactly(
+                "test /metadata/resourceVersion 3",
+                "add /spec/template/metadata {annotations={autoscaling.knative.dev/target=5, "
+                        + "autoscaling.knative.dev/min-scale=2, autoscaling.knative.dev/initial-scale=2}}",
+                "add /spec/template/spec/containers/0/resources {limits={cpu=1}}");
+    }
+
+    @Test
+    void badValuesAreRefusedSayingWhatWasExpected() {
+        assertThat(KnativeApplier.invalid(new Target("house", "house", "3500m", "20", "4"))).isNull();
+        assertThat(KnativeApplier.invalid(new Target("house", "house", "lots", "20", "4")))
+                .isEqualTo("resource 'lots' is not a CPU quantity (expected e.g. 3500m or 3.5)");
+        assertThat(KnativeApplier.invalid(new Target("house", "house", "1", "-3", "4")))
+                .isEqualTo("concurrency '-3' is not a number (expected e.g. 20)");
+        assertThat(KnativeApplier.invalid(new Target("house", "house", "1", "20", null)))
+                .isEqualTo("podcount missing is not a whole number of pods (expected e.g. 4)");
+        assertThat(KnativeApplier.pointer("a/b~c")).isEqualTo("a~1b~0c");
+    }
+
+    private KnativeApplier applier() {
+        return new KnativeApplier(kube.client, "default", 2, Duration.ofMillis(5), KEEP, KnativeApplier.Events.NONE);
+    }
+
+    private void store() {
+        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default")
+                .resource(service(HOUSE.replace("resourceVersion: \"17\"", ""))).create();
+    }
+
+    private long patches() throws InterruptedException {
+        long n = 0;
+        int count = kube.server.getRequestCount();
+        for (int i = 0; i < count; i++) {
+            var r = kube.server.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS);
+            if (r != null && r.getMethod().equals("PATCH")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void a409IsReadAgainAndRetried() throws Exception {
+        store();
+        kube.server.expect().patch().withPath(PATH).andReturn(409, new StatusBuilder().withCode(409)
+                .withReason("Conflict").withMessage("the object has been modified").build()).once();
+        kube.server.expect().patch().withPath(PATH).andReturn(200, service(HOUSE)).once();
+        KnativeApplier.Report report = applier().apply(List.of(new Target("house", "house", "2", "20", "4")));
+        assertThat(report.of("house").result()).isEqualTo(Result.PATCHED);
+        assertThat(report.of("house").message()).contains("after 1 conflict");
+        assertThat(patches()).isEqualTo(2);
+    }
+
+    @Test
+    void a403IsNotRetriedAndSaysWhatToGrant() throws Exception {
+        store();
+        kube.server.expect().patch().withPath(PATH).andReturn(403, new StatusBuilder().withCode(403)
+                .withReason("Forbidden").withMessage("services.serving.knative.dev \"house\" is forbidden").build())
+                .always();
+        KnativeApplier.Report report = applier().apply(List.of(new Target("house", "house", "2", "20", "4")));
+        assertThat(report.of("house").failure()).isEqualTo(WriteFailure.Kind.FORBIDDEN);
+        assertThat(report.of("house").message()).contains("refused (403) to patch")
+                .contains("deploy/rbac-knative.yaml").doesNotContain("\n");
+        assertThat(patches()).isEqualTo(1);
+    }
+
+    @Test
+    void serverErrorsAreRetriedThenGivenUp() throws Exception {
+        store();
+        kube.server.expect().patch().withPath(PATH).andReturn(503, new StatusBuilder().withCode(503)
+                .withMessage("etcd unavailable").build()).always();
+        KnativeApplier.Report report = applier().apply(List.of(new Target("house", "house", "2", "20", "4")));
+        assertThat(report.of("house").failure()).isEqualTo(WriteFailure.Kind.GAVE_UP);
+        assertThat(report.of("house").message()).contains("still failing after 3 attempts");
+        assertThat(patches()).isEqualTo(3);
+    }
+
+    @Test
+    void theSpecNamesMapToTheConfiguredKnativeServices() {
+        List<AgentConfig.Service> services = List.of(
+                new AgentConfig.Service("house", "deploy-a", null, Map.of(), null, null),
+                new AgentConfig.Service("senti", "sentiment", null, Map.of(), null, null));
+        assertThat(KnativeSink.targets(services, Map.of("servicehouse_resource", "3500m",
+                "servicehouse_concurrency", "20", "servicehouse_podcount", "4", "servicesenti_podcount", "2")))
+                .containsExactly(new Target("house", "deploy-a", "3500m", "20", "4"),
+                        new Target("senti", "sentiment", null, null, "2"));
+    }
+}
