@@ -97,6 +97,24 @@ class AgentCycleTest {
 
     @Test
     void anAfterstateModelSearchesTheAgentsStateAsInTheSimulator() throws Exception {
+        afterstateModelActsAsInTheSimulator(false);
+        // a stochastic afterstate policy does not exist
+        AgentConfig sampling = config("{model: model.zip, deterministic: false, seed: 1}");
+        assertThatThrownBy(() -> AgentBuilder.validate(sampling)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("acts by a one-step search, which has no stochastic mode");
+    }
+
+    @Test
+    void aTwoStepAfterstateModelLooksAheadOverTheAgentsRecordedHistory() throws Exception {
+        afterstateModelActsAsInTheSimulator(true);
+    }
+
+    /**
+     * An afterstate model (looking two steps ahead or not) decides in the agent what it decides in the simulator fed
+     * with the same predictions; two steps: with the next period's traffic fitted, at every cycle, on the loads the
+     * agent has recorded so far.
+     */
+    private void afterstateModelActsAsInTheSimulator(boolean twoSteps) throws Exception {
         int size = dev.kdrl.env.value.AfterstateFeatures.size(MODEL);
         dev.kdrl.core.rng.Rng rng = dev.kdrl.core.rng.Rng.of(8);
         double[][] w = {new double[size * 8], new double[8]};
@@ -109,36 +127,48 @@ class AgentCycleTest {
                 new double[][] {new double[8], new double[1]});
         var signature = dev.kdrl.env.value.AfterstatePolicy.signature(MODEL, "paper-general");
         var norm = dev.kdrl.core.policy.ObservationNormalizer.identity(size);
-        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy("afterstate",
-                Map.of("gamma", "0.8", "reward_scale", "0.001", "candidates", "6"), signature, value, null, norm,
-                "test", dev.kdrl.core.policy.ActorHead.AFTERSTATE_VALUE), dir.resolve("model.zip"));
+        var look = new dev.kdrl.env.value.AfterstatePolicy.Lookahead(6, 8, 0.3);
+        Map<String, String> hyper = new java.util.LinkedHashMap<>(Map.of("gamma", "0.8", "reward_scale", "0.001",
+                "candidates", "6"));
+        if (twoSteps) {
+            hyper.putAll(look.hyperParameters());
+        }
+        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy("afterstate", hyper, signature, value,
+                null, norm, "test", dev.kdrl.core.policy.ActorHead.AFTERSTATE_VALUE), dir.resolve("model.zip"));
         AgentConfig cfg = config("{model: model.zip}");
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
         int cycles = TRACE.length();
-        QuotaEnv env = AgentFixtures.predictionsEnv(MODEL, observed(cycles), new MovingAveragePredictor(2),
-                Observation.PAPER);
+        double[][] rows = observed(cycles);
+        QuotaEnv env = AgentFixtures.predictionsEnv(MODEL, rows, new MovingAveragePredictor(2), Observation.PAPER);
         var offline = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6);
+        if (twoSteps) {
+            offline.withLookahead(look).withTraffic((state, max, r) -> dev.kdrl.env.baseline.EmpiricalTraffic.fit(
+                    java.util.Arrays.copyOf(rows, state.step() + 1), 3, dev.kdrl.env.baseline.EmpiricalTraffic.Kind.AR1,
+                    "recorded").sample(state, max, r), Integer.MAX_VALUE, 0);
+        }
+        var oneStep = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6);
         env.reset(0);
         List<Map<String, String>> expected = new ArrayList<>();
         GreedyPolicy greedy = new GreedyPolicy(MODEL, env::state);
         int differFromGreedy = 0;
+        int differFromOneStep = 0;
         for (int k = 0; k < cycles; k++) {
             assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
             assertThat(agent.currentState()).isEqualTo(env.state());
             int[] a = offline.act(null);
             differFromGreedy += java.util.Arrays.equals(a, greedy.act(null)) ? 0 : 1;
+            differFromOneStep += java.util.Arrays.equals(a, oneStep.act(null)) ? 0 : 1;
             var r = env.step(a);
             expected.add(dev.kdrl.agent.k8s.ScaleActionSpec.render(MODEL,
                     (dev.kdrl.env.quota.Transition) r.info().get(QuotaEnv.TRANSITION)));
         }
         assertThat(sink.written).containsExactlyElementsOf(expected);
-        // the value really steers the search: not simply greedy
+        // the value really steers the search: not simply greedy; and looking ahead changes decisions
         assertThat(differFromGreedy).isPositive();
-        // a stochastic afterstate policy does not exist
-        AgentConfig sampling = config("{model: model.zip, deterministic: false, seed: 1}");
-        assertThatThrownBy(() -> AgentBuilder.validate(sampling)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("acts by a one-step search, which has no stochastic mode");
+        if (twoSteps) {
+            assertThat(differFromOneStep).isPositive();
+        }
     }
 
     @Test
