@@ -156,29 +156,47 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
         public static final ServiceParams DEFAULTS = new ServiceParams(4, 30, 1, 10, 0);
 
         public ServiceParams {
-            nonNegative("startupSeconds", startupSeconds);
-            nonNegative("drainSeconds", drainSeconds);
-            nonNegative("concurrencyLimit", concurrencyLimit);
-            nonNegative("queueDepth", queueDepth);
-            nonNegative("queueProxyCpu", queueProxyCpu);
+            Checks.nonNegative("startupSeconds", startupSeconds);
+            Checks.nonNegative("drainSeconds", drainSeconds);
+            Checks.nonNegative("concurrencyLimit", concurrencyLimit);
+            Checks.nonNegative("queueDepth", queueDepth);
+            Checks.nonNegative("queueProxyCpu", queueProxyCpu);
         }
     }
 
     private static void positive(String field, double v) {
-        if (!(v > 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(field + " must be a finite number > 0, got " + v);
-        }
+        Checks.positive(field, v);
     }
 
     private static void nonNegative(String field, double v) {
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(field + " must be a finite number >= 0, got " + v);
-        }
+        Checks.nonNegative(field, v);
     }
 
     private static void range(String field, double v, double lo, double hi) {
-        if (!(v >= lo && v <= hi)) {
-            throw new IllegalArgumentException(field + " must be in [" + lo + ", " + hi + "], got " + v);
+        Checks.range(field, v, lo, hi);
+    }
+
+    /** The value checks (a class of their own, so that the nested record's checks do not initialise this one). */
+    private static final class Checks {
+        private Checks() {
+        }
+
+    static void positive(String field, double v) {
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new IllegalArgumentException(field + " must be a finite number > 0, got " + v);
+            }
+        }
+
+        static void nonNegative(String field, double v) {
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                throw new IllegalArgumentException(field + " must be a finite number >= 0, got " + v);
+            }
+        }
+
+        static void range(String field, double v, double lo, double hi) {
+            if (!(v >= lo && v <= hi)) {
+                throw new IllegalArgumentException(field + " must be in [" + lo + ", " + hi + "], got " + v);
+            }
         }
     }
 }
