@@ -30,6 +30,11 @@ public final class Kpa {
     private final double maxScaleDownRate;
     private final double[] ring;
     private long count;
+    private int pos;
+    private int run;
+    private double last;
+    private double stableSum;
+    private double panicSum;
     private double panicTime = Double.NaN;
     private int maxPanicPods;
 
@@ -65,9 +70,20 @@ public final class Kpa {
                 p.maxScaleDownRate());
     }
 
-    /** Records one bucket of observed revision-total concurrency. */
+    /**
+     * Records one bucket of observed revision-total concurrency. The window sums are kept running; a window whose
+     * buckets are all equal (the usual case with a piecewise-constant load) averages to that value exactly.
+     */
     public void record(double concurrency) {
-        ring[(int) (count % stableBuckets)] = concurrency;
+        int size = ring.length;
+        double leavingStable = count >= size ? ring[pos] : 0;
+        double leavingPanic = count >= panicBuckets ? ring[(pos - panicBuckets + size) % size] : 0;
+        stableSum += concurrency - leavingStable;
+        panicSum += concurrency - leavingPanic;
+        ring[pos] = concurrency;
+        pos = pos + 1 == size ? 0 : pos + 1;
+        run = count > 0 && concurrency == last ? run + 1 : 1;
+        last = concurrency;
         count++;
     }
 
@@ -78,24 +94,23 @@ public final class Kpa {
 
     /** Average over the stable window (over the buckets seen so far when fewer). */
     public double stableAverage() {
-        return average(stableBuckets);
+        return average(stableBuckets, stableSum);
     }
 
     /** Average over the panic window (over the buckets seen so far when fewer). */
     public double panicAverage() {
-        return average(panicBuckets);
+        return average(panicBuckets, panicSum);
     }
 
-    private double average(int window) {
+    private double average(int window, double sum) {
         int n = (int) Math.min(count, window);
         if (n == 0) {
             return 0;
         }
-        double sum = 0;
-        for (int k = 1; k <= n; k++) {
-            sum += ring[(int) ((count - k) % stableBuckets)];
+        if (run >= n) {
+            return last;
         }
-        return sum / n;
+        return Math.max(0, sum) / n;
     }
 
     /** Whether the decider is in panic mode. */
