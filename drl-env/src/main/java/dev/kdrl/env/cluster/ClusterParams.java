@@ -65,26 +65,24 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
         positive("tickSeconds", tickSeconds);
         positive("periodSeconds", periodSeconds);
         if (tickSeconds > 2) {
-            throw new IllegalArgumentException("tickSeconds must be <= 2 (the KPA decides every 2 s), got "
-                    + tickSeconds);
+            throw new InvalidParameterException("tickSeconds", tickSeconds, "<= 2 (the KPA decides every 2 s)");
         }
         double ticks = periodSeconds / tickSeconds;
         if (Math.abs(ticks - Math.rint(ticks)) > 1e-9) {
-            throw new IllegalArgumentException("periodSeconds must be a whole number of ticks (tickSeconds "
-                    + tickSeconds + "), got " + periodSeconds);
+            throw new InvalidParameterException("periodSeconds", periodSeconds, "a whole number of ticks of "
+                    + Checks.num(tickSeconds) + " s");
         }
         range("stableWindowSeconds", stableWindowSeconds, 6, 3600);
         range("panicWindowPercentage", panicWindowPercentage, 1, 100);
         range("panicThresholdPercentage", panicThresholdPercentage, 110, 1000);
         if (!(maxScaleUpRate > 1) || Double.isInfinite(maxScaleUpRate)) {
-            throw new IllegalArgumentException("maxScaleUpRate must be a finite number > 1, got " + maxScaleUpRate);
+            throw new InvalidParameterException("maxScaleUpRate", maxScaleUpRate, "a finite number > 1");
         }
         if (!(maxScaleDownRate > 1) || Double.isInfinite(maxScaleDownRate)) {
-            throw new IllegalArgumentException("maxScaleDownRate must be a finite number > 1, got "
-                    + maxScaleDownRate);
+            throw new InvalidParameterException("maxScaleDownRate", maxScaleDownRate, "a finite number > 1");
         }
         if (!(targetUtilisation > 0 && targetUtilisation <= 1)) {
-            throw new IllegalArgumentException("targetUtilisation must be in (0, 1], got " + targetUtilisation);
+            throw new InvalidParameterException("targetUtilisation", targetUtilisation, "a number in (0, 1]");
         }
         positive("scaleToZeroGraceSeconds", scaleToZeroGraceSeconds);
         positive("progressDeadlineSeconds", progressDeadlineSeconds);
@@ -181,22 +179,58 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
         private Checks() {
         }
 
-    static void positive(String field, double v) {
+        static void positive(String field, double v) {
             if (!(v > 0) || Double.isInfinite(v)) {
-                throw new IllegalArgumentException(field + " must be a finite number > 0, got " + v);
+                throw new InvalidParameterException(field, v, "a finite number > 0");
             }
         }
 
         static void nonNegative(String field, double v) {
             if (!(v >= 0) || Double.isInfinite(v)) {
-                throw new IllegalArgumentException(field + " must be a finite number >= 0, got " + v);
+                throw new InvalidParameterException(field, v, "a finite number >= 0");
             }
         }
 
         static void range(String field, double v, double lo, double hi) {
             if (!(v >= lo && v <= hi)) {
-                throw new IllegalArgumentException(field + " must be in [" + lo + ", " + hi + "], got " + v);
+                throw new InvalidParameterException(field, v, "a number in [" + num(lo) + ", " + num(hi) + "]");
             }
+        }
+
+        static String num(double v) {
+            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        }
+    }
+
+    /**
+     * A parameter out of its range: names the parameter, the value and what was expected, e.g. {@code tickSeconds must
+     * be <= 2 (the KPA decides every 2 s), got 5.0}.
+     */
+    public static final class InvalidParameterException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+        private final double value;
+        private final String expected;
+
+        public InvalidParameterException(String field, double value, String expected) {
+            super(field + " must be " + expected + ", got " + Checks.num(value));
+            this.field = field;
+            this.value = value;
+            this.expected = expected;
+        }
+
+        /** The parameter's key. */
+        public String field() {
+            return field;
+        }
+
+        public double value() {
+            return value;
+        }
+
+        /** What a valid value is. */
+        public String expected() {
+            return expected;
         }
     }
 }
