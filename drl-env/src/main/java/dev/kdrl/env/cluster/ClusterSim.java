@@ -68,6 +68,13 @@ public final class ClusterSim {
     private final double[][] segWeight;
     private final int[] segCount;
     private double peakCharged;
+    // ---- per episode (since start) ----
+    private final double[][] epP95;
+    private final double[][] epWeight;
+    private final int[] epCount;
+    private final double[] epOffered;
+    private final double[] epDropped;
+    private double epPeak;
     // ---- cache of the last tick's queueing figures per service ----
     private final double[] cacheUsers;
     private final int[] cacheReady;
@@ -112,6 +119,11 @@ public final class ClusterSim {
         segP95 = new double[n][16];
         segWeight = new double[n][16];
         segCount = new int[n];
+        epP95 = new double[n][16];
+        epWeight = new double[n][16];
+        epCount = new int[n];
+        epOffered = new double[n];
+        epDropped = new double[n];
         cacheUsers = new double[n];
         cacheReady = new int[n];
         cacheRev = new Revision[n];
@@ -164,6 +176,10 @@ public final class ClusterSim {
             }
             serving[i] = r;
         }
+        Arrays.fill(epCount, 0);
+        Arrays.fill(epOffered, 0);
+        Arrays.fill(epDropped, 0);
+        epPeak = charged;
         clearPeriod();
     }
 
@@ -288,6 +304,17 @@ public final class ClusterSim {
         return out;
     }
 
+    /** The p95 latency in seconds of every request of service {@code i} since {@link #start} (as in a period). */
+    public double episodeP95(int i) {
+        return epOffered[i] > 0 ? mixtureP95(epP95[i], epWeight[i], epCount[i], epDropped[i], epOffered[i])
+                : Double.NaN;
+    }
+
+    /** The highest quota use (cores) seen since {@link #start}. */
+    public double episodePeakCharged() {
+        return epPeak;
+    }
+
     /** The highest quota use (cores) seen since the period began. */
     public double peakCharged() {
         return peakCharged;
@@ -315,6 +342,7 @@ public final class ClusterSim {
             }
         }
         peakCharged = Math.max(peakCharged, charged);
+        epPeak = Math.max(epPeak, charged);
         for (int i = 0; i < n; i++) {
             traffic(i, load[i], t);
             List<Revision> rs = revisions.get(i);
@@ -505,10 +533,12 @@ public final class ClusterSim {
         QueueModel q = r.queue;
         double requests = users * q.requestsPerUserSecond() * dt;
         offered[i] += requests;
+        epOffered[i] += requests;
         if (r.ready == 0) {
             int starting = r.starting.size();
             if (starting == 0) {
                 dropped[i] += requests;
+                epDropped[i] += requests;
                 secondsOver[i] += dt;
                 return;
             }
@@ -532,6 +562,7 @@ public final class ClusterSim {
         }
         double served = requests * cacheServedShare[i];
         dropped[i] += requests - served;
+        epDropped[i] += requests - served;
         over[i] += served * cacheOverShare[i];
         addSegment(i, cacheP95[i], served);
         if (cacheP95[i] > slo[i] || cacheServedShare[i] < 0.95) {
@@ -540,6 +571,7 @@ public final class ClusterSim {
     }
 
     private void addSegment(int i, double p95, double weight) {
+        addEpisodeSegment(i, p95, weight);
         int c = segCount[i];
         if (c > 0 && segP95[i][c - 1] == p95) {
             segWeight[i][c - 1] += weight;
@@ -552,6 +584,21 @@ public final class ClusterSim {
         segP95[i][c] = p95;
         segWeight[i][c] = weight;
         segCount[i] = c + 1;
+    }
+
+    private void addEpisodeSegment(int i, double p95, double weight) {
+        int c = epCount[i];
+        if (c > 0 && epP95[i][c - 1] == p95) {
+            epWeight[i][c - 1] += weight;
+            return;
+        }
+        if (c == epP95[i].length) {
+            epP95[i] = Arrays.copyOf(epP95[i], 2 * c);
+            epWeight[i] = Arrays.copyOf(epWeight[i], 2 * c);
+        }
+        epP95[i][c] = p95;
+        epWeight[i][c] = weight;
+        epCount[i] = c + 1;
     }
 
     /**
