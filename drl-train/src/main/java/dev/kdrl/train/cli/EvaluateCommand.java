@@ -3,9 +3,14 @@ package dev.kdrl.train.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.predict.TrafficPredictor;
 import dev.kdrl.env.baseline.Baselines;
+import dev.kdrl.env.cluster.ClusterMetrics;
+import dev.kdrl.env.cluster.ClusterParams;
+import dev.kdrl.env.cluster.ClusterReward;
 import dev.kdrl.env.metrics.EpisodeMetrics;
 import dev.kdrl.env.metrics.EpisodeRunner;
+import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
@@ -77,6 +82,31 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
     boolean noExpected;
 
+    @Option(names = "--dynamics", defaultValue = "paper", paramLabel = "paper|cluster",
+            description = "paper: the decision model the policies were trained on (default). cluster: the "
+                    + "cluster-faithful model (Knative's KPA, pod start-up and drain, quota admission, queueing; its "
+                    + "parameters are the profile's cluster: keys): the model, greedy and Knative's default (first row; "
+                    + "best fixed with --best-fixed) with time and requests over SLO, p95/SLO, drops, CPU, refused "
+                    + "creations, revisions and cold starts.")
+    String dynamics;
+
+    @Option(names = "--predictor", defaultValue = "last-value", paramLabel = "NAME",
+            description = "With --dynamics cluster: the load forecast the policies see (the simulator plays the actual "
+                    + "load): actual, last-value, moving-average, holt or bilstm (with --predictor-model). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String predictor;
+
+    @Option(names = "--predictor-model", paramLabel = "FILE.zip", description = "The Bi-LSTM of --predictor bilstm.")
+    Path predictorModel;
+
+    @Option(names = "--reward", defaultValue = "paper", paramLabel = "paper|slo-cores",
+            description = "With --dynamics cluster: the reward (see ClusterReward). Default: ${DEFAULT-VALUE}.")
+    String reward;
+
+    @Option(names = "--best-fixed", description = "With --dynamics cluster: also Knative's default with the best "
+            + "fixed configuration for each trace (an oracle; plays every joint configuration).")
+    boolean bestFixed;
+
     @Spec
     CommandSpec spec;
 
@@ -90,6 +120,12 @@ final class EvaluateCommand implements Callable<Integer> {
         QuotaModel model = EnvOptions.model(prof, quota, minPods);
         Observation observation = SavedPolicies.observation(saved);
         PrintWriter pw = spec.commandLine().getOut();
+        if ("cluster".equals(dynamics)) {
+            return cluster(saved, prof, model, observation, pw);
+        }
+        if (!"paper".equals(dynamics)) {
+            throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
+        }
         List<Map<String, Object>> all = new ArrayList<>();
         for (Path tf : traces) {
             Trace trace = slice(EnvOptions.trace(tf));
@@ -118,6 +154,41 @@ final class EvaluateCommand implements Callable<Integer> {
             if (plot != null) {
                 String traceName = tf.getFileName().toString().replaceFirst("\\.csv$", "");
                 writePlot(model, observation, episode, traces.size() == 1 ? plot : LinePlot.sibling(plot, traceName));
+            }
+        }
+        if (json) {
+            pw.println(new ObjectMapper().writeValueAsString(all));
+        }
+        pw.flush();
+        return 0;
+    }
+
+    private int cluster(SavedPolicy saved, String prof, QuotaModel model, Observation observation, PrintWriter pw)
+            throws Exception {
+        ClusterParams params = Profiles.clusterParams(prof);
+        ClusterReward r = ClusterReward.parse(reward);
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (Path tf : traces) {
+            Trace trace = slice(EnvOptions.trace(tf));
+            TrafficPredictor p = ClusterEvaluation.predictor(predictor, predictorModel, 0);
+            List<ClusterMetrics> rows = ClusterEvaluation.evaluate(model, params, trace, observation, r, p,
+                    (m, state) -> SavedPolicies.acting(saved, m, prof, state), bestFixed);
+            if (json) {
+                ObjectMapper om = new ObjectMapper();
+                for (ClusterMetrics m : rows) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> row = om.convertValue(m, Map.class);
+                    row.put("dynamics", "cluster");
+                    row.put("predictor", predictor);
+                    all.add(row);
+                }
+            } else {
+                pw.println("trace " + trace.source() + ", " + rows.get(0).steps() + " periods of "
+                        + params.periodSeconds() + " s, quota " + model.quota() + " cores, profile " + prof
+                        + ", dynamics cluster (tick " + params.tickSeconds() + " s), predictor " + predictor
+                        + ", reward " + r);
+                pw.print(ClusterEvaluation.table(rows, model.serviceNames()));
+                pw.println();
             }
         }
         if (json) {
