@@ -31,8 +31,10 @@ import java.util.Objects;
  *       which is retried after {@code 5 ms x 2^(failures-1)} (at most 1000 s; refusals within the tick counted as
  *       the controller would make them), §3.2;</li>
  *   <li><b>traffic</b>: the service's load (users) goes to its serving revision, spread over its ready pods, and the
- *       {@link QueueModel} gives latency, requests over the SLO and drops; with no ready pod, requests wait for the
- *       first starting pod (their latency includes the wait) or are dropped when none is starting; every revision's
+ *       {@link QueueModel} gives latency, requests over the SLO and drops; with no ready pod (a cold start), the
+ *       activator holds the requests until the first pod is ready (their latency includes the wait; a pod not yet
+ *       created comes at the next KPA decision), or they are dropped when the quota refused the pod or the revision
+ *       failed; every revision's
  *       KPA records the tick's concurrency (its users if serving, else 0).</li>
  * </ol>
  *
@@ -536,14 +538,18 @@ public final class ClusterSim {
         epOffered[i] += requests;
         if (r.ready == 0) {
             int starting = r.starting.size();
-            if (starting == 0) {
+            if (starting == 0 && (r.failures > 0 || r.failed)) {
+                // the activator holds the requests, but no pod can come: they time out
                 dropped[i] += requests;
                 epDropped[i] += requests;
                 secondsOver[i] += dt;
                 return;
             }
-            double wait = Math.max(0, r.starting.first() - t);
-            double p95 = wait + q.p95(Math.min(users / starting, q.capacityPerPod()));
+            // cold start: the activator holds the requests until the first pod is ready (one that is not starting
+            // yet is created at the next KPA decision)
+            double wait = starting > 0 ? Math.max(0, r.starting.first() - t)
+                    : dt + params.schedulingSeconds() + sp[i].startupSeconds();
+            double p95 = wait + q.p95(Math.min(users / Math.max(1, starting), q.capacityPerPod()));
             addSegment(i, p95, requests);
             over[i] += requests * QueueModel.overShare(slo[i], p95);
             if (p95 > slo[i]) {

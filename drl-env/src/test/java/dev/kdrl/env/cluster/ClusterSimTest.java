@@ -252,6 +252,56 @@ class ClusterSimTest {
         assertThat(p.secondsOverSlo()).isEqualTo(120);
     }
 
+    /**
+     * Knative's default, one pod, no load from t = 0: the KPA wants 0 from t = 2 (S = 0, floor(1/2) = 0); the revision
+     * has been active a stable window at 60 and the grace (30 s from 2) has passed at 32, so the pod goes at 60 and
+     * drains until 90. Load 7 from t = 100: the requests wait at the activator; the KPA at 102 sees S = 7/30, P = 7/3:
+     * 1 pod, a cold start, ready at 107 (seen at 108).
+     */
+    @Test
+    void scaleToZeroAndColdStart() {
+        ClusterSim sim = new ClusterSim(oneService(6), ClusterParams.DEFAULTS);
+        sim.start(new int[] {0}, new int[] {1}, false);
+        sim.clearPeriod();
+        runUntil(sim, 58, 0);
+        assertThat(rev(sim, 0).replicas()).isEqualTo(1);
+        runUntil(sim, 60, 0);
+        assertThat(rev(sim, 0).replicas()).isZero();
+        assertThat(rev(sim, 0).terminating()).isEqualTo(1);
+        runUntil(sim, 88, 0);
+        assertThat(sim.charged()).isEqualTo(2);
+        runUntil(sim, 98, 0);
+        assertThat(sim.charged()).isZero();
+        sim.clearPeriod();
+        runUntil(sim, 100, 7);
+        assertThat(rev(sim, 0).starting()).isZero();
+        runUntil(sim, 102, 7);
+        assertThat(rev(sim, 0).starting()).isEqualTo(1);
+        assertThat(sim.periodResults()[0].coldStarts()).isEqualTo(1);
+        runUntil(sim, 106, 7);
+        assertThat(rev(sim, 0).ready()).isZero();
+        runUntil(sim, 108, 7);
+        assertThat(rev(sim, 0).ready()).isEqualTo(1);
+        ServicePeriod p = sim.periodResults()[0];
+        assertThat(p.droppedRequests()).isZero();
+        // tick 100 waits 2 + 1 + 4 s, ticks 102..106 wait 5, 3, 1 s for the pod, each + 0.5 s (7 users on one pod):
+        // all four ticks over the 1-s SLO
+        assertThat(p.p95Seconds()).isGreaterThan(0.5);
+        assertThat(p.secondsOverSlo()).isEqualTo(8);
+    }
+
+    /** An interpolated period moves the load linearly from one row to the next: 10 to 20 offers the requests of 15. */
+    @Test
+    void interpolatedLoad() {
+        ClusterParams p = new ClusterParams(2, 120, 60, 10, 200, 1000, 2, 0.7, 30, 600, 1, false, true,
+                ClusterParams.ServiceParams.DEFAULTS, java.util.Map.of());
+        ClusterSim sim = new ClusterSim(oneService(40), p);
+        sim.start(new int[] {0}, new int[] {3});
+        sim.clearPeriod();
+        ServicePeriod period = sim.runPeriod(new double[] {10}, new double[] {20})[0];
+        assertThat(period.offeredRequests()).isCloseTo(15 * Math.log(20) / 0.5 * 120, within(1e-6));
+    }
+
     @Test
     void mixtureP95OfTwoEqualHalvesLiesBetweenThem() {
         double x = ClusterSim.mixtureP95(new double[] {1, 2}, new double[] {1, 1}, 2, 0, 2);
