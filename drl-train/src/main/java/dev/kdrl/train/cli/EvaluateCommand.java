@@ -103,6 +103,14 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "With --dynamics cluster: the reward (see ClusterReward). Default: ${DEFAULT-VALUE}.")
     String reward;
 
+    @Option(names = "--operator", description = "With --dynamics cluster: the old revision is deleted as soon as the new "
+            + "one is ready, as the published Go operator does (the profile's cluster.operatorDeletesOldRevision).")
+    boolean operator;
+
+    @Option(names = "--tick", paramLabel = "SECONDS", description = "With --dynamics cluster: the simulator's tick "
+            + "(at most 2 s). Default: the profile's cluster.tickSeconds (2).")
+    Double tick;
+
     @Option(names = "--best-fixed", description = "With --dynamics cluster: also Knative's default with the best "
             + "fixed configuration for each trace (an oracle; plays every joint configuration).")
     boolean bestFixed;
@@ -166,6 +174,12 @@ final class EvaluateCommand implements Callable<Integer> {
     private int cluster(SavedPolicy saved, String prof, QuotaModel model, Observation observation, PrintWriter pw)
             throws Exception {
         ClusterParams params = Profiles.clusterParams(prof);
+        if (operator) {
+            params = params.withOperatorDeletesOldRevision(true);
+        }
+        if (tick != null) {
+            params = params.withTickSeconds(tick);
+        }
         ClusterReward r = ClusterReward.parse(reward);
         List<Map<String, Object>> all = new ArrayList<>();
         for (Path tf : traces) {
@@ -185,7 +199,8 @@ final class EvaluateCommand implements Callable<Integer> {
             } else {
                 pw.println("trace " + trace.source() + ", " + rows.get(0).steps() + " periods of "
                         + params.periodSeconds() + " s, quota " + model.quota() + " cores, profile " + prof
-                        + ", dynamics cluster (tick " + params.tickSeconds() + " s), predictor " + predictor
+                        + ", dynamics cluster (tick " + params.tickSeconds() + " s" + (params.operatorDeletesOldRevision()
+                        ? ", operator deletes old revisions" : "") + "), predictor " + predictor
                         + ", reward " + r);
                 pw.print(ClusterEvaluation.table(rows, model.serviceNames()));
                 pw.println();
