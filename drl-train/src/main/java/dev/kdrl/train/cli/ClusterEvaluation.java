@@ -53,9 +53,8 @@ final class ClusterEvaluation {
     static List<ClusterMetrics> evaluate(QuotaModel model, ClusterParams params, Trace trace, Observation observation,
                                          ClusterReward reward, TrafficPredictor predictor,
                                          BiFunction<QuotaModel, Supplier<QuotaState>, Policy<double[], int[]>> policy,
-                                         boolean bestFixed) {
-        ClusterEnv.Options options = new ClusterEnv.Options(observation, reward, predictor,
-                ClusterEnv.MinScale.DECISION);
+                                         boolean bestFixed, ClusterEnv.MinScale minScale) {
+        ClusterEnv.Options options = new ClusterEnv.Options(observation, reward, predictor, minScale);
         List<ClusterMetrics> rows = new ArrayList<>();
         if (policy != null) {
             ClusterEnv env = new ClusterEnv(model, params, trace, options);
@@ -70,6 +69,15 @@ final class ClusterEvaluation {
             rows.add(ClusterMetrics.run(knative, KnativeDefault.bestFixed(knative), 0L));
         }
         return rows;
+    }
+
+    /** The {@code --min-scale} value {@code name}: decision or none. */
+    static ClusterEnv.MinScale minScale(String name) {
+        return switch (name) {
+            case "decision" -> ClusterEnv.MinScale.DECISION;
+            case "none" -> ClusterEnv.MinScale.NONE;
+            default -> throw new IllegalArgumentException("--min-scale '" + name + "' is not one of decision, none");
+        };
     }
 
     /** The table of {@link #evaluate}'s rows. */

@@ -111,6 +111,12 @@ final class EvaluateCommand implements Callable<Integer> {
             + "(at most 2 s). Default: the profile's cluster.tickSeconds (2).")
     Double tick;
 
+    @Option(names = "--min-scale", defaultValue = "decision", paramLabel = "decision|none",
+            description = "With --dynamics cluster: how the model's and greedy's decisions set min-scale (decision: the "
+                    + "forecast's pods, every change a revision; none: the KPA alone, only the configuration chosen). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String minScale;
+
     @Option(names = "--best-fixed", description = "With --dynamics cluster: also Knative's default with the best "
             + "fixed configuration for each trace (an oracle; plays every joint configuration).")
     boolean bestFixed;
@@ -186,7 +192,8 @@ final class EvaluateCommand implements Callable<Integer> {
             Trace trace = slice(EnvOptions.trace(tf));
             TrafficPredictor p = ClusterEvaluation.predictor(predictor, predictorModel, 0);
             List<ClusterMetrics> rows = ClusterEvaluation.evaluate(model, params, trace, observation, r, p,
-                    (m, state) -> SavedPolicies.acting(saved, m, prof, state), bestFixed);
+                    (m, state) -> SavedPolicies.acting(saved, m, prof, state), bestFixed,
+                    ClusterEvaluation.minScale(minScale));
             if (json) {
                 ObjectMapper om = new ObjectMapper();
                 for (ClusterMetrics m : rows) {
@@ -200,7 +207,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 pw.println("trace " + trace.source() + ", " + rows.get(0).steps() + " periods of "
                         + params.periodSeconds() + " s, quota " + model.quota() + " cores, profile " + prof
                         + ", dynamics cluster (tick " + params.tickSeconds() + " s" + (params.operatorDeletesOldRevision()
-                        ? ", operator deletes old revisions" : "") + "), predictor " + predictor
+                        ? ", operator deletes old revisions" : "") + ", min-scale " + minScale + "), predictor " + predictor
                         + ", reward " + r);
                 pw.print(ClusterEvaluation.table(rows, model.serviceNames()));
                 pw.println();

@@ -185,7 +185,7 @@ class DrlCommandTest {
         Run table = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
                 "cluster", "--predictor", "actual");
         assertThat(table.code()).as(table.err()).isZero();
-        assertThat(table.out()).contains("dynamics cluster (tick 2.0 s), predictor actual").contains("p95/SLO");
+        assertThat(table.out()).contains("dynamics cluster (tick 2.0 s, min-scale decision), predictor actual").contains("p95/SLO");
         Run bad = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
                 "cluster", "--predictor", "crystal-ball");
         assertThat(bad.code()).isNotZero();
