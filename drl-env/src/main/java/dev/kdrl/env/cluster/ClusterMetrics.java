@@ -37,10 +37,11 @@ public record ClusterMetrics(String policy, String trace, int steps, double ret,
      * @param refusedCreations     pod creations refused by the quota
      * @param coldStarts           pods created for the serving revision while it had none
      * @param revisions            revisions rolled out
+     * @param peakCores            the most cores charged to it at once
      */
     public record Service(String name, double timeOverSloShare, double requestsOverSloShare, double p95OverSlo,
                           double droppedRequests, double droppedShare, double coreSeconds, int refusedCreations,
-                          int coldStarts, int revisions) {
+                          int coldStarts, int revisions, double peakCores) {
     }
 
     /** Plays one episode of {@code policy} from {@code env.reset(seed)} and measures it. */
@@ -84,7 +85,8 @@ public record ClusterMetrics(String policy, String trace, int steps, double ret,
             double slo = env.model().service(i).sloMs() / 1000;
             services.add(new Service(env.model().service(i).name(), secondsOver[i] / seconds,
                     offered[i] > 0 ? bad[i] / offered[i] : 0, env.sim().episodeP95(i) / slo, dropped[i],
-                    offered[i] > 0 ? dropped[i] / offered[i] : 0, coreSeconds[i], refused[i], cold[i], revisions[i]));
+                    offered[i] > 0 ? dropped[i] / offered[i] : 0, coreSeconds[i], refused[i], cold[i], revisions[i],
+                    env.sim().episodePeakCharged(i)));
             cores += coreSeconds[i];
         }
         return new ClusterMetrics(policy.name(), env.trace().source(), steps, ret, cores / seconds,

@@ -66,6 +66,8 @@ public final class ClusterSim {
     private final int[] refused;
     private final int[] coldStarts;
     private final int[] created;
+    private final double[] peakBy;
+    private final double[] epPeakBy;
     private final double[][] segP95;
     private final double[][] segWeight;
     private final int[] segCount;
@@ -118,6 +120,8 @@ public final class ClusterSim {
         refused = new int[n];
         coldStarts = new int[n];
         created = new int[n];
+        peakBy = new double[n];
+        epPeakBy = new double[n];
         segP95 = new double[n][16];
         segWeight = new double[n][16];
         segCount = new int[n];
@@ -181,6 +185,9 @@ public final class ClusterSim {
         Arrays.fill(epCount, 0);
         Arrays.fill(epOffered, 0);
         Arrays.fill(epDropped, 0);
+        for (int i = 0; i < n; i++) {
+            epPeakBy[i] = chargedBy(i);
+        }
         epPeak = charged;
         clearPeriod();
     }
@@ -289,6 +296,9 @@ public final class ClusterSim {
         Arrays.fill(coldStarts, 0);
         Arrays.fill(created, 0);
         Arrays.fill(segCount, 0);
+        for (int i = 0; i < n; i++) {
+            peakBy[i] = chargedBy(i);
+        }
         peakCharged = charged;
     }
 
@@ -301,7 +311,8 @@ public final class ClusterSim {
                     ? mixtureP95(segP95[i], segWeight[i], segCount[i], dropped[i], offered[i])
                     : Double.NaN;
             out[i] = new ServicePeriod(offered[i], dropped[i], over[i], p95, secondsOver[i], coreSeconds[i],
-                    coreSeconds[i] / period, refused[i], coldStarts[i], created[i], serving[i].ready, chargedBy(i));
+                    coreSeconds[i] / period, refused[i], coldStarts[i], created[i], serving[i].ready, chargedBy(i),
+                    peakBy[i]);
         }
         return out;
     }
@@ -310,6 +321,11 @@ public final class ClusterSim {
     public double episodeP95(int i) {
         return epOffered[i] > 0 ? mixtureP95(epP95[i], epWeight[i], epCount[i], epDropped[i], epOffered[i])
                 : Double.NaN;
+    }
+
+    /** The most cores charged to service {@code i} at once since {@link #start}. */
+    public double episodePeakCharged(int i) {
+        return epPeakBy[i];
     }
 
     /** The highest quota use (cores) seen since {@link #start}. */
@@ -355,6 +371,12 @@ public final class ClusterSim {
                 cores += r.charged() * r.chargedPerPod;
             }
             coreSeconds[i] += cores * dt;
+            if (cores > peakBy[i]) {
+                peakBy[i] = cores;
+            }
+            if (cores > epPeakBy[i]) {
+                epPeakBy[i] = cores;
+            }
         }
         tick++;
     }

@@ -16,10 +16,12 @@ package dev.kdrl.env.cluster;
  * @param revisions        revisions created in the period
  * @param readyPodsEnd     ready pods of the serving revision at the period's end
  * @param chargedCoresEnd  cores charged to the service at the period's end
+ * @param peakCores        the most cores charged to the service at once in the period
  */
 public record ServicePeriod(double offeredRequests, double droppedRequests, double overSloRequests, double p95Seconds,
                             double secondsOverSlo, double coreSeconds, double meanCores, int refusedCreations,
-                            int coldStarts, int revisions, int readyPodsEnd, double chargedCoresEnd) {
+                            int coldStarts, int revisions, int readyPodsEnd, double chargedCoresEnd,
+                            double peakCores) {
 
     /** Share of the requests over the SLO or dropped; 0 without requests. */
     public double badShare() {

@@ -36,6 +36,12 @@ class ClusterMetricsTest {
         assertThat(m.revisions()).isEqualTo(revisions);
         assertThat(m.peakCores()).isLessThanOrEqualTo(40);
         assertThat(m.services()).extracting(ClusterMetrics.Service::name).containsExactly("house", "senti", "numbr");
+        double peaks = 0;
+        for (ClusterMetrics.Service s : m.services()) {
+            assertThat(s.peakCores()).isPositive().isLessThanOrEqualTo(m.peakCores());
+            peaks += s.peakCores();
+        }
+        assertThat(peaks).isGreaterThanOrEqualTo(m.peakCores());
         for (ClusterMetrics.Service s : m.services()) {
             assertThat(s.timeOverSloShare()).isBetween(0.0, 1.0);
             assertThat(s.requestsOverSloShare()).isBetween(0.0, 1.0);

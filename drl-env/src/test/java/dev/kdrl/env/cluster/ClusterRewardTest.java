@@ -14,7 +14,7 @@ class ClusterRewardTest {
     private static ServicePeriod period(double offered, double dropped, double over, double p95, double meanCores,
                                         int refused) {
         return new ServicePeriod(offered, dropped, over, p95, 0, meanCores * 120, meanCores, refused, 0, 0, 1,
-                meanCores);
+                meanCores, meanCores);
     }
 
     @Test

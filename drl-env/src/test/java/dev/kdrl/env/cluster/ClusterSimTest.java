@@ -139,6 +139,8 @@ class ClusterSimTest {
         assertThat(sim.charged()).isEqualTo(8);
         runUntil(sim, 36, 14);
         assertThat(sim.charged()).isEqualTo(4);
+        assertThat(sim.periodResults()[0].peakCores()).isEqualTo(8);
+        assertThat(sim.episodePeakCharged(0)).isEqualTo(8);
     }
 
     /**
