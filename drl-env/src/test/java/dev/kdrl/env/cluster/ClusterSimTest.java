@@ -214,6 +214,27 @@ class ClusterSimTest {
         assertThat(sim.charged()).isEqualTo(4);
     }
 
+    /**
+     * The quota charges the queue-proxy's share with every pod: with 0.025 cores, 2 pods of 2 cores need 4.05; a quota
+     * of 4 admits one (the second is refused), one of 4.05 both.
+     */
+    @Test
+    void queueProxyShareCountsAgainstTheQuota() {
+        ClusterParams p = ClusterParams.DEFAULTS.withServices(new ClusterParams.ServiceParams(4, 30, 1, 10, 0.025),
+                java.util.Map.of());
+        ClusterSim tight = new ClusterSim(oneService(4), p);
+        tight.start(new int[] {0}, new int[] {2});
+        assertThat(rev(tight, 0).ready()).isEqualTo(1);
+        assertThat(tight.charged()).isCloseTo(2.025, within(1e-12));
+        tight.clearPeriod();
+        runUntil(tight, 0, 7);
+        assertThat(tight.periodResults()[0].refusedCreations()).isPositive();
+        ClusterSim fits = new ClusterSim(oneService(4.05), p);
+        fits.start(new int[] {0}, new int[] {2});
+        assertThat(rev(fits, 0).ready()).isEqualTo(2);
+        assertThat(fits.charged()).isCloseTo(4.05, within(1e-12));
+    }
+
     /** At the operating point (0.7 x target per pod) the period's p95 is the profile's; 5 % over an SLO at the p95. */
     @Test
     void queueingModelReproducesTheProfileAtTheOperatingPoint() {
