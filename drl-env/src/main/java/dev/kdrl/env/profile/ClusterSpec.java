@@ -1,5 +1,6 @@
 package dev.kdrl.env.profile;
 
+import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.ServiceProfile;
 import java.util.HashSet;
@@ -13,11 +14,18 @@ import java.util.Set;
  * @param services the services, at least one, with unique names
  * @param quota    CPU cores of the namespace quota, a finite number &gt; 0
  * @param minPods  pods a service keeps at zero or tiny traffic, &gt;= 0
+ * @param cluster  the cluster-faithful dynamics' parameters (the file's {@code cluster:} keys), or {@code null} when
+ *                 the file has none ({@link #clusterParams()} then gives the defaults)
  */
-public record ClusterSpec(List<ServiceProfile> services, double quota, int minPods) {
+public record ClusterSpec(List<ServiceProfile> services, double quota, int minPods, ClusterParams cluster) {
 
     /** The minimum pod count when a profile does not say. */
     public static final int DEFAULT_MIN_PODS = 1;
+
+    /** A cluster without dynamics parameters. */
+    public ClusterSpec(List<ServiceProfile> services, double quota, int minPods) {
+        this(services, quota, minPods, null);
+    }
 
     public ClusterSpec {
         if (services == null || services.isEmpty()) {
@@ -45,12 +53,17 @@ public record ClusterSpec(List<ServiceProfile> services, double quota, int minPo
 
     /** The same cluster with another quota. */
     public ClusterSpec withQuota(double newQuota) {
-        return new ClusterSpec(services, newQuota, minPods);
+        return new ClusterSpec(services, newQuota, minPods, cluster);
     }
 
     /** The same cluster with another minimum pod count. */
     public ClusterSpec withMinPods(int newMinPods) {
-        return new ClusterSpec(services, quota, newMinPods);
+        return new ClusterSpec(services, quota, newMinPods, cluster);
+    }
+
+    /** The dynamics' parameters: the file's, else {@link ClusterParams#DEFAULTS}. */
+    public ClusterParams clusterParams() {
+        return cluster == null ? ClusterParams.DEFAULTS : cluster;
     }
 
     public int numServices() {

@@ -1,6 +1,7 @@
 package dev.kdrl.env.profile;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.io.CsvText;
 import dev.kdrl.env.io.YamlException;
 import dev.kdrl.env.io.YamlReader;
@@ -32,7 +33,15 @@ import java.util.regex.Pattern;
  *     configs:
  *       - {cpu: 1.5, concurrency: 10, latencyMs: 1100}
  *       - {cpu: 2, concurrency: 10, latencyMs: 690}
+ *     cluster: {startupSeconds: 12}   # optional: this service's own dynamics parameters
+ * cluster:           # optional: the cluster-faithful dynamics' parameters (ClusterParams), every key optional
+ *   tickSeconds: 2
+ *   startupSeconds: 4   # and drainSeconds, concurrencyLimit, queueDepth, queueProxyCpu: every service's default
  * }</pre>
+ *
+ * <p>The {@code cluster} keys and their defaults and sources are {@link ClusterParams}'s; a file without them reads as
+ * before (and {@link ClusterSpec#cluster()} is {@code null}). A value out of range is a {@link ProfileFormatException}
+ * naming the key's path, e.g. {@code cluster.tickSeconds} or {@code services[1].cluster.drainSeconds}.
  *
  * <p>Bound by {@link YamlReader} (Jackson, YAML 1.2: any style, quoting, anchors and aliases; no tags). Numbers
  * may be YAML integers or floats, must be finite and &gt; 0 (a quoted number is a string); {@code minPods} and
@@ -97,11 +106,44 @@ public final class ProfileYaml {
                 sb.append("      - {cpu: ").append(num(c.cpu())).append(", concurrency: ").append(num(c.concurrency()))
                         .append(", latencyMs: ").append(num(c.latencyMs())).append("}\n");
             }
+            ClusterParams.ServiceParams own = spec.cluster() == null ? null : spec.cluster().services().get(s.name());
+            if (own != null) {
+                sb.append("    cluster: ").append(serviceParams(own)).append('\n');
+            }
+        }
+        ClusterParams c = spec.cluster();
+        if (c != null) {
+            sb.append("cluster:            # the cluster-faithful dynamics\n");
+            sb.append("  tickSeconds: ").append(num(c.tickSeconds())).append('\n');
+            sb.append("  periodSeconds: ").append(num(c.periodSeconds())).append('\n');
+            sb.append("  stableWindowSeconds: ").append(num(c.stableWindowSeconds())).append('\n');
+            sb.append("  panicWindowPercentage: ").append(num(c.panicWindowPercentage())).append('\n');
+            sb.append("  panicThresholdPercentage: ").append(num(c.panicThresholdPercentage())).append('\n');
+            sb.append("  maxScaleUpRate: ").append(num(c.maxScaleUpRate())).append('\n');
+            sb.append("  maxScaleDownRate: ").append(num(c.maxScaleDownRate())).append('\n');
+            sb.append("  targetUtilisation: ").append(num(c.targetUtilisation())).append('\n');
+            sb.append("  scaleToZeroGraceSeconds: ").append(num(c.scaleToZeroGraceSeconds())).append('\n');
+            sb.append("  progressDeadlineSeconds: ").append(num(c.progressDeadlineSeconds())).append('\n');
+            sb.append("  schedulingSeconds: ").append(num(c.schedulingSeconds())).append('\n');
+            sb.append("  operatorDeletesOldRevision: ").append(c.operatorDeletesOldRevision()).append('\n');
+            sb.append("  interpolateLoad: ").append(c.interpolateLoad()).append('\n');
+            ClusterParams.ServiceParams d = c.defaults();
+            sb.append("  startupSeconds: ").append(num(d.startupSeconds())).append('\n');
+            sb.append("  drainSeconds: ").append(num(d.drainSeconds())).append('\n');
+            sb.append("  concurrencyLimit: ").append(num(d.concurrencyLimit())).append('\n');
+            sb.append("  queueDepth: ").append(num(d.queueDepth())).append('\n');
+            sb.append("  queueProxyCpu: ").append(num(d.queueProxyCpu())).append('\n');
         }
         return sb.toString();
     }
 
     // ---- writing helpers ----
+
+    private static String serviceParams(ClusterParams.ServiceParams p) {
+        return "{startupSeconds: " + num(p.startupSeconds()) + ", drainSeconds: " + num(p.drainSeconds())
+                + ", concurrencyLimit: " + num(p.concurrencyLimit()) + ", queueDepth: " + num(p.queueDepth())
+                + ", queueProxyCpu: " + num(p.queueProxyCpu()) + "}";
+    }
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final Pattern RESERVED = Pattern.compile(
@@ -149,14 +191,51 @@ public final class ProfileYaml {
     /** The document as written; a key left out is {@code null} (the checks below say which are required). */
     private record ClusterYaml(@JsonPropertyDescription(POSITIVE) Number quota,
                                @JsonPropertyDescription(MIN_PODS) Integer minPods,
-                               @JsonPropertyDescription(SERVICES) List<ServiceYaml> services) {
+                               @JsonPropertyDescription(SERVICES) List<ServiceYaml> services,
+                               @JsonPropertyDescription(DYNAMICS) DynamicsYaml cluster) {
     }
 
     private record ServiceYaml(@JsonPropertyDescription(NAME) String name,
                                @JsonPropertyDescription(POSITIVE) Number sloMs,
                                @JsonPropertyDescription(POSITIVE) Number khpaLatencyThresholdMs,
                                @JsonPropertyDescription(MAX_POD_STEP) Integer maxPodStep,
-                               @JsonPropertyDescription(CONFIGS) List<ConfigYaml> configs) {
+                               @JsonPropertyDescription(CONFIGS) List<ConfigYaml> configs,
+                               @JsonPropertyDescription(SERVICE_DYNAMICS) ServiceDynamicsYaml cluster) {
+    }
+
+    private static final String DYNAMICS = "a map of the cluster dynamics' parameters";
+    private static final String SERVICE_DYNAMICS = "a map of startupSeconds, drainSeconds, concurrencyLimit, "
+            + "queueDepth, queueProxyCpu";
+    private static final String NUMBER = "a number";
+    private static final String BOOLEAN = "true or false";
+
+    /** The {@code cluster:} keys; see {@link ClusterParams}. */
+    private record DynamicsYaml(@JsonPropertyDescription(NUMBER) Number tickSeconds,
+                                @JsonPropertyDescription(NUMBER) Number periodSeconds,
+                                @JsonPropertyDescription(NUMBER) Number stableWindowSeconds,
+                                @JsonPropertyDescription(NUMBER) Number panicWindowPercentage,
+                                @JsonPropertyDescription(NUMBER) Number panicThresholdPercentage,
+                                @JsonPropertyDescription(NUMBER) Number maxScaleUpRate,
+                                @JsonPropertyDescription(NUMBER) Number maxScaleDownRate,
+                                @JsonPropertyDescription(NUMBER) Number targetUtilisation,
+                                @JsonPropertyDescription(NUMBER) Number scaleToZeroGraceSeconds,
+                                @JsonPropertyDescription(NUMBER) Number progressDeadlineSeconds,
+                                @JsonPropertyDescription(NUMBER) Number schedulingSeconds,
+                                @JsonPropertyDescription(BOOLEAN) Boolean operatorDeletesOldRevision,
+                                @JsonPropertyDescription(BOOLEAN) Boolean interpolateLoad,
+                                @JsonPropertyDescription(NUMBER) Number startupSeconds,
+                                @JsonPropertyDescription(NUMBER) Number drainSeconds,
+                                @JsonPropertyDescription(NUMBER) Number concurrencyLimit,
+                                @JsonPropertyDescription(NUMBER) Number queueDepth,
+                                @JsonPropertyDescription(NUMBER) Number queueProxyCpu) {
+    }
+
+    /** A service's own {@code cluster:} keys; see {@link ClusterParams.ServiceParams}. */
+    private record ServiceDynamicsYaml(@JsonPropertyDescription(NUMBER) Number startupSeconds,
+                                       @JsonPropertyDescription(NUMBER) Number drainSeconds,
+                                       @JsonPropertyDescription(NUMBER) Number concurrencyLimit,
+                                       @JsonPropertyDescription(NUMBER) Number queueDepth,
+                                       @JsonPropertyDescription(NUMBER) Number queueProxyCpu) {
     }
 
     private record ConfigYaml(@JsonPropertyDescription(POSITIVE) Number cpu,
@@ -222,7 +301,64 @@ public final class ProfileYaml {
                 }
                 services.add(s);
             }
-            return new ClusterSpec(services, quota, minPods);
+            return new ClusterSpec(services, quota, minPods, dynamics(top));
+        }
+
+        /** The {@code cluster:} block and every service's own; {@code null} when the file has none. */
+        private ClusterParams dynamics(ClusterYaml top) {
+            boolean anyService = top.services().stream().anyMatch(s -> s.cluster() != null);
+            if (top.cluster() == null && !anyService) {
+                return null;
+            }
+            ClusterParams d = ClusterParams.DEFAULTS;
+            DynamicsYaml y = top.cluster() == null
+                    ? new DynamicsYaml(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null)
+                    : top.cluster();
+            ClusterParams.ServiceParams sd = d.defaults();
+            ClusterParams.ServiceParams defaults = serviceParams("cluster", sd, y.startupSeconds(), y.drainSeconds(),
+                    y.concurrencyLimit(), y.queueDepth(), y.queueProxyCpu());
+            Map<String, ClusterParams.ServiceParams> own = new java.util.TreeMap<>();
+            for (int i = 0; i < top.services().size(); i++) {
+                ServiceDynamicsYaml s = top.services().get(i).cluster();
+                if (s != null) {
+                    own.put(top.services().get(i).name(), serviceParams("services[" + i + "].cluster", defaults,
+                            s.startupSeconds(), s.drainSeconds(), s.concurrencyLimit(), s.queueDepth(),
+                            s.queueProxyCpu()));
+                }
+            }
+            try {
+                return new ClusterParams(or(y.tickSeconds(), d.tickSeconds()), or(y.periodSeconds(), d.periodSeconds()),
+                        or(y.stableWindowSeconds(), d.stableWindowSeconds()),
+                        or(y.panicWindowPercentage(), d.panicWindowPercentage()),
+                        or(y.panicThresholdPercentage(), d.panicThresholdPercentage()),
+                        or(y.maxScaleUpRate(), d.maxScaleUpRate()), or(y.maxScaleDownRate(), d.maxScaleDownRate()),
+                        or(y.targetUtilisation(), d.targetUtilisation()),
+                        or(y.scaleToZeroGraceSeconds(), d.scaleToZeroGraceSeconds()),
+                        or(y.progressDeadlineSeconds(), d.progressDeadlineSeconds()),
+                        or(y.schedulingSeconds(), d.schedulingSeconds()),
+                        y.operatorDeletesOldRevision() != null ? y.operatorDeletesOldRevision()
+                                : d.operatorDeletesOldRevision(),
+                        y.interpolateLoad() != null ? y.interpolateLoad() : d.interpolateLoad(), defaults, own);
+            } catch (ClusterParams.InvalidParameterException e) {
+                throw invalid("cluster." + e.field(), e.value(), e.expected());
+            }
+        }
+
+        private ClusterParams.ServiceParams serviceParams(String path, ClusterParams.ServiceParams base,
+                                                          Number startup, Number drain, Number limit, Number queue,
+                                                          Number queueProxy) {
+            try {
+                return new ClusterParams.ServiceParams(or(startup, base.startupSeconds()),
+                        or(drain, base.drainSeconds()), or(limit, base.concurrencyLimit()),
+                        or(queue, base.queueDepth()), or(queueProxy, base.queueProxyCpu()));
+            } catch (ClusterParams.InvalidParameterException e) {
+                throw invalid(path + "." + e.field(), e.value(), e.expected());
+            }
+        }
+
+        private static double or(Number value, double otherwise) {
+            return value == null ? otherwise : value.doubleValue();
         }
 
         private ServiceProfile service(ServiceYaml s, String path) {

@@ -1,5 +1,6 @@
 package dev.kdrl.env.profile;
 
+import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.paper.PaperProfile;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.ServiceProfile;
@@ -51,6 +52,28 @@ public final class Profiles {
                 }
                 return load(file, quota, minPods).toModel();
         }
+    }
+
+    /**
+     * The cluster-faithful dynamics' parameters of a profile: the file's {@code cluster:} keys (YAML), else
+     * {@link ClusterParams#DEFAULTS} ({@value #PAPER}, {@value #PAPER_GENERAL}, CSV files).
+     *
+     * @throws IllegalArgumentException as {@link #model} does for an unknown profile
+     */
+    public static ClusterParams clusterParams(String profile) {
+        if (PAPER.equals(profile) || PAPER_GENERAL.equals(profile)) {
+            return ClusterParams.DEFAULTS;
+        }
+        Path file = Path.of(profile);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("profile '" + profile
+                    + "' is neither 'paper', 'paper-general' nor a readable profile file");
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+            return ProfileYaml.read(file, 1.0).clusterParams();
+        }
+        return ClusterParams.DEFAULTS;
     }
 
     /**

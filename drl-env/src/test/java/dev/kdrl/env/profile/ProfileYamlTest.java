@@ -171,14 +171,14 @@ class ProfileYamlTest {
         assertThatThrownBy(() -> ProfileYaml.read(file))
                 .isInstanceOf(ProfileFormatException.class)
                 .hasMessage(file + " services[1].sloMS: unknown key 'sloMS' (allowed keys: name, sloMs, "
-                        + "khpaLatencyThresholdMs, maxPodStep, configs)")
+                        + "khpaLatencyThresholdMs, maxPodStep, configs, cluster)")
                 .satisfies(e -> assertThat(((ProfileFormatException) e).path()).isEqualTo("services[1].sloMS"));
     }
 
     @Test
     void unknownTopLevelKey() {
         assertThat(failure("qouta: 10\n" + ONE.substring(ONE.indexOf("services"))).getMessage())
-                .isEqualTo("cluster.yaml qouta: unknown key 'qouta' (allowed keys: quota, minPods, services)");
+                .isEqualTo("cluster.yaml qouta: unknown key 'qouta' (allowed keys: quota, minPods, services, cluster)");
     }
 
     @Test
@@ -236,7 +236,7 @@ class ProfileYamlTest {
     void topLevelNotAMap() {
         assertThat(failure("- 1\n- 2\n").getMessage())
                 .isEqualTo("cluster.yaml: a list [1, 2] is not valid (expected a map with keys quota, minPods, "
-                        + "services)");
+                        + "services, cluster)");
     }
 
     @Test
@@ -329,7 +329,7 @@ class ProfileYamlTest {
     @Test
     void emptyDocument() {
         assertThat(failure("# nothing\n").getMessage())
-                .isEqualTo("cluster.yaml: is empty (expected a map with keys quota, minPods, services)");
+                .isEqualTo("cluster.yaml: is empty (expected a map with keys quota, minPods, services, cluster)");
     }
 
     @Test

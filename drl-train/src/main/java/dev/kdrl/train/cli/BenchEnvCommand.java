@@ -3,6 +3,9 @@ package dev.kdrl.train.cli;
 import dev.kdrl.core.rng.Rng;
 import dev.kdrl.core.space.MultiDiscrete;
 import dev.kdrl.env.baseline.OptimalPlanner;
+import dev.kdrl.env.cluster.ClusterBench;
+import dev.kdrl.env.cluster.ClusterEnv;
+import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.paper.PaperProfile;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.trace.Trace;
@@ -38,6 +41,16 @@ final class BenchEnvCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random actions. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--dynamics", defaultValue = "paper", paramLabel = "paper|cluster",
+            description = "paper (default): the benchmarks above. cluster: decision periods of the cluster-faithful "
+                    + "model per CPU-second (the paper's three services, random actions, min-scale from the decision, "
+                    + "the predictor shown the actual load).")
+    String dynamics;
+
+    @Option(names = "--tick", defaultValue = "2", description = "With --dynamics cluster: the tick in seconds. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double tick;
+
     @Spec
     CommandSpec spec;
 
@@ -49,6 +62,20 @@ final class BenchEnvCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "machine: %d cores, %s %s, max heap %d MB%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
+        if ("cluster".equals(dynamics)) {
+            ClusterEnv env = new ClusterEnv(PaperProfile.generalModel(),
+                    ClusterParams.DEFAULTS.withTickSeconds(tick), t, ClusterEnv.Options.defaults());
+            ClusterBench.Result r = ClusterBench.run(env, seconds, seed);
+            out.printf(Locale.ROOT, "cluster dynamics: %,d decision periods (%d ticks of %s s each) in %.2f CPU-s (%.2f s "
+                    + "wall): %,.0f periods per CPU-second (3 services, random actions, one thread; checksum %.1f)%n",
+                    r.periods(), r.ticksPerPeriod(), tick, r.cpuSeconds(), r.wallSeconds(), r.periodsPerCpuSecond(),
+                    r.checksum());
+            out.flush();
+            return 0;
+        }
+        if (!"paper".equals(dynamics)) {
+            throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
+        }
         if (!skipOptimum) {
             QuotaEnv env = PaperProfile.env(t);
             long cpu0 = processCpuNanos();

@@ -3,9 +3,14 @@ package dev.kdrl.train.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.predict.TrafficPredictor;
 import dev.kdrl.env.baseline.Baselines;
+import dev.kdrl.env.cluster.ClusterMetrics;
+import dev.kdrl.env.cluster.ClusterParams;
+import dev.kdrl.env.cluster.ClusterReward;
 import dev.kdrl.env.metrics.EpisodeMetrics;
 import dev.kdrl.env.metrics.EpisodeRunner;
+import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
@@ -81,6 +86,45 @@ final class EvaluateCommand implements Callable<Integer> {
             + "(for comparison).")
     boolean oneStep;
 
+    @Option(names = "--dynamics", defaultValue = "paper", paramLabel = "paper|cluster",
+            description = "paper: the decision model the policies were trained on (default). cluster: the "
+                    + "cluster-faithful model (Knative's KPA, pod start-up and drain, quota admission, queueing; its "
+                    + "parameters are the profile's cluster: keys): the model, greedy and Knative's default (first row; "
+                    + "best fixed with --best-fixed) with time and requests over SLO, p95/SLO, drops, CPU, refused "
+                    + "creations, revisions and cold starts.")
+    String dynamics;
+
+    @Option(names = "--predictor", defaultValue = "last-value", paramLabel = "NAME",
+            description = "With --dynamics cluster: the load forecast the policies see (the simulator plays the actual "
+                    + "load): actual, last-value, moving-average, holt or bilstm (with --predictor-model). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String predictor;
+
+    @Option(names = "--predictor-model", paramLabel = "FILE.zip", description = "The Bi-LSTM of --predictor bilstm.")
+    Path predictorModel;
+
+    @Option(names = "--reward", defaultValue = "paper", paramLabel = "paper|slo-cores",
+            description = "With --dynamics cluster: the reward (see ClusterReward). Default: ${DEFAULT-VALUE}.")
+    String reward;
+
+    @Option(names = "--operator", description = "With --dynamics cluster: the old revision is deleted as soon as the new "
+            + "one is ready, as the published Go operator does (the profile's cluster.operatorDeletesOldRevision).")
+    boolean operator;
+
+    @Option(names = "--tick", paramLabel = "SECONDS", description = "With --dynamics cluster: the simulator's tick "
+            + "(at most 2 s). Default: the profile's cluster.tickSeconds (2).")
+    Double tick;
+
+    @Option(names = "--min-scale", defaultValue = "decision", paramLabel = "decision|none",
+            description = "With --dynamics cluster: how the model's and greedy's decisions set min-scale (decision: the "
+                    + "forecast's pods, every change a revision; none: the KPA alone, only the configuration chosen). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String minScale;
+
+    @Option(names = "--best-fixed", description = "With --dynamics cluster: also Knative's default with the best "
+            + "fixed configuration for each trace (an oracle; plays every joint configuration).")
+    boolean bestFixed;
+
     @Spec
     CommandSpec spec;
 
@@ -94,6 +138,12 @@ final class EvaluateCommand implements Callable<Integer> {
         QuotaModel model = EnvOptions.model(prof, quota, minPods);
         Observation observation = SavedPolicies.observation(saved);
         PrintWriter pw = spec.commandLine().getOut();
+        if ("cluster".equals(dynamics)) {
+            return cluster(saved, prof, model, observation, pw);
+        }
+        if (!"paper".equals(dynamics)) {
+            throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
+        }
         List<Map<String, Object>> all = new ArrayList<>();
         for (Path tf : traces) {
             Trace trace = slice(EnvOptions.trace(tf));
@@ -126,6 +176,49 @@ final class EvaluateCommand implements Callable<Integer> {
             if (plot != null) {
                 String traceName = tf.getFileName().toString().replaceFirst("\\.csv$", "");
                 writePlot(model, observation, episode, traces.size() == 1 ? plot : LinePlot.sibling(plot, traceName));
+            }
+        }
+        if (json) {
+            pw.println(new ObjectMapper().writeValueAsString(all));
+        }
+        pw.flush();
+        return 0;
+    }
+
+    private int cluster(SavedPolicy saved, String prof, QuotaModel model, Observation observation, PrintWriter pw)
+            throws Exception {
+        ClusterParams params = Profiles.clusterParams(prof);
+        if (operator) {
+            params = params.withOperatorDeletesOldRevision(true);
+        }
+        if (tick != null) {
+            params = params.withTickSeconds(tick);
+        }
+        ClusterReward r = ClusterReward.parse(reward);
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (Path tf : traces) {
+            Trace trace = slice(EnvOptions.trace(tf));
+            TrafficPredictor p = ClusterEvaluation.predictor(predictor, predictorModel, 0);
+            List<ClusterMetrics> rows = ClusterEvaluation.evaluate(model, params, trace, observation, r, p,
+                    (m, state) -> SavedPolicies.acting(saved, m, prof, state), bestFixed,
+                    ClusterEvaluation.minScale(minScale));
+            if (json) {
+                ObjectMapper om = new ObjectMapper();
+                for (ClusterMetrics m : rows) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> row = om.convertValue(m, Map.class);
+                    row.put("dynamics", "cluster");
+                    row.put("predictor", predictor);
+                    all.add(row);
+                }
+            } else {
+                pw.println("trace " + trace.source() + ", " + rows.get(0).steps() + " periods of "
+                        + params.periodSeconds() + " s, quota " + model.quota() + " cores, profile " + prof
+                        + ", dynamics cluster (tick " + params.tickSeconds() + " s" + (params.operatorDeletesOldRevision()
+                        ? ", operator deletes old revisions" : "") + ", min-scale " + minScale + "), predictor " + predictor
+                        + ", reward " + r);
+                pw.print(ClusterEvaluation.table(rows, model.serviceNames()));
+                pw.println();
             }
         }
         if (json) {

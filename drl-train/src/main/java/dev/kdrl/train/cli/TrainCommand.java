@@ -110,6 +110,27 @@ final class TrainCommand implements Callable<Integer> {
                     + "recorded in the model, which then refuses an environment of the other kind). Default: ${DEFAULT-VALUE}.")
     String observation;
 
+    @Option(names = "--dynamics", defaultValue = "paper", paramLabel = "paper|cluster",
+            description = "paper: the paper's decision model (default). cluster: the cluster-faithful model "
+                    + "(docs/cluster-dynamics.md; its parameters are the profile's cluster: keys); --algo trpo or ppo "
+                    + "only, no imitation.")
+    String dynamics;
+
+    @Option(names = "--min-scale", defaultValue = "decision", paramLabel = "decision|none",
+            description = "With --dynamics cluster: decision sets min-scale = initial-scale = the pods of the "
+                    + "forecast (the operator's way; every change is a revision); none leaves scaling to the KPA and "
+                    + "only the configuration is chosen. Default: ${DEFAULT-VALUE}.")
+    String minScale;
+
+    @Option(names = "--predictor", defaultValue = "last-value", paramLabel = "NAME",
+            description = "With --dynamics cluster: the forecast the policy sees (actual, last-value, moving-average, "
+                    + "holt). Default: ${DEFAULT-VALUE}.")
+    String predictor;
+
+    @Option(names = "--reward", defaultValue = "paper", paramLabel = "paper|slo-cores",
+            description = "With --dynamics cluster: the reward. Default: ${DEFAULT-VALUE}.")
+    String reward;
+
     @Option(names = "--imitate", defaultValue = "greedy", paramLabel = "greedy|lookahead-K",
             description = "The planner the policy first learns to imitate (behaviour cloning with DAgger, for --imitation-steps "
                     + "steps) before reinforcement learning; lookahead-K sees K periods of the training episode's traffic, "
@@ -301,13 +322,17 @@ final class TrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
             }
         }
+        TrainingRun.ClusterDynamics cluster = clusterDynamics();
+        if (cluster != null && !Algorithms.isOnPolicy(Algorithms.require(algo))) {
+            throw new IllegalArgumentException("--dynamics cluster trains --algo trpo or ppo, not " + algo);
+        }
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();
         }
         if (algo.equals(Algorithms.AFTERSTATE)) {
             return afterstate();
         }
-        TrainingRun.Result r = TrainingRun.run(options(), spec.commandLine().getErr());
+        TrainingRun.Result r = TrainingRun.run(options(), cluster, spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
                 algo, r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
@@ -315,6 +340,19 @@ final class TrainCommand implements Callable<Integer> {
                 + out.resolve("learning-curve.png") + (averageFrom > 0 ? ", " + out.resolve("average.zip") : ""));
         pw.flush();
         return 0;
+    }
+
+    /** {@code --dynamics cluster}'s settings, or {@code null} for the paper model. */
+    TrainingRun.ClusterDynamics clusterDynamics() {
+        if ("paper".equals(dynamics)) {
+            return null;
+        }
+        if (!"cluster".equals(dynamics)) {
+            throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
+        }
+        dev.kdrl.env.cluster.ClusterEnv.MinScale m = ClusterEvaluation.minScale(minScale);
+        return new TrainingRun.ClusterDynamics(dev.kdrl.env.profile.Profiles.clusterParams(env.profile), m,
+                dev.kdrl.env.cluster.ClusterReward.parse(reward), predictor);
     }
 
     /** The run these options describe (after {@code --published}, if given, has been applied). */

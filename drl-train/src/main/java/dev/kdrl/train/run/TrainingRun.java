@@ -1,9 +1,13 @@
 package dev.kdrl.train.run;
 
+import dev.kdrl.core.env.Env;
 import dev.kdrl.core.env.SyncVecEnv;
 import dev.kdrl.core.policy.EnvSignature;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.env.cluster.ClusterEnv;
+import dev.kdrl.env.cluster.ClusterParams;
+import dev.kdrl.env.cluster.ClusterReward;
 import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.quota.NoisyTraces;
 import dev.kdrl.env.quota.Observation;
@@ -150,6 +154,100 @@ public final class TrainingRun {
     }
 
     public static Result run(Options o, PrintWriter progress) {
+        return run(o, null, progress);
+    }
+
+    /**
+     * Training in the cluster-faithful model ({@link ClusterEnv}) instead of the paper's: its parameters, how a
+     * decision sets min-scale, the reward and the forecast the policy sees while training and evaluating.
+     *
+     * @param params    the dynamics' parameters
+     * @param minScale  how a decision sets min-scale
+     * @param reward    the reward
+     * @param predictor the predictor's name ({@code actual}: the actual load)
+     */
+    public record ClusterDynamics(ClusterParams params, ClusterEnv.MinScale minScale, ClusterReward reward,
+                                  String predictor) {
+        public ClusterDynamics {
+            java.util.Objects.requireNonNull(params, "params");
+            java.util.Objects.requireNonNull(minScale, "minScale");
+            java.util.Objects.requireNonNull(reward, "reward");
+            java.util.Objects.requireNonNull(predictor, "predictor");
+            if (!predictor.equals("actual") && !dev.kdrl.core.predict.Predictors.names().contains(predictor)) {
+                throw new IllegalArgumentException("--predictor '" + predictor + "' is not one of actual, "
+                        + String.join(", ", dev.kdrl.core.predict.Predictors.names()));
+            }
+        }
+
+        ClusterEnv env(QuotaModel model, Trace trace, Observation observation) {
+            dev.kdrl.core.predict.TrafficPredictor p = predictor.equals("actual") ? null
+                    : dev.kdrl.core.predict.Predictors.create(predictor, dev.kdrl.core.predict.Predictors.Settings.defaults());
+            return new ClusterEnv(model, params, trace, new ClusterEnv.Options(observation, reward, p, minScale));
+        }
+    }
+
+    /** An environment that plays a fresh episode of {@code make(sampler.sample(seed))} at every reset. */
+    private static final class Resampled implements Env<double[], int[]> {
+        private final TraceSampler sampler;
+        private final java.util.function.Function<Trace, Env<double[], int[]>> make;
+        private final Env<double[], int[]> prototype;
+        private Env<double[], int[]> current;
+
+        Resampled(TraceSampler sampler, java.util.function.Function<Trace, Env<double[], int[]>> make, Trace trace) {
+            this.sampler = sampler;
+            this.make = make;
+            this.prototype = make.apply(trace);
+        }
+
+        @Override
+        public dev.kdrl.core.space.Space<double[]> observationSpace() {
+            return prototype.observationSpace();
+        }
+
+        @Override
+        public dev.kdrl.core.space.Space<int[]> actionSpace() {
+            return prototype.actionSpace();
+        }
+
+        @Override
+        public double[] reset(long seed) {
+            current = make.apply(sampler.sample(seed));
+            return current.reset(seed);
+        }
+
+        @Override
+        public dev.kdrl.core.env.StepResult<double[]> step(int[] action) {
+            if (current == null) {
+                throw new IllegalStateException("step called before reset");
+            }
+            return current.step(action);
+        }
+    }
+
+    /** The undiscounted return of one deterministic episode of {@code policy} on {@code env}. */
+    static double episodeReturn(Env<double[], int[]> env, dev.kdrl.core.policy.Policy<double[], int[]> policy) {
+        if (env instanceof QuotaEnv q) {
+            return EpisodeRunner.episodeReturn(q, policy, 0L);
+        }
+        policy.reset();
+        double[] obs = env.reset(0L);
+        double ret = 0;
+        while (true) {
+            dev.kdrl.core.env.StepResult<double[]> r = env.step(policy.act(obs));
+            ret += r.reward();
+            if (r.done()) {
+                return ret;
+            }
+            obs = r.observation();
+        }
+    }
+
+    /** {@link #run(Options, PrintWriter)} in the paper model ({@code cluster} null) or the cluster-faithful one. */
+    public static Result run(Options o, ClusterDynamics cluster, PrintWriter progress) {
+        if (cluster != null && o.imitation().steps() > 0) {
+            throw new IllegalArgumentException("--imitation-steps: the planners imitate in the paper model only, not with "
+                    + "--dynamics cluster");
+        }
         long start = System.nanoTime();
         try {
             Files.createDirectories(o.out());
@@ -158,20 +256,22 @@ public final class TrainingRun {
         }
         Traffic traffic = o.traffic();
         TraceSampler sampler = traffic.sampler(o.model(), o.trace());
-        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> sampler != null
-                ? new SampledTrafficEnv(o.model(), sampler, o.observation())
-                : new QuotaEnv(o.model(), o.trace(), o.observation()));
+        java.util.function.Function<Trace, Env<double[], int[]>> make = cluster == null
+                ? t -> new QuotaEnv(o.model(), t, o.observation())
+                : t -> cluster.env(o.model(), t, o.observation());
+        SyncVecEnv<double[], int[]> vec = SyncVecEnv.of(o.envs(), i -> sampler == null ? make.apply(o.trace())
+                : cluster == null ? new SampledTrafficEnv(o.model(), sampler, o.observation())
+                : new Resampled(sampler, make, o.trace()));
         OnPolicyAlgorithm algo = o.algorithm().create(vec, o.common());
         EnvSignature signature = Signatures.of(o.model(), o.profile(), o.observation());
-        QuotaEnv evalEnv = new QuotaEnv(o.model(), o.trace(), o.observation());
+        Env<double[], int[]> evalEnv = make.apply(o.trace());
         Path best = o.out().resolve("best.zip");
-        List<QuotaEnv> validationEnvs = o.validation().stream().map(t -> new QuotaEnv(o.model(), t, o.observation()))
-                .toList();
+        List<Env<double[], int[]>> validationEnvs = o.validation().stream().map(make).toList();
         java.util.function.ToDoubleFunction<dev.kdrl.core.policy.Policy<double[], int[]>> select = validationEnvs.isEmpty()
                 ? null
-                : p -> validationEnvs.stream().mapToDouble(e -> EpisodeRunner.episodeReturn(e, p, 0L)).sum();
+                : p -> validationEnvs.stream().mapToDouble(e -> episodeReturn(e, p)).sum();
         Callbacks.Evaluation eval = new Callbacks.Evaluation(o.evalEvery(), signature,
-                p -> EpisodeRunner.episodeReturn(evalEnv, p, 0L), select, best, o.stopAt());
+                p -> episodeReturn(evalEnv, p), select, best, o.stopAt());
         List<TrainingCallback> callbacks = new ArrayList<>();
         callbacks.add(eval);
         callbacks.add(new Callbacks.CsvLogger(o.out().resolve("metrics.csv")));
@@ -199,7 +299,7 @@ public final class TrainingRun {
                                 + "the policy's most likely action was the teacher's in %.1f %% of the last rollout's states, "
                                 + "cross-entropy %.3f; deterministic return %.2f%n", im.teacher(), done.steps(), done.rounds(),
                         done.samples(), 100 * done.accuracy(), done.crossEntropy(),
-                        EpisodeRunner.episodeReturn(evalEnv, algo.snapshot(signature).policy(), 0L));
+                        episodeReturn(evalEnv, algo.snapshot(signature).policy()));
                 progress.flush();
             }
         }
@@ -207,7 +307,7 @@ public final class TrainingRun {
         SavedPolicy trained = algo.snapshot(signature);
         Path model = o.out().resolve("model.zip");
         PolicyFile.save(trained, model);
-        double finalReturn = EpisodeRunner.episodeReturn(evalEnv, trained.policy(), 0L);
+        double finalReturn = episodeReturn(evalEnv, trained.policy());
         plotLearningCurve(o.out().resolve("metrics.csv"), o.out().resolve("learning-curve.png"), o.algorithm().name());
         return new Result(model, best, finalReturn, eval.bestReturn(), eval.bestTimesteps(), algo.timesteps(),
                 (System.nanoTime() - start) / 1e9, last);

@@ -161,6 +161,38 @@ class DrlCommandTest {
     }
 
     @Test
+    void benchEnvClusterDynamicsRunsBriefly() {
+        Run r = run("bench-env", "--trace", TEST, "--seconds", "0.2", "--dynamics", "cluster");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("cluster dynamics: ").contains("periods per CPU-second").contains("60 ticks of 2");
+    }
+
+    /** The bundled model in the cluster model, seeing last-value forecasts, beside greedy and Knative's default. */
+    @Test
+    void evaluateInTheClusterModelWithForecasts() throws Exception {
+        Run r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics", "cluster",
+                "--predictor", "holt", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode rows = JSON.readTree(r.out());
+        assertThat(rows).extracting(n -> n.get("policy").asText())
+                .containsExactly("model(afterstate)", "greedy", "knative-first[0,0,0]");
+        for (JsonNode row : rows) {
+            assertThat(row.get("steps").asInt()).isEqualTo(20);
+            assertThat(row.get("predictor").asText()).isEqualTo("holt");
+            assertThat(row.get("peakCores").asDouble()).isLessThanOrEqualTo(40);
+            assertThat(row.get("services")).hasSize(3);
+        }
+        Run table = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
+                "cluster", "--predictor", "actual");
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).contains("dynamics cluster (tick 2.0 s, min-scale decision), predictor actual").contains("p95/SLO");
+        Run bad = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
+                "cluster", "--predictor", "crystal-ball");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("--predictor 'crystal-ball' is not one of actual, last-value");
+    }
+
+    @Test
     void everyHelpTextFormatsWithoutPicocliWarnings() throws Exception {
         java.io.PrintStream saved = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();

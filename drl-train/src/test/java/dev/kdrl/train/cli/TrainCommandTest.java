@@ -61,6 +61,34 @@ class TrainCommandTest {
         assertThat(wrong.err()).contains("trained for a different environment").contains("quota 40.0 vs 60.0");
     }
 
+    /** Training in the cluster-faithful model (PPO, no min-scale), then the model evaluated there beside Knative. */
+    @Test
+    void trainInTheClusterModelThenEvaluate(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("cluster");
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", "paper-general", "--trace",
+                "../datasets/paper/test-20.csv", "--algo", "ppo", "--timesteps", "200", "--seed", "1", "--envs", "2",
+                "--n-steps", "20", "--dynamics", "cluster", "--min-scale", "none", "--predictor", "holt", "--out",
+                out.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(out.resolve("model.zip")).exists();
+        DrlCommandTest.Run e = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--min-scale", "none", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(e.out());
+        assertThat(rows.get(0).get("policy").asText()).isEqualTo("model(ppo)");
+        assertThat(rows.get(2).get("policy").asText()).isEqualTo("knative-first[0,0,0]");
+
+        DrlCommandTest.Run afterstate = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--dynamics", "cluster", "--out", dir.resolve("a").toString());
+        assertThat(afterstate.code()).isEqualTo(1);
+        assertThat(afterstate.err()).contains("--dynamics cluster trains --algo trpo or ppo, not afterstate");
+        DrlCommandTest.Run imitation = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--algo", "trpo", "--dynamics", "cluster", "--imitation-steps", "100", "--timesteps", "400",
+                "--out", dir.resolve("i").toString());
+        assertThat(imitation.code()).isEqualTo(1);
+        assertThat(imitation.err()).contains("imitate in the paper model only");
+    }
+
     @Test
     void validationTracesSelectBestZip(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");

@@ -1,0 +1,236 @@
+package dev.kdrl.env.cluster;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Every parameter of the cluster-faithful dynamics ({@link ClusterSim}), with Knative's and Kubernetes' defaults.
+ * Sources are in {@code shared/spec/knative-semantics.md} (section numbers below); a profile file sets them under an
+ * optional {@code cluster:} key, and per service under {@code services[i].cluster} ({@link ServiceParams}).
+ *
+ * <table>
+ *   <caption>namespace-wide parameters</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning and source</th></tr>
+ *   <tr><td>tickSeconds</td><td>2</td><td>simulation step; the KPA decides every 2 s (its hard-coded tick, §1.1), so
+ *       a tick of 1 s scrapes twice per decision. Must divide {@code periodSeconds} and be at most 2.</td></tr>
+ *   <tr><td>periodSeconds</td><td>120</td><td>one decision period (one trace row)</td></tr>
+ *   <tr><td>stableWindowSeconds</td><td>60</td><td>KPA stable window (§1.3, range 6 s to 1 h)</td></tr>
+ *   <tr><td>panicWindowPercentage</td><td>10</td><td>panic window as % of the stable window (§1.3: 6 s)</td></tr>
+ *   <tr><td>panicThresholdPercentage</td><td>200</td><td>panic when panic-window pods / ready pods reach this %
+ *       (§1.4, range 110 to 1000)</td></tr>
+ *   <tr><td>maxScaleUpRate</td><td>1000</td><td>at most this times the ready pods per decision (§1.4)</td></tr>
+ *   <tr><td>maxScaleDownRate</td><td>2</td><td>a reachable revision keeps at least ready / this (§1.4)</td></tr>
+ *   <tr><td>targetUtilisation</td><td>0.7</td><td>container-concurrency-target-percentage / 100 (§1.2)</td></tr>
+ *   <tr><td>scaleToZeroGraceSeconds</td><td>30</td><td>the last pod goes this long after the desired scale fell to 0,
+ *       and only after the revision has been active for a stable window (§1.5)</td></tr>
+ *   <tr><td>progressDeadlineSeconds</td><td>600</td><td>a revision not ready this long (+30 s) is scaled to 0
+ *       (§1.5, §3.3)</td></tr>
+ *   <tr><td>schedulingSeconds</td><td>1</td><td>a created pod is Pending this long before its containers start
+ *       (§4: scheduling 0.1 to 1 s)</td></tr>
+ *   <tr><td>operatorDeletesOldRevision</td><td>false</td><td>the published Go operator's behaviour: when every pod
+ *       of the new revision is ready, the old revision's pods are all deleted at once (they still drain)</td></tr>
+ *   <tr><td>interpolateLoad</td><td>false</td><td>the load inside period k moves linearly from row k to row k+1
+ *       instead of staying at row k</td></tr>
+ * </table>
+ *
+ * @param tickSeconds              simulation step in seconds
+ * @param periodSeconds            decision period in seconds
+ * @param stableWindowSeconds      KPA stable window in seconds
+ * @param panicWindowPercentage    panic window in % of the stable window
+ * @param panicThresholdPercentage panic threshold in %
+ * @param maxScaleUpRate           KPA max scale-up rate
+ * @param maxScaleDownRate         KPA max scale-down rate
+ * @param targetUtilisation        fraction of the concurrency target the KPA aims at
+ * @param scaleToZeroGraceSeconds  scale-to-zero grace period in seconds
+ * @param progressDeadlineSeconds  revision progress deadline in seconds
+ * @param schedulingSeconds        Pending time of a created pod in seconds
+ * @param operatorDeletesOldRevision whether the old revision is deleted as soon as the new one is ready
+ * @param interpolateLoad          linear load inside a period
+ * @param defaults                 per-service parameters of every service without its own
+ * @param services                 per-service parameters by service name (may be empty)
+ */
+public record ClusterParams(double tickSeconds, double periodSeconds, double stableWindowSeconds,
+                            double panicWindowPercentage, double panicThresholdPercentage, double maxScaleUpRate,
+                            double maxScaleDownRate, double targetUtilisation, double scaleToZeroGraceSeconds,
+                            double progressDeadlineSeconds, double schedulingSeconds,
+                            boolean operatorDeletesOldRevision, boolean interpolateLoad, ServiceParams defaults,
+                            Map<String, ServiceParams> services) {
+
+    /** Knative's and Kubernetes' defaults, 2-s ticks, 120-s periods. */
+    public static final ClusterParams DEFAULTS = new ClusterParams(2, 120, 60, 10, 200, 1000, 2, 0.7, 30, 600, 1,
+            false, false, ServiceParams.DEFAULTS, Map.of());
+
+    public ClusterParams {
+        positive("tickSeconds", tickSeconds);
+        positive("periodSeconds", periodSeconds);
+        if (tickSeconds > 2) {
+            throw new InvalidParameterException("tickSeconds", tickSeconds, "<= 2 (the KPA decides every 2 s)");
+        }
+        double ticks = periodSeconds / tickSeconds;
+        if (Math.abs(ticks - Math.rint(ticks)) > 1e-9) {
+            throw new InvalidParameterException("periodSeconds", periodSeconds, "a whole number of ticks of "
+                    + Checks.num(tickSeconds) + " s");
+        }
+        range("stableWindowSeconds", stableWindowSeconds, 6, 3600);
+        range("panicWindowPercentage", panicWindowPercentage, 1, 100);
+        range("panicThresholdPercentage", panicThresholdPercentage, 110, 1000);
+        if (!(maxScaleUpRate > 1) || Double.isInfinite(maxScaleUpRate)) {
+            throw new InvalidParameterException("maxScaleUpRate", maxScaleUpRate, "a finite number > 1");
+        }
+        if (!(maxScaleDownRate > 1) || Double.isInfinite(maxScaleDownRate)) {
+            throw new InvalidParameterException("maxScaleDownRate", maxScaleDownRate, "a finite number > 1");
+        }
+        if (!(targetUtilisation > 0 && targetUtilisation <= 1)) {
+            throw new InvalidParameterException("targetUtilisation", targetUtilisation, "a number in (0, 1]");
+        }
+        positive("scaleToZeroGraceSeconds", scaleToZeroGraceSeconds);
+        positive("progressDeadlineSeconds", progressDeadlineSeconds);
+        nonNegative("schedulingSeconds", schedulingSeconds);
+        Objects.requireNonNull(defaults, "defaults");
+        services = Map.copyOf(services == null ? Map.of() : services);
+    }
+
+    /** Ticks in one period. */
+    public int ticksPerPeriod() {
+        return (int) Math.rint(periodSeconds / tickSeconds);
+    }
+
+    /** Ticks between two KPA decisions (the KPA's 2-s tick; at least 1). */
+    public int ticksPerKpaDecision() {
+        return Math.max(1, (int) Math.rint(2 / tickSeconds));
+    }
+
+    /** Per-service parameters of {@code service}: its own, else {@link #defaults()}. */
+    public ServiceParams service(String service) {
+        return services.getOrDefault(service, defaults);
+    }
+
+    /** The same parameters with the old revision deleted by the operator (or not). */
+    public ClusterParams withOperatorDeletesOldRevision(boolean on) {
+        return new ClusterParams(tickSeconds, periodSeconds, stableWindowSeconds, panicWindowPercentage,
+                panicThresholdPercentage, maxScaleUpRate, maxScaleDownRate, targetUtilisation, scaleToZeroGraceSeconds,
+                progressDeadlineSeconds, schedulingSeconds, on, interpolateLoad, defaults, services);
+    }
+
+    /** The same parameters with another tick. */
+    public ClusterParams withTickSeconds(double tick) {
+        return new ClusterParams(tick, periodSeconds, stableWindowSeconds, panicWindowPercentage,
+                panicThresholdPercentage, maxScaleUpRate, maxScaleDownRate, targetUtilisation, scaleToZeroGraceSeconds,
+                progressDeadlineSeconds, schedulingSeconds, operatorDeletesOldRevision, interpolateLoad, defaults,
+                services);
+    }
+
+    /** The same parameters with other per-service defaults and overrides. */
+    public ClusterParams withServices(ServiceParams newDefaults, Map<String, ServiceParams> newServices) {
+        return new ClusterParams(tickSeconds, periodSeconds, stableWindowSeconds, panicWindowPercentage,
+                panicThresholdPercentage, maxScaleUpRate, maxScaleDownRate, targetUtilisation, scaleToZeroGraceSeconds,
+                progressDeadlineSeconds, schedulingSeconds, operatorDeletesOldRevision, interpolateLoad, newDefaults,
+                new TreeMap<>(newServices));
+    }
+
+    /**
+     * Parameters of one service.
+     *
+     * <table>
+     *   <caption>per-service parameters</caption>
+     *   <tr><th>key</th><th>default</th><th>meaning and source</th></tr>
+     *   <tr><td>startupSeconds</td><td>4</td><td>container start to ready (§4: Knative cold start about 4 s without a
+     *       mesh, kperf 2 to 4 s; JVM or ML apps take tens of seconds: set yours)</td></tr>
+     *   <tr><td>drainSeconds</td><td>30</td><td>a deleted pod drains (queue-proxy waits 30 s without requests, §2)
+     *       and holds its quota this long; at most the revision's timeoutSeconds (300 s)</td></tr>
+     *   <tr><td>concurrencyLimit</td><td>1</td><td>hard per-pod limit (containerConcurrency) as a multiple of the
+     *       concurrency target; 0 = no limit (Knative's default CC = 0: nothing is ever dropped at the pod)</td></tr>
+     *   <tr><td>queueDepth</td><td>10</td><td>queue-proxy queue per unit of the hard limit (QueueDepth = 10 x CC,
+     *       §1.6); requests beyond limit + queue are dropped (503)</td></tr>
+     *   <tr><td>queueProxyCpu</td><td>0</td><td>cores of the queue-proxy's CPU limit counted by the quota with every
+     *       pod (§0.6: Knative sets none; a LimitRange default applies, e.g. 0.025)</td></tr>
+     * </table>
+     */
+    public record ServiceParams(double startupSeconds, double drainSeconds, double concurrencyLimit,
+                                double queueDepth, double queueProxyCpu) {
+
+        /** The defaults above. */
+        public static final ServiceParams DEFAULTS = new ServiceParams(4, 30, 1, 10, 0);
+
+        public ServiceParams {
+            Checks.nonNegative("startupSeconds", startupSeconds);
+            Checks.nonNegative("drainSeconds", drainSeconds);
+            Checks.nonNegative("concurrencyLimit", concurrencyLimit);
+            Checks.nonNegative("queueDepth", queueDepth);
+            Checks.nonNegative("queueProxyCpu", queueProxyCpu);
+        }
+    }
+
+    private static void positive(String field, double v) {
+        Checks.positive(field, v);
+    }
+
+    private static void nonNegative(String field, double v) {
+        Checks.nonNegative(field, v);
+    }
+
+    private static void range(String field, double v, double lo, double hi) {
+        Checks.range(field, v, lo, hi);
+    }
+
+    /** The value checks (a class of their own, so that the nested record's checks do not initialise this one). */
+    private static final class Checks {
+        private Checks() {
+        }
+
+        static void positive(String field, double v) {
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new InvalidParameterException(field, v, "a finite number > 0");
+            }
+        }
+
+        static void nonNegative(String field, double v) {
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                throw new InvalidParameterException(field, v, "a finite number >= 0");
+            }
+        }
+
+        static void range(String field, double v, double lo, double hi) {
+            if (!(v >= lo && v <= hi)) {
+                throw new InvalidParameterException(field, v, "a number in [" + num(lo) + ", " + num(hi) + "]");
+            }
+        }
+
+        static String num(double v) {
+            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        }
+    }
+
+    /**
+     * A parameter out of its range: names the parameter, the value and what was expected, e.g. {@code tickSeconds must
+     * be <= 2 (the KPA decides every 2 s), got 5.0}.
+     */
+    public static final class InvalidParameterException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+        private final double value;
+        private final String expected;
+
+        public InvalidParameterException(String field, double value, String expected) {
+            super(field + " must be " + expected + ", got " + Checks.num(value));
+            this.field = field;
+            this.value = value;
+            this.expected = expected;
+        }
+
+        /** The parameter's key. */
+        public String field() {
+            return field;
+        }
+
+        public double value() {
+            return value;
+        }
+
+        /** What a valid value is. */
+        public String expected() {
+            return expected;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.kdrl.env.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kdrl.core.env.EnvChecker;
+import dev.kdrl.core.env.StepResult;
+import dev.kdrl.core.predict.Predictors;
+import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.Observation;
+import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.trace.TraceCsv;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ClusterEnvTest {
+    static final Trace TRAIN = TraceCsv.read(Path.of("../datasets/paper/train-200.csv"));
+    static final Trace TEST = TraceCsv.read(Path.of("../datasets/paper/test-20.csv"));
+
+    static ClusterEnv env(Trace trace, ClusterEnv.Options options) {
+        return new ClusterEnv(PaperProfile.generalModel(), ClusterParams.DEFAULTS, trace, options);
+    }
+
+    @Test
+    void passesTheEnvChecker() {
+        EnvChecker.check(env(TRAIN, ClusterEnv.Options.defaults()), 1, 450);
+        EnvChecker.check(env(TEST, ClusterEnv.Options.defaults().withObservation(Observation.FULL)
+                .withPredictor(Predictors.create("holt", Predictors.Settings.defaults()))), 2, 60);
+        EnvChecker.check(env(TEST, ClusterEnv.Options.defaults().withMinScale(ClusterEnv.MinScale.NONE)
+                .withReward(ClusterReward.SLO_CORES)), 3, 60);
+        EnvChecker.check(new ClusterEnv(PaperProfile.model(), ClusterParams.DEFAULTS, TEST,
+                ClusterEnv.Options.defaults()), 4, 40);
+    }
+
+    @Test
+    void stepBeforeResetAndAfterTheEndFail() {
+        ClusterEnv e = env(TEST, ClusterEnv.Options.defaults());
+        assertThatThrownBy(() -> e.step(new int[] {0, 0, 0})).isInstanceOf(IllegalStateException.class);
+        e.reset(0);
+        assertThatThrownBy(() -> e.step(new int[] {22, 0, 0})).isInstanceOf(IllegalArgumentException.class);
+        for (int k = 0; k < TEST.length(); k++) {
+            StepResult<double[]> r = e.step(new int[] {20, 1, 3});
+            assertThat(r.truncated()).isEqualTo(k == TEST.length() - 1);
+        }
+        assertThatThrownBy(() -> e.step(new int[] {0, 0, 0})).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** The policy sees the prediction (last value: the previous row), the simulator plays the actual row. */
+    @Test
+    void policySeesThePredictionAndTheSimulatorPlaysTheActualLoad() {
+        ClusterEnv e = env(TEST, ClusterEnv.Options.defaults()
+                .withPredictor(Predictors.create("last-value", Predictors.Settings.defaults())));
+        double[] obs = e.reset(0);
+        assertThat(obs[2]).isEqualTo(TEST.value(0, 0));
+        StepResult<double[]> r = e.step(new int[] {20, 1, 3});
+        // after step 0 the policy is shown row 0 again (last value of rows 0..0) for period 1
+        assertThat(r.observation()[2]).isEqualTo(TEST.value(0, 0));
+        assertThat(r.observation()[5]).isEqualTo(TEST.value(0, 1));
+        ServicePeriod[] p = (ServicePeriod[]) r.info().get(ClusterEnv.PERIODS);
+        // requests offered follow the actual users of row 0 on the serving revision
+        assertThat(p[0].offeredRequests()).isPositive();
+    }
+
+    /** Knative's default: a fixed configuration rolls out once, then the KPA alone; no min-scale. */
+    @Test
+    void knativeDefaultRollsOutOnce() {
+        ClusterEnv e = env(TRAIN, ClusterEnv.Options.defaults().withMinScale(ClusterEnv.MinScale.NONE));
+        e.reset(0);
+        int revisions = 0;
+        for (int k = 0; k < TRAIN.length(); k++) {
+            ServicePeriod[] p = (ServicePeriod[]) e.step(new int[] {0, 0, 0}).info().get(ClusterEnv.PERIODS);
+            for (ServicePeriod s : p) {
+                revisions += s.revisions();
+            }
+        }
+        assertThat(revisions).isEqualTo(3);
+    }
+
+    @Test
+    void sameActionsSameTrajectory() {
+        ClusterEnv a = env(TRAIN, ClusterEnv.Options.defaults());
+        ClusterEnv b = env(TRAIN, ClusterEnv.Options.defaults());
+        a.reset(1);
+        b.reset(2);
+        dev.kdrl.core.rng.Rng rng = dev.kdrl.core.rng.Rng.of(7);
+        for (int k = 0; k < 50; k++) {
+            int[] act = a.actionSpace().sample(rng);
+            StepResult<double[]> ra = a.step(act);
+            StepResult<double[]> rb = b.step(act);
+            assertThat(ra.reward()).isEqualTo(rb.reward());
+            assertThat(ra.observation()).containsExactly(rb.observation());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.kdrl.train.cli;
+
+import dev.kdrl.core.policy.Policy;
+import dev.kdrl.core.predict.Predictors;
+import dev.kdrl.core.predict.TrafficPredictor;
+import dev.kdrl.env.baseline.GreedyPolicy;
+import dev.kdrl.env.cluster.ClusterEnv;
+import dev.kdrl.env.cluster.ClusterMetrics;
+import dev.kdrl.env.cluster.ClusterParams;
+import dev.kdrl.env.cluster.ClusterReward;
+import dev.kdrl.env.cluster.KnativeDefault;
+import dev.kdrl.env.quota.Observation;
+import dev.kdrl.env.quota.QuotaModel;
+import dev.kdrl.env.quota.QuotaState;
+import dev.kdrl.env.trace.Trace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * {@code drl evaluate --dynamics cluster}: a policy, the greedy planner and Knative's default (first row, best fixed)
+ * played in the cluster-faithful model ({@link ClusterEnv}), the policies seeing the predicted load.
+ */
+final class ClusterEvaluation {
+    /** The {@code --predictor} value for the actual load (no forecast). */
+    static final String ACTUAL = "actual";
+
+    private ClusterEvaluation() {
+    }
+
+    /** The predictor named {@code name}: {@value #ACTUAL} gives {@code null} (the actual load). */
+    static TrafficPredictor predictor(String name, Path modelFile, double maxLoad) {
+        if (ACTUAL.equals(name)) {
+            return null;
+        }
+        if (!Predictors.names().contains(name)) {
+            throw new IllegalArgumentException("--predictor '" + name + "' is not one of " + ACTUAL + ", "
+                    + String.join(", ", Predictors.names()));
+        }
+        Predictors.Settings s = Predictors.Settings.defaults();
+        if (modelFile != null) {
+            s = s.withModel(modelFile, maxLoad);
+        }
+        return Predictors.create(name, s);
+    }
+
+    /**
+     * Plays, per trace, {@code policy} (if not null; built on the env's state), greedy and Knative's default, and
+     * returns one metrics row per policy.
+     */
+    static List<ClusterMetrics> evaluate(QuotaModel model, ClusterParams params, Trace trace, Observation observation,
+                                         ClusterReward reward, TrafficPredictor predictor,
+                                         BiFunction<QuotaModel, Supplier<QuotaState>, Policy<double[], int[]>> policy,
+                                         boolean bestFixed, ClusterEnv.MinScale minScale) {
+        ClusterEnv.Options options = new ClusterEnv.Options(observation, reward, predictor, minScale);
+        List<ClusterMetrics> rows = new ArrayList<>();
+        if (policy != null) {
+            ClusterEnv env = new ClusterEnv(model, params, trace, options);
+            rows.add(ClusterMetrics.run(env, policy.apply(model, env::state), 0L));
+        }
+        ClusterEnv greedyEnv = new ClusterEnv(model, params, trace, options.withObservation(Observation.PAPER));
+        rows.add(ClusterMetrics.run(greedyEnv, new GreedyPolicy(model, greedyEnv::state), 0L));
+        ClusterEnv knative = new ClusterEnv(model, params, trace,
+                KnativeDefault.options(options.withObservation(Observation.PAPER)));
+        rows.add(ClusterMetrics.run(knative, KnativeDefault.firstRow(model), 0L));
+        if (bestFixed) {
+            rows.add(ClusterMetrics.run(knative, KnativeDefault.bestFixed(knative), 0L));
+        }
+        return rows;
+    }
+
+    /** The {@code --min-scale} value {@code name}: decision or none. */
+    static ClusterEnv.MinScale minScale(String name) {
+        return switch (name) {
+            case "decision" -> ClusterEnv.MinScale.DECISION;
+            case "none" -> ClusterEnv.MinScale.NONE;
+            default -> throw new IllegalArgumentException("--min-scale '" + name + "' is not one of decision, none");
+        };
+    }
+
+    /** The table of {@link #evaluate}'s rows. */
+    static String table(List<ClusterMetrics> rows, List<String> names) {
+        StringBuilder b = new StringBuilder(ClusterMetrics.header(names)).append('\n');
+        for (ClusterMetrics m : rows) {
+            b.append(m.row()).append('\n');
+        }
+        return b.toString();
+    }
+}
