@@ -182,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int lookaheadCandidates;
 
-    @Option(names = "--afterstate-lookahead-value-weight", defaultValue = "0.2", paramLabel = "W",
+    @Option(names = "--afterstate-lookahead-value-weight", defaultValue = "0.4", paramLabel = "W",
             description = "afterstate: weight of the learnt value after the second decision, in [0, 1] (0: the "
                     + "expected-2 planner). Default: ${DEFAULT-VALUE}.")
     double lookaheadValueWeight;

@@ -188,7 +188,7 @@ class TrainCommandTest {
         TrainCommand bad = new TrainCommand();
         new picocli.CommandLine(bad).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-lookahead-candidates", "0");
         assertThatThrownBy(bad::afterstateConfig).hasMessage("--afterstate-lookahead-samples 32, "
-                + "--afterstate-lookahead-candidates 0, --afterstate-lookahead-value-weight 0.2: lookahead candidates must "
+                + "--afterstate-lookahead-candidates 0, --afterstate-lookahead-value-weight 0.4: lookahead candidates must "
                 + "be in [1, 64], got 0 (samples: 0 for one step, else >= 1)");
     }
 
@@ -208,7 +208,7 @@ class TrainCommandTest {
         assertThat(as.lr()).isEqualTo(1e-3);
         assertThat(as.hidden()).containsExactly(64, 64);
         assertThat(as.gamma()).isEqualTo(0.8);
-        assertThat(as.lookahead()).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(8, 32, 0.2));
+        assertThat(as.lookahead()).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(8, 32, 0.4));
         assertThat(c.timesteps()).isEqualTo(320_000);
         // the on-policy algorithms keep theirs
         c.algo = "trpo";
