@@ -15,6 +15,7 @@ import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.value.AfterstatePolicy;
 import dev.kdrl.env.value.SavedPolicies;
 import dev.kdrl.train.eval.LinePlot;
 import java.io.PrintWriter;
@@ -82,9 +83,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
     boolean noExpected;
 
-    @Option(names = "--one-step", description = "An afterstate model saved to look two steps ahead decides in one step "
-            + "(for comparison).")
-    boolean oneStep;
+    @Option(names = "--afterstate-lookahead-samples", paramLabel = "N",
+            description = "An afterstate model looks two steps ahead over N samples of the next period's traffic (the "
+                    + "distribution expected-2 uses), whatever it was saved with; 0: one step. Default: the model's.")
+    Integer lookaheadSamples;
+
+    @Option(names = "--afterstate-lookahead-candidates", paramLabel = "C",
+            description = "With two steps: first decisions looked ahead from. Default: the model's, else drl train's.")
+    Integer lookaheadCandidates;
+
+    @Option(names = "--afterstate-lookahead-value-weight", paramLabel = "W",
+            description = "With two steps: weight of the learnt value after the second decision. Default: the model's, "
+                    + "else drl train's.")
+    Double lookaheadValueWeight;
 
     @Option(names = "--dynamics", defaultValue = "paper", paramLabel = "paper|cluster",
             description = "paper: the decision model the policies were trained on (default). cluster: the "
@@ -149,11 +160,13 @@ final class EvaluateCommand implements Callable<Integer> {
             Trace trace = slice(EnvOptions.trace(tf));
             QuotaEnv env = new QuotaEnv(model, trace, observation);
             // an afterstate model looking two steps ahead assumes of the next period what expected-2 assumes
-            SavedPolicies.Future future = oneStep ? SavedPolicies.Future.NONE
-                    : new SavedPolicies.Future(Baselines.trafficModel(model, trace,
-                            BaselinesCommand.trafficHistory(trafficHistory)), env.episodeLength(), seed);
-            EpisodeRunner.Episode episode = EpisodeRunner.run(env,
-                    SavedPolicies.acting(saved, model, prof, env::state, future), 0L);
+            SavedPolicies.Future future = new SavedPolicies.Future(Baselines.trafficModel(model, trace,
+                    BaselinesCommand.trafficHistory(trafficHistory)), env.episodeLength(), seed);
+            var acting = SavedPolicies.acting(saved, model, prof, env::state, future);
+            if (acting instanceof AfterstatePolicy a) {
+                a.withLookahead(lookahead(a.lookahead()));
+            }
+            EpisodeRunner.Episode episode = EpisodeRunner.run(env, acting, 0L);
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
             rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum,
@@ -226,6 +239,22 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         pw.flush();
         return 0;
+    }
+
+    /** The two-step settings: the model's ({@code saved}, null for one step) with the options' overrides. */
+    AfterstatePolicy.Lookahead lookahead(AfterstatePolicy.Lookahead saved) {
+        int samples = lookaheadSamples != null ? lookaheadSamples : saved == null ? 0 : saved.samples();
+        if (samples == 0) {
+            return null;
+        }
+        AfterstatePolicy.Lookahead base = saved != null ? saved : AfterstatePolicy.Lookahead.defaults();
+        int candidates = lookaheadCandidates != null ? lookaheadCandidates : base.candidates();
+        double weight = lookaheadValueWeight != null ? lookaheadValueWeight : base.valueWeight();
+        try {
+            return new AfterstatePolicy.Lookahead(candidates, samples, weight);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--afterstate-lookahead-*: " + e.getMessage(), e);
+        }
     }
 
     private Trace slice(Trace t) {

@@ -93,6 +93,31 @@ class DrlCommandTest {
     }
 
     @Test
+    void evaluateLooksTwoStepsAheadWhenAskedAndTheSettingsAreChecked() throws Exception {
+        List<Double> returns = new java.util.ArrayList<>();
+        double greedy = 0;
+        for (String samples : List.of("0", "16")) {
+            Run r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", "../datasets/paper/train-200.csv",
+                    "--json", "--no-optimum", "--lookahead", "0", "--no-expected", "--afterstate-lookahead-samples", samples,
+                    "--afterstate-lookahead-candidates", "4");
+            assertThat(r.code()).as(r.err()).isZero();
+            for (JsonNode row : JSON.readTree(r.out())) {
+                if (row.get("policy").asText().startsWith("model")) {
+                    returns.add(row.get("return").asDouble());
+                } else if (row.get("policy").asText().equals("greedy")) {
+                    greedy = row.get("return").asDouble();
+                }
+            }
+        }
+        // looking ahead over the trace's one-step statistics changes the decisions, and here for the better
+        assertThat(returns.get(1)).isNotEqualTo(returns.get(0)).isGreaterThan(greedy);
+        Run bad = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--no-optimum",
+                "--afterstate-lookahead-samples", "8", "--afterstate-lookahead-value-weight", "2");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("--afterstate-lookahead-*: lookahead value weight must be in [0, 1], got 2.0");
+    }
+
+    @Test
     void baselinesTableAndMetricsFile(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("m.csv");
         Run r = run("baselines", "--profile", "paper-general", "--trace", TEST, "--lookahead", "0",
