@@ -168,11 +168,11 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         }
 
         /**
-         * 8 candidates, 32 samples, value weight 0.4 ({@code drl train}'s defaults): chosen on the validation traffic
+         * 16 candidates, 64 samples, value weight 0.4 ({@code drl train}'s defaults): chosen on the validation traffic
          * (docs/benchmarks.md, "Two steps").
          */
         public static Lookahead defaults() {
-            return new Lookahead(8, 32, 0.4);
+            return new Lookahead(16, 64, 0.4);
         }
 
         /** The settings saved in {@code hyperParameters}, or null when there are none (a one-step model). */

@@ -170,14 +170,14 @@ final class TrainCommand implements Callable<Integer> {
                     + "higher by more than M; training episodes act without it. Default: ${DEFAULT-VALUE}.")
     double afterstateMargin;
 
-    @Option(names = "--afterstate-lookahead-samples", defaultValue = "32", paramLabel = "N",
+    @Option(names = "--afterstate-lookahead-samples", defaultValue = "64", paramLabel = "N",
             description = "afterstate: the saved policy looks two steps ahead over N samples of the next period's "
                     + "traffic when it is given their distribution (drl evaluate: the one expected-2 uses; the agent: its "
                     + "history); 0: one step only. Training and its learning curve act in one step. "
                     + "Default: ${DEFAULT-VALUE}.")
     int lookaheadSamples;
 
-    @Option(names = "--afterstate-lookahead-candidates", defaultValue = "8", paramLabel = "C",
+    @Option(names = "--afterstate-lookahead-candidates", defaultValue = "16", paramLabel = "C",
             description = "afterstate: first decisions looked ahead from, the best C by immediate reward (1 to 64). "
                     + "Default: ${DEFAULT-VALUE}.")
     int lookaheadCandidates;

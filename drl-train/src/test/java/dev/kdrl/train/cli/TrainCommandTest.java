@@ -187,7 +187,7 @@ class TrainCommandTest {
         assertThat(c.afterstateConfig().lookahead()).isNull();
         TrainCommand bad = new TrainCommand();
         new picocli.CommandLine(bad).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-lookahead-candidates", "0");
-        assertThatThrownBy(bad::afterstateConfig).hasMessage("--afterstate-lookahead-samples 32, "
+        assertThatThrownBy(bad::afterstateConfig).hasMessage("--afterstate-lookahead-samples 64, "
                 + "--afterstate-lookahead-candidates 0, --afterstate-lookahead-value-weight 0.4: lookahead candidates must "
                 + "be in [1, 64], got 0 (samples: 0 for one step, else >= 1)");
     }
@@ -208,7 +208,7 @@ class TrainCommandTest {
         assertThat(as.lr()).isEqualTo(1e-3);
         assertThat(as.hidden()).containsExactly(64, 64);
         assertThat(as.gamma()).isEqualTo(0.8);
-        assertThat(as.lookahead()).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(8, 32, 0.4))
+        assertThat(as.lookahead()).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 64, 0.4))
                 .isEqualTo(dev.kdrl.env.value.AfterstatePolicy.Lookahead.defaults());
         assertThat(c.timesteps()).isEqualTo(320_000);
         // the on-policy algorithms keep theirs
