@@ -189,9 +189,9 @@ public final class AgentBuilder {
         SavedPolicy saved = PolicyFile.load(spec.model());
         String profile = signatureProfile(config.profile(), saved.env().profile());
         if (SavedPolicies.searches(saved) && !spec.deterministic()) {
-            // a one-step search on the model scored with the learned value: deterministic by construction
+            // a search on the model scored with the learned value: deterministic by construction
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,
-                    spec.model() + ": the " + saved.algorithm() + " policy acts by a one-step search, which has "
+                    spec.model() + ": the " + saved.algorithm() + " policy acts by a search on the model, which has "
                             + "no stochastic mode; set policy.deterministic to true");
         }
         Observation observation;

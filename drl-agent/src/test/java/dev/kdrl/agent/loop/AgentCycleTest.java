@@ -101,7 +101,7 @@ class AgentCycleTest {
         // a stochastic afterstate policy does not exist
         AgentConfig sampling = config("{model: model.zip, deterministic: false, seed: 1}");
         assertThatThrownBy(() -> AgentBuilder.validate(sampling)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("acts by a one-step search, which has no stochastic mode");
+                .hasMessageContaining("acts by a search on the model, which has no stochastic mode");
     }
 
     @Test

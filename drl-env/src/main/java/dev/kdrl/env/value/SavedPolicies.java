@@ -23,7 +23,7 @@ public final class SavedPolicies {
     private SavedPolicies() {
     }
 
-    /** Whether {@code saved} acts by a one-step search on the model ({@link AfterstatePolicy}). */
+    /** Whether {@code saved} acts by a (one- or two-step) search on the model ({@link AfterstatePolicy}). */
     public static boolean searches(SavedPolicy saved) {
         return saved.head() == ActorHead.AFTERSTATE_VALUE;
     }
