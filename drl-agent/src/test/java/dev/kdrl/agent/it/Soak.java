@@ -217,6 +217,10 @@ final class Soak {
                                     + l);
                         }
                     }
+                    if (l.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
+                        violations.add("process " + i + ": a control character in the log: "
+                                + l.replaceAll("\\p{Cntrl}", "?"));
+                    }
                     overruns += l.contains("ended after the next was due") ? 1 : 0;
                     leftoversRemoved += l.contains("a temporary file left by a process") ? 1 : 0;
                     tornSealed += l.contains("skipped and sealed") ? 1 : 0;
@@ -514,6 +518,14 @@ final class Soak {
         long fd1 = median(warm.subList(warm.size() - w, warm.size()), 2);
         long fdMax = warm.stream().mapToLong(x -> x[2]).max().orElse(-1);
         long rssMax = warm.stream().mapToLong(x -> x[1]).max().orElse(-1);
+        StringBuilder csv = new StringBuilder("epoch_ms,vmrss_kb,open_fds,cycles\n");
+        samples.forEach(x -> csv.append(x[0]).append(',').append(x[1]).append(',').append(x[2]).append(',')
+                .append(x[3]).append('\n'));
+        try {
+            Files.writeString(dir.resolve("long-run-samples.csv"), csv);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         figures.put("long run: cycles / samples", warm.get(warm.size() - 1)[3] + " / " + samples.size());
         figures.put("long run RSS kB, median first fifth -> last fifth (max)", rss0 + " -> " + rss1 + " (" + rssMax
                 + ")");
