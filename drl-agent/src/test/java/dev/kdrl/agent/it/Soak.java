@@ -283,7 +283,7 @@ final class Soak {
     private Process start(String[] args, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch",
-                "-XX:+UseSerialGC", "-jar", AgentProcess.JAR.toString()));
+                "-XX:+UseSerialGC", "-Xlog:gc:stdout", "-jar", AgentProcess.JAR.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("HOME", dir.toString());
