@@ -20,6 +20,7 @@ start=$(date +%s)
 mvn -B -ntp -q "$@" -pl drl-agent -am verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=SoakIT -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dsoak.restarts="$restarts" -Dsoak.cycles="$cycles" -Dsoak.seed="$seed" > drl-agent/target/soak.log 2>&1 \
-  || { tail -60 drl-agent/target/soak.log; echo "soak FAILED (full output: drl-agent/target/soak.log)"; exit 1; }
+  || { tail -60 drl-agent/target/soak.log; cat "drl-agent/target/soak/report-$seed.txt" 2>/dev/null || true
+       echo "soak FAILED (full output: drl-agent/target/soak.log)"; exit 1; }
 echo "soak passed in $(( $(date +%s) - start )) s (with the build); figures:"
 cat "drl-agent/target/soak/report-$seed.txt"
