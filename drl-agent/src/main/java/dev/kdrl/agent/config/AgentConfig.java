@@ -472,8 +472,12 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                     + "worst case of a query, " + AgentConfigFile.Rules.text(worst) + " (prometheus.timeout x "
                     + (retries + 1) + " attempts + the backoffs): lower prometheus.timeout, retries or backoff");
         }
-        // left out, the deadline is the worst case even when that exceeds the period (the loop then skips to
-        // the next slot): refusing it would refuse configurations that run today (short test periods)
+        if (sc.deadline() == null && worst.compareTo(period) > 0) {
+            throw rules.error("schedule.deadline", null, "not set, so the worst case of a query, "
+                    + AgentConfigFile.Rules.text(worst) + " (prometheus.timeout x " + (retries + 1) + " attempts + the "
+                    + "backoffs), which is longer than schedule.period (" + AgentConfigFile.Rules.text(period) + "): "
+                    + "lower prometheus.timeout, retries or backoff, or lengthen the period");
+        }
         Schedule schedule = new Schedule(period, offset, deadline);
 
         AgentConfigFile.Policy po = or(root.policy(), new AgentConfigFile.Policy(null, null, null, null));

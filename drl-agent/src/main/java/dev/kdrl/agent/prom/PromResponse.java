@@ -39,11 +39,11 @@ public final class PromResponse {
         }
         String status = root.path("status").asText("");
         if (status.equals("error")) {
-            throw new QueryFailure(FailureKind.ERROR_STATUS, root.path("errorType").asText("?") + ": "
-                    + root.path("error").asText("(no message)"));
+            throw new QueryFailure(FailureKind.ERROR_STATUS, snippet(root.path("errorType").asText("?")) + ": "
+                    + snippet(root.path("error").asText("(no message)")));
         }
         if (!status.equals("success")) {
-            throw new QueryFailure(FailureKind.MALFORMED, "status is '" + status + "', expected success or error");
+            throw new QueryFailure(FailureKind.MALFORMED, "status is '" + snippet(status) + "', expected success or error");
         }
         JsonNode data = root.path("data");
         String type = data.path("resultType").asText("");
@@ -88,8 +88,21 @@ public final class PromResponse {
         return v;
     }
 
+    /**
+     * At most 80 characters of {@code s} as they may be logged: whitespace runs as one space, other control
+     * characters (NUL, ESC, ...) and line separators escaped as {@code \\uXXXX}, so that a garbage answer cannot
+     * garble or forge log lines.
+     */
     static String snippet(String s) {
         String t = s == null ? "null" : s.replaceAll("\\s+", " ").strip();
-        return t.length() > 80 ? t.substring(0, 77) + "..." : t;
+        StringBuilder b = new StringBuilder();
+        t.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.length() > 80 ? b.substring(0, 77) + "..." : b.toString();
     }
 }

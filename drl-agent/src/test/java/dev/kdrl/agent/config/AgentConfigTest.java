@@ -159,6 +159,11 @@ class AgentConfigTest {
                                 + "(prometheus.timeout x 3 attempts + the backoffs)"),
                 Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {deadline: 121s}",
                         "schedule.deadline", "<= 120s"),
+                // the default deadline (the worst case of a query, 16.5 s with the default timeouts) must fit the period
+                Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {period: 10s, offset: 5s}",
+                        "schedule.deadline", "(not set, so the worst case of a query, 16500ms (prometheus.timeout x 3 "
+                                + "attempts + the backoffs), which is longer than schedule.period (10s): lower "
+                                + "prometheus.timeout, retries or backoff, or lengthen the period)"),
                 Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxLoad: 0",
                         "services[0].maxLoad", "expected a number > 0 and <= 1000000000"),
                 Arguments.of("labels: {job: generator1}", "labels: {job: generator1}\n    maxPods: 150001",

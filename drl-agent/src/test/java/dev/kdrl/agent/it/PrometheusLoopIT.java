@@ -119,7 +119,7 @@ class PrometheusLoopIT {
             Path policy = AgentFixtures.randomPolicy(MODEL, "paper-general", 5, dir.resolve("model.zip"));
             Path config = dir.resolve("agent.yaml");
             Files.writeString(config, AgentFixtures.config(prom.url(), "{model: model.zip}", "{kind: last-value}",
-                    "schedule: {period: 3s, offset: 1500ms}"));
+                    "schedule: {period: 3s, offset: 1500ms}").replace("timeout: 2s", "timeout: 900ms"));
             SpecRecorder recorder = new SpecRecorder(kube);
             try (AgentProcess agent = new AgentProcess(dir, "agent", Map.of(), "--config", config.toString(),
                     "--kubeconfig", MockKubeconfig.write(dir, kube).toString(), "--cycles", "3")) {
@@ -159,6 +159,7 @@ class PrometheusLoopIT {
             Path config = dir.resolve("agent.yaml");
             Files.writeString(config, AgentFixtures.config(prom.url(), "{planner: hybrid}", "{kind: last-value}",
                     "schedule: {period: 2s, offset: 1s}").replace("job: generator3", "job: generator9")
+                    .replace("timeout: 2s", "timeout: 900ms") // 2 attempts and a backoff within the period
                     .replace("http: {enabled: false}", "http: {bind: 127.0.0.1, port: " + httpPort + "}"));
             try (AgentProcess agent = new AgentProcess(dir, "agent", Map.of(), "--config", config.toString(),
                     "--kubeconfig", MockKubeconfig.write(dir, kube).toString(), "--cycles", "4")) {

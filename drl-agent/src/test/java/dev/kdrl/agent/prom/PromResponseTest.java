@@ -75,6 +75,17 @@ class PromResponseTest {
                 + "\"value\":[1,12]}]}}")).isEqualTo(FailureKind.MALFORMED);
     }
 
+    /** Control characters of a garbage answer never reach the log raw (found by the soak, SoakIT). */
+    @Test
+    void controlCharactersOfAGarbageAnswerAreEscapedInTheMessage() {
+        assertThatThrownBy(() -> PromResponse.value("\u0000\u001b[31m<html>not json}{"))
+                .hasMessage("malformed: body is not JSON: \\u0000\\u001b[31m<html>not json}{");
+        assertThatThrownBy(() -> PromResponse.value("{\"status\":\"error\",\"errorType\":\"bad\\u001b\","
+                + "\"error\":\"x\\u0000y\\nz\"}")).hasMessage("error_status: bad\\u001b: x\\u0000y z");
+        assertThatThrownBy(() -> PromResponse.value("{\"status\":\"\\u0007\"}"))
+                .hasMessage("malformed: status is '\\u0007', expected success or error");
+    }
+
     @Test
     void nanAndInfinityAreNotNumbers() {
         assertThat(failure(vector("NaN"))).isEqualTo(FailureKind.NOT_A_NUMBER);
