@@ -156,12 +156,13 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
         }
         List<Map<String, Object>> all = new ArrayList<>();
+        Trace history = BaselinesCommand.trafficHistory(trafficHistory);
         for (Path tf : traces) {
             Trace trace = slice(EnvOptions.trace(tf));
             QuotaEnv env = new QuotaEnv(model, trace, observation);
             // an afterstate model looking two steps ahead assumes of the next period what expected-2 assumes
-            SavedPolicies.Future future = new SavedPolicies.Future(Baselines.trafficModel(model, trace,
-                    BaselinesCommand.trafficHistory(trafficHistory)), env.episodeLength(), seed);
+            SavedPolicies.Future future = new SavedPolicies.Future(Baselines.trafficModel(model, trace, history),
+                    env.episodeLength(), seed);
             var acting = SavedPolicies.acting(saved, model, prof, env::state, future);
             if (acting instanceof AfterstatePolicy a) {
                 a.withLookahead(lookahead(a.lookahead()));
@@ -170,7 +171,7 @@ final class EvaluateCommand implements Callable<Integer> {
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
             rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum,
-                    !noExpected, BaselinesCommand.trafficHistory(trafficHistory))));
+                    !noExpected, history)));
             Double optimum = noOptimum ? null : rows.get(rows.size() - 1).episodeReturn();
             if (json) {
                 for (EpisodeMetrics m : rows) {
