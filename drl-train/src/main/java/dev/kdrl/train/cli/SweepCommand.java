@@ -27,15 +27,29 @@ import picocli.CommandLine.Spec;
 final class SweepCommand {
 
     /** {@code drl train}'s options as the sweep file may name them. */
-    static SweepFile.TrainOptions trainOptions() {
-        CommandSpec train = new CommandLine(new TrainCommand()).getCommandSpec();
+    static SweepFile.Options trainOptions() {
+        return options(new TrainCommand());
+    }
+
+    /** {@code drl evaluate}'s options as an evaluation set's {@code options} may name them. */
+    static SweepFile.Options evaluateOptions() {
+        return options(new EvaluateCommand());
+    }
+
+    /** Reads a sweep file with {@code drl train}'s and {@code drl evaluate}'s options. */
+    static SweepFile.Sweep read(Path file) {
+        return SweepFile.read(file, trainOptions(), evaluateOptions(), Path.of(""));
+    }
+
+    private static SweepFile.Options options(Object command) {
+        CommandSpec spec = new CommandLine(command).getCommandSpec();
         return name -> {
-            OptionSpec o = train.findOption("--" + name);
+            OptionSpec o = spec.findOption("--" + name);
             if (o == null || o.usageHelp() || o.versionHelp()) {
                 return null;
             }
             boolean flag = o.type() == boolean.class || o.type() == Boolean.class;
-            return new SweepFile.TrainOptions.Kind(flag, o.negatable());
+            return new SweepFile.Options.Kind(flag, o.negatable());
         };
     }
 
@@ -72,16 +86,24 @@ final class SweepCommand {
             if (n < 1) {
                 throw new IllegalArgumentException("--parallel " + n + ": expected an integer >= 1");
             }
-            SweepFile.Sweep sweep = SweepFile.read(file, trainOptions(), Path.of(""));
+            SweepFile.Sweep sweep = read(file);
             PrintWriter pw = spec.commandLine().getOut();
-            int trials = sweep.settings().size() * sweep.seeds().size();
-            pw.printf("%s: %d setting%s x %d seed%s = %d trials, %d evaluation sets, %d at a time, in %s%n", file,
-                    sweep.settings().size(), sweep.settings().size() == 1 ? "" : "s", sweep.seeds().size(),
-                    sweep.seeds().size() == 1 ? "" : "s", trials, sweep.sets().size(), n, out);
+            int trials = sweep.trials();
+            boolean ownSeeds = sweep.settings().stream().anyMatch(s -> s.seeds() != null);
+            pw.printf("%s: %d setting%s x %s seed%s = %d trials, %d evaluation sets, %d at a time, in %s%n", file,
+                    sweep.settings().size(), sweep.settings().size() == 1 ? "" : "s",
+                    ownSeeds ? "their" : Integer.toString(sweep.seeds().size()),
+                    sweep.seeds().size() == 1 && !ownSeeds ? "" : "s", trials, sweep.sets().size(), n, out);
             if (dryRun) {
                 for (SweepFile.Setting s : sweep.settings()) {
                     pw.println(s.id() + ": drl train " + String.join(" ", sweep.trainArgs(s)) + " --seed S --out "
-                            + out.resolve(s.id()).resolve("seed-S"));
+                            + out.resolve(s.id()).resolve("seed-S") + (s.seeds() == null ? ""
+                            : " (seeds " + String.join(" ", s.seeds().stream().map(String::valueOf).toList()) + ")"));
+                }
+                for (SweepFile.EvalSet e : sweep.sets()) {
+                    if (!e.options().isEmpty()) {
+                        pw.println("set " + e.name() + ": drl evaluate " + String.join(" ", e.args()));
+                    }
                 }
                 pw.flush();
                 return 0;
@@ -164,7 +186,7 @@ final class SweepCommand {
 
         @Override
         public Integer call() throws Exception {
-            SweepFile.Sweep sweep = SweepFile.read(file, trainOptions(), Path.of(""));
+            SweepFile.Sweep sweep = read(file);
             PrintWriter pw = spec.commandLine().getOut();
             pw.println(new SweepRunner(sweep, out, 1, javaOpts, pw).runOne(setting, seed));
             pw.flush();
@@ -235,7 +257,7 @@ final class SweepCommand {
             if (backoffLimit < 0) {
                 throw new IllegalArgumentException("--backoff-limit " + backoffLimit + ": expected an integer >= 0");
             }
-            SweepFile.Sweep sweep = SweepFile.read(file, trainOptions(), Path.of(""));
+            SweepFile.Sweep sweep = read(file);
             String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
             String n = SweepJobs.dnsLabel(name != null ? name : "drl-sweep-" + base, 40);
             String dir = out != null ? out : mount.replaceAll("/$", "") + "/" + n;

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * A sweep file (YAML, read by {@link YamlReader}): the {@code drl train} options every trial shares, the settings
- * tried (a grid or a seeded random sample of named options), the seeds, and the evaluation sets each trained model
- * is scored on; the sets marked {@code validation: true} rank the settings.
+ * tried (a grid, a seeded random sample of named options or an explicit list), the seeds, and the evaluation sets
+ * each trained model is scored on; the sets marked {@code validation: true} rank the settings.
  *
  * <pre>{@code
  * base: {profile: paper, trace: datasets/paper/train-200.csv}   # or a list: [--profile, paper, ...]
@@ -34,45 +34,93 @@ import java.util.stream.Stream;
  * # or: random: {afterstate-lr: {min: 1e-4, max: 1e-2, log: true}, afterstate-epochs: [2, 4, 8]}
  * #     samples: 8
  * #     seed: 1
+ * # or: settings:                                                # an explicit list, rows of any options
+ * #       - {id: trpo-paper, options: {algo: trpo}}
+ * #       - {id: trpo-full, options: {algo: trpo, observation: full}, seeds: [1, 2, 3, 4, 5]}
+ * #       - {options: {afterstate-candidates: 4, timesteps: 160000}}   # id left out: made of the options
  * seeds: [1, 2, 3]
  * evaluate:
  *   - {name: test-20, traces: [datasets/paper/test-20.csv]}
  *   - {name: nasa-600, trace: datasets/nasa/nasa-http-1995-scaled100.csv, rows: "600:800"}
+ *   - {name: nasa-600-cluster, trace: datasets/nasa/nasa-http-1995-scaled100.csv, rows: "600:800",
+ *      options: {dynamics: cluster, min-scale: none}}              # extra drl evaluate options of the set
  *   - {name: valid-uniform, traces: ["runs/validation/uniform-*.csv"], validation: true}
  * }</pre>
  *
  * <p>Option names are {@code drl train}'s, with or without the leading {@code --}; a value {@code true} is the flag
  * alone, {@code false} its {@code --no-} form (negatable options) or nothing, a list is joined with commas.
- * {@code --seed} and {@code --out} belong to the sweep. Relative paths (in options and traces, globs allowed in
- * {@code traces}) are resolved against the working directory {@code drl sweep run} is started in, as for every other
- * {@code drl} option; trial.json records them absolute.
+ * {@code --seed} and {@code --out} belong to the sweep. At most one of {@code grid}, {@code random} and
+ * {@code settings}; with none, the base alone is the one setting ({@code base}). A {@code settings} entry has its
+ * {@code options} (left out: the base alone), an optional {@code id} (a directory name; by default made of the
+ * options, as the grid's are; ids are unique) and optional {@code seeds} in place of the sweep's. An evaluation set's
+ * {@code options} are {@code drl evaluate}'s, with the same value rules, except those the runner sets
+ * ({@link #RUNNER_EVALUATE}). Relative paths (in options and traces, globs allowed in {@code traces}) are resolved
+ * against the working directory {@code drl sweep run} is started in, as for every other {@code drl} option;
+ * trial.json records them absolute.
  */
 public final class SweepFile {
 
     /** The file as written. */
     record Raw(Object base, Map<String, Object> grid, Map<String, Object> random,
+               @JsonPropertyDescription("a non-empty list of settings {id, options, seeds}") List<RawSetting> settings,
                @JsonPropertyDescription("an integer >= 1 (the number of random settings)") Integer samples,
                @JsonPropertyDescription("an integer (the seed of the random sample)") Long seed,
                @JsonPropertyDescription("a non-empty list of integer seeds") List<Long> seeds,
-               @JsonPropertyDescription("a non-empty list of evaluation sets {name, traces or trace, rows, validation}")
+               @JsonPropertyDescription("a non-empty list of evaluation sets {name, traces or trace, rows, validation, "
+                       + "options}")
                List<RawSet> evaluate) {
     }
 
+    /** One entry of {@code settings} as written. */
+    record RawSetting(@JsonPropertyDescription("a directory name (letters, digits and . _ = , + -)") String id,
+                      @JsonPropertyDescription("a map of drl train options to values") Map<String, Object> options,
+                      @JsonPropertyDescription("a non-empty list of integer seeds") List<Long> seeds) {
+    }
+
     /** One evaluation set as written. */
-    record RawSet(String name, List<String> traces, String trace, String rows, Boolean validation) {
+    record RawSet(String name, List<String> traces, String trace, String rows, Boolean validation,
+                  @JsonPropertyDescription("a map of drl evaluate options to values") Map<String, Object> options) {
     }
 
-    /** One evaluation set: traces (absolute), optional rows {@code FROM:TO}, and whether it ranks settings. */
-    public record EvalSet(String name, List<Path> traces, String rows, boolean validation) {
+    /**
+     * One evaluation set: traces (absolute), optional rows {@code FROM:TO}, whether it ranks settings, and the
+     * {@code drl evaluate} options of the set (names without dashes, in order; empty for none).
+     */
+    public record EvalSet(String name, List<Path> traces, String rows, boolean validation, Map<String, Object> options) {
+
+        /** The set's own {@code drl evaluate} arguments. */
+        public List<String> args() {
+            List<String> args = new ArrayList<>();
+            for (Map.Entry<String, Object> e : options.entrySet()) {
+                args.addAll(SweepFile.args(e.getKey(), e.getValue()));
+            }
+            return args;
+        }
     }
 
-    /** One setting: its id (a directory name) and the options that differ from the base, in order. */
-    public record Setting(String id, Map<String, Object> options) {
+    /**
+     * One setting: its id (a directory name), the options that differ from the base, in order, and its own seeds
+     * ({@code null}: the sweep's).
+     */
+    public record Setting(String id, Map<String, Object> options, List<Long> seeds) {
+        public Setting(String id, Map<String, Object> options) {
+            this(id, options, null);
+        }
     }
 
     /** A parsed sweep: {@code baseArgs} and each setting's args are {@code drl train} arguments. */
     public record Sweep(Path file, List<String> baseArgs, List<Setting> settings, List<Long> seeds,
                         List<EvalSet> sets) {
+
+        /** The seeds of one setting: its own, else the sweep's. */
+        public List<Long> seeds(Setting s) {
+            return s.seeds() != null ? s.seeds() : seeds;
+        }
+
+        /** The number of trials (setting x seed). */
+        public int trials() {
+            return settings.stream().mapToInt(s -> seeds(s).size()).sum();
+        }
 
         /** The {@code drl train} arguments of one trial, before {@code --seed} and {@code --out}. */
         public List<String> trainArgs(Setting s) {
@@ -84,54 +132,83 @@ public final class SweepFile {
         }
     }
 
-    /** What the sweep may say about a {@code drl train} option: known, boolean, negatable. */
-    public interface TrainOptions {
-        /** Null when {@code drl train} has no option {@code --name}; else whether it is a boolean flag, negatable. */
+    /** What the sweep may say about the options of a {@code drl} command: known, boolean, negatable. */
+    public interface Options {
+        /** Null when the command has no option {@code --name}; else whether it is a boolean flag, negatable. */
         Kind kind(String name);
 
-        /** A {@code drl train} option. */
+        /** An option of the command. */
         record Kind(boolean flag, boolean negatable) {
         }
     }
 
+    /** The {@code drl train} options the sweep sets itself. */
     private static final Set<String> RESERVED = Set.of("seed", "out");
+    /**
+     * The {@code drl evaluate} options the runner sets itself, refused in an evaluation set's {@code options}: the
+     * model, the traces and rows, {@code --json}, and the baselines it leaves out or plays once per set.
+     */
+    public static final Set<String> RUNNER_EVALUATE = Set.of("model", "trace", "rows", "json", "no-optimum",
+            "lookahead", "no-expected");
 
     private final String source;
-    private final TrainOptions options;
+    private final Options options;
+    private final Options evaluateOptions;
     private final Path cwd;
 
-    private SweepFile(String source, TrainOptions options, Path cwd) {
+    private SweepFile(String source, Options options, Options evaluateOptions, Path cwd) {
         this.source = source;
         this.options = options;
+        this.evaluateOptions = evaluateOptions;
         this.cwd = cwd;
     }
 
-    /** Reads {@code file}; relative paths in it resolve against {@code cwd}. */
-    public static Sweep read(Path file, TrainOptions options, Path cwd) {
+    /**
+     * Reads {@code file}; {@code train} and {@code evaluate} are {@code drl train}'s and {@code drl evaluate}'s
+     * options; relative paths in it resolve against {@code cwd}.
+     */
+    public static Sweep read(Path file, Options train, Options evaluate, Path cwd) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such sweep file");
         }
-        return parse(CsvText.read(file, "sweep"), file.toString(), options, cwd, file);
+        return parse(CsvText.read(file, "sweep"), file.toString(), train, evaluate, cwd, file);
     }
 
     /** Parses sweep text named {@code source} in messages. */
-    public static Sweep parse(String text, String source, TrainOptions options, Path cwd, Path file) {
+    public static Sweep parse(String text, String source, Options train, Options evaluate, Path cwd, Path file) {
         Raw raw;
         try {
             raw = YamlReader.read(text, source, Raw.class, YamlReader.Nulls.AS_ABSENT);
         } catch (YamlException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return new SweepFile(source, options, cwd.toAbsolutePath().normalize()).build(raw, file);
+        return new SweepFile(source, train, evaluate, cwd.toAbsolutePath().normalize()).build(raw, file);
     }
 
     private Sweep build(Raw raw, Path file) {
         List<String> base = base(raw.base());
-        if (raw.grid() != null && raw.random() != null) {
-            throw error("grid", "both grid and random", "one of grid or random");
+        List<String> given = new ArrayList<>();
+        if (raw.grid() != null) {
+            given.add("grid");
+        }
+        if (raw.random() != null) {
+            given.add("random");
+        }
+        if (raw.settings() != null) {
+            given.add("settings");
+        }
+        if (given.size() > 1) {
+            throw error(given.get(0), (given.size() == 2 ? "both " : "all of ") + String.join(" and ", given),
+                    "one of grid, random or settings");
         }
         List<Setting> settings;
-        if (raw.random() != null) {
+        if (raw.settings() != null) {
+            if (raw.samples() != null || raw.seed() != null) {
+                throw error(raw.samples() != null ? "samples" : "seed",
+                        raw.samples() != null ? raw.samples() : raw.seed(), "only with random");
+            }
+            settings = list(raw.settings());
+        } else if (raw.random() != null) {
             if (raw.samples() == null || raw.samples() < 1) {
                 throw error("samples", raw.samples(), "an integer >= 1 (the number of random settings; needed with random)");
             }
@@ -143,19 +220,10 @@ public final class SweepFile {
             }
             settings = grid(raw.grid() == null ? Map.of() : raw.grid());
         }
-        if (raw.seeds() == null || raw.seeds().isEmpty()) {
-            throw error("seeds", raw.seeds(), "a non-empty list of integer seeds");
-        }
-        if (new LinkedHashSet<>(raw.seeds()).size() != raw.seeds().size()) {
-            throw error("seeds", raw.seeds(), "distinct seeds");
-        }
-        for (int i = 0; i < raw.seeds().size(); i++) {
-            if (raw.seeds().get(i) == null) {
-                throw error("seeds[" + i + "]", null, "an integer");
-            }
-        }
+        seeds(raw.seeds(), "seeds");
         if (raw.evaluate() == null || raw.evaluate().isEmpty()) {
-            throw error("evaluate", raw.evaluate(), "a non-empty list of evaluation sets {name, traces or trace, rows, validation}");
+            throw error("evaluate", raw.evaluate(), "a non-empty list of evaluation sets {name, traces or trace, rows, "
+                    + "validation, options}");
         }
         List<EvalSet> sets = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
@@ -167,6 +235,22 @@ public final class SweepFile {
             sets.add(set);
         }
         return new Sweep(file, base, settings, List.copyOf(raw.seeds()), List.copyOf(sets));
+    }
+
+    /** A non-empty list of distinct integer seeds at {@code field}. */
+    private List<Long> seeds(List<Long> seeds, String field) {
+        if (seeds == null || seeds.isEmpty()) {
+            throw error(field, seeds, "a non-empty list of integer seeds");
+        }
+        if (new LinkedHashSet<>(seeds).size() != seeds.size()) {
+            throw error(field, seeds, "distinct seeds");
+        }
+        for (int i = 0; i < seeds.size(); i++) {
+            if (seeds.get(i) == null) {
+                throw error(field + "[" + i + "]", null, "an integer");
+            }
+        }
+        return List.copyOf(seeds);
     }
 
     // ---- options ----
@@ -214,9 +298,14 @@ public final class SweepFile {
         return name;
     }
 
-    /** A value for {@code --name}: a scalar or a list of scalars; booleans only for flags. */
+    /** A {@code drl train} value for {@code --name}: a scalar or a list of scalars; booleans only for flags. */
     private Object value(Object v, String name, String field) {
-        TrainOptions.Kind kind = options.kind(name);
+        return value(v, name, field, options);
+    }
+
+    /** A value for the option {@code --name} of {@code command}: a scalar or a list of scalars; booleans only for flags. */
+    private Object value(Object v, String name, String field, Options command) {
+        Options.Kind kind = command.kind(name);
         if (v == null) {
             throw error(field, null, "a value for --" + name);
         }
@@ -361,6 +450,44 @@ public final class SweepFile {
         return n instanceof Integer || n instanceof Long || n instanceof BigInteger;
     }
 
+    /** The explicit list: each entry's options checked as the grid's values, its id given or made of them. */
+    private List<Setting> list(List<RawSetting> entries) {
+        if (entries.isEmpty()) {
+            throw error("settings", entries, "a non-empty list of settings {id, options, seeds}");
+        }
+        Map<String, Setting> byId = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String field = "settings[" + i + "]";
+            RawSetting e = entries.get(i);
+            if (e == null) {
+                throw error(field, null, "a setting {id, options, seeds}");
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            if (e.options() != null) {
+                for (Map.Entry<String, Object> x : e.options().entrySet()) {
+                    String f = field + ".options." + x.getKey();
+                    String name = optionName(x.getKey(), f);
+                    if (o.containsKey(name)) {
+                        throw error(f, x.getKey(), "an option given once (--" + name + " is there twice)");
+                    }
+                    o.put(name, value(x.getValue(), name, f));
+                }
+            }
+            String id = e.id() != null ? e.id() : id(o);
+            if (e.id() != null && (!id.matches("[A-Za-z0-9_=,+-][A-Za-z0-9._=,+-]*") || id.length() > 120)) {
+                throw error(field + ".id", id, "a directory name of at most 120 letters, digits and . _ = , + - "
+                        + "(not starting with .)");
+            }
+            if (byId.containsKey(id)) {
+                throw error(field + ".id", id, "an id no other setting has (an id left out is made of the "
+                        + "options: give one)");
+            }
+            List<Long> seeds = e.seeds() == null ? null : seeds(e.seeds(), field + ".seeds");
+            byId.put(id, new Setting(id, Collections.unmodifiableMap(o), seeds));
+        }
+        return List.copyOf(byId.values());
+    }
+
     /** Settings with ids made of their options; duplicates (a random sample drawing twice) are kept once. */
     private static List<Setting> settings(List<Map<String, Object>> combos) {
         Map<String, Setting> byId = new LinkedHashMap<>();
@@ -398,7 +525,7 @@ public final class SweepFile {
 
     private EvalSet set(RawSet raw, String field) {
         if (raw == null) {
-            throw error(field, null, "an evaluation set {name, traces or trace, rows, validation}");
+            throw error(field, null, "an evaluation set {name, traces or trace, rows, validation, options}");
         }
         if (raw.name() == null || !raw.name().matches("[A-Za-z0-9._-]+")) {
             throw error(field + ".name", raw.name(), "a name of letters, digits, '.', '_' and '-'");
@@ -421,8 +548,27 @@ public final class SweepFile {
         if (raw.rows() != null && !raw.rows().matches("\\s*\\d+\\s*:\\s*\\d+\\s*")) {
             throw error(field + ".rows", raw.rows(), "FROM:TO (two row indices, e.g. \"600:800\")");
         }
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (raw.options() != null) {
+            for (Map.Entry<String, Object> e : raw.options().entrySet()) {
+                String f = field + ".options." + e.getKey();
+                String name = e.getKey().startsWith("--") ? e.getKey().substring(2) : e.getKey();
+                if (RUNNER_EVALUATE.contains(name)) {
+                    throw error(f, e.getKey(), "a drl evaluate option other than --"
+                            + String.join(", --", RUNNER_EVALUATE.stream().sorted().toList())
+                            + " (the sweep sets them; traces and rows are the set's keys)");
+                }
+                if (evaluateOptions.kind(name) == null) {
+                    throw error(f, e.getKey(), "a drl evaluate option (drl evaluate --help lists them)");
+                }
+                if (o.containsKey(name)) {
+                    throw error(f, e.getKey(), "an option given once (--" + name + " is there twice)");
+                }
+                o.put(name, value(e.getValue(), name, f, evaluateOptions));
+            }
+        }
         return new EvalSet(raw.name(), List.copyOf(files), raw.rows() == null ? null : raw.rows().replace(" ", ""),
-                Boolean.TRUE.equals(raw.validation()));
+                Boolean.TRUE.equals(raw.validation()), Collections.unmodifiableMap(o));
     }
 
     /** A trace file or a glob ({@code *}, {@code ?}, {@code [..]} in the file name), against the working directory. */

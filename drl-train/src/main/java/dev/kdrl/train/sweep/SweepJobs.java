@@ -11,7 +11,8 @@ import java.util.Locale;
  * {@code batch/v1} Job per trial (the API server 1.20 our tests build has no Indexed completion), each running
  * {@code drl sweep trial FILE --out DIR --setting ID --seed S} in the image, with the sweep directory on a shared
  * volume (a PersistentVolumeClaim) so that {@code drl sweep report DIR} reads what they wrote. A finished trial's
- * Job exits at once (its {@code done.json} is there), so the manifests can be applied again after a failure.
+ * Job exits at once (its {@code done.json} is there), so the manifests can be applied again after a failure. A
+ * setting with its own {@code seeds} has a Job per seed of its own.
  */
 public final class SweepJobs {
 
@@ -40,9 +41,10 @@ public final class SweepJobs {
     public static String manifests(Sweep sweep, String sweepText, Params p) {
         String name = dnsLabel(p.name(), 40);
         StringBuilder sb = new StringBuilder();
+        boolean ownSeeds = sweep.settings().stream().anyMatch(s -> s.seeds() != null);
         sb.append("# drl sweep k8s: ").append(sweep.settings().size()).append(" settings x ")
-                .append(sweep.seeds().size()).append(" seeds = ")
-                .append(sweep.settings().size() * sweep.seeds().size()).append(" Jobs writing ").append(p.out())
+                .append(ownSeeds ? "their" : Integer.toString(sweep.seeds().size())).append(" seeds = ")
+                .append(sweep.trials()).append(" Jobs writing ").append(p.out())
                 .append(" on the claim ").append(p.claim()).append('\n');
         sb.append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ").append(name).append("-sweep\n")
                 .append("  namespace: ").append(q(p.namespace())).append('\n')
@@ -53,7 +55,7 @@ public final class SweepJobs {
         }
         int index = 0;
         for (Setting s : sweep.settings()) {
-            for (long seed : sweep.seeds()) {
+            for (long seed : sweep.seeds(s)) {
                 sb.append("---\n").append(job(name, index++, s, seed, p));
             }
         }

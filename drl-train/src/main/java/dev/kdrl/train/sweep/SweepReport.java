@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * The finished trials of a sweep directory summed up per setting: for each evaluation set the mean, standard
  * deviation (over seeds, n - 1), worst and best of the model's return, the same as a share of the greedy planner's
- * and of expected-2's return, and the training time; settings ranked by their validation score, the mean over the
- * validation sets of the mean return as % of greedy (over every set when none is marked validation).
+ * and of expected-2's return (none on a {@code --dynamics cluster} set: its Knative default, knative-first, instead),
+ * and the training time; settings ranked by their validation score, the mean over the validation sets of the mean
+ * return as % of greedy (over every set when none is marked validation).
  */
 public final class SweepReport {
 
@@ -35,8 +36,12 @@ public final class SweepReport {
         }
     }
 
-    /** One evaluation set of one setting; {@code expected2} is NaN when not evaluated. */
-    public record SetStats(String name, boolean validation, Stats model, double greedy, double expected2) {
+    /**
+     * One evaluation set of one setting; {@code expected2} is NaN when not evaluated (cluster dynamics),
+     * {@code knative} (Knative's default, knative-first) NaN when not played (paper dynamics).
+     */
+    public record SetStats(String name, boolean validation, Stats model, double greedy, double expected2,
+                           double knative) {
         public double pctGreedy() {
             return 100 * model.mean() / greedy;
         }
@@ -79,16 +84,23 @@ public final class SweepReport {
             }
         }
         List<String> rankedOn = validation.isEmpty() ? setNames : validation;
-        List<Long> seeds = new ArrayList<>();
-        sweep.get("seeds").forEach(s -> seeds.add(s.asLong()));
+        List<Long> sweepSeeds = new ArrayList<>();
+        sweep.get("seeds").forEach(s -> sweepSeeds.add(s.asLong()));
         List<SettingStats> out = new ArrayList<>();
         for (JsonNode setting : sweep.get("settings")) {
             String id = setting.get("id").asText();
+            List<Long> seeds = sweepSeeds;
+            if (setting.has("seeds")) {
+                List<Long> own = new ArrayList<>();
+                setting.get("seeds").forEach(s -> own.add(s.asLong()));
+                seeds = own;
+            }
             List<Long> found = new ArrayList<>();
             List<Double> secs = new ArrayList<>();
             Map<String, List<Double>> model = new LinkedHashMap<>();
             Map<String, Double> greedy = new LinkedHashMap<>();
             Map<String, Double> expected = new LinkedHashMap<>();
+            Map<String, Double> knative = new LinkedHashMap<>();
             for (long seed : seeds) {
                 Path trial = dir.resolve(id).resolve("seed-" + seed);
                 if (!Files.isRegularFile(trial.resolve(SweepRunner.DONE))) {
@@ -105,6 +117,7 @@ public final class SweepReport {
                     model.computeIfAbsent(name, k -> new ArrayList<>()).add(r.get("model").asDouble());
                     greedy.put(name, r.has("greedy") ? r.get("greedy").asDouble() : Double.NaN);
                     expected.put(name, r.has("expected-2") ? r.get("expected-2").asDouble() : Double.NaN);
+                    knative.put(name, r.has("knative-first") ? r.get("knative-first").asDouble() : Double.NaN);
                 }
             }
             if (found.isEmpty()) {
@@ -113,7 +126,7 @@ public final class SweepReport {
             List<SetStats> sets = new ArrayList<>();
             for (String name : setNames) {
                 sets.add(new SetStats(name, validation.contains(name), Stats.of(model.get(name)), greedy.get(name),
-                        expected.get(name)));
+                        expected.get(name), knative.get(name)));
             }
             List<Double> perSeed = new ArrayList<>();
             for (int i = 0; i < found.size(); i++) {
@@ -150,14 +163,23 @@ public final class SweepReport {
                     s.id(), s.score(), s.scorePerSeed().sd(), s.scorePerSeed().worst(), join(s.seeds()),
                     s.seeds().size() < s.seedsPlanned() ? " (" + s.seeds().size() + " of " + s.seedsPlanned()
                             + " finished)" : "", s.trainSeconds().mean(), s.trainSeconds().sd()));
-            List<String> header = List.of("set", "greedy", "expected-2", "mean", "sd", "worst", "best", "mean/gr",
-                    "worst/gr", "mean/e2", "per seed");
+            // Knative's default only when a set played it (cluster dynamics)
+            boolean knative = s.sets().stream().anyMatch(t -> !Double.isNaN(t.knative()));
+            List<String> header = new ArrayList<>(List.of("set", "greedy", "expected-2", "mean", "sd", "worst", "best",
+                    "mean/gr", "worst/gr", "mean/e2", "per seed"));
+            if (knative) {
+                header.add(3, "knative");
+            }
             List<List<String>> rows = new ArrayList<>();
             for (SetStats t : s.sets()) {
-                rows.add(List.of(t.name() + (t.validation() ? " *" : ""), num(t.greedy()), num(t.expected2()),
-                        num(t.model().mean()), num(t.model().sd()), num(t.model().worst()), num(t.model().best()),
-                        pct(t.pctGreedy()), pct(t.worstPctGreedy()), pct(t.pctExpected2()),
+                List<String> row = new ArrayList<>(List.of(t.name() + (t.validation() ? " *" : ""), num(t.greedy()),
+                        num(t.expected2()), num(t.model().mean()), num(t.model().sd()), num(t.model().worst()),
+                        num(t.model().best()), pct(t.pctGreedy()), pct(t.worstPctGreedy()), pct(t.pctExpected2()),
                         String.join(" ", t.model().perSeed().stream().map(SweepReport::num).toList())));
+                if (knative) {
+                    row.add(3, num(t.knative()));
+                }
+                rows.add(row);
             }
             sb.append(table(header, rows));
         }
@@ -198,6 +220,9 @@ public final class SweepReport {
                 x.put("pctGreedy", t.pctGreedy());
                 x.put("worstPctGreedy", t.worstPctGreedy());
                 x.put("pctExpected2", Double.isNaN(t.expected2()) ? null : t.pctExpected2());
+                if (!Double.isNaN(t.knative())) {
+                    x.put("knativeFirst", t.knative());
+                }
                 sets.put(t.name(), x);
             }
             o.put("sets", sets);

@@ -35,7 +35,8 @@ import java.util.stream.Stream;
 /**
  * Runs a sweep's trials on this machine: each trial (setting x seed) is a separate {@code java} process running
  * {@code drl train} with this JVM and class path, in {@code OUT/<setting>/seed-<s>/}, then its {@code model.zip} is
- * scored on every evaluation set (in this process, as {@code drl evaluate --json --no-optimum --lookahead 0}).
+ * scored on every evaluation set (in this process, as {@code drl evaluate --json --no-optimum --lookahead 0} with
+ * the set's own options, e.g. {@code --dynamics cluster}).
  * A trial is finished when its {@code done.json} exists (written last, atomically); a trial directory without it is
  * deleted and the trial run again.
  */
@@ -77,10 +78,10 @@ public final class SweepRunner {
         int skipped = 0;
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger trained = new AtomicInteger();
-        int total = sweep.settings().size() * sweep.seeds().size();
+        int total = sweep.trials();
         AtomicInteger finished = new AtomicInteger();
         for (Setting s : sweep.settings()) {
-            for (long seed : sweep.seeds()) {
+            for (long seed : sweep.seeds(s)) {
                 Path dir = trialDir(out, s, seed);
                 List<String> args = args(s, seed, dir);
                 if (Files.isRegularFile(dir.resolve(DONE))) {
@@ -132,8 +133,9 @@ public final class SweepRunner {
         Setting s = sweep.settings().stream().filter(x -> x.id().equals(settingId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--setting " + settingId + ": not a setting of the "
                         + "sweep (" + String.join(", ", sweep.settings().stream().map(Setting::id).toList()) + ")"));
-        if (!sweep.seeds().contains(seed)) {
-            throw new IllegalArgumentException("--seed " + seed + ": not a seed of the sweep " + sweep.seeds());
+        if (!sweep.seeds(s).contains(seed)) {
+            throw new IllegalArgumentException("--seed " + seed + ": not a seed of the setting " + s.id() + " "
+                    + sweep.seeds(s));
         }
         Files.createDirectories(out);
         writeAtomically(out.resolve("sweep.json"), JSON.writeValueAsString(describe()));
@@ -166,14 +168,20 @@ public final class SweepRunner {
         log.flush();
     }
 
-    /** The sweep as the report reads it: settings, seeds, sets. */
+    /** The sweep as the report reads it: settings (with their own seeds, if any), seeds, sets. */
     private Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", sweep.file() == null ? null : sweep.file().toAbsolutePath().toString());
         m.put("base", sweep.baseArgs());
         List<Map<String, Object>> settings = new ArrayList<>();
         for (Setting s : sweep.settings()) {
-            settings.add(Map.of("id", s.id(), "options", s.options()));
+            Map<String, Object> setting = new LinkedHashMap<>();
+            setting.put("id", s.id());
+            setting.put("options", s.options());
+            if (s.seeds() != null) {
+                setting.put("seeds", s.seeds());
+            }
+            settings.add(setting);
         }
         m.put("settings", settings);
         m.put("seeds", sweep.seeds());
@@ -184,6 +192,9 @@ public final class SweepRunner {
             set.put("traces", e.traces().stream().map(Path::toString).toList());
             set.put("rows", e.rows());
             set.put("validation", e.validation());
+            if (!e.options().isEmpty()) {
+                set.put("options", e.options());
+            }
             sets.add(set);
         }
         m.put("sets", sets);
@@ -272,19 +283,26 @@ public final class SweepRunner {
      * The model's and the baselines' returns on every set: per trace, and the mean over the set's traces. expected-2
      * (most of the evaluation's time, and the same for every model of an environment) is played once per set and
      * environment: a trial whose greedy returns equal those of an earlier trial on the set takes that trial's
-     * expected-2 returns (OUT/baselines.json).
+     * expected-2 returns (OUT/baselines.json, keyed by the set's name and its options). {@code --dynamics cluster}
+     * has no expected-2: its sets give the model, greedy and Knative's default.
      */
     Map<String, Object> evaluate(Path model) throws IOException {
         Map<String, Object> sets = new LinkedHashMap<>();
         for (EvalSet set : sweep.sets()) {
-            List<Map<String, Object>> traces = play(model, set, false);
+            Played played = play(model, set, false);
+            List<Map<String, Object>> traces = played.traces();
+            if (played.cluster()) {
+                addSet(sets, set, traces);
+                continue;
+            }
             List<Double> greedy = traces.stream().map(t -> (Double) t.get("greedy")).toList();
+            String key = baselinesKey(set);
             // one trial at a time plays expected-2 on a set; the others wait for it and take its returns
-            synchronized (setLocks.computeIfAbsent(set.name(), k -> new Object())) {
-                List<Double> expected = cachedExpected(set.name(), greedy);
+            synchronized (setLocks.computeIfAbsent(key, k -> new Object())) {
+                List<Double> expected = cachedExpected(key, greedy);
                 if (expected == null) {
-                    traces = play(model, set, true);
-                    remember(set.name(), greedy, traces.stream().map(t -> (Double) t.get("expected-2")).toList());
+                    traces = play(model, set, true).traces();
+                    remember(key, greedy, traces.stream().map(t -> (Double) t.get("expected-2")).toList());
                 } else {
                     for (int i = 0; i < traces.size(); i++) {
                         traces.get(i).put("expected-2", expected.get(i));
@@ -296,10 +314,18 @@ public final class SweepRunner {
         return Map.of("sets", sets);
     }
 
-    /** Adds one set's returns: per trace, and the means over its traces. */
+    /**
+     * A set's entry in baselines.json: its name, and its options after it when it has any (the same set played with
+     * other options, e.g. another {@code --seed} of expected-2's draws, is another environment).
+     */
+    static String baselinesKey(EvalSet set) {
+        return set.options().isEmpty() ? set.name() : set.name() + " " + String.join(" ", set.args());
+    }
+
+    /** Adds one set's returns: per trace, and the means over its traces (of the policies every trace has). */
     private static void addSet(Map<String, Object> sets, EvalSet set, List<Map<String, Object>> traces) {
         Map<String, Object> r = new LinkedHashMap<>();
-        for (String k : List.of("model", "greedy", "expected-2")) {
+        for (String k : POLICIES) {
             if (traces.stream().allMatch(t -> t.get(k) != null)) {
                 r.put(k, traces.stream().mapToDouble(t -> (double) t.get(k)).average().orElse(Double.NaN));
             }
@@ -308,8 +334,33 @@ public final class SweepRunner {
         sets.put(set.name(), r);
     }
 
-    /** {@code drl evaluate --json --no-optimum --lookahead 0} on one set: per trace the model's and greedy's return. */
-    private static List<Map<String, Object>> play(Path model, EvalSet set, boolean expected) throws IOException {
+    /** The policies a set's entry in eval.json gives the mean of: those every trace of the set has. */
+    private static final List<String> POLICIES = List.of("model", "greedy", "expected-2", "knative-first",
+            "knative-best");
+
+    /** One set played: per trace the returns by policy; {@code cluster}: played with {@code --dynamics cluster}. */
+    record Played(List<Map<String, Object>> traces, boolean cluster) {
+    }
+
+    /**
+     * {@code drl evaluate --json --no-optimum --lookahead 0} and the set's options on one set: per trace the model's,
+     * greedy's and (with {@code expected}) expected-2's return; with {@code --dynamics cluster} (which plays neither
+     * expected-2, the optimum nor the look-ahead, and so ignores those options) the model's, greedy's and Knative's
+     * default (knative-first; knative-best with {@code --best-fixed}).
+     */
+    static Played play(Path model, EvalSet set, boolean expected) throws IOException {
+        List<String> args = evaluateArgs(model, set, expected);
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = DrlCommand.execute(new PrintWriter(o), new PrintWriter(e), args.toArray(String[]::new));
+        if (code != 0) {
+            throw new IllegalStateException("drl evaluate on set " + set.name() + ": " + e.toString().strip());
+        }
+        return parse(new ObjectMapper().readTree(o.toString()));
+    }
+
+    /** The {@code drl evaluate} arguments of one set: the runner's, then the set's own options. */
+    static List<String> evaluateArgs(Path model, EvalSet set, boolean expected) {
         List<String> args = new ArrayList<>(List.of("evaluate", "--model", model.toString(), "--trace",
                 String.join(",", set.traces().stream().map(Path::toString).toList())));
         if (set.rows() != null) {
@@ -319,28 +370,41 @@ public final class SweepRunner {
         if (!expected) {
             args.add("--no-expected");
         }
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = DrlCommand.execute(new PrintWriter(o), new PrintWriter(e), args.toArray(String[]::new));
-        if (code != 0) {
-            throw new IllegalStateException("drl evaluate on set " + set.name() + ": " + e.toString().strip());
-        }
+        args.addAll(set.args());
+        return args;
+    }
+
+    /**
+     * The rows of {@code drl evaluate --json}, one trace after the other, each starting with the model's: the paper
+     * dynamics' rows have {@code return}, the cluster dynamics' {@code ret} and {@code dynamics: cluster}.
+     */
+    static Played parse(JsonNode rows) {
         List<Map<String, Object>> traces = new ArrayList<>();
         Map<String, Object> current = null;
-        for (JsonNode row : new ObjectMapper().readTree(o.toString())) {
+        boolean cluster = false;
+        for (JsonNode row : rows) {
             String policy = row.get("policy").asText();
+            cluster |= "cluster".equals(row.path("dynamics").asText());
+            JsonNode ret = row.has("return") ? row.get("return") : row.get("ret");
+            if (ret == null) {
+                throw new IllegalStateException("drl evaluate --json: a row of " + policy + " without a return: " + row);
+            }
             if (policy.startsWith("model")) {
                 current = new LinkedHashMap<>();
                 current.put("trace", row.get("trace").asText());
-                current.put("model", row.get("return").asDouble());
+                current.put("model", ret.asDouble());
                 current.put("greedy", null);
                 current.put("expected-2", null);
                 traces.add(current);
             } else if (current != null && (policy.equals("greedy") || policy.equals("expected-2"))) {
-                current.put(policy, row.get("return").asDouble());
+                current.put(policy, ret.asDouble());
+            } else if (current != null && (policy.startsWith("knative-first") || policy.startsWith("knative-best"))) {
+                String name = policy.startsWith("knative-first") ? "knative-first" : "knative-best";
+                current.put(name, ret.asDouble());
+                current.put(name + "-policy", policy);
             }
         }
-        return traces;
+        return new Played(traces, cluster);
     }
 
     private final Object baselinesLock = new Object();

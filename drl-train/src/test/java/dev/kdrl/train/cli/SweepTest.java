@@ -35,7 +35,8 @@ class SweepTest {
     }
 
     static Sweep parse(String yaml) {
-        return SweepFile.parse(yaml, "s.yaml", SweepCommand.trainOptions(), Path.of(""), null);
+        return SweepFile.parse(yaml, "s.yaml", SweepCommand.trainOptions(), SweepCommand.evaluateOptions(), Path.of(""),
+                null);
     }
 
     @Test
@@ -100,14 +101,14 @@ class SweepTest {
         assertBad("grid: {published: [1]}\n" + seeds + SETS, "s.yaml grid.published[0]: '1' is not valid (expected "
                 + "true or false (--published is a flag))");
         assertBad("grids: {gamma: [0.9]}\n" + seeds + SETS, "s.yaml grids: unknown key 'grids' (expected one of base, "
-                + "grid, random, samples, seed, seeds, evaluate)");
+                + "grid, random, settings, samples, seed, seeds, evaluate)");
         assertBad("seeds: [1, x]\n" + SETS, "s.yaml seeds[1]: 'x' is not valid (expected an integer)");
         assertBad(SETS, "s.yaml seeds: an empty value (null) is not valid (expected a non-empty list of integer seeds)");
         assertBad("random: {gamma: {min: 0.9, max: 0.8}}\nsamples: 2\n" + seeds + SETS,
                 "s.yaml random.gamma.max: '0.8' is not valid (expected a finite number > min)");
         assertBad("random: {gamma: [0.9]}\n" + seeds + SETS, "s.yaml samples: an empty value (null) is not valid");
         assertBad("grid: {gamma: [0.9]}\nrandom: {gamma: [0.9]}\nsamples: 1\n" + seeds + SETS,
-                "s.yaml grid: 'both grid and random' is not valid (expected one of grid or random)");
+                "s.yaml grid: 'both grid and random' is not valid (expected one of grid, random or settings)");
         assertBad(seeds + "evaluate:\n  - {name: t, traces: [../datasets/paper/no-such.csv]}\n",
                 "s.yaml evaluate[0].traces[0]: '../datasets/paper/no-such.csv' is not valid (expected an existing trace file");
         assertBad(seeds + "evaluate:\n  - {name: t, trace: ../datasets/paper/test-20.csv, rows: 600-800}\n",
@@ -122,9 +123,174 @@ class SweepTest {
         assertThat(r.err().strip()).isEqualTo("drl sweep run: no-such-sweep.yaml: no such sweep file");
     }
 
+    @Test
+    void explicitSettingsAreRowsOfAnyOptionsWithOptionalIdsAndSeeds() {
+        Sweep s = parse("base: {profile: paper, trace: ../datasets/paper/train-200.csv}\n"
+                + "settings:\n"
+                + "  - {id: trpo-paper, options: {algo: trpo}}\n"
+                + "  - {id: trpo-full, options: {--algo: trpo, observation: full, normalize-obs: false}, seeds: [4, 5, 6]}\n"
+                + "  - {options: {afterstate-candidates: 4, timesteps: 160000, hidden: [32, 32]}}\n"
+                + "  - {id: plain}\n"
+                + "seeds: [1, 2]\n"
+                + "evaluate:\n"
+                + "  - {name: test-20, traces: [../datasets/paper/test-20.csv], validation: true}\n"
+                + "  - {name: test-20-cluster, trace: ../datasets/paper/test-20.csv,\n"
+                + "     options: {dynamics: cluster, --min-scale: none, predictor: last-value, operator: true}}\n");
+        assertThat(s.settings()).extracting(Setting::id).containsExactly("trpo-paper", "trpo-full",
+                "afterstate-candidates=4_timesteps=160000_hidden=32,32", "plain");
+        assertThat(s.trainArgs(s.settings().get(1))).containsExactly("--profile", "paper", "--trace",
+                "../datasets/paper/train-200.csv", "--algo", "trpo", "--observation", "full", "--no-normalize-obs");
+        assertThat(s.trainArgs(s.settings().get(2))).endsWith("--afterstate-candidates", "4", "--timesteps", "160000",
+                "--hidden", "32,32");
+        assertThat(s.trainArgs(s.settings().get(3))).containsExactly("--profile", "paper", "--trace",
+                "../datasets/paper/train-200.csv");
+        // a setting's own seeds replace the sweep's, for that setting only
+        assertThat(s.seeds(s.settings().get(0))).containsExactly(1L, 2L);
+        assertThat(s.seeds(s.settings().get(1))).containsExactly(4L, 5L, 6L);
+        assertThat(s.trials()).isEqualTo(2 + 3 + 2 + 2);
+        // an evaluation set's options are drl evaluate arguments, by the same rules
+        assertThat(s.sets().get(0).options()).isEmpty();
+        assertThat(s.sets().get(1).args()).containsExactly("--dynamics", "cluster", "--min-scale", "none",
+                "--predictor", "last-value", "--operator");
+    }
+
+    @Test
+    void badSettingsAndSetOptionsAreOneLineErrorsNamingTheEntry() {
+        String rest = "seeds: [1]\n" + SETS;
+        assertBad("settings:\n  - {id: a, options: {gamma: 0.9}}\n  - {id: a, options: {gamma: 0.8}}\n" + rest,
+                "s.yaml settings[1].id: 'a' is not valid (expected an id no other setting has");
+        assertBad("settings:\n  - {options: {gamma: 0.9}}\n  - {id: g, options: {gamma: 0.8}}\n"
+                + "  - {options: {--gamma: 0.9}}\n" + rest,
+                "s.yaml settings[2].id: 'gamma=0.9' is not valid (expected an id no other setting has (an id left out "
+                        + "is made of the options: give one))");
+        assertBad("settings:\n  - {options: {gamma: 0.9}}\n  - {options: {published: 1}}\n" + rest,
+                "s.yaml settings[1].options.published: '1' is not valid (expected true or false (--published is a "
+                        + "flag))");
+        assertBad("settings:\n  - {options: {gama: 0.9}}\n" + rest,
+                "s.yaml settings[0].options.gama: 'gama' is not valid (expected a drl train option");
+        assertBad("settings:\n  - {options: {out: x}}\n" + rest,
+                "s.yaml settings[0].options.out: 'out' is not valid (expected a drl train option other than --seed");
+        assertBad("settings:\n  - {id: ../up, options: {gamma: 0.9}}\n" + rest,
+                "s.yaml settings[0].id: '../up' is not valid (expected a directory name of at most 120 letters");
+        assertBad("settings:\n  - {id: a, seeds: [3, 3]}\n" + rest,
+                "s.yaml settings[0].seeds: '[3, 3]' is not valid (expected distinct seeds)");
+        assertBad("settings:\n  - {id: a, seed: [3]}\n" + rest, "s.yaml settings[0].seed: unknown key 'seed'");
+        assertBad("settings: []\n" + rest,
+                "s.yaml settings: '[]' is not valid (expected a non-empty list of settings {id, options, seeds})");
+        assertBad("grid: {gamma: [0.9]}\nsettings:\n  - {id: a}\n" + rest,
+                "s.yaml grid: 'both grid and settings' is not valid (expected one of grid, random or settings)");
+        assertBad("settings:\n  - {id: a}\nsamples: 2\n" + rest,
+                "s.yaml samples: '2' is not valid (expected only with random)");
+        // an evaluation set's options: drl evaluate's, none the runner sets
+        String set = "seeds: [1]\nevaluate:\n  - {name: t, traces: [../datasets/paper/test-20.csv], options: ";
+        assertBad(set + "{dynamic: cluster}}\n",
+                "s.yaml evaluate[0].options.dynamic: 'dynamic' is not valid (expected a drl evaluate option (drl "
+                        + "evaluate --help lists them))");
+        assertBad(set + "{--json: true}}\n", "s.yaml evaluate[0].options.--json: '--json' is not valid (expected a "
+                + "drl evaluate option other than --json, --lookahead, --model, --no-expected, --no-optimum, --rows, "
+                + "--trace (the sweep sets them; traces and rows are the set's keys))");
+        assertBad(set + "{rows: \"1:5\"}}\n", "s.yaml evaluate[0].options.rows: 'rows' is not valid");
+        assertBad(set + "{best-fixed: 1}}\n",
+                "s.yaml evaluate[0].options.best-fixed: '1' is not valid (expected true or false (--best-fixed is a "
+                        + "flag))");
+    }
+
     private static void assertBad(String yaml, String message) {
         assertThatThrownBy(() -> parse(yaml)).isInstanceOf(IllegalArgumentException.class)
                 .satisfies(e -> assertThat(e.getMessage()).startsWith(message).doesNotContain("\n"));
+    }
+
+    @Test
+    void explicitSettingsWithOwnSeedsAndAClusterSetRunAndReport(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("rows.yaml");
+        Files.writeString(file, "base: {profile: paper, trace: ../datasets/paper/train-200.csv, timesteps: 400}\n"
+                + "settings:\n"
+                + "  - {id: small, options: {afterstate-candidates: 2}, seeds: [1]}\n"
+                + "  - {options: {afterstate-candidates: 4}}\n"
+                + "seeds: [1, 2]\n"
+                + "evaluate:\n"
+                + "  - {name: test-20, traces: [../datasets/paper/test-20.csv], validation: true}\n"
+                + "  - {name: test-20-seed3, traces: [../datasets/paper/test-20.csv], options: {seed: 3}}\n"
+                + "  - {name: test-20-cluster, trace: ../datasets/paper/test-20.csv,\n"
+                + "     options: {dynamics: cluster, min-scale: none, predictor: last-value}}\n");
+        Path out = tmp.resolve("out");
+        Run r = run("sweep", "run", file.toString(), "--out", out.toString(), "--parallel", "2");
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("2 settings x their seeds = 3 trials, 3 evaluation sets")
+                .contains("trained 3, skipped 0 (finished before), failed 0");
+        Path small = out.resolve("small").resolve("seed-1");
+        Path four = out.resolve("afterstate-candidates=4");
+        assertThat(small.resolve("done.json")).isRegularFile();
+        assertThat(out.resolve("small").resolve("seed-2")).doesNotExist();
+        assertThat(four.resolve("seed-1").resolve("done.json")).isRegularFile();
+        assertThat(four.resolve("seed-2").resolve("done.json")).isRegularFile();
+
+        // the cluster set: the model, greedy and Knative's default, no expected-2
+        JsonNode sets = JSON.readTree(small.resolve("eval.json").toFile()).get("sets");
+        JsonNode cluster = sets.get("test-20-cluster");
+        assertThat(cluster.has("model")).isTrue();
+        assertThat(cluster.get("greedy").asDouble()).isPositive();
+        assertThat(cluster.get("knative-first").asDouble()).isPositive();
+        assertThat(cluster.has("expected-2")).isFalse();
+        assertThat(cluster.get("traces").get(0).get("knative-first-policy").asText()).startsWith("knative-first[");
+        // greedy plays another environment there: its returns differ from the paper dynamics'
+        assertThat(cluster.get("greedy").asDouble()).isNotEqualTo(sets.get("test-20").get("greedy").asDouble());
+        // expected-2 is kept per set and options (another --seed draws other traffic); none for the cluster set
+        JsonNode baselines = JSON.readTree(out.resolve("baselines.json").toFile());
+        List<String> keys = new ArrayList<>();
+        baselines.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactlyInAnyOrder("test-20", "test-20-seed3 --seed 3");
+        assertThat(baselines.get("test-20-seed3 --seed 3")).hasSize(1);
+        assertThat(sets.get("test-20-seed3").get("expected-2").asDouble())
+                .isEqualTo(baselines.get("test-20-seed3 --seed 3").get(0).get("expected-2").get(0).asDouble());
+
+        // the report: each setting over its own seeds; the cluster set without expected-2, with Knative's default
+        Run rep = run("sweep", "report", out.toString(), "--json");
+        assertThat(rep.code()).as(rep.err()).isZero();
+        JsonNode report = JSON.readTree(rep.out());
+        assertThat(report.get("settings")).hasSize(2);
+        for (JsonNode s : report.get("settings")) {
+            boolean isSmall = s.get("id").asText().equals("small");
+            assertThat(s.get("id").asText()).isIn("small", "afterstate-candidates=4");
+            assertThat(s.get("seedsPlanned").asInt()).isEqualTo(isSmall ? 1 : 2);
+            assertThat(s.get("seeds")).hasSize(isSmall ? 1 : 2);
+            JsonNode c = s.get("sets").get("test-20-cluster");
+            assertThat(c.get("expected2").isNull()).isTrue();
+            assertThat(c.get("pctExpected2").isNull()).isTrue();
+            assertThat(c.get("pctGreedy").asDouble()).isCloseTo(100 * c.get("mean").asDouble()
+                    / c.get("greedy").asDouble(), within(1e-9));
+            assertThat(c.get("knativeFirst").asDouble()).isPositive();
+            assertThat(s.get("sets").get("test-20").has("knativeFirst")).isFalse();
+            assertThat(s.get("sets").get("test-20").get("expected2").asDouble()).isPositive();
+        }
+        assertThat(report.get("settings").get(0).get("sets").get("test-20-cluster").get("knativeFirst").asDouble())
+                .isEqualTo(cluster.get("knative-first").asDouble());
+        Run text = run("sweep", "report", out.toString());
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).contains("knative").containsPattern("\ntest-20-cluster +[0-9,]+ +- +[0-9,]+ ");
+
+        // one Job per trial, each setting with its own seeds; a seed the setting does not have is refused
+        Run k8s = run("sweep", "k8s", file.toString(), "--image", "example/drl:1", "--claim", "sweeps");
+        assertThat(k8s.code()).as(k8s.err()).isZero();
+        assertThat(k8s.out()).startsWith("# drl sweep k8s: 2 settings x their seeds = 3 Jobs");
+        List<String> trials = new ArrayList<>();
+        try (tools.jackson.databind.MappingIterator<Object> it = new tools.jackson.dataformat.yaml.YAMLMapper()
+                .readerFor(Object.class).readValues(k8s.out())) {
+            it.forEachRemaining(d -> {
+                JsonNode doc = JSON.valueToTree(d);
+                if (doc.get("kind").asText().equals("Job")) {
+                    JsonNode a = doc.get("metadata").get("annotations");
+                    trials.add(a.get("drl.kdrl.dev/setting").asText() + " " + a.get("drl.kdrl.dev/seed").asText());
+                }
+            });
+        }
+        assertThat(trials).containsExactly("small 1", "afterstate-candidates=4 1", "afterstate-candidates=4 2");
+        Run wrongSeed = run("sweep", "trial", file.toString(), "--out", out.toString(), "--setting", "small",
+                "--seed", "2");
+        assertThat(wrongSeed.code()).isEqualTo(1);
+        assertThat(wrongSeed.err().strip()).isEqualTo("drl sweep trial: --seed 2: not a seed of the setting small [1]");
+        Run again = run("sweep", "run", file.toString(), "--out", out.toString());
+        assertThat(again.out()).contains("trained 0, skipped 3");
     }
 
     @Test
