@@ -88,6 +88,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         pw.printf(Locale.ROOT, "whole process: %.1f CPU-s (JVM start, evaluation and saving included), peak RSS %s%n",
                 Cpu.processNanos() / 1e9, peakRss());
         pw.printf(Locale.ROOT, "final deterministic return on %s: %.2f%n", trace, r.finalEvalReturn());
+        pw.printf(Locale.ROOT, "threads: OMP_NUM_THREADS=%s; OpenBLAS kernels: %s%n", envOr("OMP_NUM_THREADS", "unset"),
+                envOr("OPENBLAS_CORETYPE", "OpenBLAS's own CPU detection (OPENBLAS_CORETYPE unset; ./drl sets it)"));
         pw.flush();
         if (out == null) {
             try (var files = Files.walk(dir)) {
@@ -110,5 +112,10 @@ final class BenchTrainCommand implements Callable<Integer> {
             return "unknown (" + e.getMessage() + ")";
         }
         return "unknown";
+    }
+
+    private static String envOr(String name, String otherwise) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? otherwise : v;
     }
 }
