@@ -288,7 +288,7 @@ final class TrainCommand implements Callable<Integer> {
                 + "Default: ${DEFAULT-VALUE}.")
         int ppoEpochs;
 
-        @Option(names = "--ppo-batch", defaultValue = "128", description = "PPO: minibatch size of the actor's and the critic's "
+        @Option(names = "--ppo-batch", defaultValue = "256", description = "PPO: minibatch size of the actor's and the critic's "
                 + "Adam steps (stable-baselines3: 64). Default: ${DEFAULT-VALUE}.")
         int ppoBatch;
 

@@ -225,7 +225,7 @@ class TrainCommandTest {
         assertThat(c.trpo.criticEpochs).isEqualTo(5);
         assertThat(c.trpo.criticBatch).isEqualTo(256);
         assertThat(c.ppo.ppoEpochs).isEqualTo(5);
-        assertThat(c.ppo.ppoBatch).isEqualTo(128);
+        assertThat(c.ppo.ppoBatch).isEqualTo(256);
         assertThat(c.ppo.ppoLr).isEqualTo(3e-4);
         assertThat(c.rewardScale).isEqualTo(0.001);
         assertThat(c.normalizeObs).isTrue();
