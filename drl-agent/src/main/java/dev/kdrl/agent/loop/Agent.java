@@ -411,7 +411,7 @@ public final class Agent implements AutoCloseable {
             InitialState init = model.initial();
             return model.resume(0, init.action(), init.pods(), init.resources(), traffic);
         }
-        return model.resume((int) Math.min(Integer.MAX_VALUE, last.cycles()), last.action(), last.pods(),
+        return model.resume(model.liveStep(last.cycles()), last.action(), last.pods(),
                 last.resources(), traffic);
     }
 

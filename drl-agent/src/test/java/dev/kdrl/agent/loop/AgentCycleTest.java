@@ -260,6 +260,26 @@ class AgentCycleTest {
     }
 
     @Test
+    void aLiveAgentOnThePaperProfileNeverPlaysThePublishedLastStep() throws Exception {
+        // the paper profile's 200th decision is special (half weight, no roll-out overlap check); a live agent has no
+        // episode end, so its state must never say it is there, however many cycles it runs
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
+                "{kind: moving-average, window: 2}", "").replace("profile: paper-general", "profile: paper"));
+        QuotaModel paper = PaperProfile.model();
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        LoadSource cyclic = (s, cycle, time) -> TRACE.value((int) (cycle % TRACE.length()), TRACE.columnIndex(s.name()));
+        Agent agent = AgentBuilder.build(cfg, cyclic, sink, new AgentMetrics(cfg.serviceNames(), 40));
+        for (int k = 0; k < 205; k++) {
+            agent.runCycle(T0.plus(PERIOD.multipliedBy(k)));
+            int step = agent.currentState().step();
+            assertThat(paper.isPaperFinalStep(step)).as("cycle %d", k).isFalse();
+            assertThat(paper.isPaperFinalStep(step + 1)).as("cycle %d, the next decision", k).isFalse();
+        }
+        assertThat(agent.lastState().cycles()).isEqualTo(205);
+        assertThat(sink.written).hasSize(205);
+    }
+
+    @Test
     void expectedPlannerLearnsTheNextLoadFromTheRecordedHistory() throws Exception {
         int cycles = TRACE.length();
         AgentConfig cfg = config("{planner: expected-2, seed: 4}");

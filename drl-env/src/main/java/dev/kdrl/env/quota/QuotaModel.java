@@ -266,6 +266,21 @@ public record QuotaModel(List<ServiceProfile> services, double quota, int minPod
         return quirks.paperEpisode() && stepsSoFar + 1 >= PAPER_TIME_LIMIT;
     }
 
+    /**
+     * The step a live agent's state carries after {@code decisionsSoFar} decisions. A live agent has no episode end,
+     * so with the published episode quirk ({@link Quirks#paperEpisode()}) it stops counting two decisions before
+     * the published last one: neither its decision nor the one after is ever scored as that special step (half
+     * weight, no roll-out overlap check), however long it runs. Without the quirk, the count itself (capped at
+     * {@code Integer.MAX_VALUE}).
+     */
+    public int liveStep(long decisionsSoFar) {
+        if (decisionsSoFar < 0) {
+            throw new IllegalArgumentException("decisions so far must be >= 0, got " + decisionsSoFar);
+        }
+        long cap = quirks.paperEpisode() ? PAPER_TIME_LIMIT - 3 : Integer.MAX_VALUE;
+        return (int) Math.min(cap, decisionsSoFar);
+    }
+
     /** The reward of a transition; {@code paperFinalStep} is the published environment's 200th step. */
     public double reward(Transition t, boolean paperFinalStep) {
         return reward(t.total(), t.totalUpdate(), t.sloRatioSum(), paperFinalStep);

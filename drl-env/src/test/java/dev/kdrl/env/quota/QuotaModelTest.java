@@ -229,4 +229,21 @@ class QuotaModelTest {
                 .hasMessage("minPods must be >= 0, got -2");
         assertThatThrownBy(() -> new ServiceConfig(0, 10, 100)).hasMessage("cpu must be a finite number > 0, got 0.0");
     }
+
+    @Test
+    void aLiveAgentNeverReachesThePublishedLastStep() {
+        QuotaModel paper = PaperProfile.model();
+        for (long n : new long[] {0, 1, 196, 197, 198, 199, 200, 5_000, Long.MAX_VALUE}) {
+            int step = paper.liveStep(n);
+            assertThat(paper.isPaperFinalStep(step)).as("decision after %d", n).isFalse();
+            assertThat(paper.isPaperFinalStep(step + 1)).as("the one after that, after %d", n).isFalse();
+        }
+        assertThat(paper.liveStep(150)).isEqualTo(150);
+        assertThat(paper.isPaperFinalStep(199)).isTrue();
+        QuotaModel general = PaperProfile.generalModel();
+        assertThat(general.liveStep(5_000)).isEqualTo(5_000);
+        assertThat(general.liveStep(Long.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> paper.liveStep(-1)).hasMessageContaining("got -1");
+    }
+
 }
