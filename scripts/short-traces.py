@@ -8,25 +8,15 @@ random.Random(888000 + i). Disjoint from the validation traffic of scripts/valid
 Used to report, never to choose a setting.
 usage: scripts/short-traces.py OUT_DIR [COUNT]
 """
-import csv
 import os
-import random
 import sys
 
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from uniform_traffic import write_uniform
+
 out = sys.argv[1] if len(sys.argv) > 1 else "runs/short"
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 100
 os.makedirs(out, exist_ok=True)
 
-with open(os.path.join(root, "datasets/paper/train-200.csv")) as f:
-    rows = list(csv.reader(f))
-header, data = rows[0], [[int(x) for x in r] for r in rows[1:]]
-lo = [min(c) for c in zip(*data)]
-hi = [max(c) for c in zip(*data)]
 for i in range(count):
-    rng = random.Random(888000 + i)
-    with open(os.path.join(out, f"short-{i:03d}.csv"), "w") as f:
-        f.write(",".join(header) + "\n")
-        for _ in range(20):
-            f.write(",".join(str(rng.randint(lo[k], hi[k])) for k in range(len(header))) + "\n")
+    write_uniform(os.path.join(out, f"short-{i:03d}.csv"), 20, 888000 + i)
 print(f"wrote {count} short traces to {out}")

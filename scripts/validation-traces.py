@@ -12,24 +12,16 @@ usage: scripts/validation-traces.py OUT_DIR
 """
 import csv
 import os
-import random
 import sys
+
+from uniform_traffic import write_uniform
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 out = sys.argv[1] if len(sys.argv) > 1 else "runs/validation"
 os.makedirs(out, exist_ok=True)
 
-with open(os.path.join(root, "datasets/paper/train-200.csv")) as f:
-    rows = list(csv.reader(f))
-header, data = rows[0], [[int(x) for x in r] for r in rows[1:]]
-lo = [min(c) for c in zip(*data)]
-hi = [max(c) for c in zip(*data)]
 for i in range(12):
-    rng = random.Random(777000 + i)
-    with open(os.path.join(out, f"uniform-{i:02d}.csv"), "w") as f:
-        f.write(",".join(header) + "\n")
-        for _ in range(200):
-            f.write(",".join(str(rng.randint(lo[k], hi[k])) for k in range(len(header))) + "\n")
+    write_uniform(os.path.join(out, f"uniform-{i:02d}.csv"), 200, 777000 + i)
 
 with open(os.path.join(root, "datasets/nasa/nasa-http-1995-scaled100.csv")) as f:
     nasa = list(csv.reader(f))
