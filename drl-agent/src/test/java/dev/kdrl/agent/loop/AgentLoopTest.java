@@ -211,11 +211,14 @@ class AgentLoopTest {
         boolean allWritten = loop(new LoadSource() {
             @Override
             public double read(AgentConfig.Service s, long cycle, Instant t) throws dev.kdrl.agent.prom.QueryFailure {
-                if (read.size() <= cycle) {
-                    read.add(new double[cfg.serviceNames().size()]);
-                }
                 double v = trace.read(s, cycle, t);
-                read.get((int) cycle)[cfg.serviceNames().indexOf(s.name())] = v;
+                // the services of one cycle are read concurrently
+                synchronized (read) {
+                    if (read.size() <= cycle) {
+                        read.add(new double[cfg.serviceNames().size()]);
+                    }
+                    read.get((int) cycle)[cfg.serviceNames().indexOf(s.name())] = v;
+                }
                 return v;
             }
 
