@@ -267,7 +267,8 @@ class AgentCycleTest {
                 "{kind: moving-average, window: 2}", "").replace("profile: paper-general", "profile: paper"));
         QuotaModel paper = PaperProfile.model();
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
-        LoadSource cyclic = (s, cycle, time) -> TRACE.value((int) (cycle % TRACE.length()), TRACE.columnIndex(s.name()));
+        LoadSource cyclic = (s, cycle, time) -> TRACE.value((int) (cycle % TRACE.length()),
+                TRACE.columnIndex(s.name()));
         Agent agent = AgentBuilder.build(cfg, cyclic, sink, new AgentMetrics(cfg.serviceNames(), 40));
         for (int k = 0; k < 205; k++) {
             agent.runCycle(T0.plus(PERIOD.multipliedBy(k)));

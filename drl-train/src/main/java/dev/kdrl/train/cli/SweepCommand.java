@@ -89,7 +89,7 @@ final class SweepCommand {
             SweepFile.Sweep sweep = read(file);
             PrintWriter pw = spec.commandLine().getOut();
             int trials = sweep.trials();
-            boolean ownSeeds = sweep.settings().stream().anyMatch(s -> s.seeds() != null);
+            boolean ownSeeds = sweep.ownSeeds();
             pw.printf("%s: %d setting%s x %s seed%s = %d trials, %d evaluation sets, %d at a time, in %s%n", file,
                     sweep.settings().size(), sweep.settings().size() == 1 ? "" : "s",
                     ownSeeds ? "their" : Integer.toString(sweep.seeds().size()),

@@ -117,6 +117,11 @@ public final class SweepFile {
             return s.seeds() != null ? s.seeds() : seeds;
         }
 
+        /** Whether some setting has seeds of its own. */
+        public boolean ownSeeds() {
+            return settings.stream().anyMatch(s -> s.seeds() != null);
+        }
+
         /** The number of trials (setting x seed). */
         public int trials() {
             return settings.stream().mapToInt(s -> seeds(s).size()).sum();
@@ -152,14 +157,24 @@ public final class SweepFile {
             "lookahead", "no-expected");
 
     private final String source;
-    private final Options options;
-    private final Options evaluateOptions;
+    private final Command train;
+    private final Command evaluate;
     private final Path cwd;
+
+    /**
+     * A {@code drl} command whose options the file names, those of them the sweep sets itself, and what is expected
+     * instead of one of those.
+     */
+    private record Command(String name, Options options, Set<String> reserved, String notReserved) {
+    }
 
     private SweepFile(String source, Options options, Options evaluateOptions, Path cwd) {
         this.source = source;
-        this.options = options;
-        this.evaluateOptions = evaluateOptions;
+        this.train = new Command("train", options, RESERVED,
+                "a drl train option other than --seed and --out (the sweep sets them)");
+        this.evaluate = new Command("evaluate", evaluateOptions, RUNNER_EVALUATE, "a drl evaluate option other than --"
+                + String.join(", --", RUNNER_EVALUATE.stream().sorted().toList())
+                + " (the sweep sets them; traces and rows are the set's keys)");
         this.cwd = cwd;
     }
 
@@ -276,7 +291,7 @@ public final class SweepFile {
                 String s = String.valueOf(v);
                 if (s.startsWith("--")) {
                     String name = s.contains("=") ? s.substring(2, s.indexOf('=')) : s.substring(2);
-                    String known = name.startsWith("no-") && options.kind(name) == null ? name.substring(3) : name;
+                    String known = name.startsWith("no-") && train.options().kind(name) == null ? name.substring(3) : name;
                     optionName(known, "base[" + i + "]");
                 }
                 args.add(s);
@@ -288,19 +303,44 @@ public final class SweepFile {
 
     /** The option's name without dashes, checked against {@code drl train}'s. */
     private String optionName(String key, String field) {
+        return optionName(key, field, train);
+    }
+
+    /** The option's name without dashes, checked against {@code command}'s, refusing those the sweep sets. */
+    private String optionName(String key, String field, Command command) {
         String name = key.startsWith("--") ? key.substring(2) : key;
-        if (RESERVED.contains(name)) {
-            throw error(field, key, "a drl train option other than --seed and --out (the sweep sets them)");
+        if (command.reserved().contains(name)) {
+            throw error(field, key, command.notReserved());
         }
-        if (options.kind(name) == null) {
-            throw error(field, key, "a drl train option (drl train --help lists them)");
+        if (command.options().kind(name) == null) {
+            throw error(field, key, "a drl " + command.name() + " option (drl " + command.name()
+                    + " --help lists them)");
         }
         return name;
     }
 
+    /**
+     * A map of {@code command}'s options to values as written at {@code field} ({@code null}: none), checked as the
+     * grid's are: names known and not the sweep's, each given once, values of the option's kind.
+     */
+    private Map<String, Object> optionMap(Map<String, Object> given, String field, Command command) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (given != null) {
+            for (Map.Entry<String, Object> e : given.entrySet()) {
+                String f = field + "." + e.getKey();
+                String name = optionName(e.getKey(), f, command);
+                if (o.containsKey(name)) {
+                    throw error(f, e.getKey(), "an option given once (--" + name + " is there twice)");
+                }
+                o.put(name, value(e.getValue(), name, f, command.options()));
+            }
+        }
+        return Collections.unmodifiableMap(o);
+    }
+
     /** A {@code drl train} value for {@code --name}: a scalar or a list of scalars; booleans only for flags. */
     private Object value(Object v, String name, String field) {
-        return value(v, name, field, options);
+        return value(v, name, field, train.options());
     }
 
     /** A value for the option {@code --name} of {@code command}: a scalar or a list of scalars; booleans only for flags. */
@@ -430,7 +470,7 @@ public final class SweepFile {
         if (isLog && !(a.doubleValue() > 0)) {
             throw error(field + ".min", lo, "a number > 0 (log: true)");
         }
-        if (options.kind(name).flag()) {
+        if (train.options().kind(name).flag()) {
             throw error(field, range, "true or false (--" + name + " is a flag)");
         }
         boolean integer = isInteger(a) && isInteger(b);
@@ -462,17 +502,7 @@ public final class SweepFile {
             if (e == null) {
                 throw error(field, null, "a setting {id, options, seeds}");
             }
-            Map<String, Object> o = new LinkedHashMap<>();
-            if (e.options() != null) {
-                for (Map.Entry<String, Object> x : e.options().entrySet()) {
-                    String f = field + ".options." + x.getKey();
-                    String name = optionName(x.getKey(), f);
-                    if (o.containsKey(name)) {
-                        throw error(f, x.getKey(), "an option given once (--" + name + " is there twice)");
-                    }
-                    o.put(name, value(x.getValue(), name, f));
-                }
-            }
+            Map<String, Object> o = optionMap(e.options(), field + ".options", train);
             String id = e.id() != null ? e.id() : id(o);
             if (e.id() != null && (!id.matches("[A-Za-z0-9_=,+-][A-Za-z0-9._=,+-]*") || id.length() > 120)) {
                 throw error(field + ".id", id, "a directory name of at most 120 letters, digits and . _ = , + - "
@@ -483,7 +513,7 @@ public final class SweepFile {
                         + "options: give one)");
             }
             List<Long> seeds = e.seeds() == null ? null : seeds(e.seeds(), field + ".seeds");
-            byId.put(id, new Setting(id, Collections.unmodifiableMap(o), seeds));
+            byId.put(id, new Setting(id, o, seeds));
         }
         return List.copyOf(byId.values());
     }
@@ -548,27 +578,8 @@ public final class SweepFile {
         if (raw.rows() != null && !raw.rows().matches("\\s*\\d+\\s*:\\s*\\d+\\s*")) {
             throw error(field + ".rows", raw.rows(), "FROM:TO (two row indices, e.g. \"600:800\")");
         }
-        Map<String, Object> o = new LinkedHashMap<>();
-        if (raw.options() != null) {
-            for (Map.Entry<String, Object> e : raw.options().entrySet()) {
-                String f = field + ".options." + e.getKey();
-                String name = e.getKey().startsWith("--") ? e.getKey().substring(2) : e.getKey();
-                if (RUNNER_EVALUATE.contains(name)) {
-                    throw error(f, e.getKey(), "a drl evaluate option other than --"
-                            + String.join(", --", RUNNER_EVALUATE.stream().sorted().toList())
-                            + " (the sweep sets them; traces and rows are the set's keys)");
-                }
-                if (evaluateOptions.kind(name) == null) {
-                    throw error(f, e.getKey(), "a drl evaluate option (drl evaluate --help lists them)");
-                }
-                if (o.containsKey(name)) {
-                    throw error(f, e.getKey(), "an option given once (--" + name + " is there twice)");
-                }
-                o.put(name, value(e.getValue(), name, f, evaluateOptions));
-            }
-        }
         return new EvalSet(raw.name(), List.copyOf(files), raw.rows() == null ? null : raw.rows().replace(" ", ""),
-                Boolean.TRUE.equals(raw.validation()), Collections.unmodifiableMap(o));
+                Boolean.TRUE.equals(raw.validation()), optionMap(raw.options(), field + ".options", evaluate));
     }
 
     /** A trace file or a glob ({@code *}, {@code ?}, {@code [..]} in the file name), against the working directory. */

@@ -41,7 +41,7 @@ public final class SweepJobs {
     public static String manifests(Sweep sweep, String sweepText, Params p) {
         String name = dnsLabel(p.name(), 40);
         StringBuilder sb = new StringBuilder();
-        boolean ownSeeds = sweep.settings().stream().anyMatch(s -> s.seeds() != null);
+        boolean ownSeeds = sweep.ownSeeds();
         sb.append("# drl sweep k8s: ").append(sweep.settings().size()).append(" settings x ")
                 .append(ownSeeds ? "their" : Integer.toString(sweep.seeds().size())).append(" seeds = ")
                 .append(sweep.trials()).append(" Jobs writing ").append(p.out())
