@@ -222,12 +222,27 @@ public final class AgentBuilder {
     /**
      * The next period's load as {@code expected-2} assumes it: an AR(1) fit ({@link EmpiricalTraffic}) of the
      * recorded load, refitted at every decision on the history as it stands ({@code rows}: one row per cycle
-     * whose load every service recorded, oldest first). Without two such rows it has no sample and the planner
-     * decides as greedy does.
+     * whose load every service recorded, oldest first), which also gives a traffic-aware value its statistics.
+     * Without two such rows it has no sample and the planner decides as greedy does.
      */
     static TrafficDistribution historyTraffic(QuotaModel model, Supplier<double[][]> rows) {
-        return (state, maxSamples, rng) -> EmpiricalTraffic.fit(rows.get(), model.numServices(),
-                EmpiricalTraffic.Kind.AR1, "the agent's history").sample(state, maxSamples, rng);
+        return new TrafficDistribution() {
+            @Override
+            public double[][] sample(QuotaState state, int maxSamples, dev.kdrl.core.rng.Rng rng) {
+                return fitted().sample(state, maxSamples, rng);
+            }
+
+            /** What a traffic-aware value reads: the statistics of the history as it stands. */
+            @Override
+            public double[] statistics() {
+                return fitted().statistics();
+            }
+
+            private EmpiricalTraffic fitted() {
+                return EmpiricalTraffic.fit(rows.get(), model.numServices(), EmpiricalTraffic.Kind.AR1,
+                        "the agent's history");
+            }
+        };
     }
 
     /**

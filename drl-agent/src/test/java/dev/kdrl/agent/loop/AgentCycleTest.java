@@ -109,13 +109,22 @@ class AgentCycleTest {
         afterstateModelActsAsInTheSimulator(true);
     }
 
+    @Test
+    void aTrafficAwareModelReadsTheStatisticsOfTheAgentsRecordedHistory() throws Exception {
+        afterstateModelActsAsInTheSimulator(true, true);
+    }
+
+    private void afterstateModelActsAsInTheSimulator(boolean twoSteps) throws Exception {
+        afterstateModelActsAsInTheSimulator(twoSteps, false);
+    }
+
     /**
      * An afterstate model (looking two steps ahead or not) decides in the agent what it decides in the simulator fed
      * with the same predictions; two steps: with the next period's traffic fitted, at every cycle, on the loads the
-     * agent has recorded so far.
+     * agent has recorded so far; a traffic-aware value reads the statistics of those loads.
      */
-    private void afterstateModelActsAsInTheSimulator(boolean twoSteps) throws Exception {
-        int size = dev.kdrl.env.value.AfterstateFeatures.size(MODEL);
+    private void afterstateModelActsAsInTheSimulator(boolean twoSteps, boolean trafficFeatures) throws Exception {
+        int size = dev.kdrl.env.value.AfterstateFeatures.size(MODEL, trafficFeatures);
         dev.kdrl.core.rng.Rng rng = dev.kdrl.core.rng.Rng.of(8);
         double[][] w = {new double[size * 8], new double[8]};
         for (double[] layer : w) {
@@ -125,8 +134,23 @@ class AgentCycleTest {
         }
         var value = dev.kdrl.core.policy.Mlp.of(new int[] {size, 8, 1}, dev.kdrl.core.policy.Activation.TANH, w,
                 new double[][] {new double[8], new double[1]});
-        var signature = dev.kdrl.env.value.AfterstatePolicy.signature(MODEL, "paper-general");
+        var signature = dev.kdrl.env.value.AfterstatePolicy.signature(MODEL, "paper-general", trafficFeatures);
         var norm = dev.kdrl.core.policy.ObservationNormalizer.identity(size);
+        if (trafficFeatures) {
+            // the statistics scaled as training's running normaliser would (autocorrelation, mean, deviation)
+            double[] mean = new double[size];
+            double[] var = new double[size];
+            java.util.Arrays.fill(var, 1);
+            for (int i = size - 9; i < size; i += 3) {
+                mean[i] = 0.3;
+                var[i] = 0.04;
+                mean[i + 1] = 50;
+                var[i + 1] = 100;
+                mean[i + 2] = 25;
+                var[i + 2] = 25;
+            }
+            norm = dev.kdrl.core.policy.ObservationNormalizer.of(mean, var, 100);
+        }
         var look = new dev.kdrl.env.value.AfterstatePolicy.Lookahead(6, 8, 0.3);
         Map<String, String> hyper = new java.util.LinkedHashMap<>(Map.of("gamma", "0.8", "reward_scale", "0.001",
                 "candidates", "6"));
@@ -142,10 +166,26 @@ class AgentCycleTest {
         double[][] rows = observed(cycles);
         QuotaEnv env = AgentFixtures.predictionsEnv(MODEL, rows, new MovingAveragePredictor(2), Observation.PAPER);
         var offline = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6);
+        // the loads recorded up to the decision being taken, fitted as the agent fits its history
+        java.util.function.Supplier<dev.kdrl.env.baseline.EmpiricalTraffic> recorded = () ->
+                dev.kdrl.env.baseline.EmpiricalTraffic.fit(java.util.Arrays.copyOf(rows, env.state().step() + 1), 3,
+                        dev.kdrl.env.baseline.EmpiricalTraffic.Kind.AR1, "recorded");
+        dev.kdrl.env.baseline.TrafficDistribution sofar = new dev.kdrl.env.baseline.TrafficDistribution() {
+            @Override
+            public double[][] sample(dev.kdrl.env.quota.QuotaState state, int max, dev.kdrl.core.rng.Rng r) {
+                return recorded.get().sample(state, max, r);
+            }
+
+            @Override
+            public double[] statistics() {
+                return recorded.get().statistics();
+            }
+        };
+        var fixedStatistics = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6)
+                .withStatistics(new double[9]);
         if (twoSteps) {
-            offline.withLookahead(look).withTraffic((state, max, r) -> dev.kdrl.env.baseline.EmpiricalTraffic.fit(
-                    java.util.Arrays.copyOf(rows, state.step() + 1), 3, dev.kdrl.env.baseline.EmpiricalTraffic.Kind.AR1,
-                    "recorded").sample(state, max, r), Integer.MAX_VALUE, 0);
+            offline.withLookahead(look).withTraffic(sofar, Integer.MAX_VALUE, 0);
+            fixedStatistics.withLookahead(look).withTraffic(sofar, Integer.MAX_VALUE, 0);
         }
         var oneStep = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6);
         env.reset(0);
@@ -153,12 +193,14 @@ class AgentCycleTest {
         GreedyPolicy greedy = new GreedyPolicy(MODEL, env::state);
         int differFromGreedy = 0;
         int differFromOneStep = 0;
+        int differFromFixedStatistics = 0;
         for (int k = 0; k < cycles; k++) {
             assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
             assertThat(agent.currentState()).isEqualTo(env.state());
             int[] a = offline.act(null);
             differFromGreedy += java.util.Arrays.equals(a, greedy.act(null)) ? 0 : 1;
             differFromOneStep += java.util.Arrays.equals(a, oneStep.act(null)) ? 0 : 1;
+            differFromFixedStatistics += java.util.Arrays.equals(a, fixedStatistics.act(null)) ? 0 : 1;
             var r = env.step(a);
             expected.add(dev.kdrl.agent.k8s.ScaleActionSpec.render(MODEL,
                     (dev.kdrl.env.quota.Transition) r.info().get(QuotaEnv.TRANSITION)));
@@ -168,6 +210,9 @@ class AgentCycleTest {
         assertThat(differFromGreedy).isPositive();
         if (twoSteps) {
             assertThat(differFromOneStep).isPositive();
+        }
+        if (trafficFeatures) {
+            assertThat(differFromFixedStatistics).as("decisions the recorded load's statistics changed").isPositive();
         }
     }
 

@@ -62,16 +62,18 @@ public final class EmpiricalTraffic implements TrafficDistribution {
     private final int services;
     private final double[] mean;
     private final double[] rho;
+    private final double[] sd;
     /** Residuals (AR1), changes (DELTA) or rows (MARGINAL), one per sample. */
     private final double[][] residuals;
     private final String source;
 
-    private EmpiricalTraffic(Kind kind, int services, double[] mean, double[] rho, double[][] residuals,
+    private EmpiricalTraffic(Kind kind, int services, double[] mean, double[] rho, double[] sd, double[][] residuals,
                              String source) {
         this.kind = kind;
         this.services = services;
         this.mean = mean;
         this.rho = rho;
+        this.sd = sd;
         this.residuals = residuals;
         this.source = source;
     }
@@ -106,6 +108,7 @@ public final class EmpiricalTraffic implements TrafficDistribution {
         int len = rows.length;
         double[] mean = new double[services];
         double[] rho = new double[services];
+        double[] sd = new double[services];
         for (int i = 0; i < services; i++) {
             double sum = 0;
             for (double[] row : rows) {
@@ -121,6 +124,7 @@ public final class EmpiricalTraffic implements TrafficDistribution {
                     num += d * (rows[t + 1][i] - mean[i]);
                 }
             }
+            sd[i] = len == 0 ? 0 : Math.sqrt(den / len);
             rho[i] = den > 0 ? Math.max(0, Math.min(1, num / den)) : 0;
         }
         double[][] res;
@@ -142,7 +146,7 @@ public final class EmpiricalTraffic implements TrafficDistribution {
             }
             default -> throw new IllegalStateException("unknown kind " + kind);
         }
-        return new EmpiricalTraffic(kind, services, mean, rho, res, source);
+        return new EmpiricalTraffic(kind, services, mean, rho, sd, res, source);
     }
 
     /** Fits the distribution on a trace's columns {@code services}, in that order. */
@@ -172,6 +176,29 @@ public final class EmpiricalTraffic implements TrafficDistribution {
     /** The history's mean per service. */
     public double[] mean() {
         return mean.clone();
+    }
+
+    /** The history's standard deviation per service (population, over all rows). */
+    public double[] standardDeviation() {
+        return sd.clone();
+    }
+
+    /**
+     * Per service, in service order: {@link #autocorrelation()}, {@link #mean()}, {@link #standardDeviation()}
+     * (three values per service); null when the history has fewer than two rows (nothing to fit).
+     */
+    @Override
+    public double[] statistics() {
+        if ((kind == Kind.MARGINAL ? size() : size() + 1) < 2) {
+            return null;
+        }
+        double[] out = new double[3 * services];
+        for (int i = 0; i < services; i++) {
+            out[3 * i] = rho[i];
+            out[3 * i + 1] = mean[i];
+            out[3 * i + 2] = sd[i];
+        }
+        return out;
     }
 
     @Override

@@ -20,6 +20,15 @@ public interface TrafficDistribution {
      */
     double[][] sample(QuotaState state, int maxSamples, Rng rng);
 
+    /**
+     * What the traffic-aware value of an afterstate model reads of the traffic this distribution describes: per
+     * service, in service order, its lag-1 autocorrelation, mean and standard deviation (three values per service,
+     * as {@link EmpiricalTraffic#statistics()} fits them); null when nothing is known (the default).
+     */
+    default double[] statistics() {
+        return null;
+    }
+
     /** No knowledge at all: no sample (a planner then plans one step, like greedy). */
     static TrafficDistribution none() {
         return (state, maxSamples, rng) -> new double[0][];

@@ -38,8 +38,15 @@ import java.util.function.Supplier;
  * gamma}: the value was learnt on the training traffic, and a smaller weight lets the fitted distribution of the
  * played traffic speak for the next period (the weight was chosen on validation traffic, docs/benchmarks.md). The
  * margin applies to the one-step search only. Where there is no next decision (the episode's last, the paper's
- * special 200th step) or no sample (no history yet), the decision is the one-step search's. The samples of the
+ * special 200th step) or no sample (no history yet), the decision is the one-step search's (greedy's at the
+ * episode's last decision, after which nothing counts). The samples of the
  * decision at step {@code t} are drawn from {@code Rng.of(seed * 0x9E3779B97F4A7C15L + t)}, as {@code expected-2}'s.
+ *
+ * <p><b>Traffic-aware value.</b> A value network with {@code AfterstateFeatures.size(model, true)} inputs (trained
+ * with {@code --afterstate-traffic-features}) also reads the played traffic's statistics: those given by {@link
+ * #withStatistics} (training), else the traffic distribution's ({@link TrafficDistribution#statistics()}, read at
+ * every decision: the agent's history grows), else, when nothing is known, the training traffic's average (the
+ * normaliser's mean, so the network sees its average input there).
  *
  * <p>Reads the current internal state, like the planners ({@code env::state} in the simulator, the agent's restored
  * state in the cluster), so the observation passed to {@link #act} is unused. Not thread-safe.
@@ -57,6 +64,9 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     private final int[][] top;
     private final double[] topReward;
     private final double[] features;
+    private final boolean trafficFeatures;
+    private double[] fixedStatistics;
+    private double[] statistics;
     private String name = "afterstate";
     private Lookahead lookahead;
     private TrafficDistribution traffic = TrafficDistribution.none();
@@ -87,9 +97,14 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         this.value = Objects.requireNonNull(value, "value");
         this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
         int size = AfterstateFeatures.size(model);
+        this.trafficFeatures = value.inputSize() == AfterstateFeatures.size(model, true);
+        if (trafficFeatures) {
+            size = value.inputSize();
+        }
         if (value.inputSize() != size || value.outputSize() != 1) {
             throw new IllegalArgumentException("the value network has " + value.inputSize() + " inputs and "
-                    + value.outputSize() + " outputs; this model's afterstate needs " + size + " inputs and 1 output");
+                    + value.outputSize() + " outputs; this model's afterstate needs " + size + " inputs (or "
+                    + AfterstateFeatures.size(model, true) + " with the traffic statistics) and 1 output");
         }
         if (normalizer.size() != size) {
             throw new IllegalArgumentException("the normaliser has " + normalizer.size() + " components, expected " + size);
@@ -113,7 +128,52 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
 
     /** The signature of an afterstate policy for {@code model} ({@link AfterstateFeatures#OBSERVATION}). */
     public static EnvSignature signature(QuotaModel model, String profile) {
-        return Signatures.of(model, profile, AfterstateFeatures.OBSERVATION, AfterstateFeatures.size(model));
+        return signature(model, profile, false);
+    }
+
+    /**
+     * The signature of an afterstate policy for {@code model}, reading the traffic statistics when {@code traffic}
+     * ({@link AfterstateFeatures#OBSERVATION_TRAFFIC}).
+     */
+    public static EnvSignature signature(QuotaModel model, String profile, boolean traffic) {
+        return Signatures.of(model, profile, AfterstateFeatures.observation(traffic),
+                AfterstateFeatures.size(model, traffic));
+    }
+
+    /** Whether the value reads the traffic statistics ({@link AfterstateFeatures#OBSERVATION_TRAFFIC}). */
+    public boolean trafficFeatures() {
+        return trafficFeatures;
+    }
+
+    /**
+     * The same policy reading {@code stats} as the traffic statistics at every decision (see the class comment;
+     * {@link TrafficDistribution#statistics()}'s layout); null: the distribution's. Ignored by a plain value.
+     */
+    public AfterstatePolicy withStatistics(double[] stats) {
+        if (stats != null && trafficFeatures
+                && stats.length != AfterstateFeatures.STATISTICS_PER_SERVICE * model.numServices()) {
+            throw new IllegalArgumentException("traffic statistics: " + stats.length + " values, expected "
+                    + AfterstateFeatures.STATISTICS_PER_SERVICE * model.numServices());
+        }
+        this.fixedStatistics = stats == null ? null : stats.clone();
+        return this;
+    }
+
+    /** The traffic statistics the value reads now (null for a plain value). */
+    private double[] currentStatistics() {
+        if (!trafficFeatures) {
+            return null;
+        }
+        if (fixedStatistics != null) {
+            return fixedStatistics;
+        }
+        double[] fitted = traffic.statistics();
+        int n = AfterstateFeatures.STATISTICS_PER_SERVICE * model.numServices();
+        if (fitted != null && fitted.length == n) {
+            return fitted;
+        }
+        double[] mean = normalizer.mean();
+        return java.util.Arrays.copyOfRange(mean, mean.length - n, mean.length);
     }
 
     /**
@@ -240,6 +300,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     @Override
     public int[] act(double[] observation) {
         QuotaState s = state.get();
+        statistics = currentStatistics();
         int[] twoSteps = lookahead == null ? null : actTwoSteps(s);
         return twoSteps != null ? twoSteps : act(s, null);
     }
@@ -278,12 +339,17 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         return first[best];
     }
 
-    /** The best of {@code r * rewardScale + valueWeight * V} over the {@code candidates} best actions in {@code s}. */
+    /**
+     * The best of {@code r * rewardScale + valueWeight * V} over the {@code candidates} best actions in {@code s}; the
+     * value is 0 after the episode's last decision (nothing follows it).
+     */
     private double bestOneStepScore(QuotaState s) {
         int count = topByReward(s, candidates);
         double best = Double.NEGATIVE_INFINITY;
+        boolean last = model.isPaperFinalStep(s.step()) || s.step() + 1 >= episodeLength;
         for (int j = 0; j < count; j++) {
-            double v = lookahead.valueWeight() == 0 ? 0 : lookahead.valueWeight() * value(s, model.decide(s, top[j]));
+            double v = lookahead.valueWeight() == 0 || last ? 0
+                    : lookahead.valueWeight() * value(s, model.decide(s, top[j]));
             best = Math.max(best, topReward[j] * rewardScale + v);
         }
         return best;
@@ -292,15 +358,19 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     /**
      * The decision in {@code s}. With {@code scores} not null, also the candidates and their scores (for exploration
      * while training): {@code scores.candidates[j]}, {@code scores.score[j]} for {@code j < scores.count}, best first
-     * in ties by rank.
+     * in ties by rank. At the last decision of an episode of known length ({@link #withTraffic}) nothing follows, so the
+     * value counts for nothing and the decision is greedy's.
      */
     public int[] act(QuotaState s, Scores scores) {
+        statistics = currentStatistics();
         int count = topByReward(s, candidates);
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
+        boolean last = s.step() + 1 >= episodeLength;
         for (int j = 0; j < count; j++) {
             Transition t = model.decide(s, top[j]);
-            double score = topReward[j] * rewardScale + gamma * value(s, t);
+            double v = value(s, t);
+            double score = topReward[j] * rewardScale + (last ? 0 : gamma * v);
             if (scores != null) {
                 scores.candidates[j] = top[j].clone();
                 scores.score[j] = score;
@@ -323,7 +393,10 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
 
     /** {@code V} of the state after {@code t} was taken in {@code s}, in units of {@code rewardScale}. */
     public double value(QuotaState s, Transition t) {
-        AfterstateFeatures.write(model, s, t, features);
+        if (trafficFeatures && statistics == null) {
+            statistics = currentStatistics();
+        }
+        AfterstateFeatures.write(model, s, t, statistics, features);
         return value.forward(normalizer.normalize(features))[0];
     }
 

@@ -48,7 +48,8 @@ public final class SavedPolicies {
 
     /** The signature of {@code model} under {@code profile} as {@code saved} reads it. */
     public static EnvSignature signature(SavedPolicy saved, QuotaModel model, String profile) {
-        return searches(saved) ? AfterstatePolicy.signature(model, profile)
+        return searches(saved) ? AfterstatePolicy.signature(model, profile,
+                AfterstateFeatures.OBSERVATION_TRAFFIC.equals(saved.env().observation()))
                 : Signatures.of(model, profile, observation(saved));
     }
 

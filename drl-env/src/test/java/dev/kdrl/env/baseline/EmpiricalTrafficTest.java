@@ -38,6 +38,29 @@ class EmpiricalTrafficTest {
     }
 
     @Test
+    void theStatisticsAreTheAutocorrelationMeanAndStandardDeviationPerService() {
+        EmpiricalTraffic d = EmpiricalTraffic.fit(ROWS, 2, EmpiricalTraffic.Kind.AR1, "rows");
+        // service 0: 8, 12, 8, 12, 8 around 9.6: variance (3 * 1.6^2 + 2 * 2.4^2) / 5 = 3.84
+        // service 1: 1..5 around 3: variance 10 / 5 = 2
+        double[] s = d.statistics();
+        assertThat(s).hasSize(6);
+        assertThat(s[0]).isZero();
+        assertThat(s[1]).isEqualTo(9.6);
+        assertThat(s[2]).isCloseTo(Math.sqrt(3.84), within(1e-12));
+        assertThat(s[3]).isCloseTo(0.4, within(1e-12));
+        assertThat(s[4]).isEqualTo(3.0);
+        assertThat(s[5]).isCloseTo(Math.sqrt(2), within(1e-12));
+        assertThat(d.standardDeviation()).containsExactly(s[2], s[5]);
+        // one row says nothing of how the load moves; no history, nothing at all
+        assertThat(EmpiricalTraffic.fit(new double[][] {{8, 1}}, 2, EmpiricalTraffic.Kind.AR1, "one").statistics())
+                .isNull();
+        assertThat(EmpiricalTraffic.fit(new double[][] {{8, 1}}, 2, EmpiricalTraffic.Kind.MARGINAL, "one")
+                .statistics()).isNull();
+        assertThat(EmpiricalTraffic.fit(new double[0][], 2, EmpiricalTraffic.Kind.AR1, "none").statistics()).isNull();
+        assertThat(TrafficDistribution.none().statistics()).isNull();
+    }
+
+    @Test
     void marginalIgnoresTheCurrentTrafficAndDeltaAddsTheObservedChanges() {
         EmpiricalTraffic marginal = EmpiricalTraffic.fit(ROWS, 2, EmpiricalTraffic.Kind.MARGINAL, "rows");
         assertThat(marginal.size()).isEqualTo(5);

@@ -35,11 +35,17 @@ class AfterstatePolicyTest {
     private static final Trace TRAIN = TraceCsv.read(Path.of("../datasets/paper/train-200.csv"));
     private static final QuotaModel MODEL = PaperProfile.model();
     private static final int SIZE = AfterstateFeatures.size(MODEL);
+    private static final int SIZE_TRAFFIC = AfterstateFeatures.size(MODEL, true);
 
     /** A value network with seeded random weights (scale) and zero output bias. */
     static Mlp net(long seed, double scale) {
+        return net(seed, scale, SIZE);
+    }
+
+    /** A value network of {@code inputs} inputs with seeded random weights (scale) and zero output bias. */
+    static Mlp net(long seed, double scale, int inputs) {
         Rng rng = Rng.of(seed);
-        int[] sizes = {SIZE, 8, 1};
+        int[] sizes = {inputs, 8, 1};
         double[][] w = new double[2][];
         double[][] b = new double[2][];
         for (int l = 0; l < 2; l++) {
@@ -294,8 +300,8 @@ class AfterstatePolicyTest {
         for (TrafficDistribution d : List.of(TrafficDistribution.none(), alwaysHigh)) {
             QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 30));
             QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, 30));
-            // with samples, an episode of one decision: the last decision is always taken in one step
-            int steps = d == alwaysHigh ? 1 : env.episodeLength();
+            // with samples, an episode of two decisions: the second is the last, so the first is taken in one step
+            int steps = d == alwaysHigh ? 2 : env.episodeLength();
             AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, v, ObservationNormalizer.identity(SIZE), 0.8,
                     1e-3, 4).withLookahead(new AfterstatePolicy.Lookahead(8, 4, 0.3)).withTraffic(d, steps, 0);
             AfterstatePolicy one = new AfterstatePolicy(MODEL, ref::state, v, ObservationNormalizer.identity(SIZE), 0.8,
@@ -305,6 +311,115 @@ class AfterstatePolicyTest {
             int[] a = p.act(null);
             assertThat(a).containsExactly(one.act(null));
         }
+    }
+
+    @Test
+    void atAnEpisodesLastDecisionTheValueCountsForNothing() {
+        // a value scaled up so that it overrules the immediate reward often
+        Mlp v = net(8, 3);
+        int differs = 0;
+        for (int length = 2; length <= 30; length++) {
+            QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, length));
+            QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, length));
+            AfterstatePolicy p = policy(env, v, 6).withTraffic(TrafficDistribution.none(), env.episodeLength(), 0);
+            AfterstatePolicy endless = policy(ref, v, 6);
+            GreedyPolicy greedy = GreedyPolicy.of(ref);
+            env.reset(0);
+            ref.reset(0);
+            while (!env.episodeOver()) {
+                int[] a = p.act(null);
+                boolean last = env.state().step() + 1 == env.episodeLength();
+                int[] scored = endless.act(null);
+                if (last) {
+                    assertThat(a).containsExactly(greedy.act(null));
+                    differs += java.util.Arrays.equals(scored, a) ? 0 : 1;
+                } else {
+                    assertThat(a).containsExactly(scored);
+                }
+                env.step(a);
+                ref.step(a);
+            }
+        }
+        assertThat(differs).as("last decisions where the value would have overruled greedy").isPositive();
+    }
+
+    @Test
+    void theTrafficAwareFeaturesAppendTheStatistics() {
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        env.reset(0);
+        env.step(new int[] {20, 1, 3});
+        QuotaState s = env.state();
+        Transition tr = MODEL.decide(s, new int[] {16, 4, 5});
+        double[] stats = {0.1, 50, 20, 0.2, 60, 21, 0.3, 70, 22};
+        double[] out = new double[SIZE_TRAFFIC];
+        AfterstateFeatures.write(MODEL, s, tr, stats, out);
+        assertThat(SIZE_TRAFFIC).isEqualTo(SIZE + 9);
+        assertThat(java.util.Arrays.copyOf(out, SIZE)).containsExactly(AfterstateFeatures.of(MODEL, s, tr));
+        assertThat(java.util.Arrays.copyOfRange(out, SIZE, SIZE_TRAFFIC)).containsExactly(stats);
+        assertThat(AfterstateFeatures.observation(true)).isEqualTo("afterstate-traffic");
+        assertThatThrownBy(() -> AfterstateFeatures.write(MODEL, s, tr, new double[4], out))
+                .hasMessage("afterstate features: " + SIZE_TRAFFIC + " outputs and 4 traffic statistics, expected "
+                        + SIZE_TRAFFIC + " and 9");
+    }
+
+    @Test
+    void aTrafficAwareValueReadsTheDistributionsStatisticsElseTheTrainingAverage() {
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        env.reset(0);
+        QuotaState s = env.state();
+        Transition tr = MODEL.decide(s, new int[] {20, 1, 3});
+        Mlp v = net(9, 0.5, SIZE_TRAFFIC);
+        double[] mean = new double[SIZE_TRAFFIC];
+        double[] var = new double[SIZE_TRAFFIC];
+        for (int i = 0; i < SIZE_TRAFFIC; i++) {
+            mean[i] = i * 0.5;
+            var[i] = 1 + i;
+        }
+        ObservationNormalizer norm = ObservationNormalizer.of(mean, var, 100);
+        EmpiricalTraffic traffic = EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1);
+        java.util.function.Function<double[], Double> expected = stats -> {
+            double[] f = new double[SIZE_TRAFFIC];
+            AfterstateFeatures.write(MODEL, s, tr, stats, f);
+            return v.forward(norm.normalize(f))[0];
+        };
+        java.util.function.Supplier<AfterstatePolicy> fresh = () -> new AfterstatePolicy(MODEL, () -> s, v, norm, 0.8,
+                1e-3, 4);
+        AfterstatePolicy fitted = fresh.get().withTraffic(traffic, 200, 0);
+        assertThat(fitted.trafficFeatures()).isTrue();
+        assertThat(fitted.value(s, tr)).isEqualTo(expected.apply(traffic.statistics()));
+        double[] average = java.util.Arrays.copyOfRange(mean, SIZE, SIZE_TRAFFIC);
+        assertThat(fresh.get().value(s, tr)).isEqualTo(expected.apply(average));
+        double[] given = {0.5, 40, 10, 0.5, 40, 10, 0.5, 40, 10};
+        assertThat(fresh.get().withTraffic(traffic, 200, 0).withStatistics(given).value(s, tr))
+                .isEqualTo(expected.apply(given));
+        assertThat(expected.apply(given)).isNotEqualTo(expected.apply(traffic.statistics()))
+                .isNotEqualTo(expected.apply(average));
+        assertThatThrownBy(() -> fresh.get().withStatistics(new double[3]))
+                .hasMessage("traffic statistics: 3 values, expected 9");
+    }
+
+    @Test
+    void aTrafficAwareModelRoundTripsThroughThePolicyFileAndRefusesThePlainSignature(@TempDir Path dir) {
+        Mlp v = net(10, 0.7, SIZE_TRAFFIC);
+        ObservationNormalizer norm = ObservationNormalizer.identity(SIZE_TRAFFIC);
+        SavedPolicy saved = new SavedPolicy("afterstate", Map.of("gamma", "0.8", "reward_scale", "0.001",
+                "candidates", "4"), AfterstatePolicy.signature(MODEL, "paper", true), v, null, norm, "test",
+                ActorHead.AFTERSTATE_VALUE);
+        Path file = dir.resolve("traffic.zip");
+        PolicyFile.save(saved, file);
+        SavedPolicy loaded = PolicyFile.load(file);
+        assertThat(loaded.env().observation()).isEqualTo("afterstate-traffic");
+        assertThat(loaded.env().observationSize()).isEqualTo(SIZE_TRAFFIC);
+        EmpiricalTraffic traffic = EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1);
+        QuotaEnv a = new QuotaEnv(MODEL, TRAIN);
+        QuotaEnv b = new QuotaEnv(MODEL, TRAIN);
+        var fromFile = SavedPolicies.acting(loaded, MODEL, "paper", a::state,
+                new SavedPolicies.Future(traffic, a.episodeLength(), 0));
+        var direct = new AfterstatePolicy(MODEL, b::state, v, norm, 0.8, 1e-3, 4)
+                .withTraffic(traffic, b.episodeLength(), 0);
+        assertThat(EpisodeRunner.episodeReturn(a, fromFile, 0L)).isEqualTo(EpisodeRunner.episodeReturn(b, direct, 0L));
+        assertThatThrownBy(() -> AfterstatePolicy.of(MODEL, a::state, loaded, AfterstatePolicy.signature(MODEL, "paper")))
+                .hasMessageContaining("afterstate-traffic");
     }
 
     @Test
@@ -338,6 +453,6 @@ class AfterstatePolicyTest {
         Mlp wrong = Mlp.of(new int[] {9, 1}, Activation.TANH, new double[][] {new double[9]}, new double[][] {{0}});
         assertThatThrownBy(() -> policy(env, wrong, 3))
                 .hasMessage("the value network has 9 inputs and 1 outputs; this model's afterstate needs " + SIZE
-                        + " inputs and 1 output");
+                        + " inputs (or " + SIZE_TRAFFIC + " with the traffic statistics) and 1 output");
     }
 }

@@ -7,6 +7,7 @@ import dev.kdrl.core.policy.ObservationNormalizer;
 import dev.kdrl.core.policy.RunningMeanStd;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.baseline.EmpiricalTraffic;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
@@ -55,10 +56,21 @@ public final class AfterstateTd {
      * @param lookahead    how the saved policy looks two steps ahead when given the next period's traffic
      *                     distribution ({@link AfterstatePolicy.Lookahead}, saved with the model); null: one step. Not
      *                     used while training: the training episodes and the learning curve act in one step
+     * @param trafficFeatures the value also reads the traffic's statistics (lag-1 autocorrelation, mean, standard
+     *                     deviation per service, {@link AfterstateFeatures#OBSERVATION_TRAFFIC}): in training those of
+     *                     the episode's trace, as {@code drl evaluate} gives those of the played trace
      */
     public record Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal, int epochs,
                          int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
-                         DataType dataType, AfterstatePolicy.Lookahead lookahead) {
+                         DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures) {
+
+        /** Settings whose value reads no traffic statistics. */
+        public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
+                      int epochs, int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
+                      DataType dataType, AfterstatePolicy.Lookahead lookahead) {
+            this(gamma, lambda, candidates, margin, epsilon, epsilonFinal, epochs, batch, lr, rewardScale, hidden,
+                    averageFrom, seed, dataType, lookahead, false);
+        }
 
         /** Settings whose saved policy decides in one step. */
         public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
@@ -92,6 +104,7 @@ public final class AfterstateTd {
     }
 
     private final QuotaModel model;
+    private final java.util.List<String> serviceNames;
     private final TraceSampler sampler;
     private final int envs;
     private final Config config;
@@ -114,6 +127,7 @@ public final class AfterstateTd {
      */
     public AfterstateTd(QuotaModel model, TraceSampler sampler, int envs, Config config) {
         this.model = Objects.requireNonNull(model, "model");
+        this.serviceNames = model.serviceNames();
         this.sampler = Objects.requireNonNull(sampler, "sampler");
         if (envs < 1) {
             throw new IllegalArgumentException("envs must be >= 1, got " + envs);
@@ -125,7 +139,7 @@ public final class AfterstateTd {
         this.explore = root.split();
         this.episodes = root.split();
         this.batches = root.split();
-        int size = AfterstateFeatures.size(model);
+        int size = AfterstateFeatures.size(model, config.trafficFeatures());
         // the actor of the pair is unused: only the critic (the afterstate value) learns
         this.nets = new ActorCritic(size, config.hidden(), 1, config.lr(), config.lr(), init, config.dataType());
         this.stats = new RunningMeanStd(size);
@@ -139,6 +153,22 @@ public final class AfterstateTd {
     public AfterstatePolicy policy(java.util.function.Supplier<QuotaState> state) {
         return new AfterstatePolicy(model, state, value(), stats.freeze(), config.gamma(),
                 config.rewardScale(), config.candidates(), config.margin());
+    }
+
+    /**
+     * The policy as it stands (with the acting margin), playing {@code env}; a traffic-aware value reads the
+     * statistics of {@code env}'s trace, as in training.
+     */
+    public AfterstatePolicy policy(QuotaEnv env) {
+        return policy(env::state).withStatistics(statistics(env.trace()));
+    }
+
+    /** The traffic statistics of {@code trace} when the value reads them, else null. */
+    private double[] statistics(dev.kdrl.env.trace.Trace trace) {
+        if (!config.trafficFeatures()) {
+            return null;
+        }
+        return EmpiricalTraffic.fit(trace, serviceNames, EmpiricalTraffic.Kind.AR1).statistics();
     }
 
     /** The value network the policy uses: the latest, or the average from {@code averageFrom} on. */
@@ -209,7 +239,7 @@ public final class AfterstateTd {
                 QuotaEnv env = new QuotaEnv(model, sampler.sample(episodes.nextSeed()));
                 env.reset(0);
                 AfterstatePolicy policy = new AfterstatePolicy(model, env::state, value, norm, config.gamma(),
-                        config.rewardScale(), config.candidates());
+                        config.rewardScale(), config.candidates()).withStatistics(statistics(env.trace()));
                 List<double[]> after = new ArrayList<>();
                 List<Double> rewards = new ArrayList<>();
                 List<Double> values = new ArrayList<>();
@@ -296,6 +326,9 @@ public final class AfterstateTd {
         m.put("n_envs", Integer.toString(envs));
         m.put("seed", Long.toString(config.seed()));
         m.put("dtype", config.dataType().name().toLowerCase(java.util.Locale.ROOT));
+        if (config.trafficFeatures()) {
+            m.put("traffic_features", "true");
+        }
         if (config.lookahead() != null) {
             m.putAll(config.lookahead().hyperParameters());
         }

@@ -192,6 +192,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "over the iterations from STEPS steps on. Default: ${DEFAULT-VALUE}.")
     long afterstateAverageFrom;
 
+    @Option(names = "--afterstate-traffic-features", negatable = true, defaultValue = "false",
+            description = "afterstate: the value also reads the traffic's statistics per service (lag-1 "
+                    + "autocorrelation, mean, standard deviation: in training of the episode's trace, in drl evaluate of "
+                    + "the played trace or --traffic-history, in the agent of its recorded load). Default: "
+                    + "${DEFAULT-VALUE}.")
+    boolean afterstateTrafficFeatures;
+
     @Option(names = "--afterstate-lambda", defaultValue = "0", paramLabel = "L",
             description = "afterstate: TD(lambda) mixing of bootstrapped values and returns. Default: ${DEFAULT-VALUE}.")
     double afterstateLambda;
@@ -498,7 +505,7 @@ final class TrainCommand implements Callable<Integer> {
         return new dev.kdrl.train.algo.AfterstateTd.Config(gamma, afterstateLambda, afterstateCandidates,
                 afterstateMargin, afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale,
                 hidden == null ? new int[] {64, 64} : hidden, afterstateAverageFrom, seed,
-                precision(), lookahead());
+                precision(), lookahead(), afterstateTrafficFeatures);
     }
 
     /** The saved afterstate policy's two-step settings from the options; null for one step. */

@@ -46,7 +46,7 @@ public final class AfterstateRun {
         TraceSampler sampled = traffic.sampler(model, trace);
         TraceSampler sampler = sampled != null ? sampled : seed -> trace;
         AfterstateTd td = new AfterstateTd(model, sampler, episodes, config);
-        EnvSignature signature = AfterstatePolicy.signature(model, profile);
+        EnvSignature signature = AfterstatePolicy.signature(model, profile, config.trafficFeatures());
         QuotaEnv evalEnv = new QuotaEnv(model, trace);
         List<QuotaEnv> validationEnvs = validation.stream().map(t -> new QuotaEnv(model, t)).toList();
         Path best = out.resolve("best.zip");
@@ -62,9 +62,9 @@ public final class AfterstateRun {
                 boolean last = td.timesteps() >= timesteps;
                 m.put("eval/return", Double.NaN);
                 if (iteration[0] % evalEvery == 0 || last) {
-                    double ret = EpisodeRunner.episodeReturn(evalEnv, td.policy(evalEnv::state), 0L);
+                    double ret = EpisodeRunner.episodeReturn(evalEnv, td.policy(evalEnv), 0L);
                     double score = validationEnvs.isEmpty() ? ret : validationEnvs.stream()
-                            .mapToDouble(e -> EpisodeRunner.episodeReturn(e, td.policy(e::state), 0L)).sum();
+                            .mapToDouble(e -> EpisodeRunner.episodeReturn(e, td.policy(e), 0L)).sum();
                     m.put("eval/return", ret);
                     lastReturn[0] = ret;
                     if (score > bestScore[0]) {
@@ -93,7 +93,7 @@ public final class AfterstateRun {
         SavedPolicy trained = td.snapshot(signature);
         Path modelFile = out.resolve("model.zip");
         PolicyFile.save(trained, modelFile);
-        double finalReturn = EpisodeRunner.episodeReturn(evalEnv, td.policy(evalEnv::state), 0L);
+        double finalReturn = EpisodeRunner.episodeReturn(evalEnv, td.policy(evalEnv), 0L);
         TrainingRun.plotLearningCurve(out.resolve("metrics.csv"), out.resolve("learning-curve.png"), "afterstate");
         return new TrainingRun.Result(modelFile, best, finalReturn, bestReturn[0], bestSteps[0], td.timesteps(),
                 (System.nanoTime() - start) / 1e9, lastMetrics);

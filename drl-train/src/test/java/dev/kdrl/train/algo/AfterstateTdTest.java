@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kdrl.core.policy.ActorHead;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.env.baseline.EmpiricalTraffic;
 import dev.kdrl.env.baseline.GreedyPolicy;
 import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.paper.PaperProfile;
@@ -14,6 +15,7 @@ import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.trace.TraceCsv;
+import dev.kdrl.env.value.AfterstateFeatures;
 import dev.kdrl.env.value.AfterstatePolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,6 +106,40 @@ class AfterstateTdTest {
         // the value changes decisions: the trained policy is not the greedy planner
         QuotaEnv ge = new QuotaEnv(MODEL, TRAIN);
         assertThat(trained).isNotEqualTo(EpisodeRunner.episodeReturn(ge, GreedyPolicy.of(ge), 0L));
+    }
+
+    @Test
+    void aTrafficAwareValueLearnsFromEachEpisodesStatisticsAndIsSavedAsSuch() {
+        var cfg = new AfterstateTd.Config(0.8, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32}, 0, 7,
+                DataType.FLOAT, null, true);
+        AfterstateTd td = new AfterstateTd(MODEL, new NoisyTraces(MODEL, TRAIN, 0.2), 2, cfg);
+        var metrics = run(td, 1600);
+        assertThat(run(new AfterstateTd(MODEL, new NoisyTraces(MODEL, TRAIN, 0.2), 2, cfg), 1600)).isEqualTo(metrics);
+        SavedPolicy saved = td.snapshot(AfterstatePolicy.signature(MODEL, "paper", true));
+        int plain = AfterstateFeatures.size(MODEL);
+        assertThat(saved.actor().inputSize()).isEqualTo(plain + 9);
+        assertThat(saved.env().observation()).isEqualTo("afterstate-traffic");
+        assertThat(saved.hyperParameters()).containsEntry("traffic_features", "true");
+        // the features it learnt from are the statistics of each episode's trace: noisy copies of train-200, so their
+        // average is near train-200's own and they vary from episode to episode
+        double[] own = EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1).statistics();
+        double[] mean = saved.normalizer().mean();
+        double[] var = saved.normalizer().var();
+        for (int k = 0; k < 9; k++) {
+            double tolerance = k % 3 == 0 ? 0.1 : 0.1 * own[k];
+            assertThat(mean[plain + k]).as("statistic %d", k).isCloseTo(own[k],
+                    org.assertj.core.api.Assertions.within(tolerance));
+            assertThat(var[plain + k]).as("statistic %d", k).isPositive();
+        }
+        // playing an environment, the policy reads that environment's trace's statistics
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 50));
+        env.reset(0);
+        var s = env.state();
+        var t = MODEL.decide(s, new int[] {20, 1, 3});
+        double[] sliced = EmpiricalTraffic.fit(TRAIN.slice(0, 50), MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1)
+                .statistics();
+        assertThat(td.policy(env).value(s, t)).isEqualTo(td.policy(env::state).withStatistics(sliced).value(s, t))
+                .isNotEqualTo(td.policy(env::state).withStatistics(own).value(s, t));
     }
 
     @Test

@@ -193,6 +193,23 @@ class TrainCommandTest {
     }
 
     @Test
+    void aTrafficAwareModelIsTrainedSavedAndEvaluatedThroughTheCommands(@TempDir Path dir) {
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--timesteps",
+                "380", "--envs", "2", "--afterstate-traffic-features", "--out", dir.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        var saved = dev.kdrl.core.policy.PolicyFile.load(dir.resolve("model.zip"));
+        assertThat(saved.env().observation()).isEqualTo("afterstate-traffic");
+        assertThat(saved.hyperParameters()).containsEntry("traffic_features", "true");
+        DrlCommandTest.Run e = DrlCommandTest.run("evaluate", "--model", dir.resolve("model.zip").toString(), "--trace",
+                "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0", "--no-expected", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("model(afterstate)");
+        TrainCommand plain = new TrainCommand();
+        new picocli.CommandLine(plain).parseArgs("--trace", "t.csv", "--out", "o");
+        assertThat(plain.afterstateConfig().trafficFeatures()).isFalse();
+    }
+
+    @Test
     void defaultsArePinned() {
         TrainCommand c = new TrainCommand();
         new picocli.CommandLine(c).parseArgs("--trace", "t.csv", "--out", "o");
