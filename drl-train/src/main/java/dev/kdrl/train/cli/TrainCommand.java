@@ -81,6 +81,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "0 trains on --trace itself. Default: ${DEFAULT-VALUE}.")
     double uniformTraffic;
 
+    @Option(names = "--traffic-range-jitter", defaultValue = "0", paramLabel = "J",
+            description = "Each service of a synthetic training trace plays its own sub-range of --trace's range per "
+                    + "episode, leaving out up to this share of it (in [0, 1)), so that episodes differ in the load's "
+                    + "mean and spread (for --afterstate-traffic-features). Default: ${DEFAULT-VALUE}.")
+    double trafficRangeJitter;
+
     @Option(names = "--traffic-persistence", defaultValue = "0.8", paramLabel = "P",
             description = "Autocorrelation of the synthetic traces: each service keeps its previous value (+-10 %%) with a "
                     + "probability drawn per episode in [0, P], else draws a fresh uniform one (0: independent "
@@ -372,7 +378,7 @@ final class TrainCommand implements Callable<Integer> {
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(nSteps, gamma, 0.95, true, normalizeObs,
                 rewardScale, hidden == null ? new int[] {128, 128} : hidden, seed, precision());
         return new TrainingRun.Options(env.profile, env.model(), env.trace(), observationKind(), config, common,
-                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, timesteps(), evalEvery,
+                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter), envs, timesteps(), evalEvery,
                 stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery, imitation(), averageFrom, out);
     }
 
@@ -526,7 +532,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The afterstate run these options describe, with progress to {@code progress} (null: none). */
     TrainingRun.Result runAfterstate(PrintWriter progress) {
         return dev.kdrl.train.run.AfterstateRun.run(env.profile, env.model(), env.trace(),
-                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence), envs, afterstateConfig(),
+                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter), envs, afterstateConfig(),
                 timesteps(), evalEvery, validation(), out, progress);
     }
 

@@ -18,13 +18,17 @@ import java.util.Objects;
  * service draws a persistence {@code rho} uniform in {@code [0, p]} per episode, and each period keeps the
  * previous period's value (times a factor uniform in [0.9, 1.1], rounded and clipped) with probability
  * {@code rho}, else draws a fresh uniform value; the values stay uniform in the range, only their order
- * changes. Same seed, same trace.
+ * changes. With {@code rangeJitter} j &gt; 0 each service of a synthetic trace draws its own range per episode, a
+ * sub-range of {@code [min, max]} whose width is {@code (max - min) * (1 - j * u)} for {@code u} uniform in
+ * {@code [0, 1)}, placed uniformly: episodes then differ in their load's mean and spread as well as in its
+ * persistence (for a value that reads the traffic's statistics). Same seed, same trace.
  */
 public final class MixedTraces implements TraceSampler {
     private final Trace base;
     private final NoisyTraces noisy;
     private final double uniformShare;
     private final double persistence;
+    private final double rangeJitter;
     private final int lo;
     private final int hi;
 
@@ -42,6 +46,21 @@ public final class MixedTraces implements TraceSampler {
      * @param persistence  largest per-service probability that a synthetic period repeats the previous one, in [0, 1)
      */
     public MixedTraces(QuotaModel model, Trace base, double noise, double uniformShare, double persistence) {
+        this(model, base, noise, uniformShare, persistence, 0);
+    }
+
+    /**
+     * @param noise        relative amplitude of the noise on the base trace, in [0, 1)
+     * @param uniformShare share of episodes on a uniform synthetic trace, in [0, 1]
+     * @param persistence  largest per-service probability that a synthetic period repeats the previous one, in [0, 1)
+     * @param rangeJitter  largest share of the range a synthetic service's own range leaves out, in [0, 1)
+     */
+    public MixedTraces(QuotaModel model, Trace base, double noise, double uniformShare, double persistence,
+                       double rangeJitter) {
+        if (!(rangeJitter >= 0 && rangeJitter < 1)) {
+            throw new IllegalArgumentException("traffic range jitter must be in [0, 1), got " + rangeJitter);
+        }
+        this.rangeJitter = rangeJitter;
         if (!(uniformShare >= 0 && uniformShare <= 1)) {
             throw new IllegalArgumentException("uniform traffic share must be in [0, 1], got " + uniformShare);
         }
@@ -71,13 +90,24 @@ public final class MixedTraces implements TraceSampler {
         for (int c = 0; c < rho.length && persistence > 0; c++) {
             rho[c] = persistence * values.nextDouble();
         }
+        int[] from = new int[rho.length];
+        int[] to = new int[rho.length];
+        for (int c = 0; c < rho.length; c++) {
+            from[c] = lo;
+            to[c] = hi;
+            if (rangeJitter > 0) {
+                int width = (int) Math.round((hi - lo) * (1 - rangeJitter * values.nextDouble()));
+                from[c] = lo + values.nextInt(0, hi - lo - width + 1);
+                to[c] = from[c] + width;
+            }
+        }
         for (int r = 0; r < rows.length; r++) {
             for (int c = 0; c < rows[r].length; c++) {
                 if (r > 0 && persistence > 0 && values.nextDouble() < rho[c]) {
                     double f = 0.9 + 0.2 * values.nextDouble();
-                    rows[r][c] = Math.min(hi, Math.max(lo, Math.rint(rows[r - 1][c] * f)));
+                    rows[r][c] = Math.min(to[c], Math.max(from[c], Math.rint(rows[r - 1][c] * f)));
                 } else {
-                    rows[r][c] = values.nextInt(lo, hi + 1);
+                    rows[r][c] = values.nextInt(from[c], to[c] + 1);
                 }
             }
         }

@@ -51,12 +51,19 @@ public final class TrainingRun {
      * @param uniform     share of episodes played on a seeded synthetic trace, uniform in the trace's range
      * @param persistence autocorrelation of the synthetic traces (see {@link MixedTraces}; 0: independent)
      *                    (the environments check the ranges)
+     * @param rangeJitter largest share of the range a synthetic service's own per-episode range leaves out (see
+     *                    {@link MixedTraces}; 0: every synthetic trace spans the whole range)
      */
-    public record Traffic(double noise, double uniform, double persistence) {
+    public record Traffic(double noise, double uniform, double persistence, double rangeJitter) {
+
+        /** Synthetic traces spanning the whole range. */
+        public Traffic(double noise, double uniform, double persistence) {
+            this(noise, uniform, persistence, 0);
+        }
 
         /** The sampler of the training episodes' traces; {@code null} when every episode plays {@code trace} as it is. */
         TraceSampler sampler(QuotaModel model, Trace trace) {
-            return uniform > 0 ? new MixedTraces(model, trace, noise, uniform, persistence)
+            return uniform > 0 ? new MixedTraces(model, trace, noise, uniform, persistence, rangeJitter)
                     : noise > 0 ? new NoisyTraces(model, trace, noise) : null;
         }
     }

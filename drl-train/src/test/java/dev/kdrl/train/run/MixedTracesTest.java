@@ -104,6 +104,41 @@ class MixedTracesTest {
     }
 
     @Test
+    void rangeJitterGivesEachServiceItsOwnRangePerEpisode() {
+        MixedTraces whole = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5);
+        MixedTraces jittered = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5, 0.7);
+        java.util.Set<Long> means = new java.util.HashSet<>();
+        double narrowest = Double.POSITIVE_INFINITY;
+        for (long s = 0; s < 30; s++) {
+            Trace t = jittered.sample(s);
+            assertThat(sameValues(t, jittered.sample(s))).isTrue();
+            for (int c = 0; c < 3; c++) {
+                double min = Double.POSITIVE_INFINITY;
+                double max = Double.NEGATIVE_INFINITY;
+                double sum = 0;
+                for (int r = 0; r < t.length(); r++) {
+                    double v = t.value(r, c);
+                    assertThat(v).isEqualTo(Math.rint(v)).isBetween(1.0, 100.0);
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                    sum += v;
+                }
+                // at least 30 % of train-200's range (1..100) per service, often less than all of it
+                assertThat(max - min).isLessThanOrEqualTo(99);
+                narrowest = Math.min(narrowest, max - min);
+                means.add(Math.round(sum / t.length() / 5));
+            }
+        }
+        assertThat(narrowest).isBetween(20.0, 60.0);
+        assertThat(means.size()).as("distinct mean loads (to 5 users)").isGreaterThan(5);
+        // no jitter: the same traces as without the option
+        assertThat(sameValues(new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5, 0).sample(3), whole.sample(3)))
+                .isTrue();
+        assertThatThrownBy(() -> new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5, 1.0))
+                .hasMessage("traffic range jitter must be in [0, 1), got 1.0");
+    }
+
+    @Test
     void seededMixture() {
         MixedTraces env = new MixedTraces(PaperProfile.model(), TRAIN, 0, 0.5);
         int uniform = 0;
