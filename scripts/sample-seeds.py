@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Plays trained two-step models and the expected-2 planner with several seeds of their traffic draws
+(docs/benchmarks.md, "Draws of the next period's load").
+
+Both draw 64 samples of the next period's load per decision from the same fitted distribution, seeded by
+`drl evaluate --seed K`; one seed is one draw of a randomised planner. This plays every model (and expected-2
+beside it) with each seed K on each set and prints, per set, the mean over the models and seeds against the
+mean of expected-2 over the same seeds, with the spread of each. Reported only; nothing is chosen on it.
+
+usage: scripts/sample-seeds.py OUT.json K1,K2,... MODEL.zip [MODEL.zip ...]
+The sets are those of sweeps/defaults.yaml that are single traces: train-200, test-20 and the three held-out NASA
+windows. DRL (default: ./drl) is the command that runs drl; JOBS (default 2) evaluations run at a time. Finished
+evaluations are kept in OUT.json, so an interrupted run resumes.
+"""
+import concurrent.futures
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+
+here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+drl = os.environ.get("DRL", os.path.join(here, "drl")).split()
+nasa = os.path.join(here, "datasets/nasa/nasa-http-1995-scaled100.csv")
+SETS = [
+    ("train-200", [os.path.join(here, "datasets/paper/train-200.csv")], None),
+    ("test-20", [os.path.join(here, "datasets/paper/test-20.csv")], None),
+    ("nasa-600", [nasa], "600:800"),
+    ("nasa-2040", [nasa], "2040:2240"),
+    ("nasa-3480", [nasa], "3480:3680"),
+]
+
+if len(sys.argv) < 4:
+    sys.exit("usage: scripts/sample-seeds.py OUT.json K1,K2,... MODEL.zip [MODEL.zip ...]")
+out, seeds, models = sys.argv[1], [int(k) for k in sys.argv[2].split(",")], sys.argv[3:]
+results = json.load(open(out)) if os.path.exists(out) else {}
+lock = threading.Lock()
+
+
+def play(model, name, traces, rows, seed):
+    """The model's, greedy's and expected-2's returns on one set with one seed of the draws (cached in OUT)."""
+    key = f"{model}|{name}|{seed}"
+    with lock:
+        if key in results:
+            return results[key]
+    cmd = drl + ["evaluate", "--model", model, "--trace", ",".join(traces), "--no-optimum", "--lookahead", "0",
+                 "--seed", str(seed), "--json"]
+    if rows:
+        cmd += ["--rows", rows]
+    got = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    ret = {r["policy"]: r["return"] for r in got}
+    with lock:
+        results[key] = {"model": next(v for k, v in ret.items() if k.startswith("model")),
+                        "greedy": ret["greedy"], "expected-2": ret["expected-2"]}
+        with open(out + ".tmp", "w") as f:
+            json.dump(results, f, indent=1)
+        os.replace(out + ".tmp", out)
+        return results[key]
+
+
+with concurrent.futures.ThreadPoolExecutor(int(os.environ.get("JOBS", "2"))) as pool:
+    for f in [pool.submit(play, m, *s, k) for s in SETS for k in seeds for m in models]:
+        f.result()
+
+print(f"{len(models)} models x seeds {seeds}; mean over them against expected-2's mean over the same seeds")
+print(f"{'set':10} {'greedy':>9} {'e2 mean':>9} {'e2 sd':>7} {'e2 min..max':>19} {'model mean':>10} {'sd':>7} "
+      f"{'model/e2':>8} {'model/gr':>8}")
+for name, traces, rows in SETS:
+    e2, mine, greedy = [], [], None
+    for seed in seeds:
+        for m in models:
+            r = play(m, name, traces, rows, seed)
+            mine.append(r["model"])
+            greedy = r["greedy"]
+        e2.append(r["expected-2"])
+    me, mm = statistics.mean(e2), statistics.mean(mine)
+    print(f"{name:10} {greedy:9,.0f} {me:9,.0f} {statistics.pstdev(e2):7,.0f} {min(e2):9,.0f}..{max(e2):9,.0f} "
+          f"{mm:10,.0f} {statistics.pstdev(mine):7,.0f} {100 * mm / me:7.2f}% {100 * mm / greedy:7.2f}%")
