@@ -29,6 +29,25 @@ public interface TrafficDistribution {
         return null;
     }
 
+    /**
+     * No sample (a planner plans one step), but {@code statistics} for a traffic-aware value (null: none): what {@code
+     * drl evaluate --dynamics cluster} gives a model, which decides in one step there.
+     */
+    static TrafficDistribution statisticsOnly(double[] statistics) {
+        double[] copy = statistics == null ? null : statistics.clone();
+        return new TrafficDistribution() {
+            @Override
+            public double[][] sample(QuotaState state, int maxSamples, Rng rng) {
+                return new double[0][];
+            }
+
+            @Override
+            public double[] statistics() {
+                return copy == null ? null : copy.clone();
+            }
+        };
+    }
+
     /** No knowledge at all: no sample (a planner then plans one step, like greedy). */
     static TrafficDistribution none() {
         return (state, maxSamples, rng) -> new double[0][];

@@ -156,6 +156,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
                     + AfterstateFeatures.STATISTICS_PER_SERVICE * model.numServices());
         }
         this.fixedStatistics = stats == null ? null : stats.clone();
+        this.statistics = null;
         return this;
     }
 
@@ -279,6 +280,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         }
         this.episodeLength = episodeSteps;
         this.seed = sampleSeed;
+        this.statistics = null;
         return this;
     }
 
@@ -391,7 +393,10 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         return top[best].clone();
     }
 
-    /** {@code V} of the state after {@code t} was taken in {@code s}, in units of {@code rewardScale}. */
+    /**
+     * {@code V} of the state after {@code t} was taken in {@code s}, in units of {@code rewardScale}; a traffic-aware
+     * value reads the statistics of the last decision ({@link #act}), else those known now.
+     */
     public double value(QuotaState s, Transition t) {
         if (trafficFeatures && statistics == null) {
             statistics = currentStatistics();

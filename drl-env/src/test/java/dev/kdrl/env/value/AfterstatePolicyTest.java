@@ -300,8 +300,9 @@ class AfterstatePolicyTest {
         for (TrafficDistribution d : List.of(TrafficDistribution.none(), alwaysHigh)) {
             QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 30));
             QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, 30));
-            // with samples, an episode of two decisions: the second is the last, so the first is taken in one step
-            int steps = d == alwaysHigh ? 2 : env.episodeLength();
+            // without samples the two-step policy decides in one step; with samples but no next decision (an episode
+            // of one decision) it takes greedy's choice, as nothing follows
+            int steps = d == alwaysHigh ? 1 : env.episodeLength();
             AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, v, ObservationNormalizer.identity(SIZE), 0.8,
                     1e-3, 4).withLookahead(new AfterstatePolicy.Lookahead(8, 4, 0.3)).withTraffic(d, steps, 0);
             AfterstatePolicy one = new AfterstatePolicy(MODEL, ref::state, v, ObservationNormalizer.identity(SIZE), 0.8,
@@ -309,8 +310,31 @@ class AfterstatePolicyTest {
             env.reset(0);
             ref.reset(0);
             int[] a = p.act(null);
-            assertThat(a).containsExactly(one.act(null));
+            assertThat(a).containsExactly(d == alwaysHigh ? GreedyPolicy.of(ref).act(null) : one.act(null));
         }
+    }
+
+    @Test
+    void theValueCountsForNothingAfterTheLastDecisionAtTheLeavesOfTheSearch() {
+        Mlp v = net(11, 2);
+        double[][] next = {{30, 40, 50}, {80, 20, 10}, {60, 60, 60}};
+        TrafficDistribution three = (state, max, rng) -> next;
+        var look = new AfterstatePolicy.Lookahead(8, 3, 1);
+        var noValue = new AfterstatePolicy.Lookahead(8, 3, 0);
+        int differs = 0;
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        env.reset(0);
+        for (int t = 0; t < 40; t++) {
+            QuotaState s = env.state();
+            java.util.function.BiFunction<AfterstatePolicy.Lookahead, Integer, int[]> act = (l, length) ->
+                    new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, 4)
+                            .withLookahead(l).withTraffic(three, length, 0).act(null);
+            // the next decision is the episode's last: its value counts for nothing, as if the weight were 0
+            assertThat(act.apply(look, s.step() + 2)).containsExactly(act.apply(noValue, s.step() + 2));
+            differs += java.util.Arrays.equals(act.apply(look, 200), act.apply(noValue, 200)) ? 0 : 1;
+            env.step(GreedyPolicy.of(env).act(null));
+        }
+        assertThat(differs).as("states where the value at the leaves changes the decision").isPositive();
     }
 
     @Test
@@ -392,6 +416,13 @@ class AfterstatePolicyTest {
         double[] given = {0.5, 40, 10, 0.5, 40, 10, 0.5, 40, 10};
         assertThat(fresh.get().withTraffic(traffic, 200, 0).withStatistics(given).value(s, tr))
                 .isEqualTo(expected.apply(given));
+        // statistics given after a value was computed replace those it read
+        assertThat(fitted.withStatistics(given).value(s, tr)).isEqualTo(expected.apply(given));
+        assertThat(fitted.withStatistics(null).value(s, tr)).isEqualTo(expected.apply(traffic.statistics()));
+        // no sample but statistics (drl evaluate --dynamics cluster)
+        AfterstatePolicy only = fresh.get().withTraffic(TrafficDistribution.statisticsOnly(given), 200, 0);
+        assertThat(only.value(s, tr)).isEqualTo(expected.apply(given));
+        assertThat(TrafficDistribution.statisticsOnly(given).sample(s, 8, Rng.of(0))).isEmpty();
         assertThat(expected.apply(given)).isNotEqualTo(expected.apply(traffic.statistics()))
                 .isNotEqualTo(expected.apply(average));
         assertThatThrownBy(() -> fresh.get().withStatistics(new double[3]))

@@ -5,6 +5,7 @@ import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.predict.TrafficPredictor;
 import dev.kdrl.env.baseline.Baselines;
+import dev.kdrl.env.baseline.TrafficDistribution;
 import dev.kdrl.env.cluster.ClusterMetrics;
 import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.cluster.ClusterReward;
@@ -213,8 +214,11 @@ final class EvaluateCommand implements Callable<Integer> {
         for (Path tf : traces) {
             Trace trace = slice(EnvOptions.trace(tf));
             TrafficPredictor p = ClusterEvaluation.predictor(predictor, predictorModel, 0);
+            // one step in the cluster model; a traffic-aware value reads the played trace's statistics
+            SavedPolicies.Future statistics = new SavedPolicies.Future(TrafficDistribution.statisticsOnly(
+                    Baselines.trafficModel(model, trace, null).statistics()), Integer.MAX_VALUE, 0);
             List<ClusterMetrics> rows = ClusterEvaluation.evaluate(model, params, trace, observation, r, p,
-                    (m, state) -> SavedPolicies.acting(saved, m, prof, state), bestFixed,
+                    (m, state) -> SavedPolicies.acting(saved, m, prof, state, statistics), bestFixed,
                     ClusterEvaluation.minScale(minScale));
             if (json) {
                 ObjectMapper om = new ObjectMapper();

@@ -56,6 +56,12 @@ public final class TrainingRun {
      */
     public record Traffic(double noise, double uniform, double persistence, double rangeJitter) {
 
+        public Traffic {
+            if (!(rangeJitter >= 0 && rangeJitter < 1)) {
+                throw new IllegalArgumentException("--traffic-range-jitter must be in [0, 1), got " + rangeJitter);
+            }
+        }
+
         /** Synthetic traces spanning the whole range. */
         public Traffic(double noise, double uniform, double persistence) {
             this(noise, uniform, persistence, 0);

@@ -121,15 +121,22 @@ class AfterstateTdTest {
         assertThat(saved.env().observation()).isEqualTo("afterstate-traffic");
         assertThat(saved.hyperParameters()).containsEntry("traffic_features", "true");
         // the features it learnt from are the statistics of each episode's trace: noisy copies of train-200, so their
-        // average is near train-200's own and they vary from episode to episode
+        // average is near train-200's own
         double[] own = EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1).statistics();
         double[] mean = saved.normalizer().mean();
-        double[] var = saved.normalizer().var();
         for (int k = 0; k < 9; k++) {
             double tolerance = k % 3 == 0 ? 0.1 : 0.1 * own[k];
             assertThat(mean[plain + k]).as("statistic %d", k).isCloseTo(own[k],
                     org.assertj.core.api.Assertions.within(tolerance));
-            assertThat(var[plain + k]).as("statistic %d", k).isPositive();
+        }
+        // episodes alternating between train-200 (autocorrelation about 0) and the same values sorted (about 1): the
+        // autocorrelation features vary between episodes as their traces do (variance near 0.25, not near 0)
+        Trace sorted = sortedColumns(TRAIN);
+        AfterstateTd mixed = new AfterstateTd(MODEL, seed -> (seed & 1) == 0 ? TRAIN : sorted, 2, cfg);
+        run(mixed, 1600);
+        double[] mixedVar = mixed.snapshot(AfterstatePolicy.signature(MODEL, "paper", true)).normalizer().var();
+        for (int k = 0; k < 9; k += 3) {
+            assertThat(mixedVar[plain + k]).as("autocorrelation %d", k / 3).isBetween(0.15, 0.3);
         }
         // playing an environment, the policy reads that environment's trace's statistics
         QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 50));
@@ -140,6 +147,22 @@ class AfterstateTdTest {
                 .statistics();
         assertThat(td.policy(env).value(s, t)).isEqualTo(td.policy(env::state).withStatistics(sliced).value(s, t))
                 .isNotEqualTo(td.policy(env::state).withStatistics(own).value(s, t));
+    }
+
+    /** The trace with each column's values in ascending order (a lag-1 autocorrelation near 1). */
+    private static Trace sortedColumns(Trace t) {
+        double[][] rows = new double[t.length()][t.numColumns()];
+        for (int c = 0; c < t.numColumns(); c++) {
+            double[] col = new double[t.length()];
+            for (int r = 0; r < col.length; r++) {
+                col[r] = t.value(r, c);
+            }
+            java.util.Arrays.sort(col);
+            for (int r = 0; r < col.length; r++) {
+                rows[r][c] = col[r];
+            }
+        }
+        return new Trace(t.source() + "~sorted", t.columns(), rows);
     }
 
     @Test

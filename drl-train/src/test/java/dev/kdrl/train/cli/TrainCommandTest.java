@@ -204,6 +204,10 @@ class TrainCommandTest {
                 "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0", "--no-expected", "--json");
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).contains("model(afterstate)");
+        DrlCommandTest.Run c = DrlCommandTest.run("evaluate", "--model", dir.resolve("model.zip").toString(), "--trace",
+                "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--json");
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("model(afterstate)").contains("\"dynamics\":\"cluster\"");
         TrainCommand plain = new TrainCommand();
         new picocli.CommandLine(plain).parseArgs("--trace", "t.csv", "--out", "o");
         assertThat(plain.afterstateConfig().trafficFeatures()).isFalse();
@@ -352,6 +356,14 @@ class TrainCommandTest {
                 "half", "--out", dir.toString());
         assertThat(t.code()).isEqualTo(1);
         assertThat(t.err()).contains("--precision must be float or double, got 'half'");
+    }
+
+    @Test
+    void aBadRangeJitterIsNamedEvenWithoutSyntheticTraffic(@TempDir Path dir) {
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--uniform-traffic", "0", "--traffic-range-jitter", "1.5", "--out", dir.toString());
+        assertThat(t.code()).isEqualTo(1);
+        assertThat(t.err()).contains("--traffic-range-jitter must be in [0, 1), got 1.5");
     }
 
     @Test

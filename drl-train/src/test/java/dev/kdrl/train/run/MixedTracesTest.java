@@ -109,6 +109,7 @@ class MixedTracesTest {
         MixedTraces jittered = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5, 0.7);
         java.util.Set<Long> means = new java.util.HashSet<>();
         double narrowest = Double.POSITIVE_INFINITY;
+        int partial = 0;
         for (long s = 0; s < 30; s++) {
             Trace t = jittered.sample(s);
             assertThat(sameValues(t, jittered.sample(s))).isTrue();
@@ -124,16 +125,19 @@ class MixedTracesTest {
                     sum += v;
                 }
                 // at least 30 % of train-200's range (1..100) per service, often less than all of it
-                assertThat(max - min).isLessThanOrEqualTo(99);
                 narrowest = Math.min(narrowest, max - min);
+                partial += max - min < 90 ? 1 : 0;
                 means.add(Math.round(sum / t.length() / 5));
             }
         }
         assertThat(narrowest).isBetween(20.0, 60.0);
+        assertThat(partial).as("services of 90 whose range left out more than a tenth").isGreaterThan(20);
         assertThat(means.size()).as("distinct mean loads (to 5 users)").isGreaterThan(5);
-        // no jitter: the same traces as without the option
-        assertThat(sameValues(new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5, 0).sample(3), whole.sample(3)))
-                .isTrue();
+        // no jitter: the same traces as before the option existed (values printed by the code before it)
+        Trace same = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5, 0).sample(3);
+        assertThat(sameValues(same, whole.sample(3))).isTrue();
+        assertThat(new double[][] {same.row(0), same.row(1), same.row(2), same.row(3)})
+                .isDeepEqualTo(new double[][] {{44, 35, 7}, {61, 73, 1}, {97, 11, 16}, {78, 35, 84}});
         assertThatThrownBy(() -> new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5, 1.0))
                 .hasMessage("traffic range jitter must be in [0, 1), got 1.0");
     }
