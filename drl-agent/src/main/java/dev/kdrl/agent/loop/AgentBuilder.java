@@ -226,23 +226,8 @@ public final class AgentBuilder {
      * Without two such rows it has no sample and the planner decides as greedy does.
      */
     static TrafficDistribution historyTraffic(QuotaModel model, Supplier<double[][]> rows) {
-        return new TrafficDistribution() {
-            @Override
-            public double[][] sample(QuotaState state, int maxSamples, dev.kdrl.core.rng.Rng rng) {
-                return fitted().sample(state, maxSamples, rng);
-            }
-
-            /** What a traffic-aware value reads: the statistics of the history as it stands. */
-            @Override
-            public double[] statistics() {
-                return fitted().statistics();
-            }
-
-            private EmpiricalTraffic fitted() {
-                return EmpiricalTraffic.fit(rows.get(), model.numServices(), EmpiricalTraffic.Kind.AR1,
-                        "the agent's history");
-            }
-        };
+        return TrafficDistribution.refitted(() -> EmpiricalTraffic.fit(rows.get(), model.numServices(),
+                EmpiricalTraffic.Kind.AR1, "the agent's history"));
     }
 
     /**

@@ -167,20 +167,9 @@ class AgentCycleTest {
         QuotaEnv env = AgentFixtures.predictionsEnv(MODEL, rows, new MovingAveragePredictor(2), Observation.PAPER);
         var offline = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6);
         // the loads recorded up to the decision being taken, fitted as the agent fits its history
-        java.util.function.Supplier<dev.kdrl.env.baseline.EmpiricalTraffic> recorded = () ->
-                dev.kdrl.env.baseline.EmpiricalTraffic.fit(java.util.Arrays.copyOf(rows, env.state().step() + 1), 3,
-                        dev.kdrl.env.baseline.EmpiricalTraffic.Kind.AR1, "recorded");
-        dev.kdrl.env.baseline.TrafficDistribution sofar = new dev.kdrl.env.baseline.TrafficDistribution() {
-            @Override
-            public double[][] sample(dev.kdrl.env.quota.QuotaState state, int max, dev.kdrl.core.rng.Rng r) {
-                return recorded.get().sample(state, max, r);
-            }
-
-            @Override
-            public double[] statistics() {
-                return recorded.get().statistics();
-            }
-        };
+        var sofar = dev.kdrl.env.baseline.TrafficDistribution.refitted(() -> dev.kdrl.env.baseline.EmpiricalTraffic.fit(
+                java.util.Arrays.copyOf(rows, env.state().step() + 1), 3, dev.kdrl.env.baseline.EmpiricalTraffic.Kind.AR1,
+                "recorded"));
         var fixedStatistics = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6)
                 .withStatistics(new double[9]);
         if (twoSteps) {

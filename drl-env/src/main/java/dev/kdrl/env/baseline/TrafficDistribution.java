@@ -2,6 +2,7 @@ package dev.kdrl.env.baseline;
 
 import dev.kdrl.core.rng.Rng;
 import dev.kdrl.env.quota.QuotaState;
+import java.util.function.Supplier;
 
 /**
  * What a planner that does not see the future assumes about the traffic of the period after the next
@@ -44,6 +45,24 @@ public interface TrafficDistribution {
             @Override
             public double[] statistics() {
                 return copy == null ? null : copy.clone();
+            }
+        };
+    }
+
+    /**
+     * The distribution {@code current} gives at each call, its samples and its statistics: one refitted as its history
+     * grows (the live agent's).
+     */
+    static TrafficDistribution refitted(Supplier<? extends TrafficDistribution> current) {
+        return new TrafficDistribution() {
+            @Override
+            public double[][] sample(QuotaState state, int maxSamples, Rng rng) {
+                return current.get().sample(state, maxSamples, rng);
+            }
+
+            @Override
+            public double[] statistics() {
+                return current.get().statistics();
             }
         };
     }

@@ -43,7 +43,12 @@ public final class AfterstateFeatures {
 
     /** Number of features for {@code model}, with the traffic statistics when {@code traffic}. */
     public static int size(QuotaModel model, boolean traffic) {
-        return size(model) + (traffic ? STATISTICS_PER_SERVICE * model.numServices() : 0);
+        return size(model) + (traffic ? statisticsSize(model) : 0);
+    }
+
+    /** Number of traffic statistics the traffic-aware variant reads for {@code model}. */
+    public static int statisticsSize(QuotaModel model) {
+        return STATISTICS_PER_SERVICE * model.numServices();
     }
 
     /** The observation name of the variant. */
@@ -67,7 +72,7 @@ public final class AfterstateFeatures {
     public static void write(QuotaModel model, QuotaState before, Transition decision, double[] statistics,
                              double[] out) {
         int plain = size(model);
-        int expected = statistics == null ? plain : plain + STATISTICS_PER_SERVICE * model.numServices();
+        int expected = statistics == null ? plain : plain + statisticsSize(model);
         if (out.length != expected || statistics != null && statistics.length != expected - plain) {
             throw new IllegalArgumentException("afterstate features: " + out.length + " outputs and "
                     + (statistics == null ? "no" : String.valueOf(statistics.length)) + " traffic statistics, expected "

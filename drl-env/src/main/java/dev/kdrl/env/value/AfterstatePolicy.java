@@ -96,11 +96,8 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         this.state = Objects.requireNonNull(state, "state");
         this.value = Objects.requireNonNull(value, "value");
         this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
-        int size = AfterstateFeatures.size(model);
         this.trafficFeatures = value.inputSize() == AfterstateFeatures.size(model, true);
-        if (trafficFeatures) {
-            size = value.inputSize();
-        }
+        int size = AfterstateFeatures.size(model, trafficFeatures);
         if (value.inputSize() != size || value.outputSize() != 1) {
             throw new IllegalArgumentException("the value network has " + value.inputSize() + " inputs and "
                     + value.outputSize() + " outputs; this model's afterstate needs " + size + " inputs (or "
@@ -150,10 +147,9 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      * {@link TrafficDistribution#statistics()}'s layout); null: the distribution's. Ignored by a plain value.
      */
     public AfterstatePolicy withStatistics(double[] stats) {
-        if (stats != null && trafficFeatures
-                && stats.length != AfterstateFeatures.STATISTICS_PER_SERVICE * model.numServices()) {
+        if (stats != null && trafficFeatures && stats.length != AfterstateFeatures.statisticsSize(model)) {
             throw new IllegalArgumentException("traffic statistics: " + stats.length + " values, expected "
-                    + AfterstateFeatures.STATISTICS_PER_SERVICE * model.numServices());
+                    + AfterstateFeatures.statisticsSize(model));
         }
         this.fixedStatistics = stats == null ? null : stats.clone();
         this.statistics = null;
@@ -169,7 +165,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             return fixedStatistics;
         }
         double[] fitted = traffic.statistics();
-        int n = AfterstateFeatures.STATISTICS_PER_SERVICE * model.numServices();
+        int n = AfterstateFeatures.statisticsSize(model);
         if (fitted != null && fitted.length == n) {
             return fitted;
         }
@@ -304,7 +300,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         QuotaState s = state.get();
         statistics = currentStatistics();
         int[] twoSteps = lookahead == null ? null : actTwoSteps(s);
-        return twoSteps != null ? twoSteps : act(s, null);
+        return twoSteps != null ? twoSteps : oneStep(s, null);
     }
 
     /** The two-step decision in {@code s}, or null when there is no next decision or no traffic sample. */
@@ -365,6 +361,11 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      */
     public int[] act(QuotaState s, Scores scores) {
         statistics = currentStatistics();
+        return oneStep(s, scores);
+    }
+
+    /** {@link #act(QuotaState, Scores)} with the statistics already read for this decision. */
+    private int[] oneStep(QuotaState s, Scores scores) {
         int count = topByReward(s, candidates);
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
