@@ -7,11 +7,12 @@ import dev.kdrl.core.policy.ObservationNormalizer;
 import dev.kdrl.core.policy.RunningMeanStd;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.rng.Rng;
-import dev.kdrl.env.baseline.EmpiricalTraffic;
+import dev.kdrl.env.baseline.Baselines;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
 import dev.kdrl.env.quota.TraceSampler;
+import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.value.AfterstateFeatures;
 import dev.kdrl.env.value.AfterstatePolicy;
 import java.util.ArrayList;
@@ -104,7 +105,6 @@ public final class AfterstateTd {
     }
 
     private final QuotaModel model;
-    private final java.util.List<String> serviceNames;
     private final TraceSampler sampler;
     private final int envs;
     private final Config config;
@@ -127,7 +127,6 @@ public final class AfterstateTd {
      */
     public AfterstateTd(QuotaModel model, TraceSampler sampler, int envs, Config config) {
         this.model = Objects.requireNonNull(model, "model");
-        this.serviceNames = model.serviceNames();
         this.sampler = Objects.requireNonNull(sampler, "sampler");
         if (envs < 1) {
             throw new IllegalArgumentException("envs must be >= 1, got " + envs);
@@ -164,11 +163,8 @@ public final class AfterstateTd {
     }
 
     /** The traffic statistics of {@code trace} when the value reads them, else null. */
-    private double[] statistics(dev.kdrl.env.trace.Trace trace) {
-        if (!config.trafficFeatures()) {
-            return null;
-        }
-        return EmpiricalTraffic.fit(trace, serviceNames, EmpiricalTraffic.Kind.AR1).statistics();
+    private double[] statistics(Trace trace) {
+        return config.trafficFeatures() ? Baselines.trafficModel(model, trace, null).statistics() : null;
     }
 
     /** The value network the policy uses: the latest, or the average from {@code averageFrom} on. */
