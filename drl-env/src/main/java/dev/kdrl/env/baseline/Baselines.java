@@ -30,13 +30,25 @@ public final class Baselines {
      *                       AR(1) fit): a recorded history, or {@code null} for the trace being played (its
      *                       one-step statistics, never its order: the planner still does not know which row
      *                       comes next)
+     * @param expectedConfidence {@code expected-2}'s confidence ({@link ExpectedValuePolicy.Settings#confidence()}; 0:
+     *                       the best mean value wins)
      */
-    public record Options(long randomSeed, int lookahead, boolean optimum, boolean expected, Trace trafficHistory) {
+    public record Options(long randomSeed, int lookahead, boolean optimum, boolean expected, Trace trafficHistory,
+                          double expectedConfidence) {
 
         public Options {
             if (lookahead < 0) {
                 throw new IllegalArgumentException("lookahead must be >= 0 (0 = none), got " + lookahead);
             }
+            if (!(expectedConfidence >= 0) || Double.isInfinite(expectedConfidence)) {
+                throw new IllegalArgumentException("expected-2's confidence must be a finite number >= 0, got "
+                        + expectedConfidence);
+            }
+        }
+
+        /** {@code expected-2}'s best mean value wins (confidence 0). */
+        public Options(long randomSeed, int lookahead, boolean optimum, boolean expected, Trace trafficHistory) {
+            this(randomSeed, lookahead, optimum, expected, trafficHistory, 0);
         }
 
         /** {@code expected-2} included, its distribution from the trace being played. */
@@ -64,7 +76,8 @@ public final class Baselines {
      */
     public static List<EpisodeMetrics> evaluate(QuotaModel model, Trace trace, Options options) {
         EmpiricalTraffic traffic = trafficModel(model, trace, options.trafficHistory());
-        ExpectedValuePolicy.Settings expected = ExpectedValuePolicy.Settings.defaults().withSeed(options.randomSeed());
+        ExpectedValuePolicy.Settings expected = ExpectedValuePolicy.Settings.defaults().withSeed(options.randomSeed())
+                .withConfidence(options.expectedConfidence());
         List<EpisodeMetrics> out = new ArrayList<>();
         for (String name : Planners.names()) {
             boolean skip = switch (name) {

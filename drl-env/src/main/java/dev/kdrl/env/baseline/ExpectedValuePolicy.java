@@ -49,8 +49,11 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
      * @param samples    traffic samples of the next period per decision, &gt;= 1 (a distribution with fewer gives
      *                   them all)
      * @param seed       seed of the samples' draws
+     * @param confidence 0: the best value wins; &gt; 0: another candidate replaces the best by immediate reward only
+     *                   when its mean advantage over it, less this many standard errors, is positive
+     *                   ({@link CautiousChoice})
      */
-    public record Settings(double gamma, int candidates, int samples, long seed) {
+    public record Settings(double gamma, int candidates, int samples, long seed, double confidence) {
         public Settings {
             if (!(gamma >= 0 && gamma <= 1)) {
                 throw new IllegalArgumentException("gamma must be in [0, 1], got " + gamma);
@@ -61,6 +64,14 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
             if (samples < 1) {
                 throw new IllegalArgumentException("samples must be >= 1, got " + samples);
             }
+            if (!(confidence >= 0) || Double.isInfinite(confidence)) {
+                throw new IllegalArgumentException("confidence must be a finite number >= 0, got " + confidence);
+            }
+        }
+
+        /** The settings with confidence 0 (the best value wins). */
+        public Settings(double gamma, int candidates, int samples, long seed) {
+            this(gamma, candidates, samples, seed, 0);
         }
 
         /**
@@ -75,7 +86,12 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
 
         /** The same settings with another seed. */
         public Settings withSeed(long newSeed) {
-            return new Settings(gamma, candidates, samples, newSeed);
+            return new Settings(gamma, candidates, samples, newSeed, confidence);
+        }
+
+        /** The same settings with another confidence. */
+        public Settings withConfidence(double newConfidence) {
+            return new Settings(gamma, candidates, samples, seed, newConfidence);
         }
     }
 
@@ -101,6 +117,7 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
     private final double[] reward;
     private final boolean[] change;
     private final Integer[] order;
+    private final int[] rankOf;
 
     /**
      * @param model         the dynamics to plan with
@@ -127,6 +144,7 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
         this.reward = new double[count];
         this.change = new boolean[count];
         this.order = new Integer[count];
+        this.rankOf = new int[count];
     }
 
     /** On {@code env}'s own state and episode length, with {@code traffic} as the next period's distribution. */
@@ -185,6 +203,11 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
             chosen[c] = order[c];
         }
         Arrays.sort(chosen);
+        if (settings.confidence() > 0) {
+            for (int c = 0; c < candidates; c++) {
+                rankOf[order[c]] = c;
+            }
+        }
         int[][] actions = new int[candidates][];
         int[][] pods = new int[candidates][n];
         double[][] res = new double[candidates][n];
@@ -197,7 +220,10 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
             }
         }
         double[] sum = new double[candidates];
-        for (double[] u : samples) {
+        // per candidate (in the order of order[]) and sample: the value, for a cautious choice
+        double[][] perSample = settings.confidence() > 0 ? new double[candidates][samples.length] : null;
+        for (int k = 0; k < samples.length; k++) {
+            double[] u = samples[k];
             for (int c = 0; c < candidates; c++) {
                 for (int i = 0; i < n; i++) {
                     if (c == 0 || actions[c][i] != actions[c - 1][i] || pods[c][i] != pods[c - 1][i]
@@ -205,8 +231,19 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
                         next.loadService(i, actions[c][i], pods[c][i], res[c][i], u[i]);
                     }
                 }
-                sum[c] += next.bestReward(nextPaperFinal);
+                double r = next.bestReward(nextPaperFinal);
+                sum[c] += r;
+                if (perSample != null) {
+                    int rank = rankOf[chosen[c]];
+                    perSample[rank][k] = reward[chosen[c]] + settings.gamma() * r;
+                }
             }
+        }
+        if (perSample != null) {
+            int k = order[CautiousChoice.choose(perSample, candidates, samples.length, settings.confidence())];
+            int at = Arrays.binarySearch(chosen, k);
+            return new Decision(unflatten(k), reward[k], reward[k] + settings.gamma() * (sum[at] / samples.length),
+                    samples.length);
         }
         // the best value; ties to the higher immediate reward, then the lower index (the order of order[])
         int best = -1;

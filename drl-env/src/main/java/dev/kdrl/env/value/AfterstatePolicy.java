@@ -7,6 +7,7 @@ import dev.kdrl.core.policy.ObservationNormalizer;
 import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.rng.Rng;
+import dev.kdrl.env.baseline.CautiousChoice;
 import dev.kdrl.env.baseline.TrafficDistribution;
 import dev.kdrl.env.quota.JointActionEvaluator;
 import dev.kdrl.env.quota.QuotaModel;
@@ -203,13 +204,17 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      * @param candidates  first decisions looked ahead from, the best by immediate reward, 1 to {@link #MAX_CANDIDATES}
      * @param samples     traffic samples of the next period per decision, &gt;= 1
      * @param valueWeight weight of the value after the second decision, in {@code [0, 1]}
+     * @param confidence  0: the highest mean score over the samples wins; &gt; 0: another first decision replaces the
+     *                    best by immediate reward only when its mean advantage over it, less this many standard
+     *                    errors, is positive ({@link CautiousChoice})
      */
-    public record Lookahead(int candidates, int samples, double valueWeight) {
+    public record Lookahead(int candidates, int samples, double valueWeight, double confidence) {
         /** The most first decisions looked ahead from. */
         public static final int MAX_CANDIDATES = 64;
         static final String CANDIDATES = "lookahead_candidates";
         static final String SAMPLES = "lookahead_samples";
         static final String VALUE_WEIGHT = "lookahead_value_weight";
+        static final String CONFIDENCE = "lookahead_confidence";
 
         public Lookahead {
             if (candidates < 1 || candidates > MAX_CANDIDATES) {
@@ -222,6 +227,15 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             if (!(valueWeight >= 0 && valueWeight <= 1)) {
                 throw new IllegalArgumentException("lookahead value weight must be in [0, 1], got " + valueWeight);
             }
+            if (!(confidence >= 0) || Double.isInfinite(confidence)) {
+                throw new IllegalArgumentException("lookahead confidence must be a finite number >= 0, got "
+                        + confidence);
+            }
+        }
+
+        /** The settings with confidence 0 (the highest mean score wins). */
+        public Lookahead(int candidates, int samples, double valueWeight) {
+            this(candidates, samples, valueWeight, 0);
         }
 
         /**
@@ -232,21 +246,28 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             return new Lookahead(16, 64, 0.4);
         }
 
-        /** The settings saved in {@code hyperParameters}, or null when there are none (a one-step model). */
+        /**
+         * The settings saved in {@code hyperParameters}, or null when there are none (a one-step model); a model saved
+         * before the confidence existed has confidence 0.
+         */
         public static Lookahead of(Map<String, String> hyperParameters) {
             if (!hyperParameters.containsKey(SAMPLES)) {
                 return null;
             }
             return new Lookahead((int) number(hyperParameters, CANDIDATES), (int) number(hyperParameters, SAMPLES),
-                    number(hyperParameters, VALUE_WEIGHT));
+                    number(hyperParameters, VALUE_WEIGHT),
+                    hyperParameters.containsKey(CONFIDENCE) ? number(hyperParameters, CONFIDENCE) : 0);
         }
 
-        /** The hyper-parameters that save these settings, in a stable order. */
+        /** The hyper-parameters that save these settings, in a stable order (the confidence only when not 0). */
         public Map<String, String> hyperParameters() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put(CANDIDATES, Integer.toString(candidates));
             m.put(SAMPLES, Integer.toString(samples));
             m.put(VALUE_WEIGHT, Double.toString(valueWeight));
+            if (confidence != 0) {
+                m.put(CONFIDENCE, Double.toString(confidence));
+            }
             return m;
         }
     }
@@ -318,6 +339,16 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         for (int j = 0; j < count; j++) {
             first[j] = top[j].clone();
             firstReward[j] = topReward[j];
+        }
+        if (lookahead.confidence() > 0) {
+            double[][] q = new double[count][samples.length];
+            for (int j = 0; j < count; j++) {
+                Transition t = model.decide(s, first[j]);
+                for (int k = 0; k < samples.length; k++) {
+                    q[j][k] = firstReward[j] * rewardScale + bestOneStepScore(model.next(s, t, samples[k]));
+                }
+            }
+            return first[CautiousChoice.choose(q, count, samples.length, lookahead.confidence())];
         }
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;

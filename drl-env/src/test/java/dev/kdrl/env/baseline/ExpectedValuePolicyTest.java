@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.JointActionEvaluator;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
@@ -168,10 +169,55 @@ class ExpectedValuePolicyTest {
     }
 
     @Test
+    void withAConfidenceItTakesTheCautiousChoiceOverItsCandidatesValuesOnEachSample() {
+        QuotaModel model = PaperProfile.model();
+        EmpiricalTraffic traffic = EmpiricalTraffic.fit(TEST, model.serviceNames(), EmpiricalTraffic.Kind.AR1);
+        ExpectedValuePolicy.Settings settings = new ExpectedValuePolicy.Settings(1, 8, 64, 0, 1);
+        QuotaEnv env = PaperProfile.env(TEST);
+        ExpectedValuePolicy cautious = ExpectedValuePolicy.of(env, traffic, settings);
+        ExpectedValuePolicy plain = ExpectedValuePolicy.of(env, traffic, settings.withConfidence(0));
+        JointActionEvaluator now = new JointActionEvaluator(model);
+        JointActionEvaluator next = new JointActionEvaluator(model);
+        int differ = 0;
+        for (QuotaState s : greedyStates(PaperProfile.env(TEST)).subList(0, 18)) {
+            // the oracle: the 8 best joint actions by immediate reward (stable), each valued on every one of the 19
+            // samples (fewer than 64: all of them, in history order) by its reward plus the next best reward
+            List<int[]> actions = new ArrayList<>();
+            List<Double> rewards = new ArrayList<>();
+            now.load(s);
+            now.forEach(false, (index, action, change, reward) -> {
+                actions.add(action.clone());
+                rewards.add(reward);
+            });
+            List<Integer> order = new ArrayList<>();
+            for (int k = 0; k < actions.size(); k++) {
+                order.add(k);
+            }
+            order.sort((x, y) -> Double.compare(rewards.get(y), rewards.get(x)));
+            double[][] samples = traffic.sample(s, 64, null);
+            assertThat(samples.length).isEqualTo(19);
+            double[][] q = new double[8][samples.length];
+            for (int c = 0; c < 8; c++) {
+                var t = model.decide(s, actions.get(order.get(c)));
+                for (int k = 0; k < samples.length; k++) {
+                    next.load(model.next(s, t, samples[k]));
+                    q[c][k] = rewards.get(order.get(c)) + next.bestReward(false);
+                }
+            }
+            int[] expected = actions.get(order.get(CautiousChoice.choose(q, 8, samples.length, 1)));
+            assertThat(cautious.decide(s).action()).containsExactly(expected);
+            differ += java.util.Arrays.equals(expected, plain.decide(s).action()) ? 0 : 1;
+        }
+        assertThat(differ).as("states where the confidence changes the decision").isPositive();
+    }
+
+    @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> new ExpectedValuePolicy.Settings(1.5, 1, 1, 0)).hasMessage("gamma must be in [0, 1], got 1.5");
         assertThatThrownBy(() -> new ExpectedValuePolicy.Settings(1, 0, 1, 0)).hasMessage("candidates must be >= 1, got 0");
         assertThatThrownBy(() -> new ExpectedValuePolicy.Settings(1, 1, 0, 0)).hasMessage("samples must be >= 1, got 0");
+        assertThatThrownBy(() -> new ExpectedValuePolicy.Settings(1, 1, 1, 0, Double.NaN))
+                .hasMessage("confidence must be a finite number >= 0, got NaN");
     }
 
     private static List<int[]> actions(QuotaEnv env, dev.kdrl.core.policy.Policy<double[], int[]> policy) {

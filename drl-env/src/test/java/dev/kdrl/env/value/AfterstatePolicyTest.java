@@ -227,14 +227,31 @@ class AfterstatePolicyTest {
 
     @Test
     void withAZeroValueWeightTheTwoStepSearchIsTheExpected2Planner() {
+        assertThat(playsLikeExpected2(0)).as("decisions where looking ahead changed greedy's choice").isPositive();
+    }
+
+    @Test
+    void withAConfidenceTheTwoStepSearchIsTheCautiousExpected2PlannerAndDecidesOtherwise() {
+        // both choose by CautiousChoice, each from its own per-sample values
+        int cautious = playsLikeExpected2(1);
+        assertThat(cautious).as("decisions where looking ahead changed greedy's choice").isPositive();
+        assertThat(cautious).as("the confidence keeps greedy's choice more often").isLessThan(playsLikeExpected2(0));
+    }
+
+    /**
+     * Plays 40 steps with a zero value weight and {@code confidence}, checking every decision against expected-2's
+     * with the same settings; returns how many differ from greedy's.
+     */
+    private static int playsLikeExpected2(double confidence) {
         EmpiricalTraffic traffic = EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1);
         QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
         QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
         // reward scale 1, so that the sums are the planner's to the last bit
         AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, net(5, 0.5), ObservationNormalizer.identity(SIZE),
-                0.8, 1, 4, 0.4).withLookahead(new AfterstatePolicy.Lookahead(6, 12, 0))
+                0.8, 1, 4, 0.4).withLookahead(new AfterstatePolicy.Lookahead(6, 12, 0, confidence))
                 .withTraffic(traffic, env.episodeLength(), 3);
-        ExpectedValuePolicy planner = ExpectedValuePolicy.of(ref, traffic, new ExpectedValuePolicy.Settings(1, 6, 12, 3));
+        ExpectedValuePolicy planner = ExpectedValuePolicy.of(ref, traffic,
+                new ExpectedValuePolicy.Settings(1, 6, 12, 3, confidence));
         GreedyPolicy greedy = GreedyPolicy.of(ref);
         env.reset(0);
         ref.reset(0);
@@ -246,7 +263,7 @@ class AfterstatePolicyTest {
             env.step(a);
             ref.step(a);
         }
-        assertThat(notGreedy).as("decisions where looking ahead changed greedy's choice").isPositive();
+        return notGreedy;
     }
 
     @Test
@@ -467,6 +484,16 @@ class AfterstatePolicyTest {
         PolicyFile.save(saved, file);
         SavedPolicy loaded = PolicyFile.load(file);
         assertThat(AfterstatePolicy.of(MODEL, () -> null, loaded, loaded.env()).lookahead()).isEqualTo(look);
+        assertThat(look.hyperParameters()).doesNotContainKey("lookahead_confidence");
+        var cautious = new AfterstatePolicy.Lookahead(8, 32, 0.2, 1.5);
+        h.putAll(cautious.hyperParameters());
+        SavedPolicy withConfidence = new SavedPolicy("afterstate", h, AfterstatePolicy.signature(MODEL, "paper"), v,
+                null, norm, "test", ActorHead.AFTERSTATE_VALUE);
+        PolicyFile.save(withConfidence, file);
+        assertThat(AfterstatePolicy.of(MODEL, () -> null, PolicyFile.load(file), loaded.env()).lookahead())
+                .isEqualTo(cautious);
+        assertThatThrownBy(() -> new AfterstatePolicy.Lookahead(8, 32, 0.2, -1))
+                .hasMessage("lookahead confidence must be a finite number >= 0, got -1.0");
         h.put("lookahead_samples", "0");
         SavedPolicy bad = new SavedPolicy("afterstate", h, loaded.env(), v, null, norm, "test",
                 ActorHead.AFTERSTATE_VALUE);

@@ -43,6 +43,12 @@ final class BaselinesCommand implements Callable<Integer> {
                     + "never its order).")
     Path trafficHistory;
 
+    @Option(names = "--expected-confidence", defaultValue = "0", paramLabel = "K",
+            description = "expected-2 replaces the best action by immediate reward only when another's mean advantage "
+                    + "over the traffic samples less K standard errors is positive; 0: the best mean wins. Default: "
+                    + "${DEFAULT-VALUE}.")
+    double expectedConfidence;
+
     @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
     boolean noExpected;
 
@@ -65,7 +71,8 @@ final class BaselinesCommand implements Callable<Integer> {
         Trace trace = env.trace();
         Trace history = trafficHistory(trafficHistory);
         List<EpisodeMetrics> metrics = Baselines.evaluate(model, trace,
-                new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum, !noExpected, history));
+                new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum, !noExpected, history,
+                        expectedConfidence));
         Double optimum = noOptimum ? null : metrics.get(metrics.size() - 1).episodeReturn();
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {

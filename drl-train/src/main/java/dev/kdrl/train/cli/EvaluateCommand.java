@@ -81,6 +81,12 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "Default: each trace being played (its one-step statistics, never its order).")
     Path trafficHistory;
 
+    @Option(names = "--expected-confidence", defaultValue = "0", paramLabel = "K",
+            description = "expected-2 replaces the best action by immediate reward only when another's mean advantage "
+                    + "over the traffic samples less K standard errors is positive; 0: the best mean wins. Default: "
+                    + "${DEFAULT-VALUE}.")
+    double expectedConfidence;
+
     @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
     boolean noExpected;
 
@@ -97,6 +103,12 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "With two steps: weight of the learnt value after the second decision. Default: the model's, "
                     + "else drl train's.")
     Double lookaheadValueWeight;
+
+    @Option(names = "--afterstate-lookahead-confidence", paramLabel = "K",
+            description = "With two steps: another first decision replaces the best by immediate reward only when its "
+                    + "mean advantage over the samples less K standard errors is positive; 0: the highest mean wins. "
+                    + "Default: the model's, else drl train's.")
+    Double lookaheadConfidence;
 
     @Option(names = "--dynamics", defaultValue = "paper", paramLabel = "paper|cluster",
             description = "paper: the decision model the policies were trained on (default). cluster: the "
@@ -172,7 +184,7 @@ final class EvaluateCommand implements Callable<Integer> {
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
             rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum,
-                    !noExpected, history)));
+                    !noExpected, history, expectedConfidence)));
             Double optimum = noOptimum ? null : rows.get(rows.size() - 1).episodeReturn();
             if (json) {
                 for (EpisodeMetrics m : rows) {
@@ -255,8 +267,9 @@ final class EvaluateCommand implements Callable<Integer> {
         AfterstatePolicy.Lookahead base = saved != null ? saved : AfterstatePolicy.Lookahead.defaults();
         int candidates = lookaheadCandidates != null ? lookaheadCandidates : base.candidates();
         double weight = lookaheadValueWeight != null ? lookaheadValueWeight : base.valueWeight();
+        double confidence = lookaheadConfidence != null ? lookaheadConfidence : base.confidence();
         try {
-            return new AfterstatePolicy.Lookahead(candidates, samples, weight);
+            return new AfterstatePolicy.Lookahead(candidates, samples, weight, confidence);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--afterstate-lookahead-*: " + e.getMessage(), e);
         }

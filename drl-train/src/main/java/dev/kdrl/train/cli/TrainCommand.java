@@ -193,6 +193,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "expected-2 planner). Default: ${DEFAULT-VALUE}.")
     double lookaheadValueWeight;
 
+    @Option(names = "--afterstate-lookahead-confidence", defaultValue = "0", paramLabel = "K",
+            description = "afterstate: with two steps, another first decision replaces the best by immediate reward "
+                    + "only when its mean advantage over the traffic samples less K standard errors is positive; 0: the "
+                    + "highest mean wins. Default: ${DEFAULT-VALUE}.")
+    double lookaheadConfidence;
+
     @Option(names = "--afterstate-average-from", defaultValue = "0", paramLabel = "STEPS",
             description = "afterstate: if > 0, the saved and evaluated policy uses the value network's weights averaged "
                     + "over the iterations from STEPS steps on. Default: ${DEFAULT-VALUE}.")
@@ -521,11 +527,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         try {
             return new dev.kdrl.env.value.AfterstatePolicy.Lookahead(lookaheadCandidates, lookaheadSamples,
-                    lookaheadValueWeight);
+                    lookaheadValueWeight, lookaheadConfidence);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--afterstate-lookahead-samples " + lookaheadSamples
                     + ", --afterstate-lookahead-candidates " + lookaheadCandidates + ", --afterstate-lookahead-value-weight "
-                    + lookaheadValueWeight + ": " + e.getMessage() + " (samples: 0 for one step, else >= 1)", e);
+                    + lookaheadValueWeight + ", --afterstate-lookahead-confidence " + lookaheadConfidence + ": "
+                    + e.getMessage() + " (samples: 0 for one step, else >= 1)", e);
         }
     }
 

@@ -1,0 +1,49 @@
+package dev.kdrl.env.baseline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class CautiousChoiceTest {
+
+    // candidate 0 is the reference; 1 gains 1 on every sample; 2 gains 2 on average, but on one sample of four
+    static final double[][] Q = {
+        {10, 20, 30, 40},
+        {11, 21, 31, 41},
+        {10, 20, 30, 48},
+    };
+
+    @Test
+    void aSteadyAdvantageBeatsALargerScatteredOne() {
+        // candidate 2: advantages 0, 0, 0, 8: mean 2, squared deviations 4 + 4 + 4 + 36, variance 48 / 3, standard
+        // error sqrt(16 / 4)
+        double se = Math.sqrt((4 + 4 + 4 + 36) / 3.0 / 4);
+        assertThat(se).isEqualTo(2.0);
+        assertThat(CautiousChoice.choose(Q, 3, 4, 0.4)).as("2 - 0.4 * 2 = 1.2 > 1").isEqualTo(2);
+        assertThat(CautiousChoice.choose(Q, 3, 4, 0.6)).as("2 - 0.6 * 2 = 0.8 < 1").isEqualTo(1);
+        assertThat(CautiousChoice.choose(Q, 3, 4, 1e9)).as("a steady gain has no standard error").isEqualTo(1);
+    }
+
+    @Test
+    void noPositiveBoundKeepsTheReference() {
+        double[][] q = {{10, 20, 30, 40}, {9, 19, 29, 39}, {10, 20, 30, 48}};
+        assertThat(CautiousChoice.choose(q, 3, 4, 1)).as("2 - 1 * 2 = 0 is not positive").isZero();
+        assertThat(CautiousChoice.choose(q, 3, 4, 0.9)).isEqualTo(2);
+        assertThat(CautiousChoice.choose(q, 2, 4, 0.9)).as("only the first two candidates count").isZero();
+    }
+
+    @Test
+    void withFewerThanTwoSamplesTheReferenceStays() {
+        assertThat(CautiousChoice.choose(Q, 3, 1, 0.5)).isZero();
+        assertThat(CautiousChoice.choose(Q, 3, 0, 0.5)).isZero();
+    }
+
+    @Test
+    void badArgumentsAreRefused() {
+        assertThatThrownBy(() -> CautiousChoice.choose(Q, 3, 4, 0))
+                .hasMessage("confidence must be a finite number > 0, got 0.0");
+        assertThatThrownBy(() -> CautiousChoice.choose(Q, 4, 4, 1))
+                .hasMessage("need 1 to 3 candidates and samples >= 0, got 4 and 4");
+    }
+}
