@@ -8,6 +8,7 @@ import dev.kdrl.core.policy.RunningMeanStd;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.rng.Rng;
 import dev.kdrl.env.baseline.Baselines;
+import dev.kdrl.env.baseline.TrafficDistribution;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
@@ -155,11 +156,13 @@ public final class AfterstateTd {
     }
 
     /**
-     * The policy as it stands (with the acting margin), playing {@code env}; a traffic-aware value reads the
-     * statistics of {@code env}'s trace, as in training.
+     * The policy as it stands (with the acting margin), playing {@code env} in one step: it knows where the episode ends
+     * (its last decision is greedy's, as in {@code drl evaluate}), and a traffic-aware value reads the statistics of
+     * {@code env}'s trace, as in training.
      */
     public AfterstatePolicy policy(QuotaEnv env) {
-        return policy(env::state).withStatistics(statistics(env.trace()));
+        return policy(env::state).withTraffic(TrafficDistribution.none(), env.episodeLength(), 0)
+                .withStatistics(statistics(env.trace()));
     }
 
     /** The traffic statistics of {@code trace} when the value reads them, else null. */

@@ -106,6 +106,21 @@ class AfterstateTdTest {
         // the value changes decisions: the trained policy is not the greedy planner
         QuotaEnv ge = new QuotaEnv(MODEL, TRAIN);
         assertThat(trained).isNotEqualTo(EpisodeRunner.episodeReturn(ge, GreedyPolicy.of(ge), 0L));
+        // the training's own evaluation (eval/return, best.zip) knows where its episode ends, as drl evaluate does:
+        // nothing follows the last decision, so it is greedy's; a policy without the end would often decide otherwise
+        int otherwise = 0;
+        for (int end = 20; end <= 200; end += 10) {
+            QuotaEnv e = new QuotaEnv(MODEL, TRAIN.slice(0, end));
+            AfterstatePolicy evaluated = td.policy(e);
+            e.reset(0);
+            while (e.state().step() + 1 < e.episodeLength()) {
+                e.step(evaluated.act(null));
+            }
+            int[] last = evaluated.act(null);
+            assertThat(last).containsExactly(GreedyPolicy.of(e).act(null));
+            otherwise += java.util.Arrays.equals(td.policy(e::state).act(null), last) ? 0 : 1;
+        }
+        assertThat(otherwise).isPositive();
     }
 
     @Test
