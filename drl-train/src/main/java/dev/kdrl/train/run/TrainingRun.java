@@ -49,8 +49,8 @@ public final class TrainingRun {
      * @param noise       every value of the trace multiplied by a seeded factor in {@code [1-noise, 1+noise]} (0: the
      *                    trace as recorded)
      * @param uniform     share of episodes played on a seeded synthetic trace, uniform in the trace's range
-     * @param persistence autocorrelation of the synthetic traces (see {@link MixedTraces}; 0: independent)
-     *                    (the environments check the ranges)
+     * @param persistence autocorrelation of the synthetic traces (see {@link MixedTraces}; 0: independent), in [0, 1)
+     *                    (checked here, used only with synthetic traces; the environments check the other ranges)
      * @param rangeJitter largest share of the range a synthetic service's own per-episode range leaves out (see
      *                    {@link MixedTraces}; 0: every synthetic trace spans the whole range)
      */
@@ -59,6 +59,9 @@ public final class TrainingRun {
         public Traffic {
             if (!(rangeJitter >= 0 && rangeJitter < 1)) {
                 throw new IllegalArgumentException("--traffic-range-jitter must be in [0, 1), got " + rangeJitter);
+            }
+            if (!(persistence >= 0 && persistence < 1)) {
+                throw new IllegalArgumentException("--traffic-persistence must be in [0, 1), got " + persistence);
             }
         }
 

@@ -359,11 +359,15 @@ class TrainCommandTest {
     }
 
     @Test
-    void aBadRangeJitterIsNamedEvenWithoutSyntheticTraffic(@TempDir Path dir) {
+    void aBadRangeJitterOrPersistenceIsNamedEvenWithoutSyntheticTraffic(@TempDir Path dir) {
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
                 "--uniform-traffic", "0", "--traffic-range-jitter", "1.5", "--out", dir.toString());
         assertThat(t.code()).isEqualTo(1);
         assertThat(t.err()).contains("--traffic-range-jitter must be in [0, 1), got 1.5");
+        DrlCommandTest.Run p = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--uniform-traffic", "0", "--traffic-persistence", "1", "--out", dir.toString());
+        assertThat(p.code()).isEqualTo(1);
+        assertThat(p.err()).contains("--traffic-persistence must be in [0, 1), got 1.0");
     }
 
     @Test
