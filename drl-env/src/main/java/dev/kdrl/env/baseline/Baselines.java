@@ -31,7 +31,7 @@ public final class Baselines {
      *                       one-step statistics, never its order: the planner still does not know which row
      *                       comes next)
      * @param expectedConfidence {@code expected-2}'s confidence ({@link ExpectedValuePolicy.Settings#confidence()}; 0:
-     *                       the best mean value wins)
+     *                       the best mean value wins; by default its default)
      */
     public record Options(long randomSeed, int lookahead, boolean optimum, boolean expected, Trace trafficHistory,
                           double expectedConfidence) {
@@ -46,9 +46,10 @@ public final class Baselines {
             }
         }
 
-        /** {@code expected-2}'s best mean value wins (confidence 0). */
+        /** {@code expected-2} with its default confidence. */
         public Options(long randomSeed, int lookahead, boolean optimum, boolean expected, Trace trafficHistory) {
-            this(randomSeed, lookahead, optimum, expected, trafficHistory, 0);
+            this(randomSeed, lookahead, optimum, expected, trafficHistory,
+                    ExpectedValuePolicy.Settings.defaults().confidence());
         }
 
         /** {@code expected-2} included, its distribution from the trace being played. */

@@ -239,11 +239,11 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         }
 
         /**
-         * 16 candidates, 64 samples, value weight 0.4 ({@code drl train}'s defaults): chosen on the validation traffic
-         * (docs/benchmarks.md, "Two steps").
+         * 16 candidates, 64 samples, value weight 0.4, confidence 1 ({@code drl train}'s defaults): chosen on the
+         * validation traffic (docs/benchmarks.md, "Two steps" and "A cautious choice").
          */
         public static Lookahead defaults() {
-            return new Lookahead(16, 64, 0.4);
+            return new Lookahead(16, 64, 0.4, 1);
         }
 
         /**

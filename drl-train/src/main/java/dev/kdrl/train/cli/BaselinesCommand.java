@@ -43,7 +43,7 @@ final class BaselinesCommand implements Callable<Integer> {
                     + "never its order).")
     Path trafficHistory;
 
-    @Option(names = "--expected-confidence", defaultValue = "0", paramLabel = "K",
+    @Option(names = "--expected-confidence", defaultValue = "0.5", paramLabel = "K",
             description = "expected-2 replaces the best action by immediate reward only when another's mean advantage "
                     + "over the traffic samples less K standard errors is positive; 0: the best mean wins. Default: "
                     + "${DEFAULT-VALUE}.")
@@ -90,7 +90,7 @@ final class BaselinesCommand implements Callable<Integer> {
                     + fmt(model.quota(), 1) + " cores, profile " + env.profile);
             pw.print(table(metrics, optimum, model.serviceNames()));
             if (!noExpected) {
-                pw.println(expectedNote(history == null ? trace : history));
+                pw.println(expectedNote(history == null ? trace : history, expectedConfidence));
             }
         }
         pw.flush();
@@ -111,11 +111,12 @@ final class BaselinesCommand implements Callable<Integer> {
         return TraceCsv.read(file);
     }
 
-    /** Where expected-2's traffic distribution came from, printed under the table. */
-    static String expectedNote(Trace history) {
+    /** Where expected-2's traffic distribution came from, and how it chose, printed under the table. */
+    static String expectedNote(Trace history, double confidence) {
         ExpectedValuePolicy.Settings s = ExpectedValuePolicy.Settings.defaults();
         return "expected-2: the next period's traffic from " + history.source() + " (AR(1) fit, its residuals; not "
-                + "its order), " + s.candidates() + " candidates x " + s.samples() + " samples";
+                + "its order), " + s.candidates() + " candidates x " + s.samples() + " samples, confidence "
+                + confidence;
     }
 
     static String table(List<EpisodeMetrics> metrics, Double optimum, List<String> services) {

@@ -81,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "Default: each trace being played (its one-step statistics, never its order).")
     Path trafficHistory;
 
-    @Option(names = "--expected-confidence", defaultValue = "0", paramLabel = "K",
+    @Option(names = "--expected-confidence", defaultValue = "0.5", paramLabel = "K",
             description = "expected-2 replaces the best action by immediate reward only when another's mean advantage "
                     + "over the traffic samples less K standard errors is positive; 0: the best mean wins. Default: "
                     + "${DEFAULT-VALUE}.")

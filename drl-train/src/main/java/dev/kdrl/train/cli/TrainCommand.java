@@ -193,7 +193,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "expected-2 planner). Default: ${DEFAULT-VALUE}.")
     double lookaheadValueWeight;
 
-    @Option(names = "--afterstate-lookahead-confidence", defaultValue = "0", paramLabel = "K",
+    @Option(names = "--afterstate-lookahead-confidence", defaultValue = "1", paramLabel = "K",
             description = "afterstate: with two steps, another first decision replaces the best by immediate reward "
                     + "only when its mean advantage over the traffic samples less K standard errors is positive; 0: the "
                     + "highest mean wins. Default: ${DEFAULT-VALUE}.")

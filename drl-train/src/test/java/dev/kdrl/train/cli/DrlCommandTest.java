@@ -135,12 +135,31 @@ class DrlCommandTest {
                 "--traffic-history", "../datasets/paper/train-200.csv");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("expected-2 ").contains("expected-2: the next period's traffic from "
-                + "../datasets/paper/train-200.csv (AR(1) fit, its residuals; not its order), 16 candidates x 64 samples");
+                + "../datasets/paper/train-200.csv (AR(1) fit, its residuals; not its order), 16 candidates x 64 samples, "
+                + "confidence 0.5");
         Run without = run("baselines", "--profile", "paper", "--trace", TEST, "--no-optimum", "--lookahead", "0",
                 "--no-expected", "--json");
         assertThat(without.code()).as(without.err()).isZero();
         assertThat(JSON.readTree(without.out())).extracting(n -> n.get("policy").asText()).doesNotContain("expected-2")
                 .contains("greedy");
+        // the confidence: 0 is the planner before it had one (docs/benchmarks.md: 63,895.99 on test-20)
+        List<Double> expected = new java.util.ArrayList<>();
+        for (String k : List.of("0", "0.5")) {
+            Run c = run("baselines", "--profile", "paper", "--trace", TEST, "--no-optimum", "--lookahead", "0", "--json",
+                    "--expected-confidence", k);
+            assertThat(c.code()).as(c.err()).isZero();
+            for (JsonNode row : JSON.readTree(c.out())) {
+                if (row.get("policy").asText().equals("expected-2")) {
+                    expected.add(row.get("return").asDouble());
+                }
+            }
+        }
+        assertThat(expected).hasSize(2);
+        assertThat(expected.get(0)).isCloseTo(63_895.99, within(0.01));
+        assertThat(expected.get(1)).isNotEqualTo(expected.get(0));
+        Run bad = run("baselines", "--profile", "paper", "--trace", TEST, "--expected-confidence", "-1");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err().trim()).contains("confidence must be a finite number >= 0, got -1.0").doesNotContain("\n");
         Run missing = run("baselines", "--profile", "paper", "--trace", TEST, "--traffic-history", "none.csv");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err().trim()).contains("--traffic-history none.csv: no such file").doesNotContain("\n");

@@ -229,7 +229,7 @@ class TrainCommandTest {
         assertThat(as.lr()).isEqualTo(1e-3);
         assertThat(as.hidden()).containsExactly(64, 64);
         assertThat(as.gamma()).isEqualTo(0.8);
-        assertThat(as.lookahead()).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 64, 0.4))
+        assertThat(as.lookahead()).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 64, 0.4, 1))
                 .isEqualTo(dev.kdrl.env.value.AfterstatePolicy.Lookahead.defaults());
         assertThat(c.timesteps()).isEqualTo(320_000);
         // the on-policy algorithms keep theirs
