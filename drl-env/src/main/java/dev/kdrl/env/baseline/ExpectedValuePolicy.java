@@ -24,7 +24,10 @@ import java.util.function.Supplier;
  * are compared on the same draws.
  *
  * <p>Only the {@code candidates} best joint actions by immediate reward are looked ahead from (ties to the
- * lower lexicographic index); the best value wins, ties to the higher immediate reward, then the lower index.
+ * lower lexicographic index); the best value wins, ties to the higher immediate reward, then the lower index. With
+ * a confidence above 0 (the default, {@link Settings#defaults()}) the choice is cautious ({@link CautiousChoice}):
+ * another action replaces the best by immediate reward only when its mean advantage over the samples, less that many
+ * standard errors, is positive; few or scattered samples then leave greedy's choice.
  * The samples of the decision at step {@code t} are drawn from {@code Rng.of(seed * 0x9E3779B97F4A7C15L + t)}:
  * the same seed gives the same decisions, also across a restart of the live agent. Where there is no next
  * decision, the decision is greedy's: the paper's special 200th step ({@link QuotaModel#isPaperFinalStep}),

@@ -37,8 +37,10 @@ import java.util.function.Supplier;
  * 0} this is {@code expected-2}; the value adds what lies beyond the second step. The next step's reward is not
  * discounted (as {@code expected-2}'s default), and the value is weighted by {@code valueWeight} rather than {@code
  * gamma}: the value was learnt on the training traffic, and a smaller weight lets the fitted distribution of the
- * played traffic speak for the next period (the weight was chosen on validation traffic, docs/benchmarks.md). The
- * margin applies to the one-step search only. Where there is no next decision (the episode's last, the paper's
+ * played traffic speak for the next period (the weight was chosen on validation traffic, docs/benchmarks.md). With a
+ * {@link Lookahead#confidence} above 0 the first decision is chosen cautiously instead ({@link CautiousChoice}): another
+ * replaces the best by immediate reward only when its mean advantage over the samples exceeds that many standard
+ * errors. The margin applies to the one-step search only. Where there is no next decision (the episode's last, the paper's
  * special 200th step) or no sample (no history yet), the decision is the one-step search's (greedy's at the
  * episode's last decision, after which nothing counts). The samples of the
  * decision at step {@code t} are drawn from {@code Rng.of(seed * 0x9E3779B97F4A7C15L + t)}, as {@code expected-2}'s.

@@ -115,6 +115,16 @@ class DrlCommandTest {
                 "--afterstate-lookahead-samples", "8", "--afterstate-lookahead-value-weight", "2");
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains("--afterstate-lookahead-*: lookahead value weight must be in [0, 1], got 2.0");
+        // the confidence overrides the model's (1): 0 plays as the bundled model did before it had one
+        Run zero = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--json", "--no-optimum",
+                "--lookahead", "0", "--no-expected", "--afterstate-lookahead-confidence", "0");
+        assertThat(zero.code()).as(zero.err()).isZero();
+        assertThat(JSON.readTree(zero.out()).get(0).get("return").asDouble()).isCloseTo(64_003.63, within(0.01));
+        Run negative = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--no-optimum",
+                "--afterstate-lookahead-confidence", "-0.5");
+        assertThat(negative.code()).isNotZero();
+        assertThat(negative.err()).contains("--afterstate-lookahead-*: lookahead confidence must be a finite number >= 0, "
+                + "got -0.5");
     }
 
     @Test

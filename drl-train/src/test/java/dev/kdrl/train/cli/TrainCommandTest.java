@@ -188,8 +188,18 @@ class TrainCommandTest {
         TrainCommand bad = new TrainCommand();
         new picocli.CommandLine(bad).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-lookahead-candidates", "0");
         assertThatThrownBy(bad::afterstateConfig).hasMessage("--afterstate-lookahead-samples 64, "
-                + "--afterstate-lookahead-candidates 0, --afterstate-lookahead-value-weight 0.4: lookahead candidates must "
-                + "be in [1, 64], got 0 (samples: 0 for one step, else >= 1)");
+                + "--afterstate-lookahead-candidates 0, --afterstate-lookahead-value-weight 0.4, "
+                + "--afterstate-lookahead-confidence 1.0: lookahead candidates must be in [1, 64], got 0 (samples: 0 for "
+                + "one step, else >= 1)");
+        TrainCommand cautious = new TrainCommand();
+        new picocli.CommandLine(cautious).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-lookahead-confidence",
+                "2.5");
+        assertThat(cautious.afterstateConfig().lookahead().confidence()).isEqualTo(2.5);
+        TrainCommand negative = new TrainCommand();
+        new picocli.CommandLine(negative).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-lookahead-confidence",
+                "-1");
+        assertThatThrownBy(negative::afterstateConfig).hasMessageContaining("--afterstate-lookahead-confidence -1.0: "
+                + "lookahead confidence must be a finite number >= 0, got -1.0");
     }
 
     @Test
