@@ -72,7 +72,10 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
             }
         }
 
-        /** The settings with confidence 0 (the best value wins). */
+        /**
+         * The settings with confidence 0 (the best value wins; not the default confidence, which {@link #defaults()}
+         * and {@link Baselines.Options} give).
+         */
         public Settings(double gamma, int candidates, int samples, long seed) {
             this(gamma, candidates, samples, seed, 0);
         }

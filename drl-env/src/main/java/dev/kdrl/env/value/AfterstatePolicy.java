@@ -235,7 +235,10 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             }
         }
 
-        /** The settings with confidence 0 (the highest mean score wins). */
+        /**
+         * The settings with confidence 0 (the highest mean score wins; not {@code drl train}'s default, which {@link
+         * #defaults()} gives): what a model saved before the confidence existed loads as.
+         */
         public Lookahead(int candidates, int samples, double valueWeight) {
             this(candidates, samples, valueWeight, 0);
         }

@@ -16,10 +16,8 @@ class CautiousChoiceTest {
 
     @Test
     void aSteadyAdvantageBeatsALargerScatteredOne() {
-        // candidate 2: advantages 0, 0, 0, 8: mean 2, squared deviations 4 + 4 + 4 + 36, variance 48 / 3, standard
-        // error sqrt(16 / 4)
-        double se = Math.sqrt((4 + 4 + 4 + 36) / 3.0 / 4);
-        assertThat(se).isEqualTo(2.0);
+        // candidate 2: advantages 0, 0, 0, 8: mean 2, squared deviations 4 + 4 + 4 + 36, sample variance 48 / 3,
+        // standard error sqrt(16 / 4) = 2
         assertThat(CautiousChoice.choose(Q, 3, 4, 0.4)).as("2 - 0.4 * 2 = 1.2 > 1").isEqualTo(2);
         assertThat(CautiousChoice.choose(Q, 3, 4, 0.6)).as("2 - 0.6 * 2 = 0.8 < 1").isEqualTo(1);
         assertThat(CautiousChoice.choose(Q, 3, 4, 1e9)).as("a steady gain has no standard error").isEqualTo(1);
@@ -31,6 +29,15 @@ class CautiousChoiceTest {
         assertThat(CautiousChoice.choose(q, 3, 4, 1)).as("2 - 1 * 2 = 0 is not positive").isZero();
         assertThat(CautiousChoice.choose(q, 3, 4, 0.9)).isEqualTo(2);
         assertThat(CautiousChoice.choose(q, 2, 4, 0.9)).as("only the first two candidates count").isZero();
+    }
+
+    @Test
+    void theStandardErrorIsTheSampleVariancesOverTheSamples() {
+        // advantages 0 and 4: mean 2, sample variance (4 + 4) / 1 = 8, standard error sqrt(8 / 2) = 2; with the
+        // population variance (8 / 2) it would be sqrt(2), and 2 - 1.2 * sqrt(2) > 0 would choose candidate 1
+        double[][] q = {{1, 1}, {1, 5}};
+        assertThat(CautiousChoice.choose(q, 2, 2, 1.2)).as("2 - 1.2 * 2 < 0").isZero();
+        assertThat(CautiousChoice.choose(q, 2, 2, 0.9)).as("2 - 0.9 * 2 > 0").isEqualTo(1);
     }
 
     @Test

@@ -67,6 +67,7 @@ final class BaselinesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkConfidence("--expected-confidence", expectedConfidence);
         QuotaModel model = env.model();
         Trace trace = env.trace();
         Trace history = trafficHistory(trafficHistory);
@@ -109,6 +110,13 @@ final class BaselinesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--traffic-history " + file + ": no such file");
         }
         return TraceCsv.read(file);
+    }
+
+    /** Refuses a confidence option ({@code option}) that is not a finite number {@code >= 0}, naming it. */
+    static void checkConfidence(String option, Double value) {
+        if (value != null && (!(value >= 0) || Double.isInfinite(value))) {
+            throw new IllegalArgumentException(option + " must be a finite number >= 0, got " + value);
+        }
     }
 
     /** Where expected-2's traffic distribution came from, and how it chose, printed under the table. */

@@ -154,6 +154,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BaselinesCommand.checkConfidence("--expected-confidence", expectedConfidence);
+        BaselinesCommand.checkConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalArgumentException("--model " + modelFile + ": no such file");
         }

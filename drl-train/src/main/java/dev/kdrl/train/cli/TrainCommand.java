@@ -522,6 +522,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The saved afterstate policy's two-step settings from the options; null for one step. */
     dev.kdrl.env.value.AfterstatePolicy.Lookahead lookahead() {
+        BaselinesCommand.checkConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
         if (lookaheadSamples == 0) {
             return null;
         }

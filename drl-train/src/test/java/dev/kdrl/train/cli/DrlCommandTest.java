@@ -123,8 +123,38 @@ class DrlCommandTest {
         Run negative = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--no-optimum",
                 "--afterstate-lookahead-confidence", "-0.5");
         assertThat(negative.code()).isNotZero();
-        assertThat(negative.err()).contains("--afterstate-lookahead-*: lookahead confidence must be a finite number >= 0, "
-                + "got -0.5");
+        assertThat(negative.err().trim())
+                .isEqualTo("drl evaluate: --afterstate-lookahead-confidence must be a finite number >= 0, got -0.5");
+        // and expected-2's, with 0 as before it had one
+        Run planner = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--json", "--no-optimum",
+                "--lookahead", "0", "--expected-confidence", "0");
+        assertThat(planner.code()).as(planner.err()).isZero();
+        double expected = Double.NaN;
+        for (JsonNode row : JSON.readTree(planner.out())) {
+            if (row.get("policy").asText().equals("expected-2")) {
+                expected = row.get("return").asDouble();
+            }
+        }
+        assertThat(expected).isCloseTo(63_895.99, within(0.01));
+    }
+
+    @Test
+    void evaluatesOverridesFallBackOnTheModelsTwoStepSettingsThenOnDrlTrainsDefaults() {
+        EvaluateCommand none = new EvaluateCommand();
+        new picocli.CommandLine(none).parseArgs("--model", "m.zip", "--trace", "t.csv");
+        var saved = new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 64, 0.4);
+        assertThat(none.lookahead(saved)).as("a model saved without a confidence keeps 0").isEqualTo(saved);
+        assertThat(none.lookahead(null)).as("a one-step model stays one step").isNull();
+        EvaluateCommand samples = new EvaluateCommand();
+        new picocli.CommandLine(samples).parseArgs("--model", "m.zip", "--trace", "t.csv", "--afterstate-lookahead-samples",
+                "8");
+        assertThat(samples.lookahead(null)).as("a one-step model asked for two steps takes drl train's defaults")
+                .isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 8, 0.4, 1));
+        assertThat(samples.lookahead(saved)).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 8, 0.4, 0));
+        EvaluateCommand confidence = new EvaluateCommand();
+        new picocli.CommandLine(confidence).parseArgs("--model", "m.zip", "--trace", "t.csv",
+                "--afterstate-lookahead-confidence", "2");
+        assertThat(confidence.lookahead(saved).confidence()).isEqualTo(2);
     }
 
     @Test
@@ -169,7 +199,7 @@ class DrlCommandTest {
         assertThat(expected.get(1)).isNotEqualTo(expected.get(0));
         Run bad = run("baselines", "--profile", "paper", "--trace", TEST, "--expected-confidence", "-1");
         assertThat(bad.code()).isEqualTo(1);
-        assertThat(bad.err().trim()).contains("confidence must be a finite number >= 0, got -1.0").doesNotContain("\n");
+        assertThat(bad.err().trim()).isEqualTo("drl baselines: --expected-confidence must be a finite number >= 0, got -1.0");
         Run missing = run("baselines", "--profile", "paper", "--trace", TEST, "--traffic-history", "none.csv");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err().trim()).contains("--traffic-history none.csv: no such file").doesNotContain("\n");

@@ -198,8 +198,13 @@ class TrainCommandTest {
         TrainCommand negative = new TrainCommand();
         new picocli.CommandLine(negative).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-lookahead-confidence",
                 "-1");
-        assertThatThrownBy(negative::afterstateConfig).hasMessageContaining("--afterstate-lookahead-confidence -1.0: "
-                + "lookahead confidence must be a finite number >= 0, got -1.0");
+        assertThatThrownBy(negative::afterstateConfig)
+                .hasMessage("--afterstate-lookahead-confidence must be a finite number >= 0, got -1.0");
+        TrainCommand oneStep = new TrainCommand();
+        new picocli.CommandLine(oneStep).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-lookahead-samples", "0",
+                "--afterstate-lookahead-confidence", "NaN");
+        assertThatThrownBy(oneStep::afterstateConfig).as("checked even when one step leaves it unused")
+                .hasMessage("--afterstate-lookahead-confidence must be a finite number >= 0, got NaN");
     }
 
     @Test
