@@ -40,10 +40,7 @@ public final class Baselines {
             if (lookahead < 0) {
                 throw new IllegalArgumentException("lookahead must be >= 0 (0 = none), got " + lookahead);
             }
-            if (!(expectedConfidence >= 0) || Double.isInfinite(expectedConfidence)) {
-                throw new IllegalArgumentException("expected-2's confidence must be a finite number >= 0, got "
-                        + expectedConfidence);
-            }
+            CautiousChoice.requireConfidence("expected-2's confidence", expectedConfidence);
         }
 
         /** {@code expected-2} with its default confidence. */

@@ -20,6 +20,17 @@ public final class CautiousChoice {
     }
 
     /**
+     * {@code confidence} when it is a finite number {@code >= 0} (0: no caution), else an error naming it as {@code
+     * what}: the one check of every confidence setting and option.
+     */
+    public static double requireConfidence(String what, double confidence) {
+        if (!(confidence >= 0) || Double.isInfinite(confidence)) {
+            throw new IllegalArgumentException(what + " must be a finite number >= 0, got " + confidence);
+        }
+        return confidence;
+    }
+
+    /**
      * The index of the chosen candidate.
      *
      * @param q          {@code q[j][s]}: candidate {@code j}'s value on sample {@code s}, for {@code j < count}, {@code s

@@ -67,9 +67,7 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
             if (samples < 1) {
                 throw new IllegalArgumentException("samples must be >= 1, got " + samples);
             }
-            if (!(confidence >= 0) || Double.isInfinite(confidence)) {
-                throw new IllegalArgumentException("confidence must be a finite number >= 0, got " + confidence);
-            }
+            CautiousChoice.requireConfidence("confidence", confidence);
         }
 
         /**

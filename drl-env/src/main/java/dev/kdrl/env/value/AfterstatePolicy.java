@@ -229,10 +229,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             if (!(valueWeight >= 0 && valueWeight <= 1)) {
                 throw new IllegalArgumentException("lookahead value weight must be in [0, 1], got " + valueWeight);
             }
-            if (!(confidence >= 0) || Double.isInfinite(confidence)) {
-                throw new IllegalArgumentException("lookahead confidence must be a finite number >= 0, got "
-                        + confidence);
-            }
+            CautiousChoice.requireConfidence("lookahead confidence", confidence);
         }
 
         /**
@@ -345,23 +342,19 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             first[j] = top[j].clone();
             firstReward[j] = topReward[j];
         }
-        if (lookahead.confidence() > 0) {
-            double[][] q = new double[count][samples.length];
-            for (int j = 0; j < count; j++) {
-                Transition t = model.decide(s, first[j]);
-                for (int k = 0; k < samples.length; k++) {
-                    q[j][k] = firstReward[j] * rewardScale + bestOneStepScore(model.next(s, t, samples[k]));
-                }
-            }
-            return first[CautiousChoice.choose(q, count, samples.length, lookahead.confidence())];
-        }
+        // per first decision and sample: its score, for a cautious choice
+        double[][] perSample = lookahead.confidence() > 0 ? new double[count][samples.length] : null;
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < count; j++) {
             Transition t = model.decide(s, first[j]);
             double sum = 0;
-            for (double[] u : samples) {
-                sum += bestOneStepScore(model.next(s, t, u));
+            for (int k = 0; k < samples.length; k++) {
+                double next = bestOneStepScore(model.next(s, t, samples[k]));
+                sum += next;
+                if (perSample != null) {
+                    perSample[j][k] = firstReward[j] * rewardScale + next;
+                }
             }
             double score = firstReward[j] * rewardScale + sum / samples.length;
             // ties to the higher immediate reward (the earlier candidate)
@@ -369,6 +362,9 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
                 bestScore = score;
                 best = j;
             }
+        }
+        if (perSample != null) {
+            return first[CautiousChoice.choose(perSample, count, samples.length, lookahead.confidence())];
         }
         return first[best];
     }

@@ -2,6 +2,7 @@ package dev.kdrl.train.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.env.baseline.Baselines;
+import dev.kdrl.env.baseline.CautiousChoice;
 import dev.kdrl.env.baseline.ExpectedValuePolicy;
 import dev.kdrl.env.metrics.EpisodeMetrics;
 import dev.kdrl.env.metrics.MetricsWriter;
@@ -114,8 +115,8 @@ final class BaselinesCommand implements Callable<Integer> {
 
     /** Refuses a confidence option ({@code option}) that is not a finite number {@code >= 0}, naming it. */
     static void checkConfidence(String option, Double value) {
-        if (value != null && (!(value >= 0) || Double.isInfinite(value))) {
-            throw new IllegalArgumentException(option + " must be a finite number >= 0, got " + value);
+        if (value != null) {
+            CautiousChoice.requireConfidence(option, value);
         }
     }
 

@@ -384,7 +384,7 @@ final class TrainCommand implements Callable<Integer> {
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(nSteps, gamma, 0.95, true, normalizeObs,
                 rewardScale, hidden == null ? new int[] {128, 128} : hidden, seed, precision());
         return new TrainingRun.Options(env.profile, env.model(), env.trace(), observationKind(), config, common,
-                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter), envs, timesteps(), evalEvery,
+                traffic(), envs, timesteps(), evalEvery,
                 stopAt == null ? Double.NaN : stopAt, validation(), checkpointEvery, imitation(), averageFrom, out);
     }
 
@@ -520,6 +520,11 @@ final class TrainCommand implements Callable<Integer> {
                 precision(), lookahead(), afterstateTrafficFeatures);
     }
 
+    /** How the training episodes' traffic is drawn, from the options. */
+    private TrainingRun.Traffic traffic() {
+        return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter);
+    }
+
     /** The saved afterstate policy's two-step settings from the options; null for one step. */
     dev.kdrl.env.value.AfterstatePolicy.Lookahead lookahead() {
         BaselinesCommand.checkConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
@@ -540,7 +545,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The afterstate run these options describe, with progress to {@code progress} (null: none). */
     TrainingRun.Result runAfterstate(PrintWriter progress) {
         return dev.kdrl.train.run.AfterstateRun.run(env.profile, env.model(), env.trace(),
-                new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter), envs, afterstateConfig(),
+                traffic(), envs, afterstateConfig(),
                 timesteps(), evalEvery, validation(), out, progress);
     }
 

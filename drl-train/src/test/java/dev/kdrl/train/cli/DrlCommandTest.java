@@ -139,6 +139,17 @@ class DrlCommandTest {
     }
 
     @Test
+    void theExpectedConfidenceOptionsDefaultToThePlannersDefault() {
+        double planner = dev.kdrl.env.baseline.ExpectedValuePolicy.Settings.defaults().confidence();
+        BaselinesCommand b = new BaselinesCommand();
+        new picocli.CommandLine(b).parseArgs("--profile", "paper", "--trace", "t.csv");
+        assertThat(b.expectedConfidence).isEqualTo(planner);
+        EvaluateCommand e = new EvaluateCommand();
+        new picocli.CommandLine(e).parseArgs("--model", "m.zip", "--trace", "t.csv");
+        assertThat(e.expectedConfidence).isEqualTo(planner);
+    }
+
+    @Test
     void evaluatesOverridesFallBackOnTheModelsTwoStepSettingsThenOnDrlTrainsDefaults() {
         EvaluateCommand none = new EvaluateCommand();
         new picocli.CommandLine(none).parseArgs("--model", "m.zip", "--trace", "t.csv");
