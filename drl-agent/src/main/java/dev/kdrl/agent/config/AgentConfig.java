@@ -1,6 +1,8 @@
 package dev.kdrl.agent.config;
 
 import dev.kdrl.core.predict.Predictors;
+import dev.kdrl.env.baseline.CautiousChoice;
+import dev.kdrl.env.baseline.ExpectedValuePolicy;
 import dev.kdrl.env.baseline.Planners;
 import dev.kdrl.env.io.YamlException;
 import dev.kdrl.env.io.YamlReader;
@@ -149,10 +151,22 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
      *
      * @param deterministic argmax actions (the default) or sampled ones
      * @param seed          the sampling seed when not deterministic; the seed of {@code expected-2}'s traffic draws
+     * @param confidence    {@code expected-2}'s confidence ({@link ExpectedValuePolicy.Settings#confidence()}): it
+     *                      keeps greedy's choice unless another's mean advantage over the traffic samples, less this
+     *                      many standard errors, is positive
      */
-    public record PolicySpec(Path model, String planner, boolean deterministic, long seed) {
+    public record PolicySpec(Path model, String planner, boolean deterministic, long seed, double confidence) {
         /** The planners the agent can run: {@link Planners#liveNames()}. */
         public static final List<String> PLANNERS = Planners.liveNames();
+
+        public PolicySpec {
+            CautiousChoice.requireConfidence("policy.confidence", confidence);
+        }
+
+        /** With {@code expected-2}'s default confidence. */
+        public PolicySpec(Path model, String planner, boolean deterministic, long seed) {
+            this(model, planner, deterministic, seed, ExpectedValuePolicy.Settings.defaults().confidence());
+        }
     }
 
     /**
@@ -480,7 +494,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         Schedule schedule = new Schedule(period, offset, deadline);
 
-        AgentConfigFile.Policy po = or(root.policy(), new AgentConfigFile.Policy(null, null, null, null));
+        AgentConfigFile.Policy po = or(root.policy(), new AgentConfigFile.Policy(null, null, null, null, null));
         Path model = po.model() != null ? base.resolve(po.model()) : null;
         String planner = po.planner();
         if (model != null && planner != null) {
@@ -499,7 +513,14 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         boolean deterministic = or(po.deterministic(), true);
         long seed = rules.integer("policy.seed", po.seed(), 0, 0, Integer.MAX_VALUE);
-        PolicySpec policy = new PolicySpec(model, planner, deterministic, seed);
+        if (po.confidence() != null && !ExpectedValuePolicy.NAME.equals(planner)) {
+            throw rules.error("policy.confidence", po.confidence(), "only planner " + ExpectedValuePolicy.NAME
+                    + " reads it (" + (model != null ? "a model keeps the confidence it was trained with" : "planner is "
+                    + planner) + ")");
+        }
+        double confidence = rules.number("policy.confidence", po.confidence(),
+                ExpectedValuePolicy.Settings.defaults().confidence(), 0, false, 100);
+        PolicySpec policy = new PolicySpec(model, planner, deterministic, seed, confidence);
 
         AgentConfigFile.Predictor pd = or(root.predictor(),
                 new AgentConfigFile.Predictor(null, null, null, null, null, null));

@@ -35,7 +35,7 @@ final class AgentConfigFile {
     record Schedule(Duration period, Duration offset, Duration deadline) {
     }
 
-    record Policy(String model, String planner, Boolean deterministic, Integer seed) {
+    record Policy(String model, String planner, Boolean deterministic, Integer seed, Double confidence) {
     }
 
     record Predictor(String kind, String model, Integer window, Double alpha, Double beta, Double maxLoad) {

@@ -183,7 +183,8 @@ public final class AgentBuilder {
                          TrafficDistribution traffic) {
         AgentConfig.PolicySpec spec = config.policy();
         if (spec.planner() != null) {
-            return new Chosen(Planners.create(spec.planner(), Planners.Context.live(model, state, traffic, spec.seed())),
+            return new Chosen(Planners.create(spec.planner(), Planners.Context.live(model, state, traffic, spec.seed(),
+                    spec.confidence())),
                     Observation.PAPER);
         }
         SavedPolicy saved = PolicyFile.load(spec.model());

@@ -3,6 +3,7 @@ package dev.kdrl.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kdrl.env.baseline.ExpectedValuePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +48,7 @@ class AgentConfigTest {
         assertThat(c.schedule().offset()).isEqualTo(Duration.ofSeconds(55));
         assertThat(c.policy().planner()).isEqualTo("greedy");
         assertThat(c.policy().deterministic()).isTrue();
+        assertThat(c.policy().confidence()).isEqualTo(ExpectedValuePolicy.Settings.defaults().confidence());
         assertThat(c.predictor().kind()).isEqualTo("last-value");
         assertThat(c.prometheus().timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.historyDir()).isEqualTo(dir.resolve("drl-agent-data/history"));
@@ -107,6 +109,10 @@ class AgentConfigTest {
                 Arguments.of("profile: paper-general", "profile: paper-general\nquota: 0", "quota", "> 0"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {planner: oracle}",
                         "policy.planner", "expected one of [fixed-initial, hybrid, greedy, expected-2]"),
+                Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {planner: expected-2, "
+                        + "confidence: -1}", "policy.confidence", "expected a number >= 0 and <= 100"),
+                Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {confidence: 1}",
+                        "policy.confidence", "only planner expected-2 reads it (planner is greedy)"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {planner: optimum}",
                         "policy.planner", "[fixed-initial, hybrid, greedy, expected-2] (optimum plays a known trace: "
                                 + "drl baselines only)"),

@@ -316,8 +316,26 @@ class AgentCycleTest {
 
     @Test
     void expectedPlannerLearnsTheNextLoadFromTheRecordedHistory() throws Exception {
+        List<Map<String, String>> cautious = expectedPlannerAgainstTheSimulator("{planner: expected-2, seed: 4}",
+                ExpectedValuePolicy.Settings.defaults().confidence());
+        // policy.confidence reaches the planner: without caution it decides otherwise on this traffic
+        List<Map<String, String>> boldest = expectedPlannerAgainstTheSimulator(
+                "{planner: expected-2, seed: 4, confidence: 0}", 0);
+        assertThat(boldest).isNotEqualTo(cautious);
+    }
+
+    /**
+     * Runs the agent with {@code policy} (an expected-2 planner with seed 4) on this test's trace, checks that it
+     * writes what the same planner with {@code confidence} decides on the simulator, and returns what it wrote.
+     */
+    private List<Map<String, String>> expectedPlannerAgainstTheSimulator(String policy, double confidence)
+            throws Exception {
         int cycles = TRACE.length();
-        AgentConfig cfg = config("{planner: expected-2, seed: 4}");
+        // each run records its own history
+        Path runDir = Files.createDirectories(dir.resolve("confidence-" + confidence));
+        AgentConfig cfg = AgentFixtures.write(runDir, AgentFixtures.config("http://127.0.0.1:9", policy,
+                "{kind: moving-average, window: 2}", ""));
+        assertThat(cfg.policy().confidence()).isEqualTo(confidence);
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40));
         for (int k = 0; k < cycles; k++) {
@@ -336,7 +354,7 @@ class AgentCycleTest {
         TrafficDistribution history = (s, m, rng) -> EmpiricalTraffic.fit(
                 java.util.Arrays.copyOf(obs, s.step() + 1), 3, EmpiricalTraffic.Kind.AR1, "h").sample(s, m, rng);
         var expectedPlanner = new ExpectedValuePolicy(MODEL, env::state, history, Integer.MAX_VALUE,
-                ExpectedValuePolicy.Settings.defaults().withSeed(4));
+                ExpectedValuePolicy.Settings.defaults().withSeed(4).withConfidence(confidence));
         List<Map<String, String>> expected = new ArrayList<>();
         List<Map<String, String>> greedy = new ArrayList<>();
         double[] o = env.reset(0);
@@ -351,6 +369,7 @@ class AgentCycleTest {
         assertThat(sink.written).containsExactlyElementsOf(expected);
         // the look-ahead changed some decision (greedy's shown in the same states)
         assertThat(sink.written).isNotEqualTo(greedy);
+        return sink.written;
     }
 
     @Test

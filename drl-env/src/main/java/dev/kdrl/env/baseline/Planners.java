@@ -64,8 +64,14 @@ public final class Planners {
          */
         public static Context live(QuotaModel model, Supplier<QuotaState> state, TrafficDistribution traffic,
                                    long seed) {
-            return new Context(model, state, traffic, ExpectedValuePolicy.Settings.defaults().withSeed(seed), seed, 1,
-                    null);
+            return live(model, state, traffic, seed, ExpectedValuePolicy.Settings.defaults().confidence());
+        }
+
+        /** The live agent's context, with {@code expected-2}'s {@code confidence} ({@link CautiousChoice}). */
+        public static Context live(QuotaModel model, Supplier<QuotaState> state, TrafficDistribution traffic,
+                                   long seed, double confidence) {
+            return new Context(model, state, traffic,
+                    ExpectedValuePolicy.Settings.defaults().withSeed(seed).withConfidence(confidence), seed, 1, null);
         }
 
         /** A context playing {@code env}'s trace, on its own state. */

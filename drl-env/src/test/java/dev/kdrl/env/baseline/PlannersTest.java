@@ -41,6 +41,20 @@ class PlannersTest {
     }
 
     @Test
+    void theLiveContextCarriesExpectedsSeedAndConfidence() {
+        QuotaModel model = PaperProfile.model();
+        Planners.Context dflt = Planners.Context.live(model, () -> model.initialState(new double[3]),
+                TrafficDistribution.none(), 7);
+        assertThat(dflt.expected()).isEqualTo(ExpectedValuePolicy.Settings.defaults().withSeed(7));
+        Planners.Context bold = Planners.Context.live(model, () -> model.initialState(new double[3]),
+                TrafficDistribution.none(), 7, 0);
+        assertThat(bold.expected()).isEqualTo(ExpectedValuePolicy.Settings.defaults().withSeed(7).withConfidence(0));
+        assertThat(((ExpectedValuePolicy) Planners.create("expected-2", bold)).settings().confidence()).isZero();
+        assertThatThrownBy(() -> Planners.Context.live(model, () -> model.initialState(new double[3]),
+                TrafficDistribution.none(), 7, -1)).hasMessageContaining("confidence must be a finite number >= 0, got -1");
+    }
+
+    @Test
     void baselinesPlayTheRegistryInItsOrderWithExpectedAfterGreedy() {
         List<EpisodeMetrics> rows = Baselines.evaluate(PaperProfile.model(), TEST, new Baselines.Options(0, 2, true));
         assertThat(rows).extracting(EpisodeMetrics::policy).containsExactly("fixed-initial[21,6,7]",
