@@ -8,9 +8,7 @@ import dev.kdrl.env.metrics.EpisodeMetrics;
 import dev.kdrl.env.metrics.MetricsWriter;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
-import dev.kdrl.env.trace.TraceCsv;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,20 +36,8 @@ final class BaselinesCommand implements Callable<Integer> {
             description = "Seed of the random policy and of expected-2's traffic draws. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--traffic-history", paramLabel = "FILE",
-            description = "Traffic CSV from which expected-2 learns how the load moves from one period to the next "
-                    + "(an AR(1) fit with its residuals). Default: the trace being played (its one-step statistics, "
-                    + "never its order).")
-    Path trafficHistory;
-
-    @Option(names = "--expected-confidence", defaultValue = "0.5", paramLabel = "K",
-            description = "expected-2 replaces the best action by immediate reward only when another's mean advantage "
-                    + "over the traffic samples less K standard errors is positive; 0: the best mean wins. Default: "
-                    + "${DEFAULT-VALUE}.")
-    double expectedConfidence;
-
-    @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
-    boolean noExpected;
+    @Mixin
+    ExpectedOptions expected;
 
     @Option(names = "--lookahead", defaultValue = "3", paramLabel = "K",
             description = "Horizon of the look-ahead planner; 0 or 1 leaves it out. Default: ${DEFAULT-VALUE}.")
@@ -68,13 +54,12 @@ final class BaselinesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        checkConfidence("--expected-confidence", expectedConfidence);
+        double confidence = expected.confidence();
         QuotaModel model = env.model();
         Trace trace = env.trace();
-        Trace history = trafficHistory(trafficHistory);
+        Trace history = expected.history();
         List<EpisodeMetrics> metrics = Baselines.evaluate(model, trace,
-                new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum, !noExpected, history,
-                        expectedConfidence));
+                new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum, !expected.skip, history, confidence));
         Double optimum = noOptimum ? null : metrics.get(metrics.size() - 1).episodeReturn();
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
@@ -91,8 +76,8 @@ final class BaselinesCommand implements Callable<Integer> {
             pw.println("trace " + trace.source() + ", " + metrics.get(0).steps() + " steps, quota "
                     + fmt(model.quota(), 1) + " cores, profile " + env.profile);
             pw.print(table(metrics, optimum, model.serviceNames()));
-            if (!noExpected) {
-                pw.println(expectedNote(history == null ? trace : history, expectedConfidence));
+            if (!expected.skip) {
+                pw.println(expectedNote(history == null ? trace : history, confidence));
             }
         }
         pw.flush();
@@ -100,17 +85,6 @@ final class BaselinesCommand implements Callable<Integer> {
             MetricsWriter.write(metrics, out);
         }
         return 0;
-    }
-
-    /** The trace of {@code --traffic-history}, or {@code null} when the option is not given. */
-    static Trace trafficHistory(Path file) {
-        if (file == null) {
-            return null;
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--traffic-history " + file + ": no such file");
-        }
-        return TraceCsv.read(file);
     }
 
     /** Refuses a confidence option ({@code option}) that is not a finite number {@code >= 0}, naming it. */

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,19 +77,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Seed of the random baseline and of expected-2's traffic draws. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--traffic-history", paramLabel = "FILE",
-            description = "Traffic CSV from which expected-2 learns how the load moves from one period to the next. "
-                    + "Default: each trace being played (its one-step statistics, never its order).")
-    Path trafficHistory;
-
-    @Option(names = "--expected-confidence", defaultValue = "0.5", paramLabel = "K",
-            description = "expected-2 replaces the best action by immediate reward only when another's mean advantage "
-                    + "over the traffic samples less K standard errors is positive; 0: the best mean wins. Default: "
-                    + "${DEFAULT-VALUE}.")
-    double expectedConfidence;
-
-    @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
-    boolean noExpected;
+    @Mixin
+    ExpectedOptions expected;
 
     @Option(names = "--afterstate-lookahead-samples", paramLabel = "N",
             description = "An afterstate model looks two steps ahead over N samples of the next period's traffic (the "
@@ -154,7 +144,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BaselinesCommand.checkConfidence("--expected-confidence", expectedConfidence);
+        double expectedConfidence = expected.confidence();
         BaselinesCommand.checkConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalArgumentException("--model " + modelFile + ": no such file");
@@ -171,7 +161,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
         }
         List<Map<String, Object>> all = new ArrayList<>();
-        Trace history = BaselinesCommand.trafficHistory(trafficHistory);
+        Trace history = expected.history();
         for (Path tf : traces) {
             Trace trace = slice(EnvOptions.trace(tf));
             QuotaEnv env = new QuotaEnv(model, trace, observation);
@@ -186,7 +176,7 @@ final class EvaluateCommand implements Callable<Integer> {
             List<EpisodeMetrics> rows = new ArrayList<>();
             rows.add(episode.metrics());
             rows.addAll(Baselines.evaluate(model, trace, new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum,
-                    !noExpected, history, expectedConfidence)));
+                    !expected.skip, history, expectedConfidence)));
             Double optimum = noOptimum ? null : rows.get(rows.size() - 1).episodeReturn();
             if (json) {
                 for (EpisodeMetrics m : rows) {

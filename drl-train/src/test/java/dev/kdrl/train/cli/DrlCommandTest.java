@@ -143,10 +143,10 @@ class DrlCommandTest {
         double planner = dev.kdrl.env.baseline.ExpectedValuePolicy.Settings.defaults().confidence();
         BaselinesCommand b = new BaselinesCommand();
         new picocli.CommandLine(b).parseArgs("--profile", "paper", "--trace", "t.csv");
-        assertThat(b.expectedConfidence).isEqualTo(planner);
+        assertThat(b.expected.confidence).isEqualTo(planner);
         EvaluateCommand e = new EvaluateCommand();
         new picocli.CommandLine(e).parseArgs("--model", "m.zip", "--trace", "t.csv");
-        assertThat(e.expectedConfidence).isEqualTo(planner);
+        assertThat(e.expected.confidence).isEqualTo(planner);
     }
 
     @Test

@@ -1,0 +1,46 @@
+package dev.kdrl.train.cli;
+
+import dev.kdrl.env.trace.Trace;
+import dev.kdrl.env.trace.TraceCsv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of the {@code expected-2} planner, the one that does not see the future, shared by {@code drl
+ * baselines} and {@code drl evaluate} (a picocli mixin).
+ */
+final class ExpectedOptions {
+    @Option(names = "--traffic-history", paramLabel = "FILE",
+            description = "Traffic CSV from which expected-2 learns how the load moves from one period to the next "
+                    + "(an AR(1) fit with its residuals). Default: each trace being played (its one-step statistics, "
+                    + "never its order).")
+    Path trafficHistory;
+
+    /** The planner's default confidence, {@link dev.kdrl.env.baseline.ExpectedValuePolicy.Settings#defaults()}'s. */
+    @Option(names = "--expected-confidence", defaultValue = "0.5", paramLabel = "K",
+            description = "expected-2 replaces the best action by immediate reward only when another's mean advantage "
+                    + "over the traffic samples less K standard errors is positive; 0: the best mean wins. Default: "
+                    + "${DEFAULT-VALUE}.")
+    double confidence;
+
+    @Option(names = "--no-expected", description = "Skip expected-2, the planner that does not see the future.")
+    boolean skip;
+
+    /** {@code --expected-confidence}, refused (naming the option) unless a finite number {@code >= 0}. */
+    double confidence() {
+        BaselinesCommand.checkConfidence("--expected-confidence", confidence);
+        return confidence;
+    }
+
+    /** The trace of {@code --traffic-history}, or {@code null} when the option is not given. */
+    Trace history() {
+        if (trafficHistory == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(trafficHistory)) {
+            throw new IllegalArgumentException("--traffic-history " + trafficHistory + ": no such file");
+        }
+        return TraceCsv.read(trafficHistory);
+    }
+}
