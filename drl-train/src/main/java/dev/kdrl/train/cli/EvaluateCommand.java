@@ -155,6 +155,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Observation observation = SavedPolicies.observation(saved);
         PrintWriter pw = spec.commandLine().getOut();
         if ("cluster".equals(dynamics)) {
+            refusePaperOnlyOptions();
             return cluster(saved, prof, model, observation, pw);
         }
         if (!"paper".equals(dynamics)) {
@@ -202,6 +203,24 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         pw.flush();
         return 0;
+    }
+
+    /** The options the cluster model does not read, which it refuses rather than ignore. */
+    static final List<String> PAPER_ONLY = List.of("--afterstate-lookahead-samples", "--afterstate-lookahead-candidates",
+            "--afterstate-lookahead-value-weight", "--afterstate-lookahead-confidence", "--expected-confidence",
+            "--traffic-history");
+
+    /**
+     * With {@code --dynamics cluster} the model decides in one step and there is no {@code expected-2}: an option of the
+     * two-step search or of {@code expected-2} would be ignored, so it is refused, named.
+     */
+    private void refusePaperOnlyOptions() {
+        for (String option : PAPER_ONLY) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " applies to --dynamics paper only: in the cluster model the "
+                        + "model decides in one step and expected-2 is not played");
+            }
+        }
     }
 
     private int cluster(SavedPolicy saved, String prof, QuotaModel model, Observation observation, PrintWriter pw)

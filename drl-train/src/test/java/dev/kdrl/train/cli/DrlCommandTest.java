@@ -285,6 +285,15 @@ class DrlCommandTest {
                 "cluster", "--predictor", "crystal-ball");
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains("--predictor 'crystal-ball' is not one of actual, last-value");
+        // what the cluster model would ignore is refused, named
+        for (String option : EvaluateCommand.PAPER_ONLY) {
+            String value = option.equals("--traffic-history") ? TEST : "1";
+            Run ignored = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
+                    "cluster", option, value);
+            assertThat(ignored.code()).as(option).isNotZero();
+            assertThat(ignored.err().trim()).as(option).isEqualTo("drl evaluate: " + option + " applies to --dynamics "
+                    + "paper only: in the cluster model the model decides in one step and expected-2 is not played");
+        }
     }
 
     @Test
