@@ -22,6 +22,7 @@ import dev.kdrl.agent.loop.TraceSource;
 import dev.kdrl.agent.ops.AgentMetrics;
 import dev.kdrl.agent.ops.OpsServer;
 import dev.kdrl.agent.prom.PrometheusClient;
+import dev.kdrl.env.baseline.ExpectedValuePolicy;
 import dev.kdrl.env.trace.TraceCsv;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.management.ManagementFactory;
@@ -166,7 +167,9 @@ public final class AgentMain implements Callable<Integer> {
             ready.set(true);
             LOG.info("ready {} ms after JVM start: {} services {}, policy {}, predictor {}, {}{}{}",
                     ManagementFactory.getRuntimeMXBean().getUptime(), cfg.services().size(), cfg.serviceNames(),
-                    cfg.policy().model() != null ? cfg.policy().model() : cfg.policy().planner(),
+                    cfg.policy().model() != null ? cfg.policy().model() : cfg.policy().planner()
+                            + (ExpectedValuePolicy.NAME.equals(cfg.policy().planner()) ? " (confidence "
+                            + cfg.policy().confidence() + ")" : ""),
                     cfg.predictor().kind(), dryRun ? "dry run (nothing written or recorded)"
                             : cfg.apply().mode() == AgentConfig.Apply.Mode.KNATIVE ? "applying to the Knative "
                             + "Services of " + cfg.namespace() + (cfg.apply().writeResource() ? " and writing "

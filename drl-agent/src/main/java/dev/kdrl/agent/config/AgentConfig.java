@@ -515,8 +515,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         long seed = rules.integer("policy.seed", po.seed(), 0, 0, Integer.MAX_VALUE);
         if (po.confidence() != null && !ExpectedValuePolicy.NAME.equals(planner)) {
             throw rules.error("policy.confidence", po.confidence(), "only planner " + ExpectedValuePolicy.NAME
-                    + " reads it (" + (model != null ? "a model keeps the confidence it was trained with" : "planner is "
-                    + planner) + ")");
+                    + " reads it; " + (model != null ? "a model keeps the confidence it was trained with"
+                    : "the planner is " + planner));
         }
         double confidence = rules.number("policy.confidence", po.confidence(),
                 ExpectedValuePolicy.Settings.defaults().confidence(), 0, false, 100);

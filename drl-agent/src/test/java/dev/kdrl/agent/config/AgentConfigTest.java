@@ -112,7 +112,7 @@ class AgentConfigTest {
                 Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {planner: expected-2, "
                         + "confidence: -1}", "policy.confidence", "expected a number >= 0 and <= 100"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {confidence: 1}",
-                        "policy.confidence", "only planner expected-2 reads it (planner is greedy)"),
+                        "policy.confidence", "only planner expected-2 reads it; the planner is greedy"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {planner: optimum}",
                         "policy.planner", "[fixed-initial, hybrid, greedy, expected-2] (optimum plays a known trace: "
                                 + "drl baselines only)"),
