@@ -341,6 +341,7 @@ final class TrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
             }
         }
+        refuseAfterstateOptionsOfAnotherAlgorithm();
         TrainingRun.ClusterDynamics cluster = clusterDynamics();
         if (cluster != null && !Algorithms.isOnPolicy(Algorithms.require(algo))) {
             throw new IllegalArgumentException("--dynamics cluster trains --algo trpo or ppo, not " + algo);
@@ -359,6 +360,24 @@ final class TrainCommand implements Callable<Integer> {
                 + out.resolve("learning-curve.png") + (averageFrom > 0 ? ", " + out.resolve("average.zip") : ""));
         pw.flush();
         return 0;
+    }
+
+    /** An {@code --afterstate-*} option given with another {@code --algo} would be ignored: refused, named. */
+    private void refuseAfterstateOptionsOfAnotherAlgorithm() {
+        if (Algorithms.require(algo).equals(Algorithms.AFTERSTATE)) {
+            return;
+        }
+        picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (picocli.CommandLine.Model.OptionSpec o : parsed.matchedOptions()) {
+            String name = o.longestName();
+            if (name.startsWith("--afterstate-")) {
+                // named as typed (a negatable flag may have been given in its --no- form)
+                String negated = name.replaceFirst("^--", "--no-");
+                String typed = parsed.originalArgs().stream().map(a -> a.split("=", 2)[0])
+                        .filter(a -> a.equals(name) || a.equals(negated)).findFirst().orElse(name);
+                throw new IllegalArgumentException(typed + " applies to --algo afterstate only, not " + algo);
+            }
+        }
     }
 
     /** {@code --dynamics cluster}'s settings, or {@code null} for the paper model. */

@@ -229,6 +229,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void anAfterstateOptionWithAnotherAlgorithmIsRefusedNamed(@TempDir Path dir) {
+        for (String[] given : List.of(new String[] {"--algo", "trpo", "--afterstate-margin", "0.2"},
+                new String[] {"--algo", "ppo", "--no-afterstate-traffic-features"},
+                new String[] {"--published", "--afterstate-lookahead-confidence", "2"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--trace", "../datasets/paper/test-20.csv",
+                    "--timesteps", "38", "--out", dir.resolve("never").toString()));
+            args.addAll(List.of(given));
+            DrlCommandTest.Run t = DrlCommandTest.run(args.toArray(String[]::new));
+            String option = given[given.length - 1].startsWith("--") ? given[given.length - 1] : given[given.length - 2];
+            String algo = given[0].equals("--published") ? "trpo" : given[1];
+            assertThat(t.code()).as(String.join(" ", given)).isNotZero();
+            assertThat(t.err().trim()).isEqualTo("drl train: " + option + " applies to --algo afterstate only, not "
+                    + algo);
+        }
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
     void defaultsArePinned() {
         TrainCommand c = new TrainCommand();
         new picocli.CommandLine(c).parseArgs("--trace", "t.csv", "--out", "o");
