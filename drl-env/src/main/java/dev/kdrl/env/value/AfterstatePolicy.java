@@ -326,6 +326,20 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         return twoSteps != null ? twoSteps : oneStep(s, null);
     }
 
+    /**
+     * The two-step decision in {@code s} ({@link #lookahead()}, with the traffic of {@link #withTraffic}), or null when
+     * there are no such settings, no next decision or no traffic sample (then {@link #act(QuotaState, Scores)} decides).
+     */
+    public int[] twoSteps(QuotaState s) {
+        statistics = currentStatistics();
+        return lookahead == null ? null : actTwoSteps(s);
+    }
+
+    /** A copy of the features {@link #value} last read. */
+    public double[] lastFeatures() {
+        return features.clone();
+    }
+
     /** The two-step decision in {@code s}, or null when there is no next decision or no traffic sample. */
     private int[] actTwoSteps(QuotaState s) {
         if (model.isPaperFinalStep(s.step()) || s.step() + 1 >= episodeLength) {

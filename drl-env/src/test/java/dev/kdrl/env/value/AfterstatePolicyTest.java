@@ -311,6 +311,38 @@ class AfterstatePolicyTest {
     }
 
     @Test
+    void twoStepsIsTheSearchActTakesAndLastFeaturesWhatTheValueRead() {
+        Mlp v = net(5, 0.6);
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
+        TrafficDistribution traffic = dev.kdrl.env.baseline.EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(),
+                dev.kdrl.env.baseline.EmpiricalTraffic.Kind.AR1);
+        AfterstatePolicy p = policy(env, v, 4).withLookahead(new AfterstatePolicy.Lookahead(6, 8, 0.4))
+                .withTraffic(traffic, env.episodeLength(), 2);
+        env.reset(0);
+        assertThat(policy(env, v, 4).twoSteps(env.state())).as("no lookahead").isNull();
+        int differ = 0;
+        while (!env.episodeOver()) {
+            var s = env.state();
+            int[] searched = p.twoSteps(s);
+            int[] acted = p.act(null);
+            if (s.step() + 1 >= env.episodeLength()) {
+                assertThat(searched).as("nothing follows the last decision").isNull();
+            } else {
+                assertThat(searched).containsExactly(acted);
+                differ += java.util.Arrays.equals(searched, policy(env, v, 4).act(null)) ? 0 : 1;
+            }
+            var t = MODEL.decide(s, acted);
+            double value = p.value(s, t);
+            double[] expected = new double[SIZE];
+            AfterstateFeatures.write(MODEL, s, t, expected);
+            assertThat(p.lastFeatures()).containsExactly(expected);
+            assertThat(value).isEqualTo(v.forward(expected)[0]);
+            env.step(acted);
+        }
+        assertThat(differ).as("the search is not the one-step choice everywhere").isPositive();
+    }
+
+    @Test
     void withoutANextDecisionOrASampleTheTwoStepPolicyDecidesInOneStep() {
         Mlp v = net(7, 0.6);
         TrafficDistribution alwaysHigh = (state, max, rng) -> new double[][] {{200, 200, 200}};

@@ -13,6 +13,7 @@ import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
 import dev.kdrl.env.quota.TraceSampler;
+import dev.kdrl.env.quota.Transition;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.value.AfterstateFeatures;
 import dev.kdrl.env.value.AfterstatePolicy;
@@ -61,10 +62,30 @@ public final class AfterstateTd {
      * @param trafficFeatures the value also reads the traffic's statistics (lag-1 autocorrelation, mean, standard
      *                     deviation per service, {@link AfterstateFeatures#OBSERVATION_TRAFFIC}): in training those of
      *                     the episode's trace, as {@code drl evaluate} gives those of the played trace
+     * @param twoStepFrom  if &gt; 0, from this many steps on the training episodes act (when not exploring) by the
+     *                     two-step search the saved policy uses ({@code lookahead}'s value weight and confidence), over
+     *                     {@link #TWO_STEP_CANDIDATES} first decisions and {@link #TWO_STEP_SAMPLES} draws of the
+     *                     next period's load from the AR(1) fit of the episode's trace, so that the value learns the
+     *                     returns of the search it serves; 0: one step throughout
      */
     public record Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal, int epochs,
                          int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
-                         DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures) {
+                         DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures,
+                         long twoStepFrom) {
+
+        /** First decisions the training episodes' two-step search looks ahead from (a quarter of the saved policy's). */
+        public static final int TWO_STEP_CANDIDATES = 4;
+
+        /** Draws of the next period's load per decision of the training episodes' two-step search. */
+        public static final int TWO_STEP_SAMPLES = 8;
+
+        /** Settings whose training episodes act in one step. */
+        public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
+                      int epochs, int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
+                      DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures) {
+            this(gamma, lambda, candidates, margin, epsilon, epsilonFinal, epochs, batch, lr, rewardScale, hidden,
+                    averageFrom, seed, dataType, lookahead, trafficFeatures, 0);
+        }
 
         /** Settings whose value reads no traffic statistics. */
         public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
@@ -101,6 +122,13 @@ public final class AfterstateTd {
             hidden = hidden.clone();
             if (averageFrom < 0) {
                 throw new IllegalArgumentException("averageFrom must be >= 0 (0: no averaging), got " + averageFrom);
+            }
+            if (twoStepFrom < 0) {
+                throw new IllegalArgumentException("twoStepFrom must be >= 0 (0: one step), got " + twoStepFrom);
+            }
+            if (twoStepFrom > 0 && lookahead == null) {
+                throw new IllegalArgumentException("training episodes can act in two steps only for a policy saved to "
+                        + "look two steps ahead (lookahead settings), got none");
             }
         }
     }
@@ -231,6 +259,7 @@ public final class AfterstateTd {
             double explored = 0;
             int steps = 0;
             AfterstatePolicy.Scores scores = new AfterstatePolicy.Scores(config.candidates());
+            boolean twoStep = config.twoStepFrom() > 0 && timesteps >= config.twoStepFrom();
             long c0 = Cpu.processNanos();
             Mlp value = nets.exportCritic();
             ObservationNormalizer norm = stats.freeze();
@@ -238,21 +267,41 @@ public final class AfterstateTd {
                 QuotaEnv env = new QuotaEnv(model, sampler.sample(episodes.nextSeed()));
                 env.reset(0);
                 AfterstatePolicy policy = new AfterstatePolicy(model, env::state, value, norm, config.gamma(),
-                        config.rewardScale(), config.candidates()).withStatistics(statistics(env.trace()));
+                        config.rewardScale(), config.candidates());
+                if (twoStep) {
+                    // the search the saved policy runs, cheaper; the episode's end unknown, as in one step
+                    policy.withLookahead(new AfterstatePolicy.Lookahead(Config.TWO_STEP_CANDIDATES,
+                            Config.TWO_STEP_SAMPLES, config.lookahead().valueWeight(), config.lookahead().confidence()))
+                            .withTraffic(Baselines.trafficModel(model, env.trace(), null), Integer.MAX_VALUE,
+                                    config.seed() * 1_000_003L + iteration * (long) envs + e);
+                }
+                policy.withStatistics(statistics(env.trace()));
                 List<double[]> after = new ArrayList<>();
                 List<Double> rewards = new ArrayList<>();
                 List<Double> values = new ArrayList<>();
                 while (!env.episodeOver()) {
-                    policy.act(env.state(), scores);
+                    QuotaState s = env.state();
+                    policy.act(s, scores);
                     int pick = scores.best;
-                    if (scores.count > 1 && explore.nextDouble() < eps) {
+                    boolean exploring = scores.count > 1 && explore.nextDouble() < eps;
+                    if (exploring) {
                         pick = explore.nextInt(scores.count);
                         explored++;
                     }
-                    double r = env.step(scores.candidates[pick]).reward();
-                    after.add(scores.afterstates[pick]);
-                    values.add((scores.score[pick] - scores.reward[pick] * config.rewardScale()) / Math.max(1e-12,
-                            config.gamma()));
+                    int[] action = scores.candidates[pick];
+                    double[] afterstate = scores.afterstates[pick];
+                    double v = (scores.score[pick] - scores.reward[pick] * config.rewardScale()) / Math.max(1e-12,
+                            config.gamma());
+                    int[] searched = twoStep && !exploring ? policy.twoSteps(s) : null;
+                    if (searched != null) {
+                        Transition t = model.decide(s, searched);
+                        action = searched;
+                        v = policy.value(s, t);
+                        afterstate = policy.lastFeatures();
+                    }
+                    double r = env.step(action).reward();
+                    after.add(afterstate);
+                    values.add(v);
                     rewards.add(r);
                     returns += r;
                     steps++;
@@ -330,6 +379,9 @@ public final class AfterstateTd {
         }
         if (config.lookahead() != null) {
             m.putAll(config.lookahead().hyperParameters());
+        }
+        if (config.twoStepFrom() > 0) {
+            m.put("two_step_from", Long.toString(config.twoStepFrom()));
         }
         return m;
     }

@@ -204,6 +204,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "over the iterations from STEPS steps on. Default: ${DEFAULT-VALUE}.")
     long afterstateAverageFrom;
 
+    @Option(names = "--afterstate-two-step-from", defaultValue = "0", paramLabel = "STEPS",
+            description = "afterstate: if > 0, from STEPS steps on the training episodes act (when not exploring) by the "
+                    + "two-step search the saved policy runs (4 first decisions x 8 draws of the episode's AR(1) "
+                    + "traffic), so that the value learns the returns of the search it serves; needs "
+                    + "--afterstate-lookahead-samples > 0. Default: ${DEFAULT-VALUE} (one step throughout).")
+    long afterstateTwoStepFrom;
+
     @Option(names = "--afterstate-traffic-features", negatable = true, defaultValue = "false",
             description = "afterstate: the value also reads the traffic's statistics per service (lag-1 "
                     + "autocorrelation, mean, standard deviation: in training of the episode's trace, in drl evaluate of "
@@ -533,10 +540,18 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The afterstate learner's settings from the options. */
     dev.kdrl.train.algo.AfterstateTd.Config afterstateConfig() {
+        if (afterstateTwoStepFrom < 0) {
+            throw new IllegalArgumentException("--afterstate-two-step-from must be >= 0 (0: one step throughout), got "
+                    + afterstateTwoStepFrom);
+        }
+        if (afterstateTwoStepFrom > 0 && lookahead() == null) {
+            throw new IllegalArgumentException("--afterstate-two-step-from " + afterstateTwoStepFrom + " needs a policy "
+                    + "that looks two steps ahead, but --afterstate-lookahead-samples is 0");
+        }
         return new dev.kdrl.train.algo.AfterstateTd.Config(gamma, afterstateLambda, afterstateCandidates,
                 afterstateMargin, afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale,
                 hidden == null ? new int[] {64, 64} : hidden, afterstateAverageFrom, seed,
-                precision(), lookahead(), afterstateTrafficFeatures);
+                precision(), lookahead(), afterstateTrafficFeatures, afterstateTwoStepFrom);
     }
 
     /** How the training episodes' traffic is drawn, from the options. */

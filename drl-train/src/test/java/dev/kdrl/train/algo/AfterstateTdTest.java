@@ -204,6 +204,53 @@ class AfterstateTdTest {
     }
 
     @Test
+    void fromTheGivenStepOnTheTrainingEpisodesActByTheTwoStepSearch() {
+        var lookahead = new AfterstatePolicy.Lookahead(16, 64, 0.4, 1);
+        // no exploration, and every episode plays train-200 as recorded
+        var cfg = new AfterstateTd.Config(0.8, 0, 4, 0, 0, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32}, 0, 9,
+                DataType.FLOAT, lookahead, false, 1);
+        AfterstateTd td = new AfterstateTd(MODEL, seed -> TRAIN, 1, cfg);
+        List<Map<String, Double>> metrics = new ArrayList<>();
+        td.learn(1, m -> metrics.add(Map.copyOf(m)) || true);
+        assertThat(td.snapshot(AfterstatePolicy.signature(MODEL, "paper")).hyperParameters())
+                .containsEntry("two_step_from", "1");
+        // the second iteration's episode replayed: the search over 4 first decisions x 8 draws of train-200's AR(1)
+        // traffic, with the network the first iteration left, one step where the search has nothing to look at
+        double twoSteps = replay(td, true);
+        double oneStep = replay(td, false);
+        td.learn(td.timesteps() + 1, m -> metrics.add(Map.copyOf(m)) || true);
+        assertThat(metrics).hasSize(2);
+        assertThat(metrics.get(1).get("rollout/ep_rew_mean")).isEqualTo(twoSteps);
+        assertThat(twoSteps).isNotEqualTo(oneStep);
+        // without the option the same run acts in one step
+        AfterstateTd plain = new AfterstateTd(MODEL, seed -> TRAIN, 1, new AfterstateTd.Config(0.8, 0, 4, 0, 0, 0, 4,
+                256, 1e-3, 1e-3, new int[] {32, 32}, 0, 9, DataType.FLOAT, lookahead, false));
+        List<Map<String, Double>> one = new ArrayList<>();
+        plain.learn(1, m -> one.add(Map.copyOf(m)) || true);
+        double oneStepPlain = replay(plain, false);
+        plain.learn(plain.timesteps() + 1, m -> one.add(Map.copyOf(m)) || true);
+        assertThat(one.get(1).get("rollout/ep_rew_mean")).isEqualTo(oneStepPlain);
+    }
+
+    /** train-200 played by {@code td}'s policy as it stands (the training episodes' seed of iteration 1, episode 0). */
+    private static double replay(AfterstateTd td, boolean twoSteps) {
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        AfterstatePolicy policy = td.policy(env::state);
+        if (twoSteps) {
+            policy.withLookahead(new AfterstatePolicy.Lookahead(AfterstateTd.Config.TWO_STEP_CANDIDATES,
+                    AfterstateTd.Config.TWO_STEP_SAMPLES, 0.4, 1)).withTraffic(
+                    dev.kdrl.env.baseline.Baselines.trafficModel(MODEL, TRAIN, null), Integer.MAX_VALUE, 9 * 1_000_003L + 1);
+        }
+        env.reset(0);
+        double sum = 0;
+        while (!env.episodeOver()) {
+            int[] a = twoSteps ? policy.twoSteps(env.state()) : null;
+            sum += env.step(a != null ? a : policy.act(env.state(), new AfterstatePolicy.Scores(4))).reward();
+        }
+        return sum;
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThatThrownBy(() -> new AfterstateTd.Config(1.0, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
                 DataType.FLOAT)).hasMessageContaining("need gamma in [0, 1)");
@@ -211,5 +258,10 @@ class AfterstateTdTest {
                 DataType.FLOAT)).hasMessageContaining("need candidates, epochs, batch >= 1");
         assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 4, 0, 1.5, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
                 DataType.FLOAT)).hasMessageContaining("exploration probabilities must be in [0, 1], got 1.5");
+        assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
+                DataType.FLOAT, AfterstatePolicy.Lookahead.defaults(), false, -1))
+                .hasMessageContaining("twoStepFrom must be >= 0 (0: one step), got -1");
+        assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
+                DataType.FLOAT, null, false, 100)).hasMessageContaining("only for a policy saved to look two steps ahead");
     }
 }

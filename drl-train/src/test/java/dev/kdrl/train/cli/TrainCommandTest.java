@@ -205,6 +205,19 @@ class TrainCommandTest {
                 "--afterstate-lookahead-confidence", "NaN");
         assertThatThrownBy(oneStep::afterstateConfig).as("checked even when one step leaves it unused")
                 .hasMessage("--afterstate-lookahead-confidence must be a finite number >= 0, got NaN");
+        TrainCommand twoStepTraining = new TrainCommand();
+        new picocli.CommandLine(twoStepTraining).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-two-step-from",
+                "240000");
+        assertThat(twoStepTraining.afterstateConfig().twoStepFrom()).isEqualTo(240_000);
+        TrainCommand nothingToSearch = new TrainCommand();
+        new picocli.CommandLine(nothingToSearch).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-two-step-from",
+                "100", "--afterstate-lookahead-samples", "0");
+        assertThatThrownBy(nothingToSearch::afterstateConfig).hasMessage("--afterstate-two-step-from 100 needs a policy "
+                + "that looks two steps ahead, but --afterstate-lookahead-samples is 0");
+        TrainCommand before = new TrainCommand();
+        new picocli.CommandLine(before).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-two-step-from", "-5");
+        assertThatThrownBy(before::afterstateConfig).hasMessage("--afterstate-two-step-from must be >= 0 (0: one step "
+                + "throughout), got -5");
     }
 
     @Test
@@ -258,6 +271,7 @@ class TrainCommandTest {
         assertThat(as.lambda()).isZero();
         assertThat(as.epsilon()).isEqualTo(0.05);
         assertThat(as.epsilonFinal()).isZero();
+        assertThat(as.twoStepFrom()).isZero();
         assertThat(as.epochs()).isEqualTo(4);
         assertThat(as.lr()).isEqualTo(1e-3);
         assertThat(as.hidden()).containsExactly(64, 64);
