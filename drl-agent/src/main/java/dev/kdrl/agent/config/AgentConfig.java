@@ -162,11 +162,6 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         public PolicySpec {
             CautiousChoice.requireConfidence("policy.confidence", confidence);
         }
-
-        /** With {@code expected-2}'s default confidence. */
-        public PolicySpec(Path model, String planner, boolean deterministic, long seed) {
-            this(model, planner, deterministic, seed, ExpectedValuePolicy.Settings.defaults().confidence());
-        }
     }
 
     /**
@@ -515,8 +510,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         long seed = rules.integer("policy.seed", po.seed(), 0, 0, Integer.MAX_VALUE);
         if (po.confidence() != null && !ExpectedValuePolicy.NAME.equals(planner)) {
             throw rules.error("policy.confidence", po.confidence(), "only planner " + ExpectedValuePolicy.NAME
-                    + " reads it; " + (model != null ? "a model keeps the confidence it was trained with"
-                    : "the planner is " + planner));
+                    + " reads it; " + (model != null ? "a model's two-step search uses the confidence saved with it"
+                    : "the planner is " + planner + (po.planner() == null ? " (the default)" : "")));
         }
         double confidence = rules.number("policy.confidence", po.confidence(),
                 ExpectedValuePolicy.Settings.defaults().confidence(), 0, false, 100);

@@ -86,6 +86,15 @@ class AgentConfigTest {
         assertThat(c.kubernetes().retries()).isEqualTo(2);
     }
 
+    @Test
+    void aConfidenceBesideAModelIsRefused() throws Exception {
+        String model = Path.of("../models/paper-afterstate.zip").toAbsolutePath().toString();
+        assertThatThrownBy(() -> load(MINIMAL.replace("profile: paper-general", "profile: paper-general\npolicy: {model: "
+                + model + ", confidence: 1}"))).hasMessageContaining("policy.confidence")
+                .hasMessageContaining("only planner expected-2 reads it; a model's two-step search uses the confidence "
+                        + "saved with it");
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of("profile: paper-general", "profile: nowhere.yaml", "profile", "'nowhere.yaml'"),
@@ -112,7 +121,7 @@ class AgentConfigTest {
                 Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {planner: expected-2, "
                         + "confidence: -1}", "policy.confidence", "expected a number >= 0 and <= 100"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {confidence: 1}",
-                        "policy.confidence", "only planner expected-2 reads it; the planner is greedy"),
+                        "policy.confidence", "only planner expected-2 reads it; the planner is greedy (the default)"),
                 Arguments.of("profile: paper-general", "profile: paper-general\npolicy: {planner: optimum}",
                         "policy.planner", "[fixed-initial, hybrid, greedy, expected-2] (optimum plays a known trace: "
                                 + "drl baselines only)"),

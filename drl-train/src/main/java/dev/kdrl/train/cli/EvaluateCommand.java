@@ -205,20 +205,28 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The options the cluster model does not read, which it refuses rather than ignore. */
-    static final List<String> PAPER_ONLY = List.of("--afterstate-lookahead-samples", "--afterstate-lookahead-candidates",
-            "--afterstate-lookahead-value-weight", "--afterstate-lookahead-confidence", "--expected-confidence",
-            "--traffic-history");
-
     /**
-     * With {@code --dynamics cluster} the model decides in one step and there is no {@code expected-2}: an option of the
-     * two-step search or of {@code expected-2} would be ignored, so it is refused, named.
+     * Options of the paper model that {@code --dynamics cluster} would ignore, each with the reason; refused, named.
+     * (The run-shaping options {@code drl sweep} passes to every set, {@code --no-optimum}, {@code --lookahead},
+     * {@code --no-expected} and {@code --seed}, are accepted: there is nothing for them to do.)
      */
+    static final Map<String, String> PAPER_ONLY = paperOnly();
+
+    private static Map<String, String> paperOnly() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String o : List.of("samples", "candidates", "value-weight", "confidence")) {
+            m.put("--afterstate-lookahead-" + o, "in the cluster model the model decides in one step");
+        }
+        m.put("--expected-confidence", "the cluster model plays no expected-2");
+        m.put("--traffic-history", "the cluster model plays no expected-2");
+        m.put("--plot", "the cluster model's periods are not plotted");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     private void refusePaperOnlyOptions() {
-        for (String option : PAPER_ONLY) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                throw new IllegalArgumentException(option + " applies to --dynamics paper only: in the cluster model the "
-                        + "model decides in one step and expected-2 is not played");
+        for (Map.Entry<String, String> e : PAPER_ONLY.entrySet()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(e.getKey())) {
+                throw new IllegalArgumentException(e.getKey() + " applies to --dynamics paper only: " + e.getValue());
             }
         }
     }

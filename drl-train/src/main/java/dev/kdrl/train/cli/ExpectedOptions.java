@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 final class ExpectedOptions {
     @Option(names = "--traffic-history", paramLabel = "FILE",
             description = "Traffic CSV from which expected-2 learns how the load moves from one period to the next "
-                    + "(an AR(1) fit with its residuals). Default: each trace being played (its one-step statistics, "
-                    + "never its order).")
+                    + "(an AR(1) fit with its residuals). Default: the trace(s) being played (their one-step statistics, "
+                    + "never their order).")
     Path trafficHistory;
 
     /** The planner's default confidence, {@link dev.kdrl.env.baseline.ExpectedValuePolicy.Settings#defaults()}'s. */

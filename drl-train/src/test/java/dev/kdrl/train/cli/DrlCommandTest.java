@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -285,15 +286,28 @@ class DrlCommandTest {
                 "cluster", "--predictor", "crystal-ball");
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains("--predictor 'crystal-ball' is not one of actual, last-value");
-        // what the cluster model would ignore is refused, named
-        for (String option : EvaluateCommand.PAPER_ONLY) {
-            String value = option.equals("--traffic-history") ? TEST : "1";
-            Run ignored = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
-                    "cluster", option, value);
-            assertThat(ignored.code()).as(option).isNotZero();
-            assertThat(ignored.err().trim()).as(option).isEqualTo("drl evaluate: " + option + " applies to --dynamics "
-                    + "paper only: in the cluster model the model decides in one step and expected-2 is not played");
+        // what the cluster model would ignore is refused, named, with the reason
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        for (String o : List.of("--afterstate-lookahead-samples", "--afterstate-lookahead-candidates",
+                "--afterstate-lookahead-value-weight", "--afterstate-lookahead-confidence")) {
+            refused.put(o, "in the cluster model the model decides in one step");
         }
+        refused.put("--expected-confidence", "the cluster model plays no expected-2");
+        refused.put("--traffic-history", "the cluster model plays no expected-2");
+        refused.put("--plot", "the cluster model's periods are not plotted");
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            String value = e.getKey().equals("--traffic-history") ? TEST : e.getKey().equals("--plot") ? "x.png" : "1";
+            Run ignored = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
+                    "cluster", e.getKey(), value);
+            assertThat(ignored.code()).as(e.getKey()).isNotZero();
+            assertThat(ignored.err().trim()).as(e.getKey()).isEqualTo("drl evaluate: " + e.getKey() + " applies to "
+                    + "--dynamics paper only: " + e.getValue());
+        }
+        assertThat(EvaluateCommand.PAPER_ONLY).isEqualTo(refused);
+        // what drl sweep passes to every set is accepted
+        Run sweepLike = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
+                "cluster", "--json", "--no-optimum", "--lookahead", "0", "--no-expected", "--seed", "3");
+        assertThat(sweepLike.code()).as(sweepLike.err()).isZero();
     }
 
     @Test
