@@ -1,5 +1,6 @@
 package dev.kdrl.train.cli;
 
+import dev.kdrl.env.baseline.CautiousChoice;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.trace.TraceCsv;
 import java.nio.file.Files;
@@ -29,8 +30,7 @@ final class ExpectedOptions {
 
     /** {@code --expected-confidence}, refused (naming the option) unless a finite number {@code >= 0}. */
     double confidence() {
-        BaselinesCommand.checkConfidence("--expected-confidence", confidence);
-        return confidence;
+        return CautiousChoice.requireConfidence("--expected-confidence", confidence);
     }
 
     /** The trace of {@code --traffic-history}, or {@code null} when the option is not given. */
