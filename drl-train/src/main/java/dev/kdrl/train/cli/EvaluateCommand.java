@@ -155,12 +155,13 @@ final class EvaluateCommand implements Callable<Integer> {
         Observation observation = SavedPolicies.observation(saved);
         PrintWriter pw = spec.commandLine().getOut();
         if ("cluster".equals(dynamics)) {
-            refusePaperOnlyOptions();
+            refuse(PAPER_ONLY, "paper");
             return cluster(saved, prof, model, observation, pw);
         }
         if (!"paper".equals(dynamics)) {
             throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
         }
+        refuse(CLUSTER_ONLY, "cluster");
         List<Map<String, Object>> all = new ArrayList<>();
         Trace history = expected.history();
         for (Path tf : traces) {
@@ -223,10 +224,31 @@ final class EvaluateCommand implements Callable<Integer> {
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    private void refusePaperOnlyOptions() {
-        for (Map.Entry<String, String> e : PAPER_ONLY.entrySet()) {
+    /**
+     * Options of the cluster model that the paper model (the default {@code --dynamics}) would ignore, each with the
+     * reason; refused, named.
+     */
+    static final Map<String, String> CLUSTER_ONLY = clusterOnly();
+
+    private static Map<String, String> clusterOnly() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String o : List.of("--predictor", "--predictor-model")) {
+            m.put(o, "the paper model's policies see the load the next period plays");
+        }
+        m.put("--reward", "the paper model has the published reward only");
+        m.put("--operator", "the paper model has no revisions");
+        m.put("--tick", "the paper model steps once per period");
+        m.put("--min-scale", "the paper model has no KPA; a decision's pods are its pods");
+        m.put("--best-fixed", "the paper model's table has the exact optimum instead");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Refuses, naming it, an option of {@code only} given on the command line: it applies to that dynamics only. */
+    private void refuse(Map<String, String> only, String dynamicsOfThem) {
+        for (Map.Entry<String, String> e : only.entrySet()) {
             if (spec.commandLine().getParseResult().hasMatchedOption(e.getKey())) {
-                throw new IllegalArgumentException(e.getKey() + " applies to --dynamics paper only: " + e.getValue());
+                throw new IllegalArgumentException(e.getKey() + " applies to --dynamics " + dynamicsOfThem + " only: "
+                        + e.getValue());
             }
         }
     }

@@ -348,7 +348,7 @@ final class TrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
             }
         }
-        refuseAfterstateOptionsOfAnotherAlgorithm();
+        refuseOptionsOfAnotherAlgorithm();
         TrainingRun.ClusterDynamics cluster = clusterDynamics();
         if (cluster != null && !Algorithms.isOnPolicy(Algorithms.require(algo))) {
             throw new IllegalArgumentException("--dynamics cluster trains --algo trpo or ppo, not " + algo);
@@ -369,22 +369,41 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** An {@code --afterstate-*} option given with another {@code --algo} would be ignored: refused, named. */
-    private void refuseAfterstateOptionsOfAnotherAlgorithm() {
-        if (Algorithms.require(algo).equals(Algorithms.AFTERSTATE)) {
-            return;
-        }
+    /**
+     * An option of one algorithm alone ({@code --afterstate-*}, the TRPO and the PPO group) given with another
+     * {@code --algo} would be ignored: refused, named as typed.
+     */
+    private void refuseOptionsOfAnotherAlgorithm() {
+        String chosen = Algorithms.require(algo);
         picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         for (picocli.CommandLine.Model.OptionSpec o : parsed.matchedOptions()) {
-            String name = o.longestName();
-            if (name.startsWith("--afterstate-")) {
+            String only = algorithmOnly(o);
+            if (only != null && !only.equals(chosen)) {
+                String name = o.longestName();
                 // named as typed (a negatable flag may have been given in its --no- form)
                 String negated = name.replaceFirst("^--", "--no-");
                 String typed = parsed.originalArgs().stream().map(a -> a.split("=", 2)[0])
                         .filter(a -> a.equals(name) || a.equals(negated)).findFirst().orElse(name);
-                throw new IllegalArgumentException(typed + " applies to --algo afterstate only, not " + algo);
+                throw new IllegalArgumentException(typed + " applies to --algo " + only + " only, not " + algo);
             }
         }
+    }
+
+    /** The one algorithm option {@code o} applies to, or {@code null} when it is not one algorithm's alone. */
+    static String algorithmOnly(picocli.CommandLine.Model.OptionSpec o) {
+        if (o.longestName().startsWith("--afterstate-")) {
+            return Algorithms.AFTERSTATE;
+        }
+        if (o.group() != null) {
+            Class<?> group = o.group().typeInfo().getType();
+            if (group == TrpoOptions.class) {
+                return Algorithms.TRPO;
+            }
+            if (group == PpoOptions.class) {
+                return Algorithms.PPO;
+            }
+        }
+        return null;
     }
 
     /** {@code --dynamics cluster}'s settings, or {@code null} for the paper model. */

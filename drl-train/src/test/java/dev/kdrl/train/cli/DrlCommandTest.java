@@ -311,6 +311,40 @@ class DrlCommandTest {
     }
 
     @Test
+    void thePaperDynamicsRefusesTheClusterModelsOptionsNamedWithTheReason() throws Exception {
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("--predictor", "the paper model's policies see the load the next period plays");
+        refused.put("--predictor-model", "the paper model's policies see the load the next period plays");
+        refused.put("--reward", "the paper model has the published reward only");
+        refused.put("--operator", "the paper model has no revisions");
+        refused.put("--tick", "the paper model steps once per period");
+        refused.put("--min-scale", "the paper model has no KPA; a decision's pods are its pods");
+        refused.put("--best-fixed", "the paper model's table has the exact optimum instead");
+        Map<String, String> values = Map.of("--predictor", "holt", "--predictor-model", "p.zip", "--reward",
+                "slo-cores", "--tick", "1", "--min-scale", "none");
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            for (List<String> dynamics : List.of(List.<String>of(), List.of("--dynamics", "paper"))) {
+                List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--model",
+                        "../models/paper-afterstate.zip", "--trace", TEST, "--no-optimum", e.getKey()));
+                if (values.containsKey(e.getKey())) {
+                    args.add(values.get(e.getKey()));
+                }
+                args.addAll(dynamics);
+                Run ignored = run(args.toArray(String[]::new));
+                assertThat(ignored.code()).as(args.toString()).isNotZero();
+                assertThat(ignored.out()).as(args.toString()).isEmpty();
+                assertThat(ignored.err().trim()).as(args.toString()).isEqualTo("drl evaluate: " + e.getKey()
+                        + " applies to --dynamics cluster only: " + e.getValue());
+            }
+        }
+        assertThat(EvaluateCommand.CLUSTER_ONLY).isEqualTo(refused);
+        // their defaults, not given, are no refusal
+        Run plain = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--no-optimum",
+                "--lookahead", "0", "--json");
+        assertThat(plain.code()).as(plain.err()).isZero();
+    }
+
+    @Test
     void everyHelpTextFormatsWithoutPicocliWarnings() throws Exception {
         java.io.PrintStream saved = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();

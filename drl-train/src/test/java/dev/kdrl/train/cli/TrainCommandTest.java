@@ -242,21 +242,44 @@ class TrainCommandTest {
     }
 
     @Test
-    void anAfterstateOptionWithAnotherAlgorithmIsRefusedNamed(@TempDir Path dir) {
-        for (String[] given : List.of(new String[] {"--algo", "trpo", "--afterstate-margin", "0.2"},
-                new String[] {"--algo", "ppo", "--no-afterstate-traffic-features"},
-                new String[] {"--published", "--afterstate-lookahead-confidence", "2"})) {
+    void anOptionOfAnotherAlgorithmIsRefusedNamed(@TempDir Path dir) {
+        // {given..., the option as typed, the algorithm it applies to, the algorithm chosen}
+        for (String[] c : List.of(
+                new String[] {"--algo", "trpo", "--afterstate-margin", "0.2", "--afterstate-margin", "afterstate", "trpo"},
+                new String[] {"--algo", "ppo", "--no-afterstate-traffic-features", "--no-afterstate-traffic-features",
+                        "afterstate", "ppo"},
+                new String[] {"--published", "--afterstate-lookahead-confidence", "2",
+                        "--afterstate-lookahead-confidence", "afterstate", "trpo"},
+                new String[] {"--target-kl", "0.01", "--target-kl", "trpo", "afterstate"},
+                new String[] {"--algo", "ppo", "--critic-epochs=3", "--critic-epochs", "trpo", "ppo"},
+                new String[] {"--algo", "rl4j-dqn", "--fisher-fraction", "1", "--fisher-fraction", "trpo", "rl4j-dqn"},
+                new String[] {"--algo", "trpo", "--ppo-lr", "1e-3", "--ppo-lr", "ppo", "trpo"},
+                new String[] {"--published", "--ppo-batch", "64", "--ppo-batch", "ppo", "trpo"},
+                new String[] {"--ppo-epochs", "3", "--ppo-epochs", "ppo", "afterstate"})) {
+            List<String> given = List.of(c).subList(0, c.length - 3);
             List<String> args = new java.util.ArrayList<>(List.of("train", "--trace", "../datasets/paper/test-20.csv",
                     "--timesteps", "38", "--out", dir.resolve("never").toString()));
-            args.addAll(List.of(given));
+            args.addAll(given);
             DrlCommandTest.Run t = DrlCommandTest.run(args.toArray(String[]::new));
-            String option = given[given.length - 1].startsWith("--") ? given[given.length - 1] : given[given.length - 2];
-            String algo = given[0].equals("--published") ? "trpo" : given[1];
-            assertThat(t.code()).as(String.join(" ", given)).isNotZero();
-            assertThat(t.err().trim()).isEqualTo("drl train: " + option + " applies to --algo afterstate only, not "
-                    + algo);
+            assertThat(t.code()).as(given.toString()).isNotZero();
+            assertThat(t.err().trim()).as(given.toString()).isEqualTo("drl train: " + c[c.length - 3]
+                    + " applies to --algo " + c[c.length - 2] + " only, not " + c[c.length - 1]);
         }
         assertThat(dir.resolve("never")).doesNotExist();
+        // every option of the TRPO and PPO groups belongs to its algorithm; the shared ones to none
+        picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(new TrainCommand()).getCommandSpec();
+        for (String o : List.of("--fisher-fraction", "--target-kl", "--target-kl-final", "--critic-epochs",
+                "--critic-batch")) {
+            assertThat(TrainCommand.algorithmOnly(spec.findOption(o))).as(o).isEqualTo("trpo");
+        }
+        for (String o : List.of("--ppo-epochs", "--ppo-batch", "--ppo-lr")) {
+            assertThat(TrainCommand.algorithmOnly(spec.findOption(o))).as(o).isEqualTo("ppo");
+        }
+        for (String o : List.of("--gamma", "--envs", "--hidden", "--seed", "--traffic-persistence")) {
+            assertThat(TrainCommand.algorithmOnly(spec.findOption(o))).as(o).isNull();
+        }
+        assertThat(spec.options().stream().filter(o -> "trpo".equals(TrainCommand.algorithmOnly(o)))).hasSize(5);
+        assertThat(spec.options().stream().filter(o -> "ppo".equals(TrainCommand.algorithmOnly(o)))).hasSize(3);
     }
 
     @Test
