@@ -52,6 +52,29 @@ class DeployManifestsTest {
             + "revisions=Revisions[deletePrevious=false, readyTimeout=PT2M, podGracePeriod=null]]]";
 
     @Test
+    void theConfidenceDocumentedAsDefaultIsTheAgentsDefault() throws Exception {
+        double dflt = dev.kdrl.env.baseline.ExpectedValuePolicy.Settings.defaults().confidence();
+        assertThat(AgentConfig.load(DEPLOY.resolve("agent.yaml")).policy().confidence()).isEqualTo(dflt);
+        java.util.regex.Pattern comment = java.util.regex.Pattern.compile(
+                "saved with it\\. default: (\\S+)\\n\\s*# confidence: (\\S+)\\n");
+        for (String file : List.of("agent.yaml", "configmap.yaml")) {
+            java.util.regex.Matcher m = comment.matcher(Files.readString(DEPLOY.resolve(file)));
+            assertThat(m.find()).as(file).isTrue();
+            assertThat(Double.parseDouble(m.group(1))).as(file).isEqualTo(dflt);
+            assertThat(Double.parseDouble(m.group(2))).as(file).isEqualTo(dflt);
+        }
+        java.util.regex.Matcher readme = java.util.regex.Pattern.compile(
+                "exceeds `confidence` standard errors, (\\S+) by default").matcher(Files.readString(Path.of("../README.md")));
+        assertThat(readme.find()).isTrue();
+        assertThat(Double.parseDouble(readme.group(1))).isEqualTo(dflt);
+        // drl baselines' and drl evaluate's (the same planner; their option's default is pinned in DrlCommandTest)
+        java.util.regex.Matcher cli = java.util.regex.Pattern.compile("less `--expected-confidence (\\S+)` standard "
+                + "errors").matcher(Files.readString(Path.of("../README.md")));
+        assertThat(cli.find()).isTrue();
+        assertThat(Double.parseDouble(cli.group(1))).isEqualTo(dflt);
+    }
+
+    @Test
     void theExampleConfigurationReadsAsBefore() {
         AgentConfig c = AgentConfig.load(DEPLOY.resolve("agent.yaml"));
         assertThat(c.toString().replaceFirst("identity=[^,]*,", "identity=(default),")

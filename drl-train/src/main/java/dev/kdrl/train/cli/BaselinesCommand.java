@@ -2,7 +2,6 @@ package dev.kdrl.train.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.env.baseline.Baselines;
-import dev.kdrl.env.baseline.CautiousChoice;
 import dev.kdrl.env.baseline.ExpectedValuePolicy;
 import dev.kdrl.env.metrics.EpisodeMetrics;
 import dev.kdrl.env.metrics.MetricsWriter;
@@ -85,13 +84,6 @@ final class BaselinesCommand implements Callable<Integer> {
             MetricsWriter.write(metrics, out);
         }
         return 0;
-    }
-
-    /** Refuses a confidence option ({@code option}) that is not a finite number {@code >= 0}, naming it. */
-    static void checkConfidence(String option, Double value) {
-        if (value != null) {
-            CautiousChoice.requireConfidence(option, value);
-        }
     }
 
     /** Where expected-2's traffic distribution came from, and how it chose, printed under the table. */

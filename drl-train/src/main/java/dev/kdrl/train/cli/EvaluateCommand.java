@@ -5,6 +5,7 @@ import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
 import dev.kdrl.core.predict.TrafficPredictor;
 import dev.kdrl.env.baseline.Baselines;
+import dev.kdrl.env.baseline.CautiousChoice;
 import dev.kdrl.env.baseline.TrafficDistribution;
 import dev.kdrl.env.cluster.ClusterMetrics;
 import dev.kdrl.env.cluster.ClusterParams;
@@ -145,7 +146,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         double expectedConfidence = expected.confidence();
-        BaselinesCommand.checkConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
+        if (lookaheadConfidence != null) {
+            CautiousChoice.requireConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
+        }
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalArgumentException("--model " + modelFile + ": no such file");
         }

@@ -1,5 +1,6 @@
 package dev.kdrl.train.cli;
 
+import dev.kdrl.env.baseline.CautiousChoice;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.train.algo.AlgorithmConfig;
 import dev.kdrl.train.algo.Algorithms;
@@ -580,7 +581,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The saved afterstate policy's two-step settings from the options; null for one step. */
     dev.kdrl.env.value.AfterstatePolicy.Lookahead lookahead() {
-        BaselinesCommand.checkConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
+        CautiousChoice.requireConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
         if (lookaheadSamples == 0) {
             return null;
         }
