@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Per-minute NASA-HTTP request counts (August 1995) as a 3-column traffic CSV, raw and scaled to 1..100.
+
+Reads workload.txt (or workload.tbz2) of reconfigurable-ml-pipeline/web-service-datasets, dataset/nasa/ (requests per
+second, the July log then the August log; datasets/PROVENANCE.md). The August part is anchored on the Hurricane Erin
+outage: the only zero run longer than a day starts at 1995-08-01 14:52:02 EDT. Each column is three days from 00:00
+EDT of the given August day, summed per wall-clock minute. The scaled file maps each column on its own:
+round_half_up(v * 100 / p95), clipped to [1, 100], p95 that column's 95th percentile (linear interpolation).
+
+  scripts/nasa-trace.py WORKLOAD OUT_PREFIX DAY DAY DAY
+writes OUT_PREFIX.csv, OUT_PREFIX-scaled100.csv and OUT_PREFIX.meta.json; columns house, senti, numbr.
+datasets/nasa/nasa-http-1995*.csv are days 7 14 21 (Mondays); nasa-http-1995-thu*.csv days 10 17 24 (Thursdays).
+"""
+import bz2
+import datetime as dt
+import io
+import json
+import math
+import sys
+import tarfile
+
+COLUMNS = ("house", "senti", "numbr")
+OUTAGE_START = dt.datetime(1995, 8, 1, 14, 52, 2)
+OUTAGE_SECONDS = 135851
+DAYS = 3
+
+
+def per_second(path):
+    if path.endswith(".tbz2"):
+        with tarfile.open(path, "r:bz2") as t:
+            text = t.extractfile("workload.txt").read().decode("ascii")
+    else:
+        with open(path) as f:
+            text = f.read()
+    return [int(x) for x in text.split()]
+
+
+def outage_index(v):
+    """Start of the longest zero run, which must be the outage's length."""
+    best, length, i = 0, 0, 0
+    while i < len(v):
+        if v[i] == 0:
+            j = i
+            while j < len(v) and v[j] == 0:
+                j += 1
+            if j - i > length:
+                best, length = i, j - i
+            i = j
+        else:
+            i += 1
+    if length != OUTAGE_SECONDS:
+        sys.exit(f"{sys.argv[1]}: the longest zero run is {length} s, expected the outage's {OUTAGE_SECONDS} s")
+    return best
+
+
+def minutes(v, i0, day):
+    start = dt.datetime(1995, 8, day)
+    if not 1 <= day <= 31 - DAYS + 1:
+        sys.exit(f"day {day}: expected an August day from 1 to {31 - DAYS + 1}")
+    out = []
+    for m in range(DAYS * 1440):
+        a = i0 + int((start + dt.timedelta(minutes=m) - OUTAGE_START).total_seconds())
+        if a < i0 + OUTAGE_SECONDS:
+            sys.exit(f"day {day}: its minute {m} falls before the end of the outage (03/Aug/1995:04:36:13)")
+        if a + 60 > len(v):
+            sys.exit(f"day {day}: its minute {m} runs past the end of the log")
+        out.append(sum(v[a:a + 60]))
+    return out
+
+
+def percentile(values, q):
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo = math.floor(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def scaled(v, p95):
+    return max(1, min(100, math.floor(v * 100 / p95 + 0.5)))
+
+
+def main():
+    if len(sys.argv) != 6:
+        sys.exit(__doc__)
+    workload, prefix, days = sys.argv[1], sys.argv[2], [int(d) for d in sys.argv[3:]]
+    v = per_second(workload)
+    i0 = outage_index(v)
+    cols = [minutes(v, i0, d) for d in days]
+    p95 = [percentile(c, 0.95) for c in cols]
+    with open(prefix + ".csv", "w") as f:
+        f.write(",".join(COLUMNS) + "\n")
+        for row in zip(*cols):
+            f.write(",".join(str(x) for x in row) + "\n")
+    with open(prefix + "-scaled100.csv", "w") as f:
+        f.write(",".join(COLUMNS) + "\n")
+        for row in zip(*cols):
+            f.write(",".join(str(scaled(x, p)) for x, p in zip(row, p95)) + "\n")
+    meta = {"rows": DAYS * 1440, "columns": {}}
+    for name, day, c, p in zip(COLUMNS, days, cols, p95):
+        start = dt.datetime(1995, 8, day)
+        end = start + dt.timedelta(days=DAYS, minutes=-1)
+        sc = [scaled(x, p) for x in c]
+        meta["columns"][name] = {
+            "window_local_time_EDT": start.isoformat() + " .. " + end.isoformat(),
+            "weekday_start": start.strftime("%A"),
+            "sum": sum(c), "mean": round(sum(c) / len(c), 3), "min": min(c), "max": max(c),
+            "p50": percentile(c, 0.5), "p95": p, "zeros": c.count(0),
+            "scaled_mean": round(sum(sc) / len(sc), 2), "scaled_at_100": sc.count(100), "scaled_at_1": sc.count(1)}
+    with open(prefix + ".meta.json", "w") as f:
+        json.dump(meta, f, indent=2)
+        f.write("\n")
+    print(f"wrote {prefix}.csv, {prefix}-scaled100.csv and {prefix}.meta.json (August days {days})")
+
+
+if __name__ == "__main__":
+    main()
