@@ -57,16 +57,20 @@ public final class AfterstateTd {
      * @param seed         the one seed
      * @param dataType     FLOAT or DOUBLE
      * @param lookahead    how the saved policy looks two steps ahead when given the next period's traffic
-     *                     distribution ({@link AfterstatePolicy.Lookahead}, saved with the model); null: one step. Not
-     *                     used while training: the training episodes and the learning curve act in one step
+     *                     distribution ({@link AfterstatePolicy.Lookahead}, saved with the model); null: one step. The
+     *                     learning curve's evaluations act in one step, and so do the training episodes unless
+     *                     {@code twoStepFrom} says otherwise
      * @param trafficFeatures the value also reads the traffic's statistics (lag-1 autocorrelation, mean, standard
      *                     deviation per service, {@link AfterstateFeatures#OBSERVATION_TRAFFIC}): in training those of
      *                     the episode's trace, as {@code drl evaluate} gives those of the played trace
      * @param twoStepFrom  if &gt; 0, from this many steps on the training episodes act (when not exploring) by the
      *                     two-step search the saved policy uses ({@code lookahead}'s value weight and confidence), over
-     *                     {@link #TWO_STEP_CANDIDATES} first decisions and {@link #TWO_STEP_SAMPLES} draws of the
-     *                     next period's load from the AR(1) fit of the episode's trace, so that the value learns the
-     *                     returns of the search it serves; 0: one step throughout
+     *                     at most {@link #TWO_STEP_CANDIDATES} first decisions and {@link #TWO_STEP_SAMPLES} draws of
+     *                     the next period's load (fewer where {@code lookahead} has fewer) from the AR(1) fit of the
+     *                     episode's trace, so that the value learns the returns of the search it serves
+     *                     ({@link #trainingLookahead()}). The confidence counts standard errors of fewer draws, so
+     *                     the training search leaves greedy's decision less often than the saved one; 0: one step
+     *                     throughout
      */
     public record Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal, int epochs,
                          int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
@@ -78,6 +82,15 @@ public final class AfterstateTd {
 
         /** Draws of the next period's load per decision of the training episodes' two-step search. */
         public static final int TWO_STEP_SAMPLES = 8;
+
+        /**
+         * The two-step search of the training episodes ({@code twoStepFrom}): the saved one's value weight and
+         * confidence over at most {@link #TWO_STEP_CANDIDATES} first decisions and {@link #TWO_STEP_SAMPLES} draws.
+         */
+        public AfterstatePolicy.Lookahead trainingLookahead() {
+            return new AfterstatePolicy.Lookahead(Math.min(TWO_STEP_CANDIDATES, lookahead.candidates()),
+                    Math.min(TWO_STEP_SAMPLES, lookahead.samples()), lookahead.valueWeight(), lookahead.confidence());
+        }
 
         /** Settings whose training episodes act in one step. */
         public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
@@ -269,10 +282,10 @@ public final class AfterstateTd {
                 AfterstatePolicy policy = new AfterstatePolicy(model, env::state, value, norm, config.gamma(),
                         config.rewardScale(), config.candidates());
                 if (twoStep) {
-                    // the search the saved policy runs, cheaper; the episode's end unknown, as in one step
-                    policy.withLookahead(new AfterstatePolicy.Lookahead(Config.TWO_STEP_CANDIDATES,
-                            Config.TWO_STEP_SAMPLES, config.lookahead().valueWeight(), config.lookahead().confidence()))
-                            .withTraffic(Baselines.trafficModel(model, env.trace(), null), Integer.MAX_VALUE,
+                    // the search the saved policy runs, cheaper, knowing where the episode ends as drl evaluate
+                    // tells it (nothing is looked at past the last decision)
+                    policy.withLookahead(config.trainingLookahead())
+                            .withTraffic(Baselines.trafficModel(model, env.trace(), null), env.episodeLength(),
                                     config.seed() * 1_000_003L + iteration * (long) envs + e);
                 }
                 policy.withStatistics(statistics(env.trace()));

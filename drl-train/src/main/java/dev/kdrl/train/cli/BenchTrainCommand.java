@@ -66,6 +66,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (train.published) {
             train.applyPublished();
         }
+        // as drl train: an option of another algorithm would be ignored; --published trains TRPO
+        train.refuseOptionsOfAnotherAlgorithm();
+        String algo = train.algo;
         TrainingRun.Result r = algo.equals("afterstate") ? train.runAfterstate(null) : TrainingRun.run(train.options(), null);
         Map<String, Double> m = r.lastMetrics();
         double rollout = m.get("time/rollout_cpu_s");

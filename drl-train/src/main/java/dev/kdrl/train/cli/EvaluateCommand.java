@@ -239,10 +239,10 @@ final class EvaluateCommand implements Callable<Integer> {
             m.put(o, "the paper model's policies see the load the next period plays");
         }
         m.put("--reward", "the paper model has the published reward only");
-        m.put("--operator", "the paper model has no revisions");
+        m.put("--operator", "in the paper model a roll-out ends within its period: no old revision is left to delete");
         m.put("--tick", "the paper model steps once per period");
         m.put("--min-scale", "the paper model has no KPA; a decision's pods are its pods");
-        m.put("--best-fixed", "the paper model's table has the exact optimum instead");
+        m.put("--best-fixed", "the paper model's table always plays fixed-best");
         return java.util.Collections.unmodifiableMap(m);
     }
 

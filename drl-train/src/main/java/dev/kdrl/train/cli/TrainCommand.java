@@ -180,7 +180,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--afterstate-lookahead-samples", defaultValue = "64", paramLabel = "N",
             description = "afterstate: the saved policy looks two steps ahead over N samples of the next period's "
                     + "traffic when it is given their distribution (drl evaluate: the one expected-2 uses; the agent: its "
-                    + "history); 0: one step only. Training and its learning curve act in one step. "
+                    + "history); 0: one step only. The learning curve acts in one step, and so does training unless "
+                    + "--afterstate-two-step-from. "
                     + "Default: ${DEFAULT-VALUE}.")
     int lookaheadSamples;
 
@@ -207,8 +208,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--afterstate-two-step-from", defaultValue = "0", paramLabel = "STEPS",
             description = "afterstate: if > 0, from STEPS steps on the training episodes act (when not exploring) by the "
-                    + "two-step search the saved policy runs (4 first decisions x 8 draws of the episode's AR(1) "
-                    + "traffic), so that the value learns the returns of the search it serves; needs "
+                    + "two-step search the saved policy runs, cut down to at most 4 first decisions x 8 draws of the "
+                    + "episode's AR(1) traffic (its confidence counting standard errors of those 8), so that the value "
+                    + "learns the returns of the search it serves; needs "
                     + "--afterstate-lookahead-samples > 0. Default: ${DEFAULT-VALUE} (one step throughout).")
     long afterstateTwoStepFrom;
 
@@ -374,7 +376,7 @@ final class TrainCommand implements Callable<Integer> {
      * An option of one algorithm alone ({@code --afterstate-*}, the TRPO and the PPO group) given with another
      * {@code --algo} would be ignored: refused, named as typed.
      */
-    private void refuseOptionsOfAnotherAlgorithm() {
+    void refuseOptionsOfAnotherAlgorithm() {
         String chosen = Algorithms.require(algo);
         picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         for (picocli.CommandLine.Model.OptionSpec o : parsed.matchedOptions()) {

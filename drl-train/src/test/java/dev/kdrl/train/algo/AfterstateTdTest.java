@@ -234,12 +234,21 @@ class AfterstateTdTest {
 
     /** train-200 played by {@code td}'s policy as it stands (the training episodes' seed of iteration 1, episode 0). */
     private static double replay(AfterstateTd td, boolean twoSteps) {
-        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        return replay(MODEL, TRAIN, td, twoSteps, true);
+    }
+
+    /**
+     * {@code trace} played on {@code model} by {@code td}'s policy as it stands, with the training episodes' search
+     * and seed of iteration 1, episode 0; {@code knownEnd}: the search is told where the episode ends.
+     */
+    private static double replay(QuotaModel model, Trace trace, AfterstateTd td, boolean twoSteps, boolean knownEnd) {
+        QuotaEnv env = new QuotaEnv(model, trace);
         AfterstatePolicy policy = td.policy(env::state);
         if (twoSteps) {
             policy.withLookahead(new AfterstatePolicy.Lookahead(AfterstateTd.Config.TWO_STEP_CANDIDATES,
                     AfterstateTd.Config.TWO_STEP_SAMPLES, 0.4, 1)).withTraffic(
-                    dev.kdrl.env.baseline.Baselines.trafficModel(MODEL, TRAIN, null), Integer.MAX_VALUE, 9 * 1_000_003L + 1);
+                    dev.kdrl.env.baseline.Baselines.trafficModel(model, trace, null),
+                    knownEnd ? env.episodeLength() : Integer.MAX_VALUE, 9 * 1_000_003L + 1);
         }
         env.reset(0);
         double sum = 0;
@@ -248,6 +257,34 @@ class AfterstateTdTest {
             sum += env.step(a != null ? a : policy.act(env.state(), new AfterstatePolicy.Scores(4))).reward();
         }
         return sum;
+    }
+
+    @Test
+    void theTrainingEpisodesSearchKnowsWhereTheEpisodeEnds() {
+        // the general model has no paper's final step: only the episode's length says where it ends
+        QuotaModel general = dev.kdrl.env.profile.Profiles.model("paper-general", null, null);
+        var cfg = new AfterstateTd.Config(0.8, 0, 4, 0, 0, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32}, 0, 9,
+                DataType.FLOAT, new AfterstatePolicy.Lookahead(16, 64, 0.4, 1), false, 1);
+        AfterstateTd td = new AfterstateTd(general, seed -> TRAIN, 1, cfg);
+        List<Map<String, Double>> metrics = new ArrayList<>();
+        td.learn(1, m -> metrics.add(Map.copyOf(m)) || true);
+        double known = replay(general, TRAIN, td, true, true);
+        double unknown = replay(general, TRAIN, td, true, false);
+        td.learn(td.timesteps() + 1, m -> metrics.add(Map.copyOf(m)) || true);
+        assertThat(metrics.get(1).get("rollout/ep_rew_mean")).isEqualTo(known);
+        // looking past the end would have played otherwise
+        assertThat(unknown).isNotEqualTo(known);
+    }
+
+    @Test
+    void theTrainingSearchIsTheSavedOnesCutDown() {
+        var small = new AfterstatePolicy.Lookahead(2, 5, 0.3, 0.5);
+        var cfg = new AfterstateTd.Config(0.8, 0, 4, 0, 0, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32}, 0, 9,
+                DataType.FLOAT, small, false, 1);
+        assertThat(cfg.trainingLookahead()).isEqualTo(small);
+        var cfgDefault = new AfterstateTd.Config(0.8, 0, 4, 0, 0, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32}, 0, 9,
+                DataType.FLOAT, new AfterstatePolicy.Lookahead(16, 64, 0.4, 1), false, 1);
+        assertThat(cfgDefault.trainingLookahead()).isEqualTo(new AfterstatePolicy.Lookahead(4, 8, 0.4, 1));
     }
 
     @Test

@@ -316,10 +316,10 @@ class DrlCommandTest {
         refused.put("--predictor", "the paper model's policies see the load the next period plays");
         refused.put("--predictor-model", "the paper model's policies see the load the next period plays");
         refused.put("--reward", "the paper model has the published reward only");
-        refused.put("--operator", "the paper model has no revisions");
+        refused.put("--operator", "in the paper model a roll-out ends within its period: no old revision is left to delete");
         refused.put("--tick", "the paper model steps once per period");
         refused.put("--min-scale", "the paper model has no KPA; a decision's pods are its pods");
-        refused.put("--best-fixed", "the paper model's table has the exact optimum instead");
+        refused.put("--best-fixed", "the paper model's table always plays fixed-best");
         Map<String, String> values = Map.of("--predictor", "holt", "--predictor-model", "p.zip", "--reward",
                 "slo-cores", "--tick", "1", "--min-scale", "none");
         for (Map.Entry<String, String> e : refused.entrySet()) {

@@ -418,6 +418,16 @@ class TrainCommandTest {
                 .compile("training loop: ([0-9.]+) CPU-s, ([0-9,]+) steps per CPU-second").matcher(as.out());
         assertThat(am.find()).as(as.out()).isTrue();
         assertThat(Double.parseDouble(am.group(1))).isPositive();
+        // as drl train: an option of another algorithm is refused, and --published trains TRPO
+        DrlCommandTest.Run ignored = DrlCommandTest.run("bench-train", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "380", "--target-kl", "0.01");
+        assertThat(ignored.code()).isNotZero();
+        assertThat(ignored.err().trim()).isEqualTo("drl bench-train: --target-kl applies to --algo trpo only, not "
+                + "afterstate");
+        DrlCommandTest.Run published = DrlCommandTest.run("bench-train", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "200", "--published");
+        assertThat(published.code()).as(published.err()).isZero();
+        assertThat(published.out()).contains("trpo, 200 environment steps (--published)").contains("policy update");
     }
 
     @Test
