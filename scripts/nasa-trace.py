@@ -7,9 +7,10 @@ outage: the only zero run longer than a day starts at 1995-08-01 14:52:02 EDT. E
 EDT of the given August day, summed per wall-clock minute. The scaled file maps each column on its own:
 round_half_up(v * 100 / p95), clipped to [1, 100], p95 that column's 95th percentile (linear interpolation).
 
-  scripts/nasa-trace.py WORKLOAD OUT_PREFIX DAY DAY DAY
-writes OUT_PREFIX.csv, OUT_PREFIX-scaled100.csv and OUT_PREFIX.meta.json; columns house, senti, numbr.
-datasets/nasa/nasa-http-1995*.csv are days 7 14 21 (Mondays); nasa-http-1995-thu*.csv days 10 17 24 (Thursdays).
+  scripts/nasa-trace.py [--days N] WORKLOAD OUT_PREFIX DAY DAY DAY
+writes OUT_PREFIX.csv, OUT_PREFIX-scaled100.csv and OUT_PREFIX.meta.json; columns house, senti, numbr, each N days
+long (default 3). datasets/nasa/nasa-http-1995*.csv are days 7 14 21 (Mondays); nasa-http-1995-thu*.csv days 10 17 24
+(Thursdays); the validation traffic's late-August day (scripts/validation-traces.py) is --days 1, days 28 29 30.
 """
 import bz2
 import datetime as dt
@@ -22,7 +23,7 @@ import tarfile
 COLUMNS = ("house", "senti", "numbr")
 OUTAGE_START = dt.datetime(1995, 8, 1, 14, 52, 2)
 OUTAGE_SECONDS = 135851
-DAYS = 3
+DAYS = 3  # per column; --days sets it
 
 
 def per_second(path):
@@ -81,9 +82,16 @@ def scaled(v, p95):
 
 
 def main():
-    if len(sys.argv) != 6:
+    global DAYS
+    args = sys.argv[1:]
+    if len(args) == 7 and args[0] == "--days":
+        DAYS = int(args[1])
+        if DAYS < 1:
+            sys.exit(f"--days {DAYS}: expected a whole number of days >= 1")
+        args = args[2:]
+    if len(args) != 5:
         sys.exit(__doc__)
-    workload, prefix, days = sys.argv[1], sys.argv[2], [int(d) for d in sys.argv[3:]]
+    workload, prefix, days = args[0], args[1], [int(d) for d in args[2:]]
     v = per_second(workload)
     i0 = outage_index(v)
     cols = [minutes(v, i0, d) for d in days]

@@ -6,6 +6,10 @@ datasets/paper/train-200.csv (how train-200 itself is distributed), Python's ran
 nasa-1000.csv, nasa-2440.csv, nasa-3880.csv: rows 1000:1200, 2440:2640 and 3880:4080 of
 datasets/nasa/nasa-http-1995-scaled100.csv (real, autocorrelated web traffic; disjoint from the windows
 reported as held-out in docs/benchmarks.md).
+web-late-0000.csv .. web-late-1200.csv (added 2026-12-06): the seven whole 200-row windows of
+datasets/nasa/nasa-http-1995-aug28-scaled100.csv (one day each of Monday to Wednesday, 28-30 August 1995: night,
+morning, the high-load afternoon and the evening; days no other trace of the project uses). Sweep files from
+2026-12-06 on score them as a third validation set; the older ones name only the first two.
 
 Neither set contains test-20 or anything derived from it.
 usage: scripts/validation-traces.py OUT_DIR
@@ -30,4 +34,11 @@ for start in (1000, 2440, 3880):
         f.write(",".join(nasa[0]) + "\n")
         for r in nasa[1 + start:1 + start + 200]:
             f.write(",".join(r) + "\n")
-print(f"wrote 12 uniform and 3 NASA validation traces to {out}")
+with open(os.path.join(root, "datasets/nasa/nasa-http-1995-aug28-scaled100.csv")) as f:
+    late = list(csv.reader(f))
+for start in range(0, len(late) - 1 - 199, 200):
+    with open(os.path.join(out, f"web-late-{start:04d}.csv"), "w") as f:
+        f.write(",".join(late[0]) + "\n")
+        for r in late[1 + start:1 + start + 200]:
+            f.write(",".join(r) + "\n")
+print(f"wrote 12 uniform, 3 NASA and 7 late-August web validation traces to {out}")
