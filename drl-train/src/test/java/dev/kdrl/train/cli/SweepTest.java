@@ -355,7 +355,18 @@ class SweepTest {
         assertThat(scores[0]).isGreaterThanOrEqualTo(scores[1]);
         Run text = run("sweep", "report", out.toString());
         assertThat(text.out()).contains("ranked by the mean over the validation sets only: test-20")
-                .contains("#1 afterstate-candidates=").contains("#2 afterstate-candidates=").contains("test-20 *");
+                .contains("#1 afterstate-candidates=").contains("#2 afterstate-candidates=").contains("test-20 *")
+                .contains(": validation score ");
+        // without a validation set the score is every set's, and the report does not call it a validation score
+        Path desc = out.resolve("sweep.json");
+        String described = Files.readString(desc);
+        Files.writeString(desc, described.replace("\"validation\":true", "\"validation\":false")
+                .replace("\"validation\" : true", "\"validation\" : false"));
+        Run every = run("sweep", "report", out.toString());
+        assertThat(every.code()).as(every.err()).isZero();
+        assertThat(every.out()).contains("ranked by the mean over EVERY set").contains(": score over every set ")
+                .doesNotContain("validation score");
+        Files.writeString(desc, described);
 
         // the Kubernetes Jobs: a ConfigMap and one Job per trial, each running drl sweep trial; the first Job's command
         // run here (the same arguments, the sweep file and --out mapped to local paths) gives the same trial directory
