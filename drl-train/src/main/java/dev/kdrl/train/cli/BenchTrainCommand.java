@@ -68,21 +68,21 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         // as drl train: an option of another algorithm would be ignored; --published trains TRPO
         train.refuseOptionsOfAnotherAlgorithm();
-        String algo = train.algo;
-        TrainingRun.Result r = algo.equals("afterstate") ? train.runAfterstate(null) : TrainingRun.run(train.options(), null);
+        String trained = train.algo;
+        TrainingRun.Result r = trained.equals("afterstate") ? train.runAfterstate(null) : TrainingRun.run(train.options(), null);
         Map<String, Double> m = r.lastMetrics();
         double rollout = m.get("time/rollout_cpu_s");
         double policy = m.get("time/policy_cpu_s");
         double critic = m.get("time/critic_cpu_s");
         double cpu = rollout + policy + critic;
         PrintWriter pw = spec.commandLine().getOut();
-        pw.printf(Locale.ROOT, "%s, %,d environment steps (%s)%n", algo, r.timesteps(),
+        pw.printf(Locale.ROOT, "%s, %,d environment steps (%s)%n", trained, r.timesteps(),
                 String.join(" ", trainOptions.isEmpty() ? List.of("defaults") : trainOptions));
         pw.printf(Locale.ROOT, "training loop: %.1f CPU-s, %,.0f steps per CPU-second (%.1f s wall in the loop)%n", cpu,
                 r.timesteps() / cpu, m.get("time/elapsed_s"));
         pw.printf(Locale.ROOT, "  rollout        %6.1f CPU-s  %5.1f %%  %,9.0f steps per CPU-second%n", rollout,
                 100 * rollout / cpu, r.timesteps() / rollout);
-        boolean value = algo.equals("afterstate");
+        boolean value = trained.equals("afterstate");
         if (!value) {
             pw.printf(Locale.ROOT, "  policy update  %6.1f CPU-s  %5.1f %%%n", policy, 100 * policy / cpu);
         }

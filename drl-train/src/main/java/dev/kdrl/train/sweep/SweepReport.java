@@ -157,11 +157,12 @@ public final class SweepReport {
                         : "the validation sets only: ")
                 .append(String.join(", ", r.rankedOn())).append(" of the mean return as % of greedy\n");
         int rank = 1;
+        // without validation sets the score is every set's, and says so
+        String scoreName = r.validationSets().isEmpty() ? "score over every set" : "validation score";
         for (SettingStats s : r.settings()) {
-            // without validation sets the score is every set's, and says so
             sb.append('\n').append(String.format(Locale.ROOT, "#%d %s: %s %.2f %% of greedy "
                     + "(per seed sd %.2f, worst %.2f); seeds %s%s; training %.1f s per seed (sd %.1f)%n", rank++,
-                    s.id(), r.validationSets().isEmpty() ? "score over every set" : "validation score", s.score(), s.scorePerSeed().sd(), s.scorePerSeed().worst(), join(s.seeds()),
+                    s.id(), scoreName, s.score(), s.scorePerSeed().sd(), s.scorePerSeed().worst(), join(s.seeds()),
                     s.seeds().size() < s.seedsPlanned() ? " (" + s.seeds().size() + " of " + s.seedsPlanned()
                             + " finished)" : "", s.trainSeconds().mean(), s.trainSeconds().sd()));
             // Knative's default only when a set played it (cluster dynamics)
