@@ -7,9 +7,15 @@ outage: the only zero run longer than a day starts at 1995-08-01 14:52:02 EDT. E
 EDT of the given August day, summed per wall-clock minute. The scaled file maps each column on its own:
 round_half_up(v * 100 / p95), clipped to [1, 100], p95 that column's 95th percentile (linear interpolation).
 
-  scripts/nasa-trace.py [--days N] WORKLOAD OUT_PREFIX DAY DAY DAY
+  scripts/nasa-trace.py [--days N] [--july] WORKLOAD OUT_PREFIX DAY DAY DAY
 writes OUT_PREFIX.csv, OUT_PREFIX-scaled100.csv and OUT_PREFIX.meta.json; columns house, senti, numbr, each N days
-long (default 3). datasets/nasa/nasa-http-1995*.csv are days 7 14 21 (Mondays); nasa-http-1995-thu*.csv days 10 17 24
+long (default 3).
+
+--july takes the days from the July part instead (the values before the August part, which starts 53,522 values
+before the outage): day D, minute m is values (D - 1) * 86400 + 60 m onward. The July log ends on 28 July at 13:32:25
+(the July part is 2,381,543 values, 27 days 13:32:23), and its index is not exact wall-clock time (the intermediary
+re-emits out-of-order log lines; datasets/PROVENANCE.md), so its days are approximate: the July traces serve as
+training traffic only, where an offset of hours does not matter. datasets/nasa/nasa-http-1995*.csv are days 7 14 21 (Mondays); nasa-http-1995-thu*.csv days 10 17 24
 (Thursdays); the validation traffic's late-August day (scripts/validation-traces.py) is --days 1, days 28 29 30.
 """
 import bz2
@@ -54,6 +60,15 @@ def outage_index(v):
     return best
 
 
+def july_minutes(v, i0, day):
+    july_len = i0 - int((OUTAGE_START - dt.datetime(1995, 8, 1)).total_seconds())
+    if not 1 <= day or (day - 1 + DAYS) * 86400 > july_len:
+        sys.exit(f"July day {day}: expected a July day from 1 to {july_len // 86400 - DAYS + 1} (the July part has "
+                 f"{july_len} values)")
+    a0 = (day - 1) * 86400
+    return [sum(v[a0 + 60 * m:a0 + 60 * m + 60]) for m in range(DAYS * 1440)]
+
+
 def minutes(v, i0, day):
     start = dt.datetime(1995, 8, day)
     if not 1 <= day <= 31 - DAYS + 1:
@@ -84,17 +99,21 @@ def scaled(v, p95):
 def main():
     global DAYS
     args = sys.argv[1:]
-    if len(args) == 7 and args[0] == "--days":
+    if len(args) >= 2 and args[0] == "--days":
         DAYS = int(args[1])
         if DAYS < 1:
             sys.exit(f"--days {DAYS}: expected a whole number of days >= 1")
         args = args[2:]
+    july = bool(args) and args[0] == "--july"
+    if july:
+        args = args[1:]
     if len(args) != 5:
         sys.exit(__doc__)
     workload, prefix, days = args[0], args[1], [int(d) for d in args[2:]]
     v = per_second(workload)
     i0 = outage_index(v)
-    cols = [minutes(v, i0, d) for d in days]
+    cols = [july_minutes(v, i0, d) if july else minutes(v, i0, d) for d in days]
+    month = 7 if july else 8
     p95 = [percentile(c, 0.95) for c in cols]
     with open(prefix + ".csv", "w") as f:
         f.write(",".join(COLUMNS) + "\n")
@@ -106,11 +125,12 @@ def main():
             f.write(",".join(str(scaled(x, p)) for x, p in zip(row, p95)) + "\n")
     meta = {"rows": DAYS * 1440, "columns": {}}
     for name, day, c, p in zip(COLUMNS, days, cols, p95):
-        start = dt.datetime(1995, 8, day)
+        start = dt.datetime(1995, month, day)
         end = start + dt.timedelta(days=DAYS, minutes=-1)
         sc = [scaled(x, p) for x in c]
         meta["columns"][name] = {
-            "window_local_time_EDT": start.isoformat() + " .. " + end.isoformat(),
+            "window_local_time_EDT": start.isoformat() + " .. " + end.isoformat()
+                                     + (" (approximate: the July part's index drifts)" if july else ""),
             "weekday_start": start.strftime("%A"),
             "sum": sum(c), "mean": round(sum(c) / len(c), 3), "min": min(c), "max": max(c),
             "p50": percentile(c, 0.5), "p95": p, "zeros": c.count(0),
@@ -118,7 +138,7 @@ def main():
     with open(prefix + ".meta.json", "w") as f:
         json.dump(meta, f, indent=2)
         f.write("\n")
-    print(f"wrote {prefix}.csv, {prefix}-scaled100.csv and {prefix}.meta.json (August days {days})")
+    print(f"wrote {prefix}.csv, {prefix}-scaled100.csv and {prefix}.meta.json ({'July' if july else 'August'} days {days})")
 
 
 if __name__ == "__main__":
