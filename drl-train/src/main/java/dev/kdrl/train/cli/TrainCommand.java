@@ -88,6 +88,17 @@ final class TrainCommand implements Callable<Integer> {
                     + "mean and spread (for --afterstate-traffic-features). Default: ${DEFAULT-VALUE}.")
     double trafficRangeJitter;
 
+    @Option(names = "--traffic-windows", paramLabel = "FILE",
+            description = "Recorded traffic (a CSV with every service's column, at least as long as --trace) of which "
+                    + "--traffic-windows-share of the training episodes play a whole window, as long as --trace, "
+                    + "starting at a seeded row (e.g. datasets/nasa/nasa-http-1995-jul-scaled100.csv). Default: none.")
+    Path trafficWindows;
+
+    @Option(names = "--traffic-windows-share", paramLabel = "SHARE",
+            description = "Share of training episodes played on a window of --traffic-windows, in (0, 1]; the others "
+                    + "are drawn as --uniform-traffic says. Default: 0.5 with --traffic-windows.")
+    Double trafficWindowsShare;
+
     @Option(names = "--traffic-persistence", defaultValue = "0.8", paramLabel = "P",
             description = "Autocorrelation of the synthetic traces: each service keeps its previous value (+-10 %%) with a "
                     + "probability drawn per episode in [0, P], else draws a fresh uniform one (0: independent "
@@ -473,6 +484,8 @@ final class TrainCommand implements Callable<Integer> {
         m.put("--traffic-noise", "0");
         m.put("--uniform-traffic", "0");
         m.put("--traffic-persistence", "0");
+        m.put("--traffic-windows", "(none)");
+        m.put("--traffic-windows-share", "(none)");
         m.put("--gamma", "0.99");
         m.put("--fisher-fraction", "1");
         m.put("--target-kl", "0.01");
@@ -509,6 +522,8 @@ final class TrainCommand implements Callable<Integer> {
         trafficNoise = 0;
         uniformTraffic = 0;
         trafficPersistence = 0;
+        trafficWindows = null;
+        trafficWindowsShare = null;
         trpo.fisherFraction = 1;
         trpo.targetKl = 0.01;
         trpo.targetKlFinal = null;
@@ -578,7 +593,15 @@ final class TrainCommand implements Callable<Integer> {
 
     /** How the training episodes' traffic is drawn, from the options. */
     private TrainingRun.Traffic traffic() {
-        return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter);
+        if (trafficWindows == null) {
+            if (trafficWindowsShare != null) {
+                throw new IllegalArgumentException("--traffic-windows-share " + trafficWindowsShare
+                        + " needs --traffic-windows (the recorded traffic whose windows those episodes play)");
+            }
+            return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter);
+        }
+        return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter,
+                EnvOptions.trace(trafficWindows), trafficWindowsShare == null ? 0.5 : trafficWindowsShare);
     }
 
     /** The saved afterstate policy's two-step settings from the options; null for one step. */

@@ -53,16 +53,29 @@ public final class TrainingRun {
      *                    (checked here, used only with synthetic traces; the environments check the other ranges)
      * @param rangeJitter largest share of the range a synthetic service's own per-episode range leaves out (see
      *                    {@link MixedTraces}; 0: every synthetic trace spans the whole range)
+     * @param windows     recorded traffic whose windows some episodes play (see {@link RecordedWindows}); null: none
+     * @param windowsShare share of episodes played on a window of {@code windows}, before the others are drawn as
+     *                    the other components say; 0 without {@code windows}
      */
-    public record Traffic(double noise, double uniform, double persistence, double rangeJitter) {
+    public record Traffic(double noise, double uniform, double persistence, double rangeJitter, Trace windows,
+                          double windowsShare) {
 
         public Traffic {
+            if (windows == null ? windowsShare != 0 : !(windowsShare > 0 && windowsShare <= 1)) {
+                throw new IllegalArgumentException("--traffic-windows-share must be in (0, 1] with --traffic-windows "
+                        + "(0 without), got " + windowsShare);
+            }
             if (!(rangeJitter >= 0 && rangeJitter < 1)) {
                 throw new IllegalArgumentException("--traffic-range-jitter must be in [0, 1), got " + rangeJitter);
             }
             if (!(persistence >= 0 && persistence < 1)) {
                 throw new IllegalArgumentException("--traffic-persistence must be in [0, 1), got " + persistence);
             }
+        }
+
+        /** No recorded windows. */
+        public Traffic(double noise, double uniform, double persistence, double rangeJitter) {
+            this(noise, uniform, persistence, rangeJitter, null, 0);
         }
 
         /** Synthetic traces spanning the whole range. */
@@ -72,8 +85,12 @@ public final class TrainingRun {
 
         /** The sampler of the training episodes' traces; {@code null} when every episode plays {@code trace} as it is. */
         TraceSampler sampler(QuotaModel model, Trace trace) {
-            return uniform > 0 ? new MixedTraces(model, trace, noise, uniform, persistence, rangeJitter)
+            TraceSampler rest = uniform > 0 ? new MixedTraces(model, trace, noise, uniform, persistence, rangeJitter)
                     : noise > 0 ? new NoisyTraces(model, trace, noise) : null;
+            if (windows == null) {
+                return rest;
+            }
+            return new RecordedWindows(model, windows, trace.length(), windowsShare, rest != null ? rest : seed -> trace);
         }
     }
 

@@ -333,9 +333,10 @@ class TrainCommandTest {
     void publishedReplacesTheDefaultsWithThePublishedSetting() {
         TrainCommand c = new TrainCommand();
         new picocli.CommandLine(c).parseArgs("--trace", "t.csv", "--out", "o", "--published", "--gamma", "0.5",
-                "--target-kl-final", "0.001", "--traffic-persistence", "0.5");
-        assertThat(c.applyPublished()).containsExactly("--traffic-persistence 0.5 -> 0", "--gamma 0.5 -> 0.99",
-                "--target-kl-final 0.001 -> (none)");
+                "--target-kl-final", "0.001", "--traffic-persistence", "0.5", "--traffic-windows", "w.csv");
+        assertThat(c.applyPublished()).containsExactly("--traffic-persistence 0.5 -> 0",
+                "--traffic-windows w.csv -> (none)", "--gamma 0.5 -> 0.99", "--target-kl-final 0.001 -> (none)");
+        assertThat(c.trafficWindows).isNull();
         assertThat(c.envs).isEqualTo(1);
         assertThat(c.nSteps).isEqualTo(200);
         assertThat(c.normalizeObs).isFalse();
@@ -448,6 +449,53 @@ class TrainCommandTest {
                 "--uniform-traffic", "0", "--traffic-persistence", "1", "--out", dir.toString());
         assertThat(p.code()).isEqualTo(1);
         assertThat(p.err()).contains("--traffic-persistence must be in [0, 1), got 1.0");
+    }
+
+    @Test
+    void recordedTrafficWindowsAreCheckedAndNamed(@TempDir Path dir) {
+        DrlCommandTest.Run share = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--traffic-windows-share", "0.5", "--out", dir.toString());
+        assertThat(share.code()).isEqualTo(1);
+        assertThat(share.err().trim()).isEqualTo("drl train: --traffic-windows-share 0.5 needs --traffic-windows (the "
+                + "recorded traffic whose windows those episodes play)");
+        DrlCommandTest.Run shorter = DrlCommandTest.run("train", "--trace", "../datasets/paper/train-200.csv",
+                "--traffic-windows", "../datasets/paper/test-20.csv", "--timesteps", "200", "--out", dir.toString());
+        assertThat(shorter.code()).isEqualTo(1);
+        assertThat(shorter.err()).contains("--traffic-windows ../datasets/paper/test-20.csv has 20 rows, expected at "
+                + "least 200 (one training episode of --trace)");
+        DrlCommandTest.Run badShare = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-windows-share", "2", "--timesteps",
+                "200", "--out", dir.toString());
+        assertThat(badShare.code()).isEqualTo(1);
+        assertThat(badShare.err()).contains("--traffic-windows-share must be in (0, 1] with --traffic-windows (0 "
+                + "without), got 2.0");
+    }
+
+    @Test
+    void trainingOnRecordedWindowsLearnsFromThem(@TempDir Path dir) throws Exception {
+        String[] common = {"train", "--trace", "../datasets/paper/test-20.csv", "--timesteps", "600", "--seed", "2",
+            "--afterstate-lookahead-samples", "0", "--eval-every", "1"};
+        DrlCommandTest.Run plain = DrlCommandTest.run(concat(common, "--out", dir.resolve("plain").toString()));
+        assertThat(plain.code()).as(plain.err()).isZero();
+        DrlCommandTest.Run windows = DrlCommandTest.run(concat(common, "--traffic-windows",
+                "../datasets/nasa/nasa-http-1995-jul-scaled100.csv", "--traffic-windows-share", "1", "--out",
+                dir.resolve("windows").toString()));
+        assertThat(windows.code()).as(windows.err()).isZero();
+        assertThat(java.nio.file.Files.readAllBytes(dir.resolve("windows/model.zip")))
+                .as("other training traffic, another value").isNotEqualTo(
+                        java.nio.file.Files.readAllBytes(dir.resolve("plain/model.zip")));
+        DrlCommandTest.Run again = DrlCommandTest.run(concat(common, "--traffic-windows",
+                "../datasets/nasa/nasa-http-1995-jul-scaled100.csv", "--traffic-windows-share", "1", "--out",
+                dir.resolve("again").toString()));
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(java.nio.file.Files.readAllBytes(dir.resolve("again/model.zip"))).as("same seed, same model")
+                .isEqualTo(java.nio.file.Files.readAllBytes(dir.resolve("windows/model.zip")));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
