@@ -23,16 +23,20 @@ import picocli.CommandLine.Spec;
 
 /** Trains a policy on a trace. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a policy (TRPO or PPO on DL4J, or RL4J's DQN) on a traffic trace; writes model.zip (final policy), "
-                + "best.zip (best deterministic evaluation on --trace, or on the validation traces of --eval-trace / "
-                + "--eval-synthetic when given), metrics.csv and learning-curve.png to --out.",
-            "The defaults train TRPO on seeded synthetic traffic in --trace's range (--uniform-traffic 1, partly "
-                    + "autocorrelated: --traffic-persistence 0.8) with 8 environments, discount 0.8 and trust region "
-                    + "0.02 for 300,000 steps, Fisher-vector products on half of each batch, the critic 5 passes of 256, "
-                    + "single-precision networks: the policy generalises beyond --trace (docs/benchmarks.md). "
-                    + "--published uses the published agent's setting exactly: one environment, 200 steps per rollout, "
-                    + "raw observations and rewards, the trace itself, discount 0.99, trust region 0.01, the whole batch "
-                    + "for Fisher-vector products, the critic 10 passes of 128."})
+        description = {"Train a policy (the afterstate value, TRPO or PPO on DL4J, or RL4J's DQN) on a traffic trace; writes "
+                + "model.zip (final policy), best.zip (best deterministic evaluation on --trace, or on the validation "
+                + "traces of --eval-trace / --eval-synthetic when given), metrics.csv and learning-curve.png to --out.",
+            "The defaults train the afterstate value (--algo afterstate, 320,000 steps, 8 environments, discount 0.8) "
+                    + "that the saved policy's two-step search reads, on training traffic of which half is windows of "
+                    + "three July 1995 weeks of a real web server (--traffic-windows, bundled) and half seeded "
+                    + "synthetic traffic in --trace's range (--uniform-traffic 1, each service in its own sub-range: "
+                    + "--traffic-range-jitter 0.7, partly autocorrelated: --traffic-persistence 0.8), the value also "
+                    + "reading the played traffic's statistics (--afterstate-traffic-features): chosen on validation "
+                    + "traffic (docs/benchmarks.md). TRPO (--algo trpo) trains on the synthetic traffic with trust "
+                    + "region 0.02 for 300,000 steps, Fisher-vector products on half of each batch, the critic 5 passes "
+                    + "of 256. --published uses the published agent's setting exactly: TRPO, one environment, 200 steps "
+                    + "per rollout, raw observations and rewards, the trace itself, discount 0.99, trust region 0.01, "
+                    + "the whole batch for Fisher-vector products, the critic 10 passes of 128."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
@@ -82,21 +86,27 @@ final class TrainCommand implements Callable<Integer> {
                     + "0 trains on --trace itself. Default: ${DEFAULT-VALUE}.")
     double uniformTraffic;
 
-    @Option(names = "--traffic-range-jitter", defaultValue = "0", paramLabel = "J",
+    @Option(names = "--traffic-range-jitter", paramLabel = "J",
             description = "Each service of a synthetic training trace plays its own sub-range of --trace's range per "
                     + "episode, leaving out up to this share of it (in [0, 1)), so that episodes differ in the load's "
-                    + "mean and spread (for --afterstate-traffic-features). Default: ${DEFAULT-VALUE}.")
-    double trafficRangeJitter;
+                    + "mean and spread (for --afterstate-traffic-features). Default: 0.7 for afterstate, 0 for the "
+                    + "others.")
+    Double trafficRangeJitterOption;
 
-    @Option(names = "--traffic-windows", paramLabel = "FILE",
+    @Option(names = "--traffic-windows", paramLabel = "FILE|none",
             description = "Recorded traffic (a CSV with every service's column, at least as long as --trace) of which "
                     + "--traffic-windows-share of the training episodes play a whole window, as long as --trace, "
-                    + "starting at a seeded row (e.g. datasets/nasa/nasa-http-1995-jul-scaled100.csv). Default: none.")
-    Path trafficWindows;
+                    + "starting at a seeded row; none: no recorded windows. Default, for afterstate when the services "
+                    + "are the paper's (house, senti, numbr): three July 1995 weeks of the NASA web server, scaled to "
+                    + "1..100 (" + BUNDLED_WINDOWS_NAME + ", bundled; datasets/PROVENANCE.md); none otherwise.")
+    String trafficWindows;
+
+    /** The default recorded traffic's file name, in datasets/nasa/ and bundled in the jar. */
+    static final String BUNDLED_WINDOWS_NAME = "nasa-http-1995-jul-scaled100.csv";
 
     @Option(names = "--traffic-windows-share", paramLabel = "SHARE",
             description = "Share of training episodes played on a window of --traffic-windows, in (0, 1]; the others "
-                    + "are drawn as --uniform-traffic says. Default: 0.5 with --traffic-windows.")
+                    + "are drawn as --uniform-traffic says. Default: 0.5 with recorded windows.")
     Double trafficWindowsShare;
 
     @Option(names = "--traffic-persistence", defaultValue = "0.8", paramLabel = "P",
@@ -225,7 +235,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "--afterstate-lookahead-samples > 0. Default: ${DEFAULT-VALUE} (one step throughout).")
     long afterstateTwoStepFrom;
 
-    @Option(names = "--afterstate-traffic-features", negatable = true, defaultValue = "false",
+    @Option(names = "--afterstate-traffic-features", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "afterstate: the value also reads the traffic's statistics per service (lag-1 "
                     + "autocorrelation, mean, standard deviation: in training of the episode's trace, in drl evaluate of "
                     + "the played trace or --traffic-history, in the agent of its recorded load). Default: "
@@ -484,7 +494,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("--traffic-noise", "0");
         m.put("--uniform-traffic", "0");
         m.put("--traffic-persistence", "0");
-        m.put("--traffic-windows", "(none)");
+        m.put("--traffic-windows", "none");
         m.put("--traffic-windows-share", "(none)");
         m.put("--gamma", "0.99");
         m.put("--fisher-fraction", "1");
@@ -522,7 +532,7 @@ final class TrainCommand implements Callable<Integer> {
         trafficNoise = 0;
         uniformTraffic = 0;
         trafficPersistence = 0;
-        trafficWindows = null;
+        trafficWindows = "none";
         trafficWindowsShare = null;
         trpo.fisherFraction = 1;
         trpo.targetKl = 0.01;
@@ -593,15 +603,62 @@ final class TrainCommand implements Callable<Integer> {
 
     /** How the training episodes' traffic is drawn, from the options. */
     private TrainingRun.Traffic traffic() {
-        if (trafficWindows == null) {
+        double jitter = trafficRangeJitter();
+        Trace windows = trafficWindowsTrace();
+        if (windows == null) {
             if (trafficWindowsShare != null) {
                 throw new IllegalArgumentException("--traffic-windows-share " + trafficWindowsShare
-                        + " needs --traffic-windows (the recorded traffic whose windows those episodes play)");
+                        + " needs recorded traffic whose windows those episodes play, and there is none ("
+                        + (trafficWindows != null ? "--traffic-windows none"
+                                : "the default for " + algo + " with these services") + "): give --traffic-windows FILE");
             }
-            return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter);
+            return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter);
         }
-        return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, trafficRangeJitter,
-                EnvOptions.trace(trafficWindows), trafficWindowsShare == null ? 0.5 : trafficWindowsShare);
+        return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, windows,
+                trafficWindowsShare == null ? 0.5 : trafficWindowsShare);
+    }
+
+    /** --traffic-range-jitter, else its default: 0.7 for afterstate, 0 for the others. */
+    double trafficRangeJitter() {
+        return trafficRangeJitterOption != null ? trafficRangeJitterOption
+                : Algorithms.AFTERSTATE.equals(algo) ? 0.7 : 0;
+    }
+
+    /**
+     * The recorded traffic whose windows training episodes play: --traffic-windows' file, none for {@code none}, and
+     * by default the bundled July 1995 web traffic for afterstate when the services are its columns, else none.
+     */
+    Trace trafficWindowsTrace() {
+        if (trafficWindows == null) {
+            if (!Algorithms.AFTERSTATE.equals(algo)) {
+                return null;
+            }
+            Trace bundled = bundledWindows();
+            return bundled.columns().containsAll(env.model().serviceNames()) ? bundled : null;
+        }
+        if ("none".equals(trafficWindows)) {
+            return null;
+        }
+        Path file = Path.of(trafficWindows);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--traffic-windows " + trafficWindows + ": no such file (expected a "
+                    + "traffic CSV or none)");
+        }
+        return dev.kdrl.env.trace.TraceCsv.read(file);
+    }
+
+    /** The bundled default of --traffic-windows. */
+    static Trace bundledWindows() {
+        String resource = "/dev/kdrl/train/traffic/" + BUNDLED_WINDOWS_NAME;
+        java.io.InputStream in = TrainCommand.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalStateException("the bundled traffic " + resource + " is missing from the build");
+        }
+        try (java.io.Reader r = new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8)) {
+            return dev.kdrl.env.trace.TraceCsv.read(r, BUNDLED_WINDOWS_NAME + " (bundled)");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the bundled traffic " + resource, e);
+        }
     }
 
     /** The saved afterstate policy's two-step settings from the options; null for one step. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.env.trace.Trace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -237,7 +238,7 @@ class TrainCommandTest {
         assertThat(c.code()).as(c.err()).isZero();
         assertThat(c.out()).contains("model(afterstate)").contains("\"dynamics\":\"cluster\"");
         TrainCommand plain = new TrainCommand();
-        new picocli.CommandLine(plain).parseArgs("--trace", "t.csv", "--out", "o");
+        new picocli.CommandLine(plain).parseArgs("--trace", "t.csv", "--out", "o", "--no-afterstate-traffic-features");
         assertThat(plain.afterstateConfig().trafficFeatures()).isFalse();
     }
 
@@ -298,6 +299,10 @@ class TrainCommandTest {
         assertThat(as.epochs()).isEqualTo(4);
         assertThat(as.lr()).isEqualTo(1e-3);
         assertThat(as.hidden()).containsExactly(64, 64);
+        assertThat(as.trafficFeatures()).isTrue();
+        assertThat(c.trafficRangeJitter()).isEqualTo(0.7);
+        assertThat(c.trafficWindows).isNull();
+        assertThat(c.trafficWindowsShare).isNull();
         assertThat(as.gamma()).isEqualTo(0.8);
         assertThat(as.lookahead()).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 64, 0.4, 1))
                 .isEqualTo(dev.kdrl.env.value.AfterstatePolicy.Lookahead.defaults());
@@ -305,6 +310,8 @@ class TrainCommandTest {
         // the on-policy algorithms keep theirs
         c.algo = "trpo";
         assertThat(c.timesteps()).isEqualTo(300_000);
+        assertThat(c.trafficRangeJitter()).isZero();
+        assertThat(c.trafficWindowsTrace()).as("recorded windows are afterstate's default only").isNull();
         assertThat(c.envs).isEqualTo(8);
         assertThat(c.nSteps).isEqualTo(200);
         assertThat(c.uniformTraffic).isEqualTo(1.0);
@@ -335,8 +342,9 @@ class TrainCommandTest {
         new picocli.CommandLine(c).parseArgs("--trace", "t.csv", "--out", "o", "--published", "--gamma", "0.5",
                 "--target-kl-final", "0.001", "--traffic-persistence", "0.5", "--traffic-windows", "w.csv");
         assertThat(c.applyPublished()).containsExactly("--traffic-persistence 0.5 -> 0",
-                "--traffic-windows w.csv -> (none)", "--gamma 0.5 -> 0.99", "--target-kl-final 0.001 -> (none)");
-        assertThat(c.trafficWindows).isNull();
+                "--traffic-windows w.csv -> none", "--gamma 0.5 -> 0.99", "--target-kl-final 0.001 -> (none)");
+        assertThat(c.trafficWindows).isEqualTo("none");
+        assertThat(c.trafficWindowsTrace()).isNull();
         assertThat(c.envs).isEqualTo(1);
         assertThat(c.nSteps).isEqualTo(200);
         assertThat(c.normalizeObs).isFalse();
@@ -454,15 +462,26 @@ class TrainCommandTest {
     @Test
     void recordedTrafficWindowsAreCheckedAndNamed(@TempDir Path dir) {
         DrlCommandTest.Run share = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
-                "--traffic-windows-share", "0.5", "--out", dir.toString());
+                "--traffic-windows", "none", "--traffic-windows-share", "0.5", "--out", dir.toString());
         assertThat(share.code()).isEqualTo(1);
-        assertThat(share.err().trim()).isEqualTo("drl train: --traffic-windows-share 0.5 needs --traffic-windows (the "
-                + "recorded traffic whose windows those episodes play)");
+        assertThat(share.err().trim()).isEqualTo("drl train: --traffic-windows-share 0.5 needs recorded traffic whose "
+                + "windows those episodes play, and there is none (--traffic-windows none): give --traffic-windows FILE");
+        DrlCommandTest.Run trpo = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
+                "trpo", "--traffic-windows-share", "0.5", "--out", dir.toString());
+        assertThat(trpo.code()).isEqualTo(1);
+        assertThat(trpo.err().trim()).isEqualTo("drl train: --traffic-windows-share 0.5 needs recorded traffic whose "
+                + "windows those episodes play, and there is none (the default for trpo with these services): give "
+                + "--traffic-windows FILE");
         DrlCommandTest.Run shorter = DrlCommandTest.run("train", "--trace", "../datasets/paper/train-200.csv",
                 "--traffic-windows", "../datasets/paper/test-20.csv", "--timesteps", "200", "--out", dir.toString());
         assertThat(shorter.code()).isEqualTo(1);
         assertThat(shorter.err()).contains("--traffic-windows ../datasets/paper/test-20.csv has 20 rows, expected at "
                 + "least 200 (one training episode of --trace)");
+        DrlCommandTest.Run missing = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--traffic-windows", "no-such.csv", "--out", dir.toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err().trim()).isEqualTo("drl train: --traffic-windows no-such.csv: no such file (expected a "
+                + "traffic CSV or none)");
         DrlCommandTest.Run badShare = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
                 "--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-windows-share", "2", "--timesteps",
                 "200", "--out", dir.toString());
@@ -490,6 +509,30 @@ class TrainCommandTest {
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(java.nio.file.Files.readAllBytes(dir.resolve("again/model.zip"))).as("same seed, same model")
                 .isEqualTo(java.nio.file.Files.readAllBytes(dir.resolve("windows/model.zip")));
+    }
+
+    @Test
+    void afterstateTrainsOnTheBundledJulyWebTrafficByDefaultWhenTheServicesAreItsColumns() throws Exception {
+        Trace bundled = TrainCommand.bundledWindows();
+        Trace file = dev.kdrl.env.trace.TraceCsv.read(Path.of("../datasets/nasa/" + TrainCommand.BUNDLED_WINDOWS_NAME));
+        assertThat(bundled.columns()).isEqualTo(file.columns()).containsExactly("house", "senti", "numbr");
+        assertThat(bundled.length()).isEqualTo(file.length()).isEqualTo(10_080);
+        for (int r = 0; r < file.length(); r++) {
+            assertThat(bundled.row(r)).as("row %d", r).containsExactly(file.row(r));
+        }
+        TrainCommand paper = new TrainCommand();
+        new picocli.CommandLine(paper).parseArgs("--profile", "paper", "--trace", "../datasets/paper/train-200.csv",
+                "--out", "o");
+        assertThat(paper.trafficWindowsTrace()).isNotNull();
+        assertThat(paper.trafficWindowsTrace().length()).isEqualTo(10_080);
+        TrainCommand none = new TrainCommand();
+        new picocli.CommandLine(none).parseArgs("--profile", "paper", "--trace", "../datasets/paper/train-200.csv",
+                "--out", "o", "--traffic-windows", "none");
+        assertThat(none.trafficWindowsTrace()).isNull();
+        TrainCommand other = new TrainCommand();
+        new picocli.CommandLine(other).parseArgs("--profile", "../datasets/profiles/example-5-services.yaml", "--trace",
+                "t.csv", "--out", "o");
+        assertThat(other.trafficWindowsTrace()).as("two of five services have no column in the July traffic").isNull();
     }
 
     private static String[] concat(String[] a, String... b) {
