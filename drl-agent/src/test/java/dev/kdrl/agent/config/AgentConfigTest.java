@@ -88,7 +88,7 @@ class AgentConfigTest {
 
     @Test
     void aConfidenceBesideAModelIsRefused() throws Exception {
-        String model = Path.of("../models/paper-afterstate.zip").toAbsolutePath().toString();
+        String model = Path.of("../models/paper-afterstate-synthetic.zip").toAbsolutePath().toString();
         assertThatThrownBy(() -> load(MINIMAL.replace("profile: paper-general", "profile: paper-general\npolicy: {model: "
                 + model + ", confidence: 1}"))).hasMessageContaining("policy.confidence")
                 .hasMessageContaining("only planner expected-2 reads it; a model's two-step search uses the confidence "

@@ -71,26 +71,40 @@ class DrlCommandTest {
     }
 
     @Test
-    void theBundledModelPlaysAsModelsReadmeSays() throws Exception {
-        Run r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace",
-                "../datasets/paper/train-200.csv," + TEST, "--json", "--no-optimum", "--lookahead", "0", "--no-expected");
+    void theBundledModelsPlayAsModelsReadmeSays() throws Exception {
+        // the default policy (trained partly on recorded web traffic, reading the traffic's statistics) and the
+        // previous default (synthetic traffic only): the figures models/README.md and the README print
+        double[][] now = bundledReturns("../models/paper-afterstate.zip");
+        assertThat(now[0][0]).isCloseTo(734_163.52, within(0.01)).isGreaterThan(now[1][0]);
+        assertThat(now[0][1]).isCloseTo(64_144.14, within(0.01));
+        double[][] before = bundledReturns("../models/paper-afterstate-synthetic.zip");
+        assertThat(before[0][0]).isCloseTo(734_776.16, within(0.01)).isGreaterThan(before[1][0]);
+        assertThat(before[0][1]).isCloseTo(64_213.47, within(0.01));
+        assertThat(dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate.zip")).env().observation())
+                .isEqualTo("afterstate-traffic");
+        assertThat(dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate-synthetic.zip")).env()
+                .observation()).isEqualTo("afterstate");
+    }
+
+    /** {model's, greedy's} returns on {train-200, test-20}. */
+    private static double[][] bundledReturns(String model) throws Exception {
+        Run r = run("evaluate", "--model", model, "--trace", "../datasets/paper/train-200.csv," + TEST, "--json",
+                "--no-optimum", "--lookahead", "0", "--no-expected");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode rows = JSON.readTree(r.out());
         assertThat(rows).extracting(n -> n.get("policy").asText()).filteredOn(p -> p.startsWith("model"))
                 .containsExactly("model(afterstate)", "model(afterstate)");
-        List<Double> model = new java.util.ArrayList<>();
+        List<Double> returns = new java.util.ArrayList<>();
         List<Double> greedy = new java.util.ArrayList<>();
         for (JsonNode row : rows) {
             String p = row.get("policy").asText();
             if (p.startsWith("model")) {
-                model.add(row.get("return").asDouble());
+                returns.add(row.get("return").asDouble());
             } else if (p.equals("greedy")) {
                 greedy.add(row.get("return").asDouble());
             }
         }
-        // the figures models/README.md and the README print
-        assertThat(model.get(0)).isCloseTo(734_776.16, within(0.01)).isGreaterThan(greedy.get(0));
-        assertThat(model.get(1)).isCloseTo(64_213.47, within(0.01));
+        return new double[][] {{returns.get(0), returns.get(1)}, {greedy.get(0), greedy.get(1)}};
     }
 
     @Test
@@ -98,7 +112,7 @@ class DrlCommandTest {
         List<Double> returns = new java.util.ArrayList<>();
         double greedy = 0;
         for (String samples : List.of("0", "16")) {
-            Run r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", "../datasets/paper/train-200.csv",
+            Run r = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", "../datasets/paper/train-200.csv",
                     "--json", "--no-optimum", "--lookahead", "0", "--no-expected", "--afterstate-lookahead-samples", samples,
                     "--afterstate-lookahead-candidates", "4");
             assertThat(r.code()).as(r.err()).isZero();
@@ -112,22 +126,22 @@ class DrlCommandTest {
         }
         // looking ahead over the trace's one-step statistics changes the decisions, and here for the better
         assertThat(returns.get(1)).isNotEqualTo(returns.get(0)).isGreaterThan(greedy);
-        Run bad = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--no-optimum",
+        Run bad = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--no-optimum",
                 "--afterstate-lookahead-samples", "8", "--afterstate-lookahead-value-weight", "2");
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains("--afterstate-lookahead-*: lookahead value weight must be in [0, 1], got 2.0");
         // the confidence overrides the model's (1): 0 plays as the bundled model did before it had one
-        Run zero = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--json", "--no-optimum",
+        Run zero = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--json", "--no-optimum",
                 "--lookahead", "0", "--no-expected", "--afterstate-lookahead-confidence", "0");
         assertThat(zero.code()).as(zero.err()).isZero();
         assertThat(JSON.readTree(zero.out()).get(0).get("return").asDouble()).isCloseTo(64_003.63, within(0.01));
-        Run negative = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--no-optimum",
+        Run negative = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--no-optimum",
                 "--afterstate-lookahead-confidence", "-0.5");
         assertThat(negative.code()).isNotZero();
         assertThat(negative.err().trim())
                 .isEqualTo("drl evaluate: --afterstate-lookahead-confidence must be a finite number >= 0, got -0.5");
         // and expected-2's, with 0 as before it had one
-        Run planner = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--json", "--no-optimum",
+        Run planner = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--json", "--no-optimum",
                 "--lookahead", "0", "--expected-confidence", "0");
         assertThat(planner.code()).as(planner.err()).isZero();
         double expected = Double.NaN;
@@ -266,7 +280,7 @@ class DrlCommandTest {
     /** The bundled model in the cluster model, seeing last-value forecasts, beside greedy and Knative's default. */
     @Test
     void evaluateInTheClusterModelWithForecasts() throws Exception {
-        Run r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics", "cluster",
+        Run r = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--dynamics", "cluster",
                 "--predictor", "holt", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode rows = JSON.readTree(r.out());
@@ -278,11 +292,11 @@ class DrlCommandTest {
             assertThat(row.get("peakCores").asDouble()).isLessThanOrEqualTo(40);
             assertThat(row.get("services")).hasSize(3);
         }
-        Run table = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
+        Run table = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--dynamics",
                 "cluster", "--predictor", "actual");
         assertThat(table.code()).as(table.err()).isZero();
         assertThat(table.out()).contains("dynamics cluster (tick 2.0 s, min-scale decision), predictor actual").contains("p95/SLO");
-        Run bad = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
+        Run bad = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--dynamics",
                 "cluster", "--predictor", "crystal-ball");
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains("--predictor 'crystal-ball' is not one of actual, last-value");
@@ -297,7 +311,7 @@ class DrlCommandTest {
         refused.put("--plot", "the cluster model's periods are not plotted");
         for (Map.Entry<String, String> e : refused.entrySet()) {
             String value = e.getKey().equals("--traffic-history") ? TEST : e.getKey().equals("--plot") ? "x.png" : "1";
-            Run ignored = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
+            Run ignored = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--dynamics",
                     "cluster", e.getKey(), value);
             assertThat(ignored.code()).as(e.getKey()).isNotZero();
             assertThat(ignored.err().trim()).as(e.getKey()).isEqualTo("drl evaluate: " + e.getKey() + " applies to "
@@ -305,7 +319,7 @@ class DrlCommandTest {
         }
         assertThat(EvaluateCommand.PAPER_ONLY).isEqualTo(refused);
         // what drl sweep passes to every set is accepted
-        Run sweepLike = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--dynamics",
+        Run sweepLike = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--dynamics",
                 "cluster", "--json", "--no-optimum", "--lookahead", "0", "--no-expected", "--seed", "3");
         assertThat(sweepLike.code()).as(sweepLike.err()).isZero();
     }
@@ -325,7 +339,7 @@ class DrlCommandTest {
         for (Map.Entry<String, String> e : refused.entrySet()) {
             for (List<String> dynamics : List.of(List.<String>of(), List.of("--dynamics", "paper"))) {
                 List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--model",
-                        "../models/paper-afterstate.zip", "--trace", TEST, "--no-optimum", e.getKey()));
+                        "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--no-optimum", e.getKey()));
                 if (values.containsKey(e.getKey())) {
                     args.add(values.get(e.getKey()));
                 }
@@ -339,7 +353,7 @@ class DrlCommandTest {
         }
         assertThat(EvaluateCommand.CLUSTER_ONLY).isEqualTo(refused);
         // their defaults, not given, are no refusal
-        Run plain = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--no-optimum",
+        Run plain = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--no-optimum",
                 "--lookahead", "0", "--json");
         assertThat(plain.code()).as(plain.err()).isZero();
     }
