@@ -80,10 +80,10 @@ final class TrainCommand implements Callable<Integer> {
     double trafficNoise;
 
     @Option(names = "--uniform-traffic", defaultValue = "1", paramLabel = "SHARE",
-            description = "Share of training episodes played on a seeded synthetic trace as long as --trace, every value "
-                    + "an integer uniform in the trace's range (the others: --trace with --traffic-noise). 1 trains on "
-                    + "synthetic traffic only (--trace gives the range, the episode length and the evaluation episode); "
-                    + "0 trains on --trace itself. Default: ${DEFAULT-VALUE}.")
+            description = "Share of the training episodes not played on --traffic-windows that play a seeded synthetic "
+                    + "trace as long as --trace, every value an integer uniform in the trace's range (the others: --trace "
+                    + "with --traffic-noise). 1: all of them synthetic (--trace gives the range, the episode length and "
+                    + "the evaluation episode); 0: --trace itself. Default: ${DEFAULT-VALUE}.")
     double uniformTraffic;
 
     @Option(names = "--traffic-range-jitter", paramLabel = "J",
