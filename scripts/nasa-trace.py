@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Per-minute NASA-HTTP request counts (August 1995) as a 3-column traffic CSV, raw and scaled to 1..100.
+"""Per-minute NASA-HTTP request counts (August 1995, or July with --july) as a 3-column traffic CSV, raw and scaled to 1..100.
 
 Reads workload.txt (or workload.tbz2) of reconfigurable-ml-pipeline/web-service-datasets, dataset/nasa/ (requests per
 second, the July log then the August log; datasets/PROVENANCE.md). The August part is anchored on the Hurricane Erin

@@ -494,6 +494,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("--traffic-noise", "0");
         m.put("--uniform-traffic", "0");
         m.put("--traffic-persistence", "0");
+        m.put("--traffic-range-jitter", "0");
         m.put("--traffic-windows", "none");
         m.put("--traffic-windows-share", "(none)");
         m.put("--gamma", "0.99");
@@ -532,6 +533,7 @@ final class TrainCommand implements Callable<Integer> {
         trafficNoise = 0;
         uniformTraffic = 0;
         trafficPersistence = 0;
+        trafficRangeJitterOption = 0.0;
         trafficWindows = "none";
         trafficWindowsShare = null;
         trpo.fisherFraction = 1;

@@ -494,7 +494,8 @@ class TrainCommandTest {
     void trainingOnRecordedWindowsLearnsFromThem(@TempDir Path dir) throws Exception {
         String[] common = {"train", "--trace", "../datasets/paper/test-20.csv", "--timesteps", "600", "--seed", "2",
             "--afterstate-lookahead-samples", "0", "--eval-every", "1"};
-        DrlCommandTest.Run plain = DrlCommandTest.run(concat(common, "--out", dir.resolve("plain").toString()));
+        DrlCommandTest.Run plain = DrlCommandTest.run(concat(common, "--traffic-windows", "none", "--out",
+                dir.resolve("plain").toString()));
         assertThat(plain.code()).as(plain.err()).isZero();
         DrlCommandTest.Run windows = DrlCommandTest.run(concat(common, "--traffic-windows",
                 "../datasets/nasa/nasa-http-1995-jul-scaled100.csv", "--traffic-windows-share", "1", "--out",
