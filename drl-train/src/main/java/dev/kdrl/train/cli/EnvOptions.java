@@ -41,8 +41,13 @@ final class EnvOptions {
     }
 
     static Trace trace(Path file) {
+        return trace("--trace", file, "");
+    }
+
+    /** The trace CSV {@code file} given as {@code option}; a missing file is named with the option, then {@code hint}. */
+    static Trace trace(String option, Path file, String hint) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--trace " + file + ": no such file");
+            throw new IllegalArgumentException(option + " " + file + ": no such file" + hint);
         }
         return TraceCsv.read(file);
     }

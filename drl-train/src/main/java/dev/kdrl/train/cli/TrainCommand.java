@@ -641,12 +641,7 @@ final class TrainCommand implements Callable<Integer> {
         if ("none".equals(trafficWindows)) {
             return null;
         }
-        Path file = Path.of(trafficWindows);
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--traffic-windows " + trafficWindows + ": no such file (expected a "
-                    + "traffic CSV or none)");
-        }
-        return dev.kdrl.env.trace.TraceCsv.read(file);
+        return EnvOptions.trace("--traffic-windows", Path.of(trafficWindows), " (expected a traffic CSV or none)");
     }
 
     /** The bundled default of --traffic-windows. */
