@@ -7,7 +7,7 @@ outage: the only zero run longer than a day starts at 1995-08-01 14:52:02 EDT. E
 EDT of the given August day, summed per wall-clock minute. The scaled file maps each column on its own:
 round_half_up(v * 100 / p95), clipped to [1, 100], p95 that column's 95th percentile (linear interpolation).
 
-  scripts/nasa-trace.py [--days N] [--july] WORKLOAD OUT_PREFIX DAY DAY DAY
+  scripts/nasa-trace.py [--days N] [--july] WORKLOAD OUT_PREFIX DAY DAY DAY   (the options in either order)
 writes OUT_PREFIX.csv, OUT_PREFIX-scaled100.csv and OUT_PREFIX.meta.json; columns house, senti, numbr, each N days
 long (default 3).
 
@@ -99,14 +99,14 @@ def scaled(v, p95):
 def main():
     global DAYS
     args = sys.argv[1:]
-    if len(args) >= 2 and args[0] == "--days":
-        DAYS = int(args[1])
-        if DAYS < 1:
-            sys.exit(f"--days {DAYS}: expected a whole number of days >= 1")
-        args = args[2:]
-    july = bool(args) and args[0] == "--july"
-    if july:
-        args = args[1:]
+    july = False
+    while args and args[0] in ("--days", "--july"):  # the options, in either order, before the operands
+        if args[0] == "--july":
+            july, args = True, args[1:]
+            continue
+        if len(args) < 2 or not args[1].isdigit() or int(args[1]) < 1:
+            sys.exit(f"--days {args[1] if len(args) > 1 else '(missing)'}: expected a whole number of days >= 1")
+        DAYS, args = int(args[1]), args[2:]
     if len(args) != 5:
         sys.exit(__doc__)
     workload, prefix, days = args[0], args[1], [int(d) for d in args[2:]]

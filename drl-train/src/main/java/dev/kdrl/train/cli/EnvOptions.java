@@ -4,6 +4,7 @@ import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.trace.TraceCsv;
+import dev.kdrl.env.trace.TraceFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -44,11 +45,22 @@ final class EnvOptions {
         return trace("--trace", file, "");
     }
 
-    /** The trace CSV {@code file} given as {@code option}; a missing file is named with the option, then {@code hint}. */
+    /**
+     * The trace CSV {@code file} given as {@code option}; a missing file is named with the option, then {@code hint}.
+     * Malformed content is reported as {@link TraceCsv} names it (file, line, column), preceded by the option unless
+     * it is {@code --trace}, the trace every command reads.
+     */
     static Trace trace(String option, Path file, String hint) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(option + " " + file + ": no such file" + hint);
         }
-        return TraceCsv.read(file);
+        if ("--trace".equals(option)) {
+            return TraceCsv.read(file);
+        }
+        try {
+            return TraceCsv.read(file);
+        } catch (TraceFormatException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -96,8 +96,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--traffic-windows", paramLabel = "FILE|none",
             description = "Recorded traffic (a CSV with every service's column, at least as long as --trace) of which "
                     + "--traffic-windows-share of the training episodes play a whole window, as long as --trace, "
-                    + "starting at a seeded row; none: no recorded windows. Default, for afterstate when the services "
-                    + "are the paper's (house, senti, numbr): three July 1995 weeks of the NASA web server, scaled to "
+                    + "starting at a seeded row; none: no recorded windows. Default, for afterstate when every service "
+                    + "is one of its columns (house, senti, numbr: the paper's services): three July 1995 weeks of the NASA web server, scaled to "
                     + "1..100 (" + BUNDLED_WINDOWS_NAME + ", bundled; datasets/PROVENANCE.md); none otherwise.")
     String trafficWindows;
 
@@ -604,12 +604,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** How the training episodes' traffic is drawn, from the options. */
-    private TrainingRun.Traffic traffic() {
+    TrainingRun.Traffic traffic() {
         double jitter = trafficRangeJitter();
+        if (trafficWindowsShare != null && !(trafficWindowsShare > 0 && trafficWindowsShare <= 1)) {
+            throw new IllegalArgumentException("--traffic-windows-share " + plain(trafficWindowsShare) + " is not in "
+                    + "(0, 1]: expected the share of training episodes played on recorded windows (--traffic-windows "
+                    + "none for none)");
+        }
         Trace windows = trafficWindowsTrace();
         if (windows == null) {
             if (trafficWindowsShare != null) {
-                throw new IllegalArgumentException("--traffic-windows-share " + trafficWindowsShare
+                throw new IllegalArgumentException("--traffic-windows-share " + plain(trafficWindowsShare)
                         + " needs recorded traffic whose windows those episodes play, and there is none ("
                         + (trafficWindows != null ? "--traffic-windows none"
                                 : "the default for " + algo + " with these services") + "): give --traffic-windows FILE");
@@ -618,6 +623,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, windows,
                 trafficWindowsShare == null ? 0.5 : trafficWindowsShare);
+    }
+
+    /** {@code v} as typed: no trailing zeros, no exponent ({@code 2} for 2.0). */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /** --traffic-range-jitter, else its default: 0.7 for afterstate, 0 for the others. */
@@ -642,6 +652,24 @@ final class TrainCommand implements Callable<Integer> {
             return null;
         }
         return EnvOptions.trace("--traffic-windows", Path.of(trafficWindows), " (expected a traffic CSV or none)");
+    }
+
+    /**
+     * Says on {@code err} when --traffic-windows was left to its default, and the bundled July traffic is not played
+     * because a service of the profile has no column in it, which services those are.
+     */
+    void noteWhenTheBundledWindowsDoNotApply(PrintWriter err) {
+        if (trafficWindows != null || !Algorithms.AFTERSTATE.equals(algo)) {
+            return;
+        }
+        List<String> missing = new java.util.ArrayList<>(env.model().serviceNames());
+        missing.removeAll(bundledWindows().columns());
+        if (!missing.isEmpty()) {
+            err.println("note: no recorded training windows: the bundled July web traffic (" + BUNDLED_WINDOWS_NAME
+                    + ") has no column " + String.join(", ", missing) + " (give --traffic-windows FILE with these "
+                    + "columns, or --traffic-windows none for synthetic traffic without this note)");
+            err.flush();
+        }
     }
 
     /** The bundled default of --traffic-windows. */
@@ -683,6 +711,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int afterstate() {
+        noteWhenTheBundledWindowsDoNotApply(spec.commandLine().getErr());
         TrainingRun.Result r = runAfterstate(spec.commandLine().getErr());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained afterstate for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at "
@@ -693,7 +722,17 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The options that shape the training traffic, which RL4J's DQN does not read: it plays --trace as recorded. */
+    static final List<String> TRAFFIC_OPTIONS = List.of("--uniform-traffic", "--traffic-noise", "--traffic-persistence",
+            "--traffic-range-jitter", "--traffic-windows", "--traffic-windows-share");
+
     private int rl4j() throws java.io.IOException {
+        for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (TRAFFIC_OPTIONS.contains(o.longestName())) {
+                throw new IllegalArgumentException(o.longestName() + " does not apply to --algo rl4j-dqn, which "
+                        + "trains on --trace as recorded: expected afterstate, trpo or ppo for other training traffic");
+            }
+        }
         var model = env.model();
         var trace = env.trace();
         java.nio.file.Files.createDirectories(out);

@@ -44,7 +44,8 @@ public final class RecordedWindows implements TraceSampler {
         }
         if (aligned.length() < length) {
             throw new IllegalArgumentException("--traffic-windows " + recorded.source() + " has " + aligned.length()
-                    + " rows, expected at least " + length + " (one training episode of --trace)");
+                    + " rows, expected at least " + length + " (one training episode of --trace); --traffic-windows "
+                    + "none trains without recorded windows");
         }
         this.recorded = aligned;
         this.length = length;

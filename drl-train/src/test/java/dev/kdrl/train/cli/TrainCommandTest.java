@@ -460,7 +460,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void recordedTrafficWindowsAreCheckedAndNamed(@TempDir Path dir) {
+    void recordedTrafficWindowsAreCheckedAndNamed(@TempDir Path dir) throws Exception {
         DrlCommandTest.Run share = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
                 "--traffic-windows", "none", "--traffic-windows-share", "0.5", "--out", dir.toString());
         assertThat(share.code()).isEqualTo(1);
@@ -476,7 +476,8 @@ class TrainCommandTest {
                 "--traffic-windows", "../datasets/paper/test-20.csv", "--timesteps", "200", "--out", dir.toString());
         assertThat(shorter.code()).isEqualTo(1);
         assertThat(shorter.err()).contains("--traffic-windows ../datasets/paper/test-20.csv has 20 rows, expected at "
-                + "least 200 (one training episode of --trace)");
+                + "least 200 (one training episode of --trace); --traffic-windows none trains without recorded "
+                + "windows");
         DrlCommandTest.Run missing = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
                 "--traffic-windows", "no-such.csv", "--out", dir.toString());
         assertThat(missing.code()).isEqualTo(1);
@@ -486,8 +487,29 @@ class TrainCommandTest {
                 "--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-windows-share", "2", "--timesteps",
                 "200", "--out", dir.toString());
         assertThat(badShare.code()).isEqualTo(1);
-        assertThat(badShare.err()).contains("--traffic-windows-share must be in (0, 1] with --traffic-windows (0 "
-                + "without), got 2.0");
+        assertThat(badShare.err().trim()).isEqualTo("drl train: --traffic-windows-share 2 is not in (0, 1]: expected "
+                + "the share of training episodes played on recorded windows (--traffic-windows none for none)");
+        DrlCommandTest.Run zero = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--traffic-windows-share", "0", "--out", dir.toString());
+        assertThat(zero.code()).isEqualTo(1);
+        assertThat(zero.err().trim()).isEqualTo("drl train: --traffic-windows-share 0 is not in (0, 1]: expected "
+                + "the share of training episodes played on recorded windows (--traffic-windows none for none)");
+        Path malformed = dir.resolve("malformed.csv");
+        java.nio.file.Files.writeString(malformed, "house,senti,numbr\n1,2,3\n4,x,6\n");
+        DrlCommandTest.Run bad = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--traffic-windows", malformed.toString(), "--out", dir.toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err().trim()).startsWith("drl train: --traffic-windows: " + malformed).contains("line 3")
+                .contains("senti").contains("'x'");
+        for (String[] o : List.of(new String[] {"--traffic-windows", "none"}, new String[] {"--uniform-traffic", "0"},
+                new String[] {"--traffic-range-jitter", "0.5"}, new String[] {"--traffic-windows-share", "1"})) {
+            DrlCommandTest.Run dqn = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
+                    "rl4j-dqn", o[0], o[1], "--timesteps", "38", "--out", dir.resolve("never").toString());
+            assertThat(dqn.code()).as(o[0]).isEqualTo(1);
+            assertThat(dqn.err().trim()).isEqualTo("drl train: " + o[0] + " does not apply to --algo rl4j-dqn, which "
+                    + "trains on --trace as recorded: expected afterstate, trpo or ppo for other training traffic");
+        }
+        assertThat(dir.resolve("never")).doesNotExist();
     }
 
     @Test
@@ -526,14 +548,32 @@ class TrainCommandTest {
                 "--out", "o");
         assertThat(paper.trafficWindowsTrace()).isNotNull();
         assertThat(paper.trafficWindowsTrace().length()).isEqualTo(10_080);
+        dev.kdrl.train.run.TrainingRun.Traffic defaults = paper.traffic();
+        assertThat(defaults.windows().length()).isEqualTo(10_080);
+        assertThat(defaults.windowsShare()).as("half the episodes play July windows").isEqualTo(0.5);
+        assertThat(defaults.rangeJitter()).isEqualTo(0.7);
+        java.io.StringWriter quiet = new java.io.StringWriter();
+        paper.noteWhenTheBundledWindowsDoNotApply(new java.io.PrintWriter(quiet));
+        assertThat(quiet.toString()).isEmpty();
         TrainCommand none = new TrainCommand();
         new picocli.CommandLine(none).parseArgs("--profile", "paper", "--trace", "../datasets/paper/train-200.csv",
                 "--out", "o", "--traffic-windows", "none");
         assertThat(none.trafficWindowsTrace()).isNull();
+        assertThat(none.traffic().windows()).isNull();
+        assertThat(none.traffic().windowsShare()).isZero();
         TrainCommand other = new TrainCommand();
         new picocli.CommandLine(other).parseArgs("--profile", "../datasets/profiles/example-5-services.yaml", "--trace",
                 "t.csv", "--out", "o");
         assertThat(other.trafficWindowsTrace()).as("two of five services have no column in the July traffic").isNull();
+        java.io.StringWriter note = new java.io.StringWriter();
+        other.noteWhenTheBundledWindowsDoNotApply(new java.io.PrintWriter(note));
+        List<String> missing = new java.util.ArrayList<>(other.env.model().serviceNames());
+        missing.removeAll(List.of("house", "senti", "numbr"));
+        assertThat(missing).hasSize(2);
+        assertThat(note.toString().trim()).isEqualTo("note: no recorded training windows: the bundled July web traffic ("
+                + TrainCommand.BUNDLED_WINDOWS_NAME + ") has no column " + String.join(", ", missing) + " (give "
+                + "--traffic-windows FILE with these columns, or --traffic-windows none for synthetic traffic without "
+                + "this note)");
     }
 
     private static String[] concat(String[] a, String... b) {

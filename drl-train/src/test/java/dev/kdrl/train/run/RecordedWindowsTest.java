@@ -100,7 +100,7 @@ class RecordedWindowsTest {
                 .hasMessageStartingWith("--traffic-windows: ").hasMessageContaining("two.csv").hasMessageContaining("senti");
         assertThatThrownBy(() -> new RecordedWindows(PaperProfile.model(), recorded(), 1001, 0.5, OTHER))
                 .hasMessage("--traffic-windows recorded.csv has 1000 rows, expected at least 1001 (one training episode "
-                        + "of --trace)");
+                        + "of --trace); --traffic-windows none trains without recorded windows");
         for (double share : new double[] {0, -0.1, 1.5, Double.NaN}) {
             assertThatThrownBy(() -> new RecordedWindows(PaperProfile.model(), recorded(), 200, share, OTHER))
                     .hasMessage("--traffic-windows-share must be in (0, 1], got " + share);
