@@ -54,12 +54,12 @@ final class EnvOptions {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(option + " " + file + ": no such file" + hint);
         }
-        if ("--trace".equals(option)) {
-            return TraceCsv.read(file);
-        }
         try {
             return TraceCsv.read(file);
         } catch (TraceFormatException e) {
+            if ("--trace".equals(option)) {
+                throw e;
+            }
             throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
     }

@@ -395,7 +395,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * An option of one algorithm alone ({@code --afterstate-*}, the TRPO and the PPO group) given with another
-     * {@code --algo} would be ignored: refused, named as typed.
+     * {@code --algo} would be ignored: refused, named as typed; so would a training-traffic option given with
+     * {@code rl4j-dqn} ({@link #TRAFFIC_OPTIONS}).
      */
     void refuseOptionsOfAnotherAlgorithm() {
         String chosen = Algorithms.require(algo);
@@ -409,6 +410,10 @@ final class TrainCommand implements Callable<Integer> {
                 String typed = parsed.originalArgs().stream().map(a -> a.split("=", 2)[0])
                         .filter(a -> a.equals(name) || a.equals(negated)).findFirst().orElse(name);
                 throw new IllegalArgumentException(typed + " applies to --algo " + only + " only, not " + algo);
+            }
+            if (chosen.equals(Algorithms.RL4J_DQN) && TRAFFIC_OPTIONS.contains(o.longestName())) {
+                throw new IllegalArgumentException(o.longestName() + " does not apply to --algo rl4j-dqn, which "
+                        + "trains on --trace as recorded: expected afterstate, trpo or ppo for other training traffic");
             }
         }
     }
@@ -645,8 +650,7 @@ final class TrainCommand implements Callable<Integer> {
             if (!Algorithms.AFTERSTATE.equals(algo)) {
                 return null;
             }
-            Trace bundled = bundledWindows();
-            return bundled.columns().containsAll(env.model().serviceNames()) ? bundled : null;
+            return servicesMissingFromBundledWindows().isEmpty() ? bundled() : null;
         }
         if ("none".equals(trafficWindows)) {
             return null;
@@ -662,8 +666,7 @@ final class TrainCommand implements Callable<Integer> {
         if (trafficWindows != null || !Algorithms.AFTERSTATE.equals(algo)) {
             return;
         }
-        List<String> missing = new java.util.ArrayList<>(env.model().serviceNames());
-        missing.removeAll(bundledWindows().columns());
+        List<String> missing = servicesMissingFromBundledWindows();
         if (!missing.isEmpty()) {
             err.println("note: no recorded training windows: the bundled July web traffic (" + BUNDLED_WINDOWS_NAME
                     + ") has no column " + String.join(", ", missing) + " (give --traffic-windows FILE with these "
@@ -671,6 +674,23 @@ final class TrainCommand implements Callable<Integer> {
             err.flush();
         }
     }
+
+    /** The profile's services that the bundled July traffic has no column for; empty when it can be played. */
+    private List<String> servicesMissingFromBundledWindows() {
+        List<String> missing = new ArrayList<>(env.model().serviceNames());
+        missing.removeAll(bundled().columns());
+        return missing;
+    }
+
+    /** {@link #bundledWindows()}, read once per command. */
+    private Trace bundled() {
+        if (bundledTrace == null) {
+            bundledTrace = bundledWindows();
+        }
+        return bundledTrace;
+    }
+
+    private Trace bundledTrace;
 
     /** The bundled default of --traffic-windows. */
     static Trace bundledWindows() {
@@ -727,12 +747,6 @@ final class TrainCommand implements Callable<Integer> {
             "--traffic-range-jitter", "--traffic-windows", "--traffic-windows-share");
 
     private int rl4j() throws java.io.IOException {
-        for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-            if (TRAFFIC_OPTIONS.contains(o.longestName())) {
-                throw new IllegalArgumentException(o.longestName() + " does not apply to --algo rl4j-dqn, which "
-                        + "trains on --trace as recorded: expected afterstate, trpo or ppo for other training traffic");
-            }
-        }
         var model = env.model();
         var trace = env.trace();
         java.nio.file.Files.createDirectories(out);
