@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Each setting of a drl sweep, paired seed by seed with a base setting, on the validation score.
+
+  scripts/paired-scores.py SWEEP_DIR [BASE_ID]      (BASE_ID: defaults)
+
+The validation score of a trial is the mean over the sweep's validation sets of the model's mean return as % of
+greedy's (as `drl sweep report` ranks); "paired" is the mean over the seeds both settings ran of the setting's score
+less the base's, with its standard deviation and standard error.
+"""
+import glob
+import json
+import os
+import statistics
+import sys
+
+if len(sys.argv) not in (2, 3):
+    sys.exit(__doc__)
+out, base_id = sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else "defaults"
+sweep = json.load(open(os.path.join(out, "sweep.json")))
+sets = [s["name"] for s in sweep["sets"] if s["validation"]]
+if not sets:
+    sys.exit(f"{out}/sweep.json: no validation set (expected at least one set with validation: true)")
+scores = {}
+for f in sorted(glob.glob(os.path.join(out, "*", "seed-*", "eval.json"))):
+    e = json.load(open(f))["sets"]
+    setting, seed = f.split(os.sep)[-3], int(f.split(os.sep)[-2][len("seed-"):])
+    scores.setdefault(setting, {})[seed] = sum(100 * e[s]["model"] / e[s]["greedy"] for s in sets) / len(sets)
+if base_id not in scores:
+    sys.exit(f"{out}: no finished trial of setting '{base_id}' (expected one of {', '.join(sorted(scores))})")
+base = scores[base_id]
+for setting, by_seed in scores.items():
+    diffs = [by_seed[s] - base[s] for s in sorted(by_seed) if s in base]
+    sd = statistics.stdev(diffs) if len(diffs) > 1 else 0.0
+    print(f"{setting}: score {statistics.mean(by_seed.values()):.3f} over seeds {sorted(by_seed)}; paired with "
+          f"{base_id} {statistics.mean(diffs):+.3f} (sd {sd:.3f}, se {sd / len(diffs) ** 0.5:.3f}, {len(diffs)} seeds)")
