@@ -395,8 +395,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * An option of one algorithm alone ({@code --afterstate-*}, the TRPO and the PPO group) given with another
-     * {@code --algo} would be ignored: refused, named as typed; so would a training-traffic option given with
-     * {@code rl4j-dqn} ({@link #TRAFFIC_OPTIONS}).
+     * {@code --algo} would be ignored: refused, named as typed; so would any option {@code rl4j-dqn} does not read
+     * ({@link #RL4J_READS}; a training-traffic option, {@link #TRAFFIC_OPTIONS}, with a message of its own).
      */
     void refuseOptionsOfAnotherAlgorithm() {
         String chosen = Algorithms.require(algo);
@@ -414,6 +414,11 @@ final class TrainCommand implements Callable<Integer> {
             if (chosen.equals(Algorithms.RL4J_DQN) && TRAFFIC_OPTIONS.contains(o.longestName())) {
                 throw new IllegalArgumentException(o.longestName() + " does not apply to --algo rl4j-dqn, which "
                         + "trains on --trace as recorded: expected afterstate, trpo or ppo for other training traffic");
+            }
+            if (chosen.equals(Algorithms.RL4J_DQN) && !RL4J_READS.contains(o.longestName())) {
+                throw new IllegalArgumentException(o.longestName() + " does not apply to --algo rl4j-dqn, which reads "
+                        + "only " + String.join(", ", RL4J_READS) + ": expected afterstate, trpo or ppo for "
+                        + o.longestName());
             }
         }
     }
@@ -741,6 +746,13 @@ final class TrainCommand implements Callable<Integer> {
         pw.flush();
         return 0;
     }
+
+    /**
+     * The options {@code --algo rl4j-dqn} reads (its network, discount and evaluation are RL4J's fixed settings, {@code
+     * Rl4jDqn}); any other given with it is refused, named. {@code --dynamics} is read to refuse {@code cluster}.
+     */
+    static final List<String> RL4J_READS = List.of("--algo", "--profile", "--trace", "--quota", "--min-pods",
+            "--dynamics", "--timesteps", "--seed", "--reward-scale", "--out");
 
     /** The options that shape the training traffic, which RL4J's DQN does not read: it plays --trace as recorded. */
     static final List<String> TRAFFIC_OPTIONS = List.of("--uniform-traffic", "--traffic-noise", "--traffic-persistence",

@@ -509,6 +509,17 @@ class TrainCommandTest {
             assertThat(dqn.err().trim()).isEqualTo("drl train: " + o[0] + " does not apply to --algo rl4j-dqn, which "
                     + "trains on --trace as recorded: expected afterstate, trpo or ppo for other training traffic");
         }
+        // every other option rl4j-dqn does not read is refused too, named
+        for (String[] o : List.of(new String[] {"--gamma", "0.9"}, new String[] {"--hidden", "32,32"},
+                new String[] {"--envs", "4"}, new String[] {"--eval-trace", "../datasets/paper/test-20.csv"},
+                new String[] {"--observation", "full"}, new String[] {"--precision", "double"})) {
+            DrlCommandTest.Run dqn = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo",
+                    "rl4j-dqn", o[0], o[1], "--timesteps", "38", "--out", dir.resolve("never").toString());
+            assertThat(dqn.code()).as(o[0]).isEqualTo(1);
+            assertThat(dqn.err().trim()).isEqualTo("drl train: " + o[0] + " does not apply to --algo rl4j-dqn, which "
+                    + "reads only --algo, --profile, --trace, --quota, --min-pods, --dynamics, --timesteps, --seed, "
+                    + "--reward-scale, --out: expected afterstate, trpo or ppo for " + o[0]);
+        }
         assertThat(dir.resolve("never")).doesNotExist();
     }
 
