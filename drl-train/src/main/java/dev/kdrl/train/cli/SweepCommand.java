@@ -9,6 +9,7 @@ import dev.kdrl.train.sweep.SweepRunner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -77,6 +78,12 @@ final class SweepCommand {
         @Option(names = "--dry-run", description = "Print the trials and their drl train arguments; run nothing.")
         boolean dryRun;
 
+        @Option(names = "--reuse", paramLabel = "DIR",
+                description = "Another sweep directory (repeatable): a trial trained there with the same drl train "
+                        + "arguments (but --out) is copied instead of trained again, with its results on the "
+                        + "evaluation sets both sweeps define alike (the others are played). Default: none.")
+        List<Path> reuseDirs = new ArrayList<>();
+
         @Spec
         CommandSpec spec;
 
@@ -109,9 +116,9 @@ final class SweepCommand {
                 return 0;
             }
             pw.flush();
-            SweepRunner.Result r = new SweepRunner(sweep, out, n, javaOpts, pw).run();
-            pw.printf("trained %d, skipped %d (finished before), failed %d; drl sweep report %s%n", r.trained(),
-                    r.skipped(), r.failed(), out);
+            SweepRunner.Result r = new SweepRunner(sweep, out, n, javaOpts, pw).reusing(reuseDirs).run();
+            pw.printf("trained %d, %sskipped %d (finished before), failed %d; drl sweep report %s%n", r.trained(),
+                    r.reused() > 0 ? "reused " + r.reused() + " (--reuse), " : "", r.skipped(), r.failed(), out);
             pw.flush();
             return r.failed() > 0 ? 1 : 0;
         }

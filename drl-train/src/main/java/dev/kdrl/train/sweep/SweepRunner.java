@@ -46,8 +46,8 @@ public final class SweepRunner {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern FINAL = Pattern.compile("final deterministic return (-?[0-9.eE+-]+)|greedy return (-?[0-9.eE+-]+)");
 
-    /** What a run did. */
-    public record Result(int trained, int skipped, int failed) {
+    /** What a run did: trials trained, copied from a {@link #reusing} directory, finished before, failed. */
+    public record Result(int trained, int reused, int skipped, int failed) {
     }
 
     private final Sweep sweep;
@@ -56,6 +56,8 @@ public final class SweepRunner {
     private final List<String> jvmOptions;
     private final PrintWriter log;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private List<Path> reuse = List.of();
+    private final AtomicInteger reusedTrials = new AtomicInteger();
 
     public SweepRunner(Sweep sweep, Path out, int parallel, List<String> jvmOptions, PrintWriter log) {
         this.sweep = sweep;
@@ -63,6 +65,35 @@ public final class SweepRunner {
         this.parallel = Math.max(1, parallel);
         this.jvmOptions = List.copyOf(jvmOptions);
         this.log = log;
+    }
+
+    /**
+     * This runner taking finished trials of other sweep directories instead of training them again: a trial to run
+     * whose {@code drl train} arguments equal, but for {@code --out}, those of a finished trial of one of {@code
+     * dirs} (the first found, in order) is copied from it (its files; trial.json and done.json name it as {@code
+     * reusedFrom}); of its evaluation, the sets whose name, traces, rows and options are those of a set of the other
+     * sweep (its sweep.json) are taken as they are, the others played. The copied model is what that trial's {@code
+     * drl} trained, whatever this one would train now.
+     *
+     * @throws IllegalArgumentException if a directory is not one {@code drl sweep run} wrote (no sweep.json) or is
+     *                                  this runner's own
+     */
+    public SweepRunner reusing(List<Path> dirs) {
+        List<Path> all = new ArrayList<>();
+        for (Path d : dirs) {
+            Path abs = d.toAbsolutePath().normalize();
+            if (!Files.isRegularFile(abs.resolve("sweep.json"))) {
+                throw new IllegalArgumentException("--reuse " + d + ": not a sweep directory (no sweep.json in it): "
+                        + "expected a directory drl sweep run wrote");
+            }
+            if (abs.equals(out)) {
+                throw new IllegalArgumentException("--reuse " + d + ": is --out itself; its finished trials are "
+                        + "skipped anyway");
+            }
+            all.add(abs);
+        }
+        this.reuse = List.copyOf(all);
+        return this;
     }
 
     /** The directory of one trial. */
@@ -122,7 +153,7 @@ public final class SweepRunner {
             pool.awaitTermination(1, TimeUnit.MINUTES);
             Runtime.getRuntime().removeShutdownHook(hook);
         }
-        return new Result(trained.get(), skipped, failed.get());
+        return new Result(trained.get() - reusedTrials.get(), reusedTrials.get(), skipped, failed.get());
     }
 
     /**
@@ -216,6 +247,10 @@ public final class SweepRunner {
             deleteTree(dir);
         }
         Files.createDirectories(dir);
+        Path from = reusable(args);
+        if (from != null) {
+            return reuseTrial(s, seed, dir, args, from);
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -254,21 +289,35 @@ public final class SweepRunner {
         if (m.find()) {
             finalReturn = Double.parseDouble(m.group(1) != null ? m.group(1) : m.group(2));
         }
-        Map<String, Object> eval = evaluate(dir.resolve("model.zip"));
+        return finish(s, seed, dir, seconds, finalReturn, Map.of(), null);
+    }
+
+    /**
+     * Evaluates a trained trial (the sets not in {@code known}, whose results are taken as they are), writes its
+     * eval.json and then done.json; returns its progress line.
+     */
+    private String finish(Setting s, long seed, Path dir, double seconds, Double finalReturn, Map<String, Object> known,
+                          Path reusedFrom) throws IOException {
+        Map<String, Object> eval = evaluate(dir.resolve("model.zip"), known);
         writeAtomically(dir.resolve("eval.json"), JSON.writeValueAsString(eval));
         Map<String, Object> done = new LinkedHashMap<>();
         done.put("trainSeconds", seconds);
         done.put("finalReturn", finalReturn);
         done.put("finished", java.time.Instant.now().toString());
+        if (reusedFrom != null) {
+            done.put("reusedFrom", reusedFrom.toString());
+        }
         writeAtomically(dir.resolve(DONE), JSON.writeValueAsString(done));
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s seed %d: %.1f s, final return %s",
-                s.id(), seed, seconds, finalReturn == null ? "?" : String.format(Locale.ROOT, "%,.2f", finalReturn)));
+        String trained = String.format(Locale.ROOT, "%.1f s", seconds);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s seed %d: %s, final return %s", s.id(),
+                seed, reusedFrom == null ? trained : "reused from " + reusedFrom + " (trained in " + trained + ")",
+                finalReturn == null ? "?" : String.format(Locale.ROOT, "%,.2f", finalReturn)));
         for (EvalSet set : sweep.sets()) {
             if (set.validation()) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> r = (Map<String, Object>) ((Map<String, Object>) eval.get("sets")).get(set.name());
                 line.append(String.format(Locale.ROOT, "; %s %.1f %% of greedy", set.name(),
-                        100 * (double) r.get("model") / (double) r.get("greedy")));
+                        100 * ((Number) r.get("model")).doubleValue() / ((Number) r.get("greedy")).doubleValue()));
             }
         }
         return line.toString();
@@ -287,8 +336,17 @@ public final class SweepRunner {
      * has no expected-2: its sets give the model, greedy and Knative's default.
      */
     Map<String, Object> evaluate(Path model) throws IOException {
+        return evaluate(model, Map.of());
+    }
+
+    /** {@link #evaluate(Path)}, taking the sets in {@code known} (by name) as they are. */
+    private Map<String, Object> evaluate(Path model, Map<String, Object> known) throws IOException {
         Map<String, Object> sets = new LinkedHashMap<>();
         for (EvalSet set : sweep.sets()) {
+            if (known.containsKey(set.name())) {
+                sets.put(set.name(), known.get(set.name()));
+                continue;
+            }
             Played played = play(model, set, false);
             List<Map<String, Object>> traces = played.traces();
             if (played.cluster()) {
@@ -312,6 +370,97 @@ public final class SweepRunner {
             addSet(sets, set, traces);
         }
         return Map.of("sets", sets);
+    }
+
+    /** The first finished trial of the {@link #reusing} directories trained with {@code args} but for --out, or null. */
+    private Path reusable(List<String> args) throws IOException {
+        for (Path other : reuse) {
+            List<Path> trials;
+            try (Stream<Path> found = Files.find(other, 2, (p, a) -> p.getFileName().toString().startsWith("seed-")
+                    && Files.isRegularFile(p.resolve(DONE)) && Files.isRegularFile(p.resolve("trial.json")))) {
+                trials = found.sorted().toList();
+            }
+            for (Path t : trials) {
+                JsonNode old = JSON.readTree(t.resolve("trial.json").toFile()).get("args");
+                if (old != null && old.isArray() && JSON.valueToTree(withOut(args, old)).equals(old)) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code args} with the value of their last {@code --out} replaced by that of {@code old}'s. */
+    private static List<String> withOut(List<String> args, JsonNode old) {
+        List<String> copy = new ArrayList<>(args);
+        int mine = copy.lastIndexOf("--out");
+        int theirs = -1;
+        for (int i = 0; i < old.size(); i++) {
+            if ("--out".equals(old.get(i).asText())) {
+                theirs = i;
+            }
+        }
+        if (mine >= 0 && mine + 1 < copy.size() && theirs >= 0 && theirs + 1 < old.size()) {
+            copy.set(mine + 1, old.get(theirs + 1).asText());
+        }
+        return copy;
+    }
+
+    /** Copies the finished trial {@code from} into {@code dir} and evaluates what its sweep did not; returns the line. */
+    @SuppressWarnings("unchecked")
+    private String reuseTrial(Setting s, long seed, Path dir, List<String> args, Path from) throws IOException {
+        Set<Path> own = Set.of(from.resolve("trial.json"), from.resolve(DONE), from.resolve("eval.json"));
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.filter(Files::isRegularFile).filter(p -> !own.contains(p)).toList()) {
+                Path target = dir.resolve(from.relativize(p).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        reusedTrials.incrementAndGet();
+        Map<String, Object> trial = new LinkedHashMap<>(JSON.readValue(from.resolve("trial.json").toFile(), Map.class));
+        trial.put("setting", s.id());
+        trial.put("seed", seed);
+        trial.put("options", s.options());
+        trial.put("args", args);
+        trial.put("reusedFrom", from.toString());
+        writeAtomically(dir.resolve("trial.json"), JSON.writeValueAsString(trial));
+        Map<String, Object> done = JSON.readValue(from.resolve(DONE).toFile(), Map.class);
+        if (!(done.get("trainSeconds") instanceof Number seconds)) {
+            throw new IllegalStateException(from.resolve(DONE) + ": trainSeconds is " + done.get("trainSeconds")
+                    + ", expected a number of seconds");
+        }
+        Number finalReturn = (Number) done.get("finalReturn");
+        return finish(s, seed, dir, seconds.doubleValue(), finalReturn == null ? null : finalReturn.doubleValue(),
+                knownSets(from), from);
+    }
+
+    /**
+     * The evaluated sets of the finished trial {@code from} that are sets of this sweep (the same name, traces, rows
+     * and options in its sweep's sweep.json), by name.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> knownSets(Path from) throws IOException {
+        Path sweepJson = from.getParent().getParent().resolve("sweep.json");
+        Path evalJson = from.resolve("eval.json");
+        if (!Files.isRegularFile(sweepJson) || !Files.isRegularFile(evalJson)) {
+            return Map.of();
+        }
+        JsonNode theirSets = JSON.readTree(sweepJson.toFile()).path("sets");
+        JsonNode evaluated = JSON.readTree(evalJson.toFile()).path("sets");
+        Map<String, Object> known = new LinkedHashMap<>();
+        for (EvalSet set : sweep.sets()) {
+            for (JsonNode theirs : theirSets) {
+                JsonNode options = theirs.has("options") ? theirs.get("options") : JSON.createObjectNode();
+                if (set.name().equals(theirs.path("name").asText())
+                        && JSON.valueToTree(set.traces().stream().map(Path::toString).toList()).equals(theirs.get("traces"))
+                        && JSON.valueToTree(set.rows()).equals(theirs.get("rows"))
+                        && JSON.valueToTree(set.options()).equals(options) && evaluated.has(set.name())) {
+                    known.put(set.name(), JSON.convertValue(evaluated.get(set.name()), Map.class));
+                }
+            }
+        }
+        return known;
     }
 
     /**

@@ -444,4 +444,59 @@ class SweepTest {
         assertThat(changed.code()).isEqualTo(1);
         assertThat(changed.err()).contains("was trained with other options").contains("use another --out");
     }
+
+    @Test
+    void anotherSweepsFinishedTrialsAreReusedWithTheSetsBothDefineAlike(@TempDir Path tmp) throws Exception {
+        Path first = tmp.resolve("first.yaml");
+        Files.writeString(first, "base: {profile: paper, trace: ../datasets/paper/test-20.csv, timesteps: 400}\n"
+                + "settings:\n  - {id: two, options: {afterstate-candidates: 2}}\nseeds: [1]\n" + SETS);
+        Path firstOut = tmp.resolve("first");
+        Run a = run("sweep", "run", first.toString(), "--out", firstOut.toString(), "--parallel", "1");
+        assertThat(a.code()).as(a.err() + a.out()).isZero();
+        Path source = firstOut.resolve("two").resolve("seed-1");
+
+        // the same training under another id, a setting trained anew, the same set and one the first sweep lacks
+        Path second = tmp.resolve("second.yaml");
+        Files.writeString(second, "base: {profile: paper, trace: ../datasets/paper/test-20.csv, timesteps: 400}\n"
+                + "settings:\n  - {id: renamed, options: {afterstate-candidates: 2}}\n"
+                + "  - {id: four, options: {afterstate-candidates: 4}}\nseeds: [1]\n" + SETS
+                + "  - {name: one-step, traces: [../datasets/paper/test-20.csv], options: {afterstate-lookahead-samples: 0}}\n");
+        Path secondOut = tmp.resolve("second");
+        Run b = run("sweep", "run", second.toString(), "--out", secondOut.toString(), "--parallel", "1", "--reuse",
+                firstOut.toString());
+        assertThat(b.code()).as(b.err() + b.out()).isZero();
+        assertThat(b.out()).contains("trained 1, reused 1 (--reuse), skipped 0 (finished before), failed 0")
+                .containsPattern("renamed seed 1: reused from " + java.util.regex.Pattern.quote(source.toString())
+                        + " \\(trained in [0-9.]+ s\\), final return [0-9,.]+; test-20 [0-9.]+ % of greedy");
+        Path copy = secondOut.resolve("renamed").resolve("seed-1");
+        assertThat(Files.readAllBytes(copy.resolve("model.zip"))).isEqualTo(Files.readAllBytes(source.resolve("model.zip")));
+        assertThat(Files.readString(copy.resolve("metrics.csv"))).isEqualTo(Files.readString(source.resolve("metrics.csv")));
+        JsonNode trial = JSON.readTree(copy.resolve("trial.json").toFile());
+        assertThat(trial.get("reusedFrom").asText()).isEqualTo(source.toString());
+        assertThat(trial.get("setting").asText()).isEqualTo("renamed");
+        assertThat(trial.get("args").toString()).contains(copy.toString()).doesNotContain(source.toString());
+        assertThat(JSON.readTree(copy.resolve("done.json").toFile()).get("trainSeconds").asDouble())
+                .isEqualTo(JSON.readTree(source.resolve("done.json").toFile()).get("trainSeconds").asDouble());
+        // the set both sweeps define is taken as it is; the other one is played on the copied model
+        JsonNode eval = JSON.readTree(copy.resolve("eval.json").toFile()).get("sets");
+        assertThat(eval.get("test-20")).isEqualTo(JSON.readTree(source.resolve("eval.json").toFile()).get("sets")
+                .get("test-20"));
+        Run oneStep = run("evaluate", "--model", copy.resolve("model.zip").toString(), "--trace",
+                "../datasets/paper/test-20.csv", "--json", "--no-optimum", "--lookahead", "0", "--no-expected",
+                "--afterstate-lookahead-samples", "0");
+        assertThat(oneStep.code()).as(oneStep.err()).isZero();
+        assertThat(eval.get("one-step").get("model").asDouble())
+                .isEqualTo(JSON.readTree(oneStep.out()).get(0).get("return").asDouble());
+        assertThat(secondOut.resolve("four").resolve("seed-1").resolve("model.zip")).isRegularFile();
+        assertThat(JSON.readTree(secondOut.resolve("four").resolve("seed-1").resolve("trial.json").toFile())
+                .has("reusedFrom")).isFalse();
+        assertThat(run("sweep", "run", second.toString(), "--out", secondOut.toString(), "--reuse",
+                firstOut.toString()).out()).contains("trained 0, skipped 2");
+
+        Run notASweep = run("sweep", "run", second.toString(), "--out", tmp.resolve("third").toString(), "--reuse",
+                tmp.toString());
+        assertThat(notASweep.code()).isEqualTo(1);
+        assertThat(notASweep.err().strip()).isEqualTo("drl sweep run: --reuse " + tmp + ": not a sweep directory (no "
+                + "sweep.json in it): expected a directory drl sweep run wrote");
+    }
 }
