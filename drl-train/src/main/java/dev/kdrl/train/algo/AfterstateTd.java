@@ -71,11 +71,25 @@ public final class AfterstateTd {
      *                     ({@link #trainingLookahead()}). The confidence counts standard errors of fewer draws, so
      *                     the training search leaves greedy's decision less often than the saved one; 0: one step
      *                     throughout
+     * @param siblingTargets every candidate of a decision the training episode did not take also learns: its
+     *                     afterstate, followed by the same next period's load, is worth the best one-step score (reward
+     *                     plus discounted value, as the taken one's) of the decision after it (nothing after the
+     *                     episode's last decision); so the value learns, from one draw of the load, the differences
+     *                     between the afterstates the search compares, not only the afterstates it took
      */
     public record Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal, int epochs,
                          int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
                          DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures,
-                         long twoStepFrom) {
+                         long twoStepFrom, boolean siblingTargets) {
+
+        /** Settings where only the afterstates taken learn. */
+        public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
+                      int epochs, int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
+                      DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures,
+                      long twoStepFrom) {
+            this(gamma, lambda, candidates, margin, epsilon, epsilonFinal, epochs, batch, lr, rewardScale, hidden,
+                    averageFrom, seed, dataType, lookahead, trafficFeatures, twoStepFrom, false);
+        }
 
         /** First decisions the training episodes' two-step search looks ahead from (a quarter of the saved policy's). */
         public static final int TWO_STEP_CANDIDATES = 4;
@@ -272,6 +286,9 @@ public final class AfterstateTd {
             double explored = 0;
             int steps = 0;
             AfterstatePolicy.Scores scores = new AfterstatePolicy.Scores(config.candidates());
+            AfterstatePolicy.Scores following = new AfterstatePolicy.Scores(config.candidates());
+            List<double[]> siblings = new ArrayList<>();
+            List<Double> siblingTargets = new ArrayList<>();
             boolean twoStep = config.twoStepFrom() > 0 && timesteps >= config.twoStepFrom();
             long c0 = Cpu.processNanos();
             Mlp value = nets.exportCritic();
@@ -312,7 +329,23 @@ public final class AfterstateTd {
                         v = policy.value(s, t);
                         afterstate = policy.lastFeatures();
                     }
+                    int[] others = config.siblingTargets() ? siblingsOf(scores, action) : null;
+                    boolean paperFinal = model.isPaperFinalStep(s.step());
                     double r = env.step(action).reward();
+                    if (others != null && !paperFinal) {
+                        // the same next period's load after each candidate not taken
+                        double[] load = env.state().traffic();
+                        for (int j : others) {
+                            siblings.add(scores.afterstates[j]);
+                            if (env.episodeOver()) {
+                                siblingTargets.add(0.0);
+                            } else {
+                                QuotaState next = model.next(s, model.decide(s, scores.candidates[j]), load);
+                                policy.act(next, following);
+                                siblingTargets.add(following.score[following.best]);
+                            }
+                        }
+                    }
                     after.add(afterstate);
                     values.add(v);
                     rewards.add(r);
@@ -334,6 +367,8 @@ public final class AfterstateTd {
                     ys.add(g);
                 }
             }
+            xs.addAll(siblings);
+            ys.addAll(siblingTargets);
             timesteps += steps;
             iteration++;
             long c1 = Cpu.processNanos();
@@ -358,6 +393,15 @@ public final class AfterstateTd {
             m.put("time/critic_cpu_s", fitCpuNanos / 1e9);
             go = onIteration.test(m);
         }
+    }
+
+    /**
+     * The indices of the candidates of {@code scores} other than {@code taken} (their afterstates were recorded by the
+     * one-step search, {@link AfterstatePolicy#act(QuotaState, AfterstatePolicy.Scores)}).
+     */
+    private static int[] siblingsOf(AfterstatePolicy.Scores scores, int[] taken) {
+        return java.util.stream.IntStream.range(0, scores.count)
+                .filter(j -> !java.util.Arrays.equals(scores.candidates[j], taken)).toArray();
     }
 
     private double fit(double[][] raw, double[] targets) {
@@ -395,6 +439,9 @@ public final class AfterstateTd {
         }
         if (config.twoStepFrom() > 0) {
             m.put("two_step_from", Long.toString(config.twoStepFrom()));
+        }
+        if (config.siblingTargets()) {
+            m.put("sibling_targets", "true");
         }
         return m;
     }

@@ -235,6 +235,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "--afterstate-lookahead-samples > 0. Default: ${DEFAULT-VALUE} (one step throughout).")
     long afterstateTwoStepFrom;
 
+    @Option(names = "--afterstate-sibling-targets", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "afterstate: every candidate of a training decision that was not taken also learns a target: "
+                    + "the best one-step score after it under the same next period's load (as the taken one's), so "
+                    + "the value learns the differences between the afterstates its search compares. Default: "
+                    + "${DEFAULT-VALUE}.")
+    boolean afterstateSiblingTargets;
+
     @Option(names = "--afterstate-traffic-features", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "afterstate: the value also reads the traffic's statistics per service (lag-1 "
                     + "autocorrelation, mean, standard deviation: in training of the episode's trace, in drl evaluate of "
@@ -610,7 +617,7 @@ final class TrainCommand implements Callable<Integer> {
         return new dev.kdrl.train.algo.AfterstateTd.Config(gamma, afterstateLambda, afterstateCandidates,
                 afterstateMargin, afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale,
                 hidden == null ? new int[] {64, 64} : hidden, afterstateAverageFrom, seed,
-                precision(), lookahead(), afterstateTrafficFeatures, afterstateTwoStepFrom);
+                precision(), lookahead(), afterstateTrafficFeatures, afterstateTwoStepFrom, afterstateSiblingTargets);
     }
 
     /** How the training episodes' traffic is drawn, from the options. */
