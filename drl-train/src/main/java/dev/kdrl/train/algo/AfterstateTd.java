@@ -176,6 +176,7 @@ public final class AfterstateTd {
     private int averaged;
     private long rolloutCpuNanos;
     private long fitCpuNanos;
+    private java.util.function.BiConsumer<double[][], double[]> fitted;
 
     /**
      * @param sampler the traffic of each training episode
@@ -198,6 +199,15 @@ public final class AfterstateTd {
         // the actor of the pair is unused: only the critic (the afterstate value) learns
         this.nets = new ActorCritic(size, config.hidden(), 1, config.lr(), config.lr(), init, config.dataType());
         this.stats = new RunningMeanStd(size);
+    }
+
+    /**
+     * Receives every iteration's afterstates and their targets before the value is fitted to them: the taken ones,
+     * episode by episode (last decision first), then the {@link Config#siblingTargets} ones in the order they were
+     * met. For tests.
+     */
+    void onFit(java.util.function.BiConsumer<double[][], double[]> consumer) {
+        this.fitted = consumer;
     }
 
     public long timesteps() {
@@ -374,8 +384,12 @@ public final class AfterstateTd {
             long c1 = Cpu.processNanos();
             rolloutCpuNanos += c1 - c0;
             double[][] raw = xs.toArray(double[][]::new);
+            double[] targets = ys.stream().mapToDouble(Double::doubleValue).toArray();
+            if (fitted != null) {
+                fitted.accept(raw, targets);
+            }
             stats.update(raw);
-            double loss = fit(raw, ys.stream().mapToDouble(Double::doubleValue).toArray());
+            double loss = fit(raw, targets);
             fitCpuNanos += Cpu.processNanos() - c1;
             if (config.averageFrom() > 0 && timesteps >= config.averageFrom()) {
                 accumulate();

@@ -301,4 +301,68 @@ class AfterstateTdTest {
         assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
                 DataType.FLOAT, null, false, 100)).hasMessageContaining("only for a policy saved to look two steps ahead");
     }
+
+    @Test
+    void siblingTargetsTeachTheCandidatesNotTakenFromTheSameNextLoad() {
+        var cfg = new AfterstateTd.Config(0.8, 0, 4, 0, 0, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32}, 0, 9,
+                DataType.FLOAT, null, false, 0, true);
+        AfterstateTd td = new AfterstateTd(MODEL, seed -> TRAIN, 1, cfg);
+        // the policy the first iteration acts with (the value and the normaliser before any fit)
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        AfterstatePolicy policy = td.policy(env::state);
+        List<double[][]> xs = new ArrayList<>();
+        List<double[]> ys = new ArrayList<>();
+        td.onFit((x, y) -> {
+            xs.add(x);
+            ys.add(y);
+        });
+        td.learn(1, m -> true);
+        double[][] x = xs.get(0);
+        double[] y = ys.get(0);
+
+        // replayed here: every candidate not taken, then the best one-step score after it under the next row's load
+        env.reset(0);
+        List<double[]> expectedX = new ArrayList<>();
+        List<Double> expectedY = new ArrayList<>();
+        AfterstatePolicy.Scores scores = new AfterstatePolicy.Scores(4);
+        AfterstatePolicy.Scores after = new AfterstatePolicy.Scores(4);
+        int steps = 0;
+        while (!env.episodeOver()) {
+            var s = env.state();
+            int[] taken = policy.act(s, scores);
+            boolean paperFinal = MODEL.isPaperFinalStep(s.step());
+            env.step(taken);
+            steps++;
+            for (int j = 0; j < scores.count && !paperFinal; j++) {
+                if (java.util.Arrays.equals(scores.candidates[j], taken)) {
+                    continue;
+                }
+                expectedX.add(scores.afterstates[j]);
+                if (env.episodeOver()) {
+                    expectedY.add(0.0);
+                } else {
+                    double[] nextLoad = TRAIN.row(s.step() + 1);
+                    policy.act(MODEL.next(s, MODEL.decide(s, scores.candidates[j]), nextLoad), after);
+                    expectedY.add(after.score[after.best]);
+                }
+            }
+        }
+        assertThat(steps).isEqualTo(200);
+        assertThat(expectedX).hasSizeGreaterThan(400);
+        // the taken afterstates first (one per decision), then the siblings in the order they were met
+        assertThat(x).hasNumberOfRows(steps + expectedX.size());
+        for (int i = 0; i < expectedX.size(); i++) {
+            assertThat(x[steps + i]).as("sibling %d", i).containsExactly(expectedX.get(i));
+            assertThat(y[steps + i]).as("sibling %d", i).isEqualTo(expectedY.get(i));
+        }
+        // off by default: the taken afterstates alone
+        AfterstateTd plain = new AfterstateTd(MODEL, seed -> TRAIN, 1, new AfterstateTd.Config(0.8, 0, 4, 0, 0, 0, 4,
+                256, 1e-3, 1e-3, new int[] {32, 32}, 0, 9, DataType.FLOAT, null, false, 0));
+        List<Integer> rows = new ArrayList<>();
+        plain.onFit((xx, yy) -> rows.add(xx.length));
+        plain.learn(1, m -> true);
+        assertThat(rows).containsExactly(steps);
+        assertThat(td.hyperParameters()).containsEntry("sibling_targets", "true");
+        assertThat(plain.hyperParameters()).doesNotContainKey("sibling_targets");
+    }
 }
