@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
                     + "three July 1995 weeks of a real web server (--traffic-windows, bundled) and half seeded "
                     + "synthetic traffic in --trace's range (--uniform-traffic 1, each service in its own sub-range: "
                     + "--traffic-range-jitter 0.7, partly autocorrelated: --traffic-persistence 0.8), the value also "
-                    + "reading the played traffic's statistics (--afterstate-traffic-features): chosen on validation "
-                    + "traffic (docs/benchmarks.md). TRPO (--algo trpo) trains on the synthetic traffic with trust "
+                    + "reading the played traffic's statistics (--afterstate-traffic-features) and learning every "
+                    + "candidate of a decision, not only the one taken (--afterstate-sibling-targets): chosen on "
+                    + "validation traffic (docs/benchmarks.md). TRPO (--algo trpo) trains on the synthetic traffic with trust "
                     + "region 0.02 for 300,000 steps, Fisher-vector products on half of each batch, the critic 5 passes "
                     + "of 256. --published uses the published agent's setting exactly: TRPO, one environment, 200 steps "
                     + "per rollout, raw observations and rewards, the trace itself, discount 0.99, trust region 0.01, "
@@ -235,11 +236,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "--afterstate-lookahead-samples > 0. Default: ${DEFAULT-VALUE} (one step throughout).")
     long afterstateTwoStepFrom;
 
-    @Option(names = "--afterstate-sibling-targets", negatable = true, defaultValue = "false", fallbackValue = "true",
+    @Option(names = "--afterstate-sibling-targets", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "afterstate: every candidate of a training decision that was not taken also learns a target: "
                     + "the best one-step score after it under the same next period's load (as the taken one's), so "
-                    + "the value learns the differences between the afterstates its search compares. Default: "
-                    + "${DEFAULT-VALUE}.")
+                    + "the value learns the differences between the afterstates its search compares (chosen on "
+                    + "validation traffic, docs/benchmarks.md; --no-afterstate-sibling-targets: the taken afterstates "
+                    + "alone, the default before 2026-12-06, night). Default: ${DEFAULT-VALUE}.")
     boolean afterstateSiblingTargets;
 
     @Option(names = "--afterstate-traffic-features", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -72,16 +72,24 @@ class DrlCommandTest {
 
     @Test
     void theBundledModelsPlayAsModelsReadmeSays() throws Exception {
-        // the default policy (trained partly on recorded web traffic, reading the traffic's statistics) and the
-        // previous default (synthetic traffic only): the figures models/README.md and the README print
+        // the default policy (every candidate of a decision learnt, trained partly on recorded web traffic, reading
+        // the traffic's statistics), the previous default (the taken candidates learnt) and the one before it
+        // (synthetic traffic only): the figures models/README.md and the README print
         double[][] now = bundledReturns("../models/paper-afterstate.zip");
-        assertThat(now[0][0]).isCloseTo(734_163.52, within(0.01)).isGreaterThan(now[1][0]);
-        assertThat(now[0][1]).isCloseTo(64_144.14, within(0.01));
+        assertThat(now[0][0]).isCloseTo(733_597.36, within(0.01)).isGreaterThan(now[1][0]);
+        assertThat(now[0][1]).isCloseTo(64_279.16, within(0.01));
+        double[][] web = bundledReturns("../models/paper-afterstate-web.zip");
+        assertThat(web[0][0]).isCloseTo(734_163.52, within(0.01)).isGreaterThan(web[1][0]);
+        assertThat(web[0][1]).isCloseTo(64_144.14, within(0.01));
         double[][] before = bundledReturns("../models/paper-afterstate-synthetic.zip");
         assertThat(before[0][0]).isCloseTo(734_776.16, within(0.01)).isGreaterThan(before[1][0]);
         assertThat(before[0][1]).isCloseTo(64_213.47, within(0.01));
         assertThat(dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate.zip")).env().observation())
                 .isEqualTo("afterstate-traffic");
+        assertThat(dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate.zip")).hyperParameters())
+                .containsEntry("sibling_targets", "true");
+        assertThat(dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate-web.zip")).hyperParameters())
+                .doesNotContainKey("sibling_targets");
         assertThat(dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate-synthetic.zip")).env()
                 .observation()).isEqualTo("afterstate");
     }

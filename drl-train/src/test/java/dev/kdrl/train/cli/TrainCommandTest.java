@@ -563,6 +563,7 @@ class TrainCommandTest {
         assertThat(defaults.windows().length()).isEqualTo(10_080);
         assertThat(defaults.windowsShare()).as("half the episodes play July windows").isEqualTo(0.5);
         assertThat(defaults.rangeJitter()).isEqualTo(0.7);
+        assertThat(paper.afterstateConfig().siblingTargets()).as("every candidate learns").isTrue();
         java.io.StringWriter quiet = new java.io.StringWriter();
         paper.noteWhenTheBundledWindowsDoNotApply(new java.io.PrintWriter(quiet));
         assertThat(quiet.toString()).isEmpty();
@@ -572,6 +573,10 @@ class TrainCommandTest {
         assertThat(none.trafficWindowsTrace()).isNull();
         assertThat(none.traffic().windows()).isNull();
         assertThat(none.traffic().windowsShare()).isZero();
+        TrainCommand taken = new TrainCommand();
+        new picocli.CommandLine(taken).parseArgs("--profile", "paper", "--trace", "../datasets/paper/train-200.csv",
+                "--out", "o", "--no-afterstate-sibling-targets");
+        assertThat(taken.afterstateConfig().siblingTargets()).isFalse();
         TrainCommand other = new TrainCommand();
         new picocli.CommandLine(other).parseArgs("--profile", "../datasets/profiles/example-5-services.yaml", "--trace",
                 "t.csv", "--out", "o");
