@@ -112,6 +112,18 @@ final class SweepCommand {
                         pw.println("set " + e.name() + ": drl evaluate " + String.join(" ", e.args()));
                     }
                 }
+                if (!reuseDirs.isEmpty()) {
+                    SweepRunner runner = new SweepRunner(sweep, out, n, javaOpts, pw).reusing(reuseDirs);
+                    for (SweepFile.Setting s : sweep.settings()) {
+                        for (long seed : sweep.seeds(s)) {
+                            Path from = runner.reusableTrial(s, seed);
+                            if (from != null) {
+                                pw.println(s.id() + " seed " + seed + ": copied from " + from
+                                        + " unless finished in --out");
+                            }
+                        }
+                    }
+                }
                 pw.flush();
                 return 0;
             }

@@ -372,6 +372,14 @@ public final class SweepRunner {
         return Map.of("sets", sets);
     }
 
+    /**
+     * The finished trial of the {@link #reusing} directories that a run would copy for this sweep's trial ({@code s},
+     * {@code seed}) when it is not finished in {@code --out} yet, or null (what {@code --dry-run} prints).
+     */
+    public Path reusableTrial(Setting s, long seed) throws IOException {
+        return reusable(args(s, seed, trialDir(out, s, seed)));
+    }
+
     /** The first finished trial of the {@link #reusing} directories trained with {@code args} but for --out, or null. */
     private Path reusable(List<String> args) throws IOException {
         for (Path other : reuse) {

@@ -462,6 +462,12 @@ class SweepTest {
                 + "  - {id: four, options: {afterstate-candidates: 4}}\nseeds: [1]\n" + SETS
                 + "  - {name: one-step, traces: [../datasets/paper/test-20.csv], options: {afterstate-lookahead-samples: 0}}\n");
         Path secondOut = tmp.resolve("second");
+        Run dry = run("sweep", "run", second.toString(), "--out", secondOut.toString(), "--dry-run", "--reuse",
+                firstOut.toString());
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("renamed seed 1: copied from " + source + " unless finished in --out")
+                .doesNotContain("four seed 1: copied");
+        assertThat(secondOut).doesNotExist();
         Run b = run("sweep", "run", second.toString(), "--out", secondOut.toString(), "--parallel", "1", "--reuse",
                 firstOut.toString());
         assertThat(b.code()).as(b.err() + b.out()).isZero();
