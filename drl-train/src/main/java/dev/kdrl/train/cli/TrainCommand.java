@@ -420,14 +420,12 @@ final class TrainCommand implements Callable<Integer> {
                         .filter(a -> a.equals(name) || a.equals(negated)).findFirst().orElse(name);
                 throw new IllegalArgumentException(typed + " applies to --algo " + only + " only, not " + algo);
             }
-            if (chosen.equals(Algorithms.RL4J_DQN) && TRAFFIC_OPTIONS.contains(o.longestName())) {
-                throw new IllegalArgumentException(o.longestName() + " does not apply to --algo rl4j-dqn, which "
-                        + "trains on --trace as recorded: expected afterstate, trpo or ppo for other training traffic");
-            }
             if (chosen.equals(Algorithms.RL4J_DQN) && !RL4J_READS.contains(o.longestName())) {
-                throw new IllegalArgumentException(o.longestName() + " does not apply to --algo rl4j-dqn, which reads "
-                        + "only " + String.join(", ", RL4J_READS) + ": expected afterstate, trpo or ppo for "
-                        + o.longestName());
+                throw new IllegalArgumentException(o.longestName() + " does not apply to --algo rl4j-dqn, which "
+                        + (TRAFFIC_OPTIONS.contains(o.longestName())
+                        ? "trains on --trace as recorded: expected afterstate, trpo or ppo for other training traffic"
+                        : "reads only " + String.join(", ", RL4J_READS) + ": expected afterstate, trpo or ppo for "
+                        + o.longestName()));
             }
         }
     }

@@ -388,9 +388,12 @@ public final class SweepRunner {
                     && Files.isRegularFile(p.resolve(DONE)) && Files.isRegularFile(p.resolve("trial.json")))) {
                 trials = found.sorted().toList();
             }
+            List<String> mine = withoutOut(args);
             for (Path t : trials) {
                 JsonNode old = JSON.readTree(t.resolve("trial.json").toFile()).get("args");
-                if (old != null && old.isArray() && JSON.valueToTree(withOut(args, old)).equals(old)) {
+                if (old != null && old.isArray()
+                        && withoutOut(java.util.stream.StreamSupport.stream(old.spliterator(), false)
+                                .map(JsonNode::asText).toList()).equals(mine)) {
                     return t;
                 }
             }
@@ -398,18 +401,12 @@ public final class SweepRunner {
         return null;
     }
 
-    /** {@code args} with the value of their last {@code --out} replaced by that of {@code old}'s. */
-    private static List<String> withOut(List<String> args, JsonNode old) {
+    /** {@code args} with the value of their last {@code --out} left out (blank), for comparing trials' arguments. */
+    private static List<String> withoutOut(List<String> args) {
         List<String> copy = new ArrayList<>(args);
-        int mine = copy.lastIndexOf("--out");
-        int theirs = -1;
-        for (int i = 0; i < old.size(); i++) {
-            if ("--out".equals(old.get(i).asText())) {
-                theirs = i;
-            }
-        }
-        if (mine >= 0 && mine + 1 < copy.size() && theirs >= 0 && theirs + 1 < old.size()) {
-            copy.set(mine + 1, old.get(theirs + 1).asText());
+        int out = copy.lastIndexOf("--out");
+        if (out >= 0 && out + 1 < copy.size()) {
+            copy.set(out + 1, "");
         }
         return copy;
     }
