@@ -55,6 +55,14 @@ public final class JointActionEvaluator {
     /** The best joint action of the last {@link #bestReward} call: where the next one starts. */
     private final int[] hint;
     private double bestSoFar;
+    // the search of top(): the previous call's actions, the floor they give, the list being filled
+    private int[][] hints = new int[0][];
+    private int hintCount;
+    private double floor;
+    private int[][] topActions;
+    private double[] topRewards;
+    private int topK;
+    private int topSize;
 
     public JointActionEvaluator(QuotaModel model) {
         this.model = model;
@@ -213,6 +221,14 @@ public final class JointActionEvaluator {
      * quota. For planners that value a state by what its next decision can reach.
      */
     public double bestReward(boolean paperFinalStep) {
+        prepareBounds();
+        bestSoFar = rewardOf(hint, paperFinalStep);
+        best(0, 0, 0, 0, 0, 0, 0, 0, 0, paperFinalStep);
+        return bestSoFar;
+    }
+
+    /** The suffix bounds of the loaded state's rewards: per level, the remaining services each at its extreme. */
+    private void prepareBounds() {
         double minRes = 0;
         double minAdd = 0;
         double maxSlo = 0;
@@ -232,9 +248,113 @@ public final class JointActionEvaluator {
             minAdd += loAdd;
             maxSlo += hi;
         }
-        bestSoFar = rewardOf(hint, paperFinalStep);
-        best(0, 0, 0, 0, 0, 0, 0, 0, 0, paperFinalStep);
-        return bestSoFar;
+        minResSuffix[0] = minRes;
+        minAddSuffix[0] = minAdd;
+        maxSloSuffix[0] = maxSlo;
+    }
+
+    /**
+     * The {@code k} joint actions of the loaded state with the highest immediate reward, best first, ties in
+     * lexicographic order: exactly the list a scan of {@link #forEach} keeping the first {@code k} best gives, rewards
+     * bit for bit, many times faster. A branch and bound like {@link #bestReward}: a branch is skipped when a bound on
+     * its rewards is below the {@code k}-th best found so far (or equal to it: a later joint action loses the tie), or
+     * below the {@code k}-th best reward, in the loaded state, of the joint actions the previous call returned (a
+     * planner ranks many similar states in a row; those are {@code k} joint actions, so the {@code k}-th best is at
+     * least that).
+     *
+     * @param actions receives the joint actions, rows of {@code numServices} values, at least {@code k} rows
+     * @param rewards receives their rewards, at least {@code k} values
+     * @return how many were written: {@code min(k, jointCount())}
+     */
+    public int top(int k, boolean paperFinalStep, int[][] actions, double[] rewards) {
+        if (k < 1 || actions.length < k || rewards.length < k) {
+            throw new IllegalArgumentException("need 1 <= k <= the rows given (" + actions.length + " actions, "
+                    + rewards.length + " rewards), got k = " + k);
+        }
+        prepareBounds();
+        // a lower bound of the k-th best reward: the k-th best of the previous call's actions, in this state
+        floor = Double.NEGATIVE_INFINITY;
+        if (hintCount >= k) {
+            double[] r = new double[hintCount];
+            for (int j = 0; j < hintCount; j++) {
+                r[j] = rewardOf(hints[j], paperFinalStep);
+            }
+            java.util.Arrays.sort(r);
+            floor = r[hintCount - k];
+        }
+        topActions = actions;
+        topRewards = rewards;
+        topK = k;
+        topSize = 0;
+        top(0, 0, 0, 0, 0, 0, 0, 0, 0, paperFinalStep);
+        if (hints.length < k) {
+            hints = new int[k][n];
+        }
+        for (int j = 0; j < topSize; j++) {
+            System.arraycopy(actions[j], 0, hints[j], 0, n);
+        }
+        hintCount = topSize;
+        topActions = null;
+        topRewards = null;
+        return topSize;
+    }
+
+    private void top(int level, double req, double part, int dec, double res0, double res1, double add0, double add1,
+                     double sloSum, boolean finalStep) {
+        int m = nvec[level];
+        double[] rq = requested[level];
+        double[] pa = partial[level];
+        boolean[] de = decrease[level];
+        double[][] rs = res[level];
+        double[][] ad = add[level];
+        double[] sl = slo[level];
+        double quota = model.quota();
+        boolean leaf = level + 1 == n;
+        for (int a = 0; a < m; a++) {
+            digits[level] = a;
+            double q = req + rq[a];
+            double p = part + pa[a];
+            int d = dec + (de[a] ? 1 : 0);
+            double r0 = res0 + rs[a][0];
+            double r1 = res1 + rs[a][1];
+            double u0 = add0 + ad[a][0];
+            double u1 = add1 + ad[a][1];
+            double s = sloSum + sl[a];
+            boolean full = topSize == topK;
+            double kth = full ? topRewards[topK - 1] : Double.NEGATIVE_INFINITY;
+            if (leaf) {
+                boolean change = model.changeFires(d > 0, q, p);
+                double v = change ? model.reward(r1, prevTotal + u1, s, finalStep)
+                        : model.reward(r0, prevTotal + u0, s, finalStep);
+                if (full && v <= kth) {
+                    continue;
+                }
+                // insertion keeps the earlier (lexicographically smaller) action first among equal rewards
+                int pos = full ? topK - 1 : topSize;
+                while (pos > 0 && topRewards[pos - 1] < v) {
+                    topRewards[pos] = topRewards[pos - 1];
+                    System.arraycopy(topActions[pos - 1], 0, topActions[pos], 0, n);
+                    pos--;
+                }
+                topRewards[pos] = v;
+                System.arraycopy(digits, 0, topActions[pos], 0, n);
+                if (!full) {
+                    topSize++;
+                }
+            } else {
+                int l1 = level + 1;
+                double minTotal = Math.min(r0, r1) + minResSuffix[l1];
+                if ((kth >= -100 || floor > -100) && minTotal > quota * (1 + SLACK)) {
+                    continue; // every completion is over quota: -100, not above what is kept or bound to be
+                }
+                boolean overlapFits = finalStep || prevTotal + Math.min(u0, u1) + minAddSuffix[l1] <= quota * (1 + SLACK);
+                double bound = (overlapFits ? 200 : 100) * (s + maxSloSuffix[l1] + 9 * quota / minTotal);
+                if (bound * (1 + SLACK) < kth || bound * (1 + SLACK) < floor) {
+                    continue;
+                }
+                top(l1, q, p, d, r0, r1, u0, u1, s, finalStep);
+            }
+        }
     }
 
     /** The reward of one joint action of the loaded state, summed as {@link #best} sums it. */

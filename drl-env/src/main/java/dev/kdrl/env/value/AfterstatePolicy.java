@@ -458,28 +458,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      */
     private int topByReward(QuotaState s, int candidates) {
         evaluator.load(s);
-        boolean paperFinal = model.isPaperFinalStep(s.step());
-        int[] size = {0};
-        int n = model.numServices();
-        evaluator.forEach(paperFinal, (index, action, change, reward) -> {
-            int k = size[0];
-            if (k == candidates && reward <= topReward[k - 1]) {
-                return;
-            }
-            // insertion keeps the earlier (lexicographically smaller) action first among equal rewards
-            int pos = k == candidates ? k - 1 : k;
-            while (pos > 0 && topReward[pos - 1] < reward) {
-                topReward[pos] = topReward[pos - 1];
-                System.arraycopy(top[pos - 1], 0, top[pos], 0, n);
-                pos--;
-            }
-            topReward[pos] = reward;
-            System.arraycopy(action, 0, top[pos], 0, n);
-            if (k < candidates) {
-                size[0]++;
-            }
-        });
-        return size[0];
+        return evaluator.top(candidates, model.isPaperFinalStep(s.step()), top, topReward);
     }
 
     @Override

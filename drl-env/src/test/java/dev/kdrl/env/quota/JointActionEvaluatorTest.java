@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kdrl.core.rng.Rng;
 import dev.kdrl.env.paper.PaperProfile;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +71,87 @@ class JointActionEvaluatorTest {
         parts.forEach(false, (index, action, change, reward) -> p[index] = reward);
         assertThat(p).containsExactly(w);
         assertThat(parts.bestReward(false)).isEqualTo(whole.bestReward(false));
+    }
+
+    /** The first {@code k} best joint actions of a scan of {@link JointActionEvaluator#forEach}, ties by rank. */
+    static List<String> topVisited(JointActionEvaluator ev, int k, boolean finalStep) {
+        List<double[]> all = new ArrayList<>();
+        ev.forEach(finalStep, (index, action, change, reward) -> {
+            double[] row = new double[action.length + 2];
+            row[0] = reward;
+            row[1] = index;
+            for (int i = 0; i < action.length; i++) {
+                row[i + 2] = action[i];
+            }
+            all.add(row);
+        });
+        all.sort((x, y) -> x[0] != y[0] ? Double.compare(y[0], x[0]) : Double.compare(x[1], y[1]));
+        List<String> out = new ArrayList<>();
+        for (double[] row : all.subList(0, Math.min(k, all.size()))) {
+            out.add(Arrays.toString(Arrays.copyOfRange(row, 2, row.length)).replace(".0", "") + "=" + row[0]);
+        }
+        return out;
+    }
+
+    @Test
+    void topIsTheScansBestInOrderWithTiesByRankInRandomAndSimilarStates() {
+        for (QuotaModel model : List.of(PaperProfile.model(), PaperProfile.generalModel())) {
+            JointActionEvaluator ev = new JointActionEvaluator(model);
+            Rng rng = Rng.of(12);
+            int n = model.numServices();
+            int[] prevAction = model.actionSpace().sample(rng);
+            int[] prevPod = new int[n];
+            double[] prevRes = new double[n];
+            double[] traffic = new double[n];
+            int[][] actions = new int[16][n];
+            double[] rewards = new double[16];
+            int overQuota = 0;
+            int tiedAtTheCut = 0;
+            for (int s = 0; s < 2000; s++) {
+                // every other state a small change of the previous one (as a planner's search visits them), so that
+                // the previous call's actions bound the next; else a new random state
+                boolean similar = s % 2 == 1;
+                for (int i = 0; i < n; i++) {
+                    if (similar) {
+                        traffic[i] = Math.max(0, traffic[i] + rng.nextInt(-8, 9));
+                        continue;
+                    }
+                    prevAction[i] = rng.nextInt(model.actionSpace().nvec()[i]);
+                    prevPod[i] = rng.nextInt(0, 12);
+                    double cpu = model.service(i).config(prevAction[i]).cpu();
+                    prevRes[i] = model.store(prevPod[i] * cpu + (rng.nextInt(4) == 0 ? rng.nextInt(0, 6) : 0));
+                    traffic[i] = rng.nextInt(0, 140);
+                }
+                ev.load(prevAction, prevPod, prevRes, traffic);
+                boolean finalStep = rng.nextInt(5) == 0;
+                int k = new int[] {1, 4, 16, 3}[s % 4];
+                int count = ev.top(k, finalStep, actions, rewards);
+                List<String> got = new ArrayList<>();
+                for (int j = 0; j < count; j++) {
+                    got.add(Arrays.toString(actions[j]) + "=" + rewards[j]);
+                }
+                List<String> want = topVisited(ev, k, finalStep);
+                assertThat(got).as("state %d (k = %d) of %s", s, k, model.quirks()).isEqualTo(want);
+                if (rewards[0] == -100) {
+                    overQuota++;
+                }
+                if (topVisited(ev, k + 1, finalStep).get(k).endsWith("=" + rewards[k - 1])) {
+                    tiedAtTheCut++;
+                }
+            }
+            // the states cover every action over the quota, and ties across the k-th place (only the first by
+            // rank kept)
+            assertThat(overQuota).as("states with every action over quota").isPositive().isLessThan(1000);
+            assertThat(tiedAtTheCut).as("states with a tie at the k-th place").isPositive();
+        }
+    }
+
+    @Test
+    void topRefusesFewerRowsThanAsked() {
+        JointActionEvaluator ev = new JointActionEvaluator(PaperProfile.model());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ev.top(5, false, new int[4][3], new double[5]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k = 5");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ev.top(0, false, new int[4][3], new double[4]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k = 0");
     }
 }
