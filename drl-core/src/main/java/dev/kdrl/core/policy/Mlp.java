@@ -38,12 +38,94 @@ public final class Mlp {
     private final Activation hidden;
     private final double[][] weights;
     private final double[][] biases;
+    // per layer and input row: the first and one past the last output with a weight other than 0 (a row of zeros:
+    // 0, 0); forward skips what lies outside, which adds nothing (a block network, mean(), computes its blocks only)
+    private final int[][] rowFrom;
+    private final int[][] rowTo;
 
     private Mlp(int[] sizes, Activation hidden, double[][] weights, double[][] biases) {
         this.sizes = sizes;
         this.hidden = hidden;
         this.weights = weights;
         this.biases = biases;
+        int layers = weights.length;
+        rowFrom = new int[layers][];
+        rowTo = new int[layers][];
+        for (int l = 0; l < layers; l++) {
+            int nIn = sizes[l];
+            int nOut = sizes[l + 1];
+            rowFrom[l] = new int[nIn];
+            rowTo[l] = new int[nIn];
+            for (int i = 0; i < nIn; i++) {
+                int row = i * nOut;
+                int from = 0;
+                while (from < nOut && weights[l][row + from] == 0) {
+                    from++;
+                }
+                int to = nOut;
+                while (to > from && weights[l][row + to - 1] == 0) {
+                    to--;
+                }
+                rowFrom[l][i] = from;
+                rowTo[l][i] = to;
+            }
+        }
+    }
+
+    /**
+     * The network whose output is the mean of the members' outputs: the members side by side in each hidden layer
+     * (block-diagonal weights between hidden layers, so no member reads another's units), the output layer's weights
+     * and biases divided by their number. Its output equals the mean of the members' outputs up to rounding (the
+     * sums run in another order); {@link #forward} computes the blocks only, so it costs about the members' sum.
+     *
+     * @param members at least one, all with the same layer sizes and hidden activation
+     * @throws IllegalArgumentException naming the first member that differs
+     */
+    public static Mlp mean(java.util.List<Mlp> members) {
+        Objects.requireNonNull(members, "members must not be null");
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("the mean of networks needs at least one member, got none");
+        }
+        Mlp first = members.get(0);
+        for (int k = 1; k < members.size(); k++) {
+            Mlp m = members.get(k);
+            if (!Arrays.equals(m.sizes, first.sizes) || m.hidden != first.hidden) {
+                throw new IllegalArgumentException("member " + k + " has layer sizes " + Arrays.toString(m.sizes)
+                        + " and activation " + m.hidden + "; member 0 has " + Arrays.toString(first.sizes) + " and "
+                        + first.hidden);
+            }
+        }
+        int count = members.size();
+        int layers = first.weights.length;
+        int[] sizes = first.sizes.clone();
+        for (int l = 1; l < layers; l++) {
+            sizes[l] = first.sizes[l] * count;
+        }
+        double[][] w = new double[layers][];
+        double[][] b = new double[layers][];
+        for (int l = 0; l < layers; l++) {
+            int nIn = first.sizes[l];
+            int nOut = first.sizes[l + 1];
+            boolean input = l == 0;
+            boolean output = l == layers - 1;
+            w[l] = new double[sizes[l] * sizes[l + 1]];
+            b[l] = new double[sizes[l + 1]];
+            for (int k = 0; k < count; k++) {
+                Mlp m = members.get(k);
+                int rowOffset = input ? 0 : k * nIn;
+                int colOffset = output ? 0 : k * nOut;
+                for (int i = 0; i < nIn; i++) {
+                    for (int j = 0; j < nOut; j++) {
+                        double v = m.weights[l][i * nOut + j];
+                        w[l][(rowOffset + i) * sizes[l + 1] + colOffset + j] += output ? v / count : v;
+                    }
+                }
+                for (int j = 0; j < nOut; j++) {
+                    b[l][colOffset + j] += output ? m.biases[l][j] / count : m.biases[l][j];
+                }
+            }
+        }
+        return new Mlp(sizes, first.hidden, w, b);
     }
 
     /**
@@ -133,7 +215,7 @@ public final class Mlp {
                     continue;
                 }
                 int row = i * nOut;
-                for (int j = 0; j < nOut; j++) {
+                for (int j = rowFrom[l][i], end = rowTo[l][i]; j < end; j++) {
                     out[j] += xi * w[row + j];
                 }
             }

@@ -163,4 +163,75 @@ class MlpTest {
         assertThatThrownBy(() -> Activation.fromLabel("sigmoid"))
                 .hasMessage("unknown activation 'sigmoid' (expected tanh, relu or identity)");
     }
+
+    /** The plain sum, as a network without the zero-weight skipping computes it. */
+    private static double[] dense(Mlp m, double[] x) {
+        double[] in = x;
+        int[] sizes = m.layerSizes();
+        for (int l = 0; l < m.numLayers(); l++) {
+            double[] w = m.weights(l);
+            double[] out = m.biases(l);
+            for (int i = 0; i < sizes[l]; i++) {
+                for (int j = 0; j < sizes[l + 1]; j++) {
+                    out[j] += in[i] * w[i * sizes[l + 1] + j];
+                }
+            }
+            if (l < m.numLayers() - 1) {
+                for (int j = 0; j < out.length; j++) {
+                    out[j] = m.hiddenActivation().apply(out[j]);
+                }
+            }
+            in = out;
+        }
+        return in;
+    }
+
+    @Test
+    void meanOfNetworksOutputsTheMeanOfTheirOutputs() {
+        SplittableRandom r = new SplittableRandom(21);
+        for (Activation act : new Activation[] {Activation.TANH, Activation.RELU, Activation.IDENTITY}) {
+            for (int[] sizes : new int[][] {{7, 5, 3, 2}, {6, 4, 1}, {3, 2}}) {
+                Mlp[] members = new Mlp[3];
+                for (int k = 0; k < members.length; k++) {
+                    members[k] = TestNets.random(sizes, act, r, 1);
+                }
+                Mlp mean = Mlp.mean(java.util.List.of(members));
+                int[] expectedSizes = sizes.clone();
+                for (int l = 1; l < sizes.length - 1; l++) {
+                    expectedSizes[l] = 3 * sizes[l];
+                }
+                assertThat(mean.layerSizes()).containsExactly(expectedSizes);
+                for (int t = 0; t < 20; t++) {
+                    double[] x = new double[sizes[0]];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = r.nextDouble(-3, 3);
+                    }
+                    double[] got = mean.forward(x);
+                    for (int o = 0; o < got.length; o++) {
+                        double want = (members[0].forward(x)[o] + members[1].forward(x)[o] + members[2].forward(x)[o])
+                                / 3;
+                        assertThat(got[o]).as("%s %s output %d", act, Arrays.toString(sizes), o)
+                                .isCloseTo(want, within(1e-12 * (1 + Math.abs(want))));
+                    }
+                    // skipping the blocks' zero weights changes nothing: the full sums give the same bits
+                    assertThat(got).containsExactly(dense(mean, x));
+                }
+            }
+        }
+        Mlp one = TestNets.random(new int[] {4, 3, 2}, Activation.TANH, r, 1);
+        assertThat(Mlp.mean(java.util.List.of(one)).forward(new double[] {1, -2, 0.5, 3}))
+                .containsExactly(one.forward(new double[] {1, -2, 0.5, 3}));
+    }
+
+    @Test
+    void meanRefusesMembersOfAnotherShape() {
+        SplittableRandom r = new SplittableRandom(22);
+        Mlp a = TestNets.random(new int[] {4, 3, 2}, Activation.TANH, r, 1);
+        Mlp b = TestNets.random(new int[] {4, 5, 2}, Activation.TANH, r, 1);
+        Mlp c = TestNets.random(new int[] {4, 3, 2}, Activation.RELU, r, 1);
+        assertThatThrownBy(() -> Mlp.mean(java.util.List.of(a, b))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("member 1 has layer sizes [4, 5, 2] and activation TANH; member 0 has [4, 3, 2] and TANH");
+        assertThatThrownBy(() -> Mlp.mean(java.util.List.of(a, a, c))).hasMessageContaining("member 2");
+        assertThatThrownBy(() -> Mlp.mean(java.util.List.of())).hasMessageContaining("at least one member");
+    }
 }

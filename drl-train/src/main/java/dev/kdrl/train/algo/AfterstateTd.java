@@ -76,11 +76,24 @@ public final class AfterstateTd {
      *                     plus discounted value, as the taken one's) of the decision after it (nothing after the
      *                     episode's last decision); so the value learns, from one draw of the load, the differences
      *                     between the afterstates the search compares, not only the afterstates it took
+     * @param ensemble     value networks learnt side by side, each from its own initial weights and on the same
+     *                     afterstates and targets; the policy (training episodes, evaluation, the saved model) uses
+     *                     the mean of their values, saved as one network ({@link Mlp#mean}: hidden layers {@code
+     *                     ensemble} times as wide); 1: one network. Not with {@code averageFrom}
      */
     public record Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal, int epochs,
                          int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
                          DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures,
-                         long twoStepFrom, boolean siblingTargets) {
+                         long twoStepFrom, boolean siblingTargets, int ensemble) {
+
+        /** Settings with one value network. */
+        public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
+                      int epochs, int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
+                      DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures,
+                      long twoStepFrom, boolean siblingTargets) {
+            this(gamma, lambda, candidates, margin, epsilon, epsilonFinal, epochs, batch, lr, rewardScale, hidden,
+                    averageFrom, seed, dataType, lookahead, trafficFeatures, twoStepFrom, siblingTargets, 1);
+        }
 
         /** Settings where only the afterstates taken learn. */
         public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
@@ -153,6 +166,13 @@ public final class AfterstateTd {
             if (twoStepFrom < 0) {
                 throw new IllegalArgumentException("twoStepFrom must be >= 0 (0: one step), got " + twoStepFrom);
             }
+            if (ensemble < 1) {
+                throw new IllegalArgumentException("ensemble must be >= 1 value networks, got " + ensemble);
+            }
+            if (ensemble > 1 && averageFrom > 0) {
+                throw new IllegalArgumentException("an ensemble of " + ensemble + " value networks cannot also average "
+                        + "weights (averageFrom " + averageFrom + "): use one or the other");
+            }
             if (twoStepFrom > 0 && lookahead == null) {
                 throw new IllegalArgumentException("training episodes can act in two steps only for a policy saved to "
                         + "look two steps ahead (lookahead settings), got none");
@@ -165,6 +185,8 @@ public final class AfterstateTd {
     private final int envs;
     private final Config config;
     private final ActorCritic nets;
+    // the ensemble's value networks, nets first
+    private final List<ActorCritic> members = new ArrayList<>();
     private final RunningMeanStd stats;
     private final Rng explore;
     private final Rng episodes;
@@ -198,6 +220,11 @@ public final class AfterstateTd {
         int size = AfterstateFeatures.size(model, config.trafficFeatures());
         // the actor of the pair is unused: only the critic (the afterstate value) learns
         this.nets = new ActorCritic(size, config.hidden(), 1, config.lr(), config.lr(), init, config.dataType());
+        members.add(nets);
+        for (int k = 1; k < config.ensemble(); k++) {
+            members.add(new ActorCritic(size, config.hidden(), 1, config.lr(), config.lr(), root.split(),
+                    config.dataType()));
+        }
         this.stats = new RunningMeanStd(size);
     }
 
@@ -237,7 +264,7 @@ public final class AfterstateTd {
 
     /** The value network the policy uses: the latest, or the average from {@code averageFrom} on. */
     private Mlp value() {
-        Mlp latest = nets.exportCritic();
+        Mlp latest = latest();
         if (averaged == 0) {
             return latest;
         }
@@ -254,6 +281,19 @@ public final class AfterstateTd {
             }
         }
         return Mlp.of(latest.layerSizes(), latest.hiddenActivation(), w, b);
+    }
+
+    /** The latest value network, or the mean of the ensemble's latest ones. */
+    private Mlp latest() {
+        if (members.size() == 1) {
+            return nets.exportCritic();
+        }
+        return Mlp.mean(members.stream().map(ActorCritic::exportCritic).toList());
+    }
+
+    /** The ensemble's value networks as they stand (one: the value network). For tests. */
+    List<Mlp> members() {
+        return members.stream().map(ActorCritic::exportCritic).toList();
     }
 
     private void accumulate() {
@@ -301,7 +341,7 @@ public final class AfterstateTd {
             List<Double> siblingTargets = new ArrayList<>();
             boolean twoStep = config.twoStepFrom() > 0 && timesteps >= config.twoStepFrom();
             long c0 = Cpu.processNanos();
-            Mlp value = nets.exportCritic();
+            Mlp value = latest();
             ObservationNormalizer norm = stats.freeze();
             for (int e = 0; e < envs; e++) {
                 QuotaEnv env = new QuotaEnv(model, sampler.sample(episodes.nextSeed()));
@@ -424,7 +464,11 @@ public final class AfterstateTd {
         for (int i = 0; i < raw.length; i++) {
             x[i] = norm.normalize(raw[i]);
         }
-        return OnPolicyAlgorithm.fitCritic(nets, x, targets, config.epochs(), config.batch(), batches);
+        double loss = 0;
+        for (ActorCritic member : members) {
+            loss += OnPolicyAlgorithm.fitCritic(member, x, targets, config.epochs(), config.batch(), batches);
+        }
+        return loss / members.size();
     }
 
     /** The hyper-parameters as saved with the model. */
@@ -456,6 +500,9 @@ public final class AfterstateTd {
         }
         if (config.siblingTargets()) {
             m.put("sibling_targets", "true");
+        }
+        if (config.ensemble() > 1) {
+            m.put("ensemble", Integer.toString(config.ensemble()));
         }
         return m;
     }

@@ -236,6 +236,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "--afterstate-lookahead-samples > 0. Default: ${DEFAULT-VALUE} (one step throughout).")
     long afterstateTwoStepFrom;
 
+    @Option(names = "--afterstate-ensemble", defaultValue = "1", paramLabel = "K",
+            description = "afterstate: learn K value networks side by side (each from its own initial weights, on the "
+                    + "same afterstates and targets) and act by the mean of their values, in training and in the saved "
+                    + "model (one network whose hidden layers are K times as wide); K times the value's cost per "
+                    + "decision. Not with --afterstate-average-from. Default: ${DEFAULT-VALUE}.")
+    int afterstateEnsemble;
+
     @Option(names = "--afterstate-sibling-targets", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "afterstate: every candidate of a training decision that was not taken also learns a target: "
                     + "the best one-step score after it under the same next period's load (as the taken one's), so "
@@ -610,6 +617,14 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--afterstate-two-step-from must be >= 0 (0: one step throughout), got "
                     + afterstateTwoStepFrom);
         }
+        if (afterstateEnsemble < 1) {
+            throw new IllegalArgumentException("--afterstate-ensemble must be >= 1 value networks, got "
+                    + afterstateEnsemble);
+        }
+        if (afterstateEnsemble > 1 && afterstateAverageFrom > 0) {
+            throw new IllegalArgumentException("--afterstate-ensemble " + afterstateEnsemble + " cannot be combined "
+                    + "with --afterstate-average-from " + afterstateAverageFrom + ": use one or the other");
+        }
         if (afterstateTwoStepFrom > 0 && lookahead() == null) {
             throw new IllegalArgumentException("--afterstate-two-step-from " + afterstateTwoStepFrom + " needs a policy "
                     + "that looks two steps ahead, but --afterstate-lookahead-samples is 0");
@@ -617,7 +632,8 @@ final class TrainCommand implements Callable<Integer> {
         return new dev.kdrl.train.algo.AfterstateTd.Config(gamma, afterstateLambda, afterstateCandidates,
                 afterstateMargin, afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale,
                 hidden == null ? new int[] {64, 64} : hidden, afterstateAverageFrom, seed,
-                precision(), lookahead(), afterstateTrafficFeatures, afterstateTwoStepFrom, afterstateSiblingTargets);
+                precision(), lookahead(), afterstateTrafficFeatures, afterstateTwoStepFrom, afterstateSiblingTargets,
+                afterstateEnsemble);
     }
 
     /** How the training episodes' traffic is drawn, from the options. */
