@@ -287,6 +287,50 @@ class AfterstateTdTest {
         assertThat(cfgDefault.trainingLookahead()).isEqualTo(new AfterstatePolicy.Lookahead(4, 8, 0.4, 1));
     }
 
+    private static AfterstateTd.Config ensemble(long seed, int members, long averageFrom) {
+        return new AfterstateTd.Config(0.8, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32}, averageFrom, seed,
+                DataType.FLOAT, null, false, 0, false, members);
+    }
+
+    @Test
+    void anEnsembleLearnsFromItsOwnInitialWeightsAndActsAndIsSavedAsTheMeanOfItsValues() {
+        var sig = AfterstatePolicy.signature(MODEL, "paper");
+        AfterstateTd td = new AfterstateTd(MODEL, new NoisyTraces(MODEL, TRAIN, 0.2), 2, ensemble(7, 3, 0));
+        List<dev.kdrl.core.policy.Mlp> initial = td.members();
+        assertThat(initial).hasSize(3);
+        assertThat(initial.get(0).weights(0)).isNotEqualTo(initial.get(1).weights(0));
+        assertThat(initial.get(1).weights(0)).isNotEqualTo(initial.get(2).weights(0));
+        run(td, 1600);
+        List<dev.kdrl.core.policy.Mlp> members = td.members();
+        for (int k = 0; k < 3; k++) {
+            assertThat(members.get(k).weights(1)).as("member %d learnt", k).isNotEqualTo(initial.get(k).weights(1));
+        }
+        SavedPolicy saved = td.snapshot(sig);
+        int size = AfterstateFeatures.size(MODEL, false);
+        assertThat(saved.actor().layerSizes()).containsExactly(size, 96, 96, 1);
+        assertThat(saved.hyperParameters()).containsEntry("ensemble", "3");
+        // the saved network, which the policy also acts by, outputs the mean of the members' values
+        java.util.SplittableRandom r = new java.util.SplittableRandom(8);
+        for (int t = 0; t < 50; t++) {
+            double[] x = r.doubles(size, -2, 2).toArray();
+            double mean = (members.get(0).forward(x)[0] + members.get(1).forward(x)[0] + members.get(2).forward(x)[0])
+                    / 3;
+            assertThat(saved.actor().forward(x)[0]).isCloseTo(mean, org.assertj.core.api.Assertions.within(1e-9));
+        }
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
+        env.reset(0);
+        AfterstatePolicy policy = td.policy(env::state);
+        int[] a = policy.act(null);
+        double[] features = new double[size];
+        AfterstateFeatures.write(MODEL, env.state(), MODEL.decide(env.state(), a), null, features);
+        assertThat(policy.value(env.state(), MODEL.decide(env.state(), a)))
+                .isEqualTo(saved.actor().forward(saved.normalizer().normalize(features))[0]);
+        // the same seed learns the same ensemble
+        AfterstateTd again = new AfterstateTd(MODEL, new NoisyTraces(MODEL, TRAIN, 0.2), 2, ensemble(7, 3, 0));
+        run(again, 1600);
+        assertThat(again.snapshot(sig).actor()).isEqualTo(saved.actor());
+    }
+
     @Test
     void badSettingsAreRefused() {
         assertThatThrownBy(() -> new AfterstateTd.Config(1.0, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
@@ -300,6 +344,9 @@ class AfterstateTdTest {
                 .hasMessageContaining("twoStepFrom must be >= 0 (0: one step), got -1");
         assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
                 DataType.FLOAT, null, false, 100)).hasMessageContaining("only for a policy saved to look two steps ahead");
+        assertThatThrownBy(() -> ensemble(1, 0, 0)).hasMessage("ensemble must be >= 1 value networks, got 0");
+        assertThatThrownBy(() -> ensemble(1, 2, 800)).hasMessage("an ensemble of 2 value networks cannot also average "
+                + "weights (averageFrom 800): use one or the other");
     }
 
     @Test

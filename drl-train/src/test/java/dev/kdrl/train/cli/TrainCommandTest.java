@@ -222,6 +222,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void afterstateEnsembleOption() {
+        TrainCommand plain = new TrainCommand();
+        new picocli.CommandLine(plain).parseArgs("--trace", "t.csv", "--out", "o");
+        assertThat(plain.afterstateConfig().ensemble()).isEqualTo(1);
+        TrainCommand three = new TrainCommand();
+        new picocli.CommandLine(three).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "3");
+        assertThat(three.afterstateConfig().ensemble()).isEqualTo(3);
+        TrainCommand none = new TrainCommand();
+        new picocli.CommandLine(none).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "0");
+        assertThatThrownBy(none::afterstateConfig).hasMessage("--afterstate-ensemble must be >= 1 value networks, got 0");
+        TrainCommand both = new TrainCommand();
+        new picocli.CommandLine(both).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "2",
+                "--afterstate-average-from", "1000");
+        assertThatThrownBy(both::afterstateConfig).hasMessage("--afterstate-ensemble 2 cannot be combined with "
+                + "--afterstate-average-from 1000: use one or the other");
+    }
+
+    @Test
     void aTrafficAwareModelIsTrainedSavedAndEvaluatedThroughTheCommands(@TempDir Path dir) {
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--timesteps",
                 "380", "--envs", "2", "--afterstate-traffic-features", "--out", dir.toString());
