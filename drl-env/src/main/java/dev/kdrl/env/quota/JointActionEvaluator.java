@@ -52,11 +52,12 @@ public final class JointActionEvaluator {
     private final double[] minResSuffix;
     private final double[] maxSloSuffix;
     private final double[] minAddSuffix;
-    /** The best joint action of the last {@link #bestReward} call: where the next one starts. */
-    private final int[] hint;
-    private double bestSoFar;
+    // bestReward's answer (top(1))
+    private final int[][] bestAction;
+    private final double[] bestRewardOut = new double[1];
     // the search of top(): the previous call's actions, the floor they give, the list being filled
     private int[][] hints = new int[0][];
+    private double[] hintRewards = new double[0];
     private int hintCount;
     private double floor;
     private int[][] topActions;
@@ -105,7 +106,7 @@ public final class JointActionEvaluator {
         minResSuffix = new double[n + 1];
         maxSloSuffix = new double[n + 1];
         minAddSuffix = new double[n + 1];
-        hint = new int[n];
+        bestAction = new int[1][n];
     }
 
     public QuotaModel model() {
@@ -213,18 +214,12 @@ public final class JointActionEvaluator {
 
     /**
      * The highest immediate reward of any joint action of the loaded state: the same value as the best one
-     * {@link #forEach} visits, bit for bit (each reward from the same sums in the same order), many times
-     * faster. A branch and bound: it starts from the reward of the best joint action of the previous call (a
-     * planner evaluates many similar states in a row), walks the joint actions with the running sums in locals
-     * and skips a branch when a bound on its rewards (the remaining services at their cheapest, fastest and
-     * least-adding configurations, each bound on its own) cannot beat the best reward found, or cannot fit the
-     * quota. For planners that value a state by what its next decision can reach.
+     * {@link #forEach} visits, bit for bit, many times faster ({@link #top} with {@code k = 1}). For planners that
+     * value a state by what its next decision can reach.
      */
     public double bestReward(boolean paperFinalStep) {
-        prepareBounds();
-        bestSoFar = rewardOf(hint, paperFinalStep);
-        best(0, 0, 0, 0, 0, 0, 0, 0, 0, paperFinalStep);
-        return bestSoFar;
+        top(1, paperFinalStep, bestAction, bestRewardOut);
+        return bestRewardOut[0];
     }
 
     /** The suffix bounds of the loaded state's rewards: per level, the remaining services each at its extreme. */
@@ -256,11 +251,13 @@ public final class JointActionEvaluator {
     /**
      * The {@code k} joint actions of the loaded state with the highest immediate reward, best first, ties in
      * lexicographic order: exactly the list a scan of {@link #forEach} keeping the first {@code k} best gives, rewards
-     * bit for bit, many times faster. A branch and bound like {@link #bestReward}: a branch is skipped when a bound on
-     * its rewards is below the {@code k}-th best found so far (or equal to it: a later joint action loses the tie), or
-     * below the {@code k}-th best reward, in the loaded state, of the joint actions the previous call returned (a
-     * planner ranks many similar states in a row; those are {@code k} joint actions, so the {@code k}-th best is at
-     * least that).
+     * bit for bit (each from the same sums in the same order), many times faster. A branch and bound: it walks the
+     * joint actions in lexicographic order with the running sums in locals and skips a branch when a bound on its
+     * rewards (the remaining services at their cheapest, fastest and least-adding configurations, each bound on its
+     * own) is below the {@code k}-th best found so far (or equal to it: a later joint action loses the tie), or below
+     * the {@code k}-th best reward, in the loaded state, of the joint actions the previous call returned (a planner
+     * ranks many similar states in a row; those are {@code k} joint actions, so the {@code k}-th best is at least
+     * that), or when every completion breaks the quota and such rewards cannot enter.
      *
      * @param actions receives the joint actions, rows of {@code numServices} values, at least {@code k} rows
      * @param rewards receives their rewards, at least {@code k} values
@@ -275,12 +272,11 @@ public final class JointActionEvaluator {
         // a lower bound of the k-th best reward: the k-th best of the previous call's actions, in this state
         floor = Double.NEGATIVE_INFINITY;
         if (hintCount >= k) {
-            double[] r = new double[hintCount];
             for (int j = 0; j < hintCount; j++) {
-                r[j] = rewardOf(hints[j], paperFinalStep);
+                hintRewards[j] = rewardOf(hints[j], paperFinalStep);
             }
-            java.util.Arrays.sort(r);
-            floor = r[hintCount - k];
+            java.util.Arrays.sort(hintRewards, 0, hintCount);
+            floor = hintRewards[hintCount - k];
         }
         topActions = actions;
         topRewards = rewards;
@@ -289,6 +285,7 @@ public final class JointActionEvaluator {
         top(0, 0, 0, 0, 0, 0, 0, 0, 0, paperFinalStep);
         if (hints.length < k) {
             hints = new int[k][n];
+            hintRewards = new double[k];
         }
         for (int j = 0; j < topSize; j++) {
             System.arraycopy(actions[j], 0, hints[j], 0, n);
@@ -357,7 +354,7 @@ public final class JointActionEvaluator {
         }
     }
 
-    /** The reward of one joint action of the loaded state, summed as {@link #best} sums it. */
+    /** The reward of one joint action of the loaded state, summed as {@link #top} sums it. */
     private double rewardOf(int[] action, boolean finalStep) {
         double q = 0;
         double p = 0;
@@ -384,51 +381,6 @@ public final class JointActionEvaluator {
 
     /** Relative slack of the bounds, far above the rounding of a few additions. */
     private static final double SLACK = 1e-9;
-
-    private void best(int level, double req, double part, int dec, double res0, double res1, double add0,
-                      double add1, double sloSum, boolean finalStep) {
-        int m = nvec[level];
-        double[] rq = requested[level];
-        double[] pa = partial[level];
-        boolean[] de = decrease[level];
-        double[][] rs = res[level];
-        double[][] ad = add[level];
-        double[] sl = slo[level];
-        double quota = model.quota();
-        boolean leaf = level + 1 == n;
-        for (int a = 0; a < m; a++) {
-            digits[level] = a;
-            double q = req + rq[a];
-            double p = part + pa[a];
-            int d = dec + (de[a] ? 1 : 0);
-            double r0 = res0 + rs[a][0];
-            double r1 = res1 + rs[a][1];
-            double u0 = add0 + ad[a][0];
-            double u1 = add1 + ad[a][1];
-            double s = sloSum + sl[a];
-            if (leaf) {
-                boolean change = model.changeFires(d > 0, q, p);
-                double v = change ? model.reward(r1, prevTotal + u1, s, finalStep)
-                        : model.reward(r0, prevTotal + u0, s, finalStep);
-                if (v > bestSoFar) {
-                    bestSoFar = v;
-                    System.arraycopy(digits, 0, hint, 0, n);
-                }
-            } else {
-                int l1 = level + 1;
-                double minTotal = Math.min(r0, r1) + minResSuffix[l1];
-                if (bestSoFar >= -100 && minTotal > quota * (1 + SLACK)) {
-                    continue; // every completion is over quota: -100
-                }
-                boolean overlapFits = finalStep || prevTotal + Math.min(u0, u1) + minAddSuffix[l1] <= quota * (1 + SLACK);
-                double bound = (overlapFits ? 200 : 100) * (s + maxSloSuffix[l1] + 9 * quota / minTotal);
-                if (bound * (1 + SLACK) < bestSoFar) {
-                    continue;
-                }
-                best(l1, q, p, d, r0, r1, u0, u1, s, finalStep);
-            }
-        }
-    }
 
     /**
      * The joint action with the highest immediate reward; ties go to the first in lexicographic order.
