@@ -18,6 +18,17 @@ class JointActionEvaluatorTest {
         return best[0];
     }
 
+    /** Draws service {@code i}'s part of a random state: previous configuration, pods, held cores, load. */
+    static void drawService(QuotaModel model, Rng rng, int i, int[] prevAction, int[] prevPod, double[] prevRes,
+                            double[] traffic) {
+        prevAction[i] = rng.nextInt(model.actionSpace().nvec()[i]);
+        prevPod[i] = rng.nextInt(0, 12);
+        double cpu = model.service(i).config(prevAction[i]).cpu();
+        // sometimes more than the pods hold (the paper's truncation, a roll-out in progress)
+        prevRes[i] = model.store(prevPod[i] * cpu + (rng.nextInt(4) == 0 ? rng.nextInt(0, 6) : 0));
+        traffic[i] = rng.nextInt(0, 140);
+    }
+
     @Test
     void bestRewardIsTheBestVisitedRewardBitForBitInRandomStates() {
         for (QuotaModel model : List.of(PaperProfile.model(), PaperProfile.generalModel())) {
@@ -26,16 +37,12 @@ class JointActionEvaluatorTest {
             int n = model.numServices();
             int overQuota = 0;
             for (int k = 0; k < 3000; k++) {
-                int[] prevAction = model.actionSpace().sample(rng);
+                int[] prevAction = new int[n];
                 int[] prevPod = new int[n];
                 double[] prevRes = new double[n];
                 double[] traffic = new double[n];
                 for (int i = 0; i < n; i++) {
-                    prevPod[i] = rng.nextInt(0, 12);
-                    double cpu = model.service(i).config(prevAction[i]).cpu();
-                    // sometimes more than the pods hold (the paper's truncation, a roll-out in progress)
-                    prevRes[i] = model.store(prevPod[i] * cpu + (rng.nextInt(4) == 0 ? rng.nextInt(0, 6) : 0));
-                    traffic[i] = rng.nextInt(0, 140);
+                    drawService(model, rng, i, prevAction, prevPod, prevRes, traffic);
                 }
                 ev.load(prevAction, prevPod, prevRes, traffic);
                 boolean finalStep = rng.nextInt(5) == 0;
@@ -99,7 +106,7 @@ class JointActionEvaluatorTest {
             JointActionEvaluator ev = new JointActionEvaluator(model);
             Rng rng = Rng.of(12);
             int n = model.numServices();
-            int[] prevAction = model.actionSpace().sample(rng);
+            int[] prevAction = new int[n];
             int[] prevPod = new int[n];
             double[] prevRes = new double[n];
             double[] traffic = new double[n];
@@ -116,11 +123,7 @@ class JointActionEvaluatorTest {
                         traffic[i] = Math.max(0, traffic[i] + rng.nextInt(-8, 9));
                         continue;
                     }
-                    prevAction[i] = rng.nextInt(model.actionSpace().nvec()[i]);
-                    prevPod[i] = rng.nextInt(0, 12);
-                    double cpu = model.service(i).config(prevAction[i]).cpu();
-                    prevRes[i] = model.store(prevPod[i] * cpu + (rng.nextInt(4) == 0 ? rng.nextInt(0, 6) : 0));
-                    traffic[i] = rng.nextInt(0, 140);
+                    drawService(model, rng, i, prevAction, prevPod, prevRes, traffic);
                 }
                 ev.load(prevAction, prevPod, prevRes, traffic);
                 boolean finalStep = rng.nextInt(5) == 0;
