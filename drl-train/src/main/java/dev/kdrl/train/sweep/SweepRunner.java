@@ -357,7 +357,7 @@ public final class SweepRunner {
             String key = baselinesKey(set);
             // one trial at a time plays expected-2 on a set; the others wait for it and take its returns
             synchronized (setLocks.computeIfAbsent(key, k -> new Object())) {
-                List<Double> expected = cachedExpected(key, greedy);
+                List<Double> expected = cachedExpected(set, key, greedy);
                 if (expected == null) {
                     traces = play(model, set, true).traces();
                     remember(key, greedy, traces.stream().map(t -> (Double) t.get("expected-2")).toList());
@@ -456,16 +456,21 @@ public final class SweepRunner {
         Map<String, Object> known = new LinkedHashMap<>();
         for (EvalSet set : sweep.sets()) {
             for (JsonNode theirs : theirSets) {
-                JsonNode options = theirs.has("options") ? theirs.get("options") : JSON.createObjectNode();
-                if (set.name().equals(theirs.path("name").asText())
-                        && JSON.valueToTree(set.traces().stream().map(Path::toString).toList()).equals(theirs.get("traces"))
-                        && JSON.valueToTree(set.rows()).equals(theirs.get("rows"))
-                        && JSON.valueToTree(set.options()).equals(options) && evaluated.has(set.name())) {
+                if (sameSet(set, theirs) && evaluated.has(set.name())) {
                     known.put(set.name(), JSON.convertValue(evaluated.get(set.name()), Map.class));
                 }
             }
         }
         return known;
+    }
+
+    /** Whether {@code theirs}, a set of another sweep's sweep.json, is {@code set}: the same name, traces, rows, options. */
+    private static boolean sameSet(EvalSet set, JsonNode theirs) {
+        JsonNode options = theirs.has("options") ? theirs.get("options") : JSON.createObjectNode();
+        return set.name().equals(theirs.path("name").asText())
+                && JSON.valueToTree(set.traces().stream().map(Path::toString).toList()).equals(theirs.get("traces"))
+                && JSON.valueToTree(set.rows()).equals(theirs.get("rows"))
+                && JSON.valueToTree(set.options()).equals(options);
     }
 
     /**
@@ -564,22 +569,51 @@ public final class SweepRunner {
     private final Object baselinesLock = new Object();
     private final Map<String, Object> setLocks = new ConcurrentHashMap<>();
 
-    @SuppressWarnings("unchecked")
-    private List<Double> cachedExpected(String set, List<Double> greedy) throws IOException {
+    /**
+     * expected-2's returns on {@code set} (baselines.json's entry {@code key}) whose greedy returns are {@code greedy}:
+     * this sweep's, else those of a {@code --reuse} directory that defines the set alike (then remembered here too),
+     * else null.
+     */
+    private List<Double> cachedExpected(EvalSet set, String key, List<Double> greedy) throws IOException {
         synchronized (baselinesLock) {
-            Path file = out.resolve("baselines.json");
-            if (!Files.isRegularFile(file)) {
-                return null;
+            List<Double> own = expectedIn(out, key, greedy);
+            if (own != null) {
+                return own;
             }
-            Map<String, Object> all = JSON.readValue(file.toFile(), Map.class);
-            for (Map<String, Object> entry : (List<Map<String, Object>>) all.getOrDefault(set, List.of())) {
-                List<Number> g = (List<Number>) entry.get("greedy");
-                if (g.stream().map(Number::doubleValue).toList().equals(greedy)) {
-                    return ((List<Number>) entry.get("expected-2")).stream().map(Number::doubleValue).toList();
+            for (Path other : reuse) {
+                Path sweepJson = other.resolve("sweep.json");
+                if (!Files.isRegularFile(sweepJson)) {
+                    continue;
+                }
+                boolean alike = false;
+                for (JsonNode theirs : JSON.readTree(sweepJson.toFile()).path("sets")) {
+                    alike |= sameSet(set, theirs);
+                }
+                List<Double> found = alike ? expectedIn(other, key, greedy) : null;
+                if (found != null) {
+                    remember(key, greedy, found);
+                    return found;
                 }
             }
             return null;
         }
+    }
+
+    /** expected-2's returns in {@code dir}/baselines.json's entry {@code key} whose greedy returns are {@code greedy}. */
+    @SuppressWarnings("unchecked")
+    private static List<Double> expectedIn(Path dir, String key, List<Double> greedy) throws IOException {
+        Path file = dir.resolve("baselines.json");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Map<String, Object> all = JSON.readValue(file.toFile(), Map.class);
+        for (Map<String, Object> entry : (List<Map<String, Object>>) all.getOrDefault(key, List.of())) {
+            List<Number> g = (List<Number>) entry.get("greedy");
+            if (g.stream().map(Number::doubleValue).toList().equals(greedy)) {
+                return ((List<Number>) entry.get("expected-2")).stream().map(Number::doubleValue).toList();
+            }
+        }
+        return null;
     }
 
     @SuppressWarnings("unchecked")

@@ -468,6 +468,13 @@ class SweepTest {
         assertThat(dry.out()).contains("renamed seed 1: copied from " + source + " unless finished in --out")
                 .doesNotContain("four seed 1: copied");
         assertThat(secondOut).doesNotExist();
+        // expected-2 on a set both define alike comes from the first sweep's baselines.json (greedy's returns the same):
+        // marked there with a return no play gives
+        com.fasterxml.jackson.databind.node.ObjectNode baselines =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(firstOut.resolve("baselines.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) baselines.get("test-20").get(0).get("expected-2")).set(0,
+                JSON.getNodeFactory().numberNode(12345.5));
+        Files.writeString(firstOut.resolve("baselines.json"), JSON.writeValueAsString(baselines));
         Run b = run("sweep", "run", second.toString(), "--out", secondOut.toString(), "--parallel", "1", "--reuse",
                 firstOut.toString());
         assertThat(b.code()).as(b.err() + b.out()).isZero();
@@ -494,6 +501,13 @@ class SweepTest {
         assertThat(eval.get("one-step").get("model").asDouble())
                 .isEqualTo(JSON.readTree(oneStep.out()).get(0).get("return").asDouble());
         assertThat(secondOut.resolve("four").resolve("seed-1").resolve("model.zip")).isRegularFile();
+        JsonNode trained = JSON.readTree(secondOut.resolve("four").resolve("seed-1").resolve("eval.json").toFile())
+                .get("sets");
+        assertThat(trained.get("test-20").get("expected-2").asDouble()).isEqualTo(12345.5);
+        assertThat(JSON.readTree(secondOut.resolve("baselines.json").toFile()).get("test-20").get(0).get("expected-2")
+                .get(0).asDouble()).isEqualTo(12345.5);
+        // the set the first sweep lacks: expected-2 played
+        assertThat(trained.get("one-step").get("expected-2").asDouble()).isGreaterThan(50_000);
         assertThat(JSON.readTree(secondOut.resolve("four").resolve("seed-1").resolve("trial.json").toFile())
                 .has("reusedFrom")).isFalse();
         assertThat(run("sweep", "run", second.toString(), "--out", secondOut.toString(), "--reuse",
