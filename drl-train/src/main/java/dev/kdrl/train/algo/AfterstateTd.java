@@ -80,11 +80,24 @@ public final class AfterstateTd {
      *                     afterstates and targets; the policy (training episodes, evaluation, the saved model) uses
      *                     the mean of their values, saved as one network ({@link Mlp#mean}: hidden layers {@code
      *                     ensemble} times as wide); 1: one network. Not with {@code averageFrom}
+     * @param ensembleOwnEpisodes with an ensemble: each member plays its own training episodes (its own random
+     *                     streams, {@code envs} per iteration, acting by its own value) and learns from them alone,
+     *                     as separately trained networks would, the normaliser's statistics gathered over all of them;
+     *                     {@code timesteps} count one member's decisions. The saved policy is still the mean
      */
     public record Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal, int epochs,
                          int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
                          DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures,
-                         long twoStepFrom, boolean siblingTargets, int ensemble) {
+                         long twoStepFrom, boolean siblingTargets, int ensemble, boolean ensembleOwnEpisodes) {
+
+        /** Settings whose ensemble (if any) acts by the mean of its values in one group of training episodes. */
+        public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
+                      int epochs, int batch, double lr, double rewardScale, int[] hidden, long averageFrom, long seed,
+                      DataType dataType, AfterstatePolicy.Lookahead lookahead, boolean trafficFeatures,
+                      long twoStepFrom, boolean siblingTargets, int ensemble) {
+            this(gamma, lambda, candidates, margin, epsilon, epsilonFinal, epochs, batch, lr, rewardScale, hidden,
+                    averageFrom, seed, dataType, lookahead, trafficFeatures, twoStepFrom, siblingTargets, ensemble, false);
+        }
 
         /** Settings with one value network. */
         public Config(double gamma, double lambda, int candidates, double margin, double epsilon, double epsilonFinal,
@@ -187,6 +200,8 @@ public final class AfterstateTd {
     private final ActorCritic nets;
     // the ensemble's value networks, nets first
     private final List<ActorCritic> members = new ArrayList<>();
+    // per group of training episodes: its exploration, episode and minibatch streams (group 0: the learner's own)
+    private final List<Rng[]> streams = new ArrayList<>();
     private final RunningMeanStd stats;
     private final Rng explore;
     private final Rng episodes;
@@ -224,6 +239,10 @@ public final class AfterstateTd {
         for (int k = 1; k < config.ensemble(); k++) {
             members.add(new ActorCritic(size, config.hidden(), 1, config.lr(), config.lr(), root.split(),
                     config.dataType()));
+        }
+        streams.add(new Rng[] {explore, episodes, batches});
+        for (int k = 1; config.ensembleOwnEpisodes() && k < config.ensemble(); k++) {
+            streams.add(new Rng[] {root.split(), root.split(), root.split()});
         }
         this.stats = new RunningMeanStd(size);
     }
@@ -330,112 +349,48 @@ public final class AfterstateTd {
         while (go && timesteps < totalTimesteps) {
             double progress = (timesteps - start) / (double) Math.max(1, totalTimesteps - start);
             double eps = config.epsilon() + (config.epsilonFinal() - config.epsilon()) * progress;
-            List<double[]> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            double returns = 0;
-            double explored = 0;
-            int steps = 0;
-            AfterstatePolicy.Scores scores = new AfterstatePolicy.Scores(config.candidates());
-            AfterstatePolicy.Scores following = new AfterstatePolicy.Scores(config.candidates());
-            List<double[]> siblings = new ArrayList<>();
-            List<Double> siblingTargets = new ArrayList<>();
             boolean twoStep = config.twoStepFrom() > 0 && timesteps >= config.twoStepFrom();
             long c0 = Cpu.processNanos();
-            Mlp value = latest();
             ObservationNormalizer norm = stats.freeze();
-            for (int e = 0; e < envs; e++) {
-                QuotaEnv env = new QuotaEnv(model, sampler.sample(episodes.nextSeed()));
-                env.reset(0);
-                AfterstatePolicy policy = new AfterstatePolicy(model, env::state, value, norm, config.gamma(),
-                        config.rewardScale(), config.candidates());
-                if (twoStep) {
-                    // the search the saved policy runs, cheaper, knowing where the episode ends as drl evaluate
-                    // tells it (nothing is looked at past the last decision)
-                    policy.withLookahead(config.trainingLookahead())
-                            .withTraffic(Baselines.trafficModel(model, env.trace(), null), env.episodeLength(),
-                                    config.seed() * 1_000_003L + iteration * (long) envs + e);
-                }
-                policy.withStatistics(statistics(env.trace()));
-                List<double[]> after = new ArrayList<>();
-                List<Double> rewards = new ArrayList<>();
-                List<Double> values = new ArrayList<>();
-                while (!env.episodeOver()) {
-                    QuotaState s = env.state();
-                    policy.act(s, scores);
-                    int pick = scores.best;
-                    boolean exploring = scores.count > 1 && explore.nextDouble() < eps;
-                    if (exploring) {
-                        pick = explore.nextInt(scores.count);
-                        explored++;
-                    }
-                    int[] action = scores.candidates[pick];
-                    double[] afterstate = scores.afterstates[pick];
-                    double v = (scores.score[pick] - scores.reward[pick] * config.rewardScale()) / Math.max(1e-12,
-                            config.gamma());
-                    int[] searched = twoStep && !exploring ? policy.twoSteps(s) : null;
-                    if (searched != null) {
-                        Transition t = model.decide(s, searched);
-                        action = searched;
-                        v = policy.value(s, t);
-                        afterstate = policy.lastFeatures();
-                    }
-                    int[] others = config.siblingTargets() ? siblingsOf(scores, action) : null;
-                    boolean paperFinal = model.isPaperFinalStep(s.step());
-                    double r = env.step(action).reward();
-                    if (others != null && !paperFinal) {
-                        // the same next period's load after each candidate not taken
-                        double[] load = env.state().traffic();
-                        for (int j : others) {
-                            siblings.add(scores.afterstates[j]);
-                            if (env.episodeOver()) {
-                                siblingTargets.add(0.0);
-                            } else {
-                                QuotaState next = model.next(s, model.decide(s, scores.candidates[j]), load);
-                                policy.act(next, following);
-                                siblingTargets.add(following.score[following.best]);
-                            }
-                        }
-                    }
-                    after.add(afterstate);
-                    values.add(v);
-                    rewards.add(r);
-                    returns += r;
-                    steps++;
-                }
-                // TD(lambda) return of each afterstate; the last one is terminal
-                int len = after.size();
-                double g = 0;
-                for (int t = len - 1; t >= 0; t--) {
-                    if (t == len - 1) {
-                        g = 0;
-                    } else {
-                        double next = rewards.get(t + 1) * config.rewardScale();
-                        double vNext = config.gamma() == 0 ? 0 : values.get(t + 1);
-                        g = next + config.gamma() * ((1 - config.lambda()) * vNext + config.lambda() * g);
-                    }
-                    xs.add(after.get(t));
-                    ys.add(g);
-                }
+            // one group of training episodes acting by the ensemble's mean, or one per member acting by its own value
+            int groups = config.ensembleOwnEpisodes() ? members.size() : 1;
+            List<Played> played = new ArrayList<>();
+            for (int k = 0; k < groups; k++) {
+                Mlp value = config.ensembleOwnEpisodes() ? members.get(k).exportCritic() : latest();
+                played.add(play(k, value, norm, eps, twoStep));
             }
-            xs.addAll(siblings);
-            ys.addAll(siblingTargets);
-            timesteps += steps;
+            timesteps += played.get(0).steps;
             iteration++;
             long c1 = Cpu.processNanos();
             rolloutCpuNanos += c1 - c0;
-            double[][] raw = xs.toArray(double[][]::new);
-            double[] targets = ys.stream().mapToDouble(Double::doubleValue).toArray();
-            if (fitted != null) {
-                fitted.accept(raw, targets);
+            for (Played p : played) {
+                if (fitted != null) {
+                    fitted.accept(p.raw, p.targets);
+                }
+                stats.update(p.raw);
             }
-            stats.update(raw);
-            double loss = fit(raw, targets);
+            ObservationNormalizer fitNorm = stats.freeze();
+            double loss = 0;
+            for (int k = 0; k < members.size(); k++) {
+                Played p = played.get(groups == 1 ? 0 : k);
+                Rng order = streams.get(groups == 1 ? 0 : k)[2];
+                loss += fit(members.get(k), fitNorm, p.raw, p.targets, order, config);
+            }
+            loss /= members.size();
             fitCpuNanos += Cpu.processNanos() - c1;
             if (config.averageFrom() > 0 && timesteps >= config.averageFrom()) {
                 accumulate();
             }
+            double returns = 0;
+            double explored = 0;
+            long steps = 0;
+            for (Played p : played) {
+                returns += p.returns;
+                explored += p.explored;
+                steps += p.steps;
+            }
             Map<String, Double> m = new LinkedHashMap<>();
-            m.put("rollout/ep_rew_mean", returns / envs);
+            m.put("rollout/ep_rew_mean", returns / (envs * groups));
             m.put("train/value_loss", loss);
             m.put("train/epsilon", eps);
             m.put("train/explored", explored / steps);
@@ -449,6 +404,109 @@ public final class AfterstateTd {
         }
     }
 
+    /** What one group of training episodes played: the afterstates and their targets, the returns, the decisions. */
+    private record Played(double[][] raw, double[] targets, double returns, double explored, int steps) {
+    }
+
+    /**
+     * Plays one iteration's {@code envs} training episodes acting by {@code value}, with group {@code k}'s random
+     * streams (group 0: the learner's own), and returns their afterstates and targets: the taken ones, episode by episode
+     * (last decision first), then the {@link Config#siblingTargets} ones in the order they were met.
+     */
+    private Played play(int k, Mlp value, ObservationNormalizer norm, double eps, boolean twoStep) {
+        Rng explore = streams.get(k)[0];
+        Rng episodes = streams.get(k)[1];
+        List<double[]> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        double returns = 0;
+        double explored = 0;
+        int steps = 0;
+        AfterstatePolicy.Scores scores = new AfterstatePolicy.Scores(config.candidates());
+        AfterstatePolicy.Scores following = new AfterstatePolicy.Scores(config.candidates());
+        List<double[]> siblings = new ArrayList<>();
+        List<Double> siblingTargets = new ArrayList<>();
+        for (int e = 0; e < envs; e++) {
+            QuotaEnv env = new QuotaEnv(model, sampler.sample(episodes.nextSeed()));
+            env.reset(0);
+            AfterstatePolicy policy = new AfterstatePolicy(model, env::state, value, norm, config.gamma(),
+                    config.rewardScale(), config.candidates());
+            if (twoStep) {
+                // the search the saved policy runs, cheaper, knowing where the episode ends as drl evaluate
+                // tells it (nothing is looked at past the last decision)
+                policy.withLookahead(config.trainingLookahead())
+                        .withTraffic(Baselines.trafficModel(model, env.trace(), null), env.episodeLength(),
+                                config.seed() * 1_000_003L + iteration * (long) envs + e + k * GOLDEN);
+            }
+            policy.withStatistics(statistics(env.trace()));
+            List<double[]> after = new ArrayList<>();
+            List<Double> rewards = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            while (!env.episodeOver()) {
+                QuotaState s = env.state();
+                policy.act(s, scores);
+                int pick = scores.best;
+                boolean exploring = scores.count > 1 && explore.nextDouble() < eps;
+                if (exploring) {
+                    pick = explore.nextInt(scores.count);
+                    explored++;
+                }
+                int[] action = scores.candidates[pick];
+                double[] afterstate = scores.afterstates[pick];
+                double v = (scores.score[pick] - scores.reward[pick] * config.rewardScale()) / Math.max(1e-12,
+                        config.gamma());
+                int[] searched = twoStep && !exploring ? policy.twoSteps(s) : null;
+                if (searched != null) {
+                    Transition t = model.decide(s, searched);
+                    action = searched;
+                    v = policy.value(s, t);
+                    afterstate = policy.lastFeatures();
+                }
+                int[] others = config.siblingTargets() ? siblingsOf(scores, action) : null;
+                boolean paperFinal = model.isPaperFinalStep(s.step());
+                double r = env.step(action).reward();
+                if (others != null && !paperFinal) {
+                    // the same next period's load after each candidate not taken
+                    double[] load = env.state().traffic();
+                    for (int j : others) {
+                        siblings.add(scores.afterstates[j]);
+                        if (env.episodeOver()) {
+                            siblingTargets.add(0.0);
+                        } else {
+                            QuotaState next = model.next(s, model.decide(s, scores.candidates[j]), load);
+                            policy.act(next, following);
+                            siblingTargets.add(following.score[following.best]);
+                        }
+                    }
+                }
+                after.add(afterstate);
+                values.add(v);
+                rewards.add(r);
+                returns += r;
+                steps++;
+            }
+            // TD(lambda) return of each afterstate; the last one is terminal
+            int len = after.size();
+            double g = 0;
+            for (int t = len - 1; t >= 0; t--) {
+                if (t == len - 1) {
+                    g = 0;
+                } else {
+                    double next = rewards.get(t + 1) * config.rewardScale();
+                    double vNext = config.gamma() == 0 ? 0 : values.get(t + 1);
+                    g = next + config.gamma() * ((1 - config.lambda()) * vNext + config.lambda() * g);
+                }
+                xs.add(after.get(t));
+                ys.add(g);
+            }
+        }
+        xs.addAll(siblings);
+        ys.addAll(siblingTargets);
+        return new Played(xs.toArray(double[][]::new), ys.stream().mapToDouble(Double::doubleValue).toArray(), returns,
+                explored, steps);
+    }
+
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
     /**
      * The indices of the candidates of {@code scores} other than {@code taken} (their afterstates were recorded by the
      * one-step search, {@link AfterstatePolicy#act(QuotaState, AfterstatePolicy.Scores)}).
@@ -458,17 +516,13 @@ public final class AfterstateTd {
                 .filter(j -> !java.util.Arrays.equals(scores.candidates[j], taken)).toArray();
     }
 
-    private double fit(double[][] raw, double[] targets) {
-        ObservationNormalizer norm = stats.freeze();
+    private static double fit(ActorCritic member, ObservationNormalizer norm, double[][] raw, double[] targets, Rng order,
+                              Config config) {
         double[][] x = new double[raw.length][];
         for (int i = 0; i < raw.length; i++) {
             x[i] = norm.normalize(raw[i]);
         }
-        double loss = 0;
-        for (ActorCritic member : members) {
-            loss += OnPolicyAlgorithm.fitCritic(member, x, targets, config.epochs(), config.batch(), batches);
-        }
-        return loss / members.size();
+        return OnPolicyAlgorithm.fitCritic(member, x, targets, config.epochs(), config.batch(), order);
     }
 
     /** The hyper-parameters as saved with the model. */
@@ -503,6 +557,9 @@ public final class AfterstateTd {
         }
         if (config.ensemble() > 1) {
             m.put("ensemble", Integer.toString(config.ensemble()));
+            if (config.ensembleOwnEpisodes()) {
+                m.put("ensemble_own_episodes", "true");
+            }
         }
         return m;
     }

@@ -243,6 +243,15 @@ final class TrainCommand implements Callable<Integer> {
                     + "decision. Not with --afterstate-average-from. Default: ${DEFAULT-VALUE}.")
     int afterstateEnsemble;
 
+    @Option(names = "--afterstate-ensemble-own-episodes", negatable = true, defaultValue = "false",
+            fallbackValue = "true",
+            description = "afterstate, with --afterstate-ensemble K > 1: each network plays its own training episodes "
+                    + "(its own random streams, acting by its own value) and learns from them alone, as K separately "
+                    + "trained networks would (the normaliser's statistics over all of them); the saved model still "
+                    + "acts by the mean. K times the episodes. Default: ${DEFAULT-VALUE} (one group of episodes acting "
+                    + "by the mean).")
+    boolean afterstateEnsembleOwnEpisodes;
+
     @Option(names = "--afterstate-sibling-targets", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "afterstate: every candidate of a training decision that was not taken also learns a target: "
                     + "the best one-step score after it under the same next period's load (as the taken one's), so "
@@ -633,7 +642,7 @@ final class TrainCommand implements Callable<Integer> {
                 afterstateMargin, afterstateEpsilon, afterstateEpsilonFinal, afterstateEpochs, 256, afterstateLr, rewardScale,
                 hidden == null ? new int[] {64, 64} : hidden, afterstateAverageFrom, seed,
                 precision(), lookahead(), afterstateTrafficFeatures, afterstateTwoStepFrom, afterstateSiblingTargets,
-                afterstateEnsemble);
+                afterstateEnsemble, afterstateEnsembleOwnEpisodes);
     }
 
     /** How the training episodes' traffic is drawn, from the options. */

@@ -332,6 +332,35 @@ class AfterstateTdTest {
     }
 
     @Test
+    void anEnsembleOnItsOwnEpisodesPlaysAGroupPerMemberAndMemberZeroStartsAsASingleLearner() {
+        var sig = AfterstatePolicy.signature(MODEL, "paper");
+        AfterstateTd.Config own = new AfterstateTd.Config(0.8, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {32, 32},
+                0, 7, DataType.FLOAT, null, false, 0, false, 2, true);
+        List<double[]> ownTargets = new ArrayList<>();
+        AfterstateTd td = new AfterstateTd(MODEL, new NoisyTraces(MODEL, TRAIN, 0.2), 2, own);
+        td.onFit((x, y) -> ownTargets.add(y));
+        var metrics = run(td, 800);
+        // 800 steps are two iterations of one member's 2 episodes: each iteration fits two groups of episodes
+        assertThat(metrics).hasSize(2);
+        assertThat(metrics.get(1).get("time/total_timesteps")).isEqualTo(800.0);
+        assertThat(ownTargets).hasSize(4);
+        List<double[]> singleTargets = new ArrayList<>();
+        AfterstateTd single = new AfterstateTd(MODEL, new NoisyTraces(MODEL, TRAIN, 0.2), 2, ensemble(7, 1, 0));
+        single.onFit((x, y) -> singleTargets.add(y));
+        run(single, 800);
+        // the first iteration's first group is what one learner with the same seed plays (the same streams, the same
+        // initial value and statistics); the second group plays other episodes
+        assertThat(ownTargets.get(0)).containsExactly(singleTargets.get(0));
+        assertThat(ownTargets.get(1)).isNotEqualTo(ownTargets.get(0));
+        assertThat(td.snapshot(sig).hyperParameters()).containsEntry("ensemble", "2")
+                .containsEntry("ensemble_own_episodes", "true");
+        AfterstateTd again = new AfterstateTd(MODEL, new NoisyTraces(MODEL, TRAIN, 0.2), 2, own);
+        run(again, 800);
+        assertThat(again.snapshot(sig).actor()).isEqualTo(td.snapshot(sig).actor());
+        assertThat(td.members().get(0).weights(0)).isNotEqualTo(td.members().get(1).weights(0));
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThatThrownBy(() -> new AfterstateTd.Config(1.0, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
                 DataType.FLOAT)).hasMessageContaining("need gamma in [0, 1)");

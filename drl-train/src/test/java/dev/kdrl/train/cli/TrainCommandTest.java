@@ -229,6 +229,11 @@ class TrainCommandTest {
         TrainCommand three = new TrainCommand();
         new picocli.CommandLine(three).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "3");
         assertThat(three.afterstateConfig().ensemble()).isEqualTo(3);
+        assertThat(three.afterstateConfig().ensembleOwnEpisodes()).isFalse();
+        TrainCommand own = new TrainCommand();
+        new picocli.CommandLine(own).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "3",
+                "--afterstate-ensemble-own-episodes");
+        assertThat(own.afterstateConfig().ensembleOwnEpisodes()).isTrue();
         TrainCommand none = new TrainCommand();
         new picocli.CommandLine(none).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "0");
         assertThatThrownBy(none::afterstateConfig).hasMessage("--afterstate-ensemble must be >= 1 value networks, got 0");
