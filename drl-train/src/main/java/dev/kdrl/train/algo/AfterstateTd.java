@@ -182,6 +182,10 @@ public final class AfterstateTd {
             if (ensemble < 1) {
                 throw new IllegalArgumentException("ensemble must be >= 1 value networks, got " + ensemble);
             }
+            if (ensembleOwnEpisodes && ensemble == 1) {
+                throw new IllegalArgumentException("own training episodes per member need an ensemble of more than one "
+                        + "value network, got ensemble 1");
+            }
             if (ensemble > 1 && averageFrom > 0) {
                 throw new IllegalArgumentException("an ensemble of " + ensemble + " value networks cannot also average "
                         + "weights (averageFrom " + averageFrom + "): use one or the other");

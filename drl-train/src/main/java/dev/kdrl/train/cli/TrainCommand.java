@@ -630,6 +630,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--afterstate-ensemble must be >= 1 value networks, got "
                     + afterstateEnsemble);
         }
+        if (afterstateEnsembleOwnEpisodes && afterstateEnsemble == 1) {
+            throw new IllegalArgumentException("--afterstate-ensemble-own-episodes needs --afterstate-ensemble K with "
+                    + "K > 1, got K = 1");
+        }
         if (afterstateEnsemble > 1 && afterstateAverageFrom > 0) {
             throw new IllegalArgumentException("--afterstate-ensemble " + afterstateEnsemble + " cannot be combined "
                     + "with --afterstate-average-from " + afterstateAverageFrom + ": use one or the other");

@@ -374,6 +374,9 @@ class AfterstateTdTest {
         assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
                 DataType.FLOAT, null, false, 100)).hasMessageContaining("only for a policy saved to look two steps ahead");
         assertThatThrownBy(() -> ensemble(1, 0, 0)).hasMessage("ensemble must be >= 1 value networks, got 0");
+        assertThatThrownBy(() -> new AfterstateTd.Config(0.8, 0, 4, 0, 0.1, 0, 4, 256, 1e-3, 1e-3, new int[] {8}, 0, 1,
+                DataType.FLOAT, null, false, 0, false, 1, true)).hasMessage("own training episodes per member need an "
+                + "ensemble of more than one value network, got ensemble 1");
         assertThatThrownBy(() -> ensemble(1, 2, 800)).hasMessage("an ensemble of 2 value networks cannot also average "
                 + "weights (averageFrom 800): use one or the other");
     }

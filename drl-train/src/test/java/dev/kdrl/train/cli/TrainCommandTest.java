@@ -234,6 +234,10 @@ class TrainCommandTest {
         new picocli.CommandLine(own).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "3",
                 "--afterstate-ensemble-own-episodes");
         assertThat(own.afterstateConfig().ensembleOwnEpisodes()).isTrue();
+        TrainCommand alone = new TrainCommand();
+        new picocli.CommandLine(alone).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble-own-episodes");
+        assertThatThrownBy(alone::afterstateConfig).hasMessage("--afterstate-ensemble-own-episodes needs "
+                + "--afterstate-ensemble K with K > 1, got K = 1");
         TrainCommand none = new TrainCommand();
         new picocli.CommandLine(none).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "0");
         assertThatThrownBy(none::afterstateConfig).hasMessage("--afterstate-ensemble must be >= 1 value networks, got 0");
