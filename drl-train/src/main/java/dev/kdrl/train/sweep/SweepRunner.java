@@ -606,14 +606,35 @@ public final class SweepRunner {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        Map<String, Object> all = JSON.readValue(file.toFile(), Map.class);
-        for (Map<String, Object> entry : (List<Map<String, Object>>) all.getOrDefault(key, List.of())) {
-            List<Number> g = (List<Number>) entry.get("greedy");
-            if (g.stream().map(Number::doubleValue).toList().equals(greedy)) {
-                return ((List<Number>) entry.get("expected-2")).stream().map(Number::doubleValue).toList();
+        JsonNode entries = JSON.readTree(file.toFile()).path(key);
+        for (int i = 0; i < entries.size(); i++) {
+            List<Double> g = numbers(entries.get(i).get("greedy"), -1);
+            List<Double> e = g == null ? null : numbers(entries.get(i).get("expected-2"), g.size());
+            if (e == null) {
+                throw new IllegalArgumentException(file + ": entry " + i + " of \"" + key + "\" is "
+                        + entries.get(i) + ", expected {\"greedy\": [...], \"expected-2\": [...]}, two lists of as "
+                        + "many numbers (one per trace of the set)");
+            }
+            if (g.equals(greedy)) {
+                return e;
             }
         }
         return null;
+    }
+
+    /** {@code node}'s values if it is an array of numbers ({@code size} of them unless negative), else null. */
+    private static List<Double> numbers(JsonNode node, int size) {
+        if (node == null || !node.isArray() || size >= 0 && node.size() != size) {
+            return null;
+        }
+        List<Double> out = new ArrayList<>();
+        for (JsonNode v : node) {
+            if (!v.isNumber()) {
+                return null;
+            }
+            out.add(v.asDouble());
+        }
+        return out;
     }
 
     @SuppressWarnings("unchecked")

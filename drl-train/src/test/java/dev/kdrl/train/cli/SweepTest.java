@@ -513,6 +513,18 @@ class SweepTest {
         assertThat(run("sweep", "run", second.toString(), "--out", secondOut.toString(), "--reuse",
                 firstOut.toString()).out()).contains("trained 0, skipped 2");
 
+        // a damaged entry there: a one-line error naming the file and the entry, and nothing played on a wrong baseline
+        ((com.fasterxml.jackson.databind.node.ObjectNode) baselines.get("test-20").get(0)).putArray("expected-2").add(1.0)
+                .add(2.0);
+        Files.writeString(firstOut.resolve("baselines.json"), JSON.writeValueAsString(baselines));
+        Path fourthOut = tmp.resolve("fourth");
+        Run damaged = run("sweep", "run", second.toString(), "--out", fourthOut.toString(), "--parallel", "1",
+                "--reuse", firstOut.toString());
+        assertThat(damaged.out()).contains("four seed 1: FAILED: " + firstOut.resolve("baselines.json")
+                + ": entry 0 of \"test-20\" is ").contains("expected {\"greedy\": [...], \"expected-2\": [...]}, two lists "
+                + "of as many numbers (one per trace of the set)");
+        assertThat(fourthOut.resolve("four").resolve("seed-1").resolve("done.json")).doesNotExist();
+
         Run notASweep = run("sweep", "run", second.toString(), "--out", tmp.resolve("third").toString(), "--reuse",
                 tmp.toString());
         assertThat(notASweep.code()).isEqualTo(1);
