@@ -52,7 +52,7 @@ public final class JointActionEvaluator {
     private final double[] minResSuffix;
     private final double[] maxSloSuffix;
     private final double[] minAddSuffix;
-    // bestReward's answer (top(1))
+    // the answer of bestReward and bestImmediate (top(1))
     private final int[][] bestAction;
     private final double[] bestRewardOut = new double[1];
     // the search of top(): the previous call's actions, the floor they give, the list being filled
@@ -383,17 +383,11 @@ public final class JointActionEvaluator {
     private static final double SLACK = 1e-9;
 
     /**
-     * The joint action with the highest immediate reward; ties go to the first in lexicographic order.
+     * The joint action with the highest immediate reward; ties go to the first in lexicographic order ({@link #top}
+     * with {@code k = 1}).
      */
     public int[] bestImmediate(boolean paperFinalStep) {
-        double[] best = {Double.NEGATIVE_INFINITY};
-        int[] arg = new int[n];
-        forEach(paperFinalStep, (index, action, change, reward) -> {
-            if (reward > best[0]) {
-                best[0] = reward;
-                System.arraycopy(action, 0, arg, 0, n);
-            }
-        });
-        return arg;
+        top(1, paperFinalStep, bestAction, bestRewardOut);
+        return bestAction[0].clone();
     }
 }
