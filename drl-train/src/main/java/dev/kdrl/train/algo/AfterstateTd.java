@@ -204,12 +204,9 @@ public final class AfterstateTd {
     private final ActorCritic nets;
     // the ensemble's value networks, nets first
     private final List<ActorCritic> members = new ArrayList<>();
-    // per group of training episodes: its exploration, episode and minibatch streams (group 0: the learner's own)
-    private final List<Rng[]> streams = new ArrayList<>();
+    // per group of training episodes: its random streams (group 0: the learner's own)
+    private final List<Streams> streams = new ArrayList<>();
     private final RunningMeanStd stats;
-    private final Rng explore;
-    private final Rng episodes;
-    private final Rng batches;
     private long timesteps;
     private int iteration;
     private double[][] weightSum;
@@ -233,9 +230,7 @@ public final class AfterstateTd {
         this.config = Objects.requireNonNull(config, "config");
         Rng root = Rng.of(config.seed());
         Rng init = root.split();
-        this.explore = root.split();
-        this.episodes = root.split();
-        this.batches = root.split();
+        streams.add(new Streams(root.split(), root.split(), root.split()));
         int size = AfterstateFeatures.size(model, config.trafficFeatures());
         // the actor of the pair is unused: only the critic (the afterstate value) learns
         this.nets = new ActorCritic(size, config.hidden(), 1, config.lr(), config.lr(), init, config.dataType());
@@ -244,9 +239,8 @@ public final class AfterstateTd {
             members.add(new ActorCritic(size, config.hidden(), 1, config.lr(), config.lr(), root.split(),
                     config.dataType()));
         }
-        streams.add(new Rng[] {explore, episodes, batches});
         for (int k = 1; config.ensembleOwnEpisodes() && k < config.ensemble(); k++) {
-            streams.add(new Rng[] {root.split(), root.split(), root.split()});
+            streams.add(new Streams(root.split(), root.split(), root.split()));
         }
         this.stats = new RunningMeanStd(size);
     }
@@ -374,11 +368,12 @@ public final class AfterstateTd {
                 stats.update(p.raw);
             }
             ObservationNormalizer fitNorm = stats.freeze();
+            List<double[][]> inputs = played.stream().map(p -> normalized(fitNorm, p.raw)).toList();
             double loss = 0;
             for (int k = 0; k < members.size(); k++) {
-                Played p = played.get(groups == 1 ? 0 : k);
-                Rng order = streams.get(groups == 1 ? 0 : k)[2];
-                loss += fit(members.get(k), fitNorm, p.raw, p.targets, order, config);
+                int group = groups == 1 ? 0 : k;
+                loss += OnPolicyAlgorithm.fitCritic(members.get(k), inputs.get(group), played.get(group).targets,
+                        config.epochs(), config.batch(), streams.get(group).batches());
             }
             loss /= members.size();
             fitCpuNanos += Cpu.processNanos() - c1;
@@ -408,6 +403,10 @@ public final class AfterstateTd {
         }
     }
 
+    /** One group of training episodes' random streams: exploration, the episodes' traffic, the value's minibatches. */
+    private record Streams(Rng explore, Rng episodes, Rng batches) {
+    }
+
     /** What one group of training episodes played: the afterstates and their targets, the returns, the decisions. */
     private record Played(double[][] raw, double[] targets, double returns, double explored, int steps) {
     }
@@ -418,8 +417,8 @@ public final class AfterstateTd {
      * (last decision first), then the {@link Config#siblingTargets} ones in the order they were met.
      */
     private Played play(int k, Mlp value, ObservationNormalizer norm, double eps, boolean twoStep) {
-        Rng explore = streams.get(k)[0];
-        Rng episodes = streams.get(k)[1];
+        Rng explore = streams.get(k).explore();
+        Rng episodes = streams.get(k).episodes();
         List<double[]> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         double returns = 0;
@@ -520,13 +519,13 @@ public final class AfterstateTd {
                 .filter(j -> !java.util.Arrays.equals(scores.candidates[j], taken)).toArray();
     }
 
-    private static double fit(ActorCritic member, ObservationNormalizer norm, double[][] raw, double[] targets, Rng order,
-                              Config config) {
+    /** {@code raw} afterstates as the value networks read them. */
+    private static double[][] normalized(ObservationNormalizer norm, double[][] raw) {
         double[][] x = new double[raw.length][];
         for (int i = 0; i < raw.length; i++) {
             x[i] = norm.normalize(raw[i]);
         }
-        return OnPolicyAlgorithm.fitCritic(member, x, targets, config.epochs(), config.batch(), order);
+        return x;
     }
 
     /** The hyper-parameters as saved with the model. */
