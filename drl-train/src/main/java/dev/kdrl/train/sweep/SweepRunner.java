@@ -600,7 +600,6 @@ public final class SweepRunner {
     }
 
     /** expected-2's returns in {@code dir}/baselines.json's entry {@code key} whose greedy returns are {@code greedy}. */
-    @SuppressWarnings("unchecked")
     private static List<Double> expectedIn(Path dir, String key, List<Double> greedy) throws IOException {
         Path file = dir.resolve("baselines.json");
         if (!Files.isRegularFile(file)) {
