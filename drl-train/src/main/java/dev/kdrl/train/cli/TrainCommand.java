@@ -94,6 +94,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "others.")
     Double trafficRangeJitterOption;
 
+    @Option(names = "--traffic-plain-share", defaultValue = "0", paramLabel = "S",
+            description = "Share of the synthetic training traces drawn as --trace's range itself is: every value "
+                    + "independent and uniform in the whole range, without --traffic-persistence or "
+                    + "--traffic-range-jitter, in [0, 1]. Default: ${DEFAULT-VALUE}.")
+    double trafficPlainShare;
+
     @Option(names = "--traffic-windows", paramLabel = "FILE|none",
             description = "Recorded traffic (a CSV with every service's column, at least as long as --trace) of which "
                     + "--traffic-windows-share of the training episodes play a whole window, as long as --trace, "
@@ -652,6 +658,14 @@ final class TrainCommand implements Callable<Integer> {
     /** How the training episodes' traffic is drawn, from the options. */
     TrainingRun.Traffic traffic() {
         double jitter = trafficRangeJitter();
+        if (!(trafficPlainShare >= 0 && trafficPlainShare <= 1)) {
+            throw new IllegalArgumentException("--traffic-plain-share " + plain(trafficPlainShare) + " is not in [0, 1]: "
+                    + "expected the share of the synthetic training traces drawn independent and uniform in --trace's range");
+        }
+        if (trafficPlainShare > 0 && uniformTraffic == 0) {
+            throw new IllegalArgumentException("--traffic-plain-share " + plain(trafficPlainShare) + " shapes synthetic "
+                    + "training traces, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
+        }
         if (trafficWindowsShare != null && !(trafficWindowsShare > 0 && trafficWindowsShare <= 1)) {
             throw new IllegalArgumentException("--traffic-windows-share " + plain(trafficWindowsShare) + " is not in "
                     + "(0, 1]: expected the share of training episodes played on recorded windows (--traffic-windows "
@@ -665,10 +679,11 @@ final class TrainCommand implements Callable<Integer> {
                         + (trafficWindows != null ? "--traffic-windows none"
                                 : "the default for " + algo + " with these services") + "): give --traffic-windows FILE");
             }
-            return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter);
+            return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, null, 0,
+                    trafficPlainShare);
         }
         return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, windows,
-                trafficWindowsShare == null ? 0.5 : trafficWindowsShare);
+                trafficWindowsShare == null ? 0.5 : trafficWindowsShare, trafficPlainShare);
     }
 
     /** {@code v} as typed: no trailing zeros, no exponent ({@code 2} for 2.0). */
@@ -792,7 +807,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The options that shape the training traffic, which RL4J's DQN does not read: it plays --trace as recorded. */
     static final List<String> TRAFFIC_OPTIONS = List.of("--uniform-traffic", "--traffic-noise", "--traffic-persistence",
-            "--traffic-range-jitter", "--traffic-windows", "--traffic-windows-share");
+            "--traffic-range-jitter", "--traffic-plain-share", "--traffic-windows", "--traffic-windows-share");
 
     private int rl4j() throws java.io.IOException {
         var model = env.model();

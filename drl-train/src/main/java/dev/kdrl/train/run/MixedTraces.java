@@ -21,7 +21,11 @@ import java.util.Objects;
  * changes. With {@code rangeJitter} j &gt; 0 each service of a synthetic trace draws its own range per episode, a
  * sub-range of {@code [min, max]} whose width is {@code (max - min) * (1 - j * u)} for {@code u} uniform in
  * {@code [0, 1)}, placed uniformly: episodes then differ in their load's mean and spread as well as in its
- * persistence (for a value that reads the traffic's statistics). Same seed, same trace.
+ * persistence (for a value that reads the traffic's statistics). With {@code plainShare} s &gt; 0 that share of the
+ * synthetic traces is drawn as the base trace's range itself is, neither persistent nor jittered: every value an
+ * independent integer uniform in {@code [min, max]} (so that the paper's own kind of traffic, which a persistence and a
+ * range drawn per service per episode almost never give all three services at once, stays in the training). Same seed,
+ * same trace; a share of 0 draws exactly what the constructors without it draw.
  */
 public final class MixedTraces implements TraceSampler {
     private final Trace base;
@@ -29,6 +33,7 @@ public final class MixedTraces implements TraceSampler {
     private final double uniformShare;
     private final double persistence;
     private final double rangeJitter;
+    private final double plainShare;
     private final int lo;
     private final int hi;
 
@@ -57,6 +62,22 @@ public final class MixedTraces implements TraceSampler {
      */
     public MixedTraces(QuotaModel model, Trace base, double noise, double uniformShare, double persistence,
                        double rangeJitter) {
+        this(model, base, noise, uniformShare, persistence, rangeJitter, 0);
+    }
+
+    /**
+     * @param noise        relative amplitude of the noise on the base trace, in [0, 1)
+     * @param uniformShare share of episodes on a uniform synthetic trace, in [0, 1]
+     * @param persistence  largest per-service probability that a synthetic period repeats the previous one, in [0, 1)
+     * @param rangeJitter  largest share of the range a synthetic service's own range leaves out, in [0, 1)
+     * @param plainShare   share of the synthetic traces drawn independent and uniform in the whole range, in [0, 1]
+     */
+    public MixedTraces(QuotaModel model, Trace base, double noise, double uniformShare, double persistence,
+                       double rangeJitter, double plainShare) {
+        if (!(plainShare >= 0 && plainShare <= 1)) {
+            throw new IllegalArgumentException("plain traffic share must be in [0, 1], got " + plainShare);
+        }
+        this.plainShare = plainShare;
         if (!(rangeJitter >= 0 && rangeJitter < 1)) {
             throw new IllegalArgumentException("traffic range jitter must be in [0, 1), got " + rangeJitter);
         }
@@ -84,6 +105,10 @@ public final class MixedTraces implements TraceSampler {
         if (!uniform) {
             return noisy.sample(sub);
         }
+        // drawn only with a share, so that a share of 0 leaves every other draw where it was
+        boolean plain = plainShare > 0 && rng.nextDouble() < plainShare;
+        double persistence = plain ? 0 : this.persistence;
+        double rangeJitter = plain ? 0 : this.rangeJitter;
         Rng values = Rng.of(sub);
         double[][] rows = new double[base.length()][base.numColumns()];
         double[] rho = new double[base.numColumns()];

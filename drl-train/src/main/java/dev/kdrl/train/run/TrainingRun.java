@@ -56,11 +56,16 @@ public final class TrainingRun {
      * @param windows     recorded traffic whose windows some episodes play (see {@link RecordedWindows}); null: none
      * @param windowsShare share of episodes played on a window of {@code windows}, before the others are drawn as
      *                    the other components say; 0 without {@code windows}
+     * @param plainShare  share of the synthetic traces drawn independent and uniform in the whole range, neither
+     *                    persistent nor jittered (see {@link MixedTraces}), in [0, 1]
      */
     public record Traffic(double noise, double uniform, double persistence, double rangeJitter, Trace windows,
-                          double windowsShare) {
+                          double windowsShare, double plainShare) {
 
         public Traffic {
+            if (!(plainShare >= 0 && plainShare <= 1)) {
+                throw new IllegalArgumentException("--traffic-plain-share must be in [0, 1], got " + plainShare);
+            }
             if (windows == null ? windowsShare != 0 : !(windowsShare > 0 && windowsShare <= 1)) {
                 throw new IllegalArgumentException("--traffic-windows-share must be in (0, 1] with --traffic-windows "
                         + "(0 without), got " + windowsShare);
@@ -71,6 +76,12 @@ public final class TrainingRun {
             if (!(persistence >= 0 && persistence < 1)) {
                 throw new IllegalArgumentException("--traffic-persistence must be in [0, 1), got " + persistence);
             }
+        }
+
+        /** No plain share. */
+        public Traffic(double noise, double uniform, double persistence, double rangeJitter, Trace windows,
+                       double windowsShare) {
+            this(noise, uniform, persistence, rangeJitter, windows, windowsShare, 0);
         }
 
         /** No recorded windows. */
@@ -85,7 +96,8 @@ public final class TrainingRun {
 
         /** The sampler of the training episodes' traces; {@code null} when every episode plays {@code trace} as it is. */
         TraceSampler sampler(QuotaModel model, Trace trace) {
-            TraceSampler rest = uniform > 0 ? new MixedTraces(model, trace, noise, uniform, persistence, rangeJitter)
+            TraceSampler rest = uniform > 0 ? new MixedTraces(model, trace, noise, uniform, persistence, rangeJitter,
+                    plainShare)
                     : noise > 0 ? new NoisyTraces(model, trace, noise) : null;
             if (windows == null) {
                 return rest;

@@ -590,7 +590,23 @@ class TrainCommandTest {
         assertThat(defaults.windows().length()).isEqualTo(10_080);
         assertThat(defaults.windowsShare()).as("half the episodes play July windows").isEqualTo(0.5);
         assertThat(defaults.rangeJitter()).isEqualTo(0.7);
+        assertThat(defaults.plainShare()).as("every synthetic trace shaped per episode").isZero();
         assertThat(paper.afterstateConfig().siblingTargets()).as("every candidate learns").isTrue();
+        TrainCommand plain = new TrainCommand();
+        new picocli.CommandLine(plain).parseArgs("--profile", "paper", "--trace", "../datasets/paper/train-200.csv",
+                "--out", "o", "--traffic-plain-share", "0.25");
+        assertThat(plain.traffic().plainShare()).isEqualTo(0.25);
+        assertThat(plain.traffic().windowsShare()).isEqualTo(0.5);
+        TrainCommand tooMuch = new TrainCommand();
+        new picocli.CommandLine(tooMuch).parseArgs("--profile", "paper", "--trace", "../datasets/paper/train-200.csv",
+                "--out", "o", "--traffic-plain-share", "1.5");
+        assertThatThrownBy(tooMuch::traffic).hasMessage("--traffic-plain-share 1.5 is not in [0, 1]: expected the share "
+                + "of the synthetic training traces drawn independent and uniform in --trace's range");
+        TrainCommand noSynthetic = new TrainCommand();
+        new picocli.CommandLine(noSynthetic).parseArgs("--profile", "paper", "--trace", "../datasets/paper/train-200.csv",
+                "--out", "o", "--traffic-plain-share", "0.5", "--uniform-traffic", "0");
+        assertThatThrownBy(noSynthetic::traffic).hasMessage("--traffic-plain-share 0.5 shapes synthetic training "
+                + "traces, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
         java.io.StringWriter quiet = new java.io.StringWriter();
         paper.noteWhenTheBundledWindowsDoNotApply(new java.io.PrintWriter(quiet));
         assertThat(quiet.toString()).isEmpty();

@@ -143,6 +143,49 @@ class MixedTracesTest {
     }
 
     @Test
+    void aPlainShareDrawsIndependentTracesOverTheWholeRange() {
+        MixedTraces shaped = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.8, 0.7);
+        MixedTraces plain = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.8, 0.7, 1);
+        double lag = 0;
+        int n = 0;
+        for (long s = 0; s < 20; s++) {
+            Trace t = plain.sample(s);
+            assertThat(sameValues(t, plain.sample(s))).isTrue();
+            for (int c = 0; c < 3; c++) {
+                double min = Double.POSITIVE_INFINITY;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int r = 0; r < t.length(); r++) {
+                    double v = t.value(r, c);
+                    assertThat(v).isEqualTo(Math.rint(v)).isBetween(1.0, 100.0);
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+                // 200 independent draws in 1..100 per service: the whole range, not a sub-range
+                assertThat(min).as("seed %d, service %d", s, c).isLessThanOrEqualTo(10);
+                assertThat(max).as("seed %d, service %d", s, c).isGreaterThanOrEqualTo(91);
+                lag += lag1(t, c);
+                n++;
+            }
+        }
+        // no persistence (with it, up to 0.8, the mean lag-1 autocorrelation is near 0.4)
+        assertThat(lag / n).isBetween(-0.1, 0.1);
+        // a share of 0 draws the traces of the constructor without it; a share between draws either kind per episode
+        MixedTraces zero = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.8, 0.7, 0);
+        MixedTraces half = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.8, 0.7, 0.5);
+        int plainOnes = 0;
+        for (long s = 0; s < 100; s++) {
+            assertThat(sameValues(zero.sample(s), shaped.sample(s))).isTrue();
+            Trace t = half.sample(s);
+            boolean isPlain = sameValues(t, plain.sample(s));
+            assertThat(isPlain || sameValues(t, shaped.sample(s))).as("seed %d", s).isTrue();
+            plainOnes += isPlain ? 1 : 0;
+        }
+        assertThat(plainOnes).isBetween(30, 70);
+        assertThatThrownBy(() -> new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.8, 0.7, 1.5))
+                .hasMessage("plain traffic share must be in [0, 1], got 1.5");
+    }
+
+    @Test
     void seededMixture() {
         MixedTraces env = new MixedTraces(PaperProfile.model(), TRAIN, 0, 0.5);
         int uniform = 0;
