@@ -209,14 +209,20 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      * @param confidence  0: the highest mean score over the samples wins; &gt; 0: another first decision replaces the
      *                    best by immediate reward only when its mean advantage over it, less this many standard
      *                    errors, is positive ({@link CautiousChoice})
+     * @param anchorConfidence 0: the reference of the cautious choice is the best first decision by immediate reward
+     *                    (greedy's); &gt; 0: it is the first decision the same search without the value takes
+     *                    ({@code expected-2}'s, with this confidence against greedy's), so that the value changes
+     *                    the planner's decision only where the samples clearly say it gains (needs {@code confidence}
+     *                    &gt; 0)
      */
-    public record Lookahead(int candidates, int samples, double valueWeight, double confidence) {
+    public record Lookahead(int candidates, int samples, double valueWeight, double confidence, double anchorConfidence) {
         /** The most first decisions looked ahead from. */
         public static final int MAX_CANDIDATES = 64;
         static final String CANDIDATES = "lookahead_candidates";
         static final String SAMPLES = "lookahead_samples";
         static final String VALUE_WEIGHT = "lookahead_value_weight";
         static final String CONFIDENCE = "lookahead_confidence";
+        static final String ANCHOR_CONFIDENCE = "lookahead_anchor_confidence";
 
         public Lookahead {
             if (candidates < 1 || candidates > MAX_CANDIDATES) {
@@ -230,6 +236,16 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
                 throw new IllegalArgumentException("lookahead value weight must be in [0, 1], got " + valueWeight);
             }
             CautiousChoice.requireConfidence("lookahead confidence", confidence);
+            CautiousChoice.requireConfidence("lookahead anchor confidence", anchorConfidence);
+            if (anchorConfidence > 0 && confidence == 0) {
+                throw new IllegalArgumentException("a lookahead anchor confidence (" + anchorConfidence + ") needs a "
+                        + "lookahead confidence above 0, got 0");
+            }
+        }
+
+        /** The settings without an anchor: the cautious choice's reference is greedy's decision. */
+        public Lookahead(int candidates, int samples, double valueWeight, double confidence) {
+            this(candidates, samples, valueWeight, confidence, 0);
         }
 
         /**
@@ -258,10 +274,14 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             }
             return new Lookahead((int) number(hyperParameters, CANDIDATES), (int) number(hyperParameters, SAMPLES),
                     number(hyperParameters, VALUE_WEIGHT),
-                    hyperParameters.containsKey(CONFIDENCE) ? number(hyperParameters, CONFIDENCE) : 0);
+                    hyperParameters.containsKey(CONFIDENCE) ? number(hyperParameters, CONFIDENCE) : 0,
+                    hyperParameters.containsKey(ANCHOR_CONFIDENCE) ? number(hyperParameters, ANCHOR_CONFIDENCE) : 0);
         }
 
-        /** The hyper-parameters that save these settings, in a stable order (the confidence only when not 0). */
+        /**
+         * The hyper-parameters that save these settings, in a stable order (the confidence and the anchor's only when
+         * not 0).
+         */
         public Map<String, String> hyperParameters() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put(CANDIDATES, Integer.toString(candidates));
@@ -269,6 +289,9 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             m.put(VALUE_WEIGHT, Double.toString(valueWeight));
             if (confidence != 0) {
                 m.put(CONFIDENCE, Double.toString(confidence));
+            }
+            if (anchorConfidence != 0) {
+                m.put(ANCHOR_CONFIDENCE, Double.toString(anchorConfidence));
             }
             return m;
         }
@@ -356,8 +379,9 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             first[j] = top[j].clone();
             firstReward[j] = topReward[j];
         }
-        // per first decision and sample: its score, for a cautious choice
+        // per first decision and sample: its score, for a cautious choice; and without the value, for an anchor
         double[][] perSample = lookahead.confidence() > 0 ? new double[count][samples.length] : null;
+        double[][] planner = lookahead.anchorConfidence() > 0 ? new double[count][samples.length] : null;
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < count; j++) {
@@ -369,6 +393,10 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
                 if (perSample != null) {
                     perSample[j][k] = firstReward[j] * rewardScale + next;
                 }
+                if (planner != null) {
+                    // topReward[0]: the best reward of the next decision (bestOneStepScore ranked them)
+                    planner[j][k] = (firstReward[j] + topReward[0]) * rewardScale;
+                }
             }
             double score = firstReward[j] * rewardScale + sum / samples.length;
             // ties to the higher immediate reward (the earlier candidate)
@@ -376,6 +404,19 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
                 bestScore = score;
                 best = j;
             }
+        }
+        if (planner != null) {
+            // the planner's decision is the reference (row 0) that the value must clearly beat; the others keep their order
+            int anchor = CautiousChoice.choose(planner, count, samples.length, lookahead.anchorConfidence());
+            double[][] rows = new double[count][];
+            rows[0] = perSample[anchor];
+            for (int j = 0, r = 1; j < count; j++) {
+                if (j != anchor) {
+                    rows[r++] = perSample[j];
+                }
+            }
+            int chosen = CautiousChoice.choose(rows, count, samples.length, lookahead.confidence());
+            return first[chosen == 0 ? anchor : chosen <= anchor ? chosen - 1 : chosen];
         }
         if (perSample != null) {
             return first[CautiousChoice.choose(perSample, count, samples.length, lookahead.confidence())];

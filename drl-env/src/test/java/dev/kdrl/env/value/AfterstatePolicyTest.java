@@ -267,6 +267,114 @@ class AfterstatePolicyTest {
     }
 
     @Test
+    void anAnchoredSearchKeepsExpected2sDecisionUnlessTheValueClearlyBeatsIt() {
+        // an anchor that nothing can beat: expected-2's decision (with the anchor's confidence) at every step
+        EmpiricalTraffic traffic = EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1);
+        QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
+        QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
+        AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, net(5, 0.5), ObservationNormalizer.identity(SIZE),
+                0.8, 1, 4, 0.4).withLookahead(new AfterstatePolicy.Lookahead(6, 12, 0.4, 1e9, 0.5))
+                .withTraffic(traffic, env.episodeLength(), 3);
+        ExpectedValuePolicy planner = ExpectedValuePolicy.of(ref, traffic, new ExpectedValuePolicy.Settings(1, 6, 12, 3,
+                0.5));
+        GreedyPolicy greedy = GreedyPolicy.of(ref);
+        env.reset(0);
+        ref.reset(0);
+        int notGreedy = 0;
+        while (!env.episodeOver()) {
+            int[] a = p.act(null);
+            assertThat(a).containsExactly(planner.act(null));
+            notGreedy += java.util.Arrays.equals(a, greedy.act(null)) ? 0 : 1;
+            env.step(a);
+            ref.step(a);
+        }
+        assertThat(notGreedy).as("decisions where the planner left greedy's choice").isPositive();
+
+        // a reachable bar: the decision an oracle takes from the per-sample scores with and without the value
+        Mlp v = net(7, 3);
+        double[][] next = {{30, 40, 50}, {80, 20, 10}, {55, 90, 35}, {10, 60, 75}, {95, 5, 60}, {45, 45, 20}};
+        TrafficDistribution six = (state, max, rng) -> next;
+        QuotaEnv walk = new QuotaEnv(MODEL, TRAIN);
+        walk.reset(0);
+        int plannerMoved = 0;
+        int valueMoved = 0;
+        for (int t = 0; t < 30; t++) {
+            QuotaState s = walk.state();
+            AfterstatePolicy anchored = new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE),
+                    0.8, 1e-3, 3).withLookahead(new AfterstatePolicy.Lookahead(5, 6, 1, 0.5, 0.5)).withTraffic(six, 200,
+                    0);
+            AfterstatePolicy.Scores first = new AfterstatePolicy.Scores(5);
+            new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, 5).act(s, first);
+            double[][] q = new double[first.count][next.length];
+            double[][] q0 = new double[first.count][next.length];
+            for (int j = 0; j < first.count; j++) {
+                Transition t1 = MODEL.decide(s, first.candidates[j]);
+                for (int k = 0; k < next.length; k++) {
+                    QuotaState s2 = MODEL.next(s, t1, next[k]);
+                    AfterstatePolicy.Scores second = new AfterstatePolicy.Scores(3);
+                    new AfterstatePolicy(MODEL, () -> s2, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, 3)
+                            .act(s2, second);
+                    double m = Double.NEGATIVE_INFINITY;
+                    double m0 = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < second.count; c++) {
+                        Transition t2 = MODEL.decide(s2, second.candidates[c]);
+                        m = Math.max(m, second.reward[c] * 1e-3 + v.forward(AfterstateFeatures.of(MODEL, s2, t2))[0]);
+                        m0 = Math.max(m0, second.reward[c] * 1e-3);
+                    }
+                    q[j][k] = first.reward[j] * 1e-3 + m;
+                    q0[j][k] = (first.reward[j] + second.reward[0]) * 1e-3;
+                    assertThat(m0).isEqualTo(second.reward[0] * 1e-3);
+                }
+            }
+            int planned = boundChoice(q0, 0, 0.5);
+            int chosen = boundChoice(q, planned, 0.5);
+            assertThat(anchored.act(null)).as("step %d", t).containsExactly(first.candidates[chosen]);
+            plannerMoved += planned != 0 ? 1 : 0;
+            valueMoved += chosen != planned ? 1 : 0;
+            walk.step(first.candidates[chosen]);
+        }
+        assertThat(plannerMoved).as("steps where the planner left greedy's choice").isPositive();
+        assertThat(valueMoved).as("steps where the value left the planner's").isPositive();
+        assertThatThrownBy(() -> new AfterstatePolicy.Lookahead(6, 12, 0.4, 0, 0.5))
+                .hasMessage("a lookahead anchor confidence (0.5) needs a lookahead confidence above 0, got 0");
+        var saved = new AfterstatePolicy.Lookahead(6, 12, 0.4, 1, 0.5);
+        assertThat(AfterstatePolicy.Lookahead.of(saved.hyperParameters())).isEqualTo(saved);
+        assertThat(saved.hyperParameters()).containsEntry("lookahead_anchor_confidence", "0.5");
+        assertThat(new AfterstatePolicy.Lookahead(6, 12, 0.4, 1).hyperParameters())
+                .doesNotContainKey("lookahead_anchor_confidence");
+    }
+
+    /**
+     * Of the rows {@code q[j]} (per-sample scores), the one whose mean advantage over row {@code ref}, less {@code k}
+     * standard errors, is the highest positive one (ties to the lower index); {@code ref} when none is positive.
+     */
+    private static int boundChoice(double[][] q, int ref, double k) {
+        int best = ref;
+        double bestBound = 0;
+        for (int j = 0; j < q.length; j++) {
+            if (j == ref) {
+                continue;
+            }
+            int n = q[j].length;
+            double mean = 0;
+            for (int s = 0; s < n; s++) {
+                mean += (q[j][s] - q[ref][s]) / n;
+            }
+            double sq = 0;
+            for (int s = 0; s < n; s++) {
+                double d = q[j][s] - q[ref][s] - mean;
+                sq += d * d;
+            }
+            double bound = mean - k * Math.sqrt(sq / (n - 1) / n);
+            if (bound > bestBound) {
+                bestBound = bound;
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    @Test
     void theTwoStepScoreIsTheRewardPlusTheMeanOverSamplesOfTheBestOneStepScore() {
         QuotaEnv env = new QuotaEnv(MODEL, TRAIN);
         env.reset(0);

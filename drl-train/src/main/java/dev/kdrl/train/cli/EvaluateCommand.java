@@ -101,6 +101,12 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "Default: the model's, else drl train's.")
     Double lookaheadConfidence;
 
+    @Option(names = "--afterstate-lookahead-anchor-confidence", paramLabel = "K",
+            description = "With two steps and a confidence: K > 0 makes the reference the decision of the same search "
+                    + "without the value (expected-2's, with confidence K); 0: greedy's. Default: the model's, else "
+                    + "drl train's.")
+    Double lookaheadAnchorConfidence;
+
     @Option(names = "--dynamics", defaultValue = "paper", paramLabel = "paper|cluster",
             description = "paper: the decision model the policies were trained on (default). cluster: the "
                     + "cluster-faithful model (Knative's KPA, pod start-up and drain, quota admission, queueing; its "
@@ -148,6 +154,9 @@ final class EvaluateCommand implements Callable<Integer> {
         double expectedConfidence = expected.confidence();
         if (lookaheadConfidence != null) {
             CautiousChoice.requireConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
+        }
+        if (lookaheadAnchorConfidence != null) {
+            CautiousChoice.requireConfidence("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
         }
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalArgumentException("--model " + modelFile + ": no such file");
@@ -218,7 +227,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private static Map<String, String> paperOnly() {
         Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (String o : List.of("samples", "candidates", "value-weight", "confidence")) {
+        for (String o : List.of("samples", "candidates", "value-weight", "confidence", "anchor-confidence")) {
             m.put("--afterstate-lookahead-" + o, "in the cluster model the model decides in one step");
         }
         m.put("--expected-confidence", "the cluster model plays no expected-2");
@@ -312,8 +321,9 @@ final class EvaluateCommand implements Callable<Integer> {
         int candidates = lookaheadCandidates != null ? lookaheadCandidates : base.candidates();
         double weight = lookaheadValueWeight != null ? lookaheadValueWeight : base.valueWeight();
         double confidence = lookaheadConfidence != null ? lookaheadConfidence : base.confidence();
+        double anchor = lookaheadAnchorConfidence != null ? lookaheadAnchorConfidence : base.anchorConfidence();
         try {
-            return new AfterstatePolicy.Lookahead(candidates, samples, weight, confidence);
+            return new AfterstatePolicy.Lookahead(candidates, samples, weight, confidence, anchor);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--afterstate-lookahead-*: " + e.getMessage(), e);
         }

@@ -229,6 +229,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "highest mean wins. Default: ${DEFAULT-VALUE}.")
     double lookaheadConfidence;
 
+    @Option(names = "--afterstate-lookahead-anchor-confidence", defaultValue = "0", paramLabel = "K",
+            description = "afterstate: with two steps and a confidence, K > 0 makes the reference the first decision "
+                    + "the same search without the value takes (expected-2's, with confidence K against greedy's), so "
+                    + "that the value changes the planner's decision only where the samples clearly say it gains; 0: "
+                    + "greedy's decision is the reference. Default: ${DEFAULT-VALUE}.")
+    double lookaheadAnchorConfidence;
+
     @Option(names = "--afterstate-average-from", defaultValue = "0", paramLabel = "STEPS",
             description = "afterstate: if > 0, the saved and evaluated policy uses the value network's weights averaged "
                     + "over the iterations from STEPS steps on. Default: ${DEFAULT-VALUE}.")
@@ -765,16 +772,18 @@ final class TrainCommand implements Callable<Integer> {
     /** The saved afterstate policy's two-step settings from the options; null for one step. */
     dev.kdrl.env.value.AfterstatePolicy.Lookahead lookahead() {
         CautiousChoice.requireConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
+        CautiousChoice.requireConfidence("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
         if (lookaheadSamples == 0) {
             return null;
         }
         try {
             return new dev.kdrl.env.value.AfterstatePolicy.Lookahead(lookaheadCandidates, lookaheadSamples,
-                    lookaheadValueWeight, lookaheadConfidence);
+                    lookaheadValueWeight, lookaheadConfidence, lookaheadAnchorConfidence);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--afterstate-lookahead-samples " + lookaheadSamples
                     + ", --afterstate-lookahead-candidates " + lookaheadCandidates + ", --afterstate-lookahead-value-weight "
-                    + lookaheadValueWeight + ", --afterstate-lookahead-confidence " + lookaheadConfidence + ": "
+                    + lookaheadValueWeight + ", --afterstate-lookahead-confidence " + lookaheadConfidence
+                    + ", --afterstate-lookahead-anchor-confidence " + lookaheadAnchorConfidence + ": "
                     + e.getMessage() + " (samples: 0 for one step, else >= 1)", e);
         }
     }

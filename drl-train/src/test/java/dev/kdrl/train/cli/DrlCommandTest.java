@@ -311,7 +311,8 @@ class DrlCommandTest {
         // what the cluster model would ignore is refused, named, with the reason
         Map<String, String> refused = new java.util.LinkedHashMap<>();
         for (String o : List.of("--afterstate-lookahead-samples", "--afterstate-lookahead-candidates",
-                "--afterstate-lookahead-value-weight", "--afterstate-lookahead-confidence")) {
+                "--afterstate-lookahead-value-weight", "--afterstate-lookahead-confidence",
+                "--afterstate-lookahead-anchor-confidence")) {
             refused.put(o, "in the cluster model the model decides in one step");
         }
         refused.put("--expected-confidence", "the cluster model plays no expected-2");
