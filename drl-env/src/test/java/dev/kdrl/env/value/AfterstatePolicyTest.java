@@ -243,15 +243,23 @@ class AfterstatePolicyTest {
      * with the same settings; returns how many differ from greedy's.
      */
     private static int playsLikeExpected2(double confidence) {
+        return playsLikeExpected2(new AfterstatePolicy.Lookahead(6, 12, 0, confidence), confidence);
+    }
+
+    /**
+     * Plays 40 steps with the two-step settings {@code look} (6 candidates, 12 samples), checking every decision
+     * against expected-2's with the same candidates and samples and {@code plannerConfidence}; returns how many differ
+     * from greedy's.
+     */
+    private static int playsLikeExpected2(AfterstatePolicy.Lookahead look, double plannerConfidence) {
         EmpiricalTraffic traffic = EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1);
         QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
         QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
         // reward scale 1, so that the sums are the planner's to the last bit
         AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, net(5, 0.5), ObservationNormalizer.identity(SIZE),
-                0.8, 1, 4, 0.4).withLookahead(new AfterstatePolicy.Lookahead(6, 12, 0, confidence))
-                .withTraffic(traffic, env.episodeLength(), 3);
+                0.8, 1, 4, 0.4).withLookahead(look).withTraffic(traffic, env.episodeLength(), 3);
         ExpectedValuePolicy planner = ExpectedValuePolicy.of(ref, traffic,
-                new ExpectedValuePolicy.Settings(1, 6, 12, 3, confidence));
+                new ExpectedValuePolicy.Settings(1, 6, 12, 3, plannerConfidence));
         GreedyPolicy greedy = GreedyPolicy.of(ref);
         env.reset(0);
         ref.reset(0);
@@ -268,27 +276,10 @@ class AfterstatePolicyTest {
 
     @Test
     void anAnchoredSearchKeepsExpected2sDecisionUnlessTheValueClearlyBeatsIt() {
-        // an anchor that nothing can beat: expected-2's decision (with the anchor's confidence) at every step
-        EmpiricalTraffic traffic = EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1);
-        QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
-        QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
-        AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, net(5, 0.5), ObservationNormalizer.identity(SIZE),
-                0.8, 1, 4, 0.4).withLookahead(new AfterstatePolicy.Lookahead(6, 12, 0.4, 1e9, 0.5))
-                .withTraffic(traffic, env.episodeLength(), 3);
-        ExpectedValuePolicy planner = ExpectedValuePolicy.of(ref, traffic, new ExpectedValuePolicy.Settings(1, 6, 12, 3,
-                0.5));
-        GreedyPolicy greedy = GreedyPolicy.of(ref);
-        env.reset(0);
-        ref.reset(0);
-        int notGreedy = 0;
-        while (!env.episodeOver()) {
-            int[] a = p.act(null);
-            assertThat(a).containsExactly(planner.act(null));
-            notGreedy += java.util.Arrays.equals(a, greedy.act(null)) ? 0 : 1;
-            env.step(a);
-            ref.step(a);
-        }
-        assertThat(notGreedy).as("decisions where the planner left greedy's choice").isPositive();
+        // an anchor that nothing can beat (a value weighing 0.4, a confidence of 1e9): expected-2's decision, with the
+        // anchor's confidence, at every step
+        assertThat(playsLikeExpected2(new AfterstatePolicy.Lookahead(6, 12, 0.4, 1e9, 0.5), 0.5))
+                .as("decisions where the planner left greedy's choice").isPositive();
 
         // a reachable bar: the decision an oracle takes from the per-sample scores with and without the value
         Mlp v = net(7, 3);
