@@ -239,7 +239,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             CautiousChoice.requireConfidence("lookahead anchor confidence", anchorConfidence);
             if (anchorConfidence > 0 && confidence == 0) {
                 throw new IllegalArgumentException("a lookahead anchor confidence (" + anchorConfidence + ") needs a "
-                        + "lookahead confidence above 0, got 0");
+                        + "lookahead confidence above 0, got 0 (with a confidence of 0, give an anchor confidence of 0)");
             }
         }
 
@@ -257,11 +257,12 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         }
 
         /**
-         * 16 candidates, 64 samples, value weight 0.4, confidence 1 ({@code drl train}'s defaults): chosen on the
-         * validation traffic (docs/benchmarks.md, "Two steps" and "A cautious choice").
+         * 16 candidates, 64 samples, value weight 0.4, confidence 1, anchor confidence 0.5 ({@code drl train}'s
+         * defaults): chosen on the validation traffic (docs/benchmarks.md, "Two steps", "A cautious choice" and "A
+         * cautious choice anchored on the planner").
          */
         public static Lookahead defaults() {
-            return new Lookahead(16, 64, 0.4, 1);
+            return new Lookahead(16, 64, 0.4, 1, 0.5);
         }
 
         /**

@@ -327,7 +327,8 @@ class AfterstatePolicyTest {
         assertThat(plannerMoved).as("steps where the planner left greedy's choice").isPositive();
         assertThat(valueMoved).as("steps where the value left the planner's").isPositive();
         assertThatThrownBy(() -> new AfterstatePolicy.Lookahead(6, 12, 0.4, 0, 0.5))
-                .hasMessage("a lookahead anchor confidence (0.5) needs a lookahead confidence above 0, got 0");
+                .hasMessage("a lookahead anchor confidence (0.5) needs a lookahead confidence above 0, got 0 (with a "
+                        + "confidence of 0, give an anchor confidence of 0)");
         var saved = new AfterstatePolicy.Lookahead(6, 12, 0.4, 1, 0.5);
         assertThat(AfterstatePolicy.Lookahead.of(saved.hyperParameters())).isEqualTo(saved);
         assertThat(saved.hyperParameters()).containsEntry("lookahead_anchor_confidence", "0.5");

@@ -229,7 +229,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "highest mean wins. Default: ${DEFAULT-VALUE}.")
     double lookaheadConfidence;
 
-    @Option(names = "--afterstate-lookahead-anchor-confidence", defaultValue = "0", paramLabel = "K",
+    @Option(names = "--afterstate-lookahead-anchor-confidence", defaultValue = "0.5", paramLabel = "K",
             description = "afterstate: with two steps and a confidence, K > 0 makes the reference the first decision "
                     + "the same search without the value takes (expected-2's, with confidence K against greedy's), so "
                     + "that the value changes the planner's decision only where the samples clearly say it gains; 0: "

@@ -1,6 +1,7 @@
 package dev.kdrl.train.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -183,12 +184,23 @@ class DrlCommandTest {
         new picocli.CommandLine(samples).parseArgs("--model", "m.zip", "--trace", "t.csv", "--afterstate-lookahead-samples",
                 "8");
         assertThat(samples.lookahead(null)).as("a one-step model asked for two steps takes drl train's defaults")
-                .isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 8, 0.4, 1));
+                .isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 8, 0.4, 1, 0.5));
         assertThat(samples.lookahead(saved)).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 8, 0.4, 0));
         EvaluateCommand confidence = new EvaluateCommand();
         new picocli.CommandLine(confidence).parseArgs("--model", "m.zip", "--trace", "t.csv",
                 "--afterstate-lookahead-confidence", "2");
         assertThat(confidence.lookahead(saved).confidence()).isEqualTo(2);
+        EvaluateCommand anchor = new EvaluateCommand();
+        new picocli.CommandLine(anchor).parseArgs("--model", "m.zip", "--trace", "t.csv",
+                "--afterstate-lookahead-anchor-confidence", "0.25", "--afterstate-lookahead-confidence", "1");
+        assertThat(anchor.lookahead(saved)).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 64, 0.4, 1,
+                0.25));
+        EvaluateCommand anchorAlone = new EvaluateCommand();
+        new picocli.CommandLine(anchorAlone).parseArgs("--model", "m.zip", "--trace", "t.csv",
+                "--afterstate-lookahead-anchor-confidence", "0.25");
+        assertThatThrownBy(() -> anchorAlone.lookahead(saved)).as("the saved model's confidence is 0")
+                .hasMessage("--afterstate-lookahead-*: a lookahead anchor confidence (0.25) needs a lookahead confidence "
+                        + "above 0, got 0 (with a confidence of 0, give an anchor confidence of 0)");
     }
 
     @Test

@@ -190,7 +190,7 @@ class TrainCommandTest {
         new picocli.CommandLine(bad).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-lookahead-candidates", "0");
         assertThatThrownBy(bad::afterstateConfig).hasMessage("--afterstate-lookahead-samples 64, "
                 + "--afterstate-lookahead-candidates 0, --afterstate-lookahead-value-weight 0.4, "
-                + "--afterstate-lookahead-confidence 1.0, --afterstate-lookahead-anchor-confidence 0.0: lookahead "
+                + "--afterstate-lookahead-confidence 1.0, --afterstate-lookahead-anchor-confidence 0.5: lookahead "
                 + "candidates must be in [1, 64], got 0 (samples: 0 for one step, else >= 1)");
         TrainCommand anchored = new TrainCommand();
         new picocli.CommandLine(anchored).parseArgs("--trace", "t.csv", "--out", "o",
@@ -199,12 +199,14 @@ class TrainCommandTest {
                 16, 64, 0.4, 1, 0.5));
         TrainCommand plainDefaults = new TrainCommand();
         new picocli.CommandLine(plainDefaults).parseArgs("--trace", "t.csv", "--out", "o");
-        assertThat(plainDefaults.afterstateConfig().lookahead().anchorConfidence()).as("off by default").isZero();
+        assertThat(plainDefaults.afterstateConfig().lookahead().anchorConfidence()).as("anchored by default")
+                .isEqualTo(0.5);
         TrainCommand anchorWithoutCaution = new TrainCommand();
         new picocli.CommandLine(anchorWithoutCaution).parseArgs("--trace", "t.csv", "--out", "o",
                 "--afterstate-lookahead-anchor-confidence", "0.5", "--afterstate-lookahead-confidence", "0");
         assertThatThrownBy(anchorWithoutCaution::afterstateConfig).hasMessageEndingWith("a lookahead anchor confidence "
-                + "(0.5) needs a lookahead confidence above 0, got 0 (samples: 0 for one step, else >= 1)");
+                + "(0.5) needs a lookahead confidence above 0, got 0 (with a confidence of 0, give an anchor confidence of 0) "
+                + "(samples: 0 for one step, else >= 1)");
         TrainCommand cautious = new TrainCommand();
         new picocli.CommandLine(cautious).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-lookahead-confidence",
                 "2.5");
@@ -344,7 +346,7 @@ class TrainCommandTest {
         assertThat(c.trafficWindows).isNull();
         assertThat(c.trafficWindowsShare).isNull();
         assertThat(as.gamma()).isEqualTo(0.8);
-        assertThat(as.lookahead()).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 64, 0.4, 1))
+        assertThat(as.lookahead()).isEqualTo(new dev.kdrl.env.value.AfterstatePolicy.Lookahead(16, 64, 0.4, 1, 0.5))
                 .isEqualTo(dev.kdrl.env.value.AfterstatePolicy.Lookahead.defaults());
         assertThat(c.timesteps()).isEqualTo(320_000);
         // the on-policy algorithms keep theirs
