@@ -74,11 +74,14 @@ class DrlCommandTest {
     @Test
     void theBundledModelsPlayAsModelsReadmeSays() throws Exception {
         // the default policy (every candidate of a decision learnt, trained partly on recorded web traffic, reading
-        // the traffic's statistics), the previous default (the taken candidates learnt) and the one before it
-        // (synthetic traffic only): the figures models/README.md and the README print
+        // the traffic's statistics, its two-step search anchored on expected-2's), the previous default (the taken
+        // candidates learnt) and the one before it (synthetic traffic only): the figures models/README.md and the
+        // README print
         double[][] now = bundledReturns("../models/paper-afterstate.zip");
-        assertThat(now[0][0]).isCloseTo(733_597.36, within(0.01)).isGreaterThan(now[1][0]);
-        assertThat(now[0][1]).isCloseTo(64_279.16, within(0.01));
+        assertThat(now[0][0]).isCloseTo(735_783.27, within(0.01)).isGreaterThan(now[1][0]);
+        assertThat(now[0][1]).isCloseTo(63_965.71, within(0.01));
+        assertThat(dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate.zip")).hyperParameters())
+                .containsEntry("lookahead_anchor_confidence", "0.5");
         double[][] web = bundledReturns("../models/paper-afterstate-web.zip");
         assertThat(web[0][0]).isCloseTo(734_163.52, within(0.01)).isGreaterThan(web[1][0]);
         assertThat(web[0][1]).isCloseTo(64_144.14, within(0.01));
