@@ -31,13 +31,24 @@ public final class CautiousChoice {
     }
 
     /**
-     * The index of the chosen candidate.
+     * The index of the chosen candidate, candidate 0 the reference.
      *
      * @param q          {@code q[j][s]}: candidate {@code j}'s value on sample {@code s}, for {@code j < count}, {@code s
      *                   < samples}; candidate 0 is the reference
      * @param confidence {@code k}, standard errors the mean advantage must exceed, &gt; 0
      */
     public static int choose(double[][] q, int count, int samples, double confidence) {
+        return choose(q, count, samples, confidence, 0);
+    }
+
+    /**
+     * The index of the chosen candidate against another reference (such as another planner's choice): the candidate
+     * with the highest positive bound of its advantage over candidate {@code reference}, ties to the lower index, else
+     * {@code reference}.
+     *
+     * @param reference the candidate kept unless another clearly beats it, in {@code [0, count)}
+     */
+    public static int choose(double[][] q, int count, int samples, double confidence, int reference) {
         if (!(confidence > 0) || Double.isInfinite(confidence)) {
             throw new IllegalArgumentException("confidence must be a finite number > 0, got " + confidence);
         }
@@ -45,13 +56,20 @@ public final class CautiousChoice {
             throw new IllegalArgumentException("need 1 to " + q.length + " candidates and samples >= 0, got " + count
                     + " and " + samples);
         }
-        if (samples < 2) {
-            return 0;
+        if (reference < 0 || reference >= count) {
+            throw new IllegalArgumentException("the reference must be one of the " + count + " candidates, got "
+                    + reference);
         }
-        int best = 0;
+        if (samples < 2) {
+            return reference;
+        }
+        int best = reference;
         double bestBound = 0;
-        double[] ref = q[0];
-        for (int j = 1; j < count; j++) {
+        double[] ref = q[reference];
+        for (int j = 0; j < count; j++) {
+            if (j == reference) {
+                continue;
+            }
             double[] c = q[j];
             double mean = 0;
             for (int s = 0; s < samples; s++) {

@@ -407,17 +407,9 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             }
         }
         if (planner != null) {
-            // the planner's decision is the reference (row 0) that the value must clearly beat; the others keep their order
+            // the planner's decision is the reference that the value must clearly beat
             int anchor = CautiousChoice.choose(planner, count, samples.length, lookahead.anchorConfidence());
-            double[][] rows = new double[count][];
-            rows[0] = perSample[anchor];
-            for (int j = 0, r = 1; j < count; j++) {
-                if (j != anchor) {
-                    rows[r++] = perSample[j];
-                }
-            }
-            int chosen = CautiousChoice.choose(rows, count, samples.length, lookahead.confidence());
-            return first[chosen == 0 ? anchor : chosen <= anchor ? chosen - 1 : chosen];
+            return first[CautiousChoice.choose(perSample, count, samples.length, lookahead.confidence(), anchor)];
         }
         if (perSample != null) {
             return first[CautiousChoice.choose(perSample, count, samples.length, lookahead.confidence())];

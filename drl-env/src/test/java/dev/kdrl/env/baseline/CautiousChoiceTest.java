@@ -47,6 +47,22 @@ class CautiousChoiceTest {
     }
 
     @Test
+    void anotherReferenceIsKeptUnlessAnotherCandidateClearlyBeatsIt() {
+        double[][] q = {{10, 10, 10, 10}, {11, 11, 11, 11}, {13, 11, 13, 11}, {14, 14, 14, 14}};
+        // against candidate 1: candidate 2 gains 1 (standard error sqrt(1/3), 0.58), candidate 3 gains 3 (no scatter)
+        assertThat(CautiousChoice.choose(q, 4, 4, 1, 1)).isEqualTo(3);
+        assertThat(CautiousChoice.choose(q, 3, 4, 1.5, 1)).as("1 - 1.5 * 0.58 > 0").isEqualTo(2);
+        assertThat(CautiousChoice.choose(q, 3, 4, 2, 1)).as("1 - 2 * 0.58 < 0").isEqualTo(1);
+        assertThat(CautiousChoice.choose(q, 3, 1, 1, 2)).as("too few samples keep the reference").isEqualTo(2);
+        // equal bounds go to the lower index, the reference skipped
+        double[][] tie = {{12, 12}, {10, 10}, {12, 12}};
+        assertThat(CautiousChoice.choose(tie, 3, 2, 1, 1)).isZero();
+        assertThat(CautiousChoice.choose(q, 4, 4, 1, 0)).isEqualTo(CautiousChoice.choose(q, 4, 4, 1));
+        assertThatThrownBy(() -> CautiousChoice.choose(q, 3, 4, 1, 3))
+                .hasMessage("the reference must be one of the 3 candidates, got 3");
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         assertThatThrownBy(() -> CautiousChoice.choose(Q, 3, 4, 0))
                 .hasMessage("confidence must be a finite number > 0, got 0.0");
