@@ -5,7 +5,10 @@
 
 The validation score of a trial is the mean over the sweep's validation sets of the model's mean return as % of
 greedy's (as `drl sweep report` ranks); "paired" is the mean over the seeds both settings ran of the setting's score
-less the base's, with its standard deviation and standard error.
+less the base's, with its standard deviation and standard error. "against expected-2" is the setting's score, its
+return per trace averaged over its seeds, less expected-2's on the same traces, with a standard error that takes the
+validation traces as the random units (per set, the per-trace differences' variance; the sets weigh alike, as in the
+score): how far the setting is from the planner, and how finely the validation traces can tell.
 """
 import glob
 import json
@@ -21,15 +24,40 @@ sets = [s["name"] for s in sweep["sets"] if s["validation"]]
 if not sets:
     sys.exit(f"{out}/sweep.json: no validation set (expected at least one set with validation: true)")
 scores = {}
+traces = {}  # setting -> set -> trace -> ([model return per seed], greedy, expected-2 or None)
 for f in sorted(glob.glob(os.path.join(out, "*", "seed-*", "eval.json"))):
     e = json.load(open(f))["sets"]
     setting, seed = f.split(os.sep)[-3], int(f.split(os.sep)[-2][len("seed-"):])
     scores.setdefault(setting, {})[seed] = sum(100 * e[s]["model"] / e[s]["greedy"] for s in sets) / len(sets)
+    for s in sets:
+        for t in e[s].get("traces", []):
+            row = traces.setdefault(setting, {}).setdefault(s, {}).setdefault(t["trace"], ([], t["greedy"],
+                                                                                         t.get("expected-2")))
+            row[0].append(t["model"])
+
+
+def against_expected(by_set):
+    """The seeds' mean score less expected-2's and its standard error over the traces; None without expected-2."""
+    gap, var = 0.0, 0.0
+    for s in sets:
+        rows = list(by_set.get(s, {}).values())
+        if not rows or any(r[2] is None for r in rows):
+            return None
+        greedy = sum(r[1] for r in rows)
+        diffs = [statistics.mean(r[0]) - r[2] for r in rows]
+        gap += 100 * sum(diffs) / greedy / len(sets)
+        if len(diffs) > 1:
+            var += (100 / greedy) ** 2 * len(diffs) * statistics.variance(diffs) / len(sets) ** 2
+    return gap, var ** 0.5
+
 if base_id not in scores:
     sys.exit(f"{out}: no finished trial of setting '{base_id}' (expected one of {', '.join(sorted(scores))})")
 base = scores[base_id]
 for setting, by_seed in scores.items():
     diffs = [by_seed[s] - base[s] for s in sorted(by_seed) if s in base]
     sd = statistics.stdev(diffs) if len(diffs) > 1 else 0.0
+    vs = against_expected(traces.get(setting, {}))
+    vs_text = "" if vs is None else f"; against expected-2 {vs[0]:+.3f} (se over the traces {vs[1]:.3f})"
     print(f"{setting}: score {statistics.mean(by_seed.values()):.3f} over seeds {sorted(by_seed)}; paired with "
-          f"{base_id} {statistics.mean(diffs):+.3f} (sd {sd:.3f}, se {sd / len(diffs) ** 0.5:.3f}, {len(diffs)} seeds)")
+          f"{base_id} {statistics.mean(diffs):+.3f} (sd {sd:.3f}, se {sd / len(diffs) ** 0.5:.3f}, {len(diffs)} seeds)"
+          f"{vs_text}")
