@@ -56,6 +56,17 @@ class MixedTracesTest {
         assertThat(sum / (3 * v.length())).isBetween(45.0, 56.0);
     }
 
+    /** Column {@code c} of {@code t}, each value checked to be a whole number of users in train-200's range 1..100. */
+    static java.util.DoubleSummaryStatistics wholeUsersInRange(Trace t, int c) {
+        java.util.DoubleSummaryStatistics col = new java.util.DoubleSummaryStatistics();
+        for (int r = 0; r < t.length(); r++) {
+            double v = t.value(r, c);
+            assertThat(v).isEqualTo(Math.rint(v)).isBetween(1.0, 100.0);
+            col.accept(v);
+        }
+        return col;
+    }
+
     static double lag1(Trace t, int c) {
         double mean = 0;
         for (int r = 0; r < t.length(); r++) {
@@ -114,16 +125,10 @@ class MixedTracesTest {
             Trace t = jittered.sample(s);
             assertThat(sameValues(t, jittered.sample(s))).isTrue();
             for (int c = 0; c < 3; c++) {
-                double min = Double.POSITIVE_INFINITY;
-                double max = Double.NEGATIVE_INFINITY;
-                double sum = 0;
-                for (int r = 0; r < t.length(); r++) {
-                    double v = t.value(r, c);
-                    assertThat(v).isEqualTo(Math.rint(v)).isBetween(1.0, 100.0);
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                    sum += v;
-                }
+                java.util.DoubleSummaryStatistics col = wholeUsersInRange(t, c);
+                double min = col.getMin();
+                double max = col.getMax();
+                double sum = col.getSum();
                 // at least 30 % of train-200's range (1..100) per service, often less than all of it
                 narrowest = Math.min(narrowest, max - min);
                 partial += max - min < 90 ? 1 : 0;
@@ -152,14 +157,9 @@ class MixedTracesTest {
             Trace t = plain.sample(s);
             assertThat(sameValues(t, plain.sample(s))).isTrue();
             for (int c = 0; c < 3; c++) {
-                double min = Double.POSITIVE_INFINITY;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int r = 0; r < t.length(); r++) {
-                    double v = t.value(r, c);
-                    assertThat(v).isEqualTo(Math.rint(v)).isBetween(1.0, 100.0);
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                }
+                java.util.DoubleSummaryStatistics col = wholeUsersInRange(t, c);
+                double min = col.getMin();
+                double max = col.getMax();
                 // 200 independent draws in 1..100 per service: the whole range, not a sub-range
                 assertThat(min).as("seed %d, service %d", s, c).isLessThanOrEqualTo(10);
                 assertThat(max).as("seed %d, service %d", s, c).isGreaterThanOrEqualTo(91);
