@@ -1,4 +1,4 @@
-// Diagnostics, not part of the build (docs/benchmarks.md, the three sections after "A third step"): expected-2 with
+// Diagnostics, not part of the build (docs/benchmarks.md, the four sections after "A third step"): expected-2 with
 // its defaults, its next-period loads drawn otherwise than from EmpiricalTraffic's AR(1) fit of the played trace.
 // Every mode prints per trace greedy, expected-2 and each variant's return, then the totals as % of greedy's.
 //
@@ -15,6 +15,12 @@
 //                  check); e2-loo, without the current pair's residual (which, applied to the current load, gives
 //                  the true next load); e2-control, without another pair's (100 rows on), which changes the draws as
 //                  much without removing the future.
+//   forecast K     draws around a point forecast of the next load, with that forecast's own residuals over the trace
+//                  (as expected-2's AR(1) draws are): e2-ar(K), per service a least-squares AR(K) fit on the whole trace
+//                  (K = 1 is expected-2's model refitted this way; a larger K fits more of the trace's own future, a
+//                  generous ceiling for any forecaster of its recent loads); e2-smooth(K), the mean of the K rows before
+//                  and the K rows after the next one (it sees the future: the level any forecaster could at best know).
+//                  Also prints each forecast's one-step RMSE per set of traces (the file name without its -NN).
 //
 // The paper's row 0 is never observed (its first load is fixed) and is left out of the fits this program makes.
 // usage: mvn -q -pl drl-train -am package -DskipTests
@@ -114,6 +120,75 @@ public class TrafficDraws {
         };
     }
 
+    /** Draws pred[t] + e, e over the residuals x[r + 1] - pred[r] (r = 1 .. n - 2); pred[t] forecasts row t + 1. */
+    static TrafficDistribution around(double[][] x, double[][] pred) {
+        double[][] res = new double[x.length - 2][];
+        for (int r = 1; r + 1 < x.length; r++) {
+            res[r - 1] = new double[x[0].length];
+            for (int i = 0; i < x[0].length; i++) res[r - 1][i] = x[r + 1][i] - pred[r][i];
+        }
+        return (s, max, rng) -> {
+            int t = s.step();
+            if (t < 1 || t + 1 >= x.length) return new double[0][];
+            if (!Arrays.equals(s.traffic(), x[t])) throw new IllegalStateException("step " + t + ": load " + Arrays.toString(s.traffic()) + " is not row " + t + "'s");
+            int[] pick = new int[res.length];
+            for (int k = 0; k < pick.length; k++) pick[k] = k;
+            int m = draw(pick, max, rng);
+            double[][] out = new double[m][x[0].length];
+            for (int k = 0; k < m; k++) for (int i = 0; i < x[0].length; i++)
+                out[k][i] = Math.max(0, (double) Math.round(pred[t][i] + res[pick[k]][i]));
+            return out;
+        };
+    }
+
+    /** pred[t][i]: a least-squares AR(k) forecast of x[t + 1][i] from x[t], x[t - 1], ... (rows before 1: the mean). */
+    static double[][] arForecast(double[][] x, int k) {
+        int n = x.length, s = x[0].length;
+        double[][] pred = new double[n][s];
+        for (int i = 0; i < s; i++) {
+            double mean = 0;
+            for (int r = 1; r < n; r++) mean += x[r][i];
+            mean /= n - 1;
+            double[][] a = new double[n][k + 1];
+            for (int r = 1; r < n; r++) { a[r][0] = 1; for (int l = 0; l < k; l++) a[r][l + 1] = r - l >= 1 ? x[r - l][i] : mean; }
+            double[][] ata = new double[k + 1][k + 2];
+            for (int r = 1; r + 1 < n; r++)
+                for (int p = 0; p <= k; p++) { for (int q = 0; q <= k; q++) ata[p][q] += a[r][p] * a[r][q]; ata[p][k + 1] += a[r][p] * x[r + 1][i]; }
+            double[] c = solve(ata);
+            for (int r = 1; r < n; r++) { double v = 0; for (int p = 0; p <= k; p++) v += c[p] * a[r][p]; pred[r][i] = v; }
+        }
+        return pred;
+    }
+
+    /** Gaussian elimination with partial pivoting of an augmented square system. */
+    static double[] solve(double[][] m) {
+        int n = m.length;
+        for (int c = 0; c < n; c++) {
+            int p = c;
+            for (int r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+            double[] tmp = m[c]; m[c] = m[p]; m[p] = tmp;
+            for (int r = c + 1; r < n; r++) { double f = m[r][c] / m[c][c]; for (int q = c; q <= n; q++) m[r][q] -= f * m[c][q]; }
+        }
+        double[] v = new double[n];
+        for (int r = n - 1; r >= 0; r--) { double acc = m[r][n]; for (int q = r + 1; q < n; q++) acc -= m[r][q] * v[q]; v[r] = acc / m[r][r]; }
+        return v;
+    }
+
+    /** pred[t]: the mean of rows t + 1 - k .. t and t + 2 .. t + 1 + k that exist (row 0 left out). */
+    static double[][] smoothForecast(double[][] x, int k) {
+        double[][] pred = new double[x.length][x[0].length];
+        for (int t = 1; t + 1 < x.length; t++) {
+            int c = 0;
+            for (int r = Math.max(1, t + 1 - k); r <= Math.min(x.length - 1, t + 1 + k); r++) {
+                if (r == t + 1) continue;
+                c++;
+                for (int i = 0; i < x[0].length; i++) pred[t][i] += x[r][i];
+            }
+            for (int i = 0; i < x[0].length; i++) pred[t][i] /= c;
+        }
+        return pred;
+    }
+
     static double play(QuotaModel model, Trace trace, TrafficDistribution traffic, ExpectedValuePolicy.Settings settings) {
         QuotaEnv env = new QuotaEnv(model, trace);
         return EpisodeRunner.run(env, ExpectedValuePolicy.of(env, traffic, settings), 0L).metrics().episodeReturn();
@@ -125,6 +200,7 @@ public class TrafficDraws {
         int first = mode.equals("leak") ? 1 : 2;
         QuotaModel model = PaperProfile.model();
         Map<String, Double> total = new LinkedHashMap<>();
+        Map<String, double[]> squaredErrors = new LinkedHashMap<>(); // "set forecast" -> {sum of squares, count}
         for (int f = first; f < a.length; f++) {
             Trace trace = TraceCsv.read(Path.of(a[f]));
             EmpiricalTraffic fit = Baselines.trafficModel(model, trace, null);
@@ -148,7 +224,21 @@ public class TrafficDraws {
                     variants.put("e2-loo", ar1(x, fit.mean(), fit.autocorrelation(), true, 0));
                     variants.put("e2-control", ar1(x, fit.mean(), fit.autocorrelation(), true, 100));
                 }
-                default -> throw new IllegalArgumentException("mode '" + mode + "' is unknown (expected level, neighbours or leak)");
+                case "forecast" -> {
+                    int k = Integer.parseInt(param);
+                    Map<String, double[][]> forecasts = new LinkedHashMap<>();
+                    forecasts.put("ar(1)", arForecast(x, 1));
+                    forecasts.put("ar(" + k + ")", arForecast(x, k));
+                    forecasts.put("smooth(" + k + ")", smoothForecast(x, k));
+                    String set = Path.of(a[f]).getFileName().toString().replaceAll("(-[0-9]+)?\\.csv$", "");
+                    forecasts.forEach((name, pred) -> {
+                        variants.put("e2-" + name, around(x, pred));
+                        double[] acc = squaredErrors.computeIfAbsent(set + " " + name, n -> new double[2]);
+                        for (int t = 1; t + 1 < x.length; t++)
+                            for (int i = 0; i < x[0].length; i++) { double e = x[t + 1][i] - pred[t][i]; acc[0] += e * e; acc[1]++; }
+                    });
+                }
+                default -> throw new IllegalArgumentException("mode '" + mode + "' is unknown (expected level, neighbours, leak or forecast)");
             }
             Map<String, Double> r = new LinkedHashMap<>();
             r.put("greedy", play(model, trace, fit, new ExpectedValuePolicy.Settings(0, 1, 1, 0, 0)));
@@ -161,5 +251,6 @@ public class TrafficDraws {
         StringBuilder line = new StringBuilder("TOTAL % of greedy:");
         total.forEach((name, v) -> { if (!name.equals("greedy")) line.append(String.format(" %s %.3f", name, 100 * v / total.get("greedy"))); });
         System.out.println(line);
+        squaredErrors.forEach((name, acc) -> System.out.printf("RMSE of the one-step forecast, %s: %.2f%n", name, Math.sqrt(acc[0] / acc[1])));
     }
 }
