@@ -7,12 +7,16 @@ Both draw 64 samples of the next period's load per decision from the same fitted
 beside it) with each seed K on each set and prints, per set, the mean over the models and seeds against the
 mean of expected-2 over the same seeds, with the spread of each. Reported only; nothing is chosen on it.
 
-usage: scripts/sample-seeds.py OUT.json K1,K2,... MODEL.zip [MODEL.zip ...]
+usage: scripts/sample-seeds.py [--validation] OUT.json K1,K2,... MODEL.zip [MODEL.zip ...]
 The sets are those of sweeps/defaults.yaml that are single traces: train-200, test-20 and the three held-out NASA
-windows. DRL (default: ./drl) is the command that runs drl; JOBS (default 2) evaluations run at a time. Finished
+windows; with --validation, the four validation sets of runs/validation (make them once with
+scripts/validation-traces.py runs/validation), each return summed over the set's traces, and per seed the validation
+score (the mean over the sets of the return as % of greedy's, as `drl sweep report` ranks) of the models' mean and of
+expected-2, with their difference. DRL (default: ./drl) is the command that runs drl; JOBS (default 2) evaluations run at a time. Finished
 evaluations are kept in OUT.json, so an interrupted run resumes.
 """
 import concurrent.futures
+import glob
 import json
 import os
 import statistics
@@ -31,9 +35,19 @@ SETS = [
     ("nasa-3480", [nasa], "3480:3680"),
 ]
 
-if len(sys.argv) < 4:
-    sys.exit("usage: scripts/sample-seeds.py OUT.json K1,K2,... MODEL.zip [MODEL.zip ...]")
-out, seeds, models = sys.argv[1], [int(k) for k in sys.argv[2].split(",")], sys.argv[3:]
+args = sys.argv[1:]
+validation = bool(args) and args[0] == "--validation"
+if validation:
+    args = args[1:]
+    SETS = []
+    for name in ["uniform", "nasa", "web-late", "web-high"]:
+        traces = sorted(glob.glob(os.path.join(here, "runs/validation", name + "-*.csv")))
+        if not traces:
+            sys.exit(f"runs/validation/{name}-*.csv: no trace (make them: scripts/validation-traces.py runs/validation)")
+        SETS.append(("valid-" + name, traces, None))
+if len(args) < 3:
+    sys.exit("usage: scripts/sample-seeds.py [--validation] OUT.json K1,K2,... MODEL.zip [MODEL.zip ...]")
+out, seeds, models = args[0], [int(k) for k in args[1].split(",")], args[2:]
 results = json.load(open(out)) if os.path.exists(out) else {}
 lock = threading.Lock()
 
@@ -49,7 +63,9 @@ def play(model, name, traces, rows, seed):
     if rows:
         cmd += ["--rows", rows]
     got = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    ret = {r["policy"]: r["return"] for r in got}
+    ret = {}
+    for r in got:  # one row per policy and trace: a set's return is the sum over its traces
+        ret[r["policy"]] = ret.get(r["policy"], 0.0) + r["return"]
     with lock:
         results[key] = {"model": next(v for k, v in ret.items() if k.startswith("model")),
                         "greedy": ret["greedy"], "expected-2": ret["expected-2"]}
@@ -77,3 +93,18 @@ for name, traces, rows in SETS:
     me, mm = statistics.mean(e2), statistics.mean(mine)
     print(f"{name:10} {greedy:9,.0f} {me:9,.0f} {statistics.pstdev(e2):7,.0f} {min(e2):9,.0f}..{max(e2):9,.0f} "
           f"{mm:10,.0f} {statistics.pstdev(mine):7,.0f} {100 * mm / me:7.2f}% {100 * mm / greedy:7.2f}%")
+
+if validation:
+    print("validation score per seed (mean over the sets of % of greedy): the models' mean, expected-2, difference")
+    diffs = []
+    for seed in seeds:
+        model_score = statistics.mean(
+            statistics.mean(100 * play(m, name, traces, rows, seed)["model"] / play(m, name, traces, rows, seed)["greedy"]
+                            for name, traces, rows in SETS) for m in models)
+        e2_score = statistics.mean(100 * play(models[0], name, traces, rows, seed)["expected-2"]
+                                   / play(models[0], name, traces, rows, seed)["greedy"] for name, traces, rows in SETS)
+        diffs.append(model_score - e2_score)
+        print(f"seed {seed}: {model_score:.3f} {e2_score:.3f} {model_score - e2_score:+.3f}")
+    if len(diffs) > 1:
+        print(f"difference over the seeds: mean {statistics.mean(diffs):+.3f}, sd {statistics.stdev(diffs):.3f}, "
+              f"se {statistics.stdev(diffs) / len(diffs) ** 0.5:.3f}")
