@@ -12,8 +12,8 @@ The sets are those of sweeps/defaults.yaml that are single traces: train-200, te
 windows; with --validation, the four validation sets of runs/validation (make them once with
 scripts/validation-traces.py runs/validation), each return summed over the set's traces, and per seed the validation
 score (the mean over the sets of the return as % of greedy's, as `drl sweep report` ranks) of the models' mean and of
-expected-2, with their difference. DRL (default: ./drl) is the command that runs drl; JOBS (default 2) evaluations run at a time. Finished
-evaluations are kept in OUT.json, so an interrupted run resumes.
+expected-2, with their difference. DRL (default: ./drl) is the command that runs drl; JOBS (default 2) evaluations
+run at a time. Finished evaluations are kept in OUT.json, so an interrupted run resumes.
 """
 import concurrent.futures
 import glob
