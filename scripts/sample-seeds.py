@@ -12,7 +12,8 @@ The sets are those of sweeps/defaults.yaml that are single traces: train-200, te
 windows; with --validation, the four validation sets of runs/validation (make them once with
 scripts/validation-traces.py runs/validation), each return summed over the set's traces, and per seed the validation
 score (the mean over the sets of the return as % of greedy's, as `drl sweep report` ranks) of the models' mean and of
-expected-2, with their difference. DRL (default: ./drl) is the command that runs drl; JOBS (default 2) evaluations
+expected-2, with their difference, and that difference averaged over the models and seeds with its standard error over
+the traces. DRL (default: ./drl) is the command that runs drl; JOBS (default 2) evaluations
 run at a time. Finished evaluations are kept in OUT.json, so an interrupted run resumes.
 """
 import concurrent.futures
@@ -63,12 +64,14 @@ def play(model, name, traces, rows, seed):
     if rows:
         cmd += ["--rows", rows]
     got = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    ret = {}
+    ret, per_trace = {}, {}
     for r in got:  # one row per policy and trace: a set's return is the sum over its traces
-        ret[r["policy"]] = ret.get(r["policy"], 0.0) + r["return"]
+        policy = "model" if r["policy"].startswith("model") else r["policy"]
+        ret[policy] = ret.get(policy, 0.0) + r["return"]
+        per_trace.setdefault(r["trace"], {})[policy] = r["return"]
     with lock:
-        results[key] = {"model": next(v for k, v in ret.items() if k.startswith("model")),
-                        "greedy": ret["greedy"], "expected-2": ret["expected-2"]}
+        results[key] = {"model": ret["model"], "greedy": ret["greedy"], "expected-2": ret["expected-2"],
+                        "traces": {t: {k: v[k] for k in ("model", "greedy", "expected-2")} for t, v in per_trace.items()}}
         with open(out + ".tmp", "w") as f:
             json.dump(results, f, indent=1)
         os.replace(out + ".tmp", out)
@@ -108,3 +111,18 @@ if validation:
     if len(diffs) > 1:
         print(f"difference over the seeds: mean {statistics.mean(diffs):+.3f}, sd {statistics.stdev(diffs):.3f}, "
               f"se {statistics.stdev(diffs) / len(diffs) ** 0.5:.3f}")
+    # as scripts/paired-scores.py's "against expected-2": per trace, the model's return averaged over the models and
+    # seeds less expected-2's averaged over the seeds; the standard error is over the traces (each set weighs alike)
+    gap, var = 0.0, 0.0
+    for name, traces, rows in SETS:
+        cells = [play(m, name, traces, rows, seed) for m in models for seed in seeds]
+        if any("traces" not in c for c in cells):
+            sys.exit(f"{out}: evaluations cached without per-trace returns; use a new OUT.json for the standard error")
+        e2_cells = [play(models[0], name, traces, rows, seed) for seed in seeds]
+        greedy = sum(t["greedy"] for t in cells[0]["traces"].values())
+        per = [statistics.mean(c["traces"][t]["model"] for c in cells)
+               - statistics.mean(c["traces"][t]["expected-2"] for c in e2_cells) for t in cells[0]["traces"]]
+        gap += 100 * sum(per) / greedy / len(SETS)
+        if len(per) > 1:
+            var += (100 / greedy) ** 2 * len(per) * statistics.variance(per) / len(SETS) ** 2
+    print(f"against expected-2, averaged over the models and seeds: {gap:+.3f} (se over the traces {var ** 0.5:.3f})")
