@@ -54,6 +54,17 @@ public class TrafficDraws {
         return m;
     }
 
+    /** Up to max draws centre + e (rounded, at least 0), e drawn from the residuals res without index skip (-1: none). */
+    static double[][] drawAround(double[] centre, double[][] res, int skip, int max, Rng rng) {
+        int[] pick = new int[res.length - (skip >= 0 ? 1 : 0)];
+        for (int k = 0, j = 0; k < res.length; k++) if (k != skip) pick[j++] = k;
+        int m = draw(pick, max, rng);
+        double[][] out = new double[m][centre.length];
+        for (int k = 0; k < m; k++) for (int i = 0; i < centre.length; i++)
+            out[k][i] = Math.max(0, (double) Math.round(centre[i] + res[pick[k]][i]));
+        return out;
+    }
+
     /** Around the mean of the last w loads seen. */
     static TrafficDistribution level(double[][] x, double[] rho, int w) {
         double[][] res = new double[x.length - 2][rho.length];
@@ -67,13 +78,9 @@ public class TrafficDraws {
             double[] u = s.traffic();
             if (!Arrays.equals(u, x[t])) throw new IllegalStateException("step " + t + ": load " + Arrays.toString(u) + " is not row " + t + "'s");
             double[] l = mean(x, Math.max(1, t - w + 1), t);
-            int[] pick = new int[res.length];
-            for (int k = 0; k < pick.length; k++) pick[k] = k;
-            int m = draw(pick, max, rng);
-            double[][] out = new double[m][rho.length];
-            for (int k = 0; k < m; k++) for (int i = 0; i < rho.length; i++)
-                out[k][i] = Math.max(0, (double) Math.round(l[i] + rho[i] * (u[i] - l[i]) + res[pick[k]][i]));
-            return out;
+            double[] centre = new double[rho.length];
+            for (int i = 0; i < rho.length; i++) centre[i] = l[i] + rho[i] * (u[i] - l[i]);
+            return drawAround(centre, res, -1, max, rng);
         };
     }
 
@@ -110,13 +117,9 @@ public class TrafficDraws {
         return (s, max, rng) -> {
             double[] u = s.traffic();
             int skip = leaveOut && s.step() >= 1 && s.step() < res.length ? (s.step() + shift) % res.length : -1;
-            int[] pick = new int[res.length - (skip >= 0 ? 1 : 0)];
-            for (int k = 0, j = 0; k < res.length; k++) if (k != skip) pick[j++] = k;
-            int m = draw(pick, max, rng);
-            double[][] out = new double[m][mean.length];
-            for (int k = 0; k < m; k++) for (int i = 0; i < mean.length; i++)
-                out[k][i] = Math.max(0, (double) Math.round(mean[i] + rho[i] * (u[i] - mean[i]) + res[pick[k]][i]));
-            return out;
+            double[] centre = new double[mean.length];
+            for (int i = 0; i < mean.length; i++) centre[i] = mean[i] + rho[i] * (u[i] - mean[i]);
+            return drawAround(centre, res, skip, max, rng);
         };
     }
 
@@ -131,13 +134,7 @@ public class TrafficDraws {
             int t = s.step();
             if (t < 1 || t + 1 >= x.length) return new double[0][];
             if (!Arrays.equals(s.traffic(), x[t])) throw new IllegalStateException("step " + t + ": load " + Arrays.toString(s.traffic()) + " is not row " + t + "'s");
-            int[] pick = new int[res.length];
-            for (int k = 0; k < pick.length; k++) pick[k] = k;
-            int m = draw(pick, max, rng);
-            double[][] out = new double[m][x[0].length];
-            for (int k = 0; k < m; k++) for (int i = 0; i < x[0].length; i++)
-                out[k][i] = Math.max(0, (double) Math.round(pred[t][i] + res[pick[k]][i]));
-            return out;
+            return drawAround(pred[t], res, -1, max, rng);
         };
     }
 
