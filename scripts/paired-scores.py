@@ -16,6 +16,8 @@ import os
 import statistics
 import sys
 
+from validation_gap import gap_and_se
+
 if len(sys.argv) not in (2, 3):
     sys.exit(__doc__)
 out, base_id = sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else "defaults"
@@ -38,17 +40,10 @@ for f in sorted(glob.glob(os.path.join(out, "*", "seed-*", "eval.json"))):
 
 def against_expected(by_set):
     """The seeds' mean score less expected-2's and its standard error over the traces; None without expected-2."""
-    gap, var = 0.0, 0.0
-    for s in sets:
-        rows = list(by_set.get(s, {}).values())
-        if not rows or any(r[2] is None for r in rows):
-            return None
-        greedy = sum(r[1] for r in rows)
-        diffs = [statistics.mean(r[0]) - r[2] for r in rows]
-        gap += 100 * sum(diffs) / greedy / len(sets)
-        if len(diffs) > 1:
-            var += (100 / greedy) ** 2 * len(diffs) * statistics.variance(diffs) / len(sets) ** 2
-    return gap, var ** 0.5
+    per_set = [list(by_set.get(s, {}).values()) for s in sets]
+    if any(not rows or any(r[2] is None for r in rows) for rows in per_set):
+        return None
+    return gap_and_se([[(statistics.mean(r[0]), r[1], r[2]) for r in rows] for rows in per_set])
 
 if base_id not in scores:
     sys.exit(f"{out}: no finished trial of setting '{base_id}' (expected one of {', '.join(sorted(scores))})")

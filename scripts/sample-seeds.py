@@ -25,6 +25,8 @@ import subprocess
 import sys
 import threading
 
+from validation_gap import gap_and_se
+
 here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 drl = os.environ.get("DRL", os.path.join(here, "drl")).split()
 nasa = os.path.join(here, "datasets/nasa/nasa-http-1995-scaled100.csv")
@@ -100,12 +102,14 @@ for name, traces, rows in SETS:
 if validation:
     print("validation score per seed (mean over the sets of % of greedy): the models' mean, expected-2, difference")
     diffs = []
+    def score(model, seed, policy):
+        """The validation score of one policy in one evaluation of model with one seed of the draws."""
+        cells = [play(model, *s, seed) for s in SETS]
+        return statistics.mean(100 * c[policy] / c["greedy"] for c in cells)
+
     for seed in seeds:
-        model_score = statistics.mean(
-            statistics.mean(100 * play(m, name, traces, rows, seed)["model"] / play(m, name, traces, rows, seed)["greedy"]
-                            for name, traces, rows in SETS) for m in models)
-        e2_score = statistics.mean(100 * play(models[0], name, traces, rows, seed)["expected-2"]
-                                   / play(models[0], name, traces, rows, seed)["greedy"] for name, traces, rows in SETS)
+        model_score = statistics.mean(score(m, seed, "model") for m in models)
+        e2_score = score(models[0], seed, "expected-2")
         diffs.append(model_score - e2_score)
         print(f"seed {seed}: {model_score:.3f} {e2_score:.3f} {model_score - e2_score:+.3f}")
     if len(diffs) > 1:
@@ -113,16 +117,13 @@ if validation:
               f"se {statistics.stdev(diffs) / len(diffs) ** 0.5:.3f}")
     # as scripts/paired-scores.py's "against expected-2": per trace, the model's return averaged over the models and
     # seeds less expected-2's averaged over the seeds; the standard error is over the traces (each set weighs alike)
-    gap, var = 0.0, 0.0
+    per_set = []
     for name, traces, rows in SETS:
         cells = [play(m, name, traces, rows, seed) for m in models for seed in seeds]
         if any("traces" not in c for c in cells):
             sys.exit(f"{out}: evaluations cached without per-trace returns; use a new OUT.json for the standard error")
         e2_cells = [play(models[0], name, traces, rows, seed) for seed in seeds]
-        greedy = sum(t["greedy"] for t in cells[0]["traces"].values())
-        per = [statistics.mean(c["traces"][t]["model"] for c in cells)
-               - statistics.mean(c["traces"][t]["expected-2"] for c in e2_cells) for t in cells[0]["traces"]]
-        gap += 100 * sum(per) / greedy / len(SETS)
-        if len(per) > 1:
-            var += (100 / greedy) ** 2 * len(per) * statistics.variance(per) / len(SETS) ** 2
-    print(f"against expected-2, averaged over the models and seeds: {gap:+.3f} (se over the traces {var ** 0.5:.3f})")
+        per_set.append([(statistics.mean(c["traces"][t]["model"] for c in cells), cells[0]["traces"][t]["greedy"],
+                         statistics.mean(c["traces"][t]["expected-2"] for c in e2_cells)) for t in cells[0]["traces"]])
+    gap, se = gap_and_se(per_set)
+    print(f"against expected-2, averaged over the models and seeds: {gap:+.3f} (se over the traces {se:.3f})")
