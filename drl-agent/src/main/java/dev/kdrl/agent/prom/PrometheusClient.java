@@ -1,6 +1,7 @@
 package dev.kdrl.agent.prom;
 
 import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.core.io.IoReasons;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -193,7 +194,8 @@ public final class PrometheusClient {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException(caFile + ": cannot use as CA file: " + e.getMessage(), e);
+            throw new IllegalArgumentException(caFile + ": cannot use as CA file: "
+                    + (e instanceof IOException io ? IoReasons.of(io) : e.getMessage()), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kdrl.agent.store;
 
+import dev.kdrl.core.io.IoReasons;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +62,7 @@ public final class HistoryFile implements Closeable {
                 h.readLines(text);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read history " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read history " + file + ": " + IoReasons.of(e), e);
         }
         return h;
     }
@@ -111,7 +112,7 @@ public final class HistoryFile implements Closeable {
             }
             return h;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open history " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open history " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -176,7 +177,7 @@ public final class HistoryFile implements Closeable {
         try {
             write(t + "," + v + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to history " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot append to history " + file + ": " + IoReasons.of(e), e);
         }
         double recorded = Double.parseDouble(v);
         times.add(t);

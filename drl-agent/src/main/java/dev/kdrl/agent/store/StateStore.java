@@ -3,6 +3,7 @@ package dev.kdrl.agent.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.core.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -173,7 +174,7 @@ public final class StateStore {
         try {
             Files.deleteIfExists(pending);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + pending + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot delete " + pending + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -188,7 +189,7 @@ public final class StateStore {
             throw new IllegalStateException(file + ": not a valid agent state (" + e.getOriginalMessage()
                     + "); move it away to start from the initial state");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + IoReasons.of(e), e);
         }
         if (s.formatVersion() != FORMAT_VERSION) {
             throw new IllegalStateException(file + ": formatVersion is " + s.formatVersion() + ", expected "
@@ -237,7 +238,7 @@ public final class StateStore {
                 // some file systems cannot force a directory; the rename itself is atomic
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the agent state to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save the agent state to " + file + ": " + IoReasons.of(e), e);
         }
     }
 }

@@ -5,6 +5,7 @@ import static dev.kdrl.core.io.ModelArchive.doubleField;
 import static dev.kdrl.core.io.ModelArchive.intField;
 import static dev.kdrl.core.io.ModelArchive.requiredField;
 
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.core.io.ModelArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,7 +86,7 @@ public final class PolicyFile {
             }
             ModelArchive.write(file, entries);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save policy to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save policy to " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -229,7 +230,7 @@ public final class PolicyFile {
         try {
             return ModelArchive.read(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read policy file " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read policy file " + file + ": " + IoReasons.of(e), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kdrl.core.predict;
 import static dev.kdrl.core.io.ModelArchive.doubleField;
 import static dev.kdrl.core.io.ModelArchive.intField;
 
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.core.io.ModelArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,7 +59,7 @@ public final class PredictorFile {
             entries.put(NETWORK, ModelArchive.bytes(predictor.network()::write));
             ModelArchive.write(file, entries);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save predictor to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save predictor to " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -76,7 +77,7 @@ public final class PredictorFile {
         try {
             entries = ModelArchive.read(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read predictor " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read predictor " + file + ": " + IoReasons.of(e), e);
         }
         if (!entries.containsKey(MANIFEST) || !entries.containsKey(NETWORK)) {
             throw new IllegalArgumentException(file + " is not a predictor file (expected a zip with " + MANIFEST

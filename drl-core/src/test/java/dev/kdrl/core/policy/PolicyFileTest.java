@@ -210,7 +210,7 @@ class PolicyFileTest {
         Path missing = dir.resolve("missing.zip");
         assertThatThrownBy(() -> PolicyFile.load(missing))
                 .isInstanceOf(UncheckedIOException.class)
-                .hasMessageStartingWith("cannot read policy file " + missing);
+                .hasMessage("cannot read policy file " + missing + ": no such file");
         Path noActor = tampered(dir, m -> {
             m.remove("actor.bin");
             return m;

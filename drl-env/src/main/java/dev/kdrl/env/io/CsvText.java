@@ -1,5 +1,6 @@
 package dev.kdrl.env.io;
 
+import dev.kdrl.core.io.IoReasons;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -32,7 +33,7 @@ public final class CsvText {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + what + " " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -87,7 +88,7 @@ public final class CsvText {
                 visitor.accept(new Line(rec, lines.lineOf(rec.getCharacterPosition())));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + what + " " + source + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + what + " " + source + ": " + IoReasons.of(e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.kdrl.env.metrics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kdrl.core.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -67,7 +68,7 @@ public final class MetricsWriter {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write metrics to " + file + ": " + IoReasons.of(e), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kdrl.env.profile;
 
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.env.io.CsvText;
 import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.ServiceProfile;
@@ -104,7 +105,7 @@ public final class ProfileCsv {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write profile " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write profile " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -128,7 +129,7 @@ public final class ProfileCsv {
                 sb.append(buf, 0, n);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read profile " + sourceName + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read profile " + sourceName + ": " + IoReasons.of(e), e);
         }
         return sb.toString();
     }

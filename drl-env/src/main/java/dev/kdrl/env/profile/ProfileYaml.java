@@ -1,6 +1,7 @@
 package dev.kdrl.env.profile;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.io.CsvText;
 import dev.kdrl.env.io.YamlException;
@@ -85,7 +86,7 @@ public final class ProfileYaml {
         try {
             Files.writeString(file, toYaml(spec), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write profile " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write profile " + file + ": " + IoReasons.of(e), e);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kdrl.core.env.StepResult;
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaState;
 import java.io.BufferedReader;
@@ -97,7 +98,7 @@ public final class ActionReplay {
                 actions.add(parse(node, file + " line " + lineNo));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + IoReasons.of(e), e);
         }
         return actions;
     }

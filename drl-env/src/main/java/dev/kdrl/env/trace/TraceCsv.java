@@ -1,5 +1,6 @@
 package dev.kdrl.env.trace;
 
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.env.io.CsvText;
 import java.io.IOException;
 import java.io.Reader;
@@ -75,7 +76,7 @@ public final class TraceCsv {
                 sb.append(buf, 0, n);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read trace " + sourceName + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read trace " + sourceName + ": " + IoReasons.of(e), e);
         }
         return parse(sb.toString(), sourceName);
     }
@@ -96,7 +97,7 @@ public final class TraceCsv {
                 printer.printRecord((Object[]) cells);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write trace " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write trace " + file + ": " + IoReasons.of(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kdrl.train.eval;
 
+import dev.kdrl.core.io.IoReasons;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -92,7 +93,7 @@ public final class LinePlot {
                 throw new IOException("no PNG writer available");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write plot " + png + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write plot " + png + ": " + IoReasons.of(e), e);
         }
     }
 

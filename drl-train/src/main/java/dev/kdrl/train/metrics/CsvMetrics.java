@@ -1,5 +1,6 @@
 package dev.kdrl.train.metrics;
 
+import dev.kdrl.core.io.IoReasons;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -50,7 +51,7 @@ public final class CsvMetrics implements MetricsSink {
             out.printRecord(cells);
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write metrics to " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -71,7 +72,7 @@ public final class CsvMetrics implements MetricsSink {
                 out.close();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write metrics to " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -101,7 +102,7 @@ public final class CsvMetrics implements MetricsSink {
             }
             return rows;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read metrics " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read metrics " + file + ": " + IoReasons.of(e), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kdrl.train.run;
 
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.core.policy.EnvSignature;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
@@ -41,7 +42,7 @@ public final class AfterstateRun {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + out + ": " + IoReasons.of(e), e);
         }
         TraceSampler sampled = traffic.sampler(model, trace);
         TraceSampler sampler = sampled != null ? sampled : seed -> trace;

@@ -2,6 +2,7 @@ package dev.kdrl.train.run;
 
 import dev.kdrl.core.env.Env;
 import dev.kdrl.core.env.SyncVecEnv;
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.core.policy.EnvSignature;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
@@ -297,7 +298,7 @@ public final class TrainingRun {
         try {
             Files.createDirectories(o.out());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + o.out() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + o.out() + ": " + IoReasons.of(e), e);
         }
         Traffic traffic = o.traffic();
         TraceSampler sampler = traffic.sampler(o.model(), o.trace());

@@ -1,5 +1,6 @@
 package dev.kdrl.train.sweep;
 
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.train.sweep.SweepReport.SetStats;
 import dev.kdrl.train.sweep.SweepReport.SettingStats;
 import java.awt.BasicStroke;
@@ -131,7 +132,7 @@ final class SpreadPlot {
             Files.createDirectories(parent);
             ImageIO.write(img, "png", png.toFile());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write plot " + png + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write plot " + png + ": " + IoReasons.of(e), e);
         }
     }
 
