@@ -124,7 +124,8 @@ public record SavedPolicy(
             case JOINT_Q -> JointQPolicy.of(actor, normalizer, env.nvec()).withName(algorithm);
             case AFTERSTATE_VALUE -> throw new IllegalStateException("the " + algorithm + " policy has an "
                     + head.label() + " network: it acts by a one-step search on the environment's model "
-                    + "(drl-env's AfterstatePolicy.of(model, state, saved)), not on an observation alone");
+                    + "(drl-env's SavedPolicies.acting(saved, model, profile, state, future), the future for its "
+                    + "two-step search), not on an observation alone");
         };
     }
 

@@ -162,7 +162,7 @@ public final class ExpectedValuePolicy implements Policy<double[], int[]> {
 
     @Override
     public int[] act(double[] observation) {
-        return decide(state.get()).action();
+        return decide(QuotaState.current(state)).action();
     }
 
     /** The decision in {@code s}, with its value. */

@@ -35,7 +35,7 @@ public final class GreedyPolicy implements Policy<double[], int[]> {
 
     @Override
     public int[] act(double[] observation) {
-        QuotaState s = state.get();
+        QuotaState s = QuotaState.current(state);
         evaluator.load(s);
         boolean paperFinal = model.isPaperFinalStep(s.step());
         return evaluator.bestImmediate(paperFinal);

@@ -46,7 +46,7 @@ public final class LookaheadPolicy implements Policy<double[], int[]> {
 
     @Override
     public int[] act(double[] observation) {
-        QuotaState s = state.get();
+        QuotaState s = QuotaState.current(state);
         int steps = Math.max(1, Math.min(horizon, episodeLength - s.step()));
         return planner.solve(s, trafficAt, steps).actions().get(0);
     }

@@ -1,6 +1,7 @@
 package dev.kdrl.env.quota;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * Everything the dynamics need to take the next decision: the previous decision's bookkeeping and the
@@ -16,6 +17,22 @@ import java.util.Arrays;
  */
 public record QuotaState(int step, int[] prevAction, int[] prevPod, double[] prevRes, double[] traffic,
                          double[] observation) {
+
+    /**
+     * The state {@code source} gives, for a planner about to decide in it.
+     *
+     * @throws IllegalStateException if there is none yet: the environment has not been reset (a planner reads the
+     *                               state of the environment it was built on, not the observation it is given)
+     */
+    public static QuotaState current(Supplier<QuotaState> source) {
+        QuotaState s = source.get();
+        if (s == null) {
+            throw new IllegalStateException("no state to decide in: reset the environment before the first decision "
+                    + "(a planner reads the state of the environment it was built on, not the observation it is given)");
+        }
+        return s;
+    }
+
 
     public QuotaState {
         int n = prevAction.length;

@@ -146,8 +146,9 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     }
 
     /**
-     * The same policy reading {@code stats} as the traffic statistics at every decision (see the class comment;
+     * Makes this policy read {@code stats} as the traffic statistics at every decision (see the class comment;
      * {@link TrafficDistribution#statistics()}'s layout); null: the distribution's. Ignored by a plain value.
+     * Changes this policy and returns it (not a copy), as every {@code with} method here does.
      */
     public AfterstatePolicy withStatistics(double[] stats) {
         if (stats != null && trafficFeatures && stats.length != AfterstateFeatures.statisticsSize(model)) {
@@ -303,15 +304,15 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         return lookahead;
     }
 
-    /** The same policy with other two-step settings (null: one step only). */
+    /** Sets other two-step settings (null: one step only) on this policy and returns it (not a copy). */
     public AfterstatePolicy withLookahead(Lookahead settings) {
         this.lookahead = settings;
         return this;
     }
 
     /**
-     * The same policy looking two steps ahead (when it has {@link #lookahead()} settings) with {@code distribution}
-     * as the next period's traffic.
+     * Makes this policy look two steps ahead (when it has {@link #lookahead()} settings) with {@code distribution}
+     * as the next period's traffic; returns this policy (not a copy).
      *
      * @param episodeSteps decisions in the episode ({@link Integer#MAX_VALUE} without end: the live agent)
      * @param sampleSeed   seed of the traffic draws
@@ -336,7 +337,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         }
     }
 
-    /** The same policy named {@code name} in reports. */
+    /** Names this policy {@code name} in reports and returns it (not a copy). */
     public AfterstatePolicy withName(String newName) {
         this.name = Objects.requireNonNull(newName, "name");
         return this;
@@ -344,7 +345,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
 
     @Override
     public int[] act(double[] observation) {
-        QuotaState s = state.get();
+        QuotaState s = QuotaState.current(state);
         statistics = currentStatistics();
         int[] twoSteps = lookahead == null ? null : actTwoSteps(s);
         return twoSteps != null ? twoSteps : oneStep(s, null);

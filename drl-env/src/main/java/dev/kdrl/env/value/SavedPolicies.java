@@ -55,7 +55,11 @@ public final class SavedPolicies {
 
     /**
      * The deterministic policy of {@code saved} in {@code model}, named {@code model(<algorithm>)}; an afterstate model
-     * searches {@code state}.
+     * searches {@code state}. With no {@link Future} known, a model saved to look two steps ahead decides in one step
+     * here (and a traffic-aware value reads the training traffic's average statistics), so it does not play as
+     * {@code drl evaluate} and the live agent play it: for that, pass the next period's traffic distribution to
+     * {@link #acting(SavedPolicy, QuotaModel, String, Supplier, Future)} (e.g. {@code new Future(
+     * Baselines.trafficModel(model, trace, null), env.episodeLength(), 0)}, what {@code drl evaluate} passes).
      *
      * @throws IllegalArgumentException if it was trained for another environment, saying what differs
      */

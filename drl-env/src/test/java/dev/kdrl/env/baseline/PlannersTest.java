@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kdrl.env.metrics.EpisodeMetrics;
 import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.trace.TraceCsv;
@@ -38,6 +39,21 @@ class PlannersTest {
         }
         assertThatThrownBy(() -> Planners.create("oracle", live)).hasMessage("planner 'oracle' is unknown (expected "
                 + "one of [fixed-initial, fixed-best, hybrid, random, greedy, expected-2, lookahead, optimum])");
+    }
+
+    @Test
+    void plannersAskedToDecideBeforeTheEnvironmentIsResetSaySo() {
+        QuotaEnv env = new QuotaEnv(PaperProfile.model(), TEST);
+        Planners.Context offline = Planners.Context.offline(env, Baselines.trafficModel(env.model(), TEST, null),
+                ExpectedValuePolicy.Settings.defaults(), 0, 2);
+        for (String name : List.of("greedy", "expected-2", "lookahead")) {
+            assertThatThrownBy(() -> Planners.create(name, offline).act(new double[9]))
+                    .as(name)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("no state to decide in: reset the environment before the first decision");
+        }
+        env.reset(0L);
+        assertThat(Planners.create("greedy", offline).act(env.state().observation())).hasSize(3);
     }
 
     @Test
