@@ -17,6 +17,10 @@ greedy = [r["return"] for r in rows if r["policy"] == "greedy"]
 print(f"{sys.argv[1]} mean {sum(model) / len(model):,.0f} (greedy {sum(greedy) / len(greedy):,.0f}, "
       f"{100 * sum(model) / sum(greedy):.1f} %)", end="")' "$3"
 }
+[[ $# -ge 1 ]] || { echo "usage: scripts/validation-eval.sh MODEL.zip [MODEL.zip ...]" >&2; exit 2; }
+for m in "$@"; do
+  [[ -f "$m" ]] || { echo "scripts/validation-eval.sh: $m: no such file (expected a saved policy, drl train's model.zip)" >&2; exit 2; }
+done
 for m in "$@"; do
   echo -n "$m: "
   score "$m" "$(ls "$dir"/uniform-*.csv | paste -sd,)" uniform

@@ -53,12 +53,20 @@ final class BaselinesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        EnvOptions.requireAtLeast("--lookahead", lookahead, 0);
+        if (out != null) {
+            String name = out.getFileName().toString();
+            if (!name.endsWith(".json") && !name.endsWith(".csv")) {
+                throw new IllegalArgumentException("--out " + out + ": expected a file name ending in .json or .csv");
+            }
+            EnvOptions.requireWritableFile("--out", out);
+        }
         double confidence = expected.confidence();
         QuotaModel model = env.model();
         Trace trace = env.trace();
         Trace history = expected.history();
         List<EpisodeMetrics> metrics = Baselines.evaluate(model, trace,
-                new Baselines.Options(seed, Math.max(0, lookahead), !noOptimum, !expected.skip, history, confidence));
+                new Baselines.Options(seed, lookahead, !noOptimum, !expected.skip, history, confidence));
         Double optimum = noOptimum ? null : metrics.get(metrics.size() - 1).episodeReturn();
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {

@@ -56,6 +56,9 @@ final class BenchEnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!(seconds > 0) || !Double.isFinite(seconds)) {
+            throw new IllegalArgumentException("--seconds " + seconds + ": expected a finite number > 0");
+        }
         PrintWriter out = spec.commandLine().getOut();
         Trace t = TraceCsv.read(trace);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -29,6 +29,17 @@ public final class DrlCommand {
         if (err != null) {
             cl.setErr(err);
         }
+        cl.setParameterExceptionHandler((e, given) -> {
+            // a bad option or value: the error, picocli's suggestions for a misspelt option, and where the options
+            // are, not the whole usage (hundreds of lines for train, which scroll the error away)
+            CommandLine cmd = e.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName();
+            cmd.getErr().println(name + ": " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+            cmd.getErr().println("(options: " + name + " --help)");
+            cmd.getErr().flush();
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // bad input and failed runs: one line naming what is wrong, no stack trace
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message(e));

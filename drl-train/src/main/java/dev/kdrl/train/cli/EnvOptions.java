@@ -41,6 +41,40 @@ final class EnvOptions {
         return trace(trace);
     }
 
+    /**
+     * Refuses {@code file}, given as {@code option}, unless it is a regular file: "no such file" (then {@code hint})
+     * or "is a directory".
+     */
+    static void requireFile(String option, Path file, String hint) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": is a directory (expected a file)");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": no such file" + hint);
+        }
+    }
+
+    /** Refuses {@code value}, given as {@code option}, below {@code min}, naming both. */
+    static void requireAtLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + " " + value + ": expected a whole number >= " + min);
+        }
+    }
+
+    /**
+     * Refuses an output {@code file}, given as {@code option}, that cannot be written, before any work: a directory,
+     * or one whose parent directory does not exist.
+     */
+    static void requireWritableFile(String option, Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": is a directory (expected a file to write)");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException(option + " " + file + ": directory " + parent + " does not exist");
+        }
+    }
+
     static Trace trace(Path file) {
         return trace("--trace", file, "");
     }
@@ -51,9 +85,7 @@ final class EnvOptions {
      * it is {@code --trace}, the trace every command reads.
      */
     static Trace trace(String option, Path file, String hint) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(option + " " + file + ": no such file" + hint);
-        }
+        requireFile(option, file, hint);
         try {
             return TraceCsv.read(file);
         } catch (TraceFormatException e) {

@@ -21,9 +21,9 @@ import dev.kdrl.env.value.AfterstatePolicy;
 import dev.kdrl.env.value.SavedPolicies;
 import dev.kdrl.train.eval.LinePlot;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -158,9 +158,11 @@ final class EvaluateCommand implements Callable<Integer> {
         if (lookaheadAnchorConfidence != null) {
             CautiousChoice.requireConfidence("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
         }
-        if (!Files.isRegularFile(modelFile)) {
-            throw new IllegalArgumentException("--model " + modelFile + ": no such file");
+        EnvOptions.requireAtLeast("--lookahead", lookahead, 0);
+        if (lookaheadSamples != null) {
+            EnvOptions.requireAtLeast("--afterstate-lookahead-samples", lookaheadSamples, 0);
         }
+        EnvOptions.requireFile("--model", modelFile, "");
         SavedPolicy saved = PolicyFile.load(modelFile);
         String prof = profile != null ? profile : saved.env().profile();
         QuotaModel model = EnvOptions.model(prof, quota, minPods);
@@ -176,8 +178,9 @@ final class EvaluateCommand implements Callable<Integer> {
         refuse(CLUSTER_ONLY, "cluster");
         List<Map<String, Object>> all = new ArrayList<>();
         Trace history = expected.history();
-        for (Path tf : traces) {
-            Trace trace = slice(EnvOptions.trace(tf));
+        for (Map.Entry<Path, Trace> played : readTraces().entrySet()) {
+            Path tf = played.getKey();
+            Trace trace = played.getValue();
             QuotaEnv env = new QuotaEnv(model, trace, observation);
             // an afterstate model looking two steps ahead assumes of the next period what expected-2 assumes
             SavedPolicies.Future future = new SavedPolicies.Future(Baselines.trafficModel(model, trace, history),
@@ -276,8 +279,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         ClusterReward r = ClusterReward.parse(reward);
         List<Map<String, Object>> all = new ArrayList<>();
-        for (Path tf : traces) {
-            Trace trace = slice(EnvOptions.trace(tf));
+        for (Trace trace : readTraces().values()) {
             TrafficPredictor p = ClusterEvaluation.predictor(predictor, predictorModel, 0);
             // one step in the cluster model; a traffic-aware value reads the played trace's statistics
             SavedPolicies.Future statistics = new SavedPolicies.Future(TrafficDistribution.statisticsOnly(
@@ -327,6 +329,15 @@ final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--afterstate-lookahead-*: " + e.getMessage(), e);
         }
+    }
+
+    /** Every --trace, read and sliced before any is played: a bad one is refused before minutes of work on the others. */
+    private Map<Path, Trace> readTraces() {
+        Map<Path, Trace> read = new LinkedHashMap<>();
+        for (Path tf : traces) {
+            read.put(tf, slice(EnvOptions.trace(tf)));
+        }
+        return read;
     }
 
     private Trace slice(Trace t) {

@@ -3,7 +3,6 @@ package dev.kdrl.train.cli;
 import dev.kdrl.env.baseline.CautiousChoice;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.trace.TraceCsv;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -38,9 +37,7 @@ final class ExpectedOptions {
         if (trafficHistory == null) {
             return null;
         }
-        if (!Files.isRegularFile(trafficHistory)) {
-            throw new IllegalArgumentException("--traffic-history " + trafficHistory + ": no such file");
-        }
+        EnvOptions.requireFile("--traffic-history", trafficHistory, "");
         return TraceCsv.read(trafficHistory);
     }
 }

@@ -9,7 +9,6 @@ import dev.kdrl.train.predictor.BiLstmTrainer;
 import dev.kdrl.train.predictor.PredictorEvaluation;
 import dev.kdrl.train.predictor.PredictorTraining;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,6 +88,16 @@ final class PredictorCommand {
 
         @Override
         public Integer call() {
+            EnvOptions.requireAtLeast("--window", window, 1);
+            EnvOptions.requireAtLeast("--units", units, 1);
+            EnvOptions.requireAtLeast("--layers", layers, 1);
+            EnvOptions.requireAtLeast("--batch", batch, 1);
+            EnvOptions.requireAtLeast("--epochs", epochs, 1);
+            EnvOptions.requireAtLeast("--patience", patience, 1);
+            if (!(lr > 0) || !Double.isFinite(lr)) {
+                throw new IllegalArgumentException("--lr " + lr + ": expected a finite number > 0");
+            }
+            EnvOptions.requireWritableFile("--out", out);
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns(t, columns);
             BiLstmTrainer.Config net = new BiLstmTrainer.Config(units, layers, batch, epochs, patience, lr, seed);
@@ -137,9 +146,7 @@ final class PredictorCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!Files.isRegularFile(model)) {
-                throw new IllegalArgumentException("--model " + model + ": no such file");
-            }
+            EnvOptions.requireFile("--model", model, "");
             NeuralPredictor p = PredictorFile.load(model);
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns != null ? columns(t, columns)

@@ -3,7 +3,6 @@ package dev.kdrl.train.cli;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.replay.ActionReplay;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** Replays recorded actions and prints every step in the golden-trajectory format. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replay recorded actions on the simulator and print one JSON line per step:",
-            "seed, t, obs, action, reward, next_obs, truncated, prev_pod, prev_res.",
+        description = {"Replay recorded actions on the simulator and print one JSON line per step (seed, t, obs, "
+                + "action, reward, next_obs, truncated, prev_pod, prev_res).",
             "The env is reset at the first line of each seed. This is how to check the env against reference data."})
 final class ReplayCommand implements Callable<Integer> {
     @Mixin
@@ -31,9 +30,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(actions)) {
-            throw new IllegalArgumentException("--actions " + actions + ": no such file");
-        }
+        EnvOptions.requireFile("--actions", actions, "");
         QuotaEnv e = new QuotaEnv(env.model(), env.trace());
         List<ActionReplay.Step> steps = ActionReplay.replay(e, ActionReplay.readActions(actions));
         PrintWriter out = spec.commandLine().getOut();

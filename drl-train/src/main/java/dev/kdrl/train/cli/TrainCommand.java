@@ -9,6 +9,7 @@ import dev.kdrl.train.algo.Ppo;
 import dev.kdrl.train.algo.Trpo;
 import dev.kdrl.train.run.TrainingRun;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -398,11 +399,34 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace the run already in --out (its model, best model, metrics "
+            + "and learning curve are deleted first, so nothing of it is left beside the new run). Without it, an "
+            + "--out that holds any of them is refused.")
+    boolean overwrite;
+
+    /** What a run writes in --out: one of them there means a run is there. */
+    static final List<String> RUN_FILES = List.of("model.zip", "best.zip", "average.zip", "metrics.csv",
+            "learning-curve.png");
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws java.io.IOException {
+        if (timestepsOption != null) {
+            EnvOptions.requireAtLeast("--timesteps", timestepsOption, 1);
+        }
+        EnvOptions.requireAtLeast("--envs", envs, 1);
+        EnvOptions.requireAtLeast("--n-steps", nSteps, 1);
+        EnvOptions.requireAtLeast("--eval-every", evalEvery, 1);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + ": is a file (expected a directory to write the run in)");
+        }
+        List<String> earlier = RUN_FILES.stream().filter(f -> Files.exists(out.resolve(f))).toList();
+        if (!earlier.isEmpty() && !overwrite) {
+            throw new IllegalArgumentException("--out " + out + " already holds a run (" + String.join(", ", earlier)
+                    + "): pass --overwrite to replace it, or another --out");
+        }
         if (published) {
             List<String> overridden = applyPublished();
             if (!overridden.isEmpty()) {
@@ -414,6 +438,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.ClusterDynamics cluster = clusterDynamics();
         if (cluster != null && !Algorithms.isOnPolicy(Algorithms.require(algo))) {
             throw new IllegalArgumentException("--dynamics cluster trains --algo trpo or ppo, not " + algo);
+        }
+        for (String f : earlier) {
+            Files.delete(out.resolve(f)); // --overwrite, after every option was accepted
         }
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();
@@ -812,7 +839,7 @@ final class TrainCommand implements Callable<Integer> {
      * Rl4jDqn}); any other given with it is refused, named. {@code --dynamics} is read to refuse {@code cluster}.
      */
     static final List<String> RL4J_READS = List.of("--algo", "--profile", "--trace", "--quota", "--min-pods",
-            "--dynamics", "--timesteps", "--seed", "--reward-scale", "--out");
+            "--dynamics", "--timesteps", "--seed", "--reward-scale", "--out", "--overwrite");
 
     /** The options that shape the training traffic, which RL4J's DQN does not read: it plays --trace as recorded. */
     static final List<String> TRAFFIC_OPTIONS = List.of("--uniform-traffic", "--traffic-noise", "--traffic-persistence",

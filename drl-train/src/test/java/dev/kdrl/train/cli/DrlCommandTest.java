@@ -287,6 +287,62 @@ class DrlCommandTest {
     }
 
     @Test
+    void aBadOptionValueIsOneErrorLineAndWhereTheOptionsAreNotTheWholeUsage() {
+        Run r = run("train", "--trace", TEST, "--out", "never", "--seed", "abc");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip().lines().toList()).containsExactly(
+                "drl train: Invalid value for option '--seed': 'abc' is not a long", "(options: drl train --help)");
+        r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--bogus");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).doesNotContain("Usage:").contains("drl evaluate: Unknown option: '--bogus'")
+                .contains("(options: drl evaluate --help)");
+        assertThat(r.err().strip().lines().count()).isLessThan(8);
+    }
+
+    @Test
+    void directoriesOutOfRangeNumbersAndBadOutputsAreRefusedBeforeAnyWork(@TempDir Path dir) throws Exception {
+        Run r = run("baselines", "--trace", dir.toString());
+        assertThat(r.err().strip()).isEqualTo("drl baselines: --trace " + dir + ": is a directory (expected a file)");
+        r = run("evaluate", "--model", dir.toString(), "--trace", TEST);
+        assertThat(r.err().strip()).isEqualTo("drl evaluate: --model " + dir + ": is a directory (expected a file)");
+        r = run("baselines", "--trace", TEST, "--lookahead", "-2");
+        assertThat(r.err().strip()).isEqualTo("drl baselines: --lookahead -2: expected a whole number >= 0");
+        r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST,
+                "--afterstate-lookahead-samples", "-3");
+        assertThat(r.err().strip()).isEqualTo("drl evaluate: --afterstate-lookahead-samples -3: expected a whole "
+                + "number >= 0");
+        r = run("bench-env", "--trace", TEST, "--seconds", "0");
+        assertThat(r.err().strip()).isEqualTo("drl bench-env: --seconds 0.0: expected a finite number > 0");
+        r = run("baselines", "--trace", TEST, "--out", dir.resolve("m.txt").toString());
+        assertThat(r.err().strip()).isEqualTo("drl baselines: --out " + dir.resolve("m.txt")
+                + ": expected a file name ending in .json or .csv");
+        Path noDir = dir.resolve("nodir").resolve("x.csv");
+        r = run("baselines", "--trace", TEST, "--out", noDir.toString());
+        assertThat(r.err().strip()).isEqualTo("drl baselines: --out " + noDir + ": directory " + noDir.getParent()
+                + " does not exist");
+        r = run("predictor", "train", "--trace", TEST, "--column", "house", "--out", dir.resolve("p.zip").toString(),
+                "--epochs", "0");
+        assertThat(r.err().strip()).isEqualTo("drl predictor train: --epochs 0: expected a whole number >= 1");
+        r = run("predictor", "train", "--trace", TEST, "--column", "house", "--out", dir.toString());
+        assertThat(r.err().strip()).isEqualTo("drl predictor train: --out " + dir + ": is a directory (expected a "
+                + "file to write)");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(Files.list(dir).toList()).isEmpty();
+    }
+
+    @Test
+    void evaluateReadsEveryTraceBeforePlayingAny(@TempDir Path dir) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
+        // without --json each trace's table is printed once it is played: none may be printed here
+        Run r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TRAIN + "," + bad,
+                "--no-optimum");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl evaluate: " + bad + " line 3, column 'senti': 'abc' is not a number "
+                + "(expected a finite number >= 0)");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void benchEnvRunsBriefly() {
         Run r = run("bench-env", "--trace", TEST, "--seconds", "0.2");
         assertThat(r.code()).as(r.err()).isZero();

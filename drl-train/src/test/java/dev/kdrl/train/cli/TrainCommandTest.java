@@ -285,6 +285,49 @@ class TrainCommandTest {
     }
 
     @Test
+    void countsBelowOneAreRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
+        for (String[] c : List.of(new String[] {"--timesteps", "0"}, new String[] {"--timesteps", "-5"},
+                new String[] {"--algo", "rl4j-dqn", "--timesteps", "0"}, new String[] {"--envs", "0"},
+                new String[] {"--n-steps", "0"}, new String[] {"--eval-every", "-1"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--trace", "../datasets/paper/test-20.csv",
+                    "--out", dir.resolve("never").toString()));
+            args.addAll(List.of(c));
+            DrlCommandTest.Run t = DrlCommandTest.run(args.toArray(String[]::new));
+            assertThat(t.code()).as(List.of(c).toString()).isEqualTo(1);
+            assertThat(t.err().trim()).isEqualTo("drl train: " + c[c.length - 2] + " " + c[c.length - 1]
+                    + ": expected a whole number >= 1");
+        }
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
+    void anEarlierRunIsKeptUnlessOverwrittenAndThenNothingOfItStays(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(out.resolve("best.zip"), "an earlier run's best model");
+        Files.writeString(out.resolve("metrics.csv"), "an earlier run's metrics");
+        Files.writeString(out.resolve("notes.txt"), "the user's own file");
+        DrlCommandTest.Run refused = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "380", "--envs", "2", "--out", out.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err().trim()).isEqualTo("drl train: --out " + out + " already holds a run (best.zip, "
+                + "metrics.csv): pass --overwrite to replace it, or another --out");
+        assertThat(Files.readString(out.resolve("best.zip"))).isEqualTo("an earlier run's best model");
+        // --overwrite with an option refused: the earlier run is still kept
+        DrlCommandTest.Run bad = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "380", "--target-kl", "0.01", "--overwrite", "--out", out.toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(Files.readString(out.resolve("metrics.csv"))).isEqualTo("an earlier run's metrics");
+        // RL4J's DQN writes no best.zip: the earlier run's must not stay beside its model
+        DrlCommandTest.Run over = DrlCommandTest.run("train", "--algo", "rl4j-dqn", "--trace",
+                "../datasets/paper/test-20.csv", "--timesteps", "60", "--overwrite", "--out", out.toString());
+        assertThat(over.code()).as(over.err()).isZero();
+        assertThat(out.resolve("model.zip")).isRegularFile();
+        assertThat(Files.readString(out.resolve("metrics.csv"))).isNotEqualTo("an earlier run's metrics");
+        assertThat(Files.readString(out.resolve("notes.txt"))).isEqualTo("the user's own file");
+        assertThat(out.resolve("best.zip")).doesNotExist();
+    }
+
+    @Test
     void anOptionOfAnotherAlgorithmIsRefusedNamed(@TempDir Path dir) {
         // {given..., the option as typed, the algorithm it applies to, the algorithm chosen}
         for (String[] c : List.of(
@@ -560,7 +603,7 @@ class TrainCommandTest {
             assertThat(dqn.code()).as(o[0]).isEqualTo(1);
             assertThat(dqn.err().trim()).isEqualTo("drl train: " + o[0] + " does not apply to --algo rl4j-dqn, which "
                     + "reads only --algo, --profile, --trace, --quota, --min-pods, --dynamics, --timesteps, --seed, "
-                    + "--reward-scale, --out: expected afterstate, trpo or ppo for " + o[0]);
+                    + "--reward-scale, --out, --overwrite: expected afterstate, trpo or ppo for " + o[0]);
         }
         assertThat(dir.resolve("never")).doesNotExist();
     }
