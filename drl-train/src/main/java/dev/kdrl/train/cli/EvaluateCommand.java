@@ -52,10 +52,12 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "200-row window of a long trace.")
     String rows;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", description = "Default: the profile the model was trained for.")
+    @Option(names = "--profile", paramLabel = "PROFILE", description = "Default: the profile the model was trained "
+            + "for, at the quota it was trained with.")
     String profile;
 
-    @Option(names = "--quota", paramLabel = "CORES", description = "For a CSV profile or to override a YAML one.")
+    @Option(names = "--quota", paramLabel = "CORES", description = "To override the profile's (with --profile) or "
+            + "the model's quota.")
     Double quota;
 
     @Option(names = "--min-pods", paramLabel = "N", description = "General model's minimum pods.")
@@ -165,7 +167,7 @@ final class EvaluateCommand implements Callable<Integer> {
         EnvOptions.requireFile("--model", modelFile, "");
         SavedPolicy saved = PolicyFile.load(modelFile);
         String prof = profile != null ? profile : saved.env().profile();
-        QuotaModel model = EnvOptions.model(prof, quota, minPods);
+        QuotaModel model = model(saved, prof);
         Observation observation = SavedPolicies.observation(saved);
         PrintWriter pw = spec.commandLine().getOut();
         if ("cluster".equals(dynamics)) {
@@ -328,6 +330,23 @@ final class EvaluateCommand implements Callable<Integer> {
             return new AfterstatePolicy.Lookahead(candidates, samples, weight, confidence, anchor);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--afterstate-lookahead-*: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The environment {@code saved} is played in: {@code prof} with --quota and --min-pods, else, for a profile the
+     * model names itself, with the quota recorded in the model (a model trained with --quota is evaluated at it).
+     */
+    private QuotaModel model(SavedPolicy saved, String prof) {
+        if (profile != null) {
+            return EnvOptions.model(prof, quota, minPods);
+        }
+        Double q = quota != null || Profiles.PAPER.equals(prof) ? quota : Double.valueOf(saved.env().quota());
+        try {
+            return EnvOptions.model(prof, q, minPods);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the model was trained with --profile '" + prof + "' (recorded in "
+                    + modelFile + "), which cannot be used here (" + e.getMessage() + "): pass --profile", e);
         }
     }
 

@@ -64,6 +64,32 @@ class TrainCommandTest {
 
     /** Training in the cluster-faithful model (PPO, no min-scale), then the model evaluated there beside Knative. */
     @Test
+    void evaluateTakesTheQuotaAndProfileTheModelWasTrainedWith(@TempDir Path dir) throws Exception {
+        Path profile = Files.copy(Path.of("../datasets/profiles/paper-services.yaml"), dir.resolve("three.yaml"));
+        Path out = dir.resolve("q30");
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", profile.toString(), "--quota", "30", "--trace",
+                "../datasets/paper/test-20.csv", "--timesteps", "380", "--envs", "2", "--out", out.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        String model = out.resolve("model.zip").toString();
+        DrlCommandTest.Run e = DrlCommandTest.run("evaluate", "--model", model, "--trace",
+                "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("quota 30.0 cores, profile " + profile);
+        // the profile named explicitly is played at its own quota unless --quota says otherwise: refused, named
+        DrlCommandTest.Run other = DrlCommandTest.run("evaluate", "--model", model, "--profile", profile.toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
+        assertThat(other.code()).isEqualTo(1);
+        assertThat(other.err()).contains("quota 30.0 vs 40.0");
+        Files.delete(profile);
+        DrlCommandTest.Run gone = DrlCommandTest.run("evaluate", "--model", model, "--trace",
+                "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
+        assertThat(gone.code()).isEqualTo(1);
+        assertThat(gone.err().strip()).isEqualTo("drl evaluate: the model was trained with --profile '" + profile
+                + "' (recorded in " + model + "), which cannot be used here (profile '" + profile + "' is neither "
+                + "'paper', 'paper-general' nor a readable profile file): pass --profile");
+    }
+
+    @Test
     void trainInTheClusterModelThenEvaluate(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("cluster");
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", "paper-general", "--trace",
