@@ -94,6 +94,7 @@ final class SweepCommand {
                 throw new IllegalArgumentException("--parallel " + n + ": expected an integer >= 1");
             }
             SweepFile.Sweep sweep = read(file);
+            checkTrials(file, sweep, out);
             PrintWriter pw = spec.commandLine().getOut();
             int trials = sweep.trials();
             boolean ownSeeds = sweep.ownSeeds();
@@ -289,6 +290,23 @@ final class SweepCommand {
                 spec.commandLine().getOut().flush();
             }
             return 0;
+        }
+    }
+
+    /**
+     * Refuses a sweep file whose settings {@code drl train} would refuse (an option value, a trace that cannot be
+     * read, an option of another algorithm), naming the setting, before any trial runs: otherwise each trial fails on
+     * its own, after the others have trained.
+     */
+    static void checkTrials(Path file, SweepFile.Sweep sweep, Path out) {
+        for (SweepFile.Setting s : sweep.settings()) {
+            List<String> args = new ArrayList<>(sweep.trainArgs(s));
+            args.addAll(List.of("--seed", "0", "--out", out.resolve(s.id()).resolve("seed-S").toString()));
+            try {
+                TrainCommand.check(args);
+            } catch (RuntimeException e) { // IllegalArgumentException, TraceFormatException, UncheckedIOException
+                throw new IllegalArgumentException(file + ": setting " + s.id() + ": " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -413,12 +414,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
-        if (timestepsOption != null) {
-            EnvOptions.requireAtLeast("--timesteps", timestepsOption, 1);
-        }
-        EnvOptions.requireAtLeast("--envs", envs, 1);
-        EnvOptions.requireAtLeast("--n-steps", nSteps, 1);
-        EnvOptions.requireAtLeast("--eval-every", evalEvery, 1);
+        requireCounts();
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + ": is a file (expected a directory to write the run in)");
         }
@@ -456,6 +452,53 @@ final class TrainCommand implements Callable<Integer> {
                 + out.resolve("learning-curve.png") + (averageFrom > 0 ? ", " + out.resolve("average.zip") : ""));
         pw.flush();
         return 0;
+    }
+
+    private void requireCounts() {
+        if (timestepsOption != null) {
+            EnvOptions.requireAtLeast("--timesteps", timestepsOption, 1);
+        }
+        EnvOptions.requireAtLeast("--envs", envs, 1);
+        EnvOptions.requireAtLeast("--n-steps", nSteps, 1);
+        EnvOptions.requireAtLeast("--eval-every", evalEvery, 1);
+    }
+
+    /**
+     * Checks {@code drl train} arguments as the command would before training, without training or writing anything:
+     * the options parse, and the counts, the algorithm's options, the environment (profile, trace, read whole), the
+     * training traffic, the validation traces and the algorithm's settings are accepted. How {@code drl sweep} refuses
+     * a bad trial before running any.
+     *
+     * @throws IllegalArgumentException naming the first problem, as {@code drl train} would
+     */
+    static void check(List<String> args) {
+        TrainCommand c = new TrainCommand();
+        try {
+            new CommandLine(c).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        c.requireCounts();
+        if (c.published) {
+            c.applyPublished();
+        }
+        c.refuseOptionsOfAnotherAlgorithm();
+        TrainingRun.ClusterDynamics cluster = c.clusterDynamics();
+        String name = Algorithms.require(c.algo);
+        if (cluster != null && !Algorithms.isOnPolicy(name)) {
+            throw new IllegalArgumentException("--dynamics cluster trains --algo trpo or ppo, not " + c.algo);
+        }
+        if (Algorithms.isOnPolicy(name)) {
+            c.options();
+        } else {
+            c.env.model();
+            c.env.trace();
+            if (name.equals(Algorithms.AFTERSTATE)) {
+                c.afterstateConfig();
+                c.traffic();
+                c.validation();
+            }
+        }
     }
 
     /**

@@ -294,6 +294,36 @@ class SweepTest {
     }
 
     @Test
+    void settingsDrlTrainWouldRefuseStopTheSweepBeforeAnyTrialNamingTheSetting(@TempDir Path tmp) throws Exception {
+        Path bad = Files.writeString(tmp.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
+        // {base, grid, the setting named, drl train's message}
+        for (String[] c : List.of(
+                new String[] {"trace: ../datasets/paper/nosuch.csv", "afterstate-candidates: [2]", "afterstate-candidates=2",
+                        "--trace ../datasets/paper/nosuch.csv: no such file"},
+                new String[] {"trace: " + bad, "afterstate-candidates: [2]", "afterstate-candidates=2",
+                        bad + " line 3, column 'senti': 'abc' is not a number (expected a finite number >= 0)"},
+                new String[] {"trace: ../datasets/paper/train-200.csv", "timesteps: [400, -5]", "timesteps=-5",
+                        "--timesteps -5: expected a whole number >= 1"},
+                new String[] {"trace: ../datasets/paper/train-200.csv", "gamma: [0.9, 5]", "gamma=5",
+                        "need gamma in [0, 1) and lambda in [0, 1], got 5.0, "},
+                new String[] {"trace: ../datasets/paper/train-200.csv", "target-kl: [0.01]", "target-kl=0.01",
+                        "--target-kl applies to --algo trpo only, not afterstate"})) {
+            Path file = tmp.resolve("bad.yaml");
+            Files.writeString(file, "base: {profile: paper, " + c[0] + "}\ngrid: {" + c[1] + "}\nseeds: [1]\n" + SETS);
+            for (boolean dry : List.of(true, false)) {
+                Path out = tmp.resolve("out");
+                Run r = dry ? run("sweep", "run", file.toString(), "--out", out.toString(), "--dry-run")
+                        : run("sweep", "run", file.toString(), "--out", out.toString());
+                assertThat(r.code()).as(c[2]).isEqualTo(1);
+                assertThat(r.err().strip()).as(c[2]).startsWith("drl sweep run: " + file + ": setting " + c[2] + ": "
+                        + c[3]);
+                assertThat(r.err().strip().lines().count()).isEqualTo(1);
+                assertThat(out).doesNotExist();
+            }
+        }
+    }
+
+    @Test
     void smallSweepRunsResumesAndReports(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("tiny.yaml");
         Files.writeString(file, "base: {profile: paper, trace: ../datasets/paper/train-200.csv, timesteps: 400}\n"
