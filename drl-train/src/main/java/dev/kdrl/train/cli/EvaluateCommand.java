@@ -166,6 +166,19 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EnvOptions.requireFile("--model", modelFile, "");
         SavedPolicy saved = PolicyFile.load(modelFile);
+        if (!SavedPolicies.searches(saved)) {
+            Map<String, Object> given = new LinkedHashMap<>();
+            given.put("--afterstate-lookahead-samples", lookaheadSamples);
+            given.put("--afterstate-lookahead-candidates", lookaheadCandidates);
+            given.put("--afterstate-lookahead-value-weight", lookaheadValueWeight);
+            given.put("--afterstate-lookahead-confidence", lookaheadConfidence);
+            given.put("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
+            given.values().removeIf(java.util.Objects::isNull);
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException(given.keySet().iterator().next() + " applies to an afterstate model "
+                        + "only; " + modelFile + " is a " + saved.algorithm() + " model");
+            }
+        }
         String prof = profile != null ? profile : saved.env().profile();
         QuotaModel model = model(saved, prof);
         Observation observation = SavedPolicies.observation(saved);

@@ -277,6 +277,13 @@ final class SweepCommand {
             if (backoffLimit < 0) {
                 throw new IllegalArgumentException("--backoff-limit " + backoffLimit + ": expected an integer >= 0");
             }
+            // what the API server would refuse when the manifests are applied, refused here, named
+            requireMatch("--namespace", namespace, "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",
+                    "a DNS label: lower-case letters, digits and '-', at most 63");
+            requireMatch("--image", image, "\\S+", "an image reference without spaces");
+            requireMatch("--cpu", cpu, "[0-9]+(\\.[0-9]+)?m?", "a CPU quantity such as 1, 0.5 or 500m");
+            requireMatch("--memory", memory, "[0-9]+(\\.[0-9]+)?([KMGTPE]i?|k)?",
+                    "a memory quantity such as 3Gi or 512Mi");
             SweepFile.Sweep sweep = read(file);
             String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
             String n = SweepJobs.dnsLabel(name != null ? name : "drl-sweep-" + base, 40);
@@ -290,6 +297,12 @@ final class SweepCommand {
                 spec.commandLine().getOut().flush();
             }
             return 0;
+        }
+    }
+
+    private static void requireMatch(String option, String value, String regex, String expected) {
+        if (value == null || !value.matches(regex)) {
+            throw new IllegalArgumentException(option + " '" + value + "': expected " + expected);
         }
     }
 

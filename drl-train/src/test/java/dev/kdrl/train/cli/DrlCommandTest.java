@@ -331,6 +331,31 @@ class DrlCommandTest {
     }
 
     @Test
+    void sweepK8sRefusesWhatTheApiServerWouldRefuse(@TempDir Path dir) throws Exception {
+        Path sweep = Files.writeString(dir.resolve("tiny.yaml"), "base: {trace: ../datasets/paper/test-20.csv}\n"
+                + "grid: {afterstate-candidates: [2]}\nseeds: [1]\nevaluate:\n  - {name: test-20, traces: "
+                + "[../datasets/paper/test-20.csv]}\n");
+        for (String[] c : List.of(new String[] {"--cpu", "abc", "--cpu 'abc': expected a CPU quantity such as 1, 0.5 "
+                + "or 500m"}, new String[] {"--memory", "lots", "--memory 'lots': expected a memory quantity such as "
+                + "3Gi or 512Mi"}, new String[] {"--namespace", "Bad_NS", "--namespace 'Bad_NS': expected a DNS label: "
+                + "lower-case letters, digits and '-', at most 63"}, new String[] {"--image", "", "--image '': expected "
+                + "an image reference without spaces"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("sweep", "k8s", sweep.toString(), "--claim", "data",
+                    c[0], c[1]));
+            if (!c[0].equals("--image")) {
+                args.addAll(List.of("--image", "drl:1"));
+            }
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(c[0]).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("drl sweep k8s: " + c[2]);
+            assertThat(r.out()).isEmpty();
+        }
+        Run ok = run("sweep", "k8s", sweep.toString(), "--image", "drl:1", "--claim", "data",
+                "--cpu", "500m", "--memory", "2.5Gi", "--namespace", "sweeps-1");
+        assertThat(ok.code()).as(ok.err()).isZero();
+    }
+
+    @Test
     void evaluateReadsEveryTraceBeforePlayingAny(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
         // without --json each trace's table is printed once it is played: none may be printed here

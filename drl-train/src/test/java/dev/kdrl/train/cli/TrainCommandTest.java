@@ -36,6 +36,11 @@ class TrainCommandTest {
         JsonNode rows = new ObjectMapper().readTree(e.out());
         assertThat(rows.get(0).get("policy").asText()).isEqualTo("model(trpo)");
         assertThat(rows.get(rows.size() - 1).get("policy").asText()).isEqualTo("optimum");
+        DrlCommandTest.Run ignored = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--afterstate-lookahead-confidence", "1");
+        assertThat(ignored.code()).isEqualTo(1);
+        assertThat(ignored.err().strip()).isEqualTo("drl evaluate: --afterstate-lookahead-confidence applies to an "
+                + "afterstate model only; " + out.resolve("model.zip") + " is a trpo model");
         for (JsonNode r : rows) {
             assertThat(r.get("trace").asText()).isEqualTo("../datasets/paper/test-20.csv");
             assertThat(r.has("pct_of_optimum")).isTrue();
