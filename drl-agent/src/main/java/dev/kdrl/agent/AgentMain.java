@@ -24,6 +24,7 @@ import dev.kdrl.agent.ops.OpsServer;
 import dev.kdrl.agent.prom.PrometheusClient;
 import dev.kdrl.env.baseline.ExpectedValuePolicy;
 import dev.kdrl.env.trace.TraceCsv;
+import dev.kdrl.env.trace.TraceFormatException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -92,7 +93,8 @@ public final class AgentMain implements Callable<Integer> {
         CommandLine cl = new CommandLine(new AgentMain());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
+                    || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException
+                    || e instanceof TraceFormatException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 LOG.debug("details", e);
                 return 2;
@@ -111,12 +113,15 @@ public final class AgentMain implements Callable<Integer> {
         // a simulation's made-up loads and decisions never mix with the live history and state
         AgentConfig cfg = simulate == null ? loaded : loaded.withDirectories(
                 loaded.historyDir().resolve("simulate"), loaded.stateDir().resolve("simulate"));
-        if (simulate != null && !Files.isRegularFile(simulate)) {
-            throw new IllegalArgumentException("--simulate " + simulate + ": no such file");
+        if (simulate != null) {
+            requireFile("--simulate", simulate, "a trace CSV file");
         }
         if (cfg.apply().mode() == AgentConfig.Apply.Mode.RECONCILER) {
             return reconcile(cfg);
         }
+        // the trace is read and checked (every service a column) before anything touches the cluster
+        LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
+                : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
         AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), cfg.model().quota());
         KubernetesClient client = null;
         OpsServer ops = null;
@@ -139,8 +144,6 @@ public final class AgentMain implements Callable<Integer> {
                     case RECONCILER -> throw new IllegalStateException("unreachable: reconciler mode runs apart");
                 };
             }
-            LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
-                    : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
             boolean elect = cfg.leaderElection().enabled() && client != null;
             LeaseElection election = elect ? new LeaseElection(client, cfg.namespace(), cfg.leaderElection(),
                     metrics) : null;
@@ -322,9 +325,19 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     private KubernetesClient kubernetesClient() {
-        if (kubeconfig != null && !Files.isRegularFile(kubeconfig)) {
-            throw new IllegalArgumentException("--kubeconfig " + kubeconfig + ": no such file");
+        if (kubeconfig != null) {
+            requireFile("--kubeconfig", kubeconfig, "a kubeconfig file");
         }
         return KubeClients.create(kubeconfig);
+    }
+
+    /** Refuses {@code file} unless it is a regular file, saying what it is instead. */
+    private static void requireFile(String option, Path file, String expected) {
+        if (Files.isRegularFile(file)) {
+            return;
+        }
+        String is = Files.isDirectory(file) ? "is a directory" : Files.exists(file) ? "is not a regular file"
+                : "no such file";
+        throw new IllegalArgumentException(option + " " + file + ": " + is + ", expected " + expected);
     }
 }

@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kdrl.agent.loop.AgentFixtures;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The command line's exit codes and one-line errors, run in-process with a simulated trace (no cluster). */
 class AgentMainTest {
@@ -78,6 +87,120 @@ class AgentMainTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("pods[0] (service house) is -1, expected a pod count in [0, 150000]");
         assertThat(Files.readString(state)).contains("\"pods\":[-1,1,1]");
+    }
+
+    static Stream<Arguments> badTraces() {
+        return Stream.of(
+                Arguments.of("house,senti,numbr\n1,2,3\n4,abc,6\n",
+                        " line 3, column 'senti': 'abc' is not a number (expected a finite number >= 0)"),
+                Arguments.of("house,senti,numbr\n1,-2,3\n",
+                        " line 2, column 'senti': '-2' is negative (expected a finite number >= 0)"),
+                Arguments.of("", ": is empty: expected a header row of service names"),
+                Arguments.of("house,senti,numbr\n", " line 1: no data rows after the header (expected at least one row "
+                        + "of numbers for house, senti, numbr)"));
+    }
+
+    /** A trace that is not one: the reader's one-line message (file, line, column, value, expectation), exit 2. */
+    @ParameterizedTest
+    @MethodSource("badTraces")
+    void aBadSimulateTraceIsOneLineAndExit2(String content, String expected) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.csv"), content);
+        Run r = run("", "--dry-run", "--simulate", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: " + bad + expected);
+    }
+
+    @Test
+    void aDirectoryToSimulateIsNamedAsOne() throws Exception {
+        Path d = Files.createDirectory(dir.resolve("traces.csv"));
+        Run r = run("", "--dry-run", "--simulate", d.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: --simulate " + d + ": is a directory, expected a trace CSV file");
+        r = run("", "--dry-run", "--simulate", dir.resolve("none.csv").toString());
+        assertThat(r.err().strip()).isEqualTo("error: --simulate " + dir.resolve("none.csv")
+                + ": no such file, expected a trace CSV file");
+    }
+
+    /**
+     * Without --dry-run the trace is still read and checked first: a bad one is refused before the Kubernetes
+     * client connects anywhere, even with --install-crd (the "API server" here counts connections).
+     */
+    @Test
+    void aBadTraceIsRefusedBeforeAnythingTouchesTheCluster() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
+        try (ServerSocket api = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger connections = new AtomicInteger();
+            Thread server = new Thread(() -> {
+                while (!api.isClosed()) {
+                    try (Socket s = api.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
+                    apiVersion: v1
+                    kind: Config
+                    clusters: [{name: c, cluster: {server: "http://127.0.0.1:%d"}}]
+                    contexts: [{name: c, context: {cluster: c, namespace: default, user: u}}]
+                    current-context: c
+                    users: [{name: u, user: {token: t}}]
+                    """.formatted(api.getLocalPort()));
+            Run r = run("", "--kubeconfig", kubeconfig.toString(), "--install-crd", "--simulate", bad.toString());
+            assertThat(r.err().strip()).isEqualTo("error: " + bad + " line 3, column 'senti': 'abc' is not a number "
+                    + "(expected a finite number >= 0)");
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(connections.get()).as("connections to the API server").isZero();
+        }
+    }
+
+    @Test
+    void aKubeconfigThatIsNotYamlIsOneLineAndExit2() throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "garbage: [\n");
+        Run r = run("", "--kubeconfig", kubeconfig.toString(), "--simulate", dir.resolve("trace.csv").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: --kubeconfig " + kubeconfig + ": not valid YAML at line 2, "
+                + "column 1: while parsing a flow node: expected the node content, but found '<stream end>'");
+        r = run("", "--kubeconfig", dir.toString(), "--simulate", dir.resolve("trace.csv").toString());
+        assertThat(r.err().strip()).isEqualTo("error: --kubeconfig " + dir + ": is a directory, expected a "
+                + "kubeconfig file");
+    }
+
+    @Test
+    void aConfigurationThatDoesNotExistIsOneLineWithoutAJavaClassName() throws Exception {
+        Path none = dir.resolve("nosuch.yaml");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        int code;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            code = AgentMain.run("--config", none.toString(), "--dry-run");
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("error: " + none + ": cannot read the configuration: no such file");
+    }
+
+    /** A corrupt state file: refused (exit 2) in one line of plain words, the file left for the operator. */
+    @Test
+    void aCorruptStateIsOneLineInPlainWordsAndExit2() throws Exception {
+        Path state = simulatedState().resolve("state.json");
+        Files.createDirectories(state.getParent());
+        String content = """
+                {"formatVersion":1,"time":"2026-11-22T10:00:55Z","services":["house","senti","numbr"],
+                 "action":[0,0,0],"pods":[1,1,1],"resources":[1.0,1.0,1.0],"observation":null,"spec":{}}
+                """;
+        Files.writeString(state, content);
+        Run r = run("", "--simulate", dir.resolve("trace.csv").toString(), "--dry-run");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: " + state + ": not a valid agent state: field 'cycles' is "
+                + "missing, expected an integer; move it away to start from the initial state");
+        assertThat(Files.readString(state)).isEqualTo(content);
     }
 
     /** The process as Kubernetes stops it: SIGTERM, the cycle in progress finished, exit 0 (not 143). */

@@ -1,5 +1,6 @@
 package dev.kdrl.agent.config;
 
+import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.core.predict.Predictors;
 import dev.kdrl.env.baseline.CautiousChoice;
 import dev.kdrl.env.baseline.ExpectedValuePolicy;
@@ -318,7 +319,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(name, "cannot read the configuration: " + e, e);
+            throw new ConfigException(name, "cannot read the configuration: " + IoReasons.of(e), e);
         }
         AgentConfigFile.Root root;
         try {

@@ -4,7 +4,21 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /** The agent's Kubernetes client, configured without touching system properties. */
 public final class KubeClients {
@@ -21,17 +35,135 @@ public final class KubeClients {
         return new KubernetesClientBuilder().withConfig(config(kubeconfig)).build();
     }
 
-    /** The configuration {@link #create} uses. */
+    /**
+     * The configuration {@link #create} uses.
+     *
+     * @throws IllegalArgumentException one line naming the kubeconfig file and what is wrong with it, for a file
+     *                                  that is not YAML (or JSON) or not a kubeconfig
+     */
     public static Config config(Path kubeconfig) {
         Config base;
-        if (kubeconfig == null) {
-            base = Config.autoConfigure(null);
-        } else {
-            // as autoConfigure does with a kubeconfig file: its current context, then the kubernetes.* system
-            // properties and KUBERNETES_* environment variables on top
-            base = Config.fromKubeconfig(kubeconfig.toAbsolutePath().toFile());
-            Config.configFromSysPropsOrEnvVars(base);
+        try {
+            if (kubeconfig == null) {
+                base = Config.autoConfigure(null);
+            } else {
+                // as autoConfigure does with a kubeconfig file: its current context, then the kubernetes.* system
+                // properties and KUBERNETES_* environment variables on top
+                base = Config.fromKubeconfig(kubeconfig.toAbsolutePath().toFile());
+                Config.configFromSysPropsOrEnvVars(base);
+            }
+        } catch (RuntimeException e) {
+            String why = problem(e);
+            if (why == null && kubeconfig != null && e instanceof NullPointerException && noDocument(kubeconfig)) {
+                // fabric8 reads an empty file as a null configuration
+                why = "holds no YAML document, expected a kubeconfig (apiVersion, clusters, contexts, users)";
+            }
+            if (why == null) {
+                throw e;
+            }
+            String file = kubeconfig != null ? "--kubeconfig " + kubeconfig
+                    : "kubeconfig " + String.join(", ", Config.getKubeconfigFilenames());
+            throw new IllegalArgumentException(file + ": " + why, e);
         }
         return new ConfigBuilder(base).withRequestRetryBackoffLimit(0).build();
+    }
+
+    /**
+     * What is wrong with a kubeconfig file, in words (no parser class or option names), from what fabric8 threw
+     * reading it; {@code null} when it is not a problem of the file's content.
+     */
+    private static String problem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYamlEngineException m) {
+                Optional<Mark> mark = m.getProblemMark().or(m::getContextMark);
+                return "not valid YAML" + mark.map(k -> " at line " + (k.getLine() + 1) + ", column "
+                        + (k.getColumn() + 1)).orElse("") + ": " + oneLine((m.getContext() != null
+                        ? m.getContext() + ": " : "") + m.getProblem());
+            }
+            if (t instanceof YamlEngineException y) {
+                return "not valid YAML: " + oneLine(y.getMessage());
+            }
+            if (t instanceof StreamReadException r) {
+                TokenStreamLocation at = r.getLocation();
+                return "not valid JSON" + (at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr()
+                        + ", column " + at.getColumnNr() : "") + ": " + withoutSource(oneLine(r.getOriginalMessage()));
+            }
+            if (t instanceof JacksonException j) {
+                String path = path(j.getPath());
+                String expected = t instanceof MismatchedInputException mi ? kind(mi.getTargetType()) : null;
+                return "not a kubeconfig: " + (path.isEmpty()
+                        ? "expected a mapping (apiVersion, clusters, contexts, users, current-context)"
+                        : "field '" + path + "'" + (expected != null ? ": expected " + expected
+                        : " has a value of the wrong kind"));
+            }
+        }
+        return null;
+    }
+
+    private static boolean noDocument(Path file) {
+        try {
+            return new Load(LoadSettings.builder().build()).loadFromString(
+                    Files.readString(file, StandardCharsets.UTF_8)) == null;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String path(List<JacksonException.Reference> refs) {
+        StringBuilder b = new StringBuilder();
+        for (JacksonException.Reference r : refs) {
+            if (r.getPropertyName() != null) {
+                b.append(b.length() > 0 ? "." : "").append(r.getPropertyName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        return "a mapping";
+    }
+
+    /**
+     * {@code message} without the parser's source location ("[Source: REDACTED ...]", in the parentheses that hold
+     * it) and whatever follows it.
+     */
+    private static String withoutSource(String message) {
+        int src = message.indexOf("[Source:");
+        if (src < 0) {
+            return message;
+        }
+        int cut = src;
+        int depth = 0;
+        for (int i = src - 1; i >= 0; i--) {
+            char c = message.charAt(i);
+            if (c == ')') {
+                depth++;
+            } else if (c == '(' && depth-- == 0) {
+                cut = i;
+                break;
+            }
+        }
+        return message.substring(0, cut).strip();
+    }
+
+    private static String oneLine(String s) {
+        return String.valueOf(s).strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

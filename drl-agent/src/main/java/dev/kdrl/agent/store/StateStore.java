@@ -1,11 +1,21 @@
 package dev.kdrl.agent.store;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.kdrl.core.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -16,7 +26,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -137,6 +149,20 @@ public final class StateStore {
         return b.toString();
     }
 
+    /** {@code s} with control characters escaped, cut after {@code max} code points (then ending "..."). */
+    private static String escaped(String s, int max) {
+        StringBuilder b = new StringBuilder();
+        int[] cps = s.codePoints().toArray();
+        for (int i = 0; i < Math.min(max, cps.length); i++) {
+            if (Character.isISOControl(cps[i])) {
+                b.append(String.format("\\u%04x", cps[i]));
+            } else {
+                b.appendCodePoint(cps[i]);
+            }
+        }
+        return cps.length > max ? b.append("...").toString() : b.toString();
+    }
+
     /**
      * Deletes the temporary files a process killed between writing and renaming left behind
      * ({@code .state.json.<pid>.tmp}, {@code .pending.json.<pid>.tmp}). Call it at start, before the first
@@ -159,7 +185,7 @@ public final class StateStore {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the leftover temporary files in " + dir + ": "
-                    + e.getMessage(), e);
+                    + IoReasons.of(e), e);
         }
         return removed;
     }
@@ -178,19 +204,199 @@ public final class StateStore {
         }
     }
 
+    /**
+     * The state in {@code bytes}, read from {@code file}. What is wrong is said in words (where the JSON breaks,
+     * the field that is missing or holds a value of the wrong kind), never with the JSON library's class or option
+     * names.
+     */
+    private static AgentState parse(Path file, byte[] bytes) {
+        String invalid = file + ": not a valid agent state: ";
+        String fix = "; move it away to start from the initial state";
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(bytes);
+        } catch (StreamReadException e) {
+            JsonLocation at = e.getLocation();
+            String where = at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr() + ", column "
+                    + at.getColumnNr() : "";
+            throw new IllegalStateException(invalid + (e instanceof JsonEOFException
+                    ? "not valid JSON: the file ends" + where + " inside a value (cut short?)"
+                    : "not valid JSON" + where + ": " + syntaxProblem(e.getOriginalMessage())) + fix);
+        } catch (IOException e) {
+            throw new IllegalStateException(invalid + "not valid JSON" + fix);
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new IllegalStateException(invalid + "the file is empty" + fix);
+        }
+        if (!tree.isObject()) {
+            throw new IllegalStateException(invalid + "it is " + value(tree) + ", expected a JSON object with the "
+                    + "fields " + COMPONENTS.keySet() + fix);
+        }
+        JsonNode version = tree.path("formatVersion");
+        if (version.isIntegralNumber() && (!version.canConvertToInt() || version.intValue() != FORMAT_VERSION)) {
+            // another version's fields may differ: say so before reading them
+            throw new IllegalStateException(file + ": formatVersion is " + version + ", expected " + FORMAT_VERSION);
+        }
+        try {
+            return JSON.treeToValue(tree, AgentState.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalStateException(invalid + "field '" + path(e.getPath()) + "' is not a field of the agent "
+                    + "state (expected " + COMPONENTS.keySet() + ")" + fix);
+        } catch (JsonMappingException e) {
+            // a field missing, null, of the wrong kind or out of range: named with its value from the file
+            List<JsonMappingException.Reference> refs = e.getPath();
+            JsonNode v = tree.at(pointer(refs));
+            Type type = typeAt(refs);
+            String expected = type == null ? null : expected(type);
+            if (v.isIntegralNumber() && (type == int.class || type == long.class)) {
+                expected += type == int.class ? " in [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]"
+                        : " in [" + Long.MIN_VALUE + ", " + Long.MAX_VALUE + "]";
+            }
+            throw new IllegalStateException(invalid + (refs.isEmpty() ? "a value" : "field '" + path(refs) + "'")
+                    + (v.isMissingNode() ? " is missing" : " is " + value(v))
+                    + (expected != null ? ", expected " + expected : " of the wrong kind") + fix);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(invalid + "a value of the wrong kind" + fix);
+        }
+    }
+
+    /** The record's fields and their types, in order: what a state file holds. */
+    private static final Map<String, Type> COMPONENTS = components();
+
+    private static Map<String, Type> components() {
+        Map<String, Type> m = new LinkedHashMap<>();
+        for (RecordComponent c : AgentState.class.getRecordComponents()) {
+            m.put(c.getName(), c.getGenericType());
+        }
+        return m;
+    }
+
+    /** A JSON syntax error's message without the library's advice on the options that would accept it. */
+    private static String syntaxProblem(String message) {
+        String m = withoutSource(String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " "))
+                .replaceAll(":? *enable `[^`]*` to allow", "")
+                .replaceAll(" *\\((?:not recognized as one since|set |enable )[^()]*\\)", "");
+        int option = m.indexOf('`');
+        return escaped(option >= 0 ? m.substring(0, option).strip() : m, 200);
+    }
+
+    /**
+     * {@code message} without the parser's source location ("[Source: REDACTED ...]", in the parentheses that hold
+     * it) and whatever follows it.
+     */
+    private static String withoutSource(String message) {
+        int src = message.indexOf("[Source:");
+        if (src < 0) {
+            return message;
+        }
+        int cut = src;
+        int depth = 0;
+        for (int i = src - 1; i >= 0; i--) {
+            char c = message.charAt(i);
+            if (c == ')') {
+                depth++;
+            } else if (c == '(' && depth-- == 0) {
+                cut = i;
+                break;
+            }
+        }
+        return message.substring(0, cut).strip();
+    }
+
+    /** {@code action[1]}, {@code spec.servicehouse_resource}: the field a reference chain leads to. */
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                b.append(b.length() > 0 ? "." : "").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return printable(b.toString());
+    }
+
+    /** The declared type of the field a reference chain leads to, {@code null} when unknown. */
+    private static Type typeAt(List<JsonMappingException.Reference> refs) {
+        Type t = AgentState.class;
+        for (JsonMappingException.Reference r : refs) {
+            if (t == AgentState.class && r.getFieldName() != null) {
+                t = COMPONENTS.get(r.getFieldName());
+            } else if (t instanceof Class<?> c && c.isArray() && r.getFieldName() == null) {
+                t = c.getComponentType();
+            } else if (t instanceof ParameterizedType pt && r.getFieldName() == null
+                    && List.class.isAssignableFrom((Class<?>) pt.getRawType())) {
+                t = pt.getActualTypeArguments()[0];
+            } else if (t instanceof ParameterizedType pt && r.getFieldName() != null
+                    && Map.class.isAssignableFrom((Class<?>) pt.getRawType())) {
+                t = pt.getActualTypeArguments()[1];
+            } else {
+                return null;
+            }
+            if (t == null) {
+                return null;
+            }
+        }
+        return t == AgentState.class ? null : t;
+    }
+
+    private static JsonPointer pointer(List<JsonMappingException.Reference> refs) {
+        JsonPointer p = JsonPointer.empty();
+        for (JsonMappingException.Reference r : refs) {
+            p = r.getFieldName() != null ? p.appendProperty(r.getFieldName())
+                    : p.appendIndex(Math.max(0, r.getIndex()));
+        }
+        return p;
+    }
+
+    /** A value as it stands in the file, quoted when a string, shortened when long. */
+    private static String value(JsonNode v) {
+        if (v.isNull()) {
+            return "null";
+        }
+        return escaped(v.isTextual() ? "'" + v.textValue() + "'" : v.toString(), 80);
+    }
+
+    private static String expected(Type type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == int[].class) {
+            return "an array of integers";
+        }
+        if (type == double[].class) {
+            return "an array of numbers";
+        }
+        Class<?> raw = type instanceof ParameterizedType pt ? (Class<?>) pt.getRawType()
+                : type instanceof Class<?> c ? c : Object.class;
+        if (java.util.Collection.class.isAssignableFrom(raw) || raw.isArray()) {
+            return type instanceof ParameterizedType pt && pt.getActualTypeArguments()[0] == String.class
+                    ? "an array of strings" : "an array";
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            return type instanceof ParameterizedType pt && pt.getActualTypeArguments()[1] == String.class
+                    ? "an object whose values are strings" : "an object";
+        }
+        return "an object";
+    }
+
     private static AgentState load(Path file, List<String> services) {
         if (!Files.exists(file)) {
             return null;
         }
-        AgentState s;
+        byte[] bytes;
         try {
-            s = JSON.readValue(file.toFile(), AgentState.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(file + ": not a valid agent state (" + e.getOriginalMessage()
-                    + "); move it away to start from the initial state");
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + IoReasons.of(e), e);
         }
+        AgentState s = parse(file, bytes);
         if (s.formatVersion() != FORMAT_VERSION) {
             throw new IllegalStateException(file + ": formatVersion is " + s.formatVersion() + ", expected "
                     + FORMAT_VERSION);

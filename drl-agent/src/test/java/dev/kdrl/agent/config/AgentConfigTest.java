@@ -282,6 +282,19 @@ class AgentConfigTest {
                 .hasMessageContaining("services").hasMessageContaining("[house, senti, numbr]");
     }
 
+    /** An unreadable file says why in words (IoReasons), not with the exception's class name. */
+    @Test
+    void anUnreadableFileSaysWhyWithoutAClassName() throws Exception {
+        Path none = dir.resolve("nosuch.yaml");
+        assertThatThrownBy(() -> AgentConfig.load(none)).isInstanceOf(ConfigException.class)
+                .hasMessage(none + ": cannot read the configuration: no such file");
+        Path folder = Files.createDirectory(dir.resolve("agent.yaml.d"));
+        assertThatThrownBy(() -> AgentConfig.load(folder)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(folder + ": cannot read the configuration: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Exception").doesNotContain("java.")
+                        .containsIgnoringCase("is a directory"));
+    }
+
     @Test
     void notYamlIsOneLine() {
         assertThatThrownBy(() -> load("profile: [unclosed")).isInstanceOf(ConfigException.class)

@@ -1,13 +1,18 @@
 package dev.kdrl.agent.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class KubeClientsTest {
     @TempDir
@@ -39,5 +44,36 @@ class KubeClientsTest {
             assertThat(client.getMasterUrl().toString()).isEqualTo("https://10.1.2.3:6443/");
         }
         assertThat(System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE)).isEqualTo(before);
+    }
+
+    static Stream<Arguments> notKubeconfigs() {
+        return Stream.of(
+                Arguments.of("garbage: [\n", "not valid YAML at line 2, column 1: while parsing a flow node: expected "
+                        + "the node content, but found '<stream end>'"),
+                Arguments.of("clusters:\n\t- name: c\n", "not valid YAML at line 2, column 1: while scanning for the "
+                        + "next token: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) "
+                        + "for indentation)"),
+                Arguments.of("current-context: a\ncurrent-context: b\n", "not valid YAML at line 2, column 1: while "
+                        + "constructing a mapping: found duplicate key current-context"),
+                Arguments.of("{\"clusters\": [", "not valid JSON at line 1, column 15: Unexpected end-of-input: "
+                        + "expected close marker for Array"),
+                Arguments.of("- a\n", "not a kubeconfig: expected a mapping (apiVersion, clusters, contexts, users, "
+                        + "current-context)"),
+                Arguments.of("apiVersion: v1\nclusters: 5\n", "not a kubeconfig: field 'clusters': expected a list"),
+                Arguments.of("", "holds no YAML document, expected a kubeconfig (apiVersion, clusters, contexts, "
+                        + "users)"),
+                Arguments.of("# nothing yet\n", "holds no YAML document, expected a kubeconfig (apiVersion, clusters, "
+                        + "contexts, users)"));
+    }
+
+    /** A kubeconfig that is not one: one line naming the file and the problem, no parser class or stack trace. */
+    @ParameterizedTest
+    @MethodSource("notKubeconfigs")
+    void aFileThatIsNotAKubeconfigIsOneLineNamingIt(String content, String expected) throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("bad.kubeconfig"), content);
+        assertThatThrownBy(() -> KubeClients.config(kubeconfig)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--kubeconfig " + kubeconfig + ": " + expected)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Source")
+                        .doesNotContain("Feature").doesNotContain("`").doesNotContainIgnoringCase("exception"));
     }
 }

@@ -78,6 +78,82 @@ class StateStoreTest {
 
     private static final int[] TABLES = {4, 4, 4};
 
+    private static final String GOOD = "{\"formatVersion\":1,\"cycles\":3,\"time\":\"2026-11-22T10:00:55Z\","
+            + "\"services\":[\"house\",\"senti\",\"numbr\"],\"action\":[1,2,3],\"pods\":[4,5,6],"
+            + "\"resources\":[1.0,1.0,1.0],\"observation\":null,\"spec\":{}}";
+
+    static Stream<Arguments> corrupt() {
+        return Stream.of(
+                Arguments.of("{\"formatVersion\":1,\"cycles\":",
+                        "not valid JSON: the file ends at line 1, column 29 inside a value (cut short?)"),
+                Arguments.of("", "the file is empty"),
+                Arguments.of("  \n", "the file is empty"),
+                Arguments.of("[1,2]", "it is [1,2], expected a JSON object with the fields [formatVersion, cycles, "
+                        + "time, services, action, pods, resources, observation, spec]"),
+                Arguments.of(GOOD.replace("\"formatVersion\":1,", ""),
+                        "field 'formatVersion' is missing, expected an integer"),
+                Arguments.of(GOOD.replace("\"cycles\":3", "\"cycles\":null"),
+                        "field 'cycles' is null, expected an integer"),
+                Arguments.of(GOOD.replace("\"cycles\":3", "\"cycles\":\"abc\""),
+                        "field 'cycles' is 'abc', expected an integer"),
+                Arguments.of(GOOD.replace("\"action\":[1,2,3]", "\"action\":[1,null,3]"),
+                        "field 'action[1]' is null, expected an integer"),
+                Arguments.of(GOOD.replace("\"pods\":[4,5,6]", "\"pods\":\"many\""),
+                        "field 'pods' is 'many', expected an array of integers"),
+                Arguments.of(GOOD.replace("\"spec\":{}", "\"spec\":{\"a\":{\"b\":1}}"),
+                        "field 'spec.a' is {\"b\":1}, expected a string"),
+                Arguments.of(GOOD.replace("\"cycles\":3", "\"cycles\":3,\"extra\":1"),
+                        "field 'extra' is not a field of the agent state (expected [formatVersion, cycles, time, "
+                                + "services, action, pods, resources, observation, spec])"),
+                Arguments.of(GOOD.replace("\"cycles\":3", "\"cycles\":99999999999999999999"),
+                        "field 'cycles' is 99999999999999999999, expected an integer in [-9223372036854775808, "
+                                + "9223372036854775807]"),
+                Arguments.of(GOOD.replace("\"action\":[1,2,3]", "\"action\":[1,2,4294967296]"),
+                        "field 'action[2]' is 4294967296, expected an integer in [-2147483648, 2147483647]"),
+                Arguments.of(GOOD.replace("[1.0,1.0,1.0]", "[NaN,1.0,1.0]"),
+                        "not valid JSON at line 1, column " + (GOOD.indexOf("[1.0,1.0,1.0]") + 5) // just after NaN
+                                + ": Non-standard token 'NaN'"),
+                Arguments.of("{\"action\":[1,2}", "not valid JSON at line 1, column 15: Unexpected close marker "
+                        + "'}': expected ']'"),
+                Arguments.of("{x}", "not valid JSON at line 1, column 2: Unexpected character ('x' (code 120)): "
+                        + "was expecting double-quote to start field name"),
+                Arguments.of("// saved by hand\n" + GOOD, "not valid JSON at line 1, column 1: Unexpected character "
+                        + "('/' (code 47)): maybe a (non-standard) comment?"));
+    }
+
+    /**
+     * A state file that is not JSON, or not the agent's state, is refused (the agent exits 2) with one line that
+     * names the file and says where and what is wrong in plain words: no Jackson class, option or source location.
+     */
+    @ParameterizedTest
+    @MethodSource("corrupt")
+    void aCorruptFileIsRefusedWithOneLineInPlainWords(String content, String expected) throws Exception {
+        Files.writeString(dir.resolve("state.json"), content);
+        StateStore store = new StateStore(dir);
+        assertThatThrownBy(() -> store.load(SERVICES, TABLES)).isInstanceOf(IllegalStateException.class)
+                .hasMessage(store.file() + ": not a valid agent state: " + expected
+                        + "; move it away to start from the initial state")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Source")
+                        .doesNotContain("Feature").doesNotContain("`").doesNotContainIgnoringCase("exception"));
+        assertThat(Files.readString(dir.resolve("state.json"))).isEqualTo(content);
+        Files.writeString(dir.resolve("pending.json"), content);
+        assertThatThrownBy(() -> store.loadPending(SERVICES, TABLES)).hasMessageStartingWith(
+                dir.resolve("pending.json") + ": not a valid agent state: " + expected);
+    }
+
+    @Test
+    void anotherFormatVersionIsNamedBeforeItsFieldsAreRead() throws Exception {
+        Files.writeString(dir.resolve("state.json"), GOOD.replace("\"formatVersion\":1,\"cycles\":3",
+                "\"formatVersion\":2,\"decisions\":3"));
+        assertThatThrownBy(() -> new StateStore(dir).load(SERVICES))
+                .hasMessage(dir.resolve("state.json") + ": formatVersion is 2, expected 1");
+        Files.writeString(dir.resolve("state.json"), GOOD.replace("\"formatVersion\":1",
+                "\"formatVersion\":99999999999"));
+        assertThatThrownBy(() -> new StateStore(dir).load(SERVICES))
+                .hasMessage(dir.resolve("state.json") + ": formatVersion is 99999999999, expected 1");
+    }
+
+
     private static AgentState withArrays(int[] action, int[] pods, double[] resources) {
         AgentState s = state(1);
         return new AgentState(s.formatVersion(), s.cycles(), s.time(), s.services(), action, pods, resources,
