@@ -30,7 +30,20 @@ public final class ActionReplay {
     }
 
     /** One recorded action: episode {@code seed}, step {@code t} (from 0), the action taken. */
-    public record Action(long seed, int t, int[] action) {
+    /**
+     * A recorded step: its seed, step number and joint action, and where it was read ({@code source}, e.g. "FILE line
+     * 3", named in {@link #replay}'s errors; null when it was not read from a file).
+     */
+    public record Action(long seed, int t, int[] action, String source) {
+        /** A step not read from a file. */
+        public Action(long seed, int t, int[] action) {
+            this(seed, t, action, null);
+        }
+
+        /** How {@link #replay}'s errors name this step: its source, then its seed and step. */
+        String where() {
+            return (source == null ? "" : source + ": ") + "seed " + seed + ", t=" + t;
+        }
     }
 
     /** One replayed step; {@code prevPod}/{@code prevRes} are the internal state after the step. */
@@ -93,7 +106,7 @@ public final class ActionReplay {
                     node = JSON.readTree(line);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": not valid JSON ("
-                            + e.getOriginalMessage() + ")");
+                            + withoutSource(e.getOriginalMessage()) + ")");
                 }
                 actions.add(parse(node, file + " line " + lineNo));
             }
@@ -101,6 +114,15 @@ public final class ActionReplay {
             throw new UncheckedIOException("cannot read " + file + ": " + IoReasons.of(e), e);
         }
         return actions;
+    }
+
+    /** A parser's message without the source location it may append ("(start marker at [Source: ...])"). */
+    static String withoutSource(String message) {
+        int cut = message.indexOf(" (start marker at");
+        if (cut < 0) {
+            cut = message.indexOf("[Source:");
+        }
+        return cut < 0 ? message : message.substring(0, cut).strip();
     }
 
     private static Action parse(JsonNode node, String where) {
@@ -129,7 +151,7 @@ public final class ActionReplay {
             }
             a[i] = v.asInt();
         }
-        return new Action(seed.asLong(), t.asInt(), a);
+        return new Action(seed.asLong(), t.asInt(), a, where);
     }
 
     private static String abbreviate(JsonNode n) {
@@ -159,15 +181,15 @@ public final class ActionReplay {
                 expectedT = 0;
             }
             if (a.t() != expectedT) {
-                throw new IllegalArgumentException("seed " + a.seed() + ": expected t=" + expectedT + ", got t=" + a.t()
+                throw new IllegalArgumentException(a.where() + ": expected t=" + expectedT
                         + " (each seed's records must be consecutive steps from t=0)");
             }
             if (env.episodeOver()) {
-                throw new IllegalArgumentException("seed " + a.seed() + ", t=" + a.t() + ": the episode already ended after "
+                throw new IllegalArgumentException(a.where() + ": the episode already ended after "
                         + env.episodeLength() + " steps");
             }
             if (!env.actionSpace().contains(a.action())) {
-                throw new IllegalArgumentException("seed " + a.seed() + ", t=" + a.t() + ": action "
+                throw new IllegalArgumentException(a.where() + ": action "
                         + Arrays.toString(a.action()) + " is not in " + env.actionSpace());
             }
             StepResult<double[]> r = env.step(a.action());

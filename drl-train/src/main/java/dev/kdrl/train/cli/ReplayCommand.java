@@ -32,7 +32,12 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         EnvOptions.requireFile("--actions", actions, "");
         QuotaEnv e = new QuotaEnv(env.model(), env.trace());
-        List<ActionReplay.Step> steps = ActionReplay.replay(e, ActionReplay.readActions(actions));
+        List<ActionReplay.Action> recorded = ActionReplay.readActions(actions);
+        if (recorded.isEmpty()) {
+            throw new IllegalArgumentException("--actions " + actions + ": no recorded step (expected one JSON object "
+                    + "per line with seed, t and action)");
+        }
+        List<ActionReplay.Step> steps = ActionReplay.replay(e, recorded);
         PrintWriter out = spec.commandLine().getOut();
         for (ActionReplay.Step s : steps) {
             out.println(s.toJson().toString());

@@ -356,6 +356,26 @@ class DrlCommandTest {
     }
 
     @Test
+    void badRecordedStepsAreNamedByFileAndLine(@TempDir Path dir) throws Exception {
+        Path cut = Files.writeString(dir.resolve("cut.jsonl"), "{\"seed\":0,\"t\":0,\"action\":[1,2\n");
+        Run r = run("replay", "--trace", TEST, "--actions", cut.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl replay: " + cut + " line 1: not valid JSON (Unexpected "
+                + "end-of-input: expected close marker for Array)");
+        Path outside = Files.writeString(dir.resolve("outside.jsonl"), "{\"seed\":0,\"t\":0,\"action\":[20,1,3]}\n"
+                + "\n{\"seed\":0,\"t\":1,\"action\":[99,1,3]}\n");
+        r = run("replay", "--trace", TEST, "--actions", outside.toString());
+        assertThat(r.err().strip()).isEqualTo("drl replay: " + outside + " line 3: seed 0, t=1: action [99, 1, 3] is "
+                + "not in MultiDiscrete[22, 7, 8]");
+        assertThat(r.out()).isEmpty();
+        Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n");
+        r = run("replay", "--trace", TEST, "--actions", empty.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl replay: --actions " + empty + ": no recorded step (expected one "
+                + "JSON object per line with seed, t and action)");
+    }
+
+    @Test
     void evaluateReadsEveryTraceBeforePlayingAny(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
         // without --json each trace's table is printed once it is played: none may be printed here
