@@ -79,8 +79,10 @@ public final class AfterstateRun {
                 lastMetrics.clear();
                 lastMetrics.putAll(m);
                 if (progress != null) {
-                    progress.printf(Locale.ROOT, "\r%,d / %,d steps  ep_rew_mean %,.0f  eval %,.0f  value_loss %.4f  %.0f s",
-                            td.timesteps(), timesteps, m.get("rollout/ep_rew_mean"), lastReturn[0],
+                    // "eval -" until the first evaluation
+                    progress.printf(Locale.ROOT, "\r%,d / %,d steps  ep_rew_mean %,.0f  eval %s  value_loss %.4f  %.0f s",
+                            td.timesteps(), timesteps, m.get("rollout/ep_rew_mean"), Double.isNaN(lastReturn[0]) ? "-"
+                                    : String.format(Locale.ROOT, "%,.0f", lastReturn[0]),
                             m.get("train/value_loss"), (System.nanoTime() - start) / 1e9);
                     progress.flush();
                 }
