@@ -34,6 +34,14 @@ public final class Signatures {
      * @param observationSize its length
      */
     public static EnvSignature of(QuotaModel model, String profile, String observation, int observationSize) {
+        // the label "paper" stands for the published model with its quirks, and only for it: a policy checked
+        // against another model under that label would be accepted and play other dynamics
+        if ("paper".equals(profile) != model.quirks().any()) {
+            throw new IllegalArgumentException("profile 'paper' names the exact published model (PaperProfile.model(), "
+                    + "with its quirks) and only it: " + ("paper".equals(profile) ? "this model has no quirks (name "
+                    + "it 'paper-general' or by its profile file)" : "this model has the published quirks, named '"
+                    + profile + "'"));
+        }
         List<String> tables = new ArrayList<>();
         for (ServiceProfile s : model.services()) {
             double[][] rows = new double[s.numActions()][];

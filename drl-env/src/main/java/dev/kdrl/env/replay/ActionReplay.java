@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kdrl.core.env.StepResult;
 import dev.kdrl.core.io.IoReasons;
+import dev.kdrl.core.io.ParserMessages;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaState;
 import java.io.BufferedReader;
@@ -106,7 +107,7 @@ public final class ActionReplay {
                     node = JSON.readTree(line);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": not valid JSON ("
-                            + withoutSource(e.getOriginalMessage()) + ")");
+                            + ParserMessages.withoutSource(e.getOriginalMessage()) + ")");
                 }
                 actions.add(parse(node, file + " line " + lineNo));
             }
@@ -114,15 +115,6 @@ public final class ActionReplay {
             throw new UncheckedIOException("cannot read " + file + ": " + IoReasons.of(e), e);
         }
         return actions;
-    }
-
-    /** A parser's message without the source location it may append ("(start marker at [Source: ...])"). */
-    static String withoutSource(String message) {
-        int cut = message.indexOf(" (start marker at");
-        if (cut < 0) {
-            cut = message.indexOf("[Source:");
-        }
-        return cut < 0 ? message : message.substring(0, cut).strip();
     }
 
     private static Action parse(JsonNode node, String where) {

@@ -18,6 +18,16 @@ class ObservationTest {
     private static final QuotaModel PAPER = PaperProfile.model();
 
     @Test
+    void theLabelPaperNamesThePublishedModelAndOnlyIt() {
+        assertThat(Signatures.of(PaperProfile.model(), "paper").profile()).isEqualTo("paper");
+        assertThat(Signatures.of(PaperProfile.generalModel(), "paper-general").profile()).isEqualTo("paper-general");
+        assertThatThrownBy(() -> Signatures.of(PaperProfile.generalModel(), "paper"))
+                .hasMessageContaining("this model has no quirks (name it 'paper-general' or by its profile file)");
+        assertThatThrownBy(() -> Signatures.of(PaperProfile.model(), "paper-general"))
+                .hasMessageContaining("this model has the published quirks, named 'paper-general'");
+    }
+
+    @Test
     void thePaperObservationIsThePublishedOneUnchanged() {
         QuotaEnv published = new QuotaEnv(PAPER, TRAIN);
         QuotaEnv paper = new QuotaEnv(PAPER, TRAIN, Observation.PAPER);

@@ -1,0 +1,35 @@
+package dev.kdrl.core.io;
+
+/**
+ * A JSON or YAML parser's message made fit for a one-line error: Jackson appends where it read from, e.g. {@code
+ * "(start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column:
+ * 26])"}, which names a library option and not the user's file (the caller names the file and line itself).
+ */
+public final class ParserMessages {
+    private ParserMessages() {
+    }
+
+    /**
+     * {@code message} without the parser's source location: from the parenthesis that holds {@code "[Source:"} (or
+     * from {@code "[Source:"} itself, and an "at" before it, when no parenthesis holds it) to the end; unchanged when
+     * there is none.
+     */
+    public static String withoutSource(String message) {
+        int src = message.indexOf("[Source:");
+        if (src < 0) {
+            return message;
+        }
+        int cut = src;
+        int depth = 0;
+        for (int i = src - 1; i >= 0; i--) {
+            char c = message.charAt(i);
+            if (c == ')') {
+                depth++;
+            } else if (c == '(' && depth-- == 0) {
+                cut = i;
+                break;
+            }
+        }
+        return message.substring(0, cut).strip().replaceFirst("\\s+at$", "");
+    }
+}

@@ -1,0 +1,18 @@
+package dev.kdrl.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ParserMessagesTest {
+
+    @Test
+    void theSourceNoticeAndWhatFollowsItGo() {
+        assertThat(ParserMessages.withoutSource("Unexpected end-of-input: expected close marker for Array (start "
+                + "marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, "
+                + "column: 26])")).isEqualTo("Unexpected end-of-input: expected close marker for Array");
+        assertThat(ParserMessages.withoutSource("Unexpected character ('x' (code 120)): expected a value\n at [Source: "
+                + "REDACTED; line: 1, column: 2]")).isEqualTo("Unexpected character ('x' (code 120)): expected a value");
+        assertThat(ParserMessages.withoutSource("no location here (at all)")).isEqualTo("no location here (at all)");
+    }
+}
