@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar drl-agent.jar --config agent.yaml}: the live agent. Exit codes: 0 done (or stopped by SIGTERM
- * after the cycle in progress), 1 a cycle failed in {@code --once}/{@code --simulate}, 2 bad configuration or files.
+ * after the cycle in progress), 1 a cycle failed in {@code --once}/{@code --simulate} (or could not run: not the
+ * leader within {@link LeaseElection#oneShotWait}), 2 bad configuration or files.
  *
  * <p>Only the command line and the wiring live here: the loops in {@link AgentLoop}, leader election in
  * {@link LeaseElection}, the Kubernetes client in {@link KubeClients}.
@@ -154,6 +155,10 @@ public final class AgentMain implements Callable<Integer> {
             if (elect) {
                 // a standby must not open the history the leader is appending to: check now, build when leading
                 AgentBuilder.validate(cfg);
+                if (once || simulate != null) {
+                    // started by hand: a Lease that cannot be had (API server unreachable, refused, held) ends the run
+                    loop.leaderWait(LeaseElection.oneShotWait(cfg.leaderElection()));
+                }
             } else {
                 loop.prepare();
                 metrics.globalGauge("drl.agent.leader", 1);

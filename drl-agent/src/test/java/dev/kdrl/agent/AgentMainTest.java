@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -228,6 +229,49 @@ class AgentMainTest {
             assertThat(Files.readString(log)).contains("SIGTERM: stopping after the cycle in progress");
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    /**
+     * Leader election on, the API server refusing connections (a closed loopback port): --simulate and --once
+     * give up after 2 x (leaseDuration + retryPeriod) (here 2.2 s) with one ERROR line naming the server and the
+     * reason, exit 1; every failed attempt on the Lease is at most one line, none a stack trace. (They waited
+     * forever, fabric8 printing a stack trace per attempt.)
+     */
+    @Test
+    @Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aOneShotRunThatCannotReachTheLeaseEndsWithOneLineAndExit1() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/";
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "%s"}}]
+                contexts: [{name: c, context: {cluster: c, namespace: default, user: u}}]
+                current-context: c
+                users: [{name: u, user: {token: t}}]
+                """.formatted(url));
+        String election = "leaderElection: {enabled: true, leaseDuration: 1s, renewDeadline: 500ms, retryPeriod: 100ms}";
+        for (String[] mode : new String[][] {{"--simulate", dir.resolve("trace.csv").toString(), "--cycles", "1"},
+                {"--once"}}) {
+            try (ConsoleLog log = new ConsoleLog()) {
+                String[] args = new String[mode.length + 2];
+                args[0] = "--kubeconfig";
+                args[1] = kubeconfig.toString();
+                System.arraycopy(mode, 0, args, 2, mode.length);
+                Run r = run(election, args);
+                assertThat(r.code()).as(mode[0]).isEqualTo(1);
+                log.assertOneLineEach();
+                assertThat(log.lines("ERROR", "")).hasSize(1).first().asString().contains(
+                        "AgentLoop - gave up waiting to become the leader after 2200 ms: Lease default/drl-agent at "
+                                + url + ": reading it failed: connection refused (");
+                assertThat(log.lines("WARN", "LeaseElection")).isNotEmpty()
+                        .allMatch(l -> l.contains("Lease default/drl-agent at " + url));
+                assertThat(log.lines()).noneMatch(l -> l.contains("LeaderElector"));
+            }
         }
     }
 }

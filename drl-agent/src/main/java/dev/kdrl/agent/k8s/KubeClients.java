@@ -1,5 +1,6 @@
 package dev.kdrl.agent.k8s;
 
+import dev.kdrl.core.io.ParserMessages;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -86,7 +87,7 @@ public final class KubeClients {
             if (t instanceof StreamReadException r) {
                 TokenStreamLocation at = r.getLocation();
                 return "not valid JSON" + (at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr()
-                        + ", column " + at.getColumnNr() : "") + ": " + withoutSource(oneLine(r.getOriginalMessage()));
+                        + ", column " + at.getColumnNr() : "") + ": " + ParserMessages.withoutSource(oneLine(r.getOriginalMessage()));
             }
             if (t instanceof JacksonException j) {
                 String path = path(j.getPath());
@@ -138,29 +139,6 @@ public final class KubeClients {
             return "a number";
         }
         return "a mapping";
-    }
-
-    /**
-     * {@code message} without the parser's source location ("[Source: REDACTED ...]", in the parentheses that hold
-     * it) and whatever follows it.
-     */
-    private static String withoutSource(String message) {
-        int src = message.indexOf("[Source:");
-        if (src < 0) {
-            return message;
-        }
-        int cut = src;
-        int depth = 0;
-        for (int i = src - 1; i >= 0; i--) {
-            char c = message.charAt(i);
-            if (c == ')') {
-                depth++;
-            } else if (c == '(' && depth-- == 0) {
-                cut = i;
-                break;
-            }
-        }
-        return message.substring(0, cut).strip();
     }
 
     private static String oneLine(String s) {

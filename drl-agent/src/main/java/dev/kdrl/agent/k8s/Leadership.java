@@ -1,5 +1,7 @@
 package dev.kdrl.agent.k8s;
 
+import java.time.Duration;
+
 /**
  * Whether this replica may write decisions, and since when. A <em>term</em> is a number that changes each time
  * the replica (re)gains leadership: the loop builds its agent in a term (so it continues from the history and
@@ -24,6 +26,21 @@ public interface Leadership extends AutoCloseable {
     long awaitTerm() throws InterruptedException;
 
     /**
+     * {@link #awaitTerm()}, for at most {@code timeout}.
+     *
+     * @return {@link #term()} then ({@link #NOT_LEADING} when the time ran out or the wait was stopped)
+     */
+    long awaitTerm(Duration timeout) throws InterruptedException;
+
+    /**
+     * Why this replica does not lead, in one line for the log (e.g. the API server that could not be reached and
+     * why, or who holds the Lease); {@code null} when there is nothing to say.
+     */
+    default String whyNotLeading() {
+        return null;
+    }
+
+    /**
      * The loop is stopping: every {@link #awaitTerm()}, now and later, returns at once, and an election that
      * ends is not stood for again.
      */
@@ -43,6 +60,11 @@ public interface Leadership extends AutoCloseable {
 
             @Override
             public long awaitTerm() {
+                return 1;
+            }
+
+            @Override
+            public long awaitTerm(Duration timeout) {
                 return 1;
             }
 

@@ -36,6 +36,10 @@ public final class AgentLoop implements AutoCloseable {
     private volatile Duration cycleBound;
     /** When the cycle in progress (or the next one) must have ended; {@code null} outside the scheduled loop. */
     private volatile Instant dueBy;
+    /** How long {@link #once()} and {@link #simulate} wait to lead; {@code null}: until stopped. */
+    private volatile Duration leaderWait;
+    /** Whether a wait to lead ran out ({@link #leaderWait}). */
+    private boolean gaveUpWaiting;
     private Agent agent;
     private long builtTerm = Leadership.NOT_LEADING;
 
@@ -62,9 +66,20 @@ public final class AgentLoop implements AutoCloseable {
     }
 
     /**
+     * Makes {@link #once()} and {@link #simulate} give up when this replica has not led within {@code bound} of
+     * starting to wait (one ERROR line saying why, from {@link Leadership#whyNotLeading()}): they fail then. The
+     * scheduled loop waits as long as it takes.
+     */
+    public AgentLoop leaderWait(Duration bound) {
+        this.leaderWait = bound;
+        return this;
+    }
+
+    /**
      * Runs one cycle now, after waiting to lead.
      *
-     * @return whether the decision was written ({@code false} also when stopped before leading)
+     * @return whether the decision was written ({@code false} also when stopped before leading, or when the
+     *         {@link #leaderWait} ran out)
      */
     public boolean once() throws InterruptedException {
         Agent a = awaitLeadership();
@@ -76,7 +91,7 @@ public final class AgentLoop implements AutoCloseable {
      * after the last recorded row, when an earlier simulation ran past now), while the source
      * has rows, at most {@code maxCycles}; waits to lead before each. Logs the decision latencies at the end.
      *
-     * @return whether every decision was written
+     * @return whether every decision was written, and no wait to lead ran out ({@link #leaderWait})
      */
     public boolean simulate(Duration period, long maxCycles) throws InterruptedException {
         Instant t = clock.instant();
@@ -101,7 +116,7 @@ public final class AgentLoop implements AutoCloseable {
         if (summary != null) {
             LOG.info(summary);
         }
-        return allWritten;
+        return allWritten && !gaveUpWaiting;
     }
 
     /**
@@ -233,17 +248,39 @@ public final class AgentLoop implements AutoCloseable {
         return agent;
     }
 
-    /** {@link #leading()}, after waiting to lead; {@code null} when stopped first. */
+    /**
+     * {@link #leading()}, after waiting to lead; {@code null} when stopped first, or when the {@link #leaderWait}
+     * ran out ({@link #gaveUpWaiting}).
+     */
     private Agent awaitLeadership() throws InterruptedException {
         Agent a = leading();
-        if (a == null) {
-            LOG.info("waiting to become the leader");
+        if (a != null) {
+            return a;
         }
+        Duration bound = leaderWait;
+        Instant giveUp = bound == null ? null : clock.instant().plus(bound);
+        LOG.info("waiting to become the leader{}", bound == null ? "" : " (at most " + text(bound) + ")");
         while (a == null && !stopping) {
-            leadership.awaitTerm();
+            if (giveUp == null) {
+                leadership.awaitTerm();
+            } else {
+                Duration left = Duration.between(clock.instant(), giveUp);
+                if (left.isNegative() || left.isZero()) {
+                    String why = leadership.whyNotLeading();
+                    LOG.error("gave up waiting to become the leader after {}: {}", text(bound),
+                            why != null ? why : "no reason known");
+                    gaveUpWaiting = true;
+                    return null;
+                }
+                leadership.awaitTerm(left);
+            }
             a = leading();
         }
         return a;
+    }
+
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /**

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.kdrl.core.io.IoReasons;
+import dev.kdrl.core.io.ParserMessages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.ParameterizedType;
@@ -273,34 +274,11 @@ public final class StateStore {
 
     /** A JSON syntax error's message without the library's advice on the options that would accept it. */
     private static String syntaxProblem(String message) {
-        String m = withoutSource(String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " "))
+        String m = ParserMessages.withoutSource(String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " "))
                 .replaceAll(":? *enable `[^`]*` to allow", "")
                 .replaceAll(" *\\((?:not recognized as one since|set |enable )[^()]*\\)", "");
         int option = m.indexOf('`');
         return escaped(option >= 0 ? m.substring(0, option).strip() : m, 200);
-    }
-
-    /**
-     * {@code message} without the parser's source location ("[Source: REDACTED ...]", in the parentheses that hold
-     * it) and whatever follows it.
-     */
-    private static String withoutSource(String message) {
-        int src = message.indexOf("[Source:");
-        if (src < 0) {
-            return message;
-        }
-        int cut = src;
-        int depth = 0;
-        for (int i = src - 1; i >= 0; i--) {
-            char c = message.charAt(i);
-            if (c == ')') {
-                depth++;
-            } else if (c == '(' && depth-- == 0) {
-                cut = i;
-                break;
-            }
-        }
-        return message.substring(0, cut).strip();
     }
 
     /** {@code action[1]}, {@code spec.servicehouse_resource}: the field a reference chain leads to. */

@@ -2,6 +2,7 @@ package dev.kdrl.agent.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kdrl.agent.ConsoleLog;
 import dev.kdrl.agent.config.AgentConfig;
 import dev.kdrl.agent.k8s.ActionSink;
 import dev.kdrl.agent.k8s.Leadership;
@@ -328,5 +329,52 @@ class AgentLoopTest {
         assertThat(loop(trace()).once()).isFalse();
         assertThat(events).isEmpty();
         assertThat(leadership.awaits).isEqualTo(1);
+    }
+
+    /**
+     * --once and --simulate wait to lead at most {@link AgentLoop#leaderWait}: then one ERROR line with the reason
+     * the leadership gives, no cycle, and a failed run. The waits are measured on the loop's clock, which the fake
+     * leadership moves by whatever it is asked to wait (nothing really waits). The scheduled loop is not bounded.
+     */
+    @Test
+    void aOneShotRunGivesUpWaitingToLeadAfterTheBoundWithOneErrorLine() throws Exception {
+        leadership = new FakeLeadership(Leadership.NOT_LEADING);
+        leadership.why = "Lease default/drl-agent at https://127.0.0.1:1/: reading it failed: connection refused "
+                + "(12 failed attempts since 2026-11-22T10:00:00Z)";
+        List<Duration> asked = new ArrayList<>();
+        leadership.onTimedAwait = d -> {
+            asked.add(d);
+            time.advance(d.compareTo(Duration.ofSeconds(5)) < 0 ? d : Duration.ofSeconds(5)); // woken early
+        };
+        try (ConsoleLog log = new ConsoleLog()) {
+            assertThat(loop(trace()).leaderWait(Duration.ofSeconds(34)).once()).isFalse();
+            assertThat(time.instant()).isEqualTo(START.plus(Duration.ofSeconds(34)));
+            assertThat(asked).first().isEqualTo(Duration.ofSeconds(34));
+            assertThat(asked).last().isEqualTo(Duration.ofSeconds(4));
+            loop.close();
+
+            time = new FakeTime(START);
+            asked.clear();
+            assertThat(loop(trace()).leaderWait(Duration.ofSeconds(34)).simulate(Duration.ofSeconds(120), 3))
+                    .isFalse();
+            assertThat(time.instant()).isEqualTo(START.plus(Duration.ofSeconds(34)));
+            assertThat(events).as("nothing built, no cycle").isEmpty();
+            log.assertOneLineEach();
+            assertThat(log.lines("ERROR", "AgentLoop")).hasSize(2).allMatch(l -> l.endsWith(
+                    " - gave up waiting to become the leader after 34 s: " + leadership.why));
+            assertThat(log.lines("INFO", "AgentLoop")).anyMatch(l -> l.endsWith("waiting to become the leader (at most 34 s)"));
+        }
+    }
+
+    /** A wait that ends in leadership within the bound runs the cycle. */
+    @Test
+    void aOneShotRunThatLeadsWithinTheBoundRunsItsCycle() throws Exception {
+        leadership = new FakeLeadership(Leadership.NOT_LEADING);
+        leadership.onTimedAwait = d -> {
+            time.advance(Duration.ofSeconds(20));
+            leadership.term = 1;
+        };
+        assertThat(loop(trace()).leaderWait(Duration.ofSeconds(34)).once()).isTrue();
+        assertThat(cycleTimes).containsExactly(START.plus(Duration.ofSeconds(20)));
     }
 }
