@@ -9,20 +9,12 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -272,7 +264,7 @@ public final class LeaseElection implements Leadership {
     static String reason(KubernetesClientException e) {
         int code = e.getCode();
         String status = e.getStatus() != null && e.getStatus().getMessage() != null
-                ? oneLine(e.getStatus().getMessage()) : null;
+                ? ApiErrors.oneLine(e.getStatus().getMessage()) : null;
         if (code == 401) {
             return "unauthorized (401): the API server refused the kubeconfig's credentials"
                     + (status != null ? "; " + status : "");
@@ -284,46 +276,7 @@ public final class LeaseElection implements Leadership {
         if (code > 0) {
             return "HTTP " + code + (status != null ? ": " + status : "");
         }
-        Throwable last = e;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = t.getMessage() == null ? "" : oneLine(t.getMessage());
-            if (t instanceof ConnectException && m.toLowerCase(Locale.ROOT).contains("refused")) {
-                return "connection refused";
-            }
-            if (t instanceof SocketTimeoutException || t instanceof TimeoutException
-                    || t.getClass().getSimpleName().contains("Timeout")) {
-                return "timed out" + (m.isEmpty() ? "" : ": " + m);
-            }
-            if (t instanceof SSLException) {
-                // the innermost cause says why (a certificate not trusted, not TLS at all, ...)
-                for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
-                    m = c.getMessage() != null ? oneLine(c.getMessage()) : m;
-                }
-                return "TLS failed" + (m.isEmpty() ? "" : ": " + cut(m));
-            }
-            if (t instanceof UnknownHostException) {
-                return "unknown host" + (m.isEmpty() ? "" : " " + m);
-            }
-            if (t instanceof NoRouteToHostException) {
-                return "no route to host";
-            }
-            if (t instanceof ConnectException) {
-                return "cannot connect" + (m.isEmpty() ? "" : ": " + m);
-            }
-            if (t instanceof ClosedChannelException) {
-                return "the connection was closed";
-            }
-            last = t;
-        }
-        return last.getMessage() == null ? last.getClass().getSimpleName() : cut(oneLine(last.getMessage()));
-    }
-
-    private static String cut(String s) {
-        return s.length() > 200 ? s.substring(0, 197) + "..." : s;
-    }
-
-    private static String oneLine(String s) {
-        return s.strip().replaceAll("\\s+", " ");
+        return ApiErrors.transport(e);
     }
 
     /** fabric8's Lease lock, reporting each request's outcome. */

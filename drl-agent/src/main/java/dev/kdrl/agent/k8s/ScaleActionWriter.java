@@ -82,13 +82,13 @@ public final class ScaleActionWriter implements ActionSink {
                             + "." + ScaleActionSpec.GROUP + " in namespace " + namespace + " (404): install the CRD "
                             + "(deploy/crd.yaml or --install-crd) and check the namespace; " + brief(e), e);
                 }
-                boolean retryable = code == 409 || code >= 500 || code == 0 || code == 429;
+                boolean retryable = code == 409 || code >= 500 || ApiErrors.unanswered(e) || code == 429;
                 if (!retryable) {
                     throw new WriteFailure(WriteFailure.Kind.OTHER, "HTTP " + code + ": " + brief(e), e);
                 }
             }
         }
-        WriteFailure.Kind kind = last.getCode() == 0 ? WriteFailure.Kind.OTHER : WriteFailure.Kind.GAVE_UP;
+        WriteFailure.Kind kind = ApiErrors.unanswered(last) ? WriteFailure.Kind.OTHER : WriteFailure.Kind.GAVE_UP;
         throw new WriteFailure(kind, "still failing after " + (retries + 1) + " attempts: " + brief(last), last);
     }
 
@@ -133,12 +133,6 @@ public final class ScaleActionWriter implements ActionSink {
     }
 
     private static String brief(KubernetesClientException e) {
-        if (e == null) {
-            return "";
-        }
-        String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
-                : String.valueOf(e.getMessage());
-        m = m.replaceAll("\\s+", " ");
-        return m.length() > 200 ? m.substring(0, 197) + "..." : m;
+        return e == null ? "" : ApiErrors.brief(e);
     }
 }

@@ -3,6 +3,7 @@ package dev.kdrl.agent.knative;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.k8s.ApiErrors;
 import dev.kdrl.agent.k8s.WriteFailure;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -454,7 +455,7 @@ public final class KnativeApplier {
                 // a failed resourceVersion test is a 422 (the API server's answer to any patch it cannot apply):
                 // it was a conflict when the Service's resourceVersion has moved since the read
                 boolean conflict = code == 409 || (code == 422 && moved(t, l.resourceVersion()));
-                boolean retryable = conflict || code == 429 || code >= 500 || code == 0;
+                boolean retryable = conflict || code == 429 || code >= 500 || ApiErrors.unanswered(e);
                 if (code == 404) {
                     return missing(t);
                 }
@@ -707,14 +708,6 @@ public final class KnativeApplier {
     }
 
     static String brief(KubernetesClientException e) {
-        String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
-                : String.valueOf(e.getMessage());
-        if (e.getStatus() != null && e.getStatus().getDetails() != null && e.getStatus().getDetails().getCauses() != null
-                && !e.getStatus().getDetails().getCauses().isEmpty()
-                && e.getStatus().getDetails().getCauses().get(0).getMessage() != null) {
-            m += ": " + e.getStatus().getDetails().getCauses().get(0).getMessage();
-        }
-        m = m.replaceAll("\\s+", " ");
-        return m.length() > 200 ? m.substring(0, 197) + "..." : m;
+        return ApiErrors.brief(e);
     }
 }
