@@ -2,6 +2,7 @@ package dev.kdrl.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kdrl.agent.k8s.TestKubeconfigs;
 import dev.kdrl.agent.loop.AgentFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -142,14 +143,7 @@ class AgentMainTest {
             });
             server.setDaemon(true);
             server.start();
-            Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                    apiVersion: v1
-                    kind: Config
-                    clusters: [{name: c, cluster: {server: "http://127.0.0.1:%d"}}]
-                    contexts: [{name: c, context: {cluster: c, namespace: default, user: u}}]
-                    current-context: c
-                    users: [{name: u, user: {token: t}}]
-                    """.formatted(api.getLocalPort()));
+            Path kubeconfig = TestKubeconfigs.pointingAt(dir, "http://127.0.0.1:" + api.getLocalPort());
             Run r = run("", "--kubeconfig", kubeconfig.toString(), "--install-crd", "--simulate", bad.toString());
             assertThat(r.err().strip()).isEqualTo("error: " + bad + " line 3, column 'senti': 'abc' is not a number "
                     + "(expected a finite number >= 0)");
@@ -241,19 +235,8 @@ class AgentMainTest {
     @Test
     @Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
     void aOneShotRunThatCannotReachTheLeaseEndsWithOneLineAndExit1() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String url = "http://127.0.0.1:" + port + "/";
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: c, cluster: {server: "%s"}}]
-                contexts: [{name: c, context: {cluster: c, namespace: default, user: u}}]
-                current-context: c
-                users: [{name: u, user: {token: t}}]
-                """.formatted(url));
+        String url = "http://127.0.0.1:" + TestKubeconfigs.closedPort() + "/";
+        Path kubeconfig = TestKubeconfigs.pointingAt(dir, url);
         String election = "leaderElection: {enabled: true, leaseDuration: 1s, renewDeadline: 500ms, retryPeriod: 100ms}";
         for (String[] mode : new String[][] {{"--simulate", dir.resolve("trace.csv").toString(), "--cycles", "1"},
                 {"--once"}}) {

@@ -8,9 +8,6 @@ import dev.kdrl.agent.ops.AgentMetrics;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -109,23 +106,9 @@ class LeaseElectionTest {
                 .toList();
     }
 
-    /** A port on the loopback interface where nothing listens (connections are refused). */
-    static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** The agent's client ({@link KubeClients}) for a kubeconfig whose server is {@code url}. */
     private KubernetesClient client(String url) throws Exception {
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: c, cluster: {server: "%s"}}]
-                contexts: [{name: c, context: {cluster: c, namespace: default, user: u}}]
-                current-context: c
-                users: [{name: u, user: {token: t}}]
-                """.formatted(url));
+        Path kubeconfig = TestKubeconfigs.pointingAt(dir, url);
         return KubeClients.create(kubeconfig);
     }
 
@@ -136,7 +119,7 @@ class LeaseElectionTest {
      */
     @Test
     void anUnreachableApiServerIsOneLineNamingItAndTheReasonWithoutStackTraces() throws Exception {
-        String url = "http://127.0.0.1:" + closedPort() + "/";
+        String url = "http://127.0.0.1:" + TestKubeconfigs.closedPort() + "/";
         AgentConfig.LeaderElection cfg = new AgentConfig.LeaderElection(true, "drl-agent", "replica-a",
                 Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofMillis(100));
         try (ConsoleLog log = new ConsoleLog();

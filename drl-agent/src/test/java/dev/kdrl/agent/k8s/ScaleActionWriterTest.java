@@ -174,15 +174,8 @@ class ScaleActionWriterTest {
     @Test
     void anApiServerThatNeverAnswersIsNamedByTheReasonNotFabric8sWrapper(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        String url = "http://127.0.0.1:" + LeaseElectionTest.closedPort() + "/";
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: c, cluster: {server: "%s"}}]
-                contexts: [{name: c, context: {cluster: c, namespace: default, user: u}}]
-                current-context: c
-                users: [{name: u, user: {token: t}}]
-                """.formatted(url));
+        String url = "http://127.0.0.1:" + TestKubeconfigs.closedPort() + "/";
+        Path kubeconfig = TestKubeconfigs.pointingAt(dir, url);
         try (var client = KubeClients.create(kubeconfig)) {
             ScaleActionWriter w = new ScaleActionWriter(client, "default", "drl-action", 1, Duration.ofMillis(5));
             assertThatThrownBy(() -> w.write(spec("3500m", "4")))
