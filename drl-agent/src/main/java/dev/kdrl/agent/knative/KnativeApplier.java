@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       {@code resources.limits.cpu}, {@code min-scale} or {@code initial-scale} differs is written;</li>
  *   <li>the write is a JSON patch (RFC 6902) that first {@code test}s {@code metadata.resourceVersion}, then adds or
  *       replaces only those four values (creating a missing {@code annotations}, {@code resources} or
- *       {@code limits} object): every other field, including the rest of the atomic {@code containers} list, is
+ *       {@code limits} object), and lowers {@code resources.requests.cpu} to the new limit when it is above it (a
+ *       pod whose request exceeds its limit is invalid): every other field, including the rest of the atomic
+ *       {@code containers} list, is
  *       kept by the server. A Service changed between the read and the patch fails the test (the API server answers
  *       422) or, like any optimistic-lock failure, 409: it is read again and the patch rebuilt, up to
  *       {@code retries} times;</li>
@@ -552,11 +554,28 @@ public final class KnativeApplier {
         } else {
             ops.add(op("add", c0 + "/resources/limits/cpu", t.cpu()));
         }
+        // a CPU request above the new limit makes every pod of the new Revision invalid (the API server refuses a
+        // pod whose request exceeds its limit): such a request is lowered to the limit, any other is kept
+        Map<String, Object> requests = resources == null ? null : map(resources.get("requests"));
+        Double requested = requests == null ? null : cores(str(requests, "cpu"));
+        Double limit = cores(t.cpu());
+        if (requested != null && limit != null && requested > limit) {
+            ops.add(op("add", c0 + "/resources/requests/cpu", t.cpu()));
+        }
         try {
             return JSON.writeValueAsString(ops);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e); // maps of strings: cannot happen
         }
+    }
+
+    /** The cores of a Kubernetes CPU quantity ({@code 2}, {@code 0.5}, {@code 500m}); null when it is not one. */
+    static Double cores(String quantity) {
+        if (quantity == null || !quantity.strip().matches("[0-9]+(\\.[0-9]+)?m?")) {
+            return null;
+        }
+        String q = quantity.strip();
+        return q.endsWith("m") ? Double.parseDouble(q.substring(0, q.length() - 1)) / 1000 : Double.parseDouble(q);
     }
 
     private static Map<String, Object> op(String op, String path, Object value) {

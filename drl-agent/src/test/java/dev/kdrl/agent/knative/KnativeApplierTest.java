@@ -93,6 +93,35 @@ class KnativeApplierTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aCpuRequestAboveTheNewLimitIsLoweredToItAndAnyOtherKept() throws Exception {
+        String requested = """
+                apiVersion: serving.knative.dev/v1
+                kind: Service
+                metadata: {name: numbr, namespace: default, resourceVersion: "8"}
+                spec:
+                  template:
+                    metadata: {annotations: {autoscaling.knative.dev/target: "10"}}
+                    spec:
+                      containers: [{image: app:1, resources: {requests: {cpu: "%s"}, limits: {cpu: "1"}}}]
+                """;
+        List<Map<String, Object>> lowered = new ObjectMapper().readValue(KnativeApplier.ops(service(
+                requested.formatted("1")), new Target("numbr", "numbr", "500m", "10", "3")), List.class);
+        assertThat(lowered).extracting(o -> o.get("op") + " " + o.get("path") + " " + o.get("value")).endsWith(
+                "add /spec/template/spec/containers/0/resources/limits/cpu 500m",
+                "add /spec/template/spec/containers/0/resources/requests/cpu 500m");
+        for (String kept : List.of("250m", "0.5", "500m")) {
+            List<Map<String, Object>> parsed = new ObjectMapper().readValue(KnativeApplier.ops(service(
+                    requested.formatted(kept)), new Target("numbr", "numbr", "500m", "10", "3")), List.class);
+            assertThat(parsed).as(kept).extracting(o -> (String) o.get("path"))
+                    .noneMatch(path -> path.contains("requests"));
+        }
+        assertThat(KnativeApplier.cores("3500m")).isEqualTo(3.5);
+        assertThat(KnativeApplier.cores("2")).isEqualTo(2.0);
+        assertThat(KnativeApplier.cores("lots")).isNull();
+    }
+
+    @Test
     void badValuesAreRefusedSayingWhatWasExpected() {
         assertThat(KnativeApplier.invalid(new Target("house", "house", "3500m", "20", "4"))).isNull();
         assertThat(KnativeApplier.invalid(new Target("house", "house", "lots", "20", "4")))
