@@ -3,6 +3,7 @@ package dev.kdrl.agent;
 import dev.kdrl.agent.config.AgentConfig;
 import dev.kdrl.agent.config.ConfigException;
 import dev.kdrl.agent.k8s.ActionSink;
+import dev.kdrl.agent.k8s.ApiFailure;
 import dev.kdrl.agent.k8s.Crd;
 import dev.kdrl.agent.k8s.KubeClients;
 import dev.kdrl.agent.k8s.Leadership;
@@ -100,6 +101,11 @@ public final class AgentMain implements Callable<Integer> {
                 LOG.debug("details", e);
                 return 2;
             }
+            if (e instanceof ApiFailure) {
+                cmd.getErr().println("error: " + e.getMessage());
+                LOG.debug("details", e);
+                return 1;
+            }
             throw e;
         });
         return cl.execute(args);
@@ -185,7 +191,10 @@ public final class AgentMain implements Callable<Integer> {
                             + simulate : "", elect ? ", leader election on Lease " + cfg.leaderElection().leaseName()
                             : "");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop), "drl-agent-stop"));
-            Object previousTerm = onTerm(loop);
+            Object previousTerm = onTerm(() -> {
+                LOG.info("SIGTERM: stopping after the cycle in progress");
+                loop.stop();
+            }, loopDone, "the loop");
             try {
                 return run(loop, cfg);
             } finally {
@@ -233,6 +242,10 @@ public final class AgentMain implements Callable<Integer> {
             }
         }, "drl-agent-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        Object previousTerm = onTerm(() -> {
+            LOG.info("SIGTERM: stopping the reconciler");
+            stop.countDown();
+        }, stopped, "the reconciler");
         OpsServer ops = null;
         try (KubernetesClient client = kubernetesClient()) {
             if (installCrd) {
@@ -259,6 +272,7 @@ public final class AgentMain implements Callable<Integer> {
                 ops.close();
             }
             stopped.countDown();
+            restoreTerm(previousTerm);
         }
     }
 
@@ -292,22 +306,22 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     /**
-     * SIGTERM (Kubernetes stopping the pod) is a request, not a failure: the loop stops after the cycle in
-     * progress, {@link #call} returns and the process exits 0 (the JVM's default would be 143 after the
-     * shutdown hooks). If the loop has not ended 30 s later it halts with 143. Without the JDK's signal API
-     * the shutdown hook alone applies (the same stop, then exit 143).
+     * SIGTERM (Kubernetes stopping the pod) is a request, not a failure: {@code stopping} runs (the loop stops
+     * after the cycle in progress; the reconciler after the reconciliation in progress), {@link #call} returns
+     * and the process exits 0 (the JVM's default would be 143 after the shutdown hooks). If {@code done} has not
+     * been counted down 30 s later it halts with 143. Without the JDK's signal API the shutdown hook alone applies
+     * (the same stop, then exit 143).
      *
      * @return the handler replaced, to restore when the loop ends, or {@code null}
      */
-    private Object onTerm(AgentLoop loop) {
+    private static Object onTerm(Runnable stopping, CountDownLatch done, String what) {
         try {
             return sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> {
-                LOG.info("SIGTERM: stopping after the cycle in progress");
-                loop.stop();
+                stopping.run();
                 Thread watchdog = new Thread(() -> {
                     try {
-                        if (!loopDone.await(30, TimeUnit.SECONDS)) {
-                            LOG.error("the loop did not stop within 30 s of SIGTERM; exiting 143");
+                        if (!done.await(30, TimeUnit.SECONDS)) {
+                            LOG.error("{} did not stop within 30 s of SIGTERM; exiting 143", what);
                             Runtime.getRuntime().halt(143);
                         }
                     } catch (InterruptedException ignored) {

@@ -2,6 +2,7 @@ package dev.kdrl.agent.k8s;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +37,17 @@ public final class Crd {
      */
     public static void install(KubernetesClient client, boolean waitEstablished) {
         CustomResourceDefinition crd = bundled(client);
-        client.apiextensions().v1().customResourceDefinitions().resource(crd)
-                .createOr(NonDeletingOperation::update);
+        try {
+            client.apiextensions().v1().customResourceDefinitions().resource(crd)
+                    .createOr(NonDeletingOperation::update);
+        } catch (KubernetesClientException e) {
+            throw new ApiFailure("--install-crd: the API server " + (e.getCode() == 403
+                    ? "refused (403) to create or update CustomResourceDefinition " + NAME + ": it needs cluster-wide "
+                            + "create and update on customresourcedefinitions, which the deploy/rbac*.yaml roles do "
+                            + "not grant: apply deploy/crd.yaml once as a cluster administrator instead, and drop "
+                            + "--install-crd"
+                    : "could not create or update CustomResourceDefinition " + NAME + ": " + ApiErrors.brief(e)), e);
+        }
         if (!waitEstablished) {
             return;
         }

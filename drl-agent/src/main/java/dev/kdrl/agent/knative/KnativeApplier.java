@@ -711,7 +711,7 @@ public final class KnativeApplier {
         if (code == 403) {
             return failed(t, WriteFailure.Kind.FORBIDDEN, "the API server refused (403) to " + verb
                     + " services.serving.knative.dev " + namespace + "/" + t.knativeService() + ": grant get and "
-                    + "patch on it (deploy/rbac-knative.yaml); " + brief(e));
+                    + "patch on it (deploy/rbac-knative.yaml, or deploy/rbac-reconciler.yaml in mode reconciler); " + brief(e));
         }
         if (code == 404) {
             return missing(t);

@@ -3,8 +3,12 @@ package dev.kdrl.agent.knative;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.k8s.ApiErrors;
+import dev.kdrl.agent.k8s.ApiFailure;
+import dev.kdrl.agent.k8s.ScaleActionSpec;
 import dev.kdrl.agent.k8s.ScaleActionWriter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -81,6 +85,18 @@ public final class Reconciler implements AutoCloseable {
 
     /** Starts watching (list, then watch) in the background; returns once the first list is in. */
     public void start() {
+        // one list first: without the CRD or the rights to list, the informer would only log fabric8's stack trace
+        try {
+            client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace(namespace)
+                    .list(new ListOptionsBuilder().withLimit(1L).build());
+        } catch (KubernetesClientException e) {
+            String what = ScaleActionSpec.PLURAL + "." + ScaleActionSpec.GROUP + " in namespace " + namespace;
+            throw new ApiFailure(e.getCode() == 404 ? "the API server has no " + what + " (404): install the CRD "
+                    + "(deploy/crd.yaml or --install-crd) and check the namespace"
+                    : e.getCode() == 403 ? "the API server refused (403) to list " + what + ": grant get, list, watch "
+                    + "on it and patch on its status (deploy/rbac-reconciler.yaml); " + ApiErrors.brief(e)
+                    : "cannot list " + what + ": " + ApiErrors.brief(e), e);
+        }
         informer = client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace(namespace)
                 .inform(new ResourceEventHandler<>() {
                     @Override

@@ -40,6 +40,12 @@ final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGTERM, as Kubernetes stops a pod, then the exit code. */
+    int terminate(Duration timeout) throws Exception {
+        process.destroy();
+        return waitFor(timeout);
+    }
+
     /** SIGKILL: no shutdown hook, no flush. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

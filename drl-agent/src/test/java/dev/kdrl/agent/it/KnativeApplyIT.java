@@ -686,6 +686,9 @@ class KnativeApplyIT {
                 await(() -> log(agent).contains("ready"), Duration.ofSeconds(60), "the reconciler to restart");
                 Thread.sleep(2000); // the informer's first list has been handed to the worker by now
                 assertThat(log(agent)).doesNotContain("generation 3:").doesNotContain("patched (");
+                // stopped as Kubernetes stops a pod: a request, not a failure
+                assertThat(agent.terminate(Duration.ofSeconds(40))).as(log(agent)).isZero();
+                assertThat(log(agent)).contains("SIGTERM: stopping the reconciler");
             }
             NAMES.forEach(n -> assertThat(rv(get(ns, n))).as(n).isEqualTo(rvs.get(n)));
             assertThat(rv(actions.withName("drl-action").get())).isEqualTo(crRv);
