@@ -258,7 +258,7 @@ public final class AgentMain implements Callable<Integer> {
                 LOG.info("health and metrics on http://{}:{}/metrics", cfg.http().bind(), ops.port());
             }
             try (Reconciler reconciler = new Reconciler(client, cfg.namespace(), cfg.services(),
-                    applier(client, cfg, metrics), RECONCILER_RESYNC)) {
+                    applier(client, cfg, metrics), RECONCILER_RESYNC).onFailure(metrics::serviceFailure)) {
                 reconciler.start();
                 ready.set(true);
                 LOG.info("ready {} ms after JVM start: reconciling DRLScaleAction resources in {} for {}",

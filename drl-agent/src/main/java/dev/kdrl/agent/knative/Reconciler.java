@@ -74,6 +74,9 @@ public final class Reconciler implements AutoCloseable {
      * @param services the configured services: spec name → Knative Service
      * @param resync   how often every resource is looked at again (a failed service is retried then)
      */
+    /** Told (service, result) of every service a reconciliation leaves failed or invalid: a metric. */
+    private java.util.function.BiConsumer<String, String> failures = (service, result) -> { };
+
     public Reconciler(KubernetesClient client, String namespace, List<AgentConfig.Service> services,
                       KnativeApplier applier, Duration resync) {
         this.client = client;
@@ -81,6 +84,12 @@ public final class Reconciler implements AutoCloseable {
         this.services = List.copyOf(services);
         this.applier = applier;
         this.resync = resync;
+    }
+
+    /** Tells {@code sink} (service, result) of every service a reconciliation leaves failed or invalid. */
+    public Reconciler onFailure(java.util.function.BiConsumer<String, String> sink) {
+        this.failures = java.util.Objects.requireNonNull(sink, "sink");
+        return this;
     }
 
     /** Starts watching (list, then watch) in the background; returns once the first list is in. */
@@ -224,6 +233,11 @@ public final class Reconciler implements AutoCloseable {
                     generation, e.getCode(), KnativeApplier.brief(e));
         }
         LOG.info("{}/{} generation {}: {}", namespace, name, generation, results);
+        results.forEach((service, r) -> {
+            if (INVALID.equals(r.get("result")) || "failed".equals(r.get("result"))) {
+                failures.accept(service, r.get("result"));
+            }
+        });
         return newStatus;
     }
 

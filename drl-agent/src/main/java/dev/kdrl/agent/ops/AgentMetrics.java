@@ -29,15 +29,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code drl_agent_leader} (1 on the replica that writes)</li>
  *   <li>applying to Knative Services (modes knative and reconciler): {@code drl_agent_quota_peak_over_total}
  *       (decisions whose roll-out peak exceeds the ResourceQuota's {@code limits.cpu}),
- *       {@code drl_agent_service_patches_total{service}}, {@code drl_agent_revisions_deleted_total{service}}</li>
+ *       {@code drl_agent_service_patches_total{service}}, {@code drl_agent_revisions_deleted_total{service}};
+ *       the reconciler's {@code drl_agent_service_failures_total{service,result}} (failed or invalid)</li>
  * </ul>
  */
 public final class AgentMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Timer decision;
+    private final List<String> serviceNames;
 
     public AgentMetrics(List<String> services, double quota) {
+        serviceNames = List.copyOf(services);
         decision = Timer.builder("drl.agent.decision")
                 .description("Decision time per cycle without network waits (predict, policy, bookkeeping)")
                 .publishPercentileHistogram()
@@ -70,6 +73,8 @@ public final class AgentMetrics {
         for (String s : services) {
             registry.counter("drl.agent.service.patches", "service", s);
             registry.counter("drl.agent.revisions.deleted", "service", s);
+            registry.counter("drl.agent.service.failures", "service", s, "result", "failed");
+            registry.counter("drl.agent.service.failures", "service", s, "result", "invalid");
         }
     }
 
@@ -123,6 +128,15 @@ public final class AgentMetrics {
 
     public void queryFailure(String service, String kind) {
         registry.counter("drl.agent.query.failures", "service", service, "kind", kind).increment();
+    }
+
+    /**
+     * The reconciler could not apply a service of a {@code DRLScaleAction} ({@code result} failed: the API server's
+     * answer; invalid: the spec's own values); a service the configuration does not know is counted as "other".
+     */
+    public void serviceFailure(String service, String result) {
+        String s = serviceNames.contains(service) ? service : "other";
+        registry.counter("drl.agent.service.failures", "service", s, "result", result).increment();
     }
 
     public void writeFailure(String kind) {

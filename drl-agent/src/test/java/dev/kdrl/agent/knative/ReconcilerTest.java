@@ -1,21 +1,30 @@
 package dev.kdrl.agent.knative;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kdrl.agent.config.AgentConfig;
 import dev.kdrl.agent.k8s.ApiFailure;
 import dev.kdrl.agent.k8s.Crd;
 import dev.kdrl.agent.k8s.MockKube;
 import dev.kdrl.agent.k8s.ScaleActionSpec;
+import dev.kdrl.agent.k8s.ScaleActionWriter;
+import dev.kdrl.agent.ops.AgentMetrics;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the agent needs from the cluster before it starts, refused: one line saying what to fix (fabric8 alone logs
- * a stack trace from the informer's thread, or throws one out of main).
+ * The reconciler on fabric8's mock server (KnativeApplyIT plays it on a real one): what it needs from the cluster
+ * before it starts, refused in one line saying what to fix (fabric8 alone logs a stack trace from the informer's
+ * thread, or throws one out of main), and the services it leaves failed or invalid, counted.
  */
-class ReconcilerStartTest {
+class ReconcilerTest {
     static final String LIST = "/apis/" + ScaleActionSpec.GROUP + "/" + ScaleActionSpec.VERSION
             + "/namespaces/default/" + ScaleActionSpec.PLURAL + "?limit=1";
 
@@ -47,6 +56,36 @@ class ReconcilerStartTest {
                             + Crd.NAME + ": it needs cluster-wide create and update on customresourcedefinitions, "
                             + "which the deploy/rbac*.yaml roles do not grant: apply deploy/crd.yaml once as a "
                             + "cluster administrator instead, and drop --install-crd");
+        }
+    }
+
+    @Test
+    void servicesLeftFailedOrInvalidAreCounted() throws Exception {
+        try (MockKube kube = new MockKube()) {
+            GenericKubernetesResource cr = new GenericKubernetesResource();
+            cr.setApiVersion(ScaleActionSpec.API_VERSION);
+            cr.setKind(ScaleActionSpec.KIND);
+            cr.setMetadata(new ObjectMetaBuilder().withName("drl-action").withGeneration(1L).build());
+            // numbr has no Knative Service (404: failed); extra is not a configured service (invalid)
+            cr.setAdditionalProperty("spec", Map.of("servicenumbr_resource", "1", "servicenumbr_concurrency", "10",
+                    "servicenumbr_podcount", "6", "serviceextra_podcount", "2"));
+            kube.client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace("default").resource(cr)
+                    .create();
+            AgentMetrics metrics = new AgentMetrics(List.of("house", "senti", "numbr"), 40);
+            List<String> told = new ArrayList<>();
+            Reconciler r = new Reconciler(kube.client, "default", List.of(new AgentConfig.Service("numbr", "numbr",
+                    null, Map.of(), null, null)), new KnativeApplier(kube.client, "default", 0, Duration.ofMillis(1),
+                    new AgentConfig.Revisions(false, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                    KnativeApplier.Events.NONE), Duration.ofSeconds(60))
+                    .onFailure((service, result) -> {
+                        told.add(service + " " + result);
+                        metrics.serviceFailure(service, result);
+                    });
+            r.reconcile("drl-action");
+            assertThat(told).containsExactlyInAnyOrder("numbr failed", "extra invalid");
+            assertThat(metrics.scrape()).contains("drl_agent_service_failures_total{result=\"failed\",service=\"numbr\"} 1.0")
+                    .contains("drl_agent_service_failures_total{result=\"invalid\",service=\"other\"} 1.0")
+                    .contains("drl_agent_service_failures_total{result=\"failed\",service=\"house\"} 0.0");
         }
     }
 }
