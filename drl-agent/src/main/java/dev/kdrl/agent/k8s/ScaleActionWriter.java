@@ -71,6 +71,11 @@ public final class ScaleActionWriter implements ActionSink {
             } catch (KubernetesClientException e) {
                 last = e;
                 int code = e.getCode();
+                if (code == 401) {
+                    throw new WriteFailure(WriteFailure.Kind.OTHER, "the API server refused the credentials (401) "
+                            + "writing " + ScaleActionSpec.PLURAL + " " + namespace + "/" + name + ": check the "
+                            + "kubeconfig's user or the ServiceAccount token; " + brief(e), e);
+                }
                 if (code == 403) {
                     throw new WriteFailure(WriteFailure.Kind.FORBIDDEN, "the API server refused (403) to write "
                             + ScaleActionSpec.PLURAL + " " + namespace + "/" + name + ": grant get/create/patch on "

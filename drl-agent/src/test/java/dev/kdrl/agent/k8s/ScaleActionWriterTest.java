@@ -124,6 +124,18 @@ class ScaleActionWriterTest {
     }
 
     @Test
+    void unauthorizedNamesTheCredentials() {
+        kube.server.expect().get().withPath(MockKube.path("default", "drl-action"))
+                .andReturn(401, new StatusBuilder().withCode(401).withReason("Unauthorized").withMessage("Unauthorized")
+                        .build())
+                .always();
+        assertThatThrownBy(() -> writer().write(spec("3500m", "4")))
+                .isInstanceOf(WriteFailure.class)
+                .hasMessage("other: the API server refused the credentials (401) writing drlscaleactions "
+                        + "default/drl-action: check the kubeconfig's user or the ServiceAccount token; Unauthorized");
+    }
+
+    @Test
     void aMissingCrdIsNamed() {
         kube.server.expect().post().withPath("/apis/" + ScaleActionSpec.GROUP + "/v1/namespaces/default/"
                         + ScaleActionSpec.PLURAL)
