@@ -215,8 +215,11 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     private static KnativeApplier applier(KubernetesClient client, AgentConfig cfg, AgentMetrics metrics) {
-        return new KnativeApplier(client, cfg.namespace(), cfg.kubernetes().retries(), cfg.kubernetes().backoff(),
-                cfg.apply().revisions(), metrics.knativeEvents());
+        KnativeApplier applier = new KnativeApplier(client, cfg.namespace(), cfg.kubernetes().retries(),
+                cfg.kubernetes().backoff(), cfg.apply().revisions(), metrics.knativeEvents());
+        // the reconciler applies others' decisions: no quota of its own to compare
+        return cfg.apply().mode() == AgentConfig.Apply.Mode.RECONCILER ? applier
+                : applier.plannedFor(cfg.model().quota());
     }
 
     /**

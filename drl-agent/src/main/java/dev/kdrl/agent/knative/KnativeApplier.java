@@ -182,6 +182,10 @@ public final class KnativeApplier {
     private final Events events;
     /** Previous Revisions not deleted yet (the new one was not ready in time): Service name → pending deletion. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** The quota the decisions are planned for (agent.yaml's), to name a ResourceQuota that disagrees; NaN: unknown. */
+    private volatile double plannedQuota = Double.NaN;
+    /** What was said once: no ResourceQuota to check against, a ResourceQuota below the planned quota. */
+    private final java.util.Set<String> saidOnce = ConcurrentHashMap.newKeySet();
     /** Called with the Knative Service's name between its read and its patch (tests provoke conflicts there). */
     private volatile Consumer<String> beforePatch = name -> {
     };
@@ -372,6 +376,15 @@ public final class KnativeApplier {
     }
 
     /**
+     * The quota (cores) the decisions are planned for: a ResourceQuota whose hard {@code limits.cpu} is below it is
+     * named once (the decisions would keep asking for more than the namespace allows). Returns this applier.
+     */
+    public KnativeApplier plannedFor(double quota) {
+        this.plannedQuota = quota;
+        return this;
+    }
+
+    /**
      * Checks the roll-out of {@code changes}, in order, against the tightest ResourceQuota with a {@code limits.cpu}:
      * while a Service rolls out its new pods count before its old ones go.
      *
@@ -390,13 +403,20 @@ public final class KnativeApplier {
             return false;
         }
         boolean over = false;
+        boolean any = false;
         for (ResourceQuota q : quotas) {
             Quantity hardQ = q.getSpec() == null || q.getSpec().getHard() == null ? null
                     : q.getSpec().getHard().get("limits.cpu");
             if (hardQ == null) {
                 continue;
             }
+            any = true;
             BigDecimal hard = Quantity.getAmountInBytes(hardQ);
+            if (hard.doubleValue() < plannedQuota && saidOnce.add("below " + q.getMetadata().getName() + " " + hard)) {
+                LOG.warn("ResourceQuota {}/{} allows limits.cpu {} cores, but the decisions are planned for a quota of "
+                        + "{} cores (agent.yaml quota): set quota: {} there, or raise the ResourceQuota", namespace,
+                        q.getMetadata().getName(), plain(hard), plain(BigDecimal.valueOf(plannedQuota)), plain(hard));
+            }
             Quantity usedQ = q.getStatus() == null || q.getStatus().getUsed() == null ? null
                     : q.getStatus().getUsed().get("limits.cpu");
             BigDecimal used;
@@ -428,6 +448,10 @@ public final class KnativeApplier {
                 LOG.debug("roll-out fits ResourceQuota {}/{}: peak {} <= {} ({})", namespace,
                         q.getMetadata().getName(), plain(peak), plain(hard), basis);
             }
+        }
+        if (!any && saidOnce.add("none")) {
+            LOG.info("namespace {} has no ResourceQuota with a limits.cpu: roll-outs are not checked against a quota",
+                    namespace);
         }
         if (over) {
             events.quotaPeakOver();

@@ -155,6 +155,29 @@ class KnativeApplierTest {
     }
 
     @Test
+    void aResourceQuotaBelowThePlannedQuotaIsNamedOnceAndNoneIsSaidOnce() throws Exception {
+        store();
+        try (dev.kdrl.agent.ConsoleLog log = new dev.kdrl.agent.ConsoleLog()) {
+            KnativeApplier applier = applier().plannedFor(40);
+            applier.apply(List.of(new Target("house", "house", "2", "20", "4")));
+            applier.apply(List.of(new Target("house", "house", "3", "20", "4")));
+            assertThat(log.lines("INFO ", "KnativeApplier")).filteredOn(l -> l.contains("no ResourceQuota")).hasSize(1)
+                    .allMatch(l -> l.endsWith("namespace default has no ResourceQuota with a limits.cpu: roll-outs are "
+                            + "not checked against a quota"));
+            kube.client.resourceQuotas().inNamespace("default").resource(new io.fabric8.kubernetes.api.model
+                    .ResourceQuotaBuilder().withNewMetadata().withName("cores").endMetadata().withNewSpec()
+                    .addToHard("limits.cpu", new io.fabric8.kubernetes.api.model.Quantity("10")).endSpec().build())
+                    .create();
+            applier.apply(List.of(new Target("house", "house", "2", "20", "4")));
+            applier.apply(List.of(new Target("house", "house", "3", "20", "4")));
+            assertThat(log.lines("WARN ", "KnativeApplier")).filteredOn(l -> l.contains("planned for")).hasSize(1)
+                    .allMatch(l -> l.endsWith("ResourceQuota default/cores allows limits.cpu 10 cores, but the "
+                            + "decisions are planned for a quota of 40 cores (agent.yaml quota): set quota: 10 there, "
+                            + "or raise the ResourceQuota"));
+        }
+    }
+
+    @Test
     void a409IsReadAgainAndRetried() throws Exception {
         store();
         kube.server.expect().patch().withPath(PATH).andReturn(409, new StatusBuilder().withCode(409)
