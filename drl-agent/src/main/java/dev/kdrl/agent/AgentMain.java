@@ -285,7 +285,8 @@ public final class AgentMain implements Callable<Integer> {
     private int run(AgentLoop loop, AgentConfig cfg) throws InterruptedException {
         long cycles = maxCycles == null ? AgentLoop.UNLIMITED : maxCycles;
         if (once) {
-            return loop.once() ? 0 : 1;
+            // stopped by SIGTERM before it could lead: a request, exit 0 as documented
+            return loop.once() || loop.stoppedWhileWaitingToLead() ? 0 : 1;
         }
         if (simulate != null) {
             return loop.simulate(cfg.schedule().period(), cycles) ? 0 : 1;

@@ -40,6 +40,8 @@ public final class AgentLoop implements AutoCloseable {
     private volatile Duration leaderWait;
     /** Whether a wait to lead ran out ({@link #leaderWait}). */
     private boolean gaveUpWaiting;
+    /** Whether a wait to lead ended because the loop was asked to stop (SIGTERM), before any cycle. */
+    private volatile boolean stoppedWaiting;
     private Agent agent;
     private long builtTerm = Leadership.NOT_LEADING;
 
@@ -276,7 +278,18 @@ public final class AgentLoop implements AutoCloseable {
             }
             a = leading();
         }
+        if (a == null && stopping) {
+            stoppedWaiting = true;
+        }
         return a;
+    }
+
+    /**
+     * Whether the loop was asked to stop (SIGTERM) while waiting to lead, so that {@link #once()} ran no cycle: a
+     * request, not a failure.
+     */
+    public boolean stoppedWhileWaitingToLead() {
+        return stoppedWaiting;
     }
 
     private static String text(Duration d) {

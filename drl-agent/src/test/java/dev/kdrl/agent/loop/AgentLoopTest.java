@@ -327,6 +327,7 @@ class AgentLoopTest {
         leadership = new FakeLeadership(Leadership.NOT_LEADING);
         leadership.onAwait = () -> loop.stop();
         assertThat(loop(trace()).once()).isFalse();
+        assertThat(loop.stoppedWhileWaitingToLead()).isTrue(); // the agent exits 0: stopped, not failed
         assertThat(events).isEmpty();
         assertThat(leadership.awaits).isEqualTo(1);
     }
@@ -348,6 +349,7 @@ class AgentLoopTest {
         };
         try (ConsoleLog log = new ConsoleLog()) {
             assertThat(loop(trace()).leaderWait(Duration.ofSeconds(34)).once()).isFalse();
+            assertThat(loop.stoppedWhileWaitingToLead()).isFalse(); // gave up: a failure, exit 1
             assertThat(time.instant()).isEqualTo(START.plus(Duration.ofSeconds(34)));
             assertThat(asked).first().isEqualTo(Duration.ofSeconds(34));
             assertThat(asked).last().isEqualTo(Duration.ofSeconds(4));
