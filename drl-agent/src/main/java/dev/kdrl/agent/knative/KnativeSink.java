@@ -7,13 +7,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code apply.mode: knative}: the agent applies each decision to the Knative Services itself
  * ({@link KnativeApplier}); with {@code apply.writeResource} it also writes the {@code DRLScaleAction} afterwards,
- * for observers. A decision with a Service that could not be applied fails the cycle (the others are applied).
+ * for observers. A decision with a Service that could not be applied fails the cycle (the others are applied). The
+ * resource is for observers only: when it cannot be written the Services stay applied, the cycle does not fail
+ * (its state is saved, as the Services hold it) and a warning says why.
  */
 public final class KnativeSink implements ActionSink {
+    private static final Logger LOG = LoggerFactory.getLogger(KnativeSink.class);
     private final KnativeApplier applier;
     private final List<AgentConfig.Service> services;
     private final ActionSink resource;
@@ -48,7 +53,14 @@ public final class KnativeSink implements ActionSink {
         KnativeApplier.Report report = applier.apply(targets(services, spec));
         String written = "";
         if (resource != null) {
-            written = "; " + resource.write(spec);
+            try {
+                written = "; " + resource.write(spec);
+            } catch (WriteFailure e) {
+                // the decision is in the Services already: failing the cycle would leave the saved state behind them
+                written = "; the DRLScaleAction for observers was not written (" + e.getMessage() + ")";
+                LOG.warn("applied to the Knative Services, but the DRLScaleAction for observers was not written: {}",
+                        e.getMessage());
+            }
         }
         List<KnativeApplier.Outcome> failures = report.failures();
         if (!failures.isEmpty()) {

@@ -178,6 +178,30 @@ class KnativeApplierTest {
     }
 
     @Test
+    void theResourceForObserversNotWrittenLeavesTheAppliedDecisionStanding() throws Exception {
+        store();
+        dev.kdrl.agent.k8s.ActionSink refusing = new dev.kdrl.agent.k8s.ActionSink() {
+            @Override
+            public String write(Map<String, String> spec) throws dev.kdrl.agent.k8s.WriteFailure {
+                throw new dev.kdrl.agent.k8s.WriteFailure(dev.kdrl.agent.k8s.WriteFailure.Kind.FORBIDDEN,
+                        "the API server refused (403) to write drlscaleactions default/drl-action", null);
+            }
+
+            @Override
+            public Map<String, String> current() {
+                return null;
+            }
+        };
+        KnativeSink sink = new KnativeSink(applier(), List.of(new dev.kdrl.agent.config.AgentConfig.Service("house",
+                "house", null, Map.of(), null, null)), refusing);
+        String done = sink.write(Map.of("servicehouse_resource", "2", "servicehouse_concurrency", "20",
+                "servicehouse_podcount", "4"));
+        assertThat(done).startsWith("knative: house patched").endsWith("; the DRLScaleAction for observers was not "
+                + "written (forbidden: the API server refused (403) to write drlscaleactions default/drl-action)");
+        assertThat(sink.current()).containsEntry("servicehouse_podcount", "4");
+    }
+
+    @Test
     void a409IsReadAgainAndRetried() throws Exception {
         store();
         kube.server.expect().patch().withPath(PATH).andReturn(409, new StatusBuilder().withCode(409)
