@@ -721,8 +721,28 @@ public final class KnativeApplier {
     }
 
     private Outcome missing(Target t) {
+        if (!knativeServed()) {
+            return failed(t, WriteFailure.Kind.NOT_FOUND, "the API server does not serve serving.knative.dev/v1 "
+                    + "(404 for Knative Service " + namespace + "/" + t.knativeService() + "): Knative Serving is not "
+                    + "installed in this cluster; install it, or use apply.mode cr");
+        }
         return failed(t, WriteFailure.Kind.NOT_FOUND, "Knative Service " + namespace + "/" + t.knativeService()
                 + " not found (404): create it, or map " + t.service() + " to its name (services[].knativeService)");
+    }
+
+    /**
+     * Whether the API server serves Knative Serving's {@code v1} (discovery, which every authenticated user may read);
+     * true when discovery cannot tell (the Service's own 404 is then reported).
+     */
+    private boolean knativeServed() {
+        try {
+            // GET /apis/serving.knative.dev/v1: null when the API server answers 404
+            io.fabric8.kubernetes.api.model.APIResourceList served = client.getApiResources("serving.knative.dev/v1");
+            return served != null && served.getResources() != null
+                    && served.getResources().stream().anyMatch(r -> "services".equals(r.getName()));
+        } catch (KubernetesClientException e) {
+            return true;
+        }
     }
 
     private Outcome noContainer(Target t) {

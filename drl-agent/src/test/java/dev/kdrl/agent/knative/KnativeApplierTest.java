@@ -202,6 +202,21 @@ class KnativeApplierTest {
     }
 
     @Test
+    void aServiceMissingBecauseKnativeIsNotInstalledSaysSo() throws Exception {
+        // fabric8's mock serves no serving.knative.dev group: as a cluster without Knative
+        KnativeApplier.Report none = applier().apply(List.of(new Target("house", "house", "2", "20", "4")));
+        assertThat(none.of("house").message()).isEqualTo("failed: the API server does not serve "
+                + "serving.knative.dev/v1 (404 for Knative Service default/house): Knative Serving is not installed "
+                + "in this cluster; install it, or use apply.mode cr");
+        kube.server.expect().get().withPath("/apis/serving.knative.dev/v1").andReturn(200, new io.fabric8.kubernetes
+                .api.model.APIResourceListBuilder().withGroupVersion("serving.knative.dev/v1").addNewResource()
+                .withName("services").withKind("Service").withNamespaced(true).endResource().build()).always();
+        KnativeApplier.Report missing = applier().apply(List.of(new Target("house", "house", "2", "20", "4")));
+        assertThat(missing.of("house").message()).isEqualTo("failed: Knative Service default/house not found (404): "
+                + "create it, or map house to its name (services[].knativeService)");
+    }
+
+    @Test
     void a409IsReadAgainAndRetried() throws Exception {
         store();
         kube.server.expect().patch().withPath(PATH).andReturn(409, new StatusBuilder().withCode(409)
