@@ -135,7 +135,9 @@ public final class AgentMain implements Callable<Integer> {
         try {
             ActionSink sink;
             if (dryRun) {
-                sink = new LogSink(cfg.namespace(), cfg.resourceName());
+                sink = cfg.apply().mode() == AgentConfig.Apply.Mode.KNATIVE
+                        ? KnativeSink.dryRun(cfg.namespace(), cfg.services())
+                        : new LogSink(cfg.namespace(), cfg.resourceName());
             } else {
                 client = kubernetesClient();
                 if (installCrd) {

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -255,6 +256,21 @@ class AgentMainTest {
                         .allMatch(l -> l.contains("Lease default/drl-agent at " + url));
                 assertThat(log.lines()).noneMatch(l -> l.contains("LeaderElector"));
             }
+        }
+    }
+
+    /** A dry run in mode knative shows the values each Knative Service would get, not a DRLScaleAction. */
+    @Test
+    void aKnativeDryRunLogsWhatEachServiceWouldGet() throws Exception {
+        try (ConsoleLog log = new ConsoleLog()) {
+            Run r = run("apply: {mode: knative}", "--dry-run", "--simulate", dir.resolve("trace.csv").toString(),
+                    "--cycles", "1");
+            assertThat(r.code()).as(r.err()).isZero();
+            List<String> lines = log.lines("INFO ", "KnativeSink");
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).matches(".* - dry run: would set Knative Service default/house: cpu \\d+m, "
+                    + "target \\d+, min-scale and initial-scale \\d+; Knative Service default/senti: .*");
+            assertThat(log.lines()).noneMatch(l -> l.contains("kind: DRLScaleAction"));
         }
     }
 }

@@ -69,6 +69,31 @@ public final class KnativeSink implements ActionSink {
         return "knative: " + report.summary() + written;
     }
 
+    /**
+     * Dry run in mode knative: logs, per Knative Service, the values a decision would set (CPU limit, concurrency
+     * target, min-scale and initial-scale) and writes nothing.
+     */
+    public static ActionSink dryRun(String namespace, List<AgentConfig.Service> services) {
+        List<AgentConfig.Service> configured = List.copyOf(services);
+        return new ActionSink() {
+            @Override
+            public String write(Map<String, String> spec) {
+                List<String> lines = new ArrayList<>();
+                for (KnativeApplier.Target t : targets(configured, spec)) {
+                    lines.add("Knative Service " + namespace + "/" + t.knativeService() + ": cpu " + t.cpu()
+                            + ", target " + t.concurrency() + ", min-scale and initial-scale " + t.pods());
+                }
+                LOG.info("dry run: would set {}", String.join("; ", lines));
+                return "dry run, not applied: " + lines.size() + " Knative Services";
+            }
+
+            @Override
+            public Map<String, String> current() {
+                return null;
+            }
+        };
+    }
+
     /** The spec the Services hold now (only the services that could be read). */
     @Override
     public Map<String, String> current() {
