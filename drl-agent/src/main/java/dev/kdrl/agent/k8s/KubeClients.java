@@ -78,16 +78,16 @@ public final class KubeClients {
             if (t instanceof MarkedYamlEngineException m) {
                 Optional<Mark> mark = m.getProblemMark().or(m::getContextMark);
                 return "not valid YAML" + mark.map(k -> " at line " + (k.getLine() + 1) + ", column "
-                        + (k.getColumn() + 1)).orElse("") + ": " + oneLine((m.getContext() != null
+                        + (k.getColumn() + 1)).orElse("") + ": " + ParserMessages.oneLine((m.getContext() != null
                         ? m.getContext() + ": " : "") + m.getProblem());
             }
             if (t instanceof YamlEngineException y) {
-                return "not valid YAML: " + oneLine(y.getMessage());
+                return "not valid YAML: " + ParserMessages.oneLine(y.getMessage());
             }
             if (t instanceof StreamReadException r) {
                 TokenStreamLocation at = r.getLocation();
                 return "not valid JSON" + (at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr()
-                        + ", column " + at.getColumnNr() : "") + ": " + ParserMessages.withoutSource(oneLine(r.getOriginalMessage()));
+                        + ", column " + at.getColumnNr() : "") + ": " + ParserMessages.withoutSource(ParserMessages.oneLine(r.getOriginalMessage()));
             }
             if (t instanceof JacksonException j) {
                 String path = path(j.getPath());
@@ -139,9 +139,5 @@ public final class KubeClients {
             return "a number";
         }
         return "a mapping";
-    }
-
-    private static String oneLine(String s) {
-        return String.valueOf(s).strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

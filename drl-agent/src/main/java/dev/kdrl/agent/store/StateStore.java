@@ -274,7 +274,7 @@ public final class StateStore {
 
     /** A JSON syntax error's message without the library's advice on the options that would accept it. */
     private static String syntaxProblem(String message) {
-        String m = ParserMessages.withoutSource(String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " "))
+        String m = ParserMessages.withoutSource(ParserMessages.oneLine(message))
                 .replaceAll(":? *enable `[^`]*` to allow", "")
                 .replaceAll(" *\\((?:not recognized as one since|set |enable )[^()]*\\)", "");
         int option = m.indexOf('`');

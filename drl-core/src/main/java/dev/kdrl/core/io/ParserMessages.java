@@ -1,12 +1,20 @@
 package dev.kdrl.core.io;
 
 /**
- * A JSON or YAML parser's message made fit for a one-line error: Jackson appends where it read from, e.g. {@code
+ * A JSON or YAML parser's message made fit for a one-line error: on one line ({@link #oneLine}), and Jackson appends where it read from, e.g. {@code
  * "(start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column:
  * 26])"}, which names a library option and not the user's file (the caller names the file and line itself).
  */
 public final class ParserMessages {
     private ParserMessages() {
+    }
+
+    /**
+     * {@code text} on one line: each line break, with the blanks around it, becomes one space; blanks at either end
+     * go ({@code null} reads "null"). For messages quoted in a one-line error.
+     */
+    public static String oneLine(String text) {
+        return String.valueOf(text).replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
     }
 
     /**

@@ -7,6 +7,14 @@ import org.junit.jupiter.api.Test;
 class ParserMessagesTest {
 
     @Test
+    void lineBreaksAndTheBlanksAroundThemBecomeOneSpace() {
+        assertThat(ParserMessages.oneLine("  while parsing a flow node\n  expected the node content \r\n\n found x  "))
+                .isEqualTo("while parsing a flow node expected the node content found x");
+        assertThat(ParserMessages.oneLine("keeps  inner  blanks")).isEqualTo("keeps  inner  blanks");
+        assertThat(ParserMessages.oneLine(null)).isEqualTo("null");
+    }
+
+    @Test
     void theSourceNoticeAndWhatFollowsItGo() {
         assertThat(ParserMessages.withoutSource("Unexpected end-of-input: expected close marker for Array (start "
                 + "marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, "

@@ -1,5 +1,6 @@
 package dev.kdrl.env.io;
 
+import dev.kdrl.core.io.ParserMessages;
 import java.util.List;
 
 /**
@@ -64,12 +65,7 @@ public final class YamlException extends RuntimeException {
             case UNKNOWN_KEY -> "unknown key '" + detail + "' (expected one of " + String.join(", ", knownKeys) + ")";
             case BAD_VALUE -> describe(value) + " is not valid (expected " + expected + ")";
         });
-        return oneLine(sb.toString());
-    }
-
-    /** {@code text} on one line: line breaks and the blanks around them become one space. */
-    static String oneLine(String text) {
-        return text.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        return ParserMessages.oneLine(sb.toString());
     }
 
     /** A value for messages: {@code null}, or the value in single quotes, shortened to 120 characters. */

@@ -1,6 +1,7 @@
 package dev.kdrl.env.io;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.kdrl.core.io.ParserMessages;
 import java.io.Reader;
 import java.io.StringReader;
 import java.lang.reflect.Method;
@@ -141,7 +142,7 @@ public final class YamlReader {
         } catch (JacksonException e) {
             // not expected: every mismatch above is one of ours; say what Jackson says, on one line
             throw new YamlException(YamlException.Kind.SYNTAX, source, 0, render(steps(e)), null, describe(type),
-                    null, YamlException.oneLine(e.getOriginalMessage()), e);
+                    null, ParserMessages.oneLine(e.getOriginalMessage()), e);
         }
     }
 
@@ -327,7 +328,7 @@ public final class YamlReader {
             line = m.getProblemMark().or(m::getContextMark).map(mark -> mark.getLine() + 1).orElse(line);
         }
         // Jackson says "Duplicate Object property "x""
-        return syntax(source, type, line, YamlException.oneLine(detail).replace("Duplicate Object property",
+        return syntax(source, type, line, ParserMessages.oneLine(detail).replace("Duplicate Object property",
                 "duplicate key"), e);
     }
 

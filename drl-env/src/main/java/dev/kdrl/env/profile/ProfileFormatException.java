@@ -1,5 +1,7 @@
 package dev.kdrl.env.profile;
 
+import dev.kdrl.core.io.ParserMessages;
+
 /**
  * A service-profile file (CSV or YAML) whose content is not a valid profile. The message is one line
  * and names the file, then where the problem is (a 1-based line number with the header as line 1
@@ -55,7 +57,7 @@ public final class ProfileFormatException extends RuntimeException {
             sb.append(' ').append(path);
         }
         // keep the message on one line whatever the detail (e.g. a YAML parser message) contains
-        return sb.append(": ").append(detail.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim()).toString();
+        return sb.append(": ").append(ParserMessages.oneLine(detail)).toString();
     }
 
     /** The file (source) name as given to the reader. */

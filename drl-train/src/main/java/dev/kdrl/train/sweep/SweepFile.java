@@ -1,6 +1,7 @@
 package dev.kdrl.train.sweep;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.kdrl.core.io.ParserMessages;
 import dev.kdrl.env.io.CsvText;
 import dev.kdrl.env.io.YamlException;
 import dev.kdrl.env.io.YamlReader;
@@ -608,14 +609,7 @@ public final class SweepFile {
 
     private IllegalArgumentException error(String field, Object value, String expected) {
         String v = value == null ? "an empty value (null)" : "'" + value + "'";
-        return new IllegalArgumentException(YamlExceptionText.oneLine(source + " " + field + ": " + v
+        return new IllegalArgumentException(ParserMessages.oneLine(source + " " + field + ": " + v
                 + " is not valid (expected " + expected + ")"));
-    }
-
-    /** One-line messages. */
-    private static final class YamlExceptionText {
-        static String oneLine(String s) {
-            return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
-        }
     }
 }
