@@ -581,9 +581,9 @@ public final class KnativeApplier {
         // a CPU request above the new limit makes every pod of the new Revision invalid (the API server refuses a
         // pod whose request exceeds its limit): such a request is lowered to the limit, any other is kept
         Map<String, Object> requests = resources == null ? null : map(resources.get("requests"));
-        Double requested = requests == null ? null : cores(str(requests, "cpu"));
-        Double limit = cores(t.cpu());
-        if (requested != null && limit != null && requested > limit) {
+        BigDecimal requested = requests == null ? null : parseQuantity(str(requests, "cpu"));
+        BigDecimal limit = parseQuantity(t.cpu());
+        if (requested != null && limit != null && requested.compareTo(limit) > 0) {
             ops.add(op("add", c0 + "/resources/requests/cpu", t.cpu()));
         }
         try {
@@ -591,15 +591,6 @@ public final class KnativeApplier {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e); // maps of strings: cannot happen
         }
-    }
-
-    /** The cores of a Kubernetes CPU quantity ({@code 2}, {@code 0.5}, {@code 500m}); null when it is not one. */
-    static Double cores(String quantity) {
-        if (quantity == null || !quantity.strip().matches("[0-9]+(\\.[0-9]+)?m?")) {
-            return null;
-        }
-        String q = quantity.strip();
-        return q.endsWith("m") ? Double.parseDouble(q.substring(0, q.length() - 1)) / 1000 : Double.parseDouble(q);
     }
 
     private static Map<String, Object> op(String op, String path, Object value) {

@@ -116,9 +116,9 @@ class KnativeApplierTest {
             assertThat(parsed).as(kept).extracting(o -> (String) o.get("path"))
                     .noneMatch(path -> path.contains("requests"));
         }
-        assertThat(KnativeApplier.cores("3500m")).isEqualTo(3.5);
-        assertThat(KnativeApplier.cores("2")).isEqualTo(2.0);
-        assertThat(KnativeApplier.cores("lots")).isNull();
+        assertThat(KnativeApplier.parseQuantity("3500m")).isEqualByComparingTo("3.5");
+        assertThat(KnativeApplier.parseQuantity("2")).isEqualByComparingTo("2");
+        assertThat(KnativeApplier.parseQuantity("lots")).isNull();
     }
 
     @Test
