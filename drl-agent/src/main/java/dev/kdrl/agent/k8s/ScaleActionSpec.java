@@ -82,4 +82,10 @@ public final class ScaleActionSpec {
     static String plain(double v) {
         return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
+
+    /** What a 404 for the agent's resource in {@code namespace} means, and what to do: the writer's and the reconciler's. */
+    public static String missingIn(String namespace) {
+        return "the API server has no " + PLURAL + "." + GROUP + " in namespace " + namespace + " (404): install the "
+                + "CRD (deploy/crd.yaml or --install-crd) and check the namespace";
+    }
 }

@@ -83,9 +83,8 @@ public final class ScaleActionWriter implements ActionSink {
                             + " (deploy/rbac.yaml); " + brief(e), e);
                 }
                 if (code == 404) {
-                    throw new WriteFailure(WriteFailure.Kind.NOT_FOUND, "the API server has no " + ScaleActionSpec.PLURAL
-                            + "." + ScaleActionSpec.GROUP + " in namespace " + namespace + " (404): install the CRD "
-                            + "(deploy/crd.yaml or --install-crd) and check the namespace; " + brief(e), e);
+                    throw new WriteFailure(WriteFailure.Kind.NOT_FOUND, ScaleActionSpec.missingIn(namespace) + "; "
+                            + brief(e), e);
                 }
                 boolean retryable = code == 409 || code >= 500 || ApiErrors.unanswered(e) || code == 429;
                 if (!retryable) {

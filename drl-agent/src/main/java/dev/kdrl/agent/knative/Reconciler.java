@@ -100,8 +100,7 @@ public final class Reconciler implements AutoCloseable {
                     .list(new ListOptionsBuilder().withLimit(1L).build());
         } catch (KubernetesClientException e) {
             String what = ScaleActionSpec.PLURAL + "." + ScaleActionSpec.GROUP + " in namespace " + namespace;
-            throw new ApiFailure(e.getCode() == 404 ? "the API server has no " + what + " (404): install the CRD "
-                    + "(deploy/crd.yaml or --install-crd) and check the namespace"
+            throw new ApiFailure(e.getCode() == 404 ? ScaleActionSpec.missingIn(namespace)
                     : e.getCode() == 403 ? "the API server refused (403) to list " + what + ": grant get, list, watch "
                     + "on it and patch on its status (deploy/rbac-reconciler.yaml); " + ApiErrors.brief(e)
                     : "cannot list " + what + ": " + ApiErrors.brief(e), e);
