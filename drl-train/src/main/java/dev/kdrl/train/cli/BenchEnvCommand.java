@@ -56,9 +56,7 @@ final class BenchEnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!(seconds > 0) || !Double.isFinite(seconds)) {
-            throw new IllegalArgumentException("--seconds " + seconds + ": expected a finite number > 0");
-        }
+        EnvOptions.requirePositive("--seconds", seconds);
         PrintWriter out = spec.commandLine().getOut();
         Trace t = TraceCsv.read(trace);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();

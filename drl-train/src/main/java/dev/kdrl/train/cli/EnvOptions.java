@@ -61,6 +61,13 @@ final class EnvOptions {
         }
     }
 
+    /** Refuses {@code value}, given as {@code option}, unless it is a finite number above 0, naming both. */
+    static void requirePositive(String option, double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(option + " " + value + ": expected a finite number > 0");
+        }
+    }
+
     /**
      * Refuses an output {@code file}, given as {@code option}, that cannot be written, before any work: a directory,
      * or one whose parent directory does not exist.

@@ -94,9 +94,7 @@ final class PredictorCommand {
             EnvOptions.requireAtLeast("--batch", batch, 1);
             EnvOptions.requireAtLeast("--epochs", epochs, 1);
             EnvOptions.requireAtLeast("--patience", patience, 1);
-            if (!(lr > 0) || !Double.isFinite(lr)) {
-                throw new IllegalArgumentException("--lr " + lr + ": expected a finite number > 0");
-            }
+            EnvOptions.requirePositive("--lr", lr);
             EnvOptions.requireWritableFile("--out", out);
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns(t, columns);

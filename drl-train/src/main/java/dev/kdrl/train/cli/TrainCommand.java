@@ -430,11 +430,7 @@ final class TrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
             }
         }
-        refuseOptionsOfAnotherAlgorithm();
-        TrainingRun.ClusterDynamics cluster = clusterDynamics();
-        if (cluster != null && !Algorithms.isOnPolicy(Algorithms.require(algo))) {
-            throw new IllegalArgumentException("--dynamics cluster trains --algo trpo or ppo, not " + algo);
-        }
+        TrainingRun.ClusterDynamics cluster = acceptedDynamics();
         for (String f : earlier) {
             Files.delete(out.resolve(f)); // --overwrite, after every option was accepted
         }
@@ -452,6 +448,19 @@ final class TrainCommand implements Callable<Integer> {
                 + out.resolve("learning-curve.png") + (averageFrom > 0 ? ", " + out.resolve("average.zip") : ""));
         pw.flush();
         return 0;
+    }
+
+    /**
+     * Refuses an option of another algorithm and cluster dynamics for an algorithm that does not train in them;
+     * returns the cluster dynamics ({@code null}: the paper model).
+     */
+    private TrainingRun.ClusterDynamics acceptedDynamics() {
+        refuseOptionsOfAnotherAlgorithm();
+        TrainingRun.ClusterDynamics cluster = clusterDynamics();
+        if (cluster != null && !Algorithms.isOnPolicy(Algorithms.require(algo))) {
+            throw new IllegalArgumentException("--dynamics cluster trains --algo trpo or ppo, not " + algo);
+        }
+        return cluster;
     }
 
     private void requireCounts() {
@@ -482,12 +491,8 @@ final class TrainCommand implements Callable<Integer> {
         if (c.published) {
             c.applyPublished();
         }
-        c.refuseOptionsOfAnotherAlgorithm();
-        TrainingRun.ClusterDynamics cluster = c.clusterDynamics();
+        c.acceptedDynamics();
         String name = Algorithms.require(c.algo);
-        if (cluster != null && !Algorithms.isOnPolicy(name)) {
-            throw new IllegalArgumentException("--dynamics cluster trains --algo trpo or ppo, not " + c.algo);
-        }
         if (Algorithms.isOnPolicy(name)) {
             c.options();
         } else {
