@@ -94,19 +94,16 @@ public final class AgentMain implements Callable<Integer> {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new AgentMain());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException || e instanceof IllegalArgumentException
+            // bad configuration or files: 2; what the cluster refused or could not serve at start: 1
+            boolean badInput = e instanceof ConfigException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException
-                    || e instanceof TraceFormatException) {
-                cmd.getErr().println("error: " + e.getMessage());
-                LOG.debug("details", e);
-                return 2;
+                    || e instanceof TraceFormatException;
+            if (!badInput && !(e instanceof ApiFailure)) {
+                throw e;
             }
-            if (e instanceof ApiFailure) {
-                cmd.getErr().println("error: " + e.getMessage());
-                LOG.debug("details", e);
-                return 1;
-            }
-            throw e;
+            cmd.getErr().println("error: " + e.getMessage());
+            LOG.debug("details", e);
+            return badInput ? 2 : 1;
         });
         return cl.execute(args);
     }
