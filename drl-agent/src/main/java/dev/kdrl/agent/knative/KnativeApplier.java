@@ -265,6 +265,8 @@ public final class KnativeApplier {
                     outcomes.add(noContainer(t));
                 } else if (same(l, t)) {
                     outcomes.add(new Outcome(t, Result.UNCHANGED, null, "unchanged (" + values(t) + ")"));
+                } else if (scaleRefusal(namespace, l, t) != null) {
+                    outcomes.add(failed(t, WriteFailure.Kind.OTHER, scaleRefusal(namespace, l, t)));
                 } else {
                     changes.add(new Change(t, l, cores(l.cpu(), l.minScale()), cores(t.cpu(), t.pods())));
                 }
@@ -334,6 +336,44 @@ public final class KnativeApplier {
     private static String str(Map<String, Object> m, String key) {
         Object v = m == null ? null : m.get(key);
         return v == null ? null : String.valueOf(v);
+    }
+
+    /** Knative's {@code max-scale} annotation, then its older spelling (the order Knative reads them in). */
+    static final List<String> MAX_SCALE_KEYS = List.of("autoscaling.knative.dev/max-scale",
+            "autoscaling.knative.dev/maxScale");
+    /** Knative's {@code activation-scale} annotation. */
+    static final String ACTIVATION_SCALE = "autoscaling.knative.dev/activation-scale";
+
+    /**
+     * {@code null}, or why Knative's admission webhook would refuse the Service with the target's pod count as
+     * {@code min-scale}: a {@code max-scale} (not 0, which means unlimited) or an {@code activation-scale} below it
+     * (knative/serving {@code pkg/apis/autoscaling/annotation_validation.go}, {@code validateMinMaxScale}). Said
+     * before writing, with what to change, instead of the webhook's denial.
+     */
+    static String scaleRefusal(String namespace, Live l, Target t) {
+        long pods = Long.parseLong(t.pods());
+        String service = "Knative Service " + namespace + "/" + t.knativeService();
+        for (String key : MAX_SCALE_KEYS) {
+            String v = str(l.annotations(), key);
+            if (v == null) {
+                continue;
+            }
+            if (v.trim().matches("[0-9]{1,9}")) {
+                long max = Long.parseLong(v.trim());
+                if (max != 0 && max < pods) {
+                    return service + " has " + key + " " + max + ", below the decision's " + pods + " pods (min-scale)"
+                            + ", which Knative refuses: raise or remove its " + key + ", or cap the decisions "
+                            + "(services[].maxPods: " + max + " in agent.yaml)";
+                }
+            }
+            break; // Knative reads the first spelling present only
+        }
+        String activation = str(l.annotations(), ACTIVATION_SCALE);
+        if (activation != null && activation.trim().matches("[0-9]{1,9}") && Long.parseLong(activation.trim()) < pods) {
+            return service + " has " + ACTIVATION_SCALE + " " + activation.trim() + ", below the decision's " + pods
+                    + " pods (min-scale), which Knative refuses: raise or remove its " + ACTIVATION_SCALE;
+        }
+        return null;
     }
 
     private static boolean same(Live l, Target t) {
@@ -513,6 +553,9 @@ public final class KnativeApplier {
                 }
                 if (same(l, t)) {
                     return new Outcome(t, Result.UNCHANGED, null, "unchanged (" + values(t) + ", set meanwhile)");
+                }
+                if (scaleRefusal(namespace, l, t) != null) {
+                    return failed(t, WriteFailure.Kind.OTHER, scaleRefusal(namespace, l, t));
                 }
                 continue;
             }

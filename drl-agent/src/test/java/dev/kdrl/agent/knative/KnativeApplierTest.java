@@ -217,6 +217,46 @@ class KnativeApplierTest {
     }
 
     @Test
+    void aMaxScaleBelowTheDecisionsPodsIsNamedAndNothingIsWritten() throws Exception {
+        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").resource(service(HOUSE
+                .replace("resourceVersion: \"17\"", "").replace("example.com/x: \"y\"",
+                        "autoscaling.knative.dev/maxScale: \"3\""))).create();
+        KnativeApplier.Report refused = applier().apply(List.of(new Target("house", "house", "2", "20", "4")));
+        assertThat(refused.of("house").result()).isEqualTo(Result.FAILED);
+        assertThat(refused.of("house").failure()).isEqualTo(dev.kdrl.agent.k8s.WriteFailure.Kind.OTHER);
+        assertThat(refused.of("house").message()).isEqualTo("failed: Knative Service default/house has "
+                + "autoscaling.knative.dev/maxScale 3, below the decision's 4 pods (min-scale), which Knative refuses: "
+                + "raise or remove its autoscaling.knative.dev/maxScale, or cap the decisions (services[].maxPods: 3 "
+                + "in agent.yaml)");
+        assertThat(patches()).isZero();
+        // at the bound, Knative accepts it
+        KnativeApplier.Report atBound = applier().apply(List.of(new Target("house", "house", "2", "20", "3")));
+        assertThat(atBound.of("house").result()).isEqualTo(Result.PATCHED);
+        assertThat(patches()).isEqualTo(1);
+    }
+
+    @Test
+    void maxScaleZeroIsUnlimitedAndTheNewSpellingIsReadFirst() throws Exception {
+        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").resource(service(HOUSE
+                .replace("resourceVersion: \"17\"", "").replace("example.com/x: \"y\"",
+                        "autoscaling.knative.dev/max-scale: \"0\", autoscaling.knative.dev/maxScale: \"2\""))).create();
+        KnativeApplier.Report report = applier().apply(List.of(new Target("house", "house", "2", "20", "40")));
+        assertThat(report.of("house").result()).isEqualTo(Result.PATCHED);
+    }
+
+    @Test
+    void anActivationScaleBelowTheDecisionsPodsIsNamed() throws Exception {
+        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").resource(service(HOUSE
+                .replace("resourceVersion: \"17\"", "").replace("example.com/x: \"y\"",
+                        "autoscaling.knative.dev/activation-scale: \"2\""))).create();
+        KnativeApplier.Report report = applier().apply(List.of(new Target("house", "house", "2", "20", "4")));
+        assertThat(report.of("house").message()).isEqualTo("failed: Knative Service default/house has "
+                + "autoscaling.knative.dev/activation-scale 2, below the decision's 4 pods (min-scale), which Knative "
+                + "refuses: raise or remove its autoscaling.knative.dev/activation-scale");
+        assertThat(patches()).isZero();
+    }
+
+    @Test
     void a409IsReadAgainAndRetried() throws Exception {
         store();
         kube.server.expect().patch().withPath(PATH).andReturn(409, new StatusBuilder().withCode(409)
