@@ -127,6 +127,12 @@ public final class AgentMain implements Callable<Integer> {
         LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
                 : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
         AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), cfg.model().quota());
+        boolean elect = cfg.leaderElection().enabled() && !dryRun;
+        if (elect || installCrd) {
+            // the model, predictors and state are checked before the CRD is written or a Lease is sought (without
+            // either, building the agent below checks them before anything is written)
+            AgentBuilder.validate(cfg);
+        }
         KubernetesClient client = null;
         OpsServer ops = null;
         try {
@@ -150,7 +156,6 @@ public final class AgentMain implements Callable<Integer> {
                     case RECONCILER -> throw new IllegalStateException("unreachable: reconciler mode runs apart");
                 };
             }
-            boolean elect = cfg.leaderElection().enabled() && client != null;
             LeaseElection election = elect ? new LeaseElection(client, cfg.namespace(), cfg.leaderElection(),
                     metrics) : null;
             Leadership leadership = elect ? election : Leadership.sole();
@@ -158,8 +163,7 @@ public final class AgentMain implements Callable<Integer> {
             AgentLoop loop = new AgentLoop(() -> AgentBuilder.build(cfg, source, sink, metrics, !dryRun), leadership,
                     metrics, clock, Sleeper.of(clock));
             if (elect) {
-                // a standby must not open the history the leader is appending to: check now, build when leading
-                AgentBuilder.validate(cfg);
+                // a standby must not open the history the leader is appending to: checked above, built when leading
                 if (once || simulate != null) {
                     // started by hand: a Lease that cannot be had (API server unreachable, refused, held) ends the run
                     loop.leaderWait(LeaseElection.oneShotWait(cfg.leaderElection()));

@@ -128,11 +128,9 @@ class AgentMainTest {
      * Without --dry-run the trace is still read and checked first: a bad one is refused before the Kubernetes
      * client connects anywhere, even with --install-crd (the "API server" here counts connections).
      */
-    @Test
-    void aBadTraceIsRefusedBeforeAnythingTouchesTheCluster() throws Exception {
-        Path bad = Files.writeString(dir.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
+    /** A run against an "API server" that only counts connections; returns the run and that count. */
+    private Run runCountingApiConnections(AtomicInteger connections, String... args) throws Exception {
         try (ServerSocket api = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            AtomicInteger connections = new AtomicInteger();
             Thread server = new Thread(() -> {
                 while (!api.isClosed()) {
                     try (Socket s = api.accept()) {
@@ -145,12 +143,38 @@ class AgentMainTest {
             server.setDaemon(true);
             server.start();
             Path kubeconfig = TestKubeconfigs.pointingAt(dir, "http://127.0.0.1:" + api.getLocalPort());
-            Run r = run("", "--kubeconfig", kubeconfig.toString(), "--install-crd", "--simulate", bad.toString());
-            assertThat(r.err().strip()).isEqualTo("error: " + bad + " line 3, column 'senti': 'abc' is not a number "
-                    + "(expected a finite number >= 0)");
-            assertThat(r.code()).isEqualTo(2);
-            assertThat(connections.get()).as("connections to the API server").isZero();
+            String[] all = new String[args.length + 2];
+            all[0] = "--kubeconfig";
+            all[1] = kubeconfig.toString();
+            System.arraycopy(args, 0, all, 2, args.length);
+            return run("", all);
         }
+    }
+
+    @Test
+    void aBadTraceIsRefusedBeforeAnythingTouchesTheCluster() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
+        AtomicInteger connections = new AtomicInteger();
+        Run r = runCountingApiConnections(connections, "--install-crd", "--simulate", bad.toString());
+        assertThat(r.err().strip()).isEqualTo("error: " + bad + " line 3, column 'senti': 'abc' is not a number "
+                + "(expected a finite number >= 0)");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(connections.get()).as("connections to the API server").isZero();
+    }
+
+    /** A state file the agent cannot resume from is refused before --install-crd writes the CRD. */
+    @Test
+    void aBadStateIsRefusedBeforeTheCrdIsInstalled() throws Exception {
+        Path state = simulatedState().resolve("state.json");
+        Files.createDirectories(state.getParent());
+        Files.writeString(state, "{not json");
+        AtomicInteger connections = new AtomicInteger();
+        Run r = runCountingApiConnections(connections, "--install-crd", "--once", "--simulate",
+                dir.resolve("trace.csv").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").startsWith("error: " + state + ": ");
+        assertThat(connections.get()).as("connections to the API server").isZero();
+        assertThat(Files.readString(state)).isEqualTo("{not json");
     }
 
     @Test
