@@ -143,6 +143,8 @@ public final class AgentMain implements Callable<Integer> {
                         : new LogSink(cfg.namespace(), cfg.resourceName());
             } else {
                 client = kubernetesClient();
+                KubeClients.warnIfNamespaceMissing(client, cfg.namespace(), "every write there fails (404) until "
+                        + "it is created");
                 if (installCrd) {
                     Crd.install(client, true);
                     LOG.info("installed CRD {}", Crd.NAME);
@@ -254,6 +256,8 @@ public final class AgentMain implements Callable<Integer> {
         }, stopped, "the reconciler");
         OpsServer ops = null;
         try (KubernetesClient client = kubernetesClient()) {
+            KubeClients.warnIfNamespaceMissing(client, cfg.namespace(), "the reconciler waits for DRLScaleAction "
+                    + "resources there, and none can be written until it is created");
             if (installCrd) {
                 Crd.install(client, true);
                 LOG.info("installed CRD {}", Crd.NAME);

@@ -5,12 +5,15 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -23,8 +26,31 @@ import tools.jackson.databind.exc.MismatchedInputException;
 
 /** The agent's Kubernetes client, configured without touching system properties. */
 public final class KubeClients {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeClients.class);
 
     private KubeClients() {
+    }
+
+    /**
+     * Logs one warning when the API server says {@code namespace} does not exist (a mistyped {@code namespace} in
+     * agent.yaml would otherwise only show as 404s, or, for the reconciler, as silence); says nothing when it
+     * exists or cannot tell (a ServiceAccount's namespaced Role may not read Namespaces; an unreachable API server is
+     * reported by what follows).
+     *
+     * @param consequence what the missing namespace means for this mode, after a colon
+     * @return whether it was found missing
+     */
+    public static boolean warnIfNamespaceMissing(KubernetesClient client, String namespace, String consequence) {
+        try {
+            if (client.namespaces().withName(namespace).get() != null) {
+                return false;
+            }
+        } catch (KubernetesClientException e) {
+            LOG.debug("cannot tell whether namespace {} exists: {}", namespace, ApiErrors.brief(e));
+            return false;
+        }
+        LOG.warn("namespace {} does not exist in the cluster (agent.yaml namespace): {}", namespace, consequence);
+        return true;
     }
 
     /**

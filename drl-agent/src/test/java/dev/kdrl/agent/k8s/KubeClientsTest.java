@@ -76,4 +76,20 @@ class KubeClientsTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Source")
                         .doesNotContain("Feature").doesNotContain("`").doesNotContainIgnoringCase("exception"));
     }
+
+    @Test
+    void aMissingNamespaceIsWarnedOnceAndAnExistingOneOrAnUnknownOneSaysNothing() throws Exception {
+        try (MockKube kube = new MockKube(); dev.kdrl.agent.ConsoleLog log = new dev.kdrl.agent.ConsoleLog()) {
+            assertThat(KubeClients.warnIfNamespaceMissing(kube.client, "autoscalng", "it waits")).isTrue();
+            assertThat(log.lines("WARN ", "KubeClients")).hasSize(1).allMatch(l -> l.endsWith("namespace autoscalng "
+                    + "does not exist in the cluster (agent.yaml namespace): it waits"));
+            kube.client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName("autoscaling").endMetadata().build()).create();
+            assertThat(KubeClients.warnIfNamespaceMissing(kube.client, "autoscaling", "it waits")).isFalse();
+            kube.server.expect().get().withPath("/api/v1/namespaces/other").andReturn(403, new io.fabric8.kubernetes
+                    .api.model.StatusBuilder().withCode(403).withReason("Forbidden").build()).always();
+            assertThat(KubeClients.warnIfNamespaceMissing(kube.client, "other", "it waits")).isFalse();
+            assertThat(log.lines("WARN ", "KubeClients")).hasSize(1);
+        }
+    }
 }
