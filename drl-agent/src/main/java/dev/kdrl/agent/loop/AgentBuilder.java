@@ -16,7 +16,6 @@ import dev.kdrl.core.rng.Rng;
 import dev.kdrl.env.baseline.EmpiricalTraffic;
 import dev.kdrl.env.baseline.Planners;
 import dev.kdrl.env.baseline.TrafficDistribution;
-import dev.kdrl.env.profile.Profiles;
 import dev.kdrl.env.quota.Observation;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.QuotaState;
@@ -188,7 +187,7 @@ public final class AgentBuilder {
                     Observation.PAPER);
         }
         SavedPolicy saved = PolicyFile.load(spec.model());
-        String profile = signatureProfile(config.profile(), saved.env().profile());
+        String profile = config.profile();
         if (SavedPolicies.searches(saved) && !spec.deterministic()) {
             // a search on the model scored with the learned value: deterministic by construction
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,
@@ -229,17 +228,5 @@ public final class AgentBuilder {
     static TrafficDistribution historyTraffic(QuotaModel model, Supplier<double[][]> rows) {
         return TrafficDistribution.refitted(() -> EmpiricalTraffic.fit(rows.get(), model.numServices(),
                 EmpiricalTraffic.Kind.AR1, "the agent's history"));
-    }
-
-    /**
-     * The profile name to compare with a saved policy's. The built-in profiles ({@code paper},
-     * {@code paper-general}) differ in their dynamics, not only their tables, so they must match by name. A
-     * profile file is identified by what the signature holds besides the name (services, action tables,
-     * quota), so a file trained as {@code datasets/x.yaml} and deployed as {@code /etc/drl/x.yaml} fits.
-     */
-    static String signatureProfile(String configured, String saved) {
-        boolean configuredBuiltIn = configured.equals(Profiles.PAPER) || configured.equals(Profiles.PAPER_GENERAL);
-        boolean savedBuiltIn = saved.equals(Profiles.PAPER) || saved.equals(Profiles.PAPER_GENERAL);
-        return configuredBuiltIn || savedBuiltIn ? configured : saved;
     }
 }

@@ -684,11 +684,4 @@ class AgentCycleTest {
                 .hasMessageContaining("model.zip")
                 .hasMessageContaining("profile paper vs paper-general");
     }
-
-    @Test
-    void aProfileFileMatchesItsModelWhereverItLives() {
-        assertThat(AgentBuilder.signatureProfile("/etc/drl/x.yaml", "datasets/x.yaml")).isEqualTo("datasets/x.yaml");
-        assertThat(AgentBuilder.signatureProfile("/etc/drl/x.yaml", "paper")).isEqualTo("/etc/drl/x.yaml");
-        assertThat(AgentBuilder.signatureProfile("paper", "paper-general")).isEqualTo("paper");
-    }
 }

@@ -123,4 +123,17 @@ public final class Profiles {
     public static ClusterSpec load(Path file) {
         return load(file, null, null);
     }
+
+    /**
+     * The profile name a saved policy's signature is compared with, given the profile it is used with
+     * ({@code configured}) and the one it was trained with ({@code saved}). The built-in profiles ({@value #PAPER},
+     * {@value #PAPER_GENERAL}) differ in their dynamics, not only in their tables, so they must match by name. A
+     * profile file is identified by what the signature holds besides the name (services, action tables, quota), so a
+     * file trained as {@code datasets/x.yaml} and used as {@code ./datasets/x.yaml} or {@code /etc/drl/x.yaml} fits.
+     */
+    public static String signatureName(String configured, String saved) {
+        boolean builtIn = PAPER.equals(configured) || PAPER_GENERAL.equals(configured) || PAPER.equals(saved)
+                || PAPER_GENERAL.equals(saved);
+        return builtIn ? configured : saved;
+    }
 }

@@ -46,8 +46,12 @@ public final class SavedPolicies {
         }
     }
 
-    /** The signature of {@code model} under {@code profile} as {@code saved} reads it. */
+    /**
+     * The signature of {@code model} under {@code profile} as {@code saved} reads it; a profile file is compared by
+     * its content, not its path ({@link dev.kdrl.env.profile.Profiles#signatureName}).
+     */
     public static EnvSignature signature(SavedPolicy saved, QuotaModel model, String profile) {
+        profile = dev.kdrl.env.profile.Profiles.signatureName(profile, saved.env().profile());
         return searches(saved) ? AfterstatePolicy.signature(model, profile,
                 AfterstateFeatures.OBSERVATION_TRAFFIC.equals(saved.env().observation()))
                 : Signatures.of(model, profile, observation(saved));

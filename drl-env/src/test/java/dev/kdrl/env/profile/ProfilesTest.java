@@ -98,4 +98,13 @@ class ProfilesTest {
         assertThat(spec.toModel().minPods()).isZero();
         assertThat(spec.toModel().actionSpace().nvec()).containsExactly(22, 7, 8);
     }
+
+    @Test
+    void aProfileFileMatchesItsModelWhereverItLivesAndABuiltInOnlyByName() {
+        assertThat(Profiles.signatureName("/etc/drl/x.yaml", "datasets/x.yaml")).isEqualTo("datasets/x.yaml");
+        assertThat(Profiles.signatureName("./datasets/x.yaml", "datasets/x.yaml")).isEqualTo("datasets/x.yaml");
+        assertThat(Profiles.signatureName("/etc/drl/x.yaml", "paper")).isEqualTo("/etc/drl/x.yaml");
+        assertThat(Profiles.signatureName("paper", "datasets/x.yaml")).isEqualTo("paper");
+        assertThat(Profiles.signatureName("paper", "paper-general")).isEqualTo("paper");
+    }
 }

@@ -85,6 +85,12 @@ class TrainCommandTest {
                 "--trace", "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
         assertThat(other.code()).isEqualTo(1);
         assertThat(other.err()).contains("quota 30.0 vs 40.0");
+        // the same file elsewhere (deployed, renamed): compared by its content, not its path
+        Path moved = Files.copy(profile, dir.resolve("moved.yaml"));
+        DrlCommandTest.Run elsewhere = DrlCommandTest.run("evaluate", "--model", model, "--profile", moved.toString(),
+                "--quota", "30", "--trace", "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
+        assertThat(elsewhere.code()).as(elsewhere.err()).isZero();
+        assertThat(elsewhere.out()).contains("quota 30.0 cores, profile " + moved);
         Files.delete(profile);
         DrlCommandTest.Run gone = DrlCommandTest.run("evaluate", "--model", model, "--trace",
                 "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
