@@ -142,6 +142,12 @@ class KnativeApplierTest {
                 .resource(service(HOUSE.replace("resourceVersion: \"17\"", ""))).create();
     }
 
+    /** Stores house with {@code annotations} (flow-style YAML entries) in place of its example annotation. */
+    private void storeWith(String annotations) {
+        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").resource(service(HOUSE
+                .replace("resourceVersion: \"17\"", "").replace("example.com/x: \"y\"", annotations))).create();
+    }
+
     private long patches() throws InterruptedException {
         long n = 0;
         int count = kube.server.getRequestCount();
@@ -218,9 +224,7 @@ class KnativeApplierTest {
 
     @Test
     void aMaxScaleBelowTheDecisionsPodsIsNamedAndNothingIsWritten() throws Exception {
-        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").resource(service(HOUSE
-                .replace("resourceVersion: \"17\"", "").replace("example.com/x: \"y\"",
-                        "autoscaling.knative.dev/maxScale: \"3\""))).create();
+        storeWith("autoscaling.knative.dev/maxScale: \"3\"");
         KnativeApplier.Report refused = applier().apply(List.of(new Target("house", "house", "2", "20", "4")));
         assertThat(refused.of("house").result()).isEqualTo(Result.FAILED);
         assertThat(refused.of("house").failure()).isEqualTo(dev.kdrl.agent.k8s.WriteFailure.Kind.OTHER);
@@ -237,18 +241,14 @@ class KnativeApplierTest {
 
     @Test
     void maxScaleZeroIsUnlimitedAndTheNewSpellingIsReadFirst() throws Exception {
-        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").resource(service(HOUSE
-                .replace("resourceVersion: \"17\"", "").replace("example.com/x: \"y\"",
-                        "autoscaling.knative.dev/max-scale: \"0\", autoscaling.knative.dev/maxScale: \"2\""))).create();
+        storeWith("autoscaling.knative.dev/max-scale: \"0\", autoscaling.knative.dev/maxScale: \"2\"");
         KnativeApplier.Report report = applier().apply(List.of(new Target("house", "house", "2", "20", "40")));
         assertThat(report.of("house").result()).isEqualTo(Result.PATCHED);
     }
 
     @Test
     void anActivationScaleBelowTheDecisionsPodsIsNamed() throws Exception {
-        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").resource(service(HOUSE
-                .replace("resourceVersion: \"17\"", "").replace("example.com/x: \"y\"",
-                        "autoscaling.knative.dev/activation-scale: \"2\""))).create();
+        storeWith("autoscaling.knative.dev/activation-scale: \"2\"");
         KnativeApplier.Report report = applier().apply(List.of(new Target("house", "house", "2", "20", "4")));
         assertThat(report.of("house").message()).isEqualTo("failed: Knative Service default/house has "
                 + "autoscaling.knative.dev/activation-scale 2, below the decision's 4 pods (min-scale), which Knative "
