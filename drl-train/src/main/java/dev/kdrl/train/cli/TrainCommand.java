@@ -401,7 +401,8 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--overwrite", description = "Replace the run already in --out (its model, best model, metrics "
-            + "and learning curve are deleted first, so nothing of it is left beside the new run). Without it, an "
+            + "and learning curve are deleted once every option and input is accepted, so nothing of it is left beside "
+            + "the new run). Without it, an "
             + "--out that holds any of them is refused.")
     boolean overwrite;
 
@@ -431,8 +432,11 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         TrainingRun.ClusterDynamics cluster = acceptedDynamics();
+        if (!earlier.isEmpty()) {
+            checkInputs(); // a profile, trace or traffic file that cannot be read leaves the earlier run as it was
+        }
         for (String f : earlier) {
-            Files.delete(out.resolve(f)); // --overwrite, after every option was accepted
+            Files.delete(out.resolve(f)); // --overwrite, after every option and input was accepted
         }
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();
@@ -492,16 +496,21 @@ final class TrainCommand implements Callable<Integer> {
             c.applyPublished();
         }
         c.acceptedDynamics();
-        String name = Algorithms.require(c.algo);
+        c.checkInputs();
+    }
+
+    /** Reads and checks the environment (profile, trace), the training traffic and the validation traces. */
+    private void checkInputs() {
+        String name = Algorithms.require(algo);
         if (Algorithms.isOnPolicy(name)) {
-            c.options();
+            options();
         } else {
-            c.env.model();
-            c.env.trace();
+            env.model();
+            env.trace();
             if (name.equals(Algorithms.AFTERSTATE)) {
-                c.afterstateConfig();
-                c.traffic();
-                c.validation();
+                afterstateConfig();
+                traffic();
+                validation();
             }
         }
     }

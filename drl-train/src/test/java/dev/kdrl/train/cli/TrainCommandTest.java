@@ -354,6 +354,15 @@ class TrainCommandTest {
                 "--timesteps", "380", "--target-kl", "0.01", "--overwrite", "--out", out.toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(Files.readString(out.resolve("metrics.csv"))).isEqualTo("an earlier run's metrics");
+        // --overwrite with a trace that cannot be read, for each algorithm: the earlier run is still kept
+        Path badTrace = Files.writeString(dir.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
+        for (String algo : List.of("afterstate", "ppo", "rl4j-dqn")) {
+            DrlCommandTest.Run unread = DrlCommandTest.run("train", "--algo", algo, "--trace", badTrace.toString(),
+                    "--timesteps", "380", "--overwrite", "--out", out.toString());
+            assertThat(unread.code()).as(algo).isEqualTo(1);
+            assertThat(unread.err()).as(algo).contains("'abc' is not a number");
+            assertThat(Files.readString(out.resolve("metrics.csv"))).as(algo).isEqualTo("an earlier run's metrics");
+        }
         // RL4J's DQN writes no best.zip: the earlier run's must not stay beside its model
         DrlCommandTest.Run over = DrlCommandTest.run("train", "--algo", "rl4j-dqn", "--trace",
                 "../datasets/paper/test-20.csv", "--timesteps", "60", "--overwrite", "--out", out.toString());
