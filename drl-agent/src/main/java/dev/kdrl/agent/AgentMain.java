@@ -62,7 +62,8 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The agent's YAML configuration.")
     Path config;
 
-    @Option(names = "--once", description = "Run one cycle now and exit (0 if the resource was written).")
+    @Option(names = "--once", description = "Run one cycle now and exit (0 if the resource was written); with "
+            + "--simulate, the trace's first row, timestamped as --simulate does.")
     boolean once;
 
     @Option(names = "--dry-run", description = "Log the custom resource instead of writing it; needs no cluster.")
@@ -112,6 +113,10 @@ public final class AgentMain implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxCycles != null && maxCycles < 1) {
             throw new IllegalArgumentException("--cycles " + maxCycles + ": expected a number of cycles >= 1");
+        }
+        if (maxCycles != null && once) {
+            throw new IllegalArgumentException("--once runs one cycle and --cycles " + maxCycles + " runs "
+                    + maxCycles + ": give one of them");
         }
         AgentConfig loaded = AgentConfig.load(config);
         // a simulation's made-up loads and decisions never mix with the live history and state
@@ -291,12 +296,13 @@ public final class AgentMain implements Callable<Integer> {
 
     private int run(AgentLoop loop, AgentConfig cfg) throws InterruptedException {
         long cycles = maxCycles == null ? AgentLoop.UNLIMITED : maxCycles;
+        if (simulate != null) {
+            // --once: the trace's next row, timestamped as the simulation goes on (after the simulated history)
+            return loop.simulate(cfg.schedule().period(), once ? 1 : cycles) ? 0 : 1;
+        }
         if (once) {
             // stopped by SIGTERM before it could lead: a request, exit 0 as documented
             return loop.once() || loop.stoppedWhileWaitingToLead() ? 0 : 1;
-        }
-        if (simulate != null) {
-            return loop.simulate(cfg.schedule().period(), cycles) ? 0 : 1;
         }
         loop.scheduled(new Schedule(cfg.schedule().period(), cfg.schedule().offset()), cycles);
         return 0;

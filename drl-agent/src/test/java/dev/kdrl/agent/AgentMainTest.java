@@ -71,6 +71,26 @@ class AgentMainTest {
         assertThat(r.err().strip()).isEqualTo("error: --cycles 0: expected a number of cycles >= 1");
     }
 
+    /**
+     * A simulation records its cycles one period apart from now, so its history runs ahead of the clock: --once with
+     * --simulate goes on after it as --cycles does (it used to stamp the wall clock and fail on the history's order).
+     */
+    @Test
+    void simulateOnceGoesOnAfterAnEarlierSimulationsHistory() throws Exception {
+        Path kubeconfig = TestKubeconfigs.pointingAt(dir, "http://127.0.0.1:9"); // nothing listens: writes fail
+        String trace = dir.resolve("trace.csv").toString();
+        Run recorded = run("", "--kubeconfig", kubeconfig.toString(), "--simulate", trace, "--cycles", "2");
+        assertThat(recorded.code()).as(recorded.err()).isEqualTo(1);
+        Path history = dir.resolve("data/history/simulate/house.csv");
+        assertThat(Files.readAllLines(history)).hasSizeGreaterThanOrEqualTo(3); // a header and two cycles
+        Run once = run("", "--simulate", trace, "--dry-run", "--once");
+        assertThat(once.code()).as(once.err()).isZero();
+        Run again = run("", "--kubeconfig", kubeconfig.toString(), "--simulate", trace, "--once");
+        assertThat(again.err()).doesNotContain("not later than");
+        assertThat(run("", "--dry-run", "--simulate", trace, "--once", "--cycles", "2").err().strip())
+                .isEqualTo("error: --once runs one cycle and --cycles 2 runs 2: give one of them");
+    }
+
     @Test
     void anOutOfRangeStateIsRefusedWithOneLineAndExit2LeavingTheFile() throws Exception {
         assertThat(run("", "--simulate", dir.resolve("trace.csv").toString(), "--dry-run").code()).isEqualTo(0);

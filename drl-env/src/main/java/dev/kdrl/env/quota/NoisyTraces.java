@@ -7,14 +7,14 @@ import java.util.Objects;
 /**
  * Traffic randomisation for training policies that generalise beyond one recorded trace (a {@link TraceSampler}
  * for {@link SampledTrafficEnv}): each sampled trace is the base trace with every value multiplied by an
- * independent factor uniform in {@code [1 - noise, 1 + noise]}, rounded, and clipped to {@code [min, max]} of the
- * base trace (so the observation space stays the same). Drawn from the seed: same seed, same trace.
+ * independent factor uniform in {@code [1 - noise, 1 + noise]}, rounded, and clipped to {@code [min, max]} of its
+ * column in the base trace (so each service's load stays in its own recorded range). Drawn from the seed: same seed, same trace.
  */
 public final class NoisyTraces implements TraceSampler {
     private final Trace base;
     private final double noise;
-    private final double lo;
-    private final double hi;
+    private final double[] lo;
+    private final double[] hi;
 
     /**
      * @param model the model whose services' columns are taken from {@code base}
@@ -26,8 +26,12 @@ public final class NoisyTraces implements TraceSampler {
         }
         this.base = Objects.requireNonNull(base, "trace").select(Objects.requireNonNull(model, "model").serviceNames());
         this.noise = noise;
-        this.lo = this.base.min();
-        this.hi = this.base.max();
+        this.lo = new double[this.base.numColumns()];
+        this.hi = new double[this.base.numColumns()];
+        for (int c = 0; c < lo.length; c++) {
+            lo[c] = this.base.min(c);
+            hi[c] = this.base.max(c);
+        }
     }
 
     /** The base trace with noise drawn from {@code seed} (the base trace itself when the noise is 0). */
@@ -42,7 +46,7 @@ public final class NoisyTraces implements TraceSampler {
             rows[r] = base.row(r);
             for (int c = 0; c < rows[r].length; c++) {
                 double f = 1 + noise * (2 * rng.nextDouble() - 1);
-                rows[r][c] = Math.min(hi, Math.max(lo, Math.rint(rows[r][c] * f)));
+                rows[r][c] = Math.min(hi[c], Math.max(lo[c], Math.rint(rows[r][c] * f)));
             }
         }
         return new Trace(base.source() + "~noise" + noise + "#" + seed, base.columns(), rows);

@@ -109,6 +109,24 @@ public final class Trace {
         return max;
     }
 
+    /** The smallest value of column {@code col} (0-based; +Infinity for an empty trace). */
+    public double min(int col) {
+        double min = Double.POSITIVE_INFINITY;
+        for (double[] row : rows) {
+            min = Math.min(min, row[col]);
+        }
+        return min;
+    }
+
+    /** The largest value of column {@code col} (0-based; -Infinity for an empty trace). */
+    public double max(int col) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double[] row : rows) {
+            max = Math.max(max, row[col]);
+        }
+        return max;
+    }
+
     /** Value at row {@code row} (0-based) and column {@code col} (0-based). */
     public double value(int row, int col) {
         checkRow(row);

@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * Training traffic as a mixture (a {@link TraceSampler} for {@link SampledTrafficEnv}): each sample draws, from the
  * seed, either (with probability {@code uniformShare}) a synthetic trace as long as the base trace whose every
- * value is an integer uniform in {@code [min, max]} of the base trace, or the base trace with
+ * value is an integer uniform in {@code [min, max]} of its service's column in the base trace (each service in its
+ * own recorded range, so services of different scales keep theirs), or the base trace with
  * multiplicative noise (see {@link NoisyTraces}; noise 0 replays it as recorded). The synthetic
  * episodes show the policy traffic combinations and state/traffic pairs the one recorded trace never
  * contains. With {@code persistence} p > 0 a synthetic trace is autocorrelated like real traffic: each
@@ -34,8 +35,9 @@ public final class MixedTraces implements TraceSampler {
     private final double persistence;
     private final double rangeJitter;
     private final double plainShare;
-    private final int lo;
-    private final int hi;
+    /** Each service's range in the base trace, whole users. */
+    private final int[] lo;
+    private final int[] hi;
 
     /**
      * @param noise        relative amplitude of the noise on the base trace, in [0, 1)
@@ -92,8 +94,12 @@ public final class MixedTraces implements TraceSampler {
         this.base = Objects.requireNonNull(base, "trace").select(Objects.requireNonNull(model, "model").serviceNames());
         this.noisy = new NoisyTraces(model, base, noise);
         this.uniformShare = uniformShare;
-        this.lo = (int) Math.ceil(this.base.min());
-        this.hi = Math.max(lo, (int) Math.floor(this.base.max()));
+        this.lo = new int[this.base.numColumns()];
+        this.hi = new int[this.base.numColumns()];
+        for (int c = 0; c < lo.length; c++) {
+            lo[c] = (int) Math.ceil(this.base.min(c));
+            hi[c] = Math.max(lo[c], (int) Math.floor(this.base.max(c)));
+        }
     }
 
     /** The trace an episode reset with {@code seed} plays. */
@@ -118,11 +124,11 @@ public final class MixedTraces implements TraceSampler {
         int[] from = new int[rho.length];
         int[] to = new int[rho.length];
         for (int c = 0; c < rho.length; c++) {
-            from[c] = lo;
-            to[c] = hi;
+            from[c] = lo[c];
+            to[c] = hi[c];
             if (rangeJitter > 0) {
-                int width = (int) Math.round((hi - lo) * (1 - rangeJitter * values.nextDouble()));
-                from[c] = lo + values.nextInt(0, hi - lo - width + 1);
+                int width = (int) Math.round((hi[c] - lo[c]) * (1 - rangeJitter * values.nextDouble()));
+                from[c] = lo[c] + values.nextInt(0, hi[c] - lo[c] - width + 1);
                 to[c] = from[c] + width;
             }
         }
