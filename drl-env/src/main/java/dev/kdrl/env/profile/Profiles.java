@@ -42,16 +42,53 @@ public final class Profiles {
                 }
                 return PaperProfile.model();
             case PAPER_GENERAL:
-                return QuotaModel.general(PaperProfile.services(), quota == null ? PaperProfile.QUOTA : quota,
-                        minPods == null ? 1 : minPods);
+                return requireRoom(profile, QuotaModel.general(PaperProfile.services(),
+                        quota == null ? PaperProfile.QUOTA : quota, minPods == null ? 1 : minPods));
             default:
                 Path file = Path.of(profile);
                 if (!Files.isRegularFile(file)) {
                     throw new IllegalArgumentException("profile '" + profile
                             + "' is neither 'paper', 'paper-general' nor a readable profile file");
                 }
-                return load(file, quota, minPods).toModel();
+                return requireRoom(profile, load(file, quota, minPods).toModel());
         }
+    }
+
+    /**
+     * Refuses a model whose quota no decision can keep: one in which a service's smallest configuration does not fit
+     * one pod ({@code max(1, minPods)} of them) under the quota, or the services' {@code minPods} pods on their
+     * smallest configurations alone exceed it (every decision would be over quota, so every step would earn the
+     * over-quota reward and nothing could be learnt or compared).
+     */
+    static QuotaModel requireRoom(String profile, QuotaModel model) {
+        double least = 0;
+        StringBuilder each = new StringBuilder();
+        for (ServiceProfile s : model.services()) {
+            double smallest = Double.POSITIVE_INFINITY;
+            for (int a = 0; a < s.numActions(); a++) {
+                smallest = Math.min(smallest, s.config(a).cpu());
+            }
+            int pods = Math.max(1, model.minPods());
+            if (smallest * pods > model.quota()) {
+                throw new IllegalArgumentException("profile '" + profile + "': service " + s.name() + "'s smallest "
+                        + "configuration needs " + num(smallest * pods) + " cores (" + pods + " pod"
+                        + (pods == 1 ? "" : "s") + " of " + num(smallest) + "), above the quota of "
+                        + num(model.quota()) + " cores: expected a quota of at least that, or smaller configurations");
+            }
+            least += model.minPods() * smallest;
+            each.append(each.length() == 0 ? "" : ", ").append(s.name()).append(' ').append(num(smallest));
+        }
+        if (least > model.quota()) {
+            throw new IllegalArgumentException("profile '" + profile + "': quota " + num(model.quota()) + " cores is "
+                    + "below the " + num(least) + " cores the services hold at the least (minPods " + model.minPods()
+                    + " x the smallest cpu of each: " + each + "): expected a quota of at least " + num(least)
+                    + ", or a lower minPods");
+        }
+        return model;
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /**

@@ -107,4 +107,19 @@ class ProfilesTest {
         assertThat(Profiles.signatureName("paper", "datasets/x.yaml")).isEqualTo("paper");
         assertThat(Profiles.signatureName("paper", "paper-general")).isEqualTo("paper");
     }
+
+    @Test
+    void aQuotaNoDecisionCanKeepIsRefusedNamingWhatItMustHold() {
+        assertThatThrownBy(() -> Profiles.model("paper-general", 3.5, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("profile 'paper-general': quota 3.5 cores is below the 4 cores the services hold at the "
+                        + "least (minPods 1 x the smallest cpu of each: house 1.5, senti 2, numbr 0.5): expected a "
+                        + "quota of at least 4, or a lower minPods");
+        assertThatThrownBy(() -> Profiles.model("paper-general", 1.0, 0))
+                .hasMessage("profile 'paper-general': service house's smallest configuration needs 1.5 cores (1 pod "
+                        + "of 1.5), above the quota of 1 cores: expected a quota of at least that, or smaller "
+                        + "configurations");
+        assertThat(Profiles.model("paper-general", 4.0, 1).quota()).isEqualTo(4.0);
+        assertThat(Profiles.model("paper-general", 2.0, 0).quota()).isEqualTo(2.0);
+    }
 }
