@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
                     + "region 0.02 for 300,000 steps, Fisher-vector products on half of each batch, the critic 5 passes "
                     + "of 256. --published uses the published agent's setting exactly: TRPO, one environment, 200 steps "
                     + "per rollout, raw observations and rewards, the trace itself, discount 0.99, trust region 0.01, "
-                    + "the whole batch for Fisher-vector products, the critic 10 passes of 128."})
+                    + "the whole batch for Fisher-vector products, the critic 10 passes of 128, 853,000 steps (unless "
+                    + "--timesteps is given)."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
@@ -55,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     String algo;
 
     @Option(names = "--timesteps", paramLabel = "N",
-            description = "Environment steps. Default: 320000 for afterstate, 300000 for the others.")
+            description = "Environment steps. Default: 320000 for afterstate, 300000 for the others, 853000 (the "
+                    + "published run's length) with --published.")
     Long timestepsOption;
 
 
@@ -315,7 +317,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1 "
             + "--uniform-traffic 0 --traffic-noise 0 --traffic-persistence 0 --gamma 0.99 --fisher-fraction 1 --target-kl 0.01 "
             + "--critic-epochs 10 --critic-batch 128, the published TRPO settings (any of these given too are overridden, "
-            + "with a note saying which).")
+            + "with a note saying which), for the published run's 853,000 steps unless --timesteps says otherwise.")
     boolean published;
 
     @Option(names = "--eval-every", defaultValue = "5", description = "Iterations between deterministic evaluations. Default: ${DEFAULT-VALUE}.")
@@ -712,9 +714,21 @@ final class TrainCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Environment steps: {@code --timesteps}, else the algorithm's default (320,000 for afterstate, 300,000 else). */
+    /** The published agent's training length (steps), {@code --published}'s default. */
+    static final long PUBLISHED_TIMESTEPS = 853_000;
+
+    /**
+     * Environment steps: {@code --timesteps}, else the published run's length with {@code --published}, else the
+     * algorithm's default (320,000 for afterstate, 300,000 else).
+     */
     long timesteps() {
-        return timestepsOption != null ? timestepsOption : Algorithms.AFTERSTATE.equals(algo) ? 320_000 : 300_000;
+        if (timestepsOption != null) {
+            return timestepsOption;
+        }
+        if (published) {
+            return PUBLISHED_TIMESTEPS;
+        }
+        return Algorithms.AFTERSTATE.equals(algo) ? 320_000 : 300_000;
     }
 
     /** The afterstate learner's settings from the options. */

@@ -74,12 +74,16 @@ class DrlCommandTest {
     @Test
     void theBundledModelsPlayAsModelsReadmeSays() throws Exception {
         // the default policy (every candidate of a decision learnt, trained partly on recorded web traffic, reading
-        // the traffic's statistics, its two-step search anchored on expected-2's), the previous default (the taken
+        // the traffic's statistics, its two-step search anchored on expected-2's; since 2026-12-07 each synthetic
+        // service drawn in its own range, the same before it: trace-range), the previous default (the taken
         // candidates learnt) and the one before it (synthetic traffic only): the figures models/README.md and the
         // README print
         double[][] now = bundledReturns("../models/paper-afterstate.zip");
-        assertThat(now[0][0]).isCloseTo(735_783.27, within(0.01)).isGreaterThan(now[1][0]);
+        assertThat(now[0][0]).isCloseTo(737_173.24, within(0.01)).isGreaterThan(now[1][0]);
         assertThat(now[0][1]).isCloseTo(63_965.71, within(0.01));
+        double[][] traceRange = bundledReturns("../models/paper-afterstate-trace-range.zip");
+        assertThat(traceRange[0][0]).isCloseTo(735_783.27, within(0.01)).isGreaterThan(traceRange[1][0]);
+        assertThat(traceRange[0][1]).isCloseTo(63_965.71, within(0.01));
         assertThat(dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate.zip")).hyperParameters())
                 .containsEntry("lookahead_anchor_confidence", "0.5");
         double[][] web = bundledReturns("../models/paper-afterstate-web.zip");

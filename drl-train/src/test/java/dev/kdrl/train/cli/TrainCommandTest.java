@@ -476,6 +476,11 @@ class TrainCommandTest {
                 "--traffic-windows w.csv -> none", "--gamma 0.5 -> 0.99", "--target-kl-final 0.001 -> (none)");
         assertThat(c.trafficWindows).isEqualTo("none");
         assertThat(c.trafficWindowsTrace()).isNull();
+        assertThat(c.timesteps()).as("the published run's length").isEqualTo(853_000);
+        TrainCommand shorter = new TrainCommand();
+        new picocli.CommandLine(shorter).parseArgs("--trace", "t.csv", "--out", "o", "--published", "--timesteps", "400");
+        shorter.applyPublished();
+        assertThat(shorter.timesteps()).isEqualTo(400);
         assertThat(c.envs).isEqualTo(1);
         assertThat(c.nSteps).isEqualTo(200);
         assertThat(c.normalizeObs).isFalse();
