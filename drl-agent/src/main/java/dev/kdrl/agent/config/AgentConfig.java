@@ -56,7 +56,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern SERVICE_NAME = dev.kdrl.env.quota.ServiceProfile.NAME;
     /** Upper bound of {@code schedule.period} (and so of the offset): one day. */
     public static final Duration MAX_PERIOD = Duration.ofDays(1);
     /** Upper bound of {@code prometheus.timeout}, {@code prometheus.backoff} and {@code kubernetes.backoff}. */

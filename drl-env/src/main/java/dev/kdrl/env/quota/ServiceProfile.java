@@ -15,6 +15,15 @@ import java.util.List;
  */
 public record ServiceProfile(String name, double sloMs, double khpaLatencyThresholdMs, int maxPodStep,
                              List<ServiceConfig> configs) {
+    /**
+     * What a profile file's service name must be: what the live agent can write into the {@code DRLScaleAction}'s
+     * fields ({@code service<name>_resource}) and match to its configuration.
+     */
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** {@link #NAME} in words, for messages. */
+    public static final String NAME_RULE = "lower-case letters, digits and '-' (not first or last), as the live agent "
+            + "writes it into the DRLScaleAction's field service<name>_resource";
+
 
     public ServiceProfile {
         if (name == null || name.isBlank()) {

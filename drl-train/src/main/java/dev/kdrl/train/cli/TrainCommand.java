@@ -434,12 +434,13 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         TrainingRun.ClusterDynamics cluster = acceptedDynamics();
-        if (!earlier.isEmpty()) {
-            checkInputs(); // a profile, trace or traffic file that cannot be read leaves the earlier run as it was
-        }
+        // every input read and accepted before a note is printed or anything deleted: a profile, trace or traffic
+        // file that cannot be read leaves an earlier run as it was
+        checkInputs();
         for (String f : earlier) {
             Files.delete(out.resolve(f)); // --overwrite, after every option and input was accepted
         }
+        noteServiceNamesTheAgentCannotWrite(spec.commandLine().getErr());
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();
         }
@@ -817,6 +818,23 @@ final class TrainCommand implements Callable<Integer> {
             return null;
         }
         return EnvOptions.trace("--traffic-windows", Path.of(trafficWindows), " (expected a traffic CSV or none)");
+    }
+
+    /**
+     * Says on {@code err} which services of the profile have names the live agent cannot write into a
+     * {@code DRLScaleAction} ({@link dev.kdrl.env.quota.ServiceProfile#NAME}): the model trains and evaluates, but the
+     * agent will refuse its configuration.
+     */
+    void noteServiceNamesTheAgentCannotWrite(PrintWriter err) {
+        List<String> bad = env.model().serviceNames().stream()
+                .filter(n -> !dev.kdrl.env.quota.ServiceProfile.NAME.matcher(n).matches()).toList();
+        if (!bad.isEmpty()) {
+            err.println("note: the live agent cannot run this model: service name" + (bad.size() == 1 ? " " : "s ")
+                    + bad.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", "))
+                    + " of profile " + env.profile + " " + (bad.size() == 1 ? "is" : "are") + " not "
+                    + dev.kdrl.env.quota.ServiceProfile.NAME_RULE + " (rename in the profile to deploy it)");
+            err.flush();
+        }
     }
 
     /**

@@ -374,6 +374,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void aServiceNameTheAgentCannotWriteIsNotedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path profile = Files.writeString(dir.resolve("odd.yaml"), Files.readString(
+                Path.of("../datasets/profiles/paper-services.yaml")).replace("name: house", "name: House_1"));
+        Path trace = Files.writeString(dir.resolve("odd.csv"), Files.readString(Path.of("../datasets/paper/test-20.csv"))
+                .replaceFirst("house", "House_1"));
+        DrlCommandTest.Run r = DrlCommandTest.run("train", "--algo", "ppo", "--profile", profile.toString(), "--trace",
+                trace.toString(), "--timesteps", "380", "--envs", "2", "--out", dir.resolve("run").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("note: the live agent cannot run this model: service name 'House_1' of profile "
+                + profile + " is not lower-case letters, digits and '-' (not first or last), as the live agent writes "
+                + "it into the DRLScaleAction's field service<name>_resource (rename in the profile to deploy it)");
+        DrlCommandTest.Run plain = DrlCommandTest.run("train", "--algo", "ppo", "--trace",
+                "../datasets/paper/test-20.csv", "--timesteps", "380", "--envs", "2", "--out",
+                dir.resolve("plain").toString());
+        assertThat(plain.err()).doesNotContain("cannot run this model");
+    }
+
+    @Test
     void anOptionOfAnotherAlgorithmIsRefusedNamed(@TempDir Path dir) {
         // {given..., the option as typed, the algorithm it applies to, the algorithm chosen}
         for (String[] c : List.of(
