@@ -128,7 +128,9 @@ public final class AgentMain implements Callable<Integer> {
         if (cfg.apply().mode() == AgentConfig.Apply.Mode.RECONCILER) {
             return reconcile(cfg);
         }
-        // the trace is read and checked (every service a column) before anything touches the cluster
+        // the services are checked against the profile, then the trace read and checked (every service a column),
+        // before anything touches the cluster
+        cfg.model();
         LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
                 : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
         AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), cfg.model().quota());

@@ -133,6 +133,39 @@ class AgentMainTest {
         assertThat(r.err().strip()).isEqualTo("error: " + bad + expected);
     }
 
+    /**
+     * --simulate: a configured service the profile lacks is blamed on the configuration, not on the trace; a trace
+     * column no service reads is a warning.
+     */
+    @Test
+    void simulateChecksTheServicesBeforeTheTraceAndWarnsOfColumnsNoServiceReads() throws Exception {
+        Path cfg = dir.resolve("agent.yaml");
+        Run r = run("", "--dry-run", "--once", "--simulate", dir.resolve("trace.csv").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        Files.writeString(cfg, Files.readString(cfg).replace("name: numbr", "name: number"));
+        Path trace = Files.writeString(dir.resolve("named.csv"), "house,senti,number\n1,2,3\n");
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = AgentMain.run(new String[] {"--config", cfg.toString(), "--dry-run", "--once", "--simulate",
+                    trace.toString()});
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the profile's services are").doesNotContain(
+                "has no column");
+        Path extra = Files.writeString(dir.resolve("extra.csv"), "house,senti,numbr,billing\n1,2,3,4\n");
+        try (ConsoleLog log = new ConsoleLog()) {
+            Run ok = run("", "--dry-run", "--once", "--simulate", extra.toString());
+            assertThat(ok.code()).as(ok.err()).isZero();
+            assertThat(log.lines("WARN ", "TraceSource")).hasSize(1).allMatch(l -> l.endsWith("column 'billing' of "
+                    + extra + " is not a service of the profile (house, senti, numbr): ignored"));
+        }
+    }
+
     @Test
     void aDirectoryToSimulateIsNamedAsOne() throws Exception {
         Path d = Files.createDirectory(dir.resolve("traces.csv"));

@@ -13,8 +13,14 @@ public final class TraceSource implements LoadSource {
     private final Trace trace;
 
     public TraceSource(Trace trace, Iterable<String> services) {
+        java.util.List<String> names = new java.util.ArrayList<>();
         for (String s : services) {
             trace.columnIndex(s); // fails naming the trace and the missing column
+            names.add(s);
+        }
+        String unused = trace.unusedColumns(names);
+        if (unused != null) {
+            org.slf4j.LoggerFactory.getLogger(TraceSource.class).warn("{}", unused);
         }
         this.trace = trace;
     }

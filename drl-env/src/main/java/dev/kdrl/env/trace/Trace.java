@@ -154,6 +154,20 @@ public final class Trace {
     }
 
     /**
+     * {@code null}, or a sentence naming the columns of this trace that are none of {@code services} (which a model
+     * of those services ignores; often a service left out of the profile by mistake), for a note.
+     */
+    public String unusedColumns(java.util.Collection<String> services) {
+        List<String> unused = columns.stream().filter(c -> !services.contains(c)).toList();
+        if (unused.isEmpty()) {
+            return null;
+        }
+        return "column" + (unused.size() == 1 ? " " : "s ") + unused.stream().map(c -> "'" + c + "'")
+                .collect(java.util.stream.Collectors.joining(", ")) + " of " + source + (unused.size() == 1 ? " is"
+                : " are") + " not a service of the profile (" + String.join(", ", services) + "): ignored";
+    }
+
+    /**
      * @throws IllegalArgumentException naming the source and the available columns if unknown
      */
     public int columnIndex(String name) {

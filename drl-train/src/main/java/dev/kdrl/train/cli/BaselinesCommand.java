@@ -64,6 +64,7 @@ final class BaselinesCommand implements Callable<Integer> {
         double confidence = expected.confidence();
         QuotaModel model = env.model();
         Trace trace = env.trace();
+        EnvOptions.noteUnusedColumns(trace, model, spec.commandLine().getErr());
         Trace history = expected.history();
         List<EpisodeMetrics> metrics = Baselines.evaluate(model, trace,
                 new Baselines.Options(seed, lookahead, !noOptimum, !expected.skip, history, confidence));

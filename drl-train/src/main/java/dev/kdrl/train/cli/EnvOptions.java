@@ -41,6 +41,15 @@ final class EnvOptions {
         return trace(trace);
     }
 
+    /** Says on {@code err} which columns of {@code trace} no service of {@code model} reads (nothing if none). */
+    static void noteUnusedColumns(Trace trace, QuotaModel model, java.io.PrintWriter err) {
+        String unused = trace.unusedColumns(model.serviceNames());
+        if (unused != null) {
+            err.println("note: " + unused);
+            err.flush();
+        }
+    }
+
     /**
      * Refuses {@code file}, given as {@code option}, unless it is a regular file: "no such file" (then {@code hint})
      * or "is a directory".

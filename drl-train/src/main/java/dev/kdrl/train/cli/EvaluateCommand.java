@@ -181,6 +181,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         String prof = profile != null ? profile : saved.env().profile();
         QuotaModel model = model(saved, prof);
+        // the model's environment is checked before the traces are read: a model of other services is refused as
+        // such, not for a trace column its profile lacks
+        saved.env().requireSame(SavedPolicies.signature(saved, model, prof));
         Observation observation = SavedPolicies.observation(saved);
         PrintWriter pw = spec.commandLine().getOut();
         if ("cluster".equals(dynamics)) {
@@ -193,7 +196,7 @@ final class EvaluateCommand implements Callable<Integer> {
         refuse(CLUSTER_ONLY, "cluster");
         List<Map<String, Object>> all = new ArrayList<>();
         Trace history = expected.history();
-        for (Map.Entry<Path, Trace> played : readTraces().entrySet()) {
+        for (Map.Entry<Path, Trace> played : readTraces(model).entrySet()) {
             Path tf = played.getKey();
             Trace trace = played.getValue();
             QuotaEnv env = new QuotaEnv(model, trace, observation);
@@ -294,7 +297,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         ClusterReward r = ClusterReward.parse(reward);
         List<Map<String, Object>> all = new ArrayList<>();
-        for (Trace trace : readTraces().values()) {
+        for (Trace trace : readTraces(model).values()) {
             TrafficPredictor p = ClusterEvaluation.predictor(predictor, predictorModel, 0);
             // one step in the cluster model; a traffic-aware value reads the played trace's statistics
             SavedPolicies.Future statistics = new SavedPolicies.Future(TrafficDistribution.statisticsOnly(
@@ -364,10 +367,12 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Every --trace, read and sliced before any is played: a bad one is refused before minutes of work on the others. */
-    private Map<Path, Trace> readTraces() {
+    private Map<Path, Trace> readTraces(QuotaModel model) {
         Map<Path, Trace> read = new LinkedHashMap<>();
         for (Path tf : traces) {
-            read.put(tf, slice(EnvOptions.trace(tf)));
+            Trace t = EnvOptions.trace(tf);
+            EnvOptions.noteUnusedColumns(t, model, spec.commandLine().getErr());
+            read.put(tf, slice(t));
         }
         return read;
     }

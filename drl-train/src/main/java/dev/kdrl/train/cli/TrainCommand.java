@@ -441,6 +441,7 @@ final class TrainCommand implements Callable<Integer> {
             Files.delete(out.resolve(f)); // --overwrite, after every option and input was accepted
         }
         noteServiceNamesTheAgentCannotWrite(spec.commandLine().getErr());
+        EnvOptions.noteUnusedColumns(env.trace(), env.model(), spec.commandLine().getErr());
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();
         }

@@ -379,6 +379,33 @@ class DrlCommandTest {
                 + "JSON object per line with seed, t and action)");
     }
 
+    /** A column no service reads (often a service left out of the profile) is noted, in every command that plays. */
+    @Test
+    void aTraceColumnNoServiceReadsIsNoted(@TempDir Path dir) throws Exception {
+        Path extra = Files.writeString(dir.resolve("extra.csv"), "house,billing,senti,numbr\n10,5,20,30\n12,6,22,32\n"
+                + "14,7,24,34\n");
+        String note = "note: column 'billing' of " + extra + " is not a service of the profile (house, senti, numbr): "
+                + "ignored";
+        Run b = run("baselines", "--trace", extra.toString(), "--no-optimum", "--lookahead", "0");
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(b.err()).contains(note);
+        Run e = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", extra.toString(),
+                "--no-optimum", "--lookahead", "0");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.err()).contains(note);
+        assertThat(run("baselines", "--trace", TEST, "--no-optimum", "--lookahead", "0").err()).doesNotContain("note:");
+    }
+
+    /** A model of other services is refused as such before any trace is read, not for a column its profile lacks. */
+    @Test
+    void evaluateChecksTheModelsEnvironmentBeforeTheTraces(@TempDir Path dir) throws Exception {
+        Path other = Files.writeString(dir.resolve("other.csv"), "resize,ocr\n1,2\n3,4\n");
+        Run r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--profile",
+                "../datasets/profiles/example-5-services.yaml", "--trace", other.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("trained for a different environment").doesNotContain("has no column");
+    }
+
     @Test
     void evaluateReadsEveryTraceBeforePlayingAny(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
