@@ -366,7 +366,11 @@ public final class AgentMain implements Callable<Integer> {
         if (kubeconfig != null) {
             requireFile("--kubeconfig", kubeconfig, "a kubeconfig file");
         }
-        return KubeClients.create(kubeconfig);
+        KubernetesClient client = KubeClients.create(kubeconfig);
+        LOG.info("Kubernetes API server {} ({})", client.getConfiguration().getMasterUrl(), kubeconfig != null
+                ? "--kubeconfig " + kubeconfig : System.getenv("KUBECONFIG") != null ? "$KUBECONFIG "
+                + System.getenv("KUBECONFIG") : "~/.kube/config, else the in-cluster service account");
+        return client;
     }
 
     /** Refuses {@code file} unless it is a regular file, saying what it is instead. */

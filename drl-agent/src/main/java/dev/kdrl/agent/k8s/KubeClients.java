@@ -69,6 +69,23 @@ public final class KubeClients {
      *                                  that is not YAML (or JSON) or not a kubeconfig
      */
     public static Config config(Path kubeconfig) {
+        return config(kubeconfig, System.getenv());
+    }
+
+    /**
+     * {@link #config(Path)} with {@code env} as the environment: without {@code kubeconfig}, a {@code KUBECONFIG}
+     * that names no existing file is refused (fabric8 would silently fall back to the in-cluster service account).
+     */
+    static Config config(Path kubeconfig, java.util.Map<String, String> env) {
+        String fromEnv = env.get("KUBECONFIG");
+        if (kubeconfig == null && fromEnv != null && !fromEnv.isBlank()) {
+            List<String> named = java.util.Arrays.stream(fromEnv.split(java.io.File.pathSeparator))
+                    .filter(f -> !f.isBlank()).toList();
+            if (!named.isEmpty() && named.stream().noneMatch(f -> Files.isRegularFile(Path.of(f)))) {
+                throw new IllegalArgumentException("$KUBECONFIG " + fromEnv + ": no such file, expected a kubeconfig "
+                        + "file (or unset KUBECONFIG to use ~/.kube/config, else the in-cluster service account)");
+            }
+        }
         Config base;
         try {
             if (kubeconfig == null) {

@@ -92,4 +92,17 @@ class KubeClientsTest {
             assertThat(log.lines("WARN ", "KubeClients")).hasSize(1);
         }
     }
+
+    @Test
+    void aKubeconfigVariableNamingNoFileIsRefusedInsteadOfFallingBackToTheServiceAccount() throws Exception {
+        Path missing = dir.resolve("nowhere.kubeconfig");
+        assertThatThrownBy(() -> KubeClients.config(null, java.util.Map.of("KUBECONFIG", missing.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("$KUBECONFIG " + missing + ": no such file, expected a kubeconfig file (or unset KUBECONFIG "
+                        + "to use ~/.kube/config, else the in-cluster service account)");
+        Path real = TestKubeconfigs.pointingAt(dir, "http://127.0.0.1:9");
+        // one existing file among several is enough (fabric8 reads the variable itself, from the real environment)
+        org.assertj.core.api.Assertions.assertThatCode(() -> KubeClients.config(null, java.util.Map.of("KUBECONFIG",
+                missing + java.io.File.pathSeparator + real))).doesNotThrowAnyException();
+    }
 }
