@@ -55,6 +55,8 @@ import java.util.regex.Pattern;
 public final class ProfileYaml {
 
     private static final String POSITIVE = "a finite number > 0";
+    /** A CPU amount in cores, as Kubernetes users often write millicores instead. */
+    private static final String CORES = "a finite number > 0 of cores, e.g. 0.5 for 500m";
 
     private ProfileYaml() {
     }
@@ -239,7 +241,7 @@ public final class ProfileYaml {
                                        @JsonPropertyDescription(NUMBER) Number queueProxyCpu) {
     }
 
-    private record ConfigYaml(@JsonPropertyDescription(POSITIVE) Number cpu,
+    private record ConfigYaml(@JsonPropertyDescription(CORES) Number cpu,
                               @JsonPropertyDescription(POSITIVE) Number concurrency,
                               @JsonPropertyDescription(POSITIVE) Number latencyMs) {
     }
@@ -382,23 +384,31 @@ public final class ProfileYaml {
             for (int j = 0; j < s.configs().size(); j++) {
                 String cpath = path + ".configs[" + j + "]";
                 ConfigYaml c = s.configs().get(j);
-                configs.add(new ServiceConfig(required(c.cpu(), "cpu", cpath),
+                configs.add(new ServiceConfig(required(c.cpu(), "cpu", cpath, CORES),
                         required(c.concurrency(), "concurrency", cpath), required(c.latencyMs(), "latencyMs", cpath)));
             }
             return new ServiceProfile(s.name(), slo, threshold, maxPodStep, configs);
         }
 
         private double required(Number value, String key, String path) {
+            return required(value, key, path, POSITIVE);
+        }
+
+        private double required(Number value, String key, String path, String expected) {
             if (value == null) {
-                throw missing(key, path + "." + key, POSITIVE);
+                throw missing(key, path + "." + key, expected);
             }
-            return positive(value, path + "." + key);
+            return positive(value, path + "." + key, expected);
         }
 
         private double positive(Number value, String path) {
+            return positive(value, path, POSITIVE);
+        }
+
+        private double positive(Number value, String path, String expected) {
             double v = value.doubleValue();
             if (!(v > 0) || Double.isInfinite(v)) {
-                throw invalid(path, value, POSITIVE);
+                throw invalid(path, value, expected);
             }
             return v;
         }

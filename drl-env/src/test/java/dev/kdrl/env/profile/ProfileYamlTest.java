@@ -192,7 +192,7 @@ class ProfileYamlTest {
     void stringForNumber() {
         ProfileFormatException e = failure(ONE.replace("{cpu: 2,", "{cpu: abc,"));
         assertThat(e.getMessage()).isEqualTo("cluster.yaml services[0].configs[1].cpu: the string 'abc' is not "
-                + "valid (expected a finite number > 0)");
+                + "valid (expected a finite number > 0 of cores, e.g. 0.5 for 500m)");
         assertThat(e.path()).isEqualTo("services[0].configs[1].cpu");
     }
 
@@ -204,9 +204,17 @@ class ProfileYamlTest {
     }
 
     @Test
+    void millicoresAreNamedAsSuch() {
+        assertThat(failure(ONE.replace("{cpu: 2,", "{cpu: 500m,")).getMessage())
+                .isEqualTo("cluster.yaml services[0].configs[1].cpu: the string '500m' is not valid (expected a finite "
+                        + "number > 0 of cores, e.g. 0.5 for 500m)");
+    }
+
+    @Test
     void negativeNumber() {
         assertThat(failure(ONE.replace("{cpu: 2,", "{cpu: -2,")).getMessage())
-                .isEqualTo("cluster.yaml services[0].configs[1].cpu: '-2' is not valid (expected a finite number > 0)");
+                .isEqualTo("cluster.yaml services[0].configs[1].cpu: '-2' is not valid (expected a finite number > 0 of "
+                        + "cores, e.g. 0.5 for 500m)");
     }
 
     @Test
