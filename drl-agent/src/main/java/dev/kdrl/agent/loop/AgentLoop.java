@@ -101,7 +101,13 @@ public final class AgentLoop implements AutoCloseable {
         DecisionLatency latency = new DecisionLatency();
         for (long k = 0; !stopping && k < maxCycles; k++) {
             Agent a = awaitLeadership();
-            if (a == null || !a.hasNextCycle()) {
+            if (a == null) {
+                break;
+            }
+            if (!a.hasNextCycle()) {
+                if (maxCycles != UNLIMITED) {
+                    LOG.info("the trace has no more rows: {} of the {} cycles asked ran", k, maxCycles);
+                }
                 break;
             }
             Instant last = a.lastRecorded();

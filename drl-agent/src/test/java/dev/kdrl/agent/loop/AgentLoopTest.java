@@ -206,6 +206,17 @@ class AgentLoopTest {
     }
 
     @Test
+    void aSimulationAskedForMoreCyclesThanTheTraceHasSaysHowManyRan() throws Exception {
+        try (dev.kdrl.agent.ConsoleLog log = new dev.kdrl.agent.ConsoleLog()) {
+            loop(new TraceSource(TRACE, cfg.serviceNames())).simulate(Duration.ofSeconds(120), TRACE.length() + 5L);
+            assertThat(cycleTimes).hasSize(TRACE.length());
+            assertThat(log.lines("INFO ", "AgentLoop")).filteredOn(l -> l.contains("no more rows")).hasSize(1)
+                    .allMatch(l -> l.endsWith("the trace has no more rows: " + TRACE.length() + " of the "
+                            + (TRACE.length() + 5) + " cycles asked ran"));
+        }
+    }
+
+    @Test
     void theSimulationPlaysTheTraceRowsInOrderOnePeriodApart() throws Exception {
         List<double[]> read = new ArrayList<>();
         TraceSource trace = new TraceSource(TRACE, cfg.serviceNames());
