@@ -81,7 +81,7 @@ final class BaselinesCommand implements Callable<Integer> {
             }
             pw.println(new ObjectMapper().writeValueAsString(rows));
         } else {
-            pw.println("trace " + trace.source() + ", " + metrics.get(0).steps() + " steps, quota "
+            pw.println("trace " + trace.source() + ", " + metrics.get(0).steps() + (metrics.get(0).steps() == 1 ? " step" : " steps") + ", quota "
                     + fmt(model.quota(), 1) + " cores, profile " + env.profile);
             pw.print(table(metrics, optimum, model.serviceNames()));
             if (!expected.skip) {

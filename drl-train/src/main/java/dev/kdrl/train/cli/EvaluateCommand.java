@@ -222,7 +222,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     all.add(row);
                 }
             } else {
-                pw.println("trace " + trace.source() + ", " + episode.metrics().steps() + " steps, quota "
+                pw.println("trace " + trace.source() + ", " + episode.metrics().steps() + (episode.metrics().steps() == 1 ? " step" : " steps") + ", quota "
                         + model.quota() + " cores, profile " + prof);
                 pw.print(BaselinesCommand.table(rows, optimum, model.serviceNames()));
                 pw.println();
