@@ -452,6 +452,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
                 algo, r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
+        noteWhenOverQuota(r.bestEvalReturn());
         pw.println("wrote " + r.model() + ", " + r.best() + ", " + out.resolve("metrics.csv") + ", "
                 + out.resolve("learning-curve.png") + (averageFrom > 0 ? ", " + out.resolve("average.zip") : ""));
         pw.flush();
@@ -822,6 +823,21 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
+     * Says, after training, when even the best evaluation's return is negative: a step earns at least 0 within the
+     * quota and -100 over it, so the policy was over quota on most steps of --trace (a quota too small for the traffic,
+     * or traffic of another scale than the profile's configurations serve).
+     */
+    private void noteWhenOverQuota(double bestReturn) {
+        if (bestReturn < 0) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "note: the best evaluation returned %.2f, below 0: the policy is over the quota on "
+                    + "most steps of %s (every step over it earns -100); check the quota against the traffic "
+                    + "(drl baselines shows what the planners hold)%n", bestReturn, env.trace);
+            err.flush();
+        }
+    }
+
+    /**
      * Says on {@code err} which services of the profile have names the live agent cannot write into a
      * {@code DRLScaleAction} ({@link dev.kdrl.env.quota.ServiceProfile#NAME}): the model trains and evaluates, but the
      * agent will refuse its configuration.
@@ -918,6 +934,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained afterstate for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at "
                 + "%,d steps%n", r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
+        noteWhenOverQuota(r.bestEvalReturn());
         pw.println("wrote " + r.model() + ", " + r.best() + ", " + out.resolve("metrics.csv") + ", "
                 + out.resolve("learning-curve.png"));
         pw.flush();

@@ -373,6 +373,19 @@ class TrainCommandTest {
         assertThat(out.resolve("best.zip")).doesNotExist();
     }
 
+    /** A quota the traffic cannot fit: training ends with a note saying the policy is over it on most steps. */
+    @Test
+    void aPolicyOverQuotaOnMostStepsIsNoted(@TempDir Path dir) throws Exception {
+        DrlCommandTest.Run r = DrlCommandTest.run("train", "--algo", "ppo", "--profile", "paper-general", "--quota",
+                "4.5", "--trace", "../datasets/paper/test-20.csv", "--timesteps", "380", "--envs", "2", "--out",
+                dir.resolve("tight").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("below 0: the policy is over the quota on most steps of ../datasets/paper/test-20.csv");
+        DrlCommandTest.Run fits = DrlCommandTest.run("train", "--algo", "ppo", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "380", "--envs", "2", "--out", dir.resolve("fits").toString());
+        assertThat(fits.err()).doesNotContain("over the quota on most steps");
+    }
+
     @Test
     void aServiceNameTheAgentCannotWriteIsNotedBeforeTraining(@TempDir Path dir) throws Exception {
         Path profile = Files.writeString(dir.resolve("odd.yaml"), Files.readString(
