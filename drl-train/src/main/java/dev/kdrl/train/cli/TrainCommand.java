@@ -56,8 +56,9 @@ final class TrainCommand implements Callable<Integer> {
     String algo;
 
     @Option(names = "--timesteps", paramLabel = "N",
-            description = "Environment steps. Default: 320000 for afterstate, 300000 for the others, 853000 (the "
-                    + "published run's length) with --published.")
+            description = "Environment steps, rounded up to whole iterations (afterstate: --envs episodes of the trace's "
+                    + "length; TRPO/PPO: --envs x --n-steps). Default: 320000 for afterstate, 300000 for the others, "
+                    + "853000 (the published run's length) with --published.")
     Long timestepsOption;
 
 
