@@ -299,7 +299,7 @@ public final class AgentMain implements Callable<Integer> {
     private int run(AgentLoop loop, AgentConfig cfg) throws InterruptedException {
         long cycles = maxCycles == null ? AgentLoop.UNLIMITED : maxCycles;
         if (simulate != null) {
-            // --once: the trace's next row, timestamped as the simulation goes on (after the simulated history)
+            // --once: the trace's first row, timestamped as the simulation goes on (after the simulated history)
             return loop.simulate(cfg.schedule().period(), once ? 1 : cycles) ? 0 : 1;
         }
         if (once) {
@@ -368,7 +368,8 @@ public final class AgentMain implements Callable<Integer> {
         }
         KubernetesClient client = KubeClients.create(kubeconfig);
         LOG.info("Kubernetes API server {} ({})", client.getConfiguration().getMasterUrl(), kubeconfig != null
-                ? "--kubeconfig " + kubeconfig : System.getenv("KUBECONFIG") != null ? "$KUBECONFIG "
+                ? "--kubeconfig " + kubeconfig : System.getenv("KUBECONFIG") != null
+                && !System.getenv("KUBECONFIG").isBlank() ? "$KUBECONFIG "
                 + System.getenv("KUBECONFIG") : "~/.kube/config, else the in-cluster service account");
         return client;
     }

@@ -143,7 +143,7 @@ class AgentMainTest {
         Run r = run("", "--dry-run", "--once", "--simulate", dir.resolve("trace.csv").toString());
         assertThat(r.code()).as(r.err()).isZero();
         Files.writeString(cfg, Files.readString(cfg).replace("name: numbr", "name: number"));
-        Path trace = Files.writeString(dir.resolve("named.csv"), "house,senti,number\n1,2,3\n");
+        Path trace = Files.writeString(dir.resolve("named.csv"), "house,senti,numbr\n1,2,3\n");
         PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -362,8 +362,7 @@ public final class KnativeApplier {
                 long max = Long.parseLong(v.trim());
                 if (max != 0 && max < pods) {
                     return service + " has " + key + " " + max + ", below the decision's " + pods + " pods (min-scale)"
-                            + ", which Knative refuses: raise or remove its " + key + ", or cap the decisions "
-                            + "(services[].maxPods: " + max + " in agent.yaml)";
+                            + ", which Knative refuses: raise or remove its " + key;
                 }
             }
             break; // Knative reads the first spelling present only

@@ -230,8 +230,7 @@ class KnativeApplierTest {
         assertThat(refused.of("house").failure()).isEqualTo(dev.kdrl.agent.k8s.WriteFailure.Kind.OTHER);
         assertThat(refused.of("house").message()).isEqualTo("failed: Knative Service default/house has "
                 + "autoscaling.knative.dev/maxScale 3, below the decision's 4 pods (min-scale), which Knative refuses: "
-                + "raise or remove its autoscaling.knative.dev/maxScale, or cap the decisions (services[].maxPods: 3 "
-                + "in agent.yaml)");
+                + "raise or remove its autoscaling.knative.dev/maxScale");
         assertThat(patches()).isZero();
         // at the bound, Knative accepts it
         KnativeApplier.Report atBound = applier().apply(List.of(new Target("house", "house", "2", "20", "3")));

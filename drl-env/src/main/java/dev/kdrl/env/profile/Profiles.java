@@ -87,8 +87,10 @@ public final class Profiles {
         return model;
     }
 
+    /** A number of cores as a person writes it: 4, 4.5, 0.3 (sums rounded to a millionth). */
     private static String num(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+        return java.math.BigDecimal.valueOf(v).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString();
     }
 
     /**
@@ -166,11 +168,28 @@ public final class Profiles {
      * ({@code configured}) and the one it was trained with ({@code saved}). The built-in profiles ({@value #PAPER},
      * {@value #PAPER_GENERAL}) differ in their dynamics, not only in their tables, so they must match by name. A
      * profile file is identified by what the signature holds besides the name (services, action tables, quota), so a
-     * file trained as {@code datasets/x.yaml} and used as {@code ./datasets/x.yaml} or {@code /etc/drl/x.yaml} fits.
+     * file trained as {@code datasets/x.yaml} and used as {@code ./datasets/x.yaml} or {@code /etc/drl/x.yaml} fits;
+     * but when the recorded file can still be read and its services differ from the configured file's in what the
+     * signature does not hold (SLOs, K-HPA thresholds and steps), the names are kept apart, so the two are told apart.
+     * (A recorded file that is gone cannot be compared so: what the signature holds is all that is checked.)
      */
     public static String signatureName(String configured, String saved) {
         boolean builtIn = PAPER.equals(configured) || PAPER_GENERAL.equals(configured) || PAPER.equals(saved)
                 || PAPER_GENERAL.equals(saved);
-        return builtIn ? configured : saved;
+        if (builtIn || configured.equals(saved)) {
+            return configured;
+        }
+        Path recorded = Path.of(saved);
+        Path given = Path.of(configured);
+        if (Files.isRegularFile(recorded) && Files.isRegularFile(given)) {
+            try {
+                if (!load(recorded, 1.0, null).services().equals(load(given, 1.0, null).services())) {
+                    return configured;
+                }
+            } catch (RuntimeException e) {
+                return saved; // the recorded file no longer reads as a profile: compare what the signature holds
+            }
+        }
+        return saved;
     }
 }

@@ -48,10 +48,13 @@ public final class SavedPolicies {
 
     /**
      * The signature of {@code model} under {@code profile} as {@code saved} reads it; a profile file is compared by
-     * its content, not its path ({@link dev.kdrl.env.profile.Profiles#signatureName}).
+     * its content, not its path, when {@code saved} recorded its action tables
+     * ({@link dev.kdrl.env.profile.Profiles#signatureName}).
      */
     public static EnvSignature signature(SavedPolicy saved, QuotaModel model, String profile) {
-        profile = dev.kdrl.env.profile.Profiles.signatureName(profile, saved.env().profile());
+        if (!saved.env().actionTables().isEmpty()) { // without tables the name is what tells two files apart
+            profile = dev.kdrl.env.profile.Profiles.signatureName(profile, saved.env().profile());
+        }
         return searches(saved) ? AfterstatePolicy.signature(model, profile,
                 AfterstateFeatures.OBSERVATION_TRAFFIC.equals(saved.env().observation()))
                 : Signatures.of(model, profile, observation(saved));

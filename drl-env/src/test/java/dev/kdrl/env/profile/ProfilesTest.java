@@ -100,6 +100,21 @@ class ProfilesTest {
     }
 
     @Test
+    void twoReadableFilesWithOtherSlosAreToldApartAndTheSameFileElsewhereIsNot(@org.junit.jupiter.api.io.TempDir
+                                                                               java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path a = java.nio.file.Files.copy(java.nio.file.Path.of("../datasets/profiles/paper-services.yaml"),
+                dir.resolve("a.yaml"));
+        java.nio.file.Path same = java.nio.file.Files.copy(a, dir.resolve("same.yaml"));
+        java.nio.file.Path otherSlo = java.nio.file.Files.writeString(dir.resolve("slo.yaml"),
+                java.nio.file.Files.readString(a).replace("sloMs: 1200", "sloMs: 900"));
+        assertThat(Profiles.signatureName(same.toString(), a.toString())).isEqualTo(a.toString());
+        assertThat(Profiles.signatureName(otherSlo.toString(), a.toString())).isEqualTo(otherSlo.toString());
+        // the recorded file gone: only what the signature holds can be compared
+        assertThat(Profiles.signatureName(otherSlo.toString(), dir.resolve("gone.yaml").toString()))
+                .isEqualTo(dir.resolve("gone.yaml").toString());
+    }
+
+    @Test
     void aProfileFileMatchesItsModelWhereverItLivesAndABuiltInOnlyByName() {
         assertThat(Profiles.signatureName("/etc/drl/x.yaml", "datasets/x.yaml")).isEqualTo("datasets/x.yaml");
         assertThat(Profiles.signatureName("./datasets/x.yaml", "datasets/x.yaml")).isEqualTo("datasets/x.yaml");
@@ -120,6 +135,8 @@ class ProfilesTest {
                         + "of 1.5), above the quota of 1 cores: expected a quota of at least that, or smaller "
                         + "configurations");
         assertThat(Profiles.model("paper-general", 4.0, 1).quota()).isEqualTo(4.0);
+        // minPods 0: no floor without traffic (every service may scale to zero); drl train notes a policy over the
+        // quota on most steps of its trace
         assertThat(Profiles.model("paper-general", 2.0, 0).quota()).isEqualTo(2.0);
     }
 }

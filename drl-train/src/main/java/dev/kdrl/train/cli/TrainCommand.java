@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
             "The defaults train the afterstate value (--algo afterstate, 320,000 steps, 8 environments, discount 0.8) "
                     + "that the saved policy's two-step search reads, on training traffic of which half is windows of "
                     + "three July 1995 weeks of a real web server (--traffic-windows, bundled) and half seeded "
-                    + "synthetic traffic in --trace's range (--uniform-traffic 1, each service in its own sub-range: "
+                    + "synthetic traffic, each service in its range in --trace (--uniform-traffic 1, in its own sub-range: "
                     + "--traffic-range-jitter 0.7, partly autocorrelated: --traffic-persistence 0.8), the value also "
                     + "reading the played traffic's statistics (--afterstate-traffic-features) and learning every "
                     + "candidate of a decision, not only the one taken (--afterstate-sibling-targets): chosen on "
@@ -87,21 +87,21 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--uniform-traffic", defaultValue = "1", paramLabel = "SHARE",
             description = "Share of the training episodes not played on --traffic-windows that play a seeded synthetic "
-                    + "trace as long as --trace, every value an integer uniform in the trace's range (the others: --trace "
+                    + "trace as long as --trace, every value an integer uniform in its service's range in the trace (the others: --trace "
                     + "with --traffic-noise). 1: all of them synthetic (--trace gives the range, the episode length and "
                     + "the evaluation episode); 0: --trace itself. Default: ${DEFAULT-VALUE}.")
     double uniformTraffic;
 
     @Option(names = "--traffic-range-jitter", paramLabel = "J",
-            description = "Each service of a synthetic training trace plays its own sub-range of --trace's range per "
+            description = "Each service of a synthetic training trace plays its own sub-range of its range in --trace per "
                     + "episode, leaving out up to this share of it (in [0, 1)), so that episodes differ in the load's "
                     + "mean and spread (for --afterstate-traffic-features). Default: 0.7 for afterstate, 0 for the "
                     + "others.")
     Double trafficRangeJitterOption;
 
     @Option(names = "--traffic-plain-share", defaultValue = "0", paramLabel = "S",
-            description = "Share of the synthetic training traces drawn as --trace's range itself is: every value "
-                    + "independent and uniform in the whole range, without --traffic-persistence or "
+            description = "Share of the synthetic training traces drawn plain: every value "
+                    + "independent and uniform in its service's whole range in --trace, without --traffic-persistence or "
                     + "--traffic-range-jitter, in [0, 1]. Default: ${DEFAULT-VALUE}.")
     double trafficPlainShare;
 
@@ -138,7 +138,7 @@ final class TrainCommand implements Callable<Integer> {
     List<String> evalRows = new ArrayList<>();
 
     @Option(names = "--eval-synthetic", defaultValue = "0", paramLabel = "N",
-            description = "Add N held-out synthetic validation traces (uniform in --trace's range, with "
+            description = "Add N held-out synthetic validation traces (each service uniform in its range in --trace, with "
                     + "--traffic-persistence; drawn from a seed stream separate from training's) for choosing best.zip. "
                     + "Default: ${DEFAULT-VALUE}.")
     int evalSynthetic;
@@ -435,8 +435,8 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         TrainingRun.ClusterDynamics cluster = acceptedDynamics();
-        // every input read and accepted before a note is printed or anything deleted: a profile, trace or traffic
-        // file that cannot be read leaves an earlier run as it was
+        // every input read and accepted before anything is deleted or noted about the inputs: a profile, trace or
+        // traffic file that cannot be read leaves an earlier run as it was
         checkInputs();
         for (String f : earlier) {
             Files.delete(out.resolve(f)); // --overwrite, after every option and input was accepted
@@ -453,7 +453,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "trained %s for %,d steps in %.1f s: final deterministic return %.2f, best %.2f at %,d steps%n",
                 algo, r.timesteps(), r.seconds(), r.finalEvalReturn(), r.bestEvalReturn(), r.bestTimesteps());
-        noteWhenOverQuota(r.bestEvalReturn());
+        if (cluster == null) { // the cluster model's admission keeps the quota, and its rewards can be negative
+            noteWhenOverQuota(r.bestEvalReturn());
+        }
         pw.println("wrote " + r.model() + ", " + r.best() + ", " + out.resolve("metrics.csv") + ", "
                 + out.resolve("learning-curve.png") + (averageFrom > 0 ? ", " + out.resolve("average.zip") : ""));
         pw.flush();
