@@ -21,6 +21,14 @@ public final class NoisyTraces implements TraceSampler {
      * @param noise relative amplitude in [0, 1); 0 replays the base trace
      */
     public NoisyTraces(QuotaModel model, Trace base, double noise) {
+        this(model, base, noise, true);
+    }
+
+    /**
+     * @param noise      relative amplitude in [0, 1); 0 replays the base trace
+     * @param perService clip each service to its own column's range (else to the whole trace's, as before 2026-12-07)
+     */
+    public NoisyTraces(QuotaModel model, Trace base, double noise, boolean perService) {
         if (!(noise >= 0 && noise < 1)) {
             throw new IllegalArgumentException("traffic noise must be in [0, 1), got " + noise);
         }
@@ -29,8 +37,8 @@ public final class NoisyTraces implements TraceSampler {
         this.lo = new double[this.base.numColumns()];
         this.hi = new double[this.base.numColumns()];
         for (int c = 0; c < lo.length; c++) {
-            lo[c] = this.base.min(c);
-            hi[c] = this.base.max(c);
+            lo[c] = perService ? this.base.min(c) : this.base.min();
+            hi[c] = perService ? this.base.max(c) : this.base.max();
         }
     }
 

@@ -92,6 +92,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "the evaluation episode); 0: --trace itself. Default: ${DEFAULT-VALUE}.")
     double uniformTraffic;
 
+    @Option(names = "--traffic-range", defaultValue = "service", paramLabel = "service|trace",
+            description = "Where a synthetic training service draws its load: service (its own column's range in "
+                    + "--trace; since 2026-12-07) or trace (the whole trace's range, every column alike: the defaults "
+                    + "before, which cannot train services of different load scales). Default: ${DEFAULT-VALUE}.")
+    String trafficRange;
+
     @Option(names = "--traffic-range-jitter", paramLabel = "J",
             description = "Each service of a synthetic training trace plays its own sub-range of its range in --trace per "
                     + "episode, leaving out up to this share of it (in [0, 1)), so that episodes differ in the load's "
@@ -769,6 +775,10 @@ final class TrainCommand implements Callable<Integer> {
     /** How the training episodes' traffic is drawn, from the options. */
     TrainingRun.Traffic traffic() {
         double jitter = trafficRangeJitter();
+        if (!"service".equals(trafficRange) && !"trace".equals(trafficRange)) {
+            throw new IllegalArgumentException("--traffic-range '" + trafficRange + "': expected service or trace");
+        }
+        boolean perService = "service".equals(trafficRange);
         if (!(trafficPlainShare >= 0 && trafficPlainShare <= 1)) {
             throw new IllegalArgumentException("--traffic-plain-share " + plain(trafficPlainShare) + " is not in [0, 1]: "
                     + "expected the share of the synthetic training traces drawn independent and uniform in --trace's range");
@@ -791,10 +801,10 @@ final class TrainCommand implements Callable<Integer> {
                                 : "the default for " + algo + " with these services") + "): give --traffic-windows FILE");
             }
             return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, null, 0,
-                    trafficPlainShare);
+                    trafficPlainShare, perService);
         }
         return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, windows,
-                trafficWindowsShare == null ? 0.5 : trafficWindowsShare, trafficPlainShare);
+                trafficWindowsShare == null ? 0.5 : trafficWindowsShare, trafficPlainShare, perService);
     }
 
     /** {@code v} as typed: no trailing zeros, no exponent ({@code 2} for 2.0). */
@@ -953,7 +963,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The options that shape the training traffic, which RL4J's DQN does not read: it plays --trace as recorded. */
     static final List<String> TRAFFIC_OPTIONS = List.of("--uniform-traffic", "--traffic-noise", "--traffic-persistence",
-            "--traffic-range-jitter", "--traffic-plain-share", "--traffic-windows", "--traffic-windows-share");
+            "--traffic-range-jitter", "--traffic-range", "--traffic-plain-share", "--traffic-windows",
+            "--traffic-windows-share");
 
     private int rl4j() throws java.io.IOException {
         var model = env.model();

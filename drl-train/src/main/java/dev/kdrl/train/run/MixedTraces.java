@@ -76,6 +76,20 @@ public final class MixedTraces implements TraceSampler {
      */
     public MixedTraces(QuotaModel model, Trace base, double noise, double uniformShare, double persistence,
                        double rangeJitter, double plainShare) {
+        this(model, base, noise, uniformShare, persistence, rangeJitter, plainShare, true);
+    }
+
+    /**
+     * @param noise        relative amplitude of the noise on the base trace, in [0, 1)
+     * @param uniformShare share of episodes on a uniform synthetic trace, in [0, 1]
+     * @param persistence  largest per-service probability that a synthetic period repeats the previous one, in [0, 1)
+     * @param rangeJitter  largest share of the range a synthetic service's own range leaves out, in [0, 1)
+     * @param plainShare   share of the synthetic traces drawn independent and uniform in the whole range, in [0, 1]
+     * @param perService   each service in its own column's range (else every service in the whole trace's range, as
+     *                     before 2026-12-07: the same draws as then)
+     */
+    public MixedTraces(QuotaModel model, Trace base, double noise, double uniformShare, double persistence,
+                       double rangeJitter, double plainShare, boolean perService) {
         if (!(plainShare >= 0 && plainShare <= 1)) {
             throw new IllegalArgumentException("plain traffic share must be in [0, 1], got " + plainShare);
         }
@@ -92,13 +106,13 @@ public final class MixedTraces implements TraceSampler {
         }
         this.persistence = persistence;
         this.base = Objects.requireNonNull(base, "trace").select(Objects.requireNonNull(model, "model").serviceNames());
-        this.noisy = new NoisyTraces(model, base, noise);
+        this.noisy = new NoisyTraces(model, base, noise, perService);
         this.uniformShare = uniformShare;
         this.lo = new int[this.base.numColumns()];
         this.hi = new int[this.base.numColumns()];
         for (int c = 0; c < lo.length; c++) {
-            lo[c] = (int) Math.ceil(this.base.min(c));
-            hi[c] = Math.max(lo[c], (int) Math.floor(this.base.max(c)));
+            lo[c] = (int) Math.ceil(perService ? this.base.min(c) : this.base.min());
+            hi[c] = Math.max(lo[c], (int) Math.floor(perService ? this.base.max(c) : this.base.max()));
         }
     }
 

@@ -59,9 +59,10 @@ public final class TrainingRun {
      *                    the other components say; 0 without {@code windows}
      * @param plainShare  share of the synthetic traces drawn independent and uniform in the whole range, neither
      *                    persistent nor jittered (see {@link MixedTraces}), in [0, 1]
+     * @param perServiceRange each synthetic service in its own range in the trace (else in the whole trace's range)
      */
     public record Traffic(double noise, double uniform, double persistence, double rangeJitter, Trace windows,
-                          double windowsShare, double plainShare) {
+                          double windowsShare, double plainShare, boolean perServiceRange) {
 
         public Traffic {
             if (!(plainShare >= 0 && plainShare <= 1)) {
@@ -77,6 +78,12 @@ public final class TrainingRun {
             if (!(persistence >= 0 && persistence < 1)) {
                 throw new IllegalArgumentException("--traffic-persistence must be in [0, 1), got " + persistence);
             }
+        }
+
+        /** Each synthetic service in its own range. */
+        public Traffic(double noise, double uniform, double persistence, double rangeJitter, Trace windows,
+                       double windowsShare, double plainShare) {
+            this(noise, uniform, persistence, rangeJitter, windows, windowsShare, plainShare, true);
         }
 
         /** No plain share. */
@@ -98,8 +105,8 @@ public final class TrainingRun {
         /** The sampler of the training episodes' traces; {@code null} when every episode plays {@code trace} as it is. */
         TraceSampler sampler(QuotaModel model, Trace trace) {
             TraceSampler rest = uniform > 0 ? new MixedTraces(model, trace, noise, uniform, persistence, rangeJitter,
-                    plainShare)
-                    : noise > 0 ? new NoisyTraces(model, trace, noise) : null;
+                    plainShare, perServiceRange)
+                    : noise > 0 ? new NoisyTraces(model, trace, noise, perServiceRange) : null;
             if (windows == null) {
                 return rest;
             }

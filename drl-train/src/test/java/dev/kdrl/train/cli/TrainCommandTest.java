@@ -375,6 +375,20 @@ class TrainCommandTest {
 
     /** A quota the traffic cannot fit: training ends with a note saying the policy is over it on most steps. */
     @Test
+    void theTrafficRangeIsServiceOrTrace(@TempDir Path dir) {
+        DrlCommandTest.Run r = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--traffic-range",
+                "column", "--out", dir.resolve("x").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl train: --traffic-range 'column': expected service or trace");
+        TrainCommand c = new TrainCommand();
+        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o");
+        assertThat(c.traffic().perServiceRange()).isTrue();
+        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o", "--traffic-range",
+                "trace");
+        assertThat(c.traffic().perServiceRange()).isFalse();
+    }
+
+    @Test
     void aPolicyOverQuotaOnMostStepsIsNoted(@TempDir Path dir) throws Exception {
         DrlCommandTest.Run r = DrlCommandTest.run("train", "--algo", "ppo", "--profile", "paper-general", "--quota",
                 "4.5", "--trace", "../datasets/paper/test-20.csv", "--timesteps", "380", "--envs", "2", "--out",

@@ -170,6 +170,10 @@ class MixedTracesTest {
         assertThat(sameValues(same, whole.sample(3))).isTrue();
         assertThat(new double[][] {same.row(0), same.row(1), same.row(2), same.row(3)})
                 .isDeepEqualTo(new double[][] {{44, 32, 7}, {61, 74, 1}, {97, 96, 16}, {78, 90, 84}});
+        // every service in the whole trace's range (--traffic-range trace): the draws of the code before 2026-12-07
+        Trace traceWide = new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5, 0, 0, false).sample(3);
+        assertThat(new double[][] {traceWide.row(0), traceWide.row(1), traceWide.row(2), traceWide.row(3)})
+                .isDeepEqualTo(new double[][] {{44, 35, 7}, {61, 73, 1}, {97, 11, 16}, {78, 35, 84}});
         assertThatThrownBy(() -> new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0.5, 1.0))
                 .hasMessage("traffic range jitter must be in [0, 1), got 1.0");
     }
