@@ -130,10 +130,10 @@ public final class AgentMain implements Callable<Integer> {
         }
         // the services are checked against the profile, then the trace read and checked (every service a column),
         // before anything touches the cluster
-        cfg.model();
+        double quota = cfg.model().quota();
         LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
                 : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
-        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), cfg.model().quota());
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), quota);
         boolean elect = cfg.leaderElection().enabled() && !dryRun;
         if (elect || installCrd) {
             // the model, predictors and state are checked before the CRD is written or a Lease is sought (without
@@ -160,7 +160,7 @@ public final class AgentMain implements Callable<Integer> {
                         cfg.kubernetes().retries(), cfg.kubernetes().backoff());
                 sink = switch (cfg.apply().mode()) {
                     case CR -> writer;
-                    case KNATIVE -> new KnativeSink(applier(client, cfg, metrics), cfg.services(),
+                    case KNATIVE -> new KnativeSink(applier(client, cfg, metrics, quota), cfg.services(),
                             cfg.apply().writeResource() ? writer : null);
                     case RECONCILER -> throw new IllegalStateException("unreachable: reconciler mode runs apart");
                 };
@@ -226,12 +226,11 @@ public final class AgentMain implements Callable<Integer> {
         }
     }
 
-    private static KnativeApplier applier(KubernetesClient client, AgentConfig cfg, AgentMetrics metrics) {
-        KnativeApplier applier = new KnativeApplier(client, cfg.namespace(), cfg.kubernetes().retries(),
-                cfg.kubernetes().backoff(), cfg.apply().revisions(), metrics.knativeEvents());
-        // the reconciler applies others' decisions: no quota of its own to compare
-        return cfg.apply().mode() == AgentConfig.Apply.Mode.RECONCILER ? applier
-                : applier.plannedFor(cfg.model().quota());
+    /** @param plannedQuota the quota the decisions are planned for; NaN for the reconciler (others' decisions) */
+    private static KnativeApplier applier(KubernetesClient client, AgentConfig cfg, AgentMetrics metrics,
+                                          double plannedQuota) {
+        return new KnativeApplier(client, cfg.namespace(), cfg.kubernetes().retries(), cfg.kubernetes().backoff(),
+                cfg.apply().revisions(), metrics.knativeEvents()).plannedFor(plannedQuota);
     }
 
     /**
@@ -275,7 +274,7 @@ public final class AgentMain implements Callable<Integer> {
                 LOG.info("health and metrics on http://{}:{}/metrics", cfg.http().bind(), ops.port());
             }
             try (Reconciler reconciler = new Reconciler(client, cfg.namespace(), cfg.services(),
-                    applier(client, cfg, metrics), RECONCILER_RESYNC).onFailure(metrics::serviceFailure)) {
+                    applier(client, cfg, metrics, Double.NaN), RECONCILER_RESYNC).onFailure(metrics::serviceFailure)) {
                 reconciler.start();
                 ready.set(true);
                 LOG.info("ready {} ms after JVM start: reconciling DRLScaleAction resources in {} for {}",
@@ -367,10 +366,11 @@ public final class AgentMain implements Callable<Integer> {
             requireFile("--kubeconfig", kubeconfig, "a kubeconfig file");
         }
         KubernetesClient client = KubeClients.create(kubeconfig);
-        LOG.info("Kubernetes API server {} ({})", client.getConfiguration().getMasterUrl(), kubeconfig != null
-                ? "--kubeconfig " + kubeconfig : System.getenv("KUBECONFIG") != null
-                && !System.getenv("KUBECONFIG").isBlank() ? "$KUBECONFIG "
-                + System.getenv("KUBECONFIG") : "~/.kube/config, else the in-cluster service account");
+        String env = System.getenv("KUBECONFIG");
+        String from = kubeconfig != null ? "--kubeconfig " + kubeconfig
+                : env != null && !env.isBlank() ? "$KUBECONFIG " + env
+                : "~/.kube/config, else the in-cluster service account";
+        LOG.info("Kubernetes API server {} ({})", client.getConfiguration().getMasterUrl(), from);
         return client;
     }
 

@@ -259,14 +259,9 @@ public final class KnativeApplier {
             }
             try {
                 Live l = read(t);
-                if (l == null) {
-                    outcomes.add(missing(t));
-                } else if (l.container() == null) {
-                    outcomes.add(noContainer(t));
-                } else if (same(l, t)) {
-                    outcomes.add(new Outcome(t, Result.UNCHANGED, null, "unchanged (" + values(t) + ")"));
-                } else if (scaleRefusal(namespace, l, t) != null) {
-                    outcomes.add(failed(t, WriteFailure.Kind.OTHER, scaleRefusal(namespace, l, t)));
+                Outcome settled = settledWithoutPatch(t, l, "");
+                if (settled != null) {
+                    outcomes.add(settled);
                 } else {
                     changes.add(new Change(t, l, cores(l.cpu(), l.minScale()), cores(t.cpu(), t.pods())));
                 }
@@ -284,6 +279,25 @@ public final class KnativeApplier {
     }
 
     private record Change(Target target, Live live, BigDecimal before, BigDecimal after) {
+    }
+
+    /**
+     * What a read of the Service settles without a patch (missing, no container, already holding the values, or
+     * values Knative would refuse), or {@code null} when it needs one; {@code unchangedNote} ends the unchanged
+     * message.
+     */
+    private Outcome settledWithoutPatch(Target t, Live l, String unchangedNote) {
+        if (l == null) {
+            return missing(t);
+        }
+        if (l.container() == null) {
+            return noContainer(t);
+        }
+        if (same(l, t)) {
+            return new Outcome(t, Result.UNCHANGED, null, "unchanged (" + values(t) + unchangedNote + ")");
+        }
+        String refusal = scaleRefusal(namespace, l, t);
+        return refusal == null ? null : failed(t, WriteFailure.Kind.OTHER, refusal);
     }
 
     /** {@code null}, or why the target's values cannot be written. */
@@ -416,7 +430,8 @@ public final class KnativeApplier {
 
     /**
      * The quota (cores) the decisions are planned for: a ResourceQuota whose hard {@code limits.cpu} is below it is
-     * named once (the decisions would keep asking for more than the namespace allows). Returns this applier.
+     * named once (the decisions would keep asking for more than the namespace allows); NaN, the default: not known
+     * (the reconciler applies others' decisions), nothing named. Returns this applier.
      */
     public KnativeApplier plannedFor(double quota) {
         this.plannedQuota = quota;
@@ -544,17 +559,9 @@ public final class KnativeApplier {
                 } catch (KubernetesClientException re) {
                     return failure(t, "read", re);
                 }
-                if (l == null) {
-                    return missing(t);
-                }
-                if (l.container() == null) {
-                    return noContainer(t);
-                }
-                if (same(l, t)) {
-                    return new Outcome(t, Result.UNCHANGED, null, "unchanged (" + values(t) + ", set meanwhile)");
-                }
-                if (scaleRefusal(namespace, l, t) != null) {
-                    return failed(t, WriteFailure.Kind.OTHER, scaleRefusal(namespace, l, t));
+                Outcome settled = settledWithoutPatch(t, l, ", set meanwhile");
+                if (settled != null) {
+                    return settled;
                 }
                 continue;
             }
