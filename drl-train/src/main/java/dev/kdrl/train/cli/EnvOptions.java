@@ -28,8 +28,19 @@ final class EnvOptions {
             description = "Pods a service keeps at zero traffic in the general model (default 1).")
     Integer minPods;
 
+    /** What {@link #model()} and {@link #trace()} read last, and from what: a command reads each input once. */
+    private QuotaModel model;
+    private java.util.List<Object> modelFrom;
+    private Trace read;
+    private Path readFrom;
+
     QuotaModel model() {
-        return model(profile, quota, minPods);
+        java.util.List<Object> from = java.util.Arrays.asList(profile, quota, minPods);
+        if (model == null || !from.equals(modelFrom)) {
+            model = model(profile, quota, minPods);
+            modelFrom = from;
+        }
+        return model;
     }
 
     /** The model a profile name stands for: see {@link Profiles#model}. */
@@ -38,7 +49,11 @@ final class EnvOptions {
     }
 
     Trace trace() {
-        return trace(trace);
+        if (read == null || !trace.equals(readFrom)) {
+            read = trace(trace);
+            readFrom = trace;
+        }
+        return read;
     }
 
     /** Says on {@code err} which columns of {@code trace} no service of {@code model} reads (nothing if none). */
