@@ -81,8 +81,7 @@ final class BaselinesCommand implements Callable<Integer> {
             }
             pw.println(new ObjectMapper().writeValueAsString(rows));
         } else {
-            pw.println("trace " + trace.source() + ", " + metrics.get(0).steps() + (metrics.get(0).steps() == 1 ? " step" : " steps") + ", quota "
-                    + fmt(model.quota(), 1) + " cores, profile " + env.profile);
+            pw.println(traceHeader(trace, metrics.get(0).steps(), fmt(model.quota(), 1), env.profile));
             pw.print(table(metrics, optimum, model.serviceNames()));
             if (!expected.skip) {
                 pw.println(expectedNote(history == null ? trace : history, confidence));
@@ -132,5 +131,11 @@ final class BaselinesCommand implements Callable<Integer> {
 
     static String fmt(double v, int decimals) {
         return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    /** The line above a trace's table: {@code trace F, 200 steps, quota 40.0 cores, profile paper}. */
+    static String traceHeader(Trace trace, int steps, String quota, String profile) {
+        return "trace " + trace.source() + ", " + steps + (steps == 1 ? " step" : " steps") + ", quota " + quota
+                + " cores, profile " + profile;
     }
 }

@@ -222,8 +222,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     all.add(row);
                 }
             } else {
-                pw.println("trace " + trace.source() + ", " + episode.metrics().steps() + (episode.metrics().steps() == 1 ? " step" : " steps") + ", quota "
-                        + model.quota() + " cores, profile " + prof);
+                pw.println(BaselinesCommand.traceHeader(trace, episode.metrics().steps(),
+                        String.valueOf(model.quota()), prof));
                 pw.print(BaselinesCommand.table(rows, optimum, model.serviceNames()));
                 pw.println();
             }
