@@ -64,10 +64,7 @@ public final class Profiles {
         double least = 0;
         StringBuilder each = new StringBuilder();
         for (ServiceProfile s : model.services()) {
-            double smallest = Double.POSITIVE_INFINITY;
-            for (int a = 0; a < s.numActions(); a++) {
-                smallest = Math.min(smallest, s.config(a).cpu());
-            }
+            double smallest = s.smallestCpu();
             int pods = Math.max(1, model.minPods());
             if (smallest * pods > model.quota()) {
                 throw new IllegalArgumentException("profile '" + profile + "': service " + s.name() + "'s smallest "

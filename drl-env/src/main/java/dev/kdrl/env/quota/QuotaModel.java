@@ -305,9 +305,7 @@ public record QuotaModel(List<ServiceProfile> services, double quota, int minPod
     private double smallestCpu() {
         double min = Double.POSITIVE_INFINITY;
         for (ServiceProfile s : services) {
-            for (ServiceConfig c : s.configs()) {
-                min = Math.min(min, c.cpu());
-            }
+            min = Math.min(min, s.smallestCpu());
         }
         return min;
     }

@@ -48,4 +48,13 @@ public record ServiceProfile(String name, double sloMs, double khpaLatencyThresh
     public ServiceConfig config(int action) {
         return configs.get(action);
     }
+
+    /** The CPU per pod of its smallest configuration, in cores. */
+    public double smallestCpu() {
+        double min = Double.POSITIVE_INFINITY;
+        for (ServiceConfig c : configs) {
+            min = Math.min(min, c.cpu());
+        }
+        return min;
+    }
 }
