@@ -77,13 +77,25 @@ public final class KubeClients {
      * that names no existing file is refused (fabric8 would silently fall back to the in-cluster service account).
      */
     static Config config(Path kubeconfig, java.util.Map<String, String> env) {
-        String fromEnv = env.get("KUBECONFIG");
-        if (kubeconfig == null && fromEnv != null && !fromEnv.isBlank()) {
-            List<String> named = java.util.Arrays.stream(fromEnv.split(java.io.File.pathSeparator))
+        return config(kubeconfig, env, System.getProperty("kubeconfig"));
+    }
+
+    /**
+     * {@link #config(Path, java.util.Map)} with {@code property} as the {@code kubeconfig} system property, which
+     * fabric8 reads before {@code KUBECONFIG}: then it is the one checked.
+     */
+    static Config config(Path kubeconfig, java.util.Map<String, String> env, String property) {
+        boolean fromProperty = property != null && !property.isBlank();
+        String named = fromProperty ? property : env.get("KUBECONFIG");
+        if (kubeconfig == null && named != null && !named.isBlank()) {
+            List<String> files = java.util.Arrays.stream(named.split(java.io.File.pathSeparator))
                     .filter(f -> !f.isBlank()).toList();
-            if (!named.isEmpty() && named.stream().noneMatch(f -> Files.isRegularFile(Path.of(f)))) {
-                throw new IllegalArgumentException("$KUBECONFIG " + fromEnv + ": no such file, expected a kubeconfig "
-                        + "file (or unset KUBECONFIG to use ~/.kube/config, else the in-cluster service account)");
+            if (!files.isEmpty() && files.stream().noneMatch(f -> Files.isRegularFile(Path.of(f)))) {
+                throw new IllegalArgumentException(fromProperty
+                        ? "-Dkubeconfig=" + named + ": no such file, expected a kubeconfig file (or leave the "
+                                + "property out to use $KUBECONFIG or ~/.kube/config, else the in-cluster service account)"
+                        : "$KUBECONFIG " + named + ": no such file, expected a kubeconfig file (or unset KUBECONFIG "
+                                + "to use ~/.kube/config, else the in-cluster service account)");
             }
         }
         Config base;

@@ -105,4 +105,17 @@ class KubeClientsTest {
         org.assertj.core.api.Assertions.assertThatCode(() -> KubeClients.config(null, java.util.Map.of("KUBECONFIG",
                 missing + java.io.File.pathSeparator + real))).doesNotThrowAnyException();
     }
+
+    @Test
+    void aKubeconfigSystemPropertyIsCheckedBeforeTheVariableAsFabric8ReadsItFirst() throws Exception {
+        Path missing = dir.resolve("nowhere.kubeconfig");
+        Path real = TestKubeconfigs.pointingAt(dir, "http://127.0.0.1:9");
+        assertThatThrownBy(() -> KubeClients.config(null, java.util.Map.of("KUBECONFIG", real.toString()),
+                missing.toString())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dkubeconfig=" + missing + ": no such file, expected a kubeconfig file (or leave the "
+                        + "property out to use $KUBECONFIG or ~/.kube/config, else the in-cluster service account)");
+        // a property naming a file wins over a variable naming none
+        org.assertj.core.api.Assertions.assertThatCode(() -> KubeClients.config(null, java.util.Map.of("KUBECONFIG",
+                missing.toString()), real.toString())).doesNotThrowAnyException();
+    }
 }
