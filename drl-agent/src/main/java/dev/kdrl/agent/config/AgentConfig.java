@@ -277,7 +277,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         try {
             model = Profiles.model(profile, quota, minPods);
         } catch (RuntimeException e) {
-            throw new ConfigException(source.toString(), "profile", profile, e.getMessage());
+            throw new ConfigException(source.toString(), overrideToBlame(), valueOf(overrideToBlame()),
+                    e.getMessage());
         }
         List<String> expected = model.serviceNames();
         if (!new HashSet<>(expected).equals(new HashSet<>(serviceNames()))) {
@@ -285,6 +286,38 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                     "the profile's services are " + expected + "; configure exactly those");
         }
         return model;
+    }
+
+    /**
+     * The key a refused {@link #model()} is blamed on: {@code quota} or {@code minPods} when the profile alone makes a
+     * model and these overrides are what it cannot hold (e.g. a quota below the services' smallest pods), else
+     * {@code profile}.
+     */
+    private String overrideToBlame() {
+        if (quota == null && minPods == null) {
+            return "profile";
+        }
+        try {
+            Profiles.model(profile, null, null);
+        } catch (RuntimeException e) {
+            return "profile";
+        }
+        if (quota != null && minPods != null) {
+            try {
+                Profiles.model(profile, null, minPods);
+            } catch (RuntimeException e) {
+                return "minPods";
+            }
+        }
+        return quota != null ? "quota" : "minPods";
+    }
+
+    private Object valueOf(String key) {
+        return switch (key) {
+            case "quota" -> quota;
+            case "minPods" -> minPods;
+            default -> profile;
+        };
     }
 
     /** The configured service of that name. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class AgentConfigTest {
@@ -84,6 +85,28 @@ class AgentConfigTest {
         assertThat(c.historyDir()).isEqualTo(Path.of("/var/lib/drl/history"));
         assertThat(c.leaderElection().identity()).isEqualTo("pod-a");
         assertThat(c.kubernetes().retries()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "quota: 0.5|quota|'0.5' (profile 'paper-general': service house's smallest configuration needs 1.5 cores",
+        "minPods: 40|minPods|'40' (profile 'paper-general': service house's smallest configuration needs 60 cores",
+        "minPods: 12|minPods|'12' (profile 'paper-general': quota 40 cores is below the",
+        "quota: 3\\nminPods: 40|minPods|'40' (profile 'paper-general': service house's smallest configuration needs 60"})
+    void aQuotaOrMinPodsTheProfilesServicesCannotHoldIsBlamedOnThatKeyNotOnTheProfile(String yaml, String field,
+                                                                                     String rule) throws Exception {
+        AgentConfig c = load(MINIMAL.replace("profile: paper-general", "profile: paper-general\n"
+                + yaml.replace("\\n", "\n")));
+        assertThatThrownBy(c::model).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(dir.resolve("agent.yaml") + ": " + field + ": " + rule)
+                .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo(field));
+        // the profile itself still takes the blame for what it alone cannot hold
+        Path tiny = dir.resolve("tiny.yaml");
+        Files.writeString(tiny, Files.readString(Path.of("../datasets/profiles/paper-services.yaml"))
+                .replace("quota: 40 ", "quota: 0.5 "));
+        assertThatThrownBy(() -> load(MINIMAL.replace("profile: paper-general", "profile: " + tiny + "\nminPods: 1"))
+                .model()).hasMessageStartingWith(dir.resolve("agent.yaml") + ": profile: '" + tiny + "' (profile '"
+                        + tiny + "': service house's smallest configuration needs 1.5 cores");
     }
 
     @Test
