@@ -223,6 +223,24 @@ class AgentCycleTest {
     }
 
     @Test
+    void aModelOfAProfileFileWhoseSlosWereEditedSinceIsRefusedAtStart() throws Exception {
+        Path profile = Files.copy(Path.of("../datasets/profiles/paper-services.yaml"), dir.resolve("mine.yaml"));
+        QuotaModel trainedFor = Profiles.model(profile.toString(), null, null);
+        AgentFixtures.randomPolicy(trainedFor, profile.toString(), 7, dir.resolve("model.zip"));
+        AgentConfig same = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
+                "{kind: moving-average, window: 2}", "").replace("profile: paper-general", "profile: " + profile));
+        assertThat(AgentBuilder.build(same, traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(same.serviceNames(), 40))).isNotNull();
+        Files.writeString(profile, Files.readString(profile).replace("sloMs: 2200", "sloMs: 1800"));
+        AgentConfig edited = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
+                "{kind: moving-average, window: 2}", "").replace("profile: paper-general", "profile: " + profile));
+        assertThatThrownBy(() -> AgentBuilder.build(edited, traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(edited.serviceNames(), 40)))
+                .hasMessageContaining("the policy was trained for a different environment: settings of senti differ: "
+                        + "sloMs=2200.0 khpaLatencyThresholdMs=1500.0 maxPodStep=2 vs sloMs=1800.0");
+    }
+
+    @Test
     void aJointQModelDrivesTheCyclesGreedily() throws Exception {
         Path policyFile = AgentFixtures.randomJointQPolicy(MODEL, "paper-general", 5, dir.resolve("model.zip"));
         var saved = dev.kdrl.core.policy.PolicyFile.load(policyFile);

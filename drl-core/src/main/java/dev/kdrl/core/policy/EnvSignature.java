@@ -22,10 +22,14 @@ import java.util.StringJoiner;
  * @param quota            the namespace CPU quota in cores, finite and &gt; 0
  * @param observation      which observation of the environment the policy reads, e.g. {@code paper} (the published
  *                         one, {@link #PAPER_OBSERVATION}) or {@code full}; a lower-case word
+ * @param serviceSettings  one text line per service of what, besides its action table, the dynamics and the reward
+ *                         read of it (e.g. {@code sloMs=1500.0 khpaLatencyThresholdMs=1200.0 maxPodStep=0}), so that
+ *                         a policy trained for other SLOs is caught; or empty when not recorded (policies saved before
+ *                         2026-12-07; then they are not compared)
  */
 public record EnvSignature(
         List<String> serviceNames, int[] nvec, int observationSize, String profile, List<String> actionTables,
-        double quota, String observation) {
+        double quota, String observation, List<String> serviceSettings) {
 
     /** The published observation's name: what a signature without one means. */
     public static final String PAPER_OBSERVATION = "paper";
@@ -36,6 +40,12 @@ public record EnvSignature(
         this(serviceNames, nvec, observationSize, profile, actionTables, quota, PAPER_OBSERVATION);
     }
 
+    /** A signature without {@link #serviceSettings()} (not recorded). */
+    public EnvSignature(List<String> serviceNames, int[] nvec, int observationSize, String profile,
+                        List<String> actionTables, double quota, String observation) {
+        this(serviceNames, nvec, observationSize, profile, actionTables, quota, observation, List.of());
+    }
+
     /** The prefix of the message of {@link #requireSame}. */
     public static final String MISMATCH = "the policy was trained for a different environment: ";
 
@@ -44,8 +54,10 @@ public record EnvSignature(
         Objects.requireNonNull(serviceNames, "serviceNames must not be null");
         Objects.requireNonNull(nvec, "nvec must not be null");
         Objects.requireNonNull(actionTables, "actionTables must not be null (use an empty list)");
+        Objects.requireNonNull(serviceSettings, "serviceSettings must not be null (use an empty list)");
         serviceNames = List.copyOf(serviceNames);
         actionTables = List.copyOf(actionTables);
+        serviceSettings = List.copyOf(serviceSettings);
         if (serviceNames.isEmpty()) {
             throw new IllegalArgumentException("serviceNames must not be empty");
         }
@@ -74,6 +86,16 @@ public record EnvSignature(
         if (!actionTables.isEmpty() && actionTables.size() != serviceNames.size()) {
             throw new IllegalArgumentException("actionTables must be empty or have one line per service ("
                     + serviceNames.size() + "), got " + actionTables.size());
+        }
+        if (!serviceSettings.isEmpty() && serviceSettings.size() != serviceNames.size()) {
+            throw new IllegalArgumentException("serviceSettings must be empty or have one line per service ("
+                    + serviceNames.size() + "), got " + serviceSettings.size());
+        }
+        for (String line : serviceSettings) {
+            if (line.isBlank() || line.contains("\n") || line.contains("\r")) {
+                throw new IllegalArgumentException("a serviceSettings line must be one non-blank line, got '" + line
+                        + "'");
+            }
         }
         if (!(quota > 0) || Double.isInfinite(quota)) {
             throw new IllegalArgumentException("quota must be a finite number > 0, got " + quota);
@@ -120,8 +142,9 @@ public record EnvSignature(
     /**
      * Human-readable differences between this signature (the one trained for) and {@code other} (e.g. {@code
      * "nvec [22, 7, 8] vs [22, 7, 9]"}, {@code "quota 40.0 vs 60.0"}, {@code "action table of senti differs: ...
-     * vs ..."}), this signature's value first; empty when they match. Action tables are compared per service
-     * name present in both, and only when both signatures record them.
+     * vs ..."}, {@code "settings of senti differ: ... vs ..."}), this signature's value first; empty when they
+     * match. Action tables and service settings are compared per service name present in both, and only when both
+     * signatures record them.
      */
     public List<String> differences(EnvSignature other) {
         Objects.requireNonNull(other, "other must not be null");
@@ -154,6 +177,16 @@ public record EnvSignature(
                 }
             }
         }
+        if (!serviceSettings.isEmpty() && !other.serviceSettings.isEmpty()) {
+            for (int i = 0; i < serviceNames.size(); i++) {
+                String name = serviceNames.get(i);
+                int j = other.serviceNames.indexOf(name);
+                if (j >= 0 && !serviceSettings.get(i).equals(other.serviceSettings.get(j))) {
+                    d.add("settings of " + name + " differ: " + serviceSettings.get(i) + " vs "
+                            + other.serviceSettings.get(j));
+                }
+            }
+        }
         return d;
     }
 
@@ -179,19 +212,21 @@ public record EnvSignature(
                 && profile.equals(s.profile)
                 && actionTables.equals(s.actionTables)
                 && Double.compare(quota, s.quota) == 0
-                && observation.equals(s.observation);
+                && observation.equals(s.observation)
+                && serviceSettings.equals(s.serviceSettings);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(serviceNames, Arrays.hashCode(nvec), observationSize, profile, actionTables, quota,
-                observation);
+                observation, serviceSettings);
     }
 
     @Override
     public String toString() {
         return "EnvSignature[services=" + serviceNames + ", nvec=" + Arrays.toString(nvec) + ", observationSize="
                 + observationSize + ", observation=" + observation + ", profile=" + profile + ", quota=" + quota + ", actionTables="
-                + (actionTables.isEmpty() ? "not recorded" : actionTables.size() + " lines") + "]";
+                + (actionTables.isEmpty() ? "not recorded" : actionTables.size() + " lines") + ", serviceSettings="
+                + (serviceSettings.isEmpty() ? "not recorded" : serviceSettings.size() + " lines") + "]";
     }
 }

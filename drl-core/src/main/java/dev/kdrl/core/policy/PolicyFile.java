@@ -28,7 +28,8 @@ import java.util.TreeSet;
  *   <li>{@code manifest.properties}: {@code format = kdrl-policy}, {@code formatVersion} (see below), {@code
  *       algorithm}, {@code libraryVersion}, the hyper-parameters under {@code hyper.}, the environment under
  *       {@code env.} ({@code services}, {@code nvec}, {@code observationSize}, {@code observation} (absent for the published {@code paper} observation), {@code profile}, {@code quota},
- *       {@code actionTables} (the number of lines, 0 when not recorded) and {@code actionTable.<i>}), the shapes
+ *       {@code actionTables} (the number of lines, 0 when not recorded) and {@code actionTable.<i>}, {@code
+ *       serviceSettings} and {@code serviceSetting.<i>} (absent when not recorded)), the shapes
  *       ({@code actor.layers}, {@code actor.hiddenActivation}, {@code actor.outputActivation}, {@code
  *       critic.present} and likewise {@code critic.*}, {@code normalizer.present}, {@code normalizer.size}),
  *       {@code actor.head} ({@link ActorHead#label()}: {@code joint-q} when the actor outputs one Q-value per
@@ -110,6 +111,12 @@ public final class PolicyFile {
         m.put("env.actionTables", Integer.toString(env.actionTables().size()));
         for (int i = 0; i < env.actionTables().size(); i++) {
             m.put("env.actionTable." + i, env.actionTables().get(i));
+        }
+        if (!env.serviceSettings().isEmpty()) {
+            m.put("env.serviceSettings", Integer.toString(env.serviceSettings().size()));
+            for (int i = 0; i < env.serviceSettings().size(); i++) {
+                m.put("env.serviceSetting." + i, env.serviceSettings().get(i));
+            }
         }
         putShape(m, "actor", policy.actor());
         if (policy.head() != ActorHead.MULTI_CATEGORICAL) {
@@ -263,9 +270,16 @@ public final class PolicyFile {
         String profile = requiredField(file, p, "env.profile");
         double quota = doubleField(file, p, "env.quota");
         String observation = p.getProperty("env.observation", EnvSignature.PAPER_OBSERVATION).strip();
+        List<String> settings = new ArrayList<>();
+        if (p.getProperty("env.serviceSettings") != null) {
+            int n = intField(file, p, "env.serviceSettings");
+            for (int i = 0; i < n; i++) {
+                settings.add(requiredField(file, p, "env.serviceSetting." + i));
+            }
+        }
         try {
             return new EnvSignature(Arrays.asList(services.split(",", -1)), nvec, observationSize, profile, lines,
-                    quota, observation);
+                    quota, observation, settings);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": manifest env: " + e.getMessage(), e);
         }

@@ -90,4 +90,30 @@ class EnvSignatureTest {
         s.nvec()[0] = 5;
         assertThat(s.nvec()).containsExactly(3);
     }
+
+    @Test
+    void serviceSettingsAreComparedByServiceNameAndOnlyWhenBothAreRecorded() {
+        EnvSignature paper = TestNets.paper();
+        List<String> settings = List.of("sloMs=1500.0", "sloMs=2200.0", "sloMs=800.0");
+        EnvSignature recorded = withSettings(paper, settings);
+        assertThat(recorded.differences(paper)).isEmpty(); // not recorded on one side: not compared
+        assertThat(paper.differences(recorded)).isEmpty();
+        assertThat(recorded).isNotEqualTo(paper);
+        EnvSignature otherSlo = withSettings(paper, List.of("sloMs=1500.0", "sloMs=3000.0", "sloMs=800.0"));
+        assertThat(recorded.differences(otherSlo)).containsExactly("settings of senti differ: sloMs=2200.0 vs "
+                + "sloMs=3000.0");
+        assertThatThrownBy(() -> recorded.requireSame(otherSlo)).hasMessage("the policy was trained for a different "
+                + "environment: settings of senti differ: sloMs=2200.0 vs sloMs=3000.0");
+        assertThat(recorded.differences(withSettings(paper, settings))).isEmpty();
+        assertThat(recorded).isEqualTo(withSettings(paper, settings)).hasSameHashCodeAs(withSettings(paper, settings));
+        assertThatThrownBy(() -> withSettings(paper, List.of("sloMs=1")))
+                .hasMessage("serviceSettings must be empty or have one line per service (3), got 1");
+        assertThatThrownBy(() -> withSettings(paper, List.of("a", "b\nc", "d")))
+                .hasMessage("a serviceSettings line must be one non-blank line, got 'b\nc'");
+    }
+
+    private static EnvSignature withSettings(EnvSignature s, List<String> settings) {
+        return new EnvSignature(s.serviceNames(), s.nvec(), s.observationSize(), s.profile(), s.actionTables(),
+                s.quota(), s.observation(), settings);
+    }
 }

@@ -132,6 +132,34 @@ class PolicyFileTest {
     }
 
     @Test
+    void serviceSettingsRoundTripAndAFileWithoutThemReadsAsNotRecorded(@TempDir Path dir) throws IOException {
+        SplittableRandom r = new SplittableRandom(7);
+        EnvSignature paper = TestNets.paper();
+        List<String> settings = List.of("sloMs=1500.0 maxPodStep=0", "sloMs=2200.0 maxPodStep=0",
+                "sloMs=800.0 maxPodStep=2");
+        EnvSignature recorded = new EnvSignature(paper.serviceNames(), paper.nvec(), 9, "paper",
+                paper.actionTables(), 40, "paper", settings);
+        SavedPolicy p = new SavedPolicy("trpo", Map.of(), recorded,
+                TestNets.random(new int[] {9, 4, 37}, Activation.TANH, r, 1), null, null, "v");
+        Path file = dir.resolve("settings.zip");
+        PolicyFile.save(p, file);
+        String manifest = new String(entries(file).get("manifest.properties"), StandardCharsets.ISO_8859_1);
+        assertThat(manifest).contains("env.serviceSettings=3\n", "env.serviceSetting.2=sloMs\\=800.0 maxPodStep\\=2\n");
+        SavedPolicy loaded = PolicyFile.load(file);
+        assertThat(loaded.env().serviceSettings()).isEqualTo(settings);
+        assertThat(loaded).isEqualTo(p);
+        // a file saved without them (every file before 2026-12-07) has no key and reads as not recorded
+        PolicyFile.save(paperSized(3), file);
+        assertThat(new String(entries(file).get("manifest.properties"), StandardCharsets.ISO_8859_1))
+                .doesNotContain("env.serviceSetting");
+        assertThat(PolicyFile.load(file).env().serviceSettings()).isEmpty();
+        // a count whose lines are missing is refused naming the file and the key
+        Path bad = tampered(dir, manifest(t -> t + "env.serviceSettings=3\n"));
+        assertThatThrownBy(() -> PolicyFile.load(bad)).hasMessageStartingWith(bad + ": ")
+                .hasMessageContaining("env.serviceSetting.0");
+    }
+
+    @Test
     void aBadObservationKindIsRefusedNamingTheFile(@TempDir Path dir) {
         Path bad = tampered(dir, manifest(t -> t + "env.observation=Full Markov\n"));
         assertThatThrownBy(() -> PolicyFile.load(bad))

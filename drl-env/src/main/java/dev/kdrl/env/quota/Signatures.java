@@ -43,7 +43,9 @@ public final class Signatures {
                     + profile + "'"));
         }
         List<String> tables = new ArrayList<>();
+        List<String> settings = new ArrayList<>();
         for (ServiceProfile s : model.services()) {
+            settings.add(settingsLine(s));
             double[][] rows = new double[s.numActions()][];
             for (int a = 0; a < rows.length; a++) {
                 ServiceConfig c = s.config(a);
@@ -52,6 +54,16 @@ public final class Signatures {
             tables.add(EnvSignature.actionTableLine(rows));
         }
         return new EnvSignature(model.serviceNames(), model.actionSpace().nvec(), observationSize, profile,
-                tables, model.quota(), observation);
+                tables, model.quota(), observation, settings);
+    }
+
+    /**
+     * A service's {@link EnvSignature#serviceSettings()} line: what the reward ({@code sloMs}) and the K-HPA
+     * dynamics ({@code khpaLatencyThresholdMs}, {@code maxPodStep}) read of it besides its action table, e.g.
+     * {@code sloMs=1500.0 khpaLatencyThresholdMs=1200.0 maxPodStep=0}.
+     */
+    public static String settingsLine(ServiceProfile s) {
+        return "sloMs=" + s.sloMs() + " khpaLatencyThresholdMs=" + s.khpaLatencyThresholdMs() + " maxPodStep="
+                + s.maxPodStep();
     }
 }

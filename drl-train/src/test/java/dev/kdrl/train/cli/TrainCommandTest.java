@@ -91,6 +91,16 @@ class TrainCommandTest {
                 "--quota", "30", "--trace", "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
         assertThat(elsewhere.code()).as(elsewhere.err()).isZero();
         assertThat(elsewhere.out()).contains("quota 30.0 cores, profile " + moved);
+        // the file edited after training (other SLOs, same path): the model records its services' settings
+        String trained = Files.readString(profile);
+        Files.writeString(profile, trained.replace("sloMs: 1200", "sloMs: 1000"));
+        DrlCommandTest.Run edited = DrlCommandTest.run("evaluate", "--model", model, "--trace",
+                "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
+        assertThat(edited.code()).isEqualTo(1);
+        assertThat(edited.err()).contains("trained for a different environment: settings of house differ: "
+                + "sloMs=1200.0 khpaLatencyThresholdMs=730.0 maxPodStep=0 vs sloMs=1000.0 khpaLatencyThresholdMs=730.0 "
+                + "maxPodStep=0");
+        Files.writeString(profile, trained);
         Files.delete(profile);
         DrlCommandTest.Run gone = DrlCommandTest.run("evaluate", "--model", model, "--trace",
                 "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
