@@ -10,6 +10,7 @@ import dev.kdrl.env.trace.Trace;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,11 +56,11 @@ final class BaselinesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EnvOptions.requireAtLeast("--lookahead", lookahead, 0);
         if (out != null) {
-            String name = out.getFileName().toString();
-            if (!name.endsWith(".json") && !name.endsWith(".csv")) {
-                throw new IllegalArgumentException("--out " + out + ": expected a file name ending in .json or .csv");
-            }
-            EnvOptions.requireWritableFile("--out", out);
+            Map<Path, String> inputs = new LinkedHashMap<>();
+            inputs.put(env.trace, "--trace");
+            inputs.put(env.profileFile(), "--profile");
+            inputs.put(expected.trafficHistory, "--traffic-history");
+            EnvOptions.requireOutputFile("--out", out, List.of(".json", ".csv"), inputs);
         }
         double confidence = expected.confidence();
         QuotaModel model = env.model();

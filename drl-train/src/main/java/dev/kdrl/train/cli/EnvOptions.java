@@ -96,6 +96,43 @@ final class EnvOptions {
      * Refuses an output {@code file}, given as {@code option}, that cannot be written, before any work: a directory,
      * or one whose parent directory does not exist.
      */
+    /**
+     * Checks an output file before any work: its name ends in one of {@code extensions} (e.g. {@code .png}), it is
+     * not one of the command's {@code inputs} (file to the option that names it; an output named like an input would
+     * replace it), and it can be written (see {@link #requireWritableFile}).
+     */
+    static void requireOutputFile(String option, Path file, java.util.List<String> extensions,
+                                  java.util.Map<Path, String> inputs) {
+        if (Files.isDirectory(file)) {
+            requireWritableFile(option, file);
+        }
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (extensions.stream().noneMatch(name::endsWith)) {
+            throw new IllegalArgumentException(option + " " + file + ": expected a file name ending in "
+                    + String.join(" or ", extensions));
+        }
+        for (java.util.Map.Entry<Path, String> in : inputs.entrySet()) {
+            if (in.getKey() != null && sameFile(file, in.getKey())) {
+                throw new IllegalArgumentException(option + " " + file + ": is the " + in.getValue() + " input, "
+                        + "which writing it would replace (expected another file)");
+            }
+        }
+        requireWritableFile(option, file);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** The profile as an input file ({@link #requireOutputFile}); null for a built-in profile. */
+    Path profileFile() {
+        return Profiles.PAPER.equals(profile) || Profiles.PAPER_GENERAL.equals(profile) ? null : Path.of(profile);
+    }
+
     static void requireWritableFile(String option, Path file) {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(option + " " + file + ": is a directory (expected a file to write)");

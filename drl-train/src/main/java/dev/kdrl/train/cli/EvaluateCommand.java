@@ -165,6 +165,16 @@ final class EvaluateCommand implements Callable<Integer> {
             EnvOptions.requireAtLeast("--afterstate-lookahead-samples", lookaheadSamples, 0);
         }
         EnvOptions.requireFile("--model", modelFile, "");
+        if (plot != null) {
+            Map<Path, String> inputs = new LinkedHashMap<>();
+            traces.forEach(t -> inputs.put(t, "--trace"));
+            inputs.put(modelFile, "--model");
+            if (profile != null) {
+                inputs.put(Path.of(profile), "--profile");
+            }
+            inputs.put(expected.trafficHistory, "--traffic-history");
+            EnvOptions.requireOutputFile("--plot", plot, List.of(".png"), inputs);
+        }
         SavedPolicy saved = PolicyFile.load(modelFile);
         if (!SavedPolicies.searches(saved)) {
             Map<String, Object> given = new LinkedHashMap<>();

@@ -95,7 +95,7 @@ final class PredictorCommand {
             EnvOptions.requireAtLeast("--epochs", epochs, 1);
             EnvOptions.requireAtLeast("--patience", patience, 1);
             EnvOptions.requirePositive("--lr", lr);
-            EnvOptions.requireWritableFile("--out", out);
+            EnvOptions.requireOutputFile("--out", out, List.of(".zip"), Map.of(trace, "--trace"));
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns(t, columns);
             BiLstmTrainer.Config net = new BiLstmTrainer.Config(units, layers, batch, epochs, patience, lr, seed);
@@ -145,6 +145,9 @@ final class PredictorCommand {
         @Override
         public Integer call() throws Exception {
             EnvOptions.requireFile("--model", model, "");
+            if (plot != null) {
+                EnvOptions.requireOutputFile("--plot", plot, List.of(".png"), Map.of(trace, "--trace", model, "--model"));
+            }
             NeuralPredictor p = PredictorFile.load(model);
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns != null ? columns(t, columns)

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -158,6 +159,9 @@ final class SweepCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (plot != null) {
+                EnvOptions.requireOutputFile("--plot", plot, List.of(".png"), Map.of());
+            }
             SweepReport.Report r = SweepReport.read(dir);
             if (r.settings().isEmpty()) {
                 throw new IllegalArgumentException(dir + ": no finished trial yet");
@@ -284,6 +288,9 @@ final class SweepCommand {
             requireMatch("--cpu", cpu, "[0-9]+(\\.[0-9]+)?m?", "a CPU quantity such as 1, 0.5 or 500m");
             requireMatch("--memory", memory, "[0-9]+(\\.[0-9]+)?([KMGTPE]i?|k)?",
                     "a memory quantity such as 3Gi or 512Mi");
+            if (output != null) {
+                EnvOptions.requireOutputFile("--output", output, List.of(".yaml", ".yml"), Map.of(file, "sweep file"));
+            }
             SweepFile.Sweep sweep = read(file);
             String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
             String n = SweepJobs.dnsLabel(name != null ? name : "drl-sweep-" + base, 40);

@@ -409,10 +409,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace the run already in --out (its model, best model, metrics "
-            + "and learning curve are deleted once every option and input is accepted, so nothing of it is left beside "
-            + "the new run). Without it, an "
-            + "--out that holds any of them is refused.")
+    @Option(names = "--overwrite", description = "Replace the run already in --out (its model, best model, metrics, "
+            + "learning curve and checkpoints), once every option and input is accepted: it is kept in "
+            + "--out/" + PreviousRun.DIR + " until the new run has written its files, then deleted, and restored if "
+            + "the new run fails (after an interruption it stays there). Without it, an --out that holds any of them "
+            + "is refused.")
     boolean overwrite;
 
     /** What a run writes in --out: one of them there means a run is there. */
@@ -444,9 +445,20 @@ final class TrainCommand implements Callable<Integer> {
         // every input read and accepted before anything is deleted or noted about the inputs: a profile, trace or
         // traffic file that cannot be read leaves an earlier run as it was
         checkInputs();
-        for (String f : earlier) {
-            Files.delete(out.resolve(f)); // --overwrite, after every option and input was accepted
+        // --overwrite, after every option and input was accepted: the earlier run is set aside until this one has
+        // written its files, so that a run that fails or is interrupted does not lose it
+        PreviousRun previous = PreviousRun.setAside(out, earlier, spec.commandLine().getErr());
+        boolean done = false;
+        try {
+            int code = train(cluster);
+            done = code == 0;
+            return code;
+        } finally {
+            previous.finish(done);
         }
+    }
+
+    private int train(TrainingRun.ClusterDynamics cluster) throws java.io.IOException {
         noteServiceNamesTheAgentCannotWrite(spec.commandLine().getErr());
         EnvOptions.noteUnusedColumns(env.trace(), env.model(), spec.commandLine().getErr());
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {

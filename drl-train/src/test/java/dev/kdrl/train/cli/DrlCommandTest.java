@@ -335,6 +335,37 @@ class DrlCommandTest {
     }
 
     @Test
+    void anOutputNamedLikeAnInputIsRefusedAndTheInputKept(@TempDir Path dir) throws Exception {
+        Path trace = Files.copy(Path.of(TEST), dir.resolve("held.csv"));
+        String recorded = Files.readString(trace);
+        Run r = run("evaluate", "--model", "../models/paper-afterstate.zip", "--trace", trace.toString(), "--plot",
+                trace.toString(), "--no-optimum", "--lookahead", "0");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl evaluate: --plot " + trace + ": expected a file name ending in .png");
+        r = run("baselines", "--trace", trace.toString(), "--out", trace.toString(), "--no-optimum");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl baselines: --out " + trace + ": is the --trace input, which writing "
+                + "it would replace (expected another file)");
+        // the same file by another name
+        r = run("baselines", "--trace", trace.toString(), "--out", dir.resolve(".").resolve("held.csv").toString(),
+                "--no-optimum");
+        assertThat(r.err()).contains("is the --trace input");
+        Path sweep = Files.writeString(dir.resolve("tiny.yaml"), "base: {trace: ../datasets/paper/test-20.csv}\n"
+                + "grid: {afterstate-candidates: [2]}\nseeds: [1]\nevaluate:\n  - {name: test-20, traces: "
+                + "[../datasets/paper/test-20.csv]}\n");
+        String sweepText = Files.readString(sweep);
+        r = run("sweep", "k8s", sweep.toString(), "--image", "drl:1", "--claim", "runs", "--output", sweep.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl sweep k8s: --output " + sweep + ": is the sweep file input, which "
+                + "writing it would replace (expected another file)");
+        r = run("predictor", "train", "--trace", trace.toString(), "--column", "house", "--out", trace.toString());
+        assertThat(r.err().strip()).isEqualTo("drl predictor train: --out " + trace + ": expected a file name ending "
+                + "in .zip");
+        assertThat(Files.readString(trace)).isEqualTo(recorded);
+        assertThat(Files.readString(sweep)).isEqualTo(sweepText);
+    }
+
+    @Test
     void sweepK8sRefusesWhatTheApiServerWouldRefuse(@TempDir Path dir) throws Exception {
         Path sweep = Files.writeString(dir.resolve("tiny.yaml"), "base: {trace: ../datasets/paper/test-20.csv}\n"
                 + "grid: {afterstate-candidates: [2]}\nseeds: [1]\nevaluate:\n  - {name: test-20, traces: "

@@ -381,6 +381,7 @@ class TrainCommandTest {
         assertThat(Files.readString(out.resolve("metrics.csv"))).isNotEqualTo("an earlier run's metrics");
         assertThat(Files.readString(out.resolve("notes.txt"))).isEqualTo("the user's own file");
         assertThat(out.resolve("best.zip")).doesNotExist();
+        assertThat(out.resolve(PreviousRun.DIR)).doesNotExist();
     }
 
     /** A quota the traffic cannot fit: training ends with a note saying the policy is over it on most steps. */

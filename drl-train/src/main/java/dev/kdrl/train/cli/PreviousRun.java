@@ -1,0 +1,107 @@
+package dev.kdrl.train.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The run that {@code drl train --overwrite} replaces: moved into {@code --out/}{@value #DIR} before the new run
+ * writes anything, deleted once the new run has written its files, moved back if the new run fails. A run that is
+ * killed leaves it there, and the next {@code --overwrite} keeps it (the files then in {@code --out} are the killed
+ * run's), so no finished run is lost.
+ */
+final class PreviousRun {
+    /** Where the earlier run waits, inside {@code --out}. */
+    static final String DIR = ".previous-run";
+    /** A directory of the run besides {@link TrainCommand#RUN_FILES}. */
+    static final String CHECKPOINTS = "checkpoints";
+
+    private final Path out;
+    private final Path keep;
+    private final PrintWriter err;
+
+    private PreviousRun(Path out, Path keep, PrintWriter err) {
+        this.out = out;
+        this.keep = keep;
+        this.err = err;
+    }
+
+    /**
+     * Sets aside the run whose files {@code runFiles} (names in {@code out}, {@link TrainCommand#RUN_FILES}) are in
+     * {@code out}; nothing when there are none.
+     */
+    static PreviousRun setAside(Path out, List<String> runFiles, PrintWriter err) throws IOException {
+        if (runFiles.isEmpty()) {
+            return new PreviousRun(out, null, err);
+        }
+        List<String> names = new ArrayList<>(runFiles);
+        if (Files.isDirectory(out.resolve(CHECKPOINTS))) {
+            names.add(CHECKPOINTS);
+        }
+        Path keep = out.resolve(DIR);
+        if (Files.exists(keep)) {
+            // an earlier --overwrite did not finish: DIR holds the last finished run, --out the unfinished one's files
+            for (String n : names) {
+                deleteTree(out.resolve(n));
+            }
+            err.println("drl train: " + keep + " holds the run before an unfinished --overwrite (kept until this run "
+                    + "has written its files); the unfinished run's " + String.join(", ", names) + " deleted");
+            err.flush();
+            return new PreviousRun(out, keep, err);
+        }
+        Files.createDirectory(keep);
+        for (String n : names) {
+            Files.move(out.resolve(n), keep.resolve(n));
+        }
+        return new PreviousRun(out, keep, err);
+    }
+
+    /**
+     * Deletes the earlier run when the new one has written its files ({@code done}), else puts it back in place of
+     * what the new run wrote. A failure to do so is reported, not thrown, so that it does not hide the run's own.
+     */
+    void finish(boolean done) {
+        if (keep == null) {
+            return;
+        }
+        try {
+            if (done) {
+                deleteTree(keep);
+                return;
+            }
+            List<String> written = new ArrayList<>(TrainCommand.RUN_FILES);
+            written.add(CHECKPOINTS);
+            for (String n : written) {
+                deleteTree(out.resolve(n));
+            }
+            try (Stream<Path> kept = Files.list(keep)) {
+                for (Path p : kept.toList()) {
+                    Files.move(p, out.resolve(p.getFileName().toString()));
+                }
+            }
+            Files.delete(keep);
+            err.println("drl train: the run failed; the earlier run in " + out + " is back in place");
+        } catch (IOException | UncheckedIOException e) {
+            err.println("drl train: warning: could not " + (done ? "delete" : "restore") + " the earlier run in "
+                    + keep + ": " + e.getMessage());
+        }
+        err.flush();
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(p)) {
+            for (Path q : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}
