@@ -432,6 +432,8 @@ final class TrainCommand implements Callable<Integer> {
         List<String> earlier = RUN_FILES.stream().filter(f -> Files.exists(out.resolve(f))).toList();
         if (!earlier.isEmpty() && !overwrite) {
             throw new IllegalArgumentException("--out " + out + " already holds a run (" + String.join(", ", earlier)
+                    + (Files.isDirectory(out.resolve(PreviousRun.DIR)) ? "; the last finished run is in "
+                    + out.resolve(PreviousRun.DIR) + ", set aside by an --overwrite that did not finish" : "")
                     + "): pass --overwrite to replace it, or another --out");
         }
         if (published) {

@@ -64,6 +64,11 @@ class PreviousRunTest {
         setAside(); // then killed: no finish
         Files.writeString(out.resolve("metrics.csv"), "the killed run's metrics");
         Files.writeString(out.resolve("model.zip"), "the killed run's model");
+        DrlCommandTest.Run refused = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--out",
+                out.toString());
+        assertThat(refused.err().strip()).isEqualTo("drl train: --out " + out + " already holds a run (model.zip, "
+                + "metrics.csv; the last finished run is in " + out.resolve(".previous-run") + ", set aside by an "
+                + "--overwrite that did not finish): pass --overwrite to replace it, or another --out");
         PreviousRun again = setAside();
         assertThat(err.toString()).contains(out.resolve(".previous-run") + " holds the run before an unfinished "
                 + "--overwrite");
