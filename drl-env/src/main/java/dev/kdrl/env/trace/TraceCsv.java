@@ -33,12 +33,18 @@ import org.apache.commons.csv.CSVRecord;
  *
  * <p>Every content error is a {@link TraceFormatException} naming the file, line, column and
  * value: empty file or missing/blank header, blank or duplicate column name, a row with fewer or
- * more fields than the header, an empty cell, a non-number, a negative number, NaN/Infinity
- * (rejected although {@link Double#parseDouble} accepts them), and a file without data rows.
+ * more fields than the header, an empty cell, a non-number, a negative number, a number above {@link #MAX_VALUE},
+ * NaN/Infinity (rejected although {@link Double#parseDouble} accepts them), and a file without data rows.
  */
 public final class TraceCsv {
 
     private static final String EXPECTED = "(expected a finite number >= 0)";
+
+    /**
+     * The largest value a trace may hold: a load of a billion concurrent requests, beyond any service's, and small
+     * enough that the pods it needs stay countable (the live agent's {@code maxLoad} has the same bound).
+     */
+    public static final double MAX_VALUE = 1e9;
 
     /** Plain decimal numbers only: no NaN, Infinity, hex or Java suffixes like "1d". */
     private static final Pattern NUMBER =
@@ -189,6 +195,10 @@ public final class TraceCsv {
         }
         if (v < 0) {
             throw new TraceFormatException(source, line, column, "'" + s + "' is negative " + EXPECTED);
+        }
+        if (v > MAX_VALUE) {
+            throw new TraceFormatException(source, line, column, "'" + s + "' is above " + (long) MAX_VALUE
+                    + " (expected a load in concurrent requests, a number >= 0 and <= " + (long) MAX_VALUE + ")");
         }
         return v + 0.0; // turns -0.0 into 0.0
     }

@@ -177,6 +177,14 @@ class TraceCsvTest {
     }
 
     @Test
+    void aLoadAboveABillionIsRefusedAsNoTrafficWhoseAPodsCountFits() {
+        TraceFormatException e = failure("house,senti,numbr\n1,2,3\n1,1e12,3\n");
+        assertThat(e.getMessage()).contains("bad.csv line 3, column 'senti'", "'1e12' is above 1000000000 (expected a "
+                + "load in concurrent requests, a number >= 0 and <= 1000000000)");
+        assertThat(parse("a\n1e9\n").value(0, 0)).isEqualTo(1e9);
+    }
+
+    @Test
     void nanAndInfinityAreRejected() {
         assertThat(failure("house,senti\n1,NaN\n").getMessage())
                 .contains("bad.csv line 2, column 'senti'", "'NaN' is not a finite number");
