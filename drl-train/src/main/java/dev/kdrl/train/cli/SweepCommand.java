@@ -96,6 +96,7 @@ final class SweepCommand {
             }
             SweepFile.Sweep sweep = read(file);
             checkTrials(file, sweep, out);
+            checkTraces(file, sweep);
             PrintWriter pw = spec.commandLine().getOut();
             int trials = sweep.trials();
             boolean ownSeeds = sweep.ownSeeds();
@@ -135,6 +136,23 @@ final class SweepCommand {
                     r.reused() > 0 ? "reused " + r.reused() + " (--reuse), " : "", r.skipped(), r.failed(), out);
             pw.flush();
             return r.failed() > 0 ? 1 : 0;
+        }
+    }
+
+    /**
+     * Reads every evaluation set's traces before any trial trains: a trace that cannot be read would fail every
+     * trial's evaluation only after its training.
+     */
+    static void checkTraces(Path file, SweepFile.Sweep sweep) {
+        for (SweepFile.EvalSet e : sweep.sets()) {
+            for (Path t : e.traces()) {
+                try {
+                    dev.kdrl.env.trace.TraceCsv.read(t);
+                } catch (RuntimeException ex) {
+                    throw new IllegalArgumentException(file + ": evaluation set " + e.name() + ": " + ex.getMessage(),
+                            ex);
+                }
+            }
         }
     }
 

@@ -294,6 +294,23 @@ class SweepTest {
     }
 
     @Test
+    void anEvaluationTraceThatCannotBeReadStopsTheSweepBeforeAnyTrial(@TempDir Path tmp) throws Exception {
+        Path bad = Files.writeString(tmp.resolve("neg.csv"), "house,senti,numbr\n1,2,3\n4,-5,6\n");
+        Path file = Files.writeString(tmp.resolve("s.yaml"), "base: {profile: paper, trace: "
+                + "../datasets/paper/test-20.csv}\ngrid: {afterstate-candidates: [2]}\nseeds: [1]\nevaluate:\n"
+                + "  - {name: valid, traces: [" + bad + "], validation: true}\n");
+        for (boolean dry : List.of(true, false)) {
+            Path out = tmp.resolve("out");
+            Run r = dry ? run("sweep", "run", file.toString(), "--out", out.toString(), "--dry-run")
+                    : run("sweep", "run", file.toString(), "--out", out.toString());
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("drl sweep run: " + file + ": evaluation set valid: " + bad
+                    + " line 3, column 'senti': '-5' is negative (expected a finite number >= 0)");
+            assertThat(out).doesNotExist();
+        }
+    }
+
+    @Test
     void settingsDrlTrainWouldRefuseStopTheSweepBeforeAnyTrialNamingTheSetting(@TempDir Path tmp) throws Exception {
         Path bad = Files.writeString(tmp.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
         // {base, grid, the setting named, drl train's message}
