@@ -543,6 +543,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    private static void requireProbability(String option, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(option + " " + value + ": expected a number >= 0 and <= 1");
+        }
+    }
+
     /**
      * An option of one algorithm alone ({@code --afterstate-*}, the TRPO and the PPO group) given with another
      * {@code --algo} would be ignored: refused, named as typed; so would any option {@code rl4j-dqn} does not read
@@ -759,6 +765,21 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The afterstate learner's settings from the options. */
     dev.kdrl.train.algo.AfterstateTd.Config afterstateConfig() {
+        // named here as typed; the Config's own checks name its fields
+        if (!(gamma >= 0 && gamma < 1)) {
+            throw new IllegalArgumentException("--gamma " + gamma + ": expected a number >= 0 and < 1");
+        }
+        requireProbability("--afterstate-lambda", afterstateLambda);
+        requireProbability("--afterstate-epsilon", afterstateEpsilon);
+        requireProbability("--afterstate-epsilon-final", afterstateEpsilonFinal);
+        EnvOptions.requireAtLeast("--afterstate-candidates", afterstateCandidates, 1);
+        EnvOptions.requireAtLeast("--afterstate-epochs", afterstateEpochs, 1);
+        EnvOptions.requirePositive("--afterstate-lr", afterstateLr);
+        EnvOptions.requirePositive("--reward-scale", rewardScale);
+        if (!(afterstateMargin >= 0) || Double.isInfinite(afterstateMargin)) {
+            throw new IllegalArgumentException("--afterstate-margin " + afterstateMargin + ": expected a finite number "
+                    + ">= 0");
+        }
         if (afterstateTwoStepFrom < 0) {
             throw new IllegalArgumentException("--afterstate-two-step-from must be >= 0 (0: one step throughout), got "
                     + afterstateTwoStepFrom);

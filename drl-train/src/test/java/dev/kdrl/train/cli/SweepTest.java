@@ -322,7 +322,7 @@ class SweepTest {
                 new String[] {"trace: ../datasets/paper/train-200.csv", "timesteps: [400, -5]", "timesteps=-5",
                         "--timesteps -5: expected a whole number >= 1"},
                 new String[] {"trace: ../datasets/paper/train-200.csv", "gamma: [0.9, 5]", "gamma=5",
-                        "need gamma in [0, 1) and lambda in [0, 1], got 5.0, "},
+                        "--gamma 5.0: expected a number >= 0 and < 1"},
                 new String[] {"trace: ../datasets/paper/train-200.csv", "target-kl: [0.01]", "target-kl=0.01",
                         "--target-kl applies to --algo trpo only, not afterstate"})) {
             Path file = tmp.resolve("bad.yaml");

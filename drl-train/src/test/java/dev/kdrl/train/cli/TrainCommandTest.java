@@ -332,6 +332,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void afterstateSettingsOutOfRangeAreRefusedNamingTheOption(@TempDir Path dir) {
+        for (String[] c : List.of(new String[] {"--afterstate-lr", "-1", "--afterstate-lr -1.0: expected a finite number > 0"},
+                new String[] {"--afterstate-epochs", "0", "--afterstate-epochs 0: expected a whole number >= 1"},
+                new String[] {"--afterstate-candidates", "0", "--afterstate-candidates 0: expected a whole number >= 1"},
+                new String[] {"--afterstate-epsilon", "2", "--afterstate-epsilon 2.0: expected a number >= 0 and <= 1"},
+                new String[] {"--afterstate-lambda", "-0.5", "--afterstate-lambda -0.5: expected a number >= 0 and <= 1"},
+                new String[] {"--afterstate-margin", "-1", "--afterstate-margin -1.0: expected a finite number >= 0"},
+                new String[] {"--reward-scale", "0", "--reward-scale 0.0: expected a finite number > 0"},
+                new String[] {"--gamma", "1", "--gamma 1.0: expected a number >= 0 and < 1"})) {
+            DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--out",
+                    dir.resolve("never").toString(), c[0], c[1]);
+            assertThat(t.code()).as(c[0]).isEqualTo(1);
+            assertThat(t.err().strip()).isEqualTo("drl train: " + c[2]);
+        }
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
     void countsBelowOneAreRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
         for (String[] c : List.of(new String[] {"--timesteps", "0"}, new String[] {"--timesteps", "-5"},
                 new String[] {"--algo", "rl4j-dqn", "--timesteps", "0"}, new String[] {"--envs", "0"},
