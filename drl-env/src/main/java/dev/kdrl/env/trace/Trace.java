@@ -164,7 +164,21 @@ public final class Trace {
         }
         return "column" + (unused.size() == 1 ? " " : "s ") + unused.stream().map(c -> "'" + c + "'")
                 .collect(java.util.stream.Collectors.joining(", ")) + " of " + source + (unused.size() == 1 ? " is"
-                : " are") + " not a service of the profile (" + String.join(", ", services) + "): ignored";
+                : " are") + " not " + (unused.size() == 1 ? "a service" : "services") + " of the profile ("
+                + String.join(", ", services) + "): ignored" + caseHint(unused, services);
+    }
+
+    /** "; 'Auth' differs from service 'auth' only in case" for each such pair, else empty. */
+    private static String caseHint(java.util.Collection<String> names, java.util.Collection<String> others) {
+        StringBuilder b = new StringBuilder();
+        for (String n : names) {
+            for (String o : others) {
+                if (!n.equals(o) && n.equalsIgnoreCase(o)) {
+                    b.append("; '").append(n).append("' differs from '").append(o).append("' only in case");
+                }
+            }
+        }
+        return b.toString();
     }
 
     /**
@@ -174,7 +188,7 @@ public final class Trace {
         Integer c = index.get(name);
         if (c == null) {
             throw new IllegalArgumentException("trace " + source + " has no column '" + name
-                    + "' (columns: " + String.join(", ", columns) + ")");
+                    + "' (columns: " + String.join(", ", columns) + ")" + caseHint(columns, List.of(name)));
         }
         return c;
     }

@@ -425,6 +425,14 @@ class DrlCommandTest {
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.err()).contains(note);
         assertThat(run("baselines", "--trace", TEST, "--no-optimum", "--lookahead", "0").err()).doesNotContain("note:");
+        // a service's column written in another case: both lines say so
+        Path cased = Files.writeString(dir.resolve("cased.csv"), "House,Senti,numbr\n10,20,30\n");
+        Run c = run("baselines", "--trace", cased.toString(), "--no-optimum", "--lookahead", "0");
+        assertThat(c.code()).isEqualTo(1);
+        assertThat(c.err()).contains("note: columns 'House', 'Senti' of " + cased + " are not services of the profile "
+                + "(house, senti, numbr): ignored; 'House' differs from 'house' only in case; 'Senti' differs from "
+                + "'senti' only in case").contains("has no column 'house' (columns: House, Senti, numbr); 'House' "
+                + "differs from 'house' only in case");
     }
 
     /** A model of other services is refused as such before any trace is read, not for a column its profile lacks. */
