@@ -65,6 +65,7 @@ final class BaselinesCommand implements Callable<Integer> {
         double confidence = expected.confidence();
         QuotaModel model = env.model();
         Trace trace = env.trace();
+        EnvOptions.noteUnlikelyUnits(env.profile, model, spec.commandLine().getErr());
         EnvOptions.noteUnusedColumns(trace, model, spec.commandLine().getErr());
         Trace history = expected.history();
         List<EpisodeMetrics> metrics = Baselines.evaluate(model, trace,

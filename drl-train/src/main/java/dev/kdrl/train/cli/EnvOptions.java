@@ -57,6 +57,47 @@ final class EnvOptions {
     }
 
     /** Says on {@code err} which columns of {@code trace} no service of {@code model} reads (nothing if none). */
+    /**
+     * Notes on {@code err} what a profile file's units may have got wrong: configurations whose one pod needs more
+     * cores than the quota (never chosen: cores written as millicores?), and latencies or SLOs below 1 ms (seconds
+     * written as milliseconds?). Nothing for the built-in profiles.
+     */
+    static void noteUnlikelyUnits(String profile, QuotaModel model, java.io.PrintWriter err) {
+        if (Profiles.PAPER.equals(profile) || Profiles.PAPER_GENERAL.equals(profile)) {
+            return;
+        }
+        for (dev.kdrl.env.quota.ServiceProfile s : model.services()) {
+            java.util.List<String> big = new java.util.ArrayList<>();
+            java.util.List<String> fast = new java.util.ArrayList<>();
+            for (int a = 0; a < s.numActions(); a++) {
+                dev.kdrl.env.quota.ServiceConfig c = s.config(a);
+                if (c.cpu() > model.quota()) {
+                    big.add(a + " (cpu " + num(c.cpu()) + ")");
+                }
+                if (c.latencyMs() < 1) {
+                    fast.add(a + " (latencyMs " + num(c.latencyMs()) + ")");
+                }
+            }
+            if (!big.isEmpty()) {
+                err.println("note: profile " + profile + ": service " + s.name() + "'s configuration" + (big.size() == 1
+                        ? " " : "s ") + String.join(", ", big) + " need" + (big.size() == 1 ? "s" : "") + " more "
+                        + "than the quota of " + num(model.quota()) + " cores for one pod and can never be chosen "
+                        + "(cpu is in cores per pod: 250m is 0.25)");
+            }
+            if (!fast.isEmpty() || s.sloMs() < 1) {
+                err.println("note: profile " + profile + ": service " + s.name() + (fast.isEmpty() ? ""
+                        : "'s configuration" + (fast.size() == 1 ? " " : "s ") + String.join(", ", fast))
+                        + (s.sloMs() < 1 ? (fast.isEmpty() ? "" : " and") + " sloMs " + num(s.sloMs()) : "")
+                        + " below 1 ms: latencies and SLOs are in milliseconds (0.2 s is 200)");
+            }
+        }
+        err.flush();
+    }
+
+    private static String num(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
     static void noteUnusedColumns(Trace trace, QuotaModel model, java.io.PrintWriter err) {
         String unused = trace.unusedColumns(model.serviceNames());
         if (unused != null) {

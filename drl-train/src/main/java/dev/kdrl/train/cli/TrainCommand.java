@@ -462,6 +462,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(TrainingRun.ClusterDynamics cluster) throws java.io.IOException {
         noteServiceNamesTheAgentCannotWrite(spec.commandLine().getErr());
+        EnvOptions.noteUnlikelyUnits(env.profile, env.model(), spec.commandLine().getErr());
         EnvOptions.noteUnusedColumns(env.trace(), env.model(), spec.commandLine().getErr());
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();

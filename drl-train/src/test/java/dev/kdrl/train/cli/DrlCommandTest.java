@@ -435,6 +435,26 @@ class DrlCommandTest {
                 + "differs from 'house' only in case");
     }
 
+    /** Units a profile may have got wrong (millicores written as cores, seconds as milliseconds) are noted. */
+    @Test
+    void unlikelyUnitsInAProfileAreNoted(@TempDir Path dir) throws Exception {
+        String paper = Files.readString(Path.of("../datasets/profiles/paper-services.yaml"));
+        Path file = Files.writeString(dir.resolve("units.yaml"), paper.replace("sloMs: 900", "sloMs: 0.9")
+                .replaceFirst("\\{cpu: 4, concurrency: 50, latencyMs: ([0-9]+)\\}", "{cpu: 400, concurrency: 50, "
+                        + "latencyMs: $1}"));
+        assertThat(Files.readString(file)).contains("cpu: 400", "sloMs: 0.9");
+        Run r = run("baselines", "--profile", file.toString(), "--trace", TEST, "--no-optimum", "--lookahead", "0",
+                "--no-expected");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).containsPattern("note: profile " + java.util.regex.Pattern.quote(file.toString())
+                + ": service house's configuration [0-9]+ \\(cpu 400\\) needs more than the quota of 40 cores for one "
+                + "pod and can never be chosen \\(cpu is in cores per pod: 250m is 0.25\\)");
+        assertThat(r.err()).contains("note: profile " + file + ": service numbr sloMs 0.9 below 1 ms: latencies and "
+                + "SLOs are in milliseconds (0.2 s is 200)");
+        assertThat(run("baselines", "--profile", "../datasets/profiles/paper-services.yaml", "--trace", TEST,
+                "--no-optimum", "--lookahead", "0", "--no-expected").err()).doesNotContain("note:");
+    }
+
     /** A model of other services is refused as such before any trace is read, not for a column its profile lacks. */
     @Test
     void evaluateChecksTheModelsEnvironmentBeforeTheTraces(@TempDir Path dir) throws Exception {
