@@ -71,6 +71,16 @@ public final class OptimalPlanner {
      * @param maxStates the largest number of distinct states kept at one step
      */
     public record Plan(double value, List<int[]> actions, int maxStates) {
+        /** The value, the number of decisions and the first few of them (the arrays' contents, not their identities). */
+        @Override
+        public String toString() {
+            StringBuilder first = new StringBuilder();
+            for (int i = 0; i < Math.min(3, actions.size()); i++) {
+                first.append(i == 0 ? "" : ", ").append(java.util.Arrays.toString(actions.get(i)));
+            }
+            return "Plan[value=" + value + ", " + actions.size() + " actions [" + first
+                    + (actions.size() > 3 ? ", ..." : "") + "], maxStates=" + maxStates + "]";
+        }
     }
 
     /** A planner using up to two threads (fewer on a single-core machine). */

@@ -39,8 +39,8 @@ public final class Signatures {
         if ("paper".equals(profile) != model.quirks().any()) {
             throw new IllegalArgumentException("profile 'paper' names the exact published model (PaperProfile.model(), "
                     + "with its quirks) and only it: " + ("paper".equals(profile) ? "this model has no quirks (name "
-                    + "it 'paper-general' or by its profile file)" : "this model has the published quirks, named '"
-                    + profile + "'"));
+                    + "it 'paper-general' or by its profile file)" : "this model has the published quirks, so it "
+                    + "must be named 'paper', got '" + profile + "'"));
         }
         List<String> tables = new ArrayList<>();
         List<String> settings = new ArrayList<>();

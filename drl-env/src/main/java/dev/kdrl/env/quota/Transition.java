@@ -35,6 +35,6 @@ public record Transition(int[] action, int[] pods, double[] resources, double[] 
         return "Transition[action=" + Arrays.toString(action) + ", pods=" + Arrays.toString(pods) + ", resources="
                 + Arrays.toString(resources) + ", added=" + Arrays.toString(added) + ", kinds="
                 + Arrays.toString(kinds) + ", change=" + change + ", total=" + total + ", totalUpdate="
-                + totalUpdate + "]";
+                + totalUpdate + ", sloRatioSum=" + sloRatioSum + "]";
     }
 }

@@ -34,6 +34,9 @@ class OptimalPlannerTest {
         assertThat(plan.actions()).hasSize(19);
         assertThat(plan.value()).isCloseTo(69_786.99, within(69_786.99 * 1e-6 + 0.005));
         assertThat(play(env, plan.actions())).isEqualTo(plan.value());
+        assertThat(plan.toString()).startsWith("Plan[value=" + plan.value() + ", 19 actions ["
+                + java.util.Arrays.toString(plan.actions().get(0)) + ", ").endsWith(", ...], maxStates="
+                + plan.maxStates() + "]");
     }
 
     @Test

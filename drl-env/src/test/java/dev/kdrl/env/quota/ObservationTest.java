@@ -24,7 +24,8 @@ class ObservationTest {
         assertThatThrownBy(() -> Signatures.of(PaperProfile.generalModel(), "paper"))
                 .hasMessageContaining("this model has no quirks (name it 'paper-general' or by its profile file)");
         assertThatThrownBy(() -> Signatures.of(PaperProfile.model(), "paper-general"))
-                .hasMessageContaining("this model has the published quirks, named 'paper-general'");
+                .hasMessageContaining("this model has the published quirks, so it must be named 'paper', got "
+                        + "'paper-general'");
     }
 
     @Test
