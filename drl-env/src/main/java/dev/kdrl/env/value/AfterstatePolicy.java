@@ -501,15 +501,26 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         return name;
     }
 
-    /** The candidates of one decision and their scores (see {@link #act(QuotaState, Scores)}). */
+    /**
+     * The candidates of one decision and their scores (see {@link #act(QuotaState, Scores)}), filled in place by
+     * each call so that training reuses one buffer per step: the first {@link #count} entries are valid until the next
+     * call. Not thread-safe; one per caller.
+     */
     public static final class Scores {
+        /** The joint actions searched, the best by immediate reward first. */
         public final int[][] candidates;
+        /** Each candidate's immediate reward plus its discounted value, in the value's unit. */
         public final double[] score;
+        /** Each candidate's immediate reward on the model. */
         public final double[] reward;
+        /** Each candidate's afterstate features, as the value network reads them. */
         public final double[][] afterstates;
+        /** How many candidates the last call filled. */
         public int count;
+        /** The index of the chosen candidate. */
         public int best;
 
+        /** A buffer for up to {@code capacity} candidates (the policy's {@code candidates}). */
         public Scores(int capacity) {
             candidates = new int[capacity][];
             score = new double[capacity];
