@@ -31,13 +31,28 @@ public final class WriteFailure extends Exception {
     }
 
     private final Kind kind;
+    private final java.util.Set<String> applied;
 
     public WriteFailure(Kind kind, String message, Throwable cause) {
+        this(kind, message, cause, java.util.Set.of());
+    }
+
+    /**
+     * @param applied the services whose part of the decision the cluster holds all the same (a sink that applies
+     *                each service on its own, such as mode {@code knative}); empty: none
+     */
+    public WriteFailure(Kind kind, String message, Throwable cause, java.util.Set<String> applied) {
         super(kind.label() + ": " + message, cause);
         this.kind = kind;
+        this.applied = java.util.Set.copyOf(applied);
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The services whose part of the decision was applied although the write as a whole failed. */
+    public java.util.Set<String> applied() {
+        return applied;
     }
 }

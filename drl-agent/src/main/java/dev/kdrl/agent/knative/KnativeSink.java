@@ -64,7 +64,13 @@ public final class KnativeSink implements ActionSink {
         }
         List<KnativeApplier.Outcome> failures = report.failures();
         if (!failures.isEmpty()) {
-            throw new WriteFailure(failures.get(0).failure(), "knative: " + report.summary() + written, null);
+            java.util.Set<String> applied = new java.util.LinkedHashSet<>();
+            for (KnativeApplier.Outcome o : report.outcomes()) {
+                if (o.result() != KnativeApplier.Result.FAILED) {
+                    applied.add(o.target().service());
+                }
+            }
+            throw new WriteFailure(failures.get(0).failure(), "knative: " + report.summary() + written, null, applied);
         }
         return "knative: " + report.summary() + written;
     }

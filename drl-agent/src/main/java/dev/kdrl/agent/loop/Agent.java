@@ -361,6 +361,9 @@ public final class Agent implements AutoCloseable {
             outcome = e.getMessage();
             written = false;
             metrics.writeFailure(e.kind().label());
+            if (persist) {
+                settleFailedWrite(e, decided);
+            }
         }
         if (written) {
             last = decided;
@@ -382,6 +385,50 @@ public final class Agent implements AutoCloseable {
                 observation, t.action(), t.pods(), t.total(), overQuota, spec, written, outcome, decisionNanos);
         log(report);
         return report;
+    }
+
+    /**
+     * What the state becomes after a write that failed. When some services' part of the decision was applied all the
+     * same (mode {@code knative}), the cluster holds a mix of the two decisions, and so does the saved state: those
+     * services take {@code decided}'s configuration, pods and fields, the others keep the last decision's, so that
+     * the next decision starts from what the cluster runs. Otherwise nothing was applied, and the pending decision is
+     * forgotten unless the write may have reached the server (it gave up on 409 or 5xx answers, or failed otherwise
+     * after retries): then the next start settles it by reading the cluster.
+     */
+    private void settleFailedWrite(WriteFailure e, AgentState decided) {
+        if (!e.applied().isEmpty()) {
+            last = partlyApplied(decided, e.applied());
+            store.save(last);
+            LOG.warn("only {} of the decision applied; the saved state records them, the other services keep the "
+                    + "previous decision's configuration", String.join(", ", e.applied()));
+        } else if (e.kind() != WriteFailure.Kind.GAVE_UP && e.kind() != WriteFailure.Kind.OTHER) {
+            store.clearPending();
+        }
+    }
+
+    /** {@code decided} for the services in {@code applied}, the last decision (or the initial state) for the others. */
+    private AgentState partlyApplied(AgentState decided, java.util.Set<String> applied) {
+        InitialState init = model.initial();
+        int[] action = (last == null ? init.action() : last.action()).clone();
+        int[] pods = (last == null ? init.pods() : last.pods()).clone();
+        double[] resources = (last == null ? init.resources() : last.resources()).clone();
+        Map<String, String> spec = new java.util.TreeMap<>(last == null ? Map.of() : last.spec());
+        for (int i = 0; i < model.numServices(); i++) {
+            String name = model.service(i).name();
+            if (applied.contains(name)) {
+                action[i] = decided.action()[i];
+                pods[i] = decided.pods()[i];
+                resources[i] = decided.resources()[i];
+                String prefix = "service" + name + "_";
+                decided.spec().forEach((k, v) -> {
+                    if (k.startsWith(prefix)) {
+                        spec.put(k, v);
+                    }
+                });
+            }
+        }
+        return new AgentState(decided.formatVersion(), decided.cycles(), decided.time(), decided.services(), action,
+                pods, resources, decided.observation(), spec);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.kdrl.agent.knative;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.agent.config.AgentConfig;
@@ -204,6 +205,26 @@ class KnativeApplierTest {
                 "servicehouse_podcount", "4"));
         assertThat(done).startsWith("knative: house patched").endsWith("; the DRLScaleAction for observers was not "
                 + "written (forbidden: the API server refused (403) to write drlscaleactions default/drl-action)");
+        assertThat(sink.current()).containsEntry("servicehouse_podcount", "4");
+    }
+
+    @Test
+    void aDecisionFailingForOneServiceNamesTheServicesItAppliedAllTheSame() throws Exception {
+        store();
+        kube.server.expect().get().withPath("/apis/serving.knative.dev/v1").andReturn(200, new io.fabric8.kubernetes
+                .api.model.APIResourceListBuilder().withGroupVersion("serving.knative.dev/v1").addNewResource()
+                .withName("services").withKind("Service").withNamespaced(true).endResource().build()).always();
+        KnativeSink sink = new KnativeSink(applier(), List.of(
+                new dev.kdrl.agent.config.AgentConfig.Service("house", "house", null, Map.of(), null, null),
+                new dev.kdrl.agent.config.AgentConfig.Service("senti", "senti", null, Map.of(), null, null)), null);
+        assertThatThrownBy(() -> sink.write(Map.of("servicehouse_resource", "2", "servicehouse_concurrency", "20",
+                "servicehouse_podcount", "4", "servicesenti_resource", "2", "servicesenti_concurrency", "10",
+                "servicesenti_podcount", "3")))
+                .isInstanceOfSatisfying(WriteFailure.class, e -> {
+                    assertThat(e.kind()).isEqualTo(WriteFailure.Kind.NOT_FOUND);
+                    assertThat(e.applied()).containsExactly("house");
+                    assertThat(e.getMessage()).contains("house patched").contains("senti failed");
+                });
         assertThat(sink.current()).containsEntry("servicehouse_podcount", "4");
     }
 

@@ -677,6 +677,57 @@ class AgentCycleTest {
     }
 
     @Test
+    void aRefusedWriteForgetsItsPendingDecisionAndAnUncertainOneKeepsItForTheNextStart() throws Exception {
+        AgentConfig cfg = config("{planner: hybrid}");
+        Path pending = dir.resolve("data/state/pending.json");
+        WriteFailure.Kind[] next = {null};
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), spec -> {
+            if (next[0] != null) {
+                throw new WriteFailure(next[0], "refused", null);
+            }
+            return "ok";
+        }, new AgentMetrics(cfg.serviceNames(), 40));
+        agent.runCycle(T0);
+        next[0] = WriteFailure.Kind.FORBIDDEN; // 403: not written, certainly
+        assertThat(agent.runCycle(T0.plus(PERIOD)).written()).isFalse();
+        assertThat(pending).doesNotExist();
+        next[0] = WriteFailure.Kind.GAVE_UP; // 5xx after every retry: it may have reached the server
+        assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(2))).written()).isFalse();
+        assertThat(pending).exists();
+        agent.close();
+    }
+
+    @Test
+    void aDecisionAppliedToSomeServicesOnlyIsSavedAsTheMixTheClusterHolds() throws Exception {
+        AgentConfig cfg = config("{planner: greedy}");
+        boolean[] partly = {false};
+        List<Map<String, String>> attempted = new ArrayList<>();
+        Agent agent = AgentBuilder.build(cfg, (s, cycle, time) -> cycle == 0 ? 10 : 90, spec -> {
+            attempted.add(spec);
+            if (partly[0]) {
+                throw new WriteFailure(WriteFailure.Kind.OTHER, "senti failed", null,
+                        java.util.Set.of("house", "numbr"));
+            }
+            return "ok";
+        }, new AgentMetrics(cfg.serviceNames(), 40));
+        agent.runCycle(T0);
+        var before = agent.lastState();
+        partly[0] = true;
+        CycleReport r = agent.runCycle(T0.plus(PERIOD));
+        assertThat(r.written()).isFalse();
+        var after = agent.lastState();
+        assertThat(after.cycles()).isEqualTo(2);
+        assertThat(r.pods()[1]).isNotEqualTo(before.pods()[1]); // the load rose: senti's decision differs too
+        assertThat(after.action()).containsExactly(r.action()[0], before.action()[1], r.action()[2]);
+        assertThat(after.pods()).containsExactly(r.pods()[0], before.pods()[1], r.pods()[2]);
+        assertThat(after.spec().get("servicehouse_podcount")).isEqualTo(attempted.get(1).get("servicehouse_podcount"));
+        assertThat(after.spec().get("servicesenti_podcount")).isEqualTo(before.spec().get("servicesenti_podcount"));
+        assertThat(dir.resolve("data/state/pending.json")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("data/state/state.json"))).contains("\"cycles\" : 2");
+        agent.close();
+    }
+
+    @Test
     void aReplicaThatLostTheLeaseDuringTheCycleWritesAndSavesNothing() throws Exception {
         AgentConfig cfg = config("{planner: hybrid}");
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
