@@ -302,7 +302,11 @@ public final class Agent implements AutoCloseable {
                             + (s.maxLoad() == null ? " (the default: " + DEFAULT_MAX_LOAD_FACTOR + " x what the quota"
                             + " can serve)" : "") + "; not recorded");
                 }
-                observed[i] = histories.get(i).append(time, v);
+                try {
+                    observed[i] = histories.get(i).append(time, v);
+                } catch (dev.kdrl.agent.store.HistoryFile.OutOfOrder o) {
+                    throw new QueryFailure(FailureKind.OUT_OF_ORDER, "read " + v + ", but " + o.getMessage());
+                }
             } catch (QueryFailure f) {
                 observed[i] = Double.NaN;
                 failure = f.getMessage();

@@ -23,7 +23,12 @@ public enum FailureKind {
     /** No answer within the timeout. */
     TIMEOUT("timeout"),
     /** Connection refused, DNS, TLS or another I/O failure. */
-    UNREACHABLE("unreachable");
+    UNREACHABLE("unreachable"),
+    /**
+     * Read, but the cycle's time is not later than the last row of the service's history (the clock stepped back, or
+     * a row was added by hand): not recorded, and the decision is made from the history as it is.
+     */
+    OUT_OF_ORDER("out_of_order");
 
     private final String label;
 

@@ -159,6 +159,15 @@ public final class HistoryFile implements Closeable {
         }
     }
 
+    /** An append whose time is not later than the history's last row: refused, nothing written. */
+    public static final class OutOfOrder extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        OutOfOrder(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Appends one measurement and forces it to disk before returning (in memory only for a
      * {@link #readOnly} history). Returns the value as recorded.
@@ -170,7 +179,7 @@ public final class HistoryFile implements Closeable {
         String v = round(value);
         Instant t = time.truncatedTo(ChronoUnit.MILLIS);
         if (!times.isEmpty() && !t.isAfter(times.get(times.size() - 1))) {
-            throw new IllegalArgumentException(file + ": cycle time " + t + " is not later than the last recorded "
+            throw new OutOfOrder(file + ": cycle time " + t + " is not later than the last recorded "
                     + times.get(times.size() - 1) + " (did the clock step back?); expected increasing times, "
                     + "not recorded");
         }

@@ -677,6 +677,29 @@ class AgentCycleTest {
     }
 
     @Test
+    void aHistoryRowAheadOfTheClockFailsThatServicesReadingOnlyAndTheDecisionIsMade() throws Exception {
+        AgentConfig cfg = config("{planner: greedy}");
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        Agent first = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), metrics);
+        first.runCycle(T0);
+        first.close();
+        // a row an hour ahead (a clock that stepped back since, or a hand edit)
+        Path house = dir.resolve("data/history/house.csv");
+        Files.writeString(house, T0.plus(Duration.ofHours(1)) + ",14\n", java.nio.file.StandardOpenOption.APPEND);
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(1), sink, metrics);
+        CycleReport r = agent.runCycle(T0.plus(PERIOD));
+        assertThat(r.written()).isTrue();
+        assertThat(sink.written).hasSize(1);
+        assertThat(r.failures().get(0)).startsWith("out_of_order: read 50.0, but " + house + ": cycle time "
+                + T0.plus(PERIOD) + " is not later than the last recorded " + T0.plus(Duration.ofHours(1)));
+        assertThat(r.failures().get(1)).isNull();
+        assertThat(r.predicted()[0]).isEqualTo((34 + 14) / 2.0); // the moving average of the history as it is
+        assertThat(metrics.scrape()).contains("drl_agent_query_failures_total{kind=\"out_of_order\",service=\"house\"} 1.0");
+        agent.close();
+    }
+
+    @Test
     void aRefusedWriteForgetsItsPendingDecisionAndAnUncertainOneKeepsItForTheNextStart() throws Exception {
         AgentConfig cfg = config("{planner: hybrid}");
         Path pending = dir.resolve("data/state/pending.json");
