@@ -367,9 +367,12 @@ public final class AgentMain implements Callable<Integer> {
         }
         KubernetesClient client = KubeClients.create(kubeconfig);
         String env = System.getenv("KUBECONFIG");
+        String property = System.getProperty("kubeconfig");
+        Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
         String from = kubeconfig != null ? "--kubeconfig " + kubeconfig
+                : property != null && !property.isBlank() ? "-Dkubeconfig=" + property
                 : env != null && !env.isBlank() ? "$KUBECONFIG " + env
-                : "~/.kube/config, else the in-cluster service account";
+                : Files.isRegularFile(home) ? home.toString() : "the in-cluster service account";
         LOG.info("Kubernetes API server {} ({})", client.getConfiguration().getMasterUrl(), from);
         return client;
     }

@@ -85,6 +85,11 @@ public final class KubeClients {
      * fabric8 reads before {@code KUBECONFIG}: then it is the one checked.
      */
     static Config config(Path kubeconfig, java.util.Map<String, String> env, String property) {
+        return config(kubeconfig, env, property, Path.of(System.getProperty("user.home"), ".kube", "config"));
+    }
+
+    /** {@link #config(Path, java.util.Map, String)} with {@code home} as the default kubeconfig file. */
+    static Config config(Path kubeconfig, java.util.Map<String, String> env, String property, Path home) {
         boolean fromProperty = property != null && !property.isBlank();
         String named = fromProperty ? property : env.get("KUBECONFIG");
         if (kubeconfig == null && named != null && !named.isBlank()) {
@@ -96,6 +101,16 @@ public final class KubeClients {
                                 + "property out to use $KUBECONFIG or ~/.kube/config, else the in-cluster service account)"
                         : "$KUBECONFIG " + named + ": no such file, expected a kubeconfig file (or unset KUBECONFIG "
                                 + "to use ~/.kube/config, else the in-cluster service account)");
+            }
+        }
+        if (kubeconfig == null && (named == null || named.isBlank())) {
+            boolean inCluster = env.get("KUBERNETES_SERVICE_HOST") != null;
+            boolean master = System.getProperty("kubernetes.master") != null || env.get("KUBERNETES_MASTER") != null;
+            if (!Files.isRegularFile(home) && !inCluster && !master) {
+                // fabric8 would try https://kubernetes.default.svc, which does not resolve outside a cluster, for ever
+                throw new IllegalArgumentException("no Kubernetes credentials: no kubeconfig (" + home + " does not "
+                        + "exist, $KUBECONFIG and --kubeconfig are not set) and not in a cluster (KUBERNETES_SERVICE_HOST "
+                        + "is not set); expected one of them, or --dry-run to write nothing");
             }
         }
         Config base;

@@ -118,4 +118,22 @@ class KubeClientsTest {
         org.assertj.core.api.Assertions.assertThatCode(() -> KubeClients.config(null, java.util.Map.of("KUBECONFIG",
                 missing.toString()), real.toString())).doesNotThrowAnyException();
     }
+
+    @Test
+    void withoutAKubeconfigOutsideAClusterTheAgentRefusesToStartInsteadOfRetryingForEver() throws Exception {
+        Path home = dir.resolve("home-kube-config");
+        assertThatThrownBy(() -> KubeClients.config(null, java.util.Map.of(), null, home))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("no Kubernetes credentials: no kubeconfig (" + home + " does not exist, "
+                        + "$KUBECONFIG and --kubeconfig are not set)")
+                .hasMessageEndingWith("and not in a cluster (KUBERNETES_SERVICE_HOST is not set); expected one of them, "
+                        + "or --dry-run to write nothing");
+        // in a cluster: the service account
+        org.assertj.core.api.Assertions.assertThatCode(() -> KubeClients.config(null, java.util.Map.of(
+                "KUBERNETES_SERVICE_HOST", "10.0.0.1"), null, home)).doesNotThrowAnyException();
+        // a ~/.kube/config
+        Path real = TestKubeconfigs.pointingAt(dir, "http://127.0.0.1:9");
+        org.assertj.core.api.Assertions.assertThatCode(() -> KubeClients.config(null, java.util.Map.of(), null, real))
+                .doesNotThrowAnyException();
+    }
 }
