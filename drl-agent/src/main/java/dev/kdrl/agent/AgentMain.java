@@ -204,7 +204,8 @@ public final class AgentMain implements Callable<Integer> {
                             : "");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(loop), "drl-agent-stop"));
             Object previousTerm = onTerm(() -> {
-                LOG.info("SIGTERM: stopping after the cycle in progress");
+                LOG.info("SIGTERM: stopping after the cycle in progress (its write's retries given up)");
+                dev.kdrl.agent.ops.StopSignal.PROCESS.request();
                 loop.stop();
             }, loopDone, "the loop");
             try {
@@ -247,7 +248,10 @@ public final class AgentMain implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            LOG.info("stopping the reconciler");
+            if (!dev.kdrl.agent.ops.StopSignal.PROCESS.requested()) { // SIGTERM said so already
+                LOG.info("stopping the reconciler");
+            }
+            dev.kdrl.agent.ops.StopSignal.PROCESS.request();
             stop.countDown();
             try {
                 stopped.await(30, TimeUnit.SECONDS);
@@ -258,6 +262,7 @@ public final class AgentMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Object previousTerm = onTerm(() -> {
             LOG.info("SIGTERM: stopping the reconciler");
+            dev.kdrl.agent.ops.StopSignal.PROCESS.request();
             stop.countDown();
         }, stopped, "the reconciler");
         OpsServer ops = null;
@@ -315,6 +320,7 @@ public final class AgentMain implements Callable<Integer> {
      * Lease is released and the files are closed.
      */
     private void stop(AgentLoop loop) {
+        dev.kdrl.agent.ops.StopSignal.PROCESS.request();
         loop.stop();
         try {
             loopDone.await(30, TimeUnit.SECONDS);

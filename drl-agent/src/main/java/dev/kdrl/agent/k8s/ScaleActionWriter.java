@@ -42,12 +42,20 @@ public final class ScaleActionWriter implements ActionSink {
     private final int retries;
     private final Duration backoff;
 
+    private dev.kdrl.agent.ops.StopSignal stop = dev.kdrl.agent.ops.StopSignal.PROCESS;
+
     public ScaleActionWriter(KubernetesClient client, String namespace, String name, int retries, Duration backoff) {
         this.client = client;
         this.namespace = namespace;
         this.name = name;
         this.retries = retries;
         this.backoff = backoff;
+    }
+
+    /** Gives up the retries when {@code signal} is requested (default: {@link dev.kdrl.agent.ops.StopSignal#PROCESS}). */
+    public ScaleActionWriter stoppingOn(dev.kdrl.agent.ops.StopSignal signal) {
+        this.stop = signal;
+        return this;
     }
 
     private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
@@ -61,9 +69,15 @@ public final class ScaleActionWriter implements ActionSink {
         KubernetesClientException last = null;
         for (int attempt = 0; attempt <= retries; attempt++) {
             if (attempt > 0) {
-                LOG.warn("writing {}/{} failed ({}); retry {} of {} in {} ms", namespace, name, brief(last), attempt,
-                        retries, wait.toMillis());
-                Thread.sleep(wait.toMillis());
+                if (!stop.requested()) {
+                    LOG.warn("writing {}/{} failed ({}); retry {} of {} in {} ms", namespace, name, brief(last),
+                            attempt, retries, wait.toMillis());
+                }
+                if (stop.requested() || !stop.sleep(wait)) {
+                    // the write may have reached the server: OTHER keeps the pending decision for the next start
+                    throw new WriteFailure(WriteFailure.Kind.OTHER, "stopping (SIGTERM): no retry after " + attempt
+                            + " attempt" + (attempt == 1 ? "" : "s") + ": " + brief(last), last);
+                }
                 wait = wait.multipliedBy(2);
             }
             try {

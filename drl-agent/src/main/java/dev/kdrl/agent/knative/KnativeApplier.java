@@ -214,6 +214,17 @@ public final class KnativeApplier {
         this.events = events;
     }
 
+    private dev.kdrl.agent.ops.StopSignal stop = dev.kdrl.agent.ops.StopSignal.PROCESS;
+
+    /**
+     * Gives up the patches' retries and the wait for a new Revision when {@code signal} is requested (default:
+     * {@link dev.kdrl.agent.ops.StopSignal#PROCESS}).
+     */
+    public KnativeApplier stoppingOn(dev.kdrl.agent.ops.StopSignal signal) {
+        this.stop = signal;
+        return this;
+    }
+
     /**
      * For tests: runs {@code hook} with the Knative Service's name between reading it and patching it (a write
      * there makes the patch's resourceVersion test fail, as a concurrent writer would).
@@ -546,13 +557,20 @@ public final class KnativeApplier {
                     return failed(t, WriteFailure.Kind.GAVE_UP, "still failing after " + (attempt + 1)
                             + " attempts: " + brief(e));
                 }
+                if (stop.requested()) {
+                    return failed(t, WriteFailure.Kind.OTHER, "stopping (SIGTERM): no retry after " + (attempt + 1)
+                            + " attempt" + (attempt == 0 ? "" : "s") + ": " + brief(e));
+                }
                 LOG.warn("patching Knative Service {}/{} failed ({}: {}); retry {} of {} in {} ms", namespace,
                         t.knativeService(), conflict ? "changed since read" : "HTTP " + code, brief(e),
                         attempt + 1, retries, wait.toMillis());
                 if (conflict) {
                     conflicts++;
                 }
-                Thread.sleep(wait.toMillis());
+                if (!stop.sleep(wait)) {
+                    return failed(t, WriteFailure.Kind.OTHER, "stopping (SIGTERM): no retry after " + (attempt + 1)
+                            + " attempt" + (attempt == 0 ? "" : "s") + ": " + brief(e));
+                }
                 wait = wait.multipliedBy(2);
                 try {
                     l = read(t);
@@ -671,7 +689,7 @@ public final class KnativeApplier {
             if (state != null) {
                 return state;
             }
-            if (System.nanoTime() >= deadline) {
+            if (System.nanoTime() >= deadline || stop.requested()) {
                 pending.put(t.knativeService(), p);
                 LOG.warn("Knative Service {}/{}: no new ready revision within {} s; revision {} is deleted once one "
                         + "is ready (checked at the next decision)", namespace, t.knativeService(),
@@ -679,7 +697,7 @@ public final class KnativeApplier {
                 return "revision " + previous + " kept: no new ready revision within "
                         + revisions.readyTimeout().toMillis() + " ms";
             }
-            Thread.sleep(POLL.toMillis());
+            stop.sleep(POLL);
         }
     }
 

@@ -164,6 +164,33 @@ class ScaleActionWriterTest {
     }
 
     @Test
+    void aStopRequestedGivesUpTheRetriesAtOnce() throws Exception {
+        writer().write(spec("3500m", "4"));
+        kube.server.expect().patch().withPath(MockKube.path("default", "drl-action"))
+                .andReturn(503, new StatusBuilder().withCode(503).withMessage("etcd unavailable").build())
+                .always();
+        dev.kdrl.agent.ops.StopSignal stop = new dev.kdrl.agent.ops.StopSignal();
+        ScaleActionWriter slow = new ScaleActionWriter(kube.client, "default", "drl-action", 4, Duration.ofSeconds(20))
+                .stoppingOn(stop);
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stop.request();
+        });
+        long t0 = System.nanoTime();
+        stopper.start();
+        assertThatThrownBy(() -> slow.write(spec("2500m", "5"))).isInstanceOf(WriteFailure.class)
+                .satisfies(e -> assertThat(((WriteFailure) e).kind()).isEqualTo(WriteFailure.Kind.OTHER))
+                .hasMessageContaining("stopping (SIGTERM): no retry after 1 attempt");
+        // within the first 20 s back-off, not after four of them
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        stopper.join();
+    }
+
+    @Test
     void theBundledCrdIsDeployCrdYaml() throws Exception {
         try (var in = Crd.class.getResourceAsStream(Crd.RESOURCE)) {
             assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(Path.of("../deploy/crd.yaml")));
