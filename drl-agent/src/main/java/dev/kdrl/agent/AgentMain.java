@@ -133,6 +133,9 @@ public final class AgentMain implements Callable<Integer> {
         double quota = cfg.model().quota();
         LoadSource source = simulate != null ? new TraceSource(TraceCsv.read(simulate), cfg.serviceNames())
                 : new PrometheusSource(new PrometheusClient(cfg.prometheus()), cfg.namespace());
+        if (simulate == null) {
+            PrometheusSource.checkAtStart(cfg);
+        }
         AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), quota);
         boolean elect = cfg.leaderElection().enabled() && !dryRun;
         if (elect || installCrd) {

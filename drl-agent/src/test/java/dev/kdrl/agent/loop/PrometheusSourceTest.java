@@ -1,0 +1,72 @@
+package dev.kdrl.agent.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.config.ConfigException;
+import dev.kdrl.agent.prom.FakePrometheus;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The start-up query: settings that no cycle could make work are refused, named; passing trouble is not. */
+class PrometheusSourceTest {
+    @TempDir
+    Path dir;
+
+    private FakePrometheus fake;
+
+    @AfterEach
+    void stop() {
+        if (fake != null) {
+            fake.close();
+        }
+    }
+
+    private AgentConfig config(FakePrometheus.Answer answer) throws Exception {
+        fake = new FakePrometheus(q -> answer);
+        return AgentFixtures.write(dir, AgentFixtures.config(fake.url(), "{planner: greedy}",
+                "{kind: moving-average, window: 2}", ""));
+    }
+
+    @Test
+    void aQueryPrometheusCannotParseIsRefusedAsThatServicesQuery() throws Exception {
+        AgentConfig cfg = config(new FakePrometheus.Answer(400,
+                "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"1:14: parse error: unexpected }\"}", 0));
+        assertThatThrownBy(() -> PrometheusSource.checkAtStart(cfg)).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": services[0].query: 'locust_users{job=\"generator1\"}' "
+                        + "(Prometheus cannot run it: error_status: bad_data: 1:14: parse error: unexpected })")
+                .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo("services[0].query"));
+        assertThat(fake.queries).hasSize(1); // tried once, at start
+    }
+
+    @Test
+    void aWrongPathOrAServerThatIsNotPrometheusIsRefusedAsTheUrl() throws Exception {
+        AgentConfig notFound = config(new FakePrometheus.Answer(404, "404 page not found", 0));
+        assertThatThrownBy(() -> PrometheusSource.checkAtStart(notFound))
+                .hasMessageStartingWith(dir.resolve("agent.yaml") + ": prometheus.url: '" + fake.url() + "' (the "
+                        + "start-up query for house got http_4xx: HTTP 404: 404 page not found; expected the base URL "
+                        + "of a Prometheus server");
+        stop();
+        AgentConfig other = config(FakePrometheus.Answer.ok("<html>a login page</html>"));
+        assertThatThrownBy(() -> PrometheusSource.checkAtStart(other)).hasMessageContaining("prometheus.url")
+                .hasMessageContaining("malformed: body is not JSON");
+    }
+
+    @Test
+    void whatALaterCycleMayGetPastIsOnlyAWarning() throws Exception {
+        AgentConfig unavailable = config(new FakePrometheus.Answer(503, "starting", 0));
+        assertThatCode(() -> PrometheusSource.checkAtStart(unavailable)).doesNotThrowAnyException();
+        assertThat(fake.queries).hasSize(3); // once per service, no retries
+        stop();
+        AgentConfig empty = config(FakePrometheus.Answer.ok(
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}"));
+        assertThatCode(() -> PrometheusSource.checkAtStart(empty)).doesNotThrowAnyException();
+        stop();
+        AgentConfig fine = config(FakePrometheus.Answer.ok(FakePrometheus.vector("12")));
+        assertThatCode(() -> PrometheusSource.checkAtStart(fine)).doesNotThrowAnyException();
+    }
+}
