@@ -167,27 +167,25 @@ public record EnvSignature(
         if (Double.compare(quota, other.quota) != 0) {
             d.add("quota " + quota + " vs " + other.quota);
         }
-        if (!actionTables.isEmpty() && !other.actionTables.isEmpty()) {
-            for (int i = 0; i < serviceNames.size(); i++) {
-                String name = serviceNames.get(i);
-                int j = other.serviceNames.indexOf(name);
-                if (j >= 0 && !actionTables.get(i).equals(other.actionTables.get(j))) {
-                    d.add("action table of " + name + " differs: " + actionTables.get(i) + " vs "
-                            + other.actionTables.get(j));
-                }
-            }
-        }
-        if (!serviceSettings.isEmpty() && !other.serviceSettings.isEmpty()) {
-            for (int i = 0; i < serviceNames.size(); i++) {
-                String name = serviceNames.get(i);
-                int j = other.serviceNames.indexOf(name);
-                if (j >= 0 && !serviceSettings.get(i).equals(other.serviceSettings.get(j))) {
-                    d.add("settings of " + name + " differ: " + serviceSettings.get(i) + " vs "
-                            + other.serviceSettings.get(j));
-                }
-            }
-        }
+        perService(actionTables, other, other.actionTables, "action table of %s differs: ", d);
+        perService(serviceSettings, other, other.serviceSettings, "settings of %s differ: ", d);
         return d;
+    }
+
+    /**
+     * Adds to {@code d} a difference per service named in both signatures whose line in {@code mine} and in {@code
+     * theirs} (one per service of this signature and of {@code other}) differ; nothing when either list is empty.
+     */
+    private void perService(List<String> mine, EnvSignature other, List<String> theirs, String what, List<String> d) {
+        if (mine.isEmpty() || theirs.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < serviceNames.size(); i++) {
+            int j = other.serviceNames.indexOf(serviceNames.get(i));
+            if (j >= 0 && !mine.get(i).equals(theirs.get(j))) {
+                d.add(String.format(what, serviceNames.get(i)) + mine.get(i) + " vs " + theirs.get(j));
+            }
+        }
     }
 
     /**
