@@ -76,8 +76,11 @@ public final class LeaseElection implements Leadership {
                         .withRenewDeadline(config.renewDeadline())
                         .withRetryPeriod(config.retryPeriod())
                         .withReleaseOnCancel()
-                        .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped,
-                                id -> LOG.info("leader is {}", id)))
+                        .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped, id -> {
+                            if (id != null) { // null: the Lease released (by this replica, as it stops)
+                                LOG.info("leader is {}", id);
+                            }
+                        }))
                         .build())
                 .build()
                 .start();
@@ -104,9 +107,13 @@ public final class LeaseElection implements Leadership {
     }
 
     private void stopped() {
-        setNotLeading();
+        boolean unexpected = setNotLeading();
         metrics.globalGauge("drl.agent.leader", 0);
-        LOG.warn("{} stopped leading", config.identity());
+        if (unexpected) {
+            LOG.warn("{} stopped leading", config.identity());
+        } else {
+            LOG.info("{} released the Lease", config.identity());
+        }
     }
 
     /** Marks this replica as not leading; returns whether it should stand again. */

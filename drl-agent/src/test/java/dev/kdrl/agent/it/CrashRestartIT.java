@@ -53,8 +53,9 @@ class CrashRestartIT {
                 String job = q.substring(q.indexOf('"') + 1, q.lastIndexOf('"'));
                 String service = SERVICES.get(Integer.parseInt(job.substring(job.length() - 1)) - 1);
                 int n = asked.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement();
-                // from its third query on, senti's answers hang: the cycle waits for them until its deadline (1.85 s)
-                if (hang.get() && service.equals("senti") && n >= 2) {
+                // from its fourth query on (the first is the start-up check, then one per cycle), senti's answers
+                // hang in the third cycle: it waits for them until its deadline (1.85 s)
+                if (hang.get() && service.equals("senti") && n >= 3) {
                     hanging.countDown();
                     try {
                         release.await(60, TimeUnit.SECONDS);
@@ -75,7 +76,7 @@ class CrashRestartIT {
             String[] args = {"--config", config.toString(), "--kubeconfig", kubeconfig.toString()};
 
             AgentProcess first = new AgentProcess(dir, "first", Map.of(), args);
-            assertThat(hanging.await(60, TimeUnit.SECONDS)).as("senti's third query").isTrue();
+            assertThat(hanging.await(60, TimeUnit.SECONDS)).as("senti's third cycle's query").isTrue();
             Path state = dir.resolve("data/state/state.json");
             AgentState before = new ObjectMapper().readValue(state.toFile(), AgentState.class);
             first.kill();
