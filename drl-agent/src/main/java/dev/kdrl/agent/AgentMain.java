@@ -118,6 +118,10 @@ public final class AgentMain implements Callable<Integer> {
             throw new IllegalArgumentException("--once runs one cycle and --cycles " + maxCycles + " runs "
                     + maxCycles + ": give one of them");
         }
+        if (dryRun && installCrd) {
+            throw new IllegalArgumentException("--install-crd writes the CRD to the cluster and --dry-run writes "
+                    + "nothing: give one of them");
+        }
         AgentConfig loaded = AgentConfig.load(config);
         // a simulation's made-up loads and decisions never mix with the live history and state
         AgentConfig cfg = simulate == null ? loaded : loaded.withDirectories(

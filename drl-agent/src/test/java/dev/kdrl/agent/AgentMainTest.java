@@ -89,6 +89,10 @@ class AgentMainTest {
         assertThat(again.err()).doesNotContain("not later than");
         assertThat(run("", "--dry-run", "--simulate", trace, "--once", "--cycles", "2").err().strip())
                 .isEqualTo("error: --once runs one cycle and --cycles 2 runs 2: give one of them");
+        Run both = run("", "--dry-run", "--install-crd", "--simulate", trace, "--once");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err().strip()).isEqualTo("error: --install-crd writes the CRD to the cluster and --dry-run "
+                + "writes nothing: give one of them");
     }
 
     @Test

@@ -23,7 +23,9 @@ public final class OpsServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + bind + ":" + port + " (http.bind, http.port): "
+                    + e.getMessage() + " (expected a free port on an address of this host, or http.enabled: false)",
+                    e);
         }
         exact("/healthz", ex -> respond(ex, healthy.getAsBoolean() ? 200 : 503,
                 healthy.getAsBoolean() ? "ok\n" : "unhealthy\n", "text/plain"));

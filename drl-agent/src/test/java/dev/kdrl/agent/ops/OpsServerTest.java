@@ -57,4 +57,15 @@ class OpsServerTest {
             assertThat(get(ops.port(), "/readyz").statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aPortInUseNamesTheSettingsToChange() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OpsServer("127.0.0.1", port, () -> true,
+                    () -> true, () -> "")).isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + port + " (http.bind, http.port): ")
+                    .hasMessageEndingWith("(expected a free port on an address of this host, or http.enabled: false)");
+        }
+    }
 }
