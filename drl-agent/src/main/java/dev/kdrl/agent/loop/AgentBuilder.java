@@ -79,6 +79,7 @@ public final class AgentBuilder {
         }
         StateStore store = new StateStore(config.stateDir());
         if (persist) {
+            store.requireWritable();
             for (Path leftover : store.removeLeftovers()) {
                 LOG.info("removed {}: a temporary file left by a process that stopped while saving", leftover);
             }

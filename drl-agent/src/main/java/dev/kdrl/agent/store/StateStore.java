@@ -165,6 +165,24 @@ public final class StateStore {
     }
 
     /**
+     * Checks at start that the directory can be written (created if missing, a file written and deleted in it), so
+     * that a read-only or misplaced {@code stateDir} stops the agent before its first cycle rather than failing it.
+     *
+     * @throws UncheckedIOException naming the directory and the reason
+     */
+    public void requireWritable() {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stateDir " + dir + ": cannot write in it: " + IoReasons.of(e)
+                    + " (expected a writable directory)", e);
+        }
+    }
+
+    /**
      * Deletes the temporary files a process killed between writing and renaming left behind
      * ({@code .state.json.<pid>.tmp}, {@code .pending.json.<pid>.tmp}). Call it at start, before the first
      * write, and only in the process that writes this directory (a leader, not a standby).

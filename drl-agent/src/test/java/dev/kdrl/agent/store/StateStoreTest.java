@@ -59,6 +59,21 @@ class StateStoreTest {
     }
 
     @Test
+    void aStateDirectoryThatCannotBeWrittenIsNamedAtStart() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "a file where the directory should be");
+        StateStore store = new StateStore(file.resolve("state"));
+        assertThatThrownBy(store::requireWritable).isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageStartingWith("stateDir " + file.resolve("state").toAbsolutePath() + ": cannot write in it: ")
+                .hasMessageEndingWith("(expected a writable directory)");
+        StateStore fine = new StateStore(dir.resolve("new/state"));
+        fine.requireWritable();
+        assertThat(dir.resolve("new/state")).isDirectory();
+        try (var left = Files.list(dir.resolve("new/state"))) {
+            assertThat(left).isEmpty(); // the probe is gone
+        }
+    }
+
+    @Test
     void refusesStateOfOtherServices() {
         StateStore store = new StateStore(dir);
         store.save(state(1));
