@@ -53,6 +53,21 @@ public final class PrometheusClient {
         return URI.create(config.url() + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     }
 
+    /** Why a request could not be made, in words (the JDK's connect failures carry no message). */
+    static String reason(Throwable c) {
+        String m = c.getMessage();
+        if (c instanceof java.net.ConnectException) {
+            return "connection refused" + (m == null || m.isBlank() ? "" : " (" + m + ")");
+        }
+        if (c instanceof java.net.UnknownHostException) {
+            return "unknown host" + (m == null ? "" : " " + m);
+        }
+        if (c instanceof javax.net.ssl.SSLException) {
+            return "TLS: " + m;
+        }
+        return m == null || m.isBlank() ? c.getClass().getSimpleName() : m;
+    }
+
     /**
      * The value of {@code promql} now, after at most {@code 1 + retries} attempts.
      *
@@ -118,7 +133,7 @@ public final class PrometheusClient {
                         + config.timeout().toMillis() + " ms", c);
             }
             throw new QueryFailure(FailureKind.UNREACHABLE, config.redactedUrl() + ": "
-                    + AgentConfig.Prometheus.redact(String.valueOf(c)), c);
+                    + AgentConfig.Prometheus.redact(reason(c)), c);
         }
         int code = resp.statusCode();
         String body = resp.body();

@@ -124,9 +124,14 @@ class PrometheusClientTest {
         // a port bound but not listening refuses connections, and nobody else can take it while it is held
         try (java.net.Socket bound = new java.net.Socket()) {
             bound.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0));
-            assertThat(failure(client("http://127.0.0.1:" + bound.getLocalPort(), 1, null, null, null)))
-                    .isEqualTo(FailureKind.UNREACHABLE);
+            QueryFailure f = failureOf(client("http://127.0.0.1:" + bound.getLocalPort(), 1, null, null, null));
+            assertThat(f.kind()).isEqualTo(FailureKind.UNREACHABLE);
+            // in words, not the JDK's class name alone
+            assertThat(f.getMessage()).isEqualTo("unreachable: http://127.0.0.1:" + bound.getLocalPort()
+                    + ": connection refused");
         }
+        assertThat(PrometheusClient.reason(new java.net.UnknownHostException("prometheus.monitoring")))
+                .isEqualTo("unknown host prometheus.monitoring");
     }
 
     @Test
