@@ -251,7 +251,7 @@ public final class AgentMain implements Callable<Integer> {
                     ? "--simulate" : "--cycles") + ": apply.mode reconciler (" + cfg.source() + ") makes no "
                     + "decisions; it applies the DRLScaleAction resources others write until stopped");
         }
-        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), Double.NaN);
+        AgentMetrics metrics = AgentMetrics.forReconciler(cfg.serviceNames());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -40,7 +40,25 @@ public final class AgentMetrics {
     private final List<String> serviceNames;
 
     public AgentMetrics(List<String> services, double quota) {
+        this(services, quota, true);
+    }
+
+    /**
+     * The metrics of mode {@code reconciler}, which makes no decisions: only what applying to the Knative Services
+     * counts (no cycles, queries, decisions or leader gauge, whose zeros and NaNs would trip a deciding agent's
+     * alerts).
+     */
+    public static AgentMetrics forReconciler(List<String> services) {
+        return new AgentMetrics(services, Double.NaN, false);
+    }
+
+    private AgentMetrics(List<String> services, double quota, boolean deciding) {
         serviceNames = List.copyOf(services);
+        if (!deciding) {
+            decision = null;
+            registerApplying(services);
+            return;
+        }
         decision = Timer.builder("drl.agent.decision")
                 .description("Decision time per cycle without network waits (predict, policy, bookkeeping)")
                 .publishPercentileHistogram()
@@ -69,6 +87,11 @@ public final class AgentMetrics {
             registry.counter("drl.agent.write.failures", "kind", k.label());
         }
         set("drl.agent.quota.cores", null, null, quota);
+        registerApplying(services);
+    }
+
+    /** The counters of applying to the Knative Services, at 0 from the start. */
+    private void registerApplying(List<String> services) {
         registry.counter("drl.agent.quota.peak.over");
         for (String s : services) {
             registry.counter("drl.agent.service.patches", "service", s);

@@ -71,7 +71,7 @@ class ReconcilerTest {
                     "servicenumbr_podcount", "6", "serviceextra_podcount", "2"));
             kube.client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace("default").resource(cr)
                     .create();
-            AgentMetrics metrics = new AgentMetrics(List.of("house", "senti", "numbr"), 40);
+            AgentMetrics metrics = AgentMetrics.forReconciler(List.of("house", "senti", "numbr"));
             List<String> told = new ArrayList<>();
             Reconciler r = new Reconciler(kube.client, "default", List.of(new AgentConfig.Service("numbr", "numbr",
                     null, Map.of(), null, null)), new KnativeApplier(kube.client, "default", 0, Duration.ofMillis(1),
@@ -85,7 +85,11 @@ class ReconcilerTest {
             assertThat(told).containsExactlyInAnyOrder("numbr failed", "extra invalid");
             assertThat(metrics.scrape()).contains("drl_agent_service_failures_total{result=\"failed\",service=\"numbr\"} 1.0")
                     .contains("drl_agent_service_failures_total{result=\"invalid\",service=\"other\"} 1.0")
-                    .contains("drl_agent_service_failures_total{result=\"failed\",service=\"house\"} 0.0");
+                    .contains("drl_agent_service_failures_total{result=\"failed\",service=\"house\"} 0.0")
+                    .contains("drl_agent_service_patches_total{service=\"house\"} 0.0")
+                    // a reconciler decides nothing: no cycle, query, decision or leader series to trip alerts
+                    .doesNotContain("drl_agent_cycles_total").doesNotContain("drl_agent_leader")
+                    .doesNotContain("drl_agent_query_failures_total").doesNotContain("drl_agent_observed_load");
         }
     }
 }
