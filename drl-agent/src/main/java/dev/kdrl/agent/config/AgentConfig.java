@@ -509,7 +509,14 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         // the worst case of one service's read: every attempt's timeout and every backoff
         Duration worst = timeout.multipliedBy(retries + 1L).plus(backoff.multipliedBy((1L << retries) - 1));
-        Duration deadline = rules.duration("schedule.deadline", sc.deadline(), worst, Duration.ofMillis(1), period);
+        Duration deadline = rules.duration("schedule.deadline", sc.deadline(), worst, Duration.ofMillis(1),
+                Duration.ofDays(1));
+        if (sc.deadline() != null && deadline.compareTo(period) > 0) {
+            // the range named as it is: from the worst case of a query to the period
+            throw rules.error("schedule.deadline", AgentConfigFile.Rules.text(sc.deadline()), "expected a duration >= "
+                    + AgentConfigFile.Rules.text(worst) + " (the worst case of a query) and <= "
+                    + AgentConfigFile.Rules.text(period) + " (schedule.period)");
+        }
         if (sc.deadline() != null && deadline.compareTo(worst) < 0) {
             throw rules.error("schedule.deadline", AgentConfigFile.Rules.text(sc.deadline()), "expected at least the "
                     + "worst case of a query, " + AgentConfigFile.Rules.text(worst) + " (prometheus.timeout x "

@@ -196,7 +196,8 @@ class AgentConfigTest {
                         "schedule.deadline", "'5s' (expected at least the worst case of a query, 16500ms "
                                 + "(prometheus.timeout x 3 attempts + the backoffs)"),
                 Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {deadline: 121s}",
-                        "schedule.deadline", "<= 120s"),
+                        "schedule.deadline", "'121s' (expected a duration >= 16500ms (the worst case of a query) and "
+                                + "<= 120s (schedule.period))"),
                 // the default deadline (the worst case of a query, 16.5 s with the default timeouts) must fit the period
                 Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {period: 10s, offset: 5s}",
                         "schedule.deadline", "(not set, so the worst case of a query, 16500ms (prometheus.timeout x 3 "
