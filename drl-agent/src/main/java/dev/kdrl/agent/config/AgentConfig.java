@@ -660,8 +660,18 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         AgentConfigFile.Revisions r = or(a.revisions(), new AgentConfigFile.Revisions(null, null, null));
         if (mode == Apply.Mode.CR && a.revisions() != null) {
-            throw rules.error("apply.revisions", "(given)", "only modes knative and reconciler change revisions; in"
-                    + " mode cr the operator does");
+            List<String> given = new ArrayList<>();
+            if (r.deletePrevious() != null) {
+                given.add("deletePrevious: " + r.deletePrevious());
+            }
+            if (r.readyTimeout() != null) {
+                given.add("readyTimeout: " + r.readyTimeout());
+            }
+            if (r.podGracePeriod() != null) {
+                given.add("podGracePeriod: " + r.podGracePeriod());
+            }
+            throw rules.error("apply.revisions", "{" + String.join(", ", given) + "}", "only modes knative and "
+                    + "reconciler change revisions; in mode cr the operator does");
         }
         boolean delete = or(r.deletePrevious(), false);
         Duration ready = rules.duration("apply.revisions.readyTimeout", r.readyTimeout(), Duration.ofSeconds(120),
