@@ -385,7 +385,9 @@ public final class AgentMain implements Callable<Integer> {
         String from = kubeconfig != null ? "--kubeconfig " + kubeconfig
                 : property != null && !property.isBlank() ? "-Dkubeconfig=" + property
                 : env != null && !env.isBlank() ? "$KUBECONFIG " + env
-                : Files.isRegularFile(home) ? home.toString() : "the in-cluster service account";
+                : Files.isRegularFile(home) ? home.toString()
+                : System.getenv("KUBERNETES_SERVICE_HOST") != null ? "the in-cluster service account"
+                : "kubernetes.master / KUBERNETES_MASTER";
         LOG.info("Kubernetes API server {} ({})", client.getConfiguration().getMasterUrl(), from);
         return client;
     }

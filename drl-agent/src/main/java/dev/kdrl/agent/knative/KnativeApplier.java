@@ -689,7 +689,12 @@ public final class KnativeApplier {
             if (state != null) {
                 return state;
             }
-            if (System.nanoTime() >= deadline || stop.requested()) {
+            if (stop.requested()) {
+                LOG.info("Knative Service {}/{}: stopping (SIGTERM) before a new revision was ready; revision {} is "
+                        + "kept", namespace, t.knativeService(), previous);
+                return "revision " + previous + " kept: stopping before a new revision was ready";
+            }
+            if (System.nanoTime() >= deadline) {
                 pending.put(t.knativeService(), p);
                 LOG.warn("Knative Service {}/{}: no new ready revision within {} s; revision {} is deleted once one "
                         + "is ready (checked at the next decision)", namespace, t.knativeService(),

@@ -70,7 +70,12 @@ public final class KnativeSink implements ActionSink {
                     applied.add(o.target().service());
                 }
             }
-            throw new WriteFailure(failures.get(0).failure(), "knative: " + report.summary() + written, null, applied);
+            // the kind of an uncertain failure (a patch that gave up on 5xx may have landed) over a certain refusal,
+            // so that the pending decision is forgotten only when every failure was refused for certain
+            WriteFailure.Kind kind = failures.stream().map(KnativeApplier.Outcome::failure)
+                    .filter(k -> k != WriteFailure.Kind.FORBIDDEN && k != WriteFailure.Kind.NOT_FOUND).findFirst()
+                    .orElse(failures.get(0).failure());
+            throw new WriteFailure(kind, "knative: " + report.summary() + written, null, applied);
         }
         return "knative: " + report.summary() + written;
     }

@@ -344,6 +344,7 @@ public final class Agent implements AutoCloseable {
                 time.toString(), model.serviceNames(), t.action(), t.pods(), t.resources(), observation, spec);
         String outcome;
         boolean written;
+        boolean savedPending = false;
         try {
             if (!mayWrite.getAsBoolean()) {
                 throw new WriteFailure(WriteFailure.Kind.NOT_LEADER, "this replica lost the Lease during the cycle;"
@@ -358,6 +359,7 @@ public final class Agent implements AutoCloseable {
             if (persist) {
                 // a crash between the write and the state save is settled at start (AgentBuilder)
                 store.savePending(decided);
+                savedPending = true;
             }
             outcome = sink.write(spec);
             written = true;
@@ -366,7 +368,7 @@ public final class Agent implements AutoCloseable {
             written = false;
             metrics.writeFailure(e.kind().label());
             if (persist) {
-                settleFailedWrite(e, decided);
+                settleFailedWrite(e, decided, savedPending);
             }
         }
         if (written) {
@@ -395,17 +397,20 @@ public final class Agent implements AutoCloseable {
      * What the state becomes after a write that failed. When some services' part of the decision was applied all the
      * same (mode {@code knative}), the cluster holds a mix of the two decisions, and so does the saved state: those
      * services take {@code decided}'s configuration, pods and fields, the others keep the last decision's, so that
-     * the next decision starts from what the cluster runs. Otherwise nothing was applied, and the pending decision is
-     * forgotten unless the write may have reached the server (it gave up on 409 or 5xx answers, or failed otherwise
-     * after retries): then the next start settles it by reading the cluster.
+     * the next decision starts from what the cluster runs. Otherwise nothing was applied, and the pending decision
+     * this cycle saved is forgotten when the write was refused for certain (403, 404); any other failure may have
+     * reached the server, and the next start settles it by reading the cluster. A pending decision this cycle did not
+     * save (it failed before writing: not the leader, a service above its maxPods) is left as it is: it belongs to an
+     * earlier cycle, or to the replica now leading.
      */
-    private void settleFailedWrite(WriteFailure e, AgentState decided) {
+    private void settleFailedWrite(WriteFailure e, AgentState decided, boolean savedPending) {
         if (!e.applied().isEmpty()) {
             last = partlyApplied(decided, e.applied());
             store.save(last);
             LOG.warn("only {} of the decision applied; the saved state records them, the other services keep the "
                     + "previous decision's configuration", String.join(", ", e.applied()));
-        } else if (e.kind() != WriteFailure.Kind.GAVE_UP && e.kind() != WriteFailure.Kind.OTHER) {
+        } else if (savedPending && (e.kind() == WriteFailure.Kind.FORBIDDEN
+                || e.kind() == WriteFailure.Kind.NOT_FOUND)) {
             store.clearPending();
         }
     }

@@ -59,7 +59,9 @@ public final class AgentBuilder {
         for (String name : model.serviceNames()) {
             predictor(config, name);
         }
-        new StateStore(config.stateDir()).load(model.serviceNames(), numActions(model));
+        StateStore store = new StateStore(config.stateDir());
+        store.requireWritable(); // a probe file of its own name: nothing the leader writes is touched
+        store.load(model.serviceNames(), numActions(model));
         policy(config, model, () -> null, TrafficDistribution.none());
     }
 

@@ -19,9 +19,10 @@ public final class PrometheusSource implements LoadSource {
     /**
      * One query per service at start, each tried once: an answer no later cycle can improve on is refused as the
      * setting it comes from, so the agent does not start and then run on its history alone for ever. A query
-     * Prometheus cannot parse ({@code bad_data}) names {@code services[i].query}; an HTTP 4xx (a wrong URL path,
-     * credentials refused) or an answer that is not Prometheus's query API names {@code prometheus.url}. What may
-     * pass (Prometheus unreachable or starting, a series that does not exist yet) is a warning.
+     * Prometheus cannot parse ({@code bad_data}) or whose answer is not one number names {@code services[i].query};
+     * credentials refused (401, 403) or unusable name their key; another HTTP 4xx (a wrong URL path) or an answer
+     * that is not Prometheus's query API names {@code prometheus.url} ({@link #blame}). What may pass (Prometheus
+     * unreachable or starting, 408, 429, a series that does not exist yet) is a warning.
      *
      * @throws dev.kdrl.agent.config.ConfigException naming the setting, the value and what the server answered
      */
@@ -36,23 +37,50 @@ public final class PrometheusSource implements LoadSource {
                 once.query(query);
             } catch (QueryFailure f) {
                 String answer = AgentConfig.Prometheus.redact(f.getMessage());
-                switch (f.kind()) {
-                    case ERROR_STATUS -> {
-                        if (answer.startsWith(FailureKind.ERROR_STATUS.label() + ": bad_data")) {
-                            throw new dev.kdrl.agent.config.ConfigException(cfg.source().toString(), "services[" + i
-                                    + "].query", query, "Prometheus cannot run it: " + answer);
-                        }
-                        LOG.warn("start-up query for {} failed ({}); the cycles will try again", s.name(), answer);
-                    }
-                    case HTTP_CLIENT_ERROR, MALFORMED -> throw new dev.kdrl.agent.config.ConfigException(
-                            cfg.source().toString(), "prometheus.url", p.redactedUrl(), "the start-up query for "
-                            + s.name() + " got " + answer + "; expected the base URL of a Prometheus server (its "
-                            + "query API at /api/v1/query) that accepts the configured credentials");
-                    default -> LOG.warn("start-up query for {} failed ({}); the cycles will try again", s.name(),
-                            answer);
+                String blame = blame(f, answer, p);
+                if (blame == null) {
+                    LOG.warn("start-up query for {} failed ({}); the cycles will try again", s.name(), answer);
+                } else if (blame.equals("query")) {
+                    throw new dev.kdrl.agent.config.ConfigException(cfg.source().toString(), "services[" + i
+                            + "].query", query, "Prometheus cannot answer it with one number: " + answer);
+                } else if (blame.equals("url")) {
+                    throw new dev.kdrl.agent.config.ConfigException(cfg.source().toString(), "prometheus.url",
+                            p.redactedUrl(), "the start-up query for " + s.name() + " got " + answer + "; expected "
+                            + "the base URL of a Prometheus server (its query API at /api/v1/query)");
+                } else {
+                    throw new dev.kdrl.agent.config.ConfigException(cfg.source().toString(), blame,
+                            blame.endsWith("bearerTokenFile") ? p.bearerTokenFile() : p.basicPasswordFile(),
+                            "the start-up query for " + s.name() + " got " + answer + "; expected credentials the "
+                            + "server accepts");
                 }
             }
         }
+    }
+
+    /**
+     * What a start-up failure is blamed on: {@code query} (Prometheus cannot parse it, or its answer is not one
+     * number: a range vector, a string), {@code url} (a 404 or another 4xx, an answer that is not Prometheus's query
+     * API), the credentials key ({@code prometheus.bearerTokenFile} or {@code prometheus.basicPasswordFile}: a 401 or
+     * 403 with credentials configured, or a credentials file that is no header value), or null for what a later cycle
+     * may get past (unreachable, timeouts, 5xx, 408, 429, no series yet, another error of the server).
+     */
+    static String blame(QueryFailure f, String answer, AgentConfig.Prometheus p) {
+        String credentials = p.bearerTokenFile() != null ? "prometheus.bearerTokenFile"
+                : p.basicPasswordFile() != null ? "prometheus.basicPasswordFile" : null;
+        return switch (f.kind()) {
+            case ERROR_STATUS -> answer.startsWith(FailureKind.ERROR_STATUS.label() + ": bad_data") ? "query" : null;
+            case MALFORMED -> answer.contains("data.resultType") || answer.contains("value is ") ? "query" : "url";
+            case AMBIGUOUS_RESULT -> "query";
+            case HTTP_CLIENT_ERROR -> {
+                if (answer.contains("HTTP 408") || answer.contains("HTTP 429")) {
+                    yield null;
+                }
+                boolean refused = answer.contains("HTTP 401") || answer.contains("HTTP 403");
+                boolean unreadable = !answer.contains("HTTP ");
+                yield (refused || unreadable) && credentials != null ? credentials : "url";
+            }
+            default -> null;
+        };
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PrometheusSource.class);

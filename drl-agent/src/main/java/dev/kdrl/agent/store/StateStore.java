@@ -46,7 +46,8 @@ public final class StateStore {
     /** The most CPU cores a restored state may hold for one service. */
     public static final double MAX_CORES = 1e7;
     /** The temporary files {@link #write} leaves behind when the process dies between writing and renaming. */
-    private static final Pattern LEFTOVER = Pattern.compile("\\.(state|pending)\\.json\\.[0-9]+\\.tmp");
+    private static final Pattern LEFTOVER = Pattern.compile("\\.(state|pending)\\.json\\.[0-9]+\\.tmp"
+            + "|\\.write-check-[0-9]+\\.tmp");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 

@@ -717,6 +717,11 @@ class AgentCycleTest {
         next[0] = WriteFailure.Kind.GAVE_UP; // 5xx after every retry: it may have reached the server
         assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(2))).written()).isFalse();
         assertThat(pending).exists();
+        String uncertain = Files.readString(pending);
+        // a cycle that fails before writing (this replica lost the Lease) leaves that pending decision alone
+        agent.guard(() -> false);
+        assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(3))).outcome()).contains("not_leader");
+        assertThat(Files.readString(pending)).isEqualTo(uncertain);
         agent.close();
     }
 

@@ -38,7 +38,7 @@ class PrometheusSourceTest {
                 "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"1:14: parse error: unexpected }\"}", 0));
         assertThatThrownBy(() -> PrometheusSource.checkAtStart(cfg)).isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("agent.yaml") + ": services[0].query: 'locust_users{job=\"generator1\"}' "
-                        + "(Prometheus cannot run it: error_status: bad_data: 1:14: parse error: unexpected })")
+                        + "(Prometheus cannot answer it with one number: error_status: bad_data: 1:14: parse error: unexpected })")
                 .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo("services[0].query"));
         assertThat(fake.queries).hasSize(1); // tried once, at start
     }
@@ -57,7 +57,27 @@ class PrometheusSourceTest {
     }
 
     @Test
+    void aRangeVectorIsTheQuerysFaultAndARefusedTokenTheTokensNotTheUrls() throws Exception {
+        AgentConfig matrix = config(FakePrometheus.Answer.ok("{\"status\":\"success\",\"data\":{\"resultType\":"
+                + "\"matrix\",\"result\":[]}}"));
+        assertThatThrownBy(() -> PrometheusSource.checkAtStart(matrix))
+                .hasMessageContaining(": services[0].query: ").hasMessageContaining("data.resultType is 'matrix'");
+        stop();
+        fake = new FakePrometheus(q -> new FakePrometheus.Answer(401, "Unauthorized", 0));
+        java.nio.file.Files.writeString(dir.resolve("token"), "stale\n");
+        AgentConfig token = AgentFixtures.write(dir, AgentFixtures.config(fake.url(), "{planner: greedy}",
+                "{kind: moving-average, window: 2}", "").replace("url: " + fake.url(), "url: " + fake.url()
+                + "\n  bearerTokenFile: token"));
+        assertThatThrownBy(() -> PrometheusSource.checkAtStart(token))
+                .hasMessageStartingWith(dir.resolve("agent.yaml") + ": prometheus.bearerTokenFile: '"
+                        + dir.resolve("token") + "' (the start-up query for house got http_4xx: HTTP 401");
+    }
+
+    @Test
     void whatALaterCycleMayGetPastIsOnlyAWarning() throws Exception {
+        AgentConfig limited = config(new FakePrometheus.Answer(429, "too many requests", 0));
+        assertThatCode(() -> PrometheusSource.checkAtStart(limited)).doesNotThrowAnyException();
+        stop();
         AgentConfig unavailable = config(new FakePrometheus.Answer(503, "starting", 0));
         assertThatCode(() -> PrometheusSource.checkAtStart(unavailable)).doesNotThrowAnyException();
         assertThat(fake.queries).hasSize(3); // once per service, no retries

@@ -273,6 +273,10 @@ public final class PolicyFile {
         List<String> settings = new ArrayList<>();
         if (p.getProperty("env.serviceSettings") != null) {
             int n = intField(file, p, "env.serviceSettings");
+            if (n < 0) {
+                throw new IllegalArgumentException(file + ": manifest field 'env.serviceSettings' is " + n
+                        + " (expected the number of services' settings lines, >= 0)");
+            }
             for (int i = 0; i < n; i++) {
                 settings.add(requiredField(file, p, "env.serviceSetting." + i));
             }

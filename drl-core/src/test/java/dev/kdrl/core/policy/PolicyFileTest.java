@@ -157,6 +157,9 @@ class PolicyFileTest {
         Path bad = tampered(dir, manifest(t -> t + "env.serviceSettings=3\n"));
         assertThatThrownBy(() -> PolicyFile.load(bad)).hasMessageStartingWith(bad + ": ")
                 .hasMessageContaining("env.serviceSetting.0");
+        Path negative = tampered(dir, manifest(t -> t + "env.serviceSettings=-1\n"));
+        assertThatThrownBy(() -> PolicyFile.load(negative)).hasMessage(negative + ": manifest field "
+                + "'env.serviceSettings' is -1 (expected the number of services' settings lines, >= 0)");
     }
 
     @Test

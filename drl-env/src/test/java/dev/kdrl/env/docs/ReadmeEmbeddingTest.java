@@ -36,6 +36,34 @@ class ReadmeEmbeddingTest {
     }
 
     @Test
+    void theSnippetsCompileAsWrittenWithTheirImports(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(section());
+        // each snippet its own class with its own imports; the later ones read the first's trace, a field here
+        List<String> sources = new ArrayList<>();
+        int n = 0;
+        while (block.find()) {
+            StringBuilder imports = new StringBuilder();
+            StringBuilder body = new StringBuilder();
+            for (String line : block.group(1).split("\n")) {
+                (line.startsWith("import ") ? imports : body).append(line).append('\n');
+            }
+            Path source = tmp.resolve("ReadmeSnippet" + n + ".java");
+            Files.writeString(source, imports + "class ReadmeSnippet" + n + " {\n    dev.kdrl.env.trace.Trace trace;\n"
+                    + "    void run() throws Exception {\n" + body + "    }\n}\n");
+            sources.add(source.toString());
+            n++;
+        }
+        assertThat(n).isEqualTo(2);
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(List.of("-proc:none", "-cp", classpath, "-d", tmp.toString()));
+        args.addAll(sources);
+        int code = javac.run(null, null, errors, args.toArray(String[]::new));
+        assertThat(code).as(errors.toString()).isZero();
+    }
+
+    @Test
     void everyImportTheSnippetsListNamesAClass() throws Exception {
         List<String> imports = new ArrayList<>();
         Matcher m = Pattern.compile("(?m)^import ([\\w.]+);$").matcher(section());

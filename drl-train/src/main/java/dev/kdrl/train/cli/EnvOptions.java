@@ -56,10 +56,9 @@ final class EnvOptions {
         return read;
     }
 
-    /** Says on {@code err} which columns of {@code trace} no service of {@code model} reads (nothing if none). */
     /**
      * Notes on {@code err} what a profile file's units may have got wrong: configurations whose one pod needs more
-     * cores than the quota (never chosen: cores written as millicores?), and latencies or SLOs below 1 ms (seconds
+     * cores than the quota (never chosen: millicores written as cores?), and latencies or SLOs below 1 ms (seconds
      * written as milliseconds?). Nothing for the built-in profiles.
      */
     static void noteUnlikelyUnits(String profile, QuotaModel model, java.io.PrintWriter err) {
@@ -98,6 +97,7 @@ final class EnvOptions {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
+    /** Says on {@code err} which columns of {@code trace} no service of {@code model} reads (nothing if none). */
     static void noteUnusedColumns(Trace trace, QuotaModel model, java.io.PrintWriter err) {
         String unused = trace.unusedColumns(model.serviceNames());
         if (unused != null) {
@@ -134,10 +134,6 @@ final class EnvOptions {
     }
 
     /**
-     * Refuses an output {@code file}, given as {@code option}, that cannot be written, before any work: a directory,
-     * or one whose parent directory does not exist.
-     */
-    /**
      * Checks an output file before any work: its name ends in one of {@code extensions} (e.g. {@code .png}), it is
      * not one of the command's {@code inputs} (file to the option that names it; an output named like an input would
      * replace it), and it can be written (see {@link #requireWritableFile}).
@@ -147,7 +143,8 @@ final class EnvOptions {
         if (Files.isDirectory(file)) {
             requireWritableFile(option, file);
         }
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        // as the writers read the name: case-sensitively (OUT.JSON would be written as CSV)
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
         if (extensions.stream().noneMatch(name::endsWith)) {
             throw new IllegalArgumentException(option + " " + file + ": expected a file name ending in "
                     + String.join(" or ", extensions));
@@ -174,6 +171,10 @@ final class EnvOptions {
         return Profiles.PAPER.equals(profile) || Profiles.PAPER_GENERAL.equals(profile) ? null : Path.of(profile);
     }
 
+    /**
+     * Refuses an output {@code file}, given as {@code option}, that cannot be written, before any work: a directory,
+     * or one whose parent directory does not exist.
+     */
     static void requireWritableFile(String option, Path file) {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(option + " " + file + ": is a directory (expected a file to write)");

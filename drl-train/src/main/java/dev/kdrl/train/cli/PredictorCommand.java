@@ -146,7 +146,10 @@ final class PredictorCommand {
         public Integer call() throws Exception {
             EnvOptions.requireFile("--model", model, "");
             if (plot != null) {
-                EnvOptions.requireOutputFile("--plot", plot, List.of(".png"), Map.of(trace, "--trace", model, "--model"));
+                Map<Path, String> inputs = new LinkedHashMap<>();
+                inputs.put(trace, "--trace");
+                inputs.put(model, "--model");
+                EnvOptions.requireOutputFile("--plot", plot, List.of(".png"), inputs);
             }
             NeuralPredictor p = PredictorFile.load(model);
             Trace t = EnvOptions.trace(trace);

@@ -21,6 +21,8 @@ final class PreviousRun {
     static final String DIR = ".previous-run";
     /** A directory of the run besides {@link TrainCommand#RUN_FILES}. */
     static final String CHECKPOINTS = "checkpoints";
+    /** In {@link #DIR}, written once every file is moved there: the directory holds a whole run set aside by us. */
+    static final String MARKER = ".set-aside";
 
     private final Path out;
     private final Path keep;
@@ -32,33 +34,47 @@ final class PreviousRun {
         this.err = err;
     }
 
+    /** Whether {@code out} holds a run set aside by an {@code --overwrite} that did not finish. */
+    static boolean waiting(Path out) {
+        return Files.isRegularFile(out.resolve(DIR).resolve(MARKER));
+    }
+
     /**
      * Sets aside the run whose files {@code runFiles} (names in {@code out}, {@link TrainCommand#RUN_FILES}) are in
-     * {@code out}; nothing when there are none.
+     * {@code out}; nothing when there are none and no run waits.
+     *
+     * @throws IllegalArgumentException when {@code out} holds a {@value #DIR} this class did not finish writing (moved
+     *                                  by hand, or an interrupted move): nothing is touched
      */
     static PreviousRun setAside(Path out, List<String> runFiles, PrintWriter err) throws IOException {
-        if (runFiles.isEmpty()) {
-            return new PreviousRun(out, null, err);
+        Path keep = out.resolve(DIR);
+        if (Files.exists(keep) && !waiting(out)) {
+            throw new IllegalArgumentException("--out " + out + " holds " + keep + " without the mark drl train "
+                    + "--overwrite leaves once a run is wholly set aside there: move it or delete it first");
         }
         List<String> names = new ArrayList<>(runFiles);
         if (Files.isDirectory(out.resolve(CHECKPOINTS))) {
             names.add(CHECKPOINTS);
         }
-        Path keep = out.resolve(DIR);
-        if (Files.exists(keep)) {
+        if (waiting(out)) {
             // an earlier --overwrite did not finish: DIR holds the last finished run, --out the unfinished one's files
             for (String n : names) {
                 deleteTree(out.resolve(n));
             }
             err.println("drl train: " + keep + " holds the run before an unfinished --overwrite (kept until this run "
-                    + "has written its files); the unfinished run's " + String.join(", ", names) + " deleted");
+                    + "has written its files)" + (runFiles.isEmpty() ? "" : "; the unfinished run's "
+                    + String.join(", ", names) + " deleted"));
             err.flush();
             return new PreviousRun(out, keep, err);
+        }
+        if (runFiles.isEmpty()) {
+            return new PreviousRun(out, null, err);
         }
         Files.createDirectory(keep);
         for (String n : names) {
             Files.move(out.resolve(n), keep.resolve(n));
         }
+        Files.writeString(keep.resolve(MARKER), "set aside by drl train --overwrite until the new run is written\n");
         return new PreviousRun(out, keep, err);
     }
 
@@ -72,7 +88,11 @@ final class PreviousRun {
         }
         try {
             if (done) {
-                deleteTree(keep);
+                // renamed first, so that a deletion cut short never leaves a partial run under the marked name
+                Path doomed = out.resolve(DIR + ".deleting");
+                deleteTree(doomed);
+                Files.move(keep, doomed);
+                deleteTree(doomed);
                 return;
             }
             List<String> written = new ArrayList<>(TrainCommand.RUN_FILES);
@@ -80,6 +100,7 @@ final class PreviousRun {
             for (String n : written) {
                 deleteTree(out.resolve(n));
             }
+            Files.deleteIfExists(keep.resolve(MARKER));
             try (Stream<Path> kept = Files.list(keep)) {
                 for (Path p : kept.toList()) {
                     Files.move(p, out.resolve(p.getFileName().toString()));

@@ -418,7 +418,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** What a run writes in --out: one of them there means a run is there. */
     static final List<String> RUN_FILES = List.of("model.zip", "best.zip", "average.zip", "metrics.csv",
-            "learning-curve.png");
+            "learning-curve.png", "rl4j-dqn.zip");
 
     @Spec
     CommandSpec spec;
@@ -430,10 +430,16 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + out + ": is a file (expected a directory to write the run in)");
         }
         List<String> earlier = RUN_FILES.stream().filter(f -> Files.exists(out.resolve(f))).toList();
-        if (!earlier.isEmpty() && !overwrite) {
-            throw new IllegalArgumentException("--out " + out + " already holds a run (" + String.join(", ", earlier)
-                    + (Files.isDirectory(out.resolve(PreviousRun.DIR)) ? "; the last finished run is in "
-                    + out.resolve(PreviousRun.DIR) + ", set aside by an --overwrite that did not finish" : "")
+        if ((!earlier.isEmpty() || PreviousRun.waiting(out)) && !overwrite) {
+            List<String> held = new java.util.ArrayList<>();
+            if (!earlier.isEmpty()) {
+                held.add(String.join(", ", earlier));
+            }
+            if (PreviousRun.waiting(out)) {
+                held.add("the last finished run is in " + out.resolve(PreviousRun.DIR) + ", set aside by an "
+                        + "--overwrite that did not finish");
+            }
+            throw new IllegalArgumentException("--out " + out + " already holds a run (" + String.join("; ", held)
                     + "): pass --overwrite to replace it, or another --out");
         }
         if (published) {

@@ -363,6 +363,15 @@ class DrlCommandTest {
                 + "in .zip");
         assertThat(Files.readString(trace)).isEqualTo(recorded);
         assertThat(Files.readString(sweep)).isEqualTo(sweepText);
+        // as the writer reads the name: OUT.JSON would have been written as CSV
+        r = run("baselines", "--trace", trace.toString(), "--out", dir.resolve("OUT.JSON").toString(), "--no-optimum");
+        assertThat(r.err().strip()).isEqualTo("drl baselines: --out " + dir.resolve("OUT.JSON") + ": expected a file "
+                + "name ending in .json or .csv");
+        // the same file given as two inputs is still named as an output problem
+        r = run("predictor", "evaluate", "--model", trace.toString(), "--trace", trace.toString(), "--plot",
+                trace.toString());
+        assertThat(r.err().strip()).isEqualTo("drl predictor evaluate: --plot " + trace + ": expected a file name "
+                + "ending in .png");
     }
 
     @Test

@@ -80,6 +80,32 @@ class PreviousRunTest {
     }
 
     @Test
+    void aPreviousRunDirectoryWithoutTheMarkIsNeverTakenForAFinishedRun() throws Exception {
+        earlierRun();
+        Files.createDirectories(out.resolve(".previous-run"));
+        Files.writeString(out.resolve(".previous-run/model.zip"), "something old, put there by hand");
+        org.assertj.core.api.Assertions.assertThatThrownBy(this::setAside)
+                .hasMessage("--out " + out + " holds " + out.resolve(".previous-run") + " without the mark drl train "
+                        + "--overwrite leaves once a run is wholly set aside there: move it or delete it first");
+        assertThat(Files.readString(out.resolve("model.zip"))).isEqualTo("earlier model"); // nothing touched
+    }
+
+    @Test
+    void aKilledOverwriteThatWroteNoRunFileStillKeepsItsRunAndRefusesAPlainRun() throws Exception {
+        earlierRun();
+        setAside(); // then killed before writing anything
+        DrlCommandTest.Run refused = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--out",
+                out.toString());
+        assertThat(refused.err().strip()).isEqualTo("drl train: --out " + out + " already holds a run (the last "
+                + "finished run is in " + out.resolve(".previous-run") + ", set aside by an --overwrite that did not "
+                + "finish): pass --overwrite to replace it, or another --out");
+        PreviousRun again = PreviousRun.setAside(out, List.of(), new PrintWriter(err));
+        again.finish(true);
+        assertThat(out.resolve(".previous-run")).doesNotExist();
+        assertThat(out.resolve(".previous-run.deleting")).doesNotExist();
+    }
+
+    @Test
     void withoutAnEarlierRunNothingIsSetAside() throws Exception {
         PreviousRun previous = PreviousRun.setAside(out, List.of(), new PrintWriter(err));
         previous.finish(false);
