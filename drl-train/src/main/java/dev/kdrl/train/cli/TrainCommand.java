@@ -416,6 +416,9 @@ final class TrainCommand implements Callable<Integer> {
             + "is refused.")
     boolean overwrite;
 
+    /** A training trace of fewer rows is noted. */
+    static final int SHORT_TRACE = 10;
+
     /** What a run writes in --out: one of them there means a run is there. */
     static final List<String> RUN_FILES = List.of("model.zip", "best.zip", "average.zip", "metrics.csv",
             "learning-curve.png", "rl4j-dqn.zip");
@@ -470,6 +473,13 @@ final class TrainCommand implements Callable<Integer> {
         noteServiceNamesTheAgentCannotWrite(spec.commandLine().getErr());
         EnvOptions.noteUnlikelyUnits(env.profile, env.model(), spec.commandLine().getErr());
         EnvOptions.noteUnusedColumns(env.trace(), env.model(), spec.commandLine().getErr());
+        if (env.trace().length() < SHORT_TRACE) {
+            spec.commandLine().getErr().println("note: trace " + env.trace + " has " + env.trace().length() + " row"
+                    + (env.trace().length() == 1 ? "" : "s") + ": each evaluation during training is an episode of "
+                    + "that few decisions, and the synthetic training traffic spans only these rows' range; record "
+                    + "a longer period for a policy that has seen your traffic");
+            spec.commandLine().getErr().flush();
+        }
         if (Algorithms.require(algo).equals(Algorithms.RL4J_DQN)) {
             return rl4j();
         }

@@ -332,6 +332,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void aShortTraceIsNotedAndTheTestTraceIsNot(@TempDir Path dir) throws Exception {
+        Path one = Files.writeString(dir.resolve("one.csv"), "house,senti,numbr\n10,20,30\n");
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", "paper-general", "--trace", one.toString(),
+                "--timesteps", "64", "--out", dir.resolve("one").toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.err()).contains("note: trace " + one + " has 1 row: each evaluation during training is an "
+                + "episode of that few decisions");
+        DrlCommandTest.Run twenty = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "64", "--out", dir.resolve("twenty").toString());
+        assertThat(twenty.code()).as(twenty.err()).isZero();
+        assertThat(twenty.err()).doesNotContain("note: trace");
+    }
+
+    @Test
     void afterstateSettingsOutOfRangeAreRefusedNamingTheOption(@TempDir Path dir) {
         for (String[] c : List.of(new String[] {"--afterstate-lr", "-1", "--afterstate-lr -1.0: expected a finite number > 0"},
                 new String[] {"--afterstate-epochs", "0", "--afterstate-epochs 0: expected a whole number >= 1"},
