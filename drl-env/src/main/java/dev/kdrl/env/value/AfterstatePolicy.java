@@ -343,9 +343,18 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         return this;
     }
 
+    /**
+     * The decision for the state the supplier given at construction returns now: {@code observation} is not read
+     * (the search needs the whole state, which no observation holds), so this policy acts right only on the
+     * environment, or the agent's state, it was built on; for a state at hand, call {@link #decide(QuotaState)}.
+     */
     @Override
     public int[] act(double[] observation) {
-        QuotaState s = QuotaState.current(state);
+        return decide(QuotaState.current(state));
+    }
+
+    /** The decision in {@code s}: {@link #act(double[])}'s for a state given rather than supplied. */
+    public int[] decide(QuotaState s) {
         statistics = currentStatistics();
         int[] twoSteps = lookahead == null ? null : actTwoSteps(s);
         return twoSteps != null ? twoSteps : oneStep(s, null);

@@ -425,6 +425,7 @@ class AfterstatePolicyTest {
             var s = env.state();
             int[] searched = p.twoSteps(s);
             int[] acted = p.act(null);
+            assertThat(p.decide(s)).as("decide on the state at hand is act's decision").containsExactly(acted);
             if (s.step() + 1 >= env.episodeLength()) {
                 assertThat(searched).as("nothing follows the last decision").isNull();
             } else {
