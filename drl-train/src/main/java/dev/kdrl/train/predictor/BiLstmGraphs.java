@@ -62,12 +62,17 @@ final class BiLstmGraphs {
         return "bwd" + layer;
     }
 
-    /** Builds and initialises the graph (weights drawn from {@code config.seed()}). */
+    /** The DL4J seed of {@code seed}: DL4J takes 0 for no seed (weights from the clock), so 0 maps to a constant. */
+    static long networkSeed(long seed) {
+        return seed == 0 ? 0x9E3779B97F4A7C15L : seed;
+    }
+
+    /** Builds and initialises the graph (weights drawn from {@code config.seed()}, {@link #networkSeed}). */
     static ComputationGraph build(BiLstmTrainer.Config config, int windowLength) {
         int units = config.units();
         ComputationGraphConfiguration.GraphBuilder g =
                 new NeuralNetConfiguration.Builder()
-                        .seed(config.seed())
+                        .seed(networkSeed(config.seed()))
                         .dataType(DataType.DOUBLE)
                         .updater(new Adam(config.learningRate()))
                         .weightInit(WeightInit.XAVIER_UNIFORM)

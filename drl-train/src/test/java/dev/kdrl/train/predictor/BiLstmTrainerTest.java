@@ -147,6 +147,17 @@ class BiLstmTrainerTest {
         assertThat(anyDifferent).as("a different seed changes the network").isTrue();
     }
 
+    /** Seed 0, the command line's default: DL4J would take it for no seed and draw the weights from the clock. */
+    @Test
+    void seedZeroIsASeedToo() throws Exception {
+        Config config = small(8, 2, 3, 5, 0);
+        double first = BiLstmGraphs.build(config, 7).params().sumNumber().doubleValue();
+        Thread.sleep(20); // another millisecond on the clock
+        double second = BiLstmGraphs.build(config, 7).params().sumNumber().doubleValue();
+        assertThat(second).isEqualTo(first);
+        assertThat(BiLstmGraphs.build(config.withSeed(1), 7).params().sumNumber().doubleValue()).isNotEqualTo(first);
+    }
+
     /** (d) Early stopping on pure noise with patience 1. */
     @Test
     void earlyStoppingStopsWhenValidationStopsImproving() {
