@@ -49,7 +49,8 @@ public final class SweepJobs {
         sb.append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ").append(name).append("-sweep\n")
                 .append("  namespace: ").append(q(p.namespace())).append('\n')
                 .append("  labels:\n    app.kubernetes.io/name: drl-sweep\n    drl.kdrl.dev/sweep: ").append(name)
-                .append("\ndata:\n  sweep.yaml: |\n");
+                // the indentation stated (2 more than the key's), so that a file whose first line is indented reads
+                .append("\ndata:\n  sweep.yaml: |2\n");
         for (String line : sweepText.stripTrailing().split("\n", -1)) {
             sb.append(line.isEmpty() ? "" : "    " + line).append('\n');
         }
@@ -70,7 +71,8 @@ public final class SweepJobs {
             }
         }
         command.addAll(List.of("-jar", p.jar(), "sweep", "trial", "/etc/drl-sweep/sweep.yaml", "--out", p.out(),
-                "--setting", s.id(), "--seed", Long.toString(seed), "--java-opts=" + p.javaOpts().trim()));
+                "--setting", s.id(), "--seed", Long.toString(seed), "--java-opts=" + String.join(" ",
+                        p.javaOpts().trim().split("\\s+"))));
         String labels = "    app.kubernetes.io/name: drl-sweep\n    drl.kdrl.dev/sweep: " + name + "\n";
         StringBuilder sb = new StringBuilder();
         sb.append("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ").append(name).append("-").append(index)

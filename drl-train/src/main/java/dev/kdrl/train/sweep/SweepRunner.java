@@ -63,7 +63,8 @@ public final class SweepRunner {
         this.sweep = sweep;
         this.out = out.toAbsolutePath().normalize();
         this.parallel = Math.max(1, parallel);
-        this.jvmOptions = List.copyOf(jvmOptions);
+        // an empty piece (--java-opts "" or two spaces) would be an empty argument to java: dropped
+        this.jvmOptions = jvmOptions.stream().filter(o -> !o.isBlank()).toList();
         this.log = log;
     }
 
@@ -101,9 +102,40 @@ public final class SweepRunner {
         return out.resolve(s.id()).resolve("seed-" + seed);
     }
 
-    /** Runs every unfinished trial, {@code parallel} at a time. */
+    /**
+     * Runs every unfinished trial, {@code parallel} at a time. Refused, with the directory left as it was, while
+     * another {@code drl sweep run} works in it, or when its finished trials were trained or evaluated otherwise than
+     * the sweep file now says (an evaluation set changed or added: {@code --reuse} this directory from a new one
+     * plays only what changed).
+     */
     public Result run() throws Exception {
         Files.createDirectories(out);
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(out.resolve(LOCK),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = lockFile.tryLock()) {
+            if (lock == null) {
+                throw new IllegalStateException("--out " + out + ": another drl sweep run is working in it; wait for "
+                        + "it to end, or stop it");
+            }
+            return runLocked();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new IllegalStateException("--out " + out + ": another drl sweep run is working in it", e);
+        }
+    }
+
+    /** The lock file of a running {@code drl sweep run} in its directory. */
+    static final String LOCK = ".lock";
+
+    private Result runLocked() throws Exception {
+        checkSets();
+        for (Setting s : sweep.settings()) {
+            for (long seed : sweep.seeds(s)) {
+                Path dir = trialDir(out, s, seed);
+                if (Files.isRegularFile(dir.resolve(DONE))) {
+                    checkSame(dir, args(s, seed, dir));
+                }
+            }
+        }
         writeAtomically(out.resolve("sweep.json"), JSON.writeValueAsString(describe()));
         List<Runnable> todo = new ArrayList<>();
         int skipped = 0;
@@ -185,9 +217,51 @@ public final class SweepRunner {
         }
     }
 
+    /**
+     * Refuses a sweep file whose evaluation sets differ from those the finished trials of this directory were
+     * evaluated on (its sweep.json): a set of the same name with other traces, rows or options, or a set they were
+     * not evaluated on. A set removed is fine (the report reads the sets of the file).
+     */
+    private void checkSets() throws IOException {
+        Path sweepJson = out.resolve("sweep.json");
+        if (!Files.isRegularFile(sweepJson) || !anyFinished()) {
+            return;
+        }
+        JsonNode before = JSON.readTree(sweepJson.toFile()).path("sets");
+        for (EvalSet set : sweep.sets()) {
+            JsonNode same = null;
+            for (JsonNode theirs : before) {
+                if (set.name().equals(theirs.path("name").asText())) {
+                    same = theirs;
+                }
+            }
+            if (same == null || !sameSet(set, same)) {
+                throw new IllegalStateException("--out " + out + ": evaluation set " + set.name() + (same == null
+                        ? " is new" : " changed (traces, rows or options)") + " since its finished trials were "
+                        + "evaluated; use another --out with --reuse " + out + " (its trials are copied and only what "
+                        + "changed is played)");
+            }
+        }
+    }
+
+    private boolean anyFinished() {
+        for (Setting s : sweep.settings()) {
+            for (long seed : sweep.seeds(s)) {
+                if (Files.isRegularFile(trialDir(out, s, seed).resolve(DONE))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static void checkSame(Path dir, List<String> args) throws IOException {
         JsonNode t = JSON.readTree(dir.resolve("trial.json").toFile());
-        if (!JSON.valueToTree(args).equals(t.get("args"))) {
+        JsonNode recorded = t.get("args");
+        // a directory moved or copied elsewhere keeps its trials: --out is where, not how, a trial was trained
+        boolean same = recorded != null && recorded.isArray() && withoutOut(args).equals(withoutOut(
+                java.util.stream.StreamSupport.stream(recorded.spliterator(), false).map(JsonNode::asText).toList()));
+        if (!same) {
             throw new IllegalStateException(dir + " was trained with other options ("
                     + String.join(" ", JSON.convertValue(t.get("args"), String[].class))
                     + "); the sweep file changed: use another --out");

@@ -397,6 +397,13 @@ class DrlCommandTest {
         Run ok = run("sweep", "k8s", sweep.toString(), "--image", "drl:1", "--claim", "data",
                 "--cpu", "500m", "--memory", "2.5Gi", "--namespace", "sweeps-1");
         assertThat(ok.code()).as(ok.err()).isZero();
+        // a sweep file whose first line is indented stays YAML inside the ConfigMap (its indentation stated)
+        Files.writeString(sweep, "  # my sweep\n" + Files.readString(sweep));
+        Run indented = run("sweep", "k8s", sweep.toString(), "--image", "drl:1", "--claim", "data", "--java-opts", "");
+        assertThat(indented.code()).as(indented.err()).isZero();
+        assertThat(indented.out()).contains("  sweep.yaml: |2\n      # my sweep\n    base: ");
+        // an empty --java-opts gives no empty argument to java
+        assertThat(indented.out()).doesNotContain("\"\"").contains("\"--java-opts=\"");
     }
 
     @Test

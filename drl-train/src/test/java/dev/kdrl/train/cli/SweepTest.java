@@ -341,6 +341,54 @@ class SweepTest {
     }
 
     @Test
+    void aFinishedSweepMovedElsewhereResumesAndChangedSetsOrASecondRunnerAreRefusedLeavingItAsItWas(@TempDir Path tmp)
+            throws Exception {
+        Path file = tmp.resolve("one.yaml");
+        Files.writeString(file, "base: {profile: paper, trace: ../datasets/paper/train-200.csv, timesteps: 200}\n"
+                + "grid: {afterstate-candidates: [2]}\nseeds: [1]\n" + SETS);
+        Path out = tmp.resolve("out");
+        Run r = run("sweep", "run", file.toString(), "--out", out.toString(), "--parallel", "1");
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        // copied elsewhere: its finished trial is kept (the recorded --out is where, not how, it was trained)
+        Path moved = tmp.resolve("moved");
+        try (var files = Files.walk(out)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, moved.resolve(out.relativize(f).toString()));
+            }
+        }
+        Run again = run("sweep", "run", file.toString(), "--out", moved.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("trained 0, skipped 1 (finished before), failed 0");
+        // an evaluation set changed under the same name, or added: refused, sweep.json untouched
+        String described = Files.readString(out.resolve("sweep.json"));
+        Files.writeString(file, Files.readString(file).replace("validation: true}", "rows: \"0:10\", validation: "
+                + "true}"));
+        Run changed = run("sweep", "run", file.toString(), "--out", out.toString());
+        assertThat(changed.code()).isEqualTo(1);
+        assertThat(changed.err().strip()).isEqualTo("drl sweep run: --out " + out.toAbsolutePath() + ": evaluation set "
+                + "test-20 changed (traces, rows or options) since its finished trials were evaluated; use another "
+                + "--out with --reuse " + out.toAbsolutePath() + " (its trials are copied and only what changed is "
+                + "played)");
+        assertThat(Files.readString(out.resolve("sweep.json"))).isEqualTo(described);
+        // rows outside a trace: refused before any trial trains
+        Files.writeString(file, Files.readString(file).replace("rows: \"0:10\"", "rows: \"10:5000\""));
+        Run rows = run("sweep", "run", file.toString(), "--out", tmp.resolve("fresh").toString(), "--dry-run");
+        assertThat(rows.err().strip()).isEqualTo("drl sweep run: " + file + ": evaluation set test-20: rows '10:5000' "
+                + "of " + Path.of("../datasets/paper/test-20.csv").toAbsolutePath().normalize() + " (expected FROM:TO "
+                + "with FROM < TO <= 20, the trace's rows)");
+        // another runner at work in the directory
+        Files.writeString(file, Files.readString(file).replace(", rows: \"10:5000\"", ""));
+        try (var channel = java.nio.channels.FileChannel.open(out.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             var held = channel.lock()) {
+            Run second = run("sweep", "run", file.toString(), "--out", out.toString());
+            assertThat(second.code()).isEqualTo(1);
+            assertThat(second.err().strip()).startsWith("drl sweep run: --out " + out.toAbsolutePath() + ": another "
+                    + "drl sweep run is working in it");
+        }
+    }
+
+    @Test
     void smallSweepRunsResumesAndReports(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("tiny.yaml");
         Files.writeString(file, "base: {profile: paper, trace: ../datasets/paper/train-200.csv, timesteps: 400}\n"
