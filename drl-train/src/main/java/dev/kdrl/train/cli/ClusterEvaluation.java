@@ -39,11 +39,24 @@ final class ClusterEvaluation {
             throw new IllegalArgumentException("--predictor '" + name + "' is not one of " + ACTUAL + ", "
                     + String.join(", ", Predictors.names()));
         }
+        if (modelFile != null && !"bilstm".equals(name)) {
+            throw new IllegalArgumentException("--predictor-model " + modelFile + ": only --predictor bilstm reads a "
+                    + "model file, not " + name);
+        }
+        if (modelFile == null && "bilstm".equals(name)) {
+            throw new IllegalArgumentException("--predictor bilstm needs --predictor-model FILE.zip (drl predictor "
+                    + "train)");
+        }
         Predictors.Settings s = Predictors.Settings.defaults();
         if (modelFile != null) {
             s = s.withModel(modelFile, maxLoad);
         }
-        return Predictors.create(name, s);
+        try {
+            return Predictors.create(name, s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(modelFile == null ? e.getMessage() : "--predictor-model " + modelFile
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -308,7 +308,14 @@ final class EvaluateCommand implements Callable<Integer> {
         ClusterReward r = ClusterReward.parse(reward);
         List<Map<String, Object>> all = new ArrayList<>();
         for (Trace trace : readTraces(model).values()) {
-            TrafficPredictor p = ClusterEvaluation.predictor(predictor, predictorModel, 0);
+            // the played trace's largest load: a Bi-LSTM trained for another scale is refused, as the agent refuses it
+            double largest = 0;
+            for (int c = 0; c < trace.numColumns(); c++) {
+                for (double v : trace.column(trace.columns().get(c))) {
+                    largest = Math.max(largest, v);
+                }
+            }
+            TrafficPredictor p = ClusterEvaluation.predictor(predictor, predictorModel, largest);
             // one step in the cluster model; a traffic-aware value reads the played trace's statistics
             SavedPolicies.Future statistics = new SavedPolicies.Future(TrafficDistribution.statisticsOnly(
                     Baselines.trafficModel(model, trace, null).statistics()), Integer.MAX_VALUE, 0);

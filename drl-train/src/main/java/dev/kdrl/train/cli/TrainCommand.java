@@ -505,6 +505,15 @@ final class TrainCommand implements Callable<Integer> {
      */
     private TrainingRun.ClusterDynamics acceptedDynamics() {
         refuseOptionsOfAnotherAlgorithm();
+        if ("paper".equals(dynamics)) {
+            // the cluster model's options would be ignored: a run believed to train with them would not
+            for (String o : List.of("--predictor", "--reward", "--min-scale")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new IllegalArgumentException(o + " applies to --dynamics cluster only: "
+                            + EvaluateCommand.CLUSTER_ONLY.get(o));
+                }
+            }
+        }
         TrainingRun.ClusterDynamics cluster = clusterDynamics();
         if (cluster != null && !Algorithms.isOnPolicy(Algorithms.require(algo))) {
             throw new IllegalArgumentException("--dynamics cluster trains --algo trpo or ppo, not " + algo);

@@ -583,6 +583,15 @@ class DrlCommandTest {
             }
         }
         assertThat(EvaluateCommand.CLUSTER_ONLY).isEqualTo(refused);
+        // in the cluster model: a model file is for the Bi-LSTM only, and the Bi-LSTM needs one
+        Run holt = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST,
+                "--dynamics", "cluster", "--predictor", "holt", "--predictor-model", "p.zip");
+        assertThat(holt.err().strip()).isEqualTo("drl evaluate: --predictor-model p.zip: only --predictor bilstm reads "
+                + "a model file, not holt");
+        Run bare = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST,
+                "--dynamics", "cluster", "--predictor", "bilstm");
+        assertThat(bare.err().strip()).isEqualTo("drl evaluate: --predictor bilstm needs --predictor-model FILE.zip "
+                + "(drl predictor train)");
         // their defaults, not given, are no refusal
         Run plain = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--no-optimum",
                 "--lookahead", "0", "--json");

@@ -332,6 +332,21 @@ class TrainCommandTest {
     }
 
     @Test
+    void theClusterModelsOptionsAreRefusedInThePaperModelWhereTheyWouldBeIgnored(@TempDir Path dir) {
+        for (String[] c : List.of(new String[] {"--predictor", "holt", "the paper model's policies see the load the next "
+                + "period plays"}, new String[] {"--reward", "slo-cores", "the paper model has the published reward "
+                + "only"}, new String[] {"--min-scale", "none", "the paper model has no KPA; a decision's pods are its "
+                + "pods"})) {
+            DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", "paper-general", "--algo", "ppo", "--trace",
+                    "../datasets/paper/test-20.csv", "--timesteps", "100", c[0], c[1], "--out",
+                    dir.resolve("never").toString());
+            assertThat(t.code()).as(c[0]).isEqualTo(1);
+            assertThat(t.err().strip()).isEqualTo("drl train: " + c[0] + " applies to --dynamics cluster only: " + c[2]);
+        }
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
     void aShortTraceIsNotedAndTheTestTraceIsNot(@TempDir Path dir) throws Exception {
         Path one = Files.writeString(dir.resolve("one.csv"), "house,senti,numbr\n10,20,30\n");
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", "paper-general", "--trace", one.toString(),
