@@ -31,8 +31,13 @@ final class PredictorCommand {
         if (asked.size() == 1 && asked.get(0).equals("all")) {
             return trace.columns();
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String c : asked) {
             trace.columnIndex(c);
+            if (!seen.add(c)) {
+                throw new IllegalArgumentException("--column " + String.join(",", asked) + ": '" + c + "' is named "
+                        + "twice (expected each column once: twice would count its windows twice)");
+            }
         }
         return asked;
     }
@@ -230,10 +235,16 @@ final class PredictorCommand {
 
         @Override
         public Integer call() {
+            EnvOptions.requireAtLeast("--calls", calls, 1);
             NeuralPredictor p = PredictorFile.load(model);
             Trace t = EnvOptions.trace(trace);
             String c = column != null ? column : p.metadata().getOrDefault("columns", t.columns().get(0)).split(",")[0];
             double[] series = t.column(c);
+            if (series.length < p.window()) {
+                throw new IllegalArgumentException("--trace " + trace + ": column " + c + " has " + series.length
+                        + " rows, fewer than the predictor's window of " + p.window() + " (it would time the "
+                        + "last-value fallback, not the network)");
+            }
             int history = Math.min(series.length, 120);
             double sink = 0;
             long[] nanos = new long[calls];

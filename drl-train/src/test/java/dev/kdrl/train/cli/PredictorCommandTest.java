@@ -51,6 +51,19 @@ class PredictorCommandTest {
                 "../datasets/paper/train-200.csv", "--calls", "50");
         assertThat(bench.code()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("50 single predictions").contains("p99");
+        DrlCommandTest.Run none = DrlCommandTest.run("predictor", "bench", "--model", model.toString(), "--trace",
+                "../datasets/paper/train-200.csv", "--calls", "0");
+        assertThat(none.err().strip()).isEqualTo("drl predictor bench: --calls 0: expected a whole number >= 1");
+        Path four = Files.writeString(dir.resolve("four.csv"), "house\n1\n2\n3\n4\n");
+        DrlCommandTest.Run shortTrace = DrlCommandTest.run("predictor", "bench", "--model", model.toString(), "--trace",
+                four.toString());
+        assertThat(shortTrace.err().strip()).isEqualTo("drl predictor bench: --trace " + four + ": column house has 4 "
+                + "rows, fewer than the predictor's window of 7 (it would time the last-value fallback, not the "
+                + "network)");
+        DrlCommandTest.Run twice = DrlCommandTest.run("predictor", "train", "--trace", "../datasets/paper/train-200.csv",
+                "--column", "house,house", "--out", dir.resolve("twice.zip").toString());
+        assertThat(twice.err().strip()).isEqualTo("drl predictor train: --column house,house: 'house' is named twice "
+                + "(expected each column once: twice would count its windows twice)");
     }
 
     @Test
