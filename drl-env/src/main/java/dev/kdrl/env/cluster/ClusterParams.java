@@ -67,6 +67,12 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
         if (tickSeconds > 2) {
             throw new InvalidParameterException("tickSeconds", tickSeconds, "<= 2 (the KPA decides every 2 s)");
         }
+        double perKpa = 2 / tickSeconds;
+        if (Math.abs(perKpa - Math.rint(perKpa)) > 1e-9) {
+            // rounding it would move the KPA's decisions off its 2-s tick (every 1.6 s at a tick of 0.8 s)
+            throw new InvalidParameterException("tickSeconds", tickSeconds, "a tick that divides the KPA's 2 s "
+                    + "evenly (2, 1, 0.5, 0.25, ...)");
+        }
         double ticks = periodSeconds / tickSeconds;
         if (Math.abs(ticks - Math.rint(ticks)) > 1e-9) {
             throw new InvalidParameterException("periodSeconds", periodSeconds, "a whole number of ticks of "
@@ -89,6 +95,14 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
         nonNegative("schedulingSeconds", schedulingSeconds);
         Objects.requireNonNull(defaults, "defaults");
         services = Map.copyOf(services == null ? Map.of() : services);
+        for (ServiceParams sp : java.util.stream.Stream.concat(java.util.stream.Stream.of(defaults),
+                services.values().stream()).toList()) {
+            if (sp.startupSeconds() >= progressDeadlineSeconds) {
+                // no new revision could ever become ready
+                throw new InvalidParameterException("startupSeconds", sp.startupSeconds(), "less than "
+                        + "progressDeadlineSeconds (" + Checks.num(progressDeadlineSeconds) + "), in seconds");
+            }
+        }
     }
 
     /** Ticks in one period. */
@@ -138,13 +152,14 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
      *   <tr><td>startupSeconds</td><td>4</td><td>container start to ready (§4: Knative cold start about 4 s without a
      *       mesh, kperf 2 to 4 s; JVM or ML apps take tens of seconds: set yours)</td></tr>
      *   <tr><td>drainSeconds</td><td>30</td><td>a deleted pod drains (queue-proxy waits 30 s without requests, §2)
-     *       and holds its quota this long; at most the revision's timeoutSeconds (300 s)</td></tr>
+     *       and holds its quota this long; at most the revision's timeoutSeconds (300 s by default, at most 600 s,
+     *       Knative's max-revision-timeout-seconds)</td></tr>
      *   <tr><td>concurrencyLimit</td><td>1</td><td>hard per-pod limit (containerConcurrency) as a multiple of the
      *       concurrency target; 0 = no limit (Knative's default CC = 0: nothing is ever dropped at the pod)</td></tr>
      *   <tr><td>queueDepth</td><td>10</td><td>queue-proxy queue per unit of the hard limit (QueueDepth = 10 x CC,
      *       §1.6); requests beyond limit + queue are dropped (503)</td></tr>
      *   <tr><td>queueProxyCpu</td><td>0</td><td>cores of the queue-proxy's CPU limit counted by the quota with every
-     *       pod (§0.6: Knative sets none; a LimitRange default applies, e.g. 0.025)</td></tr>
+     *       pod (§0.6: Knative sets none; a LimitRange default applies, e.g. 0.025); at most 1</td></tr>
      * </table>
      */
     public record ServiceParams(double startupSeconds, double drainSeconds, double concurrencyLimit,
@@ -155,10 +170,12 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
 
         public ServiceParams {
             Checks.nonNegative("startupSeconds", startupSeconds);
-            Checks.nonNegative("drainSeconds", drainSeconds);
+            // a pod drains at most the revision's timeout, which Knative caps at max-revision-timeout-seconds (600)
+            Checks.range("drainSeconds", drainSeconds, 0, 600);
             Checks.nonNegative("concurrencyLimit", concurrencyLimit);
             Checks.nonNegative("queueDepth", queueDepth);
-            Checks.nonNegative("queueProxyCpu", queueProxyCpu);
+            // cores: a sidecar's limit above one core is millicores written as cores (25 for 25m)
+            Checks.range("queueProxyCpu", queueProxyCpu, 0, 1);
         }
     }
 

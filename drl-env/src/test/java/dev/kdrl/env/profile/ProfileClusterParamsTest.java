@@ -70,8 +70,17 @@ class ProfileClusterParamsTest {
                 .hasMessage("p.yaml cluster.periodSeconds: '121.0' is not valid (expected a whole number of ticks of"
                         + " 2 s)");
         assertThatThrownBy(() -> read(SERVICES.replace("  - name: b\n", "  - name: b\n    cluster: {drainSeconds: -1}\n")))
-                .hasMessage("p.yaml services[1].cluster.drainSeconds: '-1.0' is not valid (expected a finite number"
-                        + " >= 0)");
+                .hasMessage("p.yaml services[1].cluster.drainSeconds: '-1.0' is not valid (expected a number in "
+                        + "[0, 600])");
+        // units that cannot be right: a tick that moves the KPA off its 2 s, millicores written as cores, a start
+        // longer than a revision may take to become ready
+        assertThatThrownBy(() -> read(SERVICES + "cluster: {tickSeconds: 0.8}\n"))
+                .hasMessage("p.yaml cluster.tickSeconds: '0.8' is not valid (expected a tick that divides the KPA's 2 s "
+                        + "evenly (2, 1, 0.5, 0.25, ...))");
+        assertThatThrownBy(() -> read(SERVICES + "cluster: {queueProxyCpu: 25}\n"))
+                .hasMessage("p.yaml cluster.queueProxyCpu: '25.0' is not valid (expected a number in [0, 1])");
+        assertThatThrownBy(() -> read(SERVICES + "cluster: {startupSeconds: 4000}\n"))
+                .hasMessageContaining("startupSeconds").hasMessageContaining("less than progressDeadlineSeconds (600)");
         assertThatThrownBy(() -> read(SERVICES + "cluster: {tick: 1}\n"))
                 .hasMessageStartingWith("p.yaml cluster.tick: unknown key 'tick' (allowed keys: tickSeconds, ");
         assertThatThrownBy(() -> read(SERVICES + "cluster: {interpolateLoad: 3}\n"))
