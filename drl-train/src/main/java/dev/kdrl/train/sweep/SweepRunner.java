@@ -169,7 +169,12 @@ public final class SweepRunner {
         if (skipped > 0) {
             progress(skipped, total, skipped + " finished trial" + (skipped == 1 ? "" : "s") + " skipped");
         }
-        Thread hook = new Thread(() -> running.forEach(Process::destroyForcibly));
+        Thread hook = new Thread(() -> {
+            running.forEach(Process::destroyForcibly);
+            log.println("interrupted: the trials in progress were stopped (deleted and trained again at the next run); "
+                    + "run the same command again to resume");
+            log.flush();
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         try {
