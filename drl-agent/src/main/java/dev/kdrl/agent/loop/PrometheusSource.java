@@ -76,9 +76,9 @@ public final class PrometheusSource implements LoadSource {
                     yield null;
                 }
                 boolean refused = answer.contains("HTTP 401") || answer.contains("HTTP 403");
-                boolean unreadable = !answer.contains("HTTP ");
-                yield (refused || unreadable) && credentials != null ? credentials : "url";
+                yield refused && credentials != null ? credentials : "url";
             }
+            case CREDENTIALS -> credentials;
             default -> null;
         };
     }

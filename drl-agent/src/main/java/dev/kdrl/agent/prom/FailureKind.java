@@ -28,7 +28,9 @@ public enum FailureKind {
      * Read, but the cycle's time is not later than the last row of the service's history (the clock stepped back, or
      * a row was added by hand): not recorded, and the decision is made from the history as it is.
      */
-    OUT_OF_ORDER("out_of_order");
+    OUT_OF_ORDER("out_of_order"),
+    /** The credentials file could not be read or is no HTTP header value: no request was made. */
+    CREDENTIALS("credentials");
 
     private final String label;
 

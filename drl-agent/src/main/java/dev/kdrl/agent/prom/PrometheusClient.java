@@ -105,7 +105,7 @@ public final class PrometheusClient {
                 req.header("Authorization", auth);
             } catch (IllegalArgumentException e) {
                 // the JDK's message quotes the header value: the secret; say only where it came from
-                throw new QueryFailure(FailureKind.HTTP_CLIENT_ERROR, "the Prometheus credentials from "
+                throw new QueryFailure(FailureKind.CREDENTIALS, "the Prometheus credentials from "
                         + credentialsFile() + " are not a valid HTTP header value", null);
             }
         }
@@ -169,7 +169,8 @@ public final class PrometheusClient {
             }
             return null;
         } catch (IOException e) {
-            throw new QueryFailure(FailureKind.UNREACHABLE, "cannot read the Prometheus credentials: " + e, e);
+            throw new QueryFailure(FailureKind.CREDENTIALS, "cannot read the Prometheus credentials: "
+                    + credentialsFile() + ": " + dev.kdrl.core.io.IoReasons.of(e), e);
         }
     }
 
@@ -181,7 +182,7 @@ public final class PrometheusClient {
         for (int i = 0; i < secret.length(); i++) {
             char c = secret.charAt(i);
             if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                throw new QueryFailure(FailureKind.HTTP_CLIENT_ERROR, file + ": the " + what + " holds a control "
+                throw new QueryFailure(FailureKind.CREDENTIALS, file + ": the " + what + " holds a control "
                         + "character (U+" + String.format("%04X", (int) c) + ") at offset " + i + " of "
                         + secret.length() + "; expected one line (the " + what + " itself is not shown)", null);
             }

@@ -171,7 +171,12 @@ class PrometheusClientTest {
                 .doesNotContain("tok123").doesNotContain("tok456").doesNotContain("\n");
         assertThat(String.valueOf(f.getCause())).doesNotContain("tok123");
         assertThat(f.kind().retryable()).isFalse();
+        assertThat(f.kind()).isEqualTo(FailureKind.CREDENTIALS); // no request was made: not an http_4xx
         assertThat(fake.authorizations).isEmpty();
+        QueryFailure gone = failureOf(client(fake.url(), 0, dir.resolve("no-token"), null, null));
+        assertThat(gone.kind()).isEqualTo(FailureKind.CREDENTIALS);
+        assertThat(gone.getMessage()).isEqualTo("credentials: cannot read the Prometheus credentials: "
+                + dir.resolve("no-token") + ": no such file");
     }
 
     @Test
