@@ -19,10 +19,10 @@ public final class PrometheusSource implements LoadSource {
     /**
      * One query per service at start, each tried once: an answer no later cycle can improve on is refused as the
      * setting it comes from, so the agent does not start and then run on its history alone for ever. A query
-     * Prometheus cannot parse ({@code bad_data}) or whose answer is not one number names {@code services[i].query};
-     * credentials refused (401, 403) or unusable name their key; another HTTP 4xx (a wrong URL path) or an answer
-     * that is not Prometheus's query API names {@code prometheus.url} ({@link #blame}). What may pass (Prometheus
-     * unreachable or starting, 408, 429, a series that does not exist yet) is a warning.
+     * Prometheus cannot parse ({@code bad_data}) or whose answer is not one number (a range vector, a string) names
+     * {@code services[i].query}; credentials refused (401, 403) or unusable name their key; another HTTP 4xx (a wrong
+     * URL path) names {@code prometheus.url} ({@link #blame}). What may pass (Prometheus unreachable or starting, a
+     * body that is no JSON, as a proxy's error page, 408, 429, no series yet or several for a while) is a warning.
      *
      * @throws dev.kdrl.agent.config.ConfigException naming the setting, the value and what the server answered
      */
@@ -59,18 +59,18 @@ public final class PrometheusSource implements LoadSource {
 
     /**
      * What a start-up failure is blamed on: {@code query} (Prometheus cannot parse it, or its answer is not one
-     * number: a range vector, a string), {@code url} (a 404 or another 4xx, an answer that is not Prometheus's query
-     * API), the credentials key ({@code prometheus.bearerTokenFile} or {@code prometheus.basicPasswordFile}: a 401 or
-     * 403 with credentials configured, or a credentials file that is no header value), or null for what a later cycle
-     * may get past (unreachable, timeouts, 5xx, 408, 429, no series yet, another error of the server).
+     * number: a range vector, a string), {@code url} (a 404 or another 4xx), the credentials key ({@code
+     * prometheus.bearerTokenFile} or {@code prometheus.basicPasswordFile}: a 401 or 403 with credentials configured,
+     * or a credentials file that is no header value), or null for what a later cycle may get past (unreachable,
+     * timeouts, 5xx, 408, 429, a body that is no JSON, no series yet or several, another error of the server).
      */
     static String blame(QueryFailure f, String answer, AgentConfig.Prometheus p) {
         String credentials = p.bearerTokenFile() != null ? "prometheus.bearerTokenFile"
                 : p.basicPasswordFile() != null ? "prometheus.basicPasswordFile" : null;
         return switch (f.kind()) {
             case ERROR_STATUS -> answer.startsWith(FailureKind.ERROR_STATUS.label() + ": bad_data") ? "query" : null;
-            case MALFORMED -> answer.contains("data.resultType") || answer.contains("value is ") ? "query" : "url";
-            case AMBIGUOUS_RESULT -> "query";
+            // a body that is no JSON may be a proxy's passing error page: only an answer of the wrong shape is sure
+            case MALFORMED -> answer.contains("data.resultType") || answer.contains("value is ") ? "query" : null;
             case HTTP_CLIENT_ERROR -> {
                 if (answer.contains("HTTP 408") || answer.contains("HTTP 429")) {
                     yield null;

@@ -44,16 +44,12 @@ class PrometheusSourceTest {
     }
 
     @Test
-    void aWrongPathOrAServerThatIsNotPrometheusIsRefusedAsTheUrl() throws Exception {
+    void aWrongPathIsRefusedAsTheUrl() throws Exception {
         AgentConfig notFound = config(new FakePrometheus.Answer(404, "404 page not found", 0));
         assertThatThrownBy(() -> PrometheusSource.checkAtStart(notFound))
                 .hasMessageStartingWith(dir.resolve("agent.yaml") + ": prometheus.url: '" + fake.url() + "' (the "
                         + "start-up query for house got http_4xx: HTTP 404: 404 page not found; expected the base URL "
                         + "of a Prometheus server");
-        stop();
-        AgentConfig other = config(FakePrometheus.Answer.ok("<html>a login page</html>"));
-        assertThatThrownBy(() -> PrometheusSource.checkAtStart(other)).hasMessageContaining("prometheus.url")
-                .hasMessageContaining("malformed: body is not JSON");
     }
 
     @Test
@@ -77,6 +73,10 @@ class PrometheusSourceTest {
     void whatALaterCycleMayGetPastIsOnlyAWarning() throws Exception {
         AgentConfig limited = config(new FakePrometheus.Answer(429, "too many requests", 0));
         assertThatCode(() -> PrometheusSource.checkAtStart(limited)).doesNotThrowAnyException();
+        stop();
+        // a body that is no JSON may be a proxy's passing error page (the soak injects such answers at restarts)
+        AgentConfig garbage = config(FakePrometheus.Answer.ok("<html>502 bad gateway</html>"));
+        assertThatCode(() -> PrometheusSource.checkAtStart(garbage)).doesNotThrowAnyException();
         stop();
         AgentConfig unavailable = config(new FakePrometheus.Answer(503, "starting", 0));
         assertThatCode(() -> PrometheusSource.checkAtStart(unavailable)).doesNotThrowAnyException();
