@@ -185,9 +185,22 @@ public abstract class OnPolicyAlgorithm {
         return obsStats == null ? ObservationNormalizer.identity(env.observationSpace().flatSize()) : obsStats.freeze();
     }
 
+    private Map<String, String> recorded = Map.of();
+
+    /**
+     * Also records {@code entries} among the hyper-parameters of every snapshot (e.g. the dynamics trained in, which
+     * {@code drl evaluate} reads back); returns this algorithm.
+     */
+    public OnPolicyAlgorithm recording(Map<String, String> entries) {
+        this.recorded = Map.copyOf(entries);
+        return this;
+    }
+
     /** The current policy in its saved form (plain-Java networks), for an environment described by {@code env}. */
     public dev.kdrl.core.policy.SavedPolicy snapshot(dev.kdrl.core.policy.EnvSignature signature) {
-        return new dev.kdrl.core.policy.SavedPolicy(name(), hyperParameters(), signature, nets.exportActor(),
+        Map<String, String> hyper = new LinkedHashMap<>(hyperParameters());
+        hyper.putAll(recorded);
+        return new dev.kdrl.core.policy.SavedPolicy(name(), hyper, signature, nets.exportActor(),
                 nets.exportCritic(), normalizer(), dev.kdrl.core.policy.SavedPolicy.currentLibraryVersion());
     }
 

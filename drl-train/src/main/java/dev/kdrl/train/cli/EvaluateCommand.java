@@ -198,12 +198,18 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         if ("cluster".equals(dynamics)) {
             refuse(PAPER_ONLY, "paper");
+            asTrained(saved);
             return cluster(saved, prof, model, observation, pw);
         }
         if (!"paper".equals(dynamics)) {
             throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
         }
         refuse(CLUSTER_ONLY, "cluster");
+        if ("cluster".equals(saved.hyperParameters().get("dynamics"))) {
+            spec.commandLine().getErr().println("note: " + modelFile + " was trained with --dynamics cluster; it is "
+                    + "played here in the paper model (add --dynamics cluster to play it as trained)");
+            spec.commandLine().getErr().flush();
+        }
         List<Map<String, Object>> all = new ArrayList<>();
         Trace history = expected.history();
         for (Map.Entry<Path, Trace> played : readTraces(model).entrySet()) {
@@ -284,6 +290,34 @@ final class EvaluateCommand implements Callable<Integer> {
         m.put("--min-scale", "the paper model has no KPA; a decision's pods are its pods");
         m.put("--best-fixed", "the paper model's table always plays fixed-best");
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * In the cluster model, the settings a model recorded in training ({@code min_scale}, {@code cluster_reward},
+     * {@code predictor}) stand for the options not given, so that it plays as trained (a {@code --min-scale none}
+     * model played with min-scale set by its decisions returns about half); said on stderr.
+     */
+    private void asTrained(SavedPolicy saved) {
+        Map<String, String> h = saved.hyperParameters();
+        List<String> taken = new ArrayList<>();
+        var parsed = spec.commandLine().getParseResult();
+        if (h.containsKey("min_scale") && !parsed.hasMatchedOption("--min-scale")) {
+            minScale = h.get("min_scale");
+            taken.add("--min-scale " + minScale);
+        }
+        if (h.containsKey("cluster_reward") && !parsed.hasMatchedOption("--reward")) {
+            reward = h.get("cluster_reward");
+            taken.add("--reward " + reward);
+        }
+        if (h.containsKey("predictor") && !parsed.hasMatchedOption("--predictor")
+                && !"bilstm".equals(h.get("predictor"))) {
+            predictor = h.get("predictor");
+            taken.add("--predictor " + predictor);
+        }
+        if (!taken.isEmpty()) {
+            spec.commandLine().getErr().println("note: as " + modelFile + " was trained: " + String.join(", ", taken));
+            spec.commandLine().getErr().flush();
+        }
     }
 
     /** Refuses, naming it, an option of {@code only} given on the command line: it applies to that dynamics only. */

@@ -232,6 +232,15 @@ public final class TrainingRun {
             }
         }
 
+        /**
+         * What a model trained in these dynamics records among its hyper-parameters, for {@code drl evaluate} to play
+         * it as trained: {@code dynamics}, {@code min_scale}, {@code cluster_reward}, {@code predictor}.
+         */
+        public java.util.Map<String, String> recorded() {
+            return java.util.Map.of("dynamics", "cluster", "min_scale", minScale.name().toLowerCase(
+                    java.util.Locale.ROOT), "cluster_reward", reward.label(), "predictor", predictor);
+        }
+
         ClusterEnv env(QuotaModel model, Trace trace, Observation observation) {
             dev.kdrl.core.predict.TrafficPredictor p = predictor.equals("actual") ? null
                     : dev.kdrl.core.predict.Predictors.create(predictor, dev.kdrl.core.predict.Predictors.Settings.defaults());
@@ -316,6 +325,9 @@ public final class TrainingRun {
                 : cluster == null ? new SampledTrafficEnv(o.model(), sampler, o.observation())
                 : new Resampled(sampler, make, o.trace()));
         OnPolicyAlgorithm algo = o.algorithm().create(vec, o.common());
+        if (cluster != null) {
+            algo.recording(cluster.recorded());
+        }
         EnvSignature signature = Signatures.of(o.model(), o.profile(), o.observation());
         Env<double[], int[]> evalEnv = make.apply(o.trace());
         Path best = o.out().resolve("best.zip");

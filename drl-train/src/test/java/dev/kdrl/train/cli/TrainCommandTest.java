@@ -125,6 +125,22 @@ class TrainCommandTest {
         JsonNode rows = new ObjectMapper().readTree(e.out());
         assertThat(rows.get(0).get("policy").asText()).isEqualTo("model(ppo)");
         assertThat(rows.get(2).get("policy").asText()).isEqualTo("knative-first[0,0,0]");
+        // the model recorded how it was trained: without the options it plays as trained, and says so
+        assertThat(dev.kdrl.core.policy.PolicyFile.load(out.resolve("model.zip")).hyperParameters())
+                .containsEntry("dynamics", "cluster").containsEntry("min_scale", "none")
+                .containsEntry("cluster_reward", "paper").containsEntry("predictor", "holt");
+        DrlCommandTest.Run asTrained = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--json");
+        assertThat(asTrained.code()).as(asTrained.err()).isZero();
+        assertThat(asTrained.err()).contains("note: as " + out.resolve("model.zip") + " was trained: --min-scale none, "
+                + "--reward paper, --predictor holt");
+        DrlCommandTest.Run explicit = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--min-scale", "none",
+                "--predictor", "holt", "--json");
+        assertThat(asTrained.out()).isEqualTo(explicit.out());
+        DrlCommandTest.Run inPaper = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
+        assertThat(inPaper.err()).contains("was trained with --dynamics cluster; it is played here in the paper model");
 
         DrlCommandTest.Run afterstate = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
                 "--dynamics", "cluster", "--out", dir.resolve("a").toString());
