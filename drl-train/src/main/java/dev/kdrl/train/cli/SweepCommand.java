@@ -115,6 +115,9 @@ final class SweepCommand {
                         pw.println("set " + e.name() + ": drl evaluate " + String.join(" ", e.args()));
                     }
                 }
+                for (String line : new SweepRunner(sweep, out, n, javaOpts, pw).plan()) {
+                    pw.println(line);
+                }
                 if (!reuseDirs.isEmpty()) {
                     SweepRunner runner = new SweepRunner(sweep, out, n, javaOpts, pw).reusing(reuseDirs);
                     for (SweepFile.Setting s : sweep.settings()) {

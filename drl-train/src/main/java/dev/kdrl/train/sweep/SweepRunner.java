@@ -123,6 +123,33 @@ public final class SweepRunner {
         }
     }
 
+    /**
+     * What {@link #run} would do, without doing or writing anything: one line per trial (finished and skipped, or to
+     * run), or the one line saying why the run would be refused.
+     */
+    public List<String> plan() throws IOException {
+        List<String> lines = new ArrayList<>();
+        try {
+            if (Files.isDirectory(out)) {
+                checkSets();
+            }
+            for (Setting s : sweep.settings()) {
+                for (long seed : sweep.seeds(s)) {
+                    Path dir = trialDir(out, s, seed);
+                    boolean done = Files.isRegularFile(dir.resolve(DONE));
+                    if (done) {
+                        checkSame(dir, args(s, seed, dir));
+                    }
+                    lines.add(s.id() + " seed " + seed + ": " + (done ? "finished, skipped" : Files.exists(dir)
+                            ? "unfinished, deleted and run again" : "to run"));
+                }
+            }
+        } catch (IllegalStateException e) {
+            return List.of("refused: " + e.getMessage());
+        }
+        return lines;
+    }
+
     /** The lock file of a running {@code drl sweep run} in its directory. */
     static final String LOCK = ".lock";
 

@@ -356,6 +356,8 @@ class SweepTest {
                 Files.copy(f, moved.resolve(out.relativize(f).toString()));
             }
         }
+        Run plan = run("sweep", "run", file.toString(), "--out", moved.toString(), "--dry-run");
+        assertThat(plan.out()).contains("afterstate-candidates=2 seed 1: finished, skipped");
         Run again = run("sweep", "run", file.toString(), "--out", moved.toString());
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("trained 0, skipped 1 (finished before), failed 0");
@@ -363,6 +365,9 @@ class SweepTest {
         String described = Files.readString(out.resolve("sweep.json"));
         Files.writeString(file, Files.readString(file).replace("validation: true}", "rows: \"0:10\", validation: "
                 + "true}"));
+        Run changedPlan = run("sweep", "run", file.toString(), "--out", out.toString(), "--dry-run");
+        assertThat(changedPlan.out()).contains("refused: --out " + out.toAbsolutePath() + ": evaluation set test-20 "
+                + "changed");
         Run changed = run("sweep", "run", file.toString(), "--out", out.toString());
         assertThat(changed.code()).isEqualTo(1);
         assertThat(changed.err().strip()).isEqualTo("drl sweep run: --out " + out.toAbsolutePath() + ": evaluation set "
@@ -535,6 +540,9 @@ class SweepTest {
 
         // the sweep file changed under a finished directory: refused, not mixed
         Files.writeString(file, Files.readString(file).replace("timesteps: 400", "timesteps: 800"));
+        Run changedPlan = run("sweep", "run", file.toString(), "--out", out.toString(), "--dry-run");
+        assertThat(changedPlan.out()).contains("refused: " + out.resolve("afterstate-candidates=2/seed-1")
+                + " was trained with other options");
         Run changed = run("sweep", "run", file.toString(), "--out", out.toString());
         assertThat(changed.code()).isEqualTo(1);
         assertThat(changed.err()).contains("was trained with other options").contains("use another --out");
