@@ -50,8 +50,8 @@ public final class PrometheusSource implements LoadSource {
                 } else {
                     throw new dev.kdrl.agent.config.ConfigException(cfg.source().toString(), blame,
                             blame.endsWith("bearerTokenFile") ? p.bearerTokenFile() : p.basicPasswordFile(),
-                            "the start-up query for " + s.name() + " got " + answer + "; expected credentials the "
-                            + "server accepts");
+                            "the start-up query for " + s.name() + " got " + answer + "; expected a readable "
+                            + "one-line credential the server accepts");
                 }
             }
         }
@@ -69,8 +69,9 @@ public final class PrometheusSource implements LoadSource {
                 : p.basicPasswordFile() != null ? "prometheus.basicPasswordFile" : null;
         return switch (f.kind()) {
             case ERROR_STATUS -> answer.startsWith(FailureKind.ERROR_STATUS.label() + ": bad_data") ? "query" : null;
-            // a body that is no JSON may be a proxy's passing error page: only an answer of the wrong shape is sure
-            case MALFORMED -> answer.contains("data.resultType") || answer.contains("value is ") ? "query" : null;
+            // a body that is no JSON may be a proxy's passing error page; JSON that is not the query API's is sure
+            case MALFORMED -> answer.contains("data.resultType") || answer.contains("value is ") ? "query"
+                    : answer.startsWith(FailureKind.MALFORMED.label() + ": body is not JSON") ? null : "url";
             case HTTP_CLIENT_ERROR -> {
                 if (answer.contains("HTTP 408") || answer.contains("HTTP 429")) {
                     yield null;

@@ -44,6 +44,13 @@ class PrometheusSourceTest {
     }
 
     @Test
+    void jsonThatIsNotTheQueryApiIsRefusedAsTheUrl() throws Exception {
+        AgentConfig other = config(FakePrometheus.Answer.ok("{\"login\": \"required\"}"));
+        assertThatThrownBy(() -> PrometheusSource.checkAtStart(other)).hasMessageContaining(": prometheus.url: ")
+                .hasMessageContaining("malformed: status is ''");
+    }
+
+    @Test
     void aWrongPathIsRefusedAsTheUrl() throws Exception {
         AgentConfig notFound = config(new FakePrometheus.Answer(404, "404 page not found", 0));
         assertThatThrownBy(() -> PrometheusSource.checkAtStart(notFound))

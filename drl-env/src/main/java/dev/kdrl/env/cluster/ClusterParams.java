@@ -95,12 +95,16 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
         nonNegative("schedulingSeconds", schedulingSeconds);
         Objects.requireNonNull(defaults, "defaults");
         services = Map.copyOf(services == null ? Map.of() : services);
-        for (ServiceParams sp : java.util.stream.Stream.concat(java.util.stream.Stream.of(defaults),
-                services.values().stream()).toList()) {
-            if (sp.startupSeconds() >= progressDeadlineSeconds) {
-                // no new revision could ever become ready
-                throw new InvalidParameterException("startupSeconds", sp.startupSeconds(), "less than "
-                        + "progressDeadlineSeconds (" + Checks.num(progressDeadlineSeconds) + "), in seconds");
+        // a pod is ready scheduling + startup seconds after its creation, and a revision not ready within the
+        // progress deadline (+30 s, ClusterSim) fails: with a start that long, no revision could ever become ready
+        java.util.Map<String, ServiceParams> each = new java.util.TreeMap<>(services);
+        each.put("(every service)", defaults);
+        for (java.util.Map.Entry<String, ServiceParams> e : each.entrySet()) {
+            double ready = schedulingSeconds + e.getValue().startupSeconds();
+            if (ready >= progressDeadlineSeconds + 30) {
+                throw new InvalidParameterException("progressDeadlineSeconds", progressDeadlineSeconds, "more than "
+                        + "schedulingSeconds + startupSeconds - 30 of every service, or no revision becomes ready ("
+                        + e.getKey() + ": " + Checks.num(ready) + " s to ready)");
             }
         }
     }
@@ -150,10 +154,11 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
      *   <caption>per-service parameters</caption>
      *   <tr><th>key</th><th>default</th><th>meaning and source</th></tr>
      *   <tr><td>startupSeconds</td><td>4</td><td>container start to ready (§4: Knative cold start about 4 s without a
-     *       mesh, kperf 2 to 4 s; JVM or ML apps take tens of seconds: set yours)</td></tr>
+     *       mesh, kperf 2 to 4 s; JVM or ML apps take tens of seconds: set yours); with schedulingSeconds, less than
+     *       progressDeadlineSeconds + 30, or no revision becomes ready</td></tr>
      *   <tr><td>drainSeconds</td><td>30</td><td>a deleted pod drains (queue-proxy waits 30 s without requests, §2)
-     *       and holds its quota this long; at most the revision's timeoutSeconds (300 s by default, at most 600 s,
-     *       Knative's max-revision-timeout-seconds)</td></tr>
+     *       and holds its quota this long; at most the revision's timeoutSeconds (300 s by default; refused above 600 s,
+     *       the default of Knative's max-revision-timeout-seconds)</td></tr>
      *   <tr><td>concurrencyLimit</td><td>1</td><td>hard per-pod limit (containerConcurrency) as a multiple of the
      *       concurrency target; 0 = no limit (Knative's default CC = 0: nothing is ever dropped at the pod)</td></tr>
      *   <tr><td>queueDepth</td><td>10</td><td>queue-proxy queue per unit of the hard limit (QueueDepth = 10 x CC,

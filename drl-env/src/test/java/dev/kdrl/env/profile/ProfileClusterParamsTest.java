@@ -80,7 +80,11 @@ class ProfileClusterParamsTest {
         assertThatThrownBy(() -> read(SERVICES + "cluster: {queueProxyCpu: 25}\n"))
                 .hasMessage("p.yaml cluster.queueProxyCpu: '25.0' is not valid (expected a number in [0, 1])");
         assertThatThrownBy(() -> read(SERVICES + "cluster: {startupSeconds: 4000}\n"))
-                .hasMessageContaining("startupSeconds").hasMessageContaining("less than progressDeadlineSeconds (600)");
+                .hasMessage("p.yaml cluster.progressDeadlineSeconds: '600.0' is not valid (expected more than "
+                        + "schedulingSeconds + startupSeconds - 30 of every service, or no revision becomes ready "
+                        + "((every service): 4001 s to ready))");
+        assertThatThrownBy(() -> read(SERVICES.replace("  - name: b\n", "  - name: b\n    cluster: {startupSeconds: "
+                + "700}\n"))).hasMessageEndingWith("(b: 701 s to ready))");
         assertThatThrownBy(() -> read(SERVICES + "cluster: {tick: 1}\n"))
                 .hasMessageStartingWith("p.yaml cluster.tick: unknown key 'tick' (allowed keys: tickSeconds, ");
         assertThatThrownBy(() -> read(SERVICES + "cluster: {interpolateLoad: 3}\n"))

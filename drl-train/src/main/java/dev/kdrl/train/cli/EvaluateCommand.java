@@ -135,7 +135,7 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean operator;
 
     @Option(names = "--tick", paramLabel = "SECONDS", description = "With --dynamics cluster: the simulator's tick "
-            + "(at most 2 s). Default: the profile's cluster.tickSeconds (2).")
+            + "(2 s or a tick that divides it evenly: 1, 0.5, ...). Default: the profile's cluster.tickSeconds (2).")
     Double tick;
 
     @Option(names = "--min-scale", defaultValue = "decision", paramLabel = "decision|none",
@@ -310,7 +310,7 @@ final class EvaluateCommand implements Callable<Integer> {
             taken.add("--reward " + reward);
         }
         if (h.containsKey("predictor") && !parsed.hasMatchedOption("--predictor")
-                && !"bilstm".equals(h.get("predictor"))) {
+                && !parsed.hasMatchedOption("--predictor-model") && !"bilstm".equals(h.get("predictor"))) {
             predictor = h.get("predictor");
             taken.add("--predictor " + predictor);
         }
@@ -341,11 +341,14 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         ClusterReward r = ClusterReward.parse(reward);
         List<Map<String, Object>> all = new ArrayList<>();
-        for (Trace trace : readTraces(model).values()) {
-            // the played trace's largest load: a Bi-LSTM trained for another scale is refused, as the agent refuses it
+        for (Map.Entry<Path, Trace> played : readTraces(model).entrySet()) {
+            Trace trace = played.getValue();
+            // the largest load of the services in the whole trace (not only the rows played, which may be a quiet
+            // window): a Bi-LSTM trained for another scale is refused, as the agent refuses it
+            Trace whole = EnvOptions.trace(played.getKey());
             double largest = 0;
-            for (int c = 0; c < trace.numColumns(); c++) {
-                for (double v : trace.column(trace.columns().get(c))) {
+            for (String service : model.serviceNames()) {
+                for (double v : whole.column(service)) {
                     largest = Math.max(largest, v);
                 }
             }

@@ -21,7 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * kept, and training stops after {@code patience} consecutive epochs without improvement or
  * after {@code maxEpochs}.
  *
- * <p>Determinism: the DL4J network seed is {@code config.seed()} (DL4J re-seeds its RNG from it
+ * <p>Determinism: the DL4J network seed is {@code config.seed()}, 0 mapped to a constant ({@link
+ * BiLstmGraphs#networkSeed}: DL4J takes 0 for no seed) (DL4J re-seeds its RNG from it
  * for weight initialisation), the shuffle RNG is derived from it, no dropout is used, and all
  * arithmetic is DOUBLE; the same seed gives bit-identical weights on the same machine with the
  * same ND4J/OpenMP thread count.

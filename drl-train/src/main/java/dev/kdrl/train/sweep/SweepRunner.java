@@ -233,13 +233,15 @@ public final class SweepRunner {
                     + sweep.seeds(s));
         }
         Files.createDirectories(out);
-        writeAtomically(out.resolve("sweep.json"), JSON.writeValueAsString(describe()));
         Path dir = trialDir(out, s, seed);
         List<String> args = args(s, seed, dir);
+        // as run() checks before it writes anything: a changed sweep file is refused, not mixed in
+        checkSets();
         if (Files.isRegularFile(dir.resolve(DONE))) {
             checkSame(dir, args);
             return s.id() + " seed " + seed + ": finished before, skipped";
         }
+        writeAtomically(out.resolve("sweep.json"), JSON.writeValueAsString(describe()));
         Thread hook = new Thread(() -> running.forEach(Process::destroyForcibly));
         Runtime.getRuntime().addShutdownHook(hook);
         try {

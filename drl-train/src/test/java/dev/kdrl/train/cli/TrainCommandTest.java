@@ -115,12 +115,13 @@ class TrainCommandTest {
         Path out = dir.resolve("cluster");
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", "paper-general", "--trace",
                 "../datasets/paper/test-20.csv", "--algo", "ppo", "--timesteps", "200", "--seed", "1", "--envs", "2",
-                "--n-steps", "20", "--dynamics", "cluster", "--min-scale", "none", "--predictor", "holt", "--out",
-                out.toString());
+                "--n-steps", "20", "--dynamics", "cluster", "--min-scale", "none", "--predictor", "holt", "--reward",
+                "slo-cores", "--out", out.toString());
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(out.resolve("model.zip")).exists();
         DrlCommandTest.Run e = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
-                "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--min-scale", "none", "--json");
+                "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--min-scale", "none",
+                "--reward", "slo-cores", "--json");
         assertThat(e.code()).as(e.err()).isZero();
         JsonNode rows = new ObjectMapper().readTree(e.out());
         assertThat(rows.get(0).get("policy").asText()).isEqualTo("model(ppo)");
@@ -128,15 +129,15 @@ class TrainCommandTest {
         // the model recorded how it was trained: without the options it plays as trained, and says so
         assertThat(dev.kdrl.core.policy.PolicyFile.load(out.resolve("model.zip")).hyperParameters())
                 .containsEntry("dynamics", "cluster").containsEntry("min_scale", "none")
-                .containsEntry("cluster_reward", "paper").containsEntry("predictor", "holt");
+                .containsEntry("cluster_reward", "slo-cores").containsEntry("predictor", "holt");
         DrlCommandTest.Run asTrained = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
                 "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--json");
         assertThat(asTrained.code()).as(asTrained.err()).isZero();
         assertThat(asTrained.err()).contains("note: as " + out.resolve("model.zip") + " was trained: --min-scale none, "
-                + "--reward paper, --predictor holt");
+                + "--reward slo-cores, --predictor holt");
         DrlCommandTest.Run explicit = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
                 "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--min-scale", "none",
-                "--predictor", "holt", "--json");
+                "--predictor", "holt", "--reward", "slo-cores", "--json");
         assertThat(asTrained.out()).isEqualTo(explicit.out());
         DrlCommandTest.Run inPaper = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
                 "--trace", "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
