@@ -103,6 +103,14 @@ final class PredictorCommand {
             EnvOptions.requireOutputFile("--out", out, List.of(".zip"), Map.of(trace, "--trace"));
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns(t, columns);
+            for (String c : cols) {
+                double[] v = t.column(c);
+                if (java.util.Arrays.stream(v).min().orElse(0) == java.util.Arrays.stream(v).max().orElse(0)) {
+                    spec.commandLine().getErr().println("note: column " + c + " of " + trace + " is constant ("
+                            + v[0] + "): the network learns nothing of how a load changes from it");
+                    spec.commandLine().getErr().flush();
+                }
+            }
             BiLstmTrainer.Config net = new BiLstmTrainer.Config(units, layers, batch, epochs, patience, lr, seed);
             PredictorTraining.Outcome o = PredictorTraining.train(t, cols,
                     new PredictorTraining.Options(window, testFraction, valFraction, net));
@@ -144,12 +152,22 @@ final class PredictorCommand {
                 description = "Write actual vs predicted over the test tail (one file per column: name-<column>.png when several).")
         Path plot;
 
+        @Option(names = "--test-fraction", paramLabel = "F",
+                description = "The last fraction of each column to evaluate on (in (0, 1)). Default: the one the model "
+                        + "was trained with (0.2 unless --test-fraction was given to drl predictor train; a model "
+                        + "trained on everything, 0, needs this on a trace of its own).")
+        Double testFractionOption;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             EnvOptions.requireFile("--model", model, "");
+            if (testFractionOption != null && !(testFractionOption > 0 && testFractionOption < 1)) {
+                throw new IllegalArgumentException("--test-fraction " + testFractionOption + ": expected a number "
+                        + "> 0 and < 1");
+            }
             if (plot != null) {
                 Map<Path, String> inputs = new LinkedHashMap<>();
                 inputs.put(trace, "--trace");
@@ -160,7 +178,12 @@ final class PredictorCommand {
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns != null ? columns(t, columns)
                     : columns(t, List.of(p.metadata().getOrDefault("columns", "all").split(",")));
-            double testFraction = Double.parseDouble(p.metadata().getOrDefault("testFraction", "0.2"));
+            double testFraction = testFractionOption != null ? testFractionOption
+                    : Double.parseDouble(p.metadata().getOrDefault("testFraction", "0.2"));
+            if (testFraction == 0) {
+                throw new IllegalArgumentException("--model " + model + " was trained on the whole of its columns "
+                        + "(test fraction 0): give --test-fraction F to evaluate on the last F of " + trace);
+            }
             double valFraction = Double.parseDouble(p.metadata().getOrDefault("valFraction", "0.2"));
             List<PredictorEvaluation.Row> rows = new ArrayList<>();
             for (String c : cols) {

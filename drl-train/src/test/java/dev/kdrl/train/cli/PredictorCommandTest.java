@@ -60,6 +60,26 @@ class PredictorCommandTest {
         assertThat(shortTrace.err().strip()).isEqualTo("drl predictor bench: --trace " + four + ": column house has 4 "
                 + "rows, fewer than the predictor's window of 7 (it would time the last-value fallback, not the "
                 + "network)");
+        // a model trained on everything is evaluated on the last fraction given
+        Path all = dir.resolve("all.zip");
+        DrlCommandTest.Run everything = DrlCommandTest.run("predictor", "train", "--trace",
+                "../datasets/paper/train-200.csv", "--column", "house", "--out", all.toString(), "--units", "4",
+                "--layers", "1", "--epochs", "1", "--seed", "1", "--test-fraction", "0");
+        assertThat(everything.code()).as(everything.err()).isZero();
+        DrlCommandTest.Run noTail = DrlCommandTest.run("predictor", "evaluate", "--model", all.toString(), "--trace",
+                "../datasets/paper/test-20.csv");
+        assertThat(noTail.err().strip()).isEqualTo("drl predictor evaluate: --model " + all + " was trained on the whole "
+                + "of its columns (test fraction 0): give --test-fraction F to evaluate on the last F of "
+                + "../datasets/paper/test-20.csv");
+        DrlCommandTest.Run tail = DrlCommandTest.run("predictor", "evaluate", "--model", all.toString(), "--trace",
+                "../datasets/nasa/nasa-http-1995-scaled100.csv", "--test-fraction", "0.5");
+        assertThat(tail.code()).as(tail.err()).isZero();
+        assertThat(tail.out()).contains("nasa-http-1995-scaled100.csv:house");
+        Path flat = Files.writeString(dir.resolve("flat.csv"), "house\n" + "5\n".repeat(40));
+        DrlCommandTest.Run constant = DrlCommandTest.run("predictor", "train", "--trace", flat.toString(), "--column",
+                "house", "--out", dir.resolve("flat.zip").toString(), "--units", "4", "--layers", "1", "--epochs", "1");
+        assertThat(constant.err()).contains("note: column house of " + flat + " is constant (5.0): the network learns "
+                + "nothing of how a load changes from it");
         DrlCommandTest.Run twice = DrlCommandTest.run("predictor", "train", "--trace", "../datasets/paper/train-200.csv",
                 "--column", "house,house", "--out", dir.resolve("twice.zip").toString());
         assertThat(twice.err().strip()).isEqualTo("drl predictor train: --column house,house: 'house' is named twice "
