@@ -271,7 +271,8 @@ public final class SweepRunner {
             }
             if (same == null || !sameSet(set, same)) {
                 throw new IllegalStateException("--out " + out + ": evaluation set " + set.name() + (same == null
-                        ? " is new" : " changed (traces, rows or options)") + " since its finished trials were "
+                        ? " is new" : " changed (traces, rows, options, or how it is played)") + " since its finished "
+                        + "trials were "
                         + "evaluated; use another --out with --reuse " + out + " (its trials are copied and only what "
                         + "changed is played)");
             }
@@ -334,6 +335,7 @@ public final class SweepRunner {
             if (!e.options().isEmpty()) {
                 set.put("options", e.options());
             }
+            set.put("played", PLAYED);
             sets.add(set);
         }
         m.put("sets", sets);
@@ -572,9 +574,22 @@ public final class SweepRunner {
         return known;
     }
 
-    /** Whether {@code theirs}, a set of another sweep's sweep.json, is {@code set}: the same name, traces, rows, options. */
-    private static boolean sameSet(EvalSet set, JsonNode theirs) {
+    /**
+     * How sets are played, recorded with each set in sweep.json: 2 since a policy trained in the cluster model is
+     * played in it with the settings it recorded ({@code drl evaluate}'s {@code min_scale}, {@code cluster_reward},
+     * {@code predictor}) for the options a set does not give; before (no entry), with the options' defaults.
+     */
+    static final int PLAYED = 2;
+
+    /**
+     * Whether {@code theirs}, a set of another sweep's sweep.json, is {@code set}: the same name, traces, rows,
+     * options, and for a set of the cluster model, played as today ({@link #PLAYED}).
+     */
+    static boolean sameSet(EvalSet set, JsonNode theirs) {
         JsonNode options = theirs.has("options") ? theirs.get("options") : JSON.createObjectNode();
+        if ("cluster".equals(String.valueOf(set.options().get("dynamics"))) && theirs.path("played").asInt(1) < PLAYED) {
+            return false;
+        }
         return set.name().equals(theirs.path("name").asText())
                 && JSON.valueToTree(set.traces().stream().map(Path::toString).toList()).equals(theirs.get("traces"))
                 && JSON.valueToTree(set.rows()).equals(theirs.get("rows"))

@@ -371,7 +371,8 @@ class SweepTest {
         Run changed = run("sweep", "run", file.toString(), "--out", out.toString());
         assertThat(changed.code()).isEqualTo(1);
         assertThat(changed.err().strip()).isEqualTo("drl sweep run: --out " + out.toAbsolutePath() + ": evaluation set "
-                + "test-20 changed (traces, rows or options) since its finished trials were evaluated; use another "
+                + "test-20 changed (traces, rows, options, or how it is played) since its finished trials were evaluated; "
+                + "use another "
                 + "--out with --reuse " + out.toAbsolutePath() + " (its trials are copied and only what changed is "
                 + "played)");
         assertThat(Files.readString(out.resolve("sweep.json"))).isEqualTo(described);
