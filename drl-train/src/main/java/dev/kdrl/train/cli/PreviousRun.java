@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -59,7 +58,7 @@ final class PreviousRun {
         if (waiting(out)) {
             // an earlier --overwrite did not finish: DIR holds the last finished run, --out the unfinished one's files
             for (String n : names) {
-                deleteTree(out.resolve(n));
+                dev.kdrl.train.run.Trees.delete(out.resolve(n));
             }
             err.println("drl train: " + keep + " holds the run before an unfinished --overwrite (kept until this run "
                     + "has written its files)" + (runFiles.isEmpty() ? "" : "; the unfinished run's "
@@ -90,15 +89,15 @@ final class PreviousRun {
             if (done) {
                 // renamed first, so that a deletion cut short never leaves a partial run under the marked name
                 Path doomed = out.resolve(DIR + ".deleting");
-                deleteTree(doomed);
+                dev.kdrl.train.run.Trees.delete(doomed);
                 Files.move(keep, doomed);
-                deleteTree(doomed);
+                dev.kdrl.train.run.Trees.delete(doomed);
                 return;
             }
             List<String> written = new ArrayList<>(TrainCommand.RUN_FILES);
             written.add(CHECKPOINTS);
             for (String n : written) {
-                deleteTree(out.resolve(n));
+                dev.kdrl.train.run.Trees.delete(out.resolve(n));
             }
             Files.deleteIfExists(keep.resolve(MARKER));
             try (Stream<Path> kept = Files.list(keep)) {
@@ -113,16 +112,5 @@ final class PreviousRun {
                     + keep + ": " + e.getMessage());
         }
         err.flush();
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path q : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }

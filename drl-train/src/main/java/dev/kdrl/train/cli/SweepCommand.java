@@ -149,29 +149,19 @@ final class SweepCommand {
     static void checkTraces(Path file, SweepFile.Sweep sweep) {
         for (SweepFile.EvalSet e : sweep.sets()) {
             for (Path t : e.traces()) {
-                int length;
+                dev.kdrl.env.trace.Trace trace;
                 try {
-                    length = dev.kdrl.env.trace.TraceCsv.read(t).length();
+                    trace = dev.kdrl.env.trace.TraceCsv.read(t);
                 } catch (RuntimeException ex) {
                     throw new IllegalArgumentException(file + ": evaluation set " + e.name() + ": " + ex.getMessage(),
                             ex);
                 }
-                if (e.rows() != null) {
-                    String[] ft = e.rows().split(":");
-                    long from;
-                    long to;
-                    try {
-                        from = Long.parseLong(ft[0]);
-                        to = Long.parseLong(ft[1]);
-                    } catch (NumberFormatException ex) {
-                        from = 0;
-                        to = Long.MAX_VALUE;
-                    }
-                    if (from >= to || to > length) {
-                        throw new IllegalArgumentException(file + ": evaluation set " + e.name() + ": rows '"
-                                + e.rows() + "' of " + t + " (expected FROM:TO with FROM < TO <= " + length
-                                + ", the trace's rows)");
-                    }
+                try {
+                    EvaluateCommand.slice(trace, e.rows(), "rows"); // as drl evaluate will slice it
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(file + ": evaluation set " + e.name() + ": rows '" + e.rows()
+                            + "' of " + t + " (expected FROM:TO with FROM < TO <= " + trace.length()
+                            + ", the trace's rows)", ex);
                 }
             }
         }

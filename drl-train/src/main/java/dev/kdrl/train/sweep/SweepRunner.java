@@ -10,13 +10,11 @@ import dev.kdrl.train.sweep.SweepFile.Sweep;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -130,16 +128,11 @@ public final class SweepRunner {
     public List<String> plan() throws IOException {
         List<String> lines = new ArrayList<>();
         try {
-            if (Files.isDirectory(out)) {
-                checkSets();
-            }
+            checkFinished();
             for (Setting s : sweep.settings()) {
                 for (long seed : sweep.seeds(s)) {
                     Path dir = trialDir(out, s, seed);
                     boolean done = Files.isRegularFile(dir.resolve(DONE));
-                    if (done) {
-                        checkSame(dir, args(s, seed, dir));
-                    }
                     lines.add(s.id() + " seed " + seed + ": " + (done ? "finished, skipped" : Files.exists(dir)
                             ? "unfinished, deleted and run again" : "to run"));
                 }
@@ -153,7 +146,11 @@ public final class SweepRunner {
     /** The lock file of a running {@code drl sweep run} in its directory. */
     static final String LOCK = ".lock";
 
-    private Result runLocked() throws Exception {
+    /**
+     * Refuses, before anything is written, a directory whose finished trials the sweep file no longer describes: the
+     * evaluation sets ({@link #checkSets}) and each finished trial's {@code drl train} arguments ({@link #checkSame}).
+     */
+    private void checkFinished() throws IOException {
         checkSets();
         for (Setting s : sweep.settings()) {
             for (long seed : sweep.seeds(s)) {
@@ -163,6 +160,10 @@ public final class SweepRunner {
                 }
             }
         }
+    }
+
+    private Result runLocked() throws Exception {
+        checkFinished();
         writeAtomically(out.resolve("sweep.json"), JSON.writeValueAsString(describe()));
         List<Runnable> todo = new ArrayList<>();
         int skipped = 0;
@@ -174,8 +175,7 @@ public final class SweepRunner {
             for (long seed : sweep.seeds(s)) {
                 Path dir = trialDir(out, s, seed);
                 List<String> args = args(s, seed, dir);
-                if (Files.isRegularFile(dir.resolve(DONE))) {
-                    checkSame(dir, args);
+                if (Files.isRegularFile(dir.resolve(DONE))) { // checked above (checkFinished)
                     skipped++;
                     continue;
                 }
@@ -354,7 +354,7 @@ public final class SweepRunner {
     /** Trains and evaluates one trial; returns its progress line. */
     private String trial(Setting s, long seed, Path dir, List<String> args) throws Exception {
         if (Files.exists(dir)) {
-            deleteTree(dir);
+            dev.kdrl.train.run.Trees.delete(dir);
         }
         Files.createDirectories(dir);
         Path from = reusable(args);
@@ -780,16 +780,6 @@ public final class SweepRunner {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 
