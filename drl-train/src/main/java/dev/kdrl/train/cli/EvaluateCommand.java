@@ -212,9 +212,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> all = new ArrayList<>();
         Trace history = expected.history();
-        for (Map.Entry<Path, Trace> played : readTraces(model).entrySet()) {
-            Path tf = played.getKey();
-            Trace trace = played.getValue();
+        for (Played played : readTraces(model)) {
+            Path tf = played.file();
+            Trace trace = played.rows();
             QuotaEnv env = new QuotaEnv(model, trace, observation);
             // an afterstate model looking two steps ahead assumes of the next period what expected-2 assumes
             SavedPolicies.Future future = new SavedPolicies.Future(Baselines.trafficModel(model, trace, history),
@@ -341,16 +341,13 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         ClusterReward r = ClusterReward.parse(reward);
         List<Map<String, Object>> all = new ArrayList<>();
-        for (Map.Entry<Path, Trace> played : readTraces(model).entrySet()) {
-            Trace trace = played.getValue();
+        for (Played played : readTraces(model)) {
+            Trace trace = played.rows();
             // the largest load of the services in the whole trace (not only the rows played, which may be a quiet
             // window): a Bi-LSTM trained for another scale is refused, as the agent refuses it
-            Trace whole = EnvOptions.trace(played.getKey());
             double largest = 0;
             for (String service : model.serviceNames()) {
-                for (double v : whole.column(service)) {
-                    largest = Math.max(largest, v);
-                }
+                largest = Math.max(largest, played.whole().max(played.whole().columnIndex(service)));
             }
             TrafficPredictor p = ClusterEvaluation.predictor(predictor, predictorModel, largest);
             // one step in the cluster model; a traffic-aware value reads the played trace's statistics
@@ -421,14 +418,18 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Every --trace, read and sliced before any is played: a bad one is refused before minutes of work on the others. */
-    private Map<Path, Trace> readTraces(QuotaModel model) {
-        Map<Path, Trace> read = new LinkedHashMap<>();
-        for (Path tf : traces) {
+    private List<Played> readTraces(QuotaModel model) {
+        List<Played> read = new ArrayList<>();
+        for (Path tf : new java.util.LinkedHashSet<>(traces)) { // a trace given twice is played once
             Trace t = EnvOptions.trace(tf);
             EnvOptions.noteUnusedColumns(t, model, spec.commandLine().getErr());
-            read.put(tf, slice(t));
+            read.add(new Played(tf, t, slice(t)));
         }
         return read;
+    }
+
+    /** A --trace as read ({@code whole}) and the rows played of it ({@code --rows}; the whole trace without it). */
+    private record Played(Path file, Trace whole, Trace rows) {
     }
 
     private Trace slice(Trace t) {
