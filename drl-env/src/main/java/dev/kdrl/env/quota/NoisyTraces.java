@@ -42,6 +42,16 @@ public final class NoisyTraces implements TraceSampler {
         }
     }
 
+    /** The smallest value column {@code c} of a sampled trace takes: its service's range's floor (see the class). */
+    public double low(int c) {
+        return lo[c];
+    }
+
+    /** The largest value column {@code c} of a sampled trace takes: its service's range's ceiling (see the class). */
+    public double high(int c) {
+        return hi[c];
+    }
+
     /** The base trace with noise drawn from {@code seed} (the base trace itself when the noise is 0). */
     @Override
     public Trace sample(long seed) {

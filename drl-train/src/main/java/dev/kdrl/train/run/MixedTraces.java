@@ -110,9 +110,9 @@ public final class MixedTraces implements TraceSampler {
         this.uniformShare = uniformShare;
         this.lo = new int[this.base.numColumns()];
         this.hi = new int[this.base.numColumns()];
-        for (int c = 0; c < lo.length; c++) {
-            lo[c] = (int) Math.ceil(perService ? this.base.min(c) : this.base.min());
-            hi[c] = Math.max(lo[c], (int) Math.floor(perService ? this.base.max(c) : this.base.max()));
+        for (int c = 0; c < lo.length; c++) { // the noisy traces' ranges, whole users
+            lo[c] = (int) Math.ceil(noisy.low(c));
+            hi[c] = Math.max(lo[c], (int) Math.floor(noisy.high(c)));
         }
     }
 
