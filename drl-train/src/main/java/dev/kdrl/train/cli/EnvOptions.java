@@ -126,6 +126,13 @@ final class EnvOptions {
         }
     }
 
+    /** Refuses {@code value}, given as {@code option}, unless it is a number in [0, 1], naming both. */
+    static void requireProbability(String option, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(option + " " + value + ": expected a number >= 0 and <= 1");
+        }
+    }
+
     /** Refuses {@code value}, given as {@code option}, unless it is a finite number above 0, naming both. */
     static void requirePositive(String option, double value) {
         if (!(value > 0) || !Double.isFinite(value)) {

@@ -569,12 +569,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static void requireProbability(String option, double value) {
-        if (!(value >= 0 && value <= 1)) {
-            throw new IllegalArgumentException(option + " " + value + ": expected a number >= 0 and <= 1");
-        }
-    }
-
     /**
      * An option of one algorithm alone ({@code --afterstate-*}, the TRPO and the PPO group) given with another
      * {@code --algo} would be ignored: refused, named as typed; so would any option {@code rl4j-dqn} does not read
@@ -795,9 +789,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!(gamma >= 0 && gamma < 1)) {
             throw new IllegalArgumentException("--gamma " + gamma + ": expected a number >= 0 and < 1");
         }
-        requireProbability("--afterstate-lambda", afterstateLambda);
-        requireProbability("--afterstate-epsilon", afterstateEpsilon);
-        requireProbability("--afterstate-epsilon-final", afterstateEpsilonFinal);
+        EnvOptions.requireProbability("--afterstate-lambda", afterstateLambda);
+        EnvOptions.requireProbability("--afterstate-epsilon", afterstateEpsilon);
+        EnvOptions.requireProbability("--afterstate-epsilon-final", afterstateEpsilonFinal);
         EnvOptions.requireAtLeast("--afterstate-candidates", afterstateCandidates, 1);
         EnvOptions.requireAtLeast("--afterstate-epochs", afterstateEpochs, 1);
         EnvOptions.requirePositive("--afterstate-lr", afterstateLr);
