@@ -379,16 +379,8 @@ public final class AgentMain implements Callable<Integer> {
             requireFile("--kubeconfig", kubeconfig, "a kubeconfig file");
         }
         KubernetesClient client = KubeClients.create(kubeconfig);
-        String env = System.getenv("KUBECONFIG");
-        String property = System.getProperty("kubeconfig");
-        Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
-        String from = kubeconfig != null ? "--kubeconfig " + kubeconfig
-                : property != null && !property.isBlank() ? "-Dkubeconfig=" + property
-                : env != null && !env.isBlank() ? "$KUBECONFIG " + env
-                : Files.isRegularFile(home) ? home.toString()
-                : System.getenv("KUBERNETES_SERVICE_HOST") != null ? "the in-cluster service account"
-                : "kubernetes.master / KUBERNETES_MASTER";
-        LOG.info("Kubernetes API server {} ({})", client.getConfiguration().getMasterUrl(), from);
+        LOG.info("Kubernetes API server {} ({})", client.getConfiguration().getMasterUrl(),
+                KubeClients.source(kubeconfig));
         return client;
     }
 

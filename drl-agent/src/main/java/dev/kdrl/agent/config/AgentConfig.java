@@ -277,8 +277,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         try {
             model = Profiles.model(profile, quota, minPods);
         } catch (RuntimeException e) {
-            throw new ConfigException(source.toString(), overrideToBlame(), valueOf(overrideToBlame()),
-                    e.getMessage());
+            String key = overrideToBlame();
+            throw new ConfigException(source.toString(), key, valueOf(key), e.getMessage());
         }
         List<String> expected = model.serviceNames();
         if (!new HashSet<>(expected).equals(new HashSet<>(serviceNames()))) {

@@ -85,7 +85,30 @@ public final class KubeClients {
      * fabric8 reads before {@code KUBECONFIG}: then it is the one checked.
      */
     static Config config(Path kubeconfig, java.util.Map<String, String> env, String property) {
-        return config(kubeconfig, env, property, Path.of(System.getProperty("user.home"), ".kube", "config"));
+        return config(kubeconfig, env, property, defaultKubeconfig());
+    }
+
+    /** {@code ~/.kube/config}: the kubeconfig file fabric8 reads when none is named. */
+    private static Path defaultKubeconfig() {
+        return Path.of(System.getProperty("user.home"), ".kube", "config");
+    }
+
+    /**
+     * Where {@link #config(Path)} takes the credentials from, in words, for the start-up log: {@code --kubeconfig},
+     * {@code -Dkubeconfig}, {@code $KUBECONFIG}, {@code ~/.kube/config}, the in-cluster service account or {@code
+     * kubernetes.master}, in the order fabric8 reads them.
+     */
+    public static String source(Path kubeconfig) {
+        java.util.Map<String, String> env = System.getenv();
+        String property = System.getProperty("kubeconfig");
+        String variable = env.get("KUBECONFIG");
+        Path home = defaultKubeconfig();
+        return kubeconfig != null ? "--kubeconfig " + kubeconfig
+                : property != null && !property.isBlank() ? "-Dkubeconfig=" + property
+                : variable != null && !variable.isBlank() ? "$KUBECONFIG " + variable
+                : Files.isRegularFile(home) ? home.toString()
+                : env.get("KUBERNETES_SERVICE_HOST") != null ? "the in-cluster service account"
+                : "kubernetes.master / KUBERNETES_MASTER";
     }
 
     /** {@link #config(Path, java.util.Map, String)} with {@code home} as the default kubeconfig file. */

@@ -73,10 +73,10 @@ public final class ScaleActionWriter implements ActionSink {
                     LOG.warn("writing {}/{} failed ({}); retry {} of {} in {} ms", namespace, name, brief(last),
                             attempt, retries, wait.toMillis());
                 }
-                if (stop.requested() || !stop.sleep(wait)) {
+                if (!stop.beforeRetry(wait)) {
                     // the write may have reached the server: OTHER keeps the pending decision for the next start
-                    throw new WriteFailure(WriteFailure.Kind.OTHER, "stopping (SIGTERM): no retry after " + attempt
-                            + " attempt" + (attempt == 1 ? "" : "s") + ": " + brief(last), last);
+                    throw new WriteFailure(WriteFailure.Kind.OTHER, dev.kdrl.agent.ops.StopSignal.noRetry(attempt,
+                            brief(last)), last);
                 }
                 wait = wait.multipliedBy(2);
             }

@@ -557,19 +557,17 @@ public final class KnativeApplier {
                     return failed(t, WriteFailure.Kind.GAVE_UP, "still failing after " + (attempt + 1)
                             + " attempts: " + brief(e));
                 }
-                if (stop.requested()) {
-                    return failed(t, WriteFailure.Kind.OTHER, "stopping (SIGTERM): no retry after " + (attempt + 1)
-                            + " attempt" + (attempt == 0 ? "" : "s") + ": " + brief(e));
+                if (!stop.requested()) {
+                    LOG.warn("patching Knative Service {}/{} failed ({}: {}); retry {} of {} in {} ms", namespace,
+                            t.knativeService(), conflict ? "changed since read" : "HTTP " + code, brief(e),
+                            attempt + 1, retries, wait.toMillis());
+                    if (conflict) {
+                        conflicts++;
+                    }
                 }
-                LOG.warn("patching Knative Service {}/{} failed ({}: {}); retry {} of {} in {} ms", namespace,
-                        t.knativeService(), conflict ? "changed since read" : "HTTP " + code, brief(e),
-                        attempt + 1, retries, wait.toMillis());
-                if (conflict) {
-                    conflicts++;
-                }
-                if (!stop.sleep(wait)) {
-                    return failed(t, WriteFailure.Kind.OTHER, "stopping (SIGTERM): no retry after " + (attempt + 1)
-                            + " attempt" + (attempt == 0 ? "" : "s") + ": " + brief(e));
+                if (!stop.beforeRetry(wait)) {
+                    return failed(t, WriteFailure.Kind.OTHER, dev.kdrl.agent.ops.StopSignal.noRetry(attempt + 1,
+                            brief(e)));
                 }
                 wait = wait.multipliedBy(2);
                 try {

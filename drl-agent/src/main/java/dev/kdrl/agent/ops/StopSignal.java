@@ -26,6 +26,21 @@ public final class StopSignal {
     }
 
     /**
+     * Waits for {@code d} before a retry, or until the stop is requested (then no retry: none is begun after it).
+     *
+     * @return true when the retry may go ahead
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean beforeRetry(Duration d) throws InterruptedException {
+        return !requested() && sleep(d);
+    }
+
+    /** The message of a write given up for a stop: {@code stopping (SIGTERM): no retry after 2 attempts: <last>}. */
+    public static String noRetry(int attempts, String last) {
+        return "stopping (SIGTERM): no retry after " + attempts + " attempt" + (attempts == 1 ? "" : "s") + ": " + last;
+    }
+
+    /**
      * Waits for {@code d}, or until the stop is requested.
      *
      * @return true when the whole wait passed, false when the stop was requested (before or during it)
