@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 public final class DrlCommand {
 
     public static void main(String[] args) {
+        // a trial of `drl sweep run`: ends with its runner, even one killed with SIGKILL
+        dev.kdrl.train.run.ParentWatch.fromEnvironment();
         System.exit(execute(args));
     }
 

@@ -378,6 +378,8 @@ public final class SweepRunner {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("train.log").toFile());
         pb.environment().put("OMP_NUM_THREADS", ompThreads());
+        // the trial ends with this runner, even one killed with SIGKILL (no shutdown hook runs then)
+        pb.environment().put(dev.kdrl.train.run.ParentWatch.VARIABLE, Long.toString(ProcessHandle.current().pid()));
         long start = System.nanoTime();
         Process p = pb.start();
         running.add(p);
