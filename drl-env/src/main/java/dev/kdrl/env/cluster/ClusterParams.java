@@ -109,6 +109,37 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
         }
     }
 
+    /**
+     * Every parameter as it acts on {@code serviceNames}, by the keys of a profile file's {@code cluster:} (per-service
+     * ones as {@code <service>.<key>}, each service's own or the defaults), in a fixed order: what a model trained in
+     * these dynamics records, and what a later run compares with it.
+     */
+    public java.util.LinkedHashMap<String, String> describe(java.util.List<String> serviceNames) {
+        java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("tickSeconds", Checks.num(tickSeconds));
+        m.put("periodSeconds", Checks.num(periodSeconds));
+        m.put("stableWindowSeconds", Checks.num(stableWindowSeconds));
+        m.put("panicWindowPercentage", Checks.num(panicWindowPercentage));
+        m.put("panicThresholdPercentage", Checks.num(panicThresholdPercentage));
+        m.put("maxScaleUpRate", Checks.num(maxScaleUpRate));
+        m.put("maxScaleDownRate", Checks.num(maxScaleDownRate));
+        m.put("targetUtilisation", Checks.num(targetUtilisation));
+        m.put("scaleToZeroGraceSeconds", Checks.num(scaleToZeroGraceSeconds));
+        m.put("progressDeadlineSeconds", Checks.num(progressDeadlineSeconds));
+        m.put("schedulingSeconds", Checks.num(schedulingSeconds));
+        m.put("operatorDeletesOldRevision", Boolean.toString(operatorDeletesOldRevision));
+        m.put("interpolateLoad", Boolean.toString(interpolateLoad));
+        for (String name : serviceNames) {
+            ServiceParams p = service(name);
+            m.put(name + ".startupSeconds", Checks.num(p.startupSeconds()));
+            m.put(name + ".drainSeconds", Checks.num(p.drainSeconds()));
+            m.put(name + ".concurrencyLimit", Checks.num(p.concurrencyLimit()));
+            m.put(name + ".queueDepth", Checks.num(p.queueDepth()));
+            m.put(name + ".queueProxyCpu", Checks.num(p.queueProxyCpu()));
+        }
+        return m;
+    }
+
     /** Ticks in one period. */
     public int ticksPerPeriod() {
         return (int) Math.rint(periodSeconds / tickSeconds);

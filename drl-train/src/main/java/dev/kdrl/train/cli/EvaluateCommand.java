@@ -20,6 +20,7 @@ import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.value.AfterstatePolicy;
 import dev.kdrl.env.value.SavedPolicies;
 import dev.kdrl.train.eval.LinePlot;
+import dev.kdrl.train.run.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -338,6 +339,17 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         if (tick != null) {
             params = params.withTickSeconds(tick);
+        }
+        String trainedIn = saved.hyperParameters().get(TrainingRun.ClusterDynamics.PARAMS_KEY);
+        if (trainedIn != null) {
+            // other dynamics are a fair question to ask of a policy (how does it fare with slower starts?), so this
+            // is a note, not a refusal: but it must not pass unseen
+            List<String> d = TrainingRun.ClusterDynamics.differences(trainedIn, params.describe(model.serviceNames()));
+            if (!d.isEmpty()) {
+                spec.commandLine().getErr().println("note: " + modelFile + " was trained in other cluster dynamics; "
+                        + "played with " + String.join(", ", d));
+                spec.commandLine().getErr().flush();
+            }
         }
         ClusterReward r = ClusterReward.parse(reward);
         List<Map<String, Object>> all = new ArrayList<>();

@@ -234,11 +234,48 @@ public final class TrainingRun {
 
         /**
          * What a model trained in these dynamics records among its hyper-parameters, for {@code drl evaluate} to play
-         * it as trained: {@code dynamics}, {@code min_scale}, {@code cluster_reward}, {@code predictor}.
+         * it as trained: {@code dynamics}, {@code min_scale}, {@code cluster_reward}, {@code predictor}, and
+         * {@code cluster_params}, the parameters as they acted on {@code serviceNames} ({@link #encode}).
          */
-        public java.util.Map<String, String> recorded() {
+        public java.util.Map<String, String> recorded(List<String> serviceNames) {
             return java.util.Map.of("dynamics", "cluster", "min_scale", minScale.name().toLowerCase(
-                    java.util.Locale.ROOT), "cluster_reward", reward.label(), "predictor", predictor);
+                    java.util.Locale.ROOT), "cluster_reward", reward.label(), "predictor", predictor,
+                    PARAMS_KEY, encode(params.describe(serviceNames)));
+        }
+
+        /** The hyper-parameter holding the cluster parameters a model was trained in. */
+        public static final String PARAMS_KEY = "cluster_params";
+
+        /** {@link ClusterParams#describe} as one line: {@code key=value} pairs joined by {@code ", "}. */
+        public static String encode(java.util.Map<String, String> described) {
+            List<String> pairs = new ArrayList<>();
+            described.forEach((k, v) -> pairs.add(k + "=" + v));
+            return String.join(", ", pairs);
+        }
+
+        /**
+         * The parameters whose values differ between a model's recorded {@code cluster_params} and those played now,
+         * as {@code key played (trained value)}; a key only one side has shows {@code -} on the other.
+         */
+        public static List<String> differences(String recorded, java.util.Map<String, String> played) {
+            java.util.Map<String, String> trained = new java.util.LinkedHashMap<>();
+            for (String pair : recorded.split(", ")) {
+                int eq = pair.lastIndexOf('=');
+                if (eq > 0) {
+                    trained.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+            }
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>(played.keySet());
+            keys.addAll(trained.keySet());
+            List<String> d = new ArrayList<>();
+            for (String k : keys) {
+                String now = played.getOrDefault(k, "-");
+                String then = trained.getOrDefault(k, "-");
+                if (!now.equals(then)) {
+                    d.add(k + " " + now + " (trained " + then + ")");
+                }
+            }
+            return d;
         }
 
         ClusterEnv env(QuotaModel model, Trace trace, Observation observation) {
@@ -326,7 +363,7 @@ public final class TrainingRun {
                 : new Resampled(sampler, make, o.trace()));
         OnPolicyAlgorithm algo = o.algorithm().create(vec, o.common());
         if (cluster != null) {
-            algo.recording(cluster.recorded());
+            algo.recording(cluster.recorded(o.model().serviceNames()));
         }
         EnvSignature signature = Signatures.of(o.model(), o.profile(), o.observation());
         Env<double[], int[]> evalEnv = make.apply(o.trace());

@@ -139,6 +139,18 @@ class TrainCommandTest {
                 "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--min-scale", "none",
                 "--predictor", "holt", "--reward", "slo-cores", "--json");
         assertThat(asTrained.out()).isEqualTo(explicit.out());
+        // it recorded the cluster parameters it trained in: played in the same ones, nothing is said; in others, the
+        // differences are named
+        assertThat(dev.kdrl.core.policy.PolicyFile.load(out.resolve("model.zip")).hyperParameters()
+                .get("cluster_params")).startsWith("tickSeconds=2, periodSeconds=120, ")
+                .contains(", house.startupSeconds=4, house.drainSeconds=30, ");
+        assertThat(asTrained.err()).doesNotContain("cluster dynamics");
+        DrlCommandTest.Run otherTick = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--tick", "1", "--operator",
+                "--json");
+        assertThat(otherTick.code()).as(otherTick.err()).isZero();
+        assertThat(otherTick.err()).contains("note: " + out.resolve("model.zip") + " was trained in other cluster "
+                + "dynamics; played with tickSeconds 1 (trained 2), operatorDeletesOldRevision true (trained false)\n");
         DrlCommandTest.Run inPaper = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
                 "--trace", "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
         assertThat(inPaper.err()).contains("was trained with --dynamics cluster; it is played here in the paper model");

@@ -1,0 +1,36 @@
+package dev.kdrl.train.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kdrl.env.cluster.ClusterParams;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The cluster parameters a model records, and the differences named when it is played in others. */
+class ClusterDynamicsRecordTest {
+
+    @Test
+    void theSameParametersDifferInNothing() {
+        Map<String, String> d = ClusterParams.DEFAULTS.describe(List.of("a", "b"));
+        assertThat(TrainingRun.ClusterDynamics.differences(TrainingRun.ClusterDynamics.encode(d), d)).isEmpty();
+    }
+
+    @Test
+    void eachDifferingParameterIsNamedWithBothValues() {
+        ClusterParams trained = ClusterParams.DEFAULTS;
+        ClusterParams played = trained.withTickSeconds(0.5).withServices(ClusterParams.ServiceParams.DEFAULTS,
+                Map.of("b", new ClusterParams.ServiceParams(30, 30, 1, 10, 0.025)));
+        String recorded = TrainingRun.ClusterDynamics.encode(trained.describe(List.of("a", "b")));
+        assertThat(TrainingRun.ClusterDynamics.differences(recorded, played.describe(List.of("a", "b"))))
+                .containsExactly("tickSeconds 0.5 (trained 2)", "b.startupSeconds 30 (trained 4)",
+                        "b.queueProxyCpu 0.025 (trained 0)");
+    }
+
+    @Test
+    void aServiceOnlyOneSideHasShowsADash() {
+        String recorded = TrainingRun.ClusterDynamics.encode(ClusterParams.DEFAULTS.describe(List.of("a")));
+        assertThat(TrainingRun.ClusterDynamics.differences(recorded, ClusterParams.DEFAULTS.describe(List.of("c"))))
+                .contains("c.startupSeconds 4 (trained -)", "a.startupSeconds - (trained 4)");
+    }
+}
