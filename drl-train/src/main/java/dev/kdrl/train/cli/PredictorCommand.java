@@ -57,6 +57,10 @@ final class PredictorCommand {
         @Option(names = "--out", required = true, paramLabel = "FILE.zip", description = "Where to save the predictor.")
         Path out;
 
+        @Option(names = "--overwrite", description = "Replace the predictor already at --out (refused without it: "
+                + "a trained predictor is not thrown away by a repeated command).")
+        boolean overwrite;
+
         @Option(names = "--window", defaultValue = "7", description = "Input window. Default: ${DEFAULT-VALUE}.")
         int window;
 
@@ -101,6 +105,11 @@ final class PredictorCommand {
             EnvOptions.requireAtLeast("--patience", patience, 1);
             EnvOptions.requirePositive("--lr", lr);
             EnvOptions.requireOutputFile("--out", out, List.of(".zip"), Map.of(trace, "--trace"));
+            if (java.nio.file.Files.exists(out) && !overwrite) {
+                // checked before training, not when saving: minutes of training are not lost to the refusal
+                throw new IllegalArgumentException("--out " + out + ": exists (a predictor trained before?); pass "
+                        + "--overwrite to replace it, or another --out");
+            }
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns(t, columns);
             for (String c : cols) {

@@ -75,6 +75,20 @@ class PredictorCommandTest {
                 "../datasets/nasa/nasa-http-1995-scaled100.csv", "--test-fraction", "0.5");
         assertThat(tail.code()).as(tail.err()).isZero();
         assertThat(tail.out()).contains("nasa-http-1995-scaled100.csv:house");
+        // the same command again is refused before training, the predictor kept; with --overwrite it is replaced
+        byte[] first = Files.readAllBytes(all);
+        DrlCommandTest.Run again = DrlCommandTest.run("predictor", "train", "--trace",
+                "../datasets/paper/train-200.csv", "--column", "house", "--out", all.toString(), "--units", "4",
+                "--layers", "1", "--epochs", "1", "--seed", "2", "--test-fraction", "0");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err().strip()).isEqualTo("drl predictor train: --out " + all + ": exists (a predictor trained "
+                + "before?); pass --overwrite to replace it, or another --out");
+        assertThat(Files.readAllBytes(all)).isEqualTo(first);
+        DrlCommandTest.Run replaced = DrlCommandTest.run("predictor", "train", "--trace",
+                "../datasets/paper/train-200.csv", "--column", "house", "--out", all.toString(), "--units", "4",
+                "--layers", "1", "--epochs", "1", "--seed", "2", "--test-fraction", "0", "--overwrite");
+        assertThat(replaced.code()).as(replaced.err()).isZero();
+        assertThat(Files.readAllBytes(all)).isNotEqualTo(first);
         Path flat = Files.writeString(dir.resolve("flat.csv"), "house\n" + "5\n".repeat(40));
         DrlCommandTest.Run constant = DrlCommandTest.run("predictor", "train", "--trace", flat.toString(), "--column",
                 "house", "--out", dir.resolve("flat.zip").toString(), "--units", "4", "--layers", "1", "--epochs", "1");
