@@ -61,7 +61,7 @@ class AgentMainTest {
         Run r = run("schedule: {period: 99999999999999999999s}", "--dry-run", "--once");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n").startsWith("error: ")
-                .contains("schedule.period: 'more than 292 years' (expected a duration >= 100ms and <= 86400s)");
+                .contains("schedule.period: '99999999999999999999s' (expected a duration >= 100ms and <= 86400s)");
     }
 
     @Test
@@ -293,7 +293,7 @@ class AgentMainTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while (!(Files.exists(log) && Files.readString(log).contains("cycle 0 at"))) {
+            while (!(Files.exists(log) && Files.readString(log).contains("cycle 1 at"))) {
                 assertThat(p.isAlive()).as("agent running; log:%n%s", Files.exists(log) ? Files.readString(log) : "")
                         .isTrue();
                 assertThat(System.nanoTime()).as("a cycle within 60 s").isLessThan(deadline);

@@ -502,8 +502,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         Duration offset = rules.duration("schedule.offset", sc.offset(), Duration.ofSeconds(55), Duration.ZERO,
                 MAX_PERIOD);
         if (offset.compareTo(period) >= 0) {
-            throw rules.error("schedule.offset", AgentConfigFile.Rules.text(sc.offset()),
-                    (sc.offset() != null ? "expected" : "the default 55s is not")
+            throw rules.error("schedule.offset", written(sc.offset()),
+                    readAs(sc.offset()) + (sc.offset() != null ? "expected" : "the default 55s is not")
                             + " an offset shorter than the period (" + period.toMillis() + "ms)"
                             + (sc.offset() != null ? "" : ": set schedule.offset"));
         }
@@ -513,14 +513,15 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                 Duration.ofDays(1));
         if (sc.deadline() != null && deadline.compareTo(period) > 0) {
             // the range named as it is: from the worst case of a query to the period
-            throw rules.error("schedule.deadline", AgentConfigFile.Rules.text(sc.deadline()), "expected a duration >= "
-                    + AgentConfigFile.Rules.text(worst) + " (the worst case of a query) and <= "
-                    + AgentConfigFile.Rules.text(period) + " (schedule.period)");
+            throw rules.error("schedule.deadline", written(sc.deadline()), readAs(sc.deadline())
+                    + "expected a duration >= " + AgentConfigFile.Rules.text(worst) + " (the worst case of a query)"
+                    + " and <= " + AgentConfigFile.Rules.text(period) + " (schedule.period)");
         }
         if (sc.deadline() != null && deadline.compareTo(worst) < 0) {
-            throw rules.error("schedule.deadline", AgentConfigFile.Rules.text(sc.deadline()), "expected at least the "
-                    + "worst case of a query, " + AgentConfigFile.Rules.text(worst) + " (prometheus.timeout x "
-                    + (retries + 1) + " attempts + the backoffs): lower prometheus.timeout, retries or backoff");
+            throw rules.error("schedule.deadline", written(sc.deadline()), readAs(sc.deadline())
+                    + "expected at least the worst case of a query, " + AgentConfigFile.Rules.text(worst)
+                    + " (prometheus.timeout x " + (retries + 1) + " attempts + the backoffs): lower prometheus.timeout,"
+                    + " retries or backoff");
         }
         if (sc.deadline() == null && worst.compareTo(period) > 0) {
             throw rules.error("schedule.deadline", null, "not set, so the worst case of a query, "
@@ -617,13 +618,13 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         Duration retry = rules.duration("leaderElection.retryPeriod", le.retryPeriod(), Duration.ofSeconds(2),
                 Duration.ofMillis(100), MAX_LEASE);
         if (renew.compareTo(leaseDuration) >= 0) {
-            throw rules.error("leaderElection.renewDeadline", AgentConfigFile.Rules.text(le.renewDeadline()),
-                    "expected less than leaseDuration (" + leaseDuration.toMillis() + "ms)"
+            throw rules.error("leaderElection.renewDeadline", written(le.renewDeadline()),
+                    readAs(le.renewDeadline()) + "expected less than leaseDuration (" + leaseDuration.toMillis() + "ms)"
                             + (le.renewDeadline() != null ? "" : "; the default is 10s"));
         }
         if (retry.compareTo(renew) >= 0) {
-            throw rules.error("leaderElection.retryPeriod", AgentConfigFile.Rules.text(le.retryPeriod()),
-                    "expected less than renewDeadline (" + renew.toMillis() + "ms)"
+            throw rules.error("leaderElection.retryPeriod", written(le.retryPeriod()),
+                    readAs(le.retryPeriod()) + "expected less than renewDeadline (" + renew.toMillis() + "ms)"
                             + (le.retryPeriod() != null ? "" : "; the default is 2s"));
         }
         LeaderElection leader = new LeaderElection(or(le.enabled(), false), leaseName, identity, leaseDuration,
@@ -665,10 +666,10 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                 given.add("deletePrevious: " + r.deletePrevious());
             }
             if (r.readyTimeout() != null) {
-                given.add("readyTimeout: " + r.readyTimeout());
+                given.add("readyTimeout: " + r.readyTimeout().written());
             }
             if (r.podGracePeriod() != null) {
-                given.add("podGracePeriod: " + r.podGracePeriod());
+                given.add("podGracePeriod: " + r.podGracePeriod().written());
             }
             throw rules.error("apply.revisions", "{" + String.join(", ", given) + "}", "only modes knative and "
                     + "reconciler change revisions; in mode cr the operator does");
@@ -680,18 +681,26 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                 r.podGracePeriod(), Duration.ZERO, Duration.ZERO, MAX_READY_WAIT);
         if (!delete && (r.readyTimeout() != null || grace != null)) {
             throw rules.error(r.readyTimeout() != null ? "apply.revisions.readyTimeout"
-                    : "apply.revisions.podGracePeriod", AgentConfigFile.Rules.text(r.readyTimeout() != null
-                    ? r.readyTimeout() : grace), "only read with apply.revisions.deletePrevious: true");
+                    : "apply.revisions.podGracePeriod", written(r.readyTimeout() != null ? r.readyTimeout()
+                    : r.podGracePeriod()), "only read with apply.revisions.deletePrevious: true");
         }
         if (grace != null && grace.toMillis() % 1000 != 0) {
-            throw rules.error("apply.revisions.podGracePeriod", AgentConfigFile.Rules.text(grace),
-                    "expected whole seconds (a pod's grace period is in seconds)");
+            throw rules.error("apply.revisions.podGracePeriod", written(r.podGracePeriod()),
+                    readAs(r.podGracePeriod()) + "expected whole seconds (a pod's grace period is in seconds)");
         }
         return new Apply(mode, or(a.writeResource(), false), new Revisions(delete, ready, grace));
     }
 
     private static <T> T or(T value, T dflt) {
         return AgentConfigFile.Rules.or(value, dflt);
+    }
+
+    private static String written(dev.kdrl.env.io.WrittenDuration d) {
+        return AgentConfigFile.Rules.written(d);
+    }
+
+    private static String readAs(dev.kdrl.env.io.WrittenDuration d) {
+        return AgentConfigFile.Rules.readAs(d);
     }
 
     private static Path optionalFile(AgentConfigFile.Rules rules, String field, String value, Path base) {

@@ -1,6 +1,8 @@
 package dev.kdrl.agent.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.kdrl.env.io.WrittenDuration;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +10,8 @@ import java.util.Map;
 
 /**
  * The agent's configuration file as written, bound by {@code YamlReader}: the keys and their types. A key left
- * out (or set to {@code ~}) is {@code null}; {@link AgentConfig#load} applies the defaults and the rules.
+ * out (or set to {@code ~}) is {@code null}; {@link AgentConfig#load} applies the defaults and the rules. Durations
+ * keep the text they were written as ({@link WrittenDuration}), so that a message quotes the file.
  */
 final class AgentConfigFile {
 
@@ -25,14 +28,14 @@ final class AgentConfigFile {
                    Integer maxPods) {
     }
 
-    record Prometheus(String url, Duration timeout, Integer retries, Duration backoff, String bearerTokenFile,
-                      BasicAuth basicAuth, String caFile) {
+    record Prometheus(String url, WrittenDuration timeout, Integer retries, WrittenDuration backoff,
+                      String bearerTokenFile, BasicAuth basicAuth, String caFile) {
     }
 
     record BasicAuth(String username, String passwordFile) {
     }
 
-    record Schedule(Duration period, Duration offset, Duration deadline) {
+    record Schedule(WrittenDuration period, WrittenDuration offset, WrittenDuration deadline) {
     }
 
     record Policy(String model, String planner, Boolean deterministic, Integer seed, Double confidence) {
@@ -54,17 +57,17 @@ final class AgentConfigFile {
     record Http(Boolean enabled, String bind, Integer port) {
     }
 
-    record LeaderElection(Boolean enabled, String leaseName, String identity, Duration leaseDuration,
-                          Duration renewDeadline, Duration retryPeriod) {
+    record LeaderElection(Boolean enabled, String leaseName, String identity, WrittenDuration leaseDuration,
+                          WrittenDuration renewDeadline, WrittenDuration retryPeriod) {
     }
 
-    record Kubernetes(Integer retries, Duration backoff) {
+    record Kubernetes(Integer retries, WrittenDuration backoff) {
     }
 
     record Apply(String mode, Boolean writeResource, Revisions revisions) {
     }
 
-    record Revisions(Boolean deletePrevious, Duration readyTimeout, Duration podGracePeriod) {
+    record Revisions(Boolean deletePrevious, WrittenDuration readyTimeout, WrittenDuration podGracePeriod) {
     }
 
     /** Defaults and ranges of bound values; a value out of range is a {@link ConfigException} naming the file. */
@@ -105,14 +108,58 @@ final class AgentConfigFile {
             return value;
         }
 
-        Duration duration(String field, Duration value, Duration dflt, Duration min, Duration max) {
+        /**
+         * {@code value}, or {@code dflt} when it is left out; out of [{@code min}, {@code max}] it is refused with the
+         * text it was written as, and a number without a unit is said to be read as seconds (with the unit that
+         * would fit, when milliseconds would: {@code timeout: 5000} means 5000 s, not 5000 ms).
+         */
+        Duration duration(String field, WrittenDuration value, Duration dflt, Duration min, Duration max) {
             if (value == null) {
                 return dflt;
             }
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw error(field, text(value), "expected a duration >= " + text(min) + " and <= " + text(max));
+            Duration d = value.value();
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                String rule = readAs(value) + "expected a duration >= " + text(min) + " and <= " + text(max);
+                Duration asMillis = value.unitless() ? millis(value) : null;
+                if (asMillis != null && asMillis.compareTo(min) >= 0 && asMillis.compareTo(max) <= 0) {
+                    rule += "; for milliseconds write " + value.written().strip() + "ms";
+                }
+                throw error(field, value.written(), rule);
             }
-            return value;
+            return d;
+        }
+
+        /**
+         * What a number without a unit was read as, to begin a rule with ({@code a number without a unit is seconds,
+         * so this is 5000 seconds; }); empty for a value with a unit.
+         */
+        static String readAs(WrittenDuration value) {
+            return value != null && value.unitless() ? "a number without a unit is seconds, so this is "
+                    + seconds(value) + "; " : "";
+        }
+
+        /** {@code 5000 seconds}, {@code more than 292 years}: a unitless value in words. */
+        private static String seconds(WrittenDuration value) {
+            if (value.value().compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0) {
+                return "more than 292 years";
+            }
+            BigDecimal s = BigDecimal.valueOf(value.value().toNanos(), 9).stripTrailingZeros();
+            return s.toPlainString() + (s.compareTo(BigDecimal.ONE) == 0 ? " second" : " seconds");
+        }
+
+        /** A unitless value read as milliseconds, or {@code null} when it cannot be. */
+        private static Duration millis(WrittenDuration value) {
+            try {
+                BigDecimal ms = new BigDecimal(value.written().strip());
+                return ms.signum() < 0 ? null : Duration.ofNanos(ms.movePointRight(6).longValueExact());
+            } catch (NumberFormatException | ArithmeticException e) {
+                return null; // not a plain decimal (1.0E300 aside), or too many digits
+            }
+        }
+
+        /** The text {@code d} was written as, {@code null} when left out. */
+        static String written(WrittenDuration d) {
+            return d == null ? null : d.written();
         }
 
         /**

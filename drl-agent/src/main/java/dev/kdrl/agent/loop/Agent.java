@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * counted. When no service has a load to go on at all (every query failed, no history), the cycle holds the last
  * decision: nothing is decided or written. A failed write fails the cycle: the state is not advanced, because the
  * cluster did not change.
+ *
+ * <p>A cycle's number, in its log lines and {@link CycleReport#cycle()}, is the decision count {@code state.json}
+ * keeps ({@link AgentState#cycles()}) once that cycle's decision is saved: the decisions saved before it, plus one.
+ * It continues across restarts and leader terms (the first cycle after a state of 41 decisions is cycle 42), and a
+ * cycle that saves no decision (its write failed, or it held the last decision) leaves it to the next cycle, which
+ * logs the same number.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -62,7 +68,8 @@ public final class Agent implements AutoCloseable {
     private AgentState last;
     private QuotaState current;
     private java.util.function.BooleanSupplier mayWrite = () -> true;
-    private long cycles;
+    /** Cycles this agent ran: what the source is asked for ({@link LoadSource#read}), not the logged number. */
+    private long runs;
 
     /**
      * @param observation what the policy reads of the state ({@link Observation#of}, as in the simulator)
@@ -148,13 +155,13 @@ public final class Agent implements AutoCloseable {
      * Every service's load, read at once and waited for until the deadline; a value not read by then is a
      * {@code timeout} failure (its read is cancelled). Without a deadline, one after another.
      */
-    private Object[] readAll(long cycle, Instant time) throws InterruptedException {
+    private Object[] readAll(long run, long cycle, Instant time) throws InterruptedException {
         int n = services.size();
         Object[] out = new Object[n];
         if (deadline == null) {
             for (int i = 0; i < n; i++) {
                 try {
-                    out[i] = source.read(services.get(i), cycle, time);
+                    out[i] = source.read(services.get(i), run, time);
                 } catch (QueryFailure f) {
                     out[i] = f;
                 }
@@ -165,7 +172,7 @@ public final class Agent implements AutoCloseable {
         long end = start + deadline.toNanos();
         List<java.util.concurrent.Future<Double>> futures = new ArrayList<>();
         for (AgentConfig.Service s : services) {
-            futures.add(readers.submit(() -> source.read(s, cycle, time)));
+            futures.add(readers.submit(() -> source.read(s, run, time)));
         }
         for (int i = 0; i < n; i++) {
             java.util.concurrent.Future<Double> f = futures.get(i);
@@ -276,19 +283,28 @@ public final class Agent implements AutoCloseable {
 
     /** Whether the source can serve another cycle. */
     public synchronized boolean hasNextCycle() {
-        return source.hasCycle(cycles);
+        return source.hasCycle(runs);
+    }
+
+    /**
+     * The number the next cycle logs: the decisions the saved state counts ({@link AgentState#cycles()}, restored or
+     * saved by this agent), plus one.
+     */
+    public synchronized long nextCycle() {
+        return (last == null ? 0 : last.cycles()) + 1;
     }
 
     /** Runs one cycle scheduled at {@code time}. Never throws for a query or write failure. */
     public synchronized CycleReport runCycle(Instant time) throws InterruptedException {
         int n = model.numServices();
-        long cycle = cycles++;
+        long run = runs++;
+        long cycle = nextCycle();
         double[] observed = new double[n];
         List<String> failures = new ArrayList<>();
         double[] predicted = new double[n];
         double[] traffic = new double[n];
         long decisionNanos = 0;
-        Object[] read = readAll(cycle, time);
+        Object[] read = readAll(run, cycle, time);
         for (int i = 0; i < n; i++) {
             AgentConfig.Service s = services.get(i);
             String failure = null;
@@ -340,8 +356,8 @@ public final class Agent implements AutoCloseable {
         metrics.decisionNanos(decisionNanos);
         boolean overQuota = t.total() > model.quota();
 
-        AgentState decided = new AgentState(StateStore.FORMAT_VERSION, (last == null ? 0 : last.cycles()) + 1,
-                time.toString(), model.serviceNames(), t.action(), t.pods(), t.resources(), observation, spec);
+        AgentState decided = new AgentState(StateStore.FORMAT_VERSION, cycle, time.toString(), model.serviceNames(),
+                t.action(), t.pods(), t.resources(), observation, spec);
         String outcome;
         boolean written;
         boolean savedPending = false;

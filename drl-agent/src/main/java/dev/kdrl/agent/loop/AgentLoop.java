@@ -152,11 +152,12 @@ public final class AgentLoop implements AutoCloseable {
             }
             Agent a = leading();
             if (a != null) {
+                long number = a.nextCycle();
                 try {
                     a.runCycle(next);
                 } catch (RuntimeException e) {
                     // e.g. the history's disk is full: nothing was written for this cycle; keep running
-                    LOG.error("cycle at {} failed: {}", next, e.toString(), e);
+                    LOG.error("cycle {} at {} failed: {}", number, next, e.toString(), e);
                     metrics.cycle(false);
                 }
                 done++;

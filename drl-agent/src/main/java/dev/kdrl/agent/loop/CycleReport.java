@@ -7,7 +7,10 @@ import java.util.Map;
 /**
  * What one cycle read, predicted, decided and wrote.
  *
- * @param cycle         0-based cycle of this process
+ * @param cycle         the cycle's number: the decision count of the saved state ({@code state.json}'s
+ *                      {@code cycles}) once this cycle's decision is saved, i.e. the decisions saved before it plus
+ *                      one; it continues across restarts and leader terms, and a cycle that saves no decision
+ *                      leaves it to the next
  * @param time          the scheduled cycle time
  * @param services      service names in model order
  * @param observed      the load read per service (NaN where the query failed)

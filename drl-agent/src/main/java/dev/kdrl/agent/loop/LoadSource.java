@@ -8,8 +8,9 @@ import java.time.Instant;
 public interface LoadSource {
 
     /**
-     * The load (concurrent users) of {@code service} at cycle {@code cycle} (0-based, counted from this
-     * process's start), scheduled at {@code time}.
+     * The load (concurrent users) of {@code service} at the agent's {@code cycle}-th cycle (0-based, counted from
+     * when the agent was built: the process's start or this replica's leader term; not the number the cycle
+     * logs, which continues the saved state's count), scheduled at {@code time}.
      *
      * @throws QueryFailure when no usable value could be read
      */

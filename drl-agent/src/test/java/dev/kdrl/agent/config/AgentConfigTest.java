@@ -167,9 +167,9 @@ class AgentConfigTest {
                 Arguments.of("- name: senti", "- name: house", "services[1].name", "unique"),
                 Arguments.of("- name: senti", "- name: Senti_1", "services[1].name", "lower-case"),
                 Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {period: 99999999999999999999s}",
-                        "schedule.period", "'more than 292 years' (expected a duration >= 100ms and <= 86400s)"),
+                        "schedule.period", "'99999999999999999999s' (expected a duration >= 100ms and <= 86400s)"),
                 Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {period: 25h}",
-                        "schedule.period", "'90000s' (expected a duration >= 100ms and <= 86400s)"),
+                        "schedule.period", "'25h' (expected a duration >= 100ms and <= 86400s)"),
                 Arguments.of("profile: paper-general", "profile: paper-general\nschedule: {period: 1e300}",
                         "schedule.period", "<= 86400s"),
                 Arguments.of("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  timeout: 100000000h",
@@ -221,6 +221,45 @@ class AgentConfigTest {
                 .hasMessageContaining(rule)
                 .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo(field))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    /**
+     * A duration out of range is quoted as the file wrote it; a number without a unit is said to be read as seconds,
+     * with the milliseconds it may have meant when those would fit ({@code timeout: 5000} is 5000 s, not 5 s).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "prometheus.timeout | 5000 | '5000' (a number without a unit is seconds, so this is 5000 seconds; expected a"
+                + " duration >= 1ms and <= 300s; for milliseconds write 5000ms)",
+        "prometheus.timeout | \"'5000'\" | '5000' (a number without a unit is seconds, so this is 5000 seconds; expected"
+                + " a duration >= 1ms and <= 300s; for milliseconds write 5000ms)",
+        "prometheus.timeout | 0.0005 | '0.0005' (a number without a unit is seconds, so this is 0.0005 seconds; expected"
+                + " a duration >= 1ms and <= 300s)",
+        "prometheus.timeout | 5000s | '5000s' (expected a duration >= 1ms and <= 300s)",
+        "prometheus.backoff | 301 | '301' (a number without a unit is seconds, so this is 301 seconds; expected a"
+                + " duration >= 0s and <= 300s; for milliseconds write 301ms)",
+        "schedule.period | 0.05 | '0.05' (a number without a unit is seconds, so this is 0.05 seconds; expected a"
+                + " duration >= 100ms and <= 86400s)",
+        "schedule.offset | 55000 | '55000' (a number without a unit is seconds, so this is 55000 seconds; expected an"
+                + " offset shorter than the period (120000ms))",
+        "leaderElection.retryPeriod | 30 | '30' (a number without a unit is seconds, so this is 30 seconds; expected"
+                + " less than renewDeadline (10000ms))",
+    })
+    void aDurationIsQuotedAsWrittenAndANumberWithoutAUnitIsSaidToBeSeconds(String field, String written,
+                                                                           String message) {
+        String[] key = field.split("\\.");
+        String yaml = key[0].equals("prometheus")
+                ? MINIMAL.replace("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  " + key[1] + ": " + written)
+                : MINIMAL + key[0] + ": {" + key[1] + ": " + written + "}\n";
+        assertThatThrownBy(() -> load(yaml))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": " + field + ": " + message);
+    }
+
+    @Test
+    void aNumberWithoutAUnitInRangeIsSeconds() throws Exception {
+        AgentConfig c = load(MINIMAL.replace("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  timeout: 2"));
+        assertThat(c.prometheus().timeout()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -277,6 +316,8 @@ class AgentConfigTest {
                         "only mode knative"),
                 Arguments.of("apply: {revisions: {deletePrevious: true}}", "apply.revisions",
                         "'{deletePrevious: true}'", "in mode cr the operator does"),
+                Arguments.of("apply: {revisions: {readyTimeout: 90s}}", "apply.revisions", "'{readyTimeout: 90s}'",
+                        "in mode cr the operator does"),
                 Arguments.of("apply: {mode: knative, revisions: {podGracePeriod: 0s}}",
                         "apply.revisions.podGracePeriod", "", "only read with apply.revisions.deletePrevious"),
                 Arguments.of("apply: {mode: knative, revisions: {deletePrevious: true, readyTimeout: 11m}}",

@@ -124,7 +124,7 @@ class PrometheusLoopIT {
             try (AgentProcess agent = new AgentProcess(dir, "agent", Map.of(), "--config", config.toString(),
                     "--kubeconfig", MockKubeconfig.write(dir, kube).toString(), "--cycles", "3")) {
                 assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
-                assertThat(agent.log()).contains("cycle 2 at").doesNotContain("FAILED");
+                assertThat(agent.log()).contains("cycle 3 at").doesNotContain("FAILED");
             }
             List<Instant> times = new ArrayList<>();
             double[][] observed = histories(3, times);
@@ -163,18 +163,18 @@ class PrometheusLoopIT {
                     .replace("http: {enabled: false}", "http: {bind: 127.0.0.1, port: " + httpPort + "}"));
             try (AgentProcess agent = new AgentProcess(dir, "agent", Map.of(), "--config", config.toString(),
                     "--kubeconfig", MockKubeconfig.write(dir, kube).toString(), "--cycles", "4")) {
-                awaitLog(agent, "cycle 0 at");
+                awaitLog(agent, "cycle 1 at");
                 prom.close(); // Prometheus goes away after the first cycle
-                awaitLog(agent, "cycle 2 at");
+                awaitLog(agent, "cycle 3 at");
                 String metrics = Ports.get("http://127.0.0.1:" + httpPort + "/metrics").body();
                 assertThat(agent.waitFor(Duration.ofSeconds(30))).as(agent.log()).isZero();
                 String log = agent.log();
                 // every cycle still wrote its CR, from the fallback predictions
-                assertThat(log).contains("cycle 3 at").doesNotContain("ERROR");
+                assertThat(log).contains("cycle 4 at").doesNotContain("ERROR");
                 assertThat(log).contains("unreachable").contains("empty_result");
                 assertThat(log.lines().filter(l -> l.matches(".*\\| (created|patched) default/drl-action$")))
                         .hasSize(4);
-                // cycle 0: numbr's query matched nothing; cycles 1 and 2: nobody answered
+                // cycle 1: numbr's query matched nothing; cycles 2 and 3: nobody answered
                 assertThat(metrics).contains("drl_agent_query_failures_total{kind=\"empty_result\",service=\"numbr\"} 1.0")
                         .contains("drl_agent_query_failures_total{kind=\"unreachable\",service=\"numbr\"} 2.0")
                         .contains("drl_agent_cycles_total{outcome=\"ok\"} 3.0")

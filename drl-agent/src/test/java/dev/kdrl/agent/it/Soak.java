@@ -42,6 +42,8 @@ import java.util.stream.Stream;
  *   <li>no torn row is left unsealed once the agent has started again;</li>
  *   <li>after every restart the state restored is the one the files and the cluster held at the kill (the
  *       pending decision adopted when the cluster holds it);</li>
+ *   <li>the cycle numbers logged continue the state's decision count: a process's first cycle is the decisions
+ *       it restored plus one, and a number advances after a cycle logged as written only;</li>
  *   <li>no cycle's read phase is longer than its {@code schedule.deadline} (plus {@link #WAKE_ALLOWANCE_MS} for
  *       the waiting thread to wake up on 2 shared cores);</li>
  *   <li>RSS ({@code /proc/PID/status} VmRSS) and open descriptors ({@code /proc/PID/fd}) of the agent are flat
@@ -84,9 +86,9 @@ final class Soak {
         }
     }
 
-    /** One cycle as a log line shows it. */
-    record Cycle(int process, long cycle, Instant time, Instant loggedAt, Map<String, Double> observed,
-                 boolean written, String outcome) {
+    /** One cycle as a log line shows it; {@code first}: its process's first. */
+    record Cycle(int process, long cycle, boolean first, Instant time, Instant loggedAt,
+                 Map<String, Double> observed, boolean written, String outcome) {
     }
 
     final Settings s;
@@ -267,7 +269,7 @@ final class Soak {
                     + s.deadlineMs());
             figures.put("max cycle, scheduled time to its log line (ms)", cycles.stream()
                     .mapToLong(c -> Duration.between(c.time(), c.loggedAt()).toMillis()).max().orElse(-1));
-            figures.put("max cycle but a process's first (ms)", cycles.stream().filter(c -> c.cycle() > 0)
+            figures.put("max cycle but a process's first (ms)", cycles.stream().filter(c -> !c.first())
                     .mapToLong(c -> Duration.between(c.time(), c.loggedAt()).toMillis()).max().orElse(-1));
             figures.put("cycles that ended after the next was due", overruns);
             figures.put("wall time (s)", (System.nanoTime() - started) / 1_000_000_000L);
@@ -399,6 +401,9 @@ final class Soak {
 
     private List<Cycle> parseCycles(int process, List<String> lines) {
         List<Cycle> out = new ArrayList<>();
+        // the number the next cycle logs: the decisions restored (or none) plus one, then one more per decision written
+        long next = lines.stream().map(RESTORED::matcher).filter(Matcher::find).findFirst()
+                .map(m -> Long.parseLong(m.group(1))).orElse(0L) + 1;
         for (String l : lines) {
             Matcher m = CYCLE.matcher(l);
             if (!m.matches()) {
@@ -415,8 +420,14 @@ final class Soak {
             if (written != outcome.matches("(created|patched) default/drl-action")) {
                 violations.add("process " + process + ": level and outcome disagree: " + l);
             }
-            out.add(new Cycle(process, Long.parseLong(m.group(3)), Instant.parse(m.group(4)),
-                    Instant.parse(m.group(1)), observed, written, outcome));
+            long number = Long.parseLong(m.group(3));
+            if (number != next) {
+                violations.add("process " + process + ": cycle " + number + " logged where the state's count makes it"
+                        + " cycle " + next + ": " + l);
+            }
+            next = number + (written ? 1 : 0);
+            out.add(new Cycle(process, number, out.isEmpty(), Instant.parse(m.group(4)), Instant.parse(m.group(1)),
+                    observed, written, outcome));
         }
         return out;
     }

@@ -535,6 +535,87 @@ class AgentCycleTest {
         assertThat(dir.resolve("data/state/pending.json")).doesNotExist();
     }
 
+    /** The log lines of {@link Agent}'s cycles, as an operator reads them. */
+    private static List<String> cycleLines(dev.kdrl.agent.ConsoleLog log) {
+        return log.lines().stream().filter(l -> l.matches(".*Agent - cycle \\d+ at \\S+: load.*")).toList();
+    }
+
+    @Test
+    void aResumedAgentNumbersItsCyclesOnFromTheDecisionsTheSavedStateCounts() throws Exception {
+        AgentConfig cfg = config("{planner: greedy}");
+        Path state = dir.resolve("data/state/state.json");
+        Agent first = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(cfg.serviceNames(), 40));
+        for (int k = 0; k < 3; k++) {
+            CycleReport r = first.runCycle(T0.plus(PERIOD.multipliedBy(k)));
+            // cycle k + 1 is the one whose decision makes state.json count k + 1
+            assertThat(r.cycle()).isEqualTo(k + 1);
+            assertThat(Files.readString(state)).contains("\"cycles\" : " + (k + 1));
+        }
+        first.close();
+
+        // a restart: the numbers go on from the state's 3 decisions; a cycle that saves no decision leaves its number
+        // to the next
+        int[] writes = {0};
+        AgentFixtures.RecordingSink recorded = new AgentFixtures.RecordingSink();
+        dev.kdrl.agent.k8s.ActionSink flaky = spec -> {
+            if (++writes[0] == 1) {
+                throw new WriteFailure(WriteFailure.Kind.GAVE_UP, "503 after every retry", null);
+            }
+            return recorded.write(spec);
+        };
+        try (dev.kdrl.agent.ConsoleLog log = new dev.kdrl.agent.ConsoleLog()) {
+            Agent second = AgentBuilder.build(cfg, traceFrom(3), flaky, new AgentMetrics(cfg.serviceNames(), 40));
+            assertThat(second.nextCycle()).isEqualTo(4);
+            CycleReport failed = second.runCycle(T0.plus(PERIOD.multipliedBy(3)));
+            assertThat(failed.written()).isFalse();
+            assertThat(failed.cycle()).isEqualTo(4);
+            assertThat(Files.readString(state)).contains("\"cycles\" : 3");
+            CycleReport written = second.runCycle(T0.plus(PERIOD.multipliedBy(4)));
+            assertThat(written.written()).isTrue();
+            assertThat(written.cycle()).isEqualTo(4);
+            assertThat(Files.readString(state)).contains("\"cycles\" : 4");
+            assertThat(second.runCycle(T0.plus(PERIOD.multipliedBy(5))).cycle()).isEqualTo(5);
+            second.close();
+            List<String> lines = cycleLines(log);
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(0)).contains(" ERROR ").contains(" - cycle 4 at " + T0.plus(PERIOD.multipliedBy(3))
+                    + ": ").endsWith("503 after every retry");
+            assertThat(lines.get(1)).contains(" INFO ").contains(" - cycle 4 at " + T0.plus(PERIOD.multipliedBy(4))
+                    + ": ");
+            assertThat(lines.get(2)).contains(" INFO ").contains(" - cycle 5 at " + T0.plus(PERIOD.multipliedBy(5))
+                    + ": ");
+        }
+    }
+
+    @Test
+    void aCycleThatHoldsTheLastDecisionLeavesItsNumberToTheNext() throws Exception {
+        AgentConfig cfg = config("{planner: greedy}");
+        boolean[] down = {true};
+        LoadSource source = (s, cycle, time) -> {
+            if (down[0]) {
+                throw new QueryFailure(FailureKind.UNREACHABLE, "connection refused");
+            }
+            return TRACE.value((int) cycle, TRACE.columnIndex(s.name()));
+        };
+        try (dev.kdrl.agent.ConsoleLog log = new dev.kdrl.agent.ConsoleLog()) {
+            Agent agent = AgentBuilder.build(cfg, source, new AgentFixtures.RecordingSink(),
+                    new AgentMetrics(cfg.serviceNames(), 40));
+            CycleReport held = agent.runCycle(T0);
+            assertThat(held.outcome()).startsWith("held the last decision");
+            assertThat(held.cycle()).isEqualTo(1);
+            down[0] = false;
+            CycleReport r = agent.runCycle(T0.plus(PERIOD));
+            assertThat(r.written()).isTrue();
+            assertThat(r.cycle()).isEqualTo(1);
+            assertThat(agent.lastState().cycles()).isEqualTo(1);
+            agent.close();
+            assertThat(cycleLines(log)).satisfiesExactly(
+                    l -> assertThat(l).contains(" WARN ").contains(" - cycle 1 at " + T0 + ": "),
+                    l -> assertThat(l).contains(" INFO ").contains(" - cycle 1 at " + T0.plus(PERIOD) + ": "));
+        }
+    }
+
     @Test
     void aFailedQueryFallsBackToTheHistoryAndIsCounted() throws Exception {
         AgentConfig cfg = config("{planner: hybrid}");

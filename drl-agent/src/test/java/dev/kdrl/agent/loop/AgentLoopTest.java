@@ -192,6 +192,66 @@ class AgentLoopTest {
         assertThat(java.nio.file.Files.readString(dir.resolve("data/state/state.json"))).contains("\"cycles\" : 2");
     }
 
+    /** The number each cycle's summary line logs, in order. */
+    private static List<Long> loggedCycles(ConsoleLog log) {
+        java.util.regex.Pattern cycle = java.util.regex.Pattern.compile(".*Agent - cycle (\\d+) at \\S+: load.*");
+        List<Long> numbers = new ArrayList<>();
+        for (String l : log.lines()) {
+            java.util.regex.Matcher m = cycle.matcher(l);
+            if (m.matches()) {
+                numbers.add(Long.parseLong(m.group(1)));
+            }
+        }
+        return numbers;
+    }
+
+    @Test
+    void theLoggedCycleNumberIsTheSavedStatesDecisionCountAcrossTermsAndRestarts() throws Exception {
+        duringCycle = k -> {
+            if (cycleTimes.size() == 2) {
+                leadership.term = Leadership.NOT_LEADING; // the Lease lost during the second cycle
+            }
+        };
+        time.afterSleep = t -> {
+            if (t.equals(slot(3))) {
+                leadership.term = 2; // taken again
+            }
+        };
+        try (ConsoleLog log = new ConsoleLog()) {
+            loop(trace()).scheduled(SCHEDULE, 3);
+            loop.close();
+            // slot 1's decision was not written: the new term's agent logs its number again
+            assertThat(loggedCycles(log)).containsExactly(1L, 2L, 2L);
+            assertThat(log.lines()).anyMatch(l -> l.contains(" ERROR ") && l.contains("cycle 2 at " + slot(1) + ": "))
+                    .anyMatch(l -> l.contains(" INFO ") && l.contains("cycle 2 at " + slot(3) + ": "));
+            assertThat(java.nio.file.Files.readString(dir.resolve("data/state/state.json")))
+                    .contains("\"cycles\" : 2");
+
+            // another process on the same state: its first cycle is the third decision
+            duringCycle = k -> { };
+            time.afterSleep = t -> { };
+            loop(trace()).scheduled(SCHEDULE, 2);
+            loop.close();
+            assertThat(loggedCycles(log)).containsExactly(1L, 2L, 2L, 3L, 4L);
+        }
+    }
+
+    @Test
+    void aCycleThatThrowsIsLoggedWithItsNumber() throws Exception {
+        try (ConsoleLog log = new ConsoleLog()) {
+            loop((s, cycle, t) -> {
+                if (cycle == 1) {
+                    throw new IllegalStateException("disk full");
+                }
+                return 10;
+            }).scheduled(SCHEDULE, 3);
+            loop.close();
+            assertThat(log.lines("ERROR", "AgentLoop")).anyMatch(l -> l.contains("cycle 2 at " + slot(1)
+                    + " failed: java.lang.IllegalStateException: disk full"));
+            assertThat(loggedCycles(log)).containsExactly(1L, 2L);
+        }
+    }
+
     @Test
     void aCycleThatThrowsIsCountedAsFailedAndTheLoopGoesOn() throws Exception {
         loop((s, cycle, t) -> {

@@ -72,7 +72,8 @@ import tools.jackson.dataformat.yaml.YAMLSchema;
  *   <li>{@code Boolean}: {@code true} or {@code false};</li>
  *   <li>{@code String}: any scalar that is not blank (a number or boolean as Java writes it, so {@code 9646}
  *       reads as {@code "9646"});</li>
- *   <li>{@code Duration}: {@code 120s}, {@code 500ms}, {@code 2m}, {@code 1h}, or a plain number of seconds.</li>
+ *   <li>{@code Duration}: {@code 120s}, {@code 500ms}, {@code 2m}, {@code 1h}, or a plain number of seconds;
+ *       {@link WrittenDuration}: the same, with the text as written.</li>
  * </ul>
  * A quoted number is a string, never a number. Every problem is a one-line {@link YamlException}; what a place
  * expects is its component's {@link JsonPropertyDescription} when it has one (e.g. {@code "a finite number > 0"}),
@@ -426,7 +427,8 @@ public final class YamlReader {
                 .addDeserializer(Boolean.class, new Scalar<>(Boolean.class, bool))
                 .addDeserializer(boolean.class, new Scalar<>(Boolean.class, bool))
                 .addDeserializer(String.class, new Scalar<>(String.class, YamlReader::string))
-                .addDeserializer(Duration.class, new Scalar<>(Duration.class, YamlReader::duration));
+                .addDeserializer(Duration.class, new Scalar<>(Duration.class, YamlReader::duration))
+                .addDeserializer(WrittenDuration.class, new Scalar<>(WrittenDuration.class, YamlReader::written));
     }
 
     private static String string(JsonParser p) {
@@ -455,6 +457,36 @@ public final class YamlReader {
             default -> x * 1e9;
         };
         return Duration.ofNanos(Math.round(nanos));
+    }
+
+    private static WrittenDuration written(JsonParser p) {
+        Duration d = duration(p);
+        if (d == null) {
+            return null;
+        }
+        boolean unitless = true;
+        if (!p.currentToken().isNumeric()) {
+            Matcher m = DURATION.matcher(p.getString().strip().toLowerCase(Locale.ROOT));
+            unitless = m.matches() && m.group(2) == null; // it matched: duration(p) read it
+        }
+        return new WrittenDuration(d, p.currentToken().isNumeric() ? numberText(p) : p.getString(), unitless);
+    }
+
+    /**
+     * A number's text: an integer's digits as written; a float as Java writes it ({@code 2.5}, {@code 5000.0}), without
+     * an exponent when short enough ({@code 0.0005}, not {@code 5.0E-4}).
+     */
+    private static String numberText(JsonParser p) {
+        if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+            return p.getNumberValue().toString();
+        }
+        double d = p.getDoubleValue();
+        String text = Double.toString(d);
+        if (text.contains("E") && Double.isFinite(d)) {
+            String plain = java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            return plain.length() <= 24 ? plain : text;
+        }
+        return text;
     }
 
     /** The current value as plain Java (a mapping or list read whole); {@code ctxt} may be null for scalars. */
@@ -577,6 +609,9 @@ public final class YamlReader {
 
     private static String describe(Type type) {
         Class<?> c = raw(type);
+        if (c == Duration.class || c == WrittenDuration.class) {
+            return "a duration such as 120s, 500ms or 2m";
+        }
         if (c.isRecord()) {
             return "a map with keys " + String.join(", ", keys(c));
         }
@@ -597,9 +632,6 @@ public final class YamlReader {
         }
         if (c == String.class) {
             return "a non-blank string";
-        }
-        if (c == Duration.class) {
-            return "a duration such as 120s, 500ms or 2m";
         }
         return "a " + c.getSimpleName();
     }

@@ -180,6 +180,33 @@ class YamlReaderTest {
         assertThat(failure("main: {every: PT5S}").value()).isEqualTo("PT5S");
     }
 
+    record Timed(WrittenDuration every) {
+    }
+
+    private static WrittenDuration every(String yaml) {
+        return YamlReader.read("every: " + yaml, "doc.yaml", Timed.class, Nulls.AS_ABSENT).every();
+    }
+
+    @Test
+    void writtenDurationsKeepTheirTextAndSayWhetherTheyHadAUnit() {
+        assertThat(every("5000")).isEqualTo(new WrittenDuration(Duration.ofSeconds(5000), "5000", true));
+        assertThat(every("'5000'")).isEqualTo(new WrittenDuration(Duration.ofSeconds(5000), "5000", true));
+        assertThat(every("2.5")).isEqualTo(new WrittenDuration(Duration.ofMillis(2500), "2.5", true));
+        assertThat(every("0.0005")).isEqualTo(new WrittenDuration(Duration.ofNanos(500_000), "0.0005", true));
+        assertThat(every("500ms")).isEqualTo(new WrittenDuration(Duration.ofMillis(500), "500ms", false));
+        assertThat(every("25h")).isEqualTo(new WrittenDuration(Duration.ofHours(25), "25h", false));
+        assertThat(every("' 3S '")).isEqualTo(new WrittenDuration(Duration.ofSeconds(3), " 3S ", false));
+        YamlException e;
+        try {
+            every("soon");
+            throw new AssertionError("soon read as a duration");
+        } catch (YamlException x) {
+            e = x;
+        }
+        assertThat(e.path()).isEqualTo("every");
+        assertThat(e.expected()).isEqualTo("a duration such as 120s, 500ms or 2m");
+    }
+
     @Test
     void nullsAsAbsentOrRefused() {
         assertThat(read("title: ~\nmain:\n")).isEqualTo(read("{}"));
