@@ -54,8 +54,8 @@ import picocli.CommandLine.Option;
                 + "predicts the next period's load, asks the policy for each service's CPU and concurrency, and writes "
                 + "the DRLScaleAction custom resource the Knative operator applies, or (apply.mode knative) patches the "
                 + "Knative Services itself; apply.mode reconciler applies the DRLScaleAction resources others write.",
-            "Configuration: one YAML file (see deploy/agent.yaml). Kubernetes access: the in-cluster service "
-                + "account, else $KUBECONFIG or ~/.kube/config, or --kubeconfig."})
+            "Configuration: one YAML file (see deploy/agent.yaml). Kubernetes access: --kubeconfig, else "
+                + "-Dkubeconfig, $KUBECONFIG or ~/.kube/config, else the in-cluster service account."})
 public final class AgentMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
 
@@ -77,8 +77,8 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--install-crd", description = "Create or update the DRLScaleAction CRD before the first cycle.")
     boolean installCrd;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: in-cluster, "
-            + "else $KUBECONFIG or ~/.kube/config).")
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: "
+            + "-Dkubeconfig, $KUBECONFIG, ~/.kube/config, else the in-cluster service account).")
     Path kubeconfig;
 
     @Option(names = "--cycles", paramLabel = "N", description = "Stop after N cycles (default: run until stopped).")
