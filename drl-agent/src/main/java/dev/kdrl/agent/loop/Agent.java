@@ -105,6 +105,22 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** The loads the model was trained on ({@code null}: a planner, or a model that recorded none). */
+    private dev.kdrl.core.policy.TrainedLoads trained;
+    /** Per service: whether a load outside {@link #trained} was warned of (once per service and process). */
+    private boolean[] warnedOutside;
+
+    /**
+     * Warns, once per service, of a predicted load well outside those the model was trained on
+     * ({@link dev.kdrl.core.policy.TrainedLoads#outside}), where its decisions are extrapolation; {@code null}:
+     * nothing to warn of.
+     */
+    public synchronized Agent trainedLoads(dev.kdrl.core.policy.TrainedLoads t) {
+        this.trained = t;
+        this.warnedOutside = new boolean[services.size()];
+        return this;
+    }
+
     /** The read phase's bound: a service whose value is not read within it is a timeout; {@code null}: none. */
     private Duration deadline;
     private java.util.concurrent.ExecutorService readers;
@@ -281,6 +297,20 @@ public final class Agent implements AutoCloseable {
         return last;
     }
 
+    private void warnIfUntrained(long cycle, int i, double load) {
+        if (trained == null || warnedOutside[i]) {
+            return;
+        }
+        String name = services.get(i).name();
+        int k = trained.services().indexOf(name);
+        if (k >= 0 && trained.outside(k, load)) {
+            warnedOutside[i] = true;
+            LOG.warn("cycle {}: {}'s predicted load {} is well outside the {} the model was trained on: its decisions "
+                    + "there are extrapolation (said once per service; retrain on traffic that shows such loads)",
+                    cycle, name, Math.round(load), trained.range(k));
+        }
+    }
+
     /** Whether the source can serve another cycle. */
     public synchronized boolean hasNextCycle() {
         return source.hasCycle(runs);
@@ -338,6 +368,7 @@ public final class Agent implements AutoCloseable {
                 LOG.info("cycle {}: {} predicted by fallback: {}", cycle, s.name(), f.fallbackReason());
             }
             traffic[i] = Math.round(predicted[i]);
+            warnIfUntrained(cycle, i, traffic[i]);
             decisionNanos += System.nanoTime() - t0;
             metrics.serviceGauge("drl.agent.observed.load", s.name(), observed[i]);
             metrics.serviceGauge("drl.agent.predicted.load", s.name(), predicted[i]);

@@ -10,6 +10,7 @@ import dev.kdrl.agent.store.StateStore;
 import dev.kdrl.core.policy.Policy;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.policy.TrainedLoads;
 import dev.kdrl.core.predict.Predictors;
 import dev.kdrl.core.predict.TrafficPredictor;
 import dev.kdrl.core.rng.Rng;
@@ -140,7 +141,7 @@ public final class AgentBuilder {
             throw e;
         }
         agent.set(new Agent(model, chosen.observation(), services, histories, predictors, chosen.policy(), source, sink,
-                store, metrics, restored, persist).deadline(config.schedule().deadline()));
+                store, metrics, restored, persist).deadline(config.schedule().deadline()).trainedLoads(chosen.trained()));
         return agent.get();
     }
 
@@ -170,7 +171,10 @@ public final class AgentBuilder {
     }
 
     /** The configured policy and what it reads of the state. */
-    record Chosen(Policy<double[], int[]> policy, Observation observation) {
+    record Chosen(Policy<double[], int[]> policy, Observation observation, TrainedLoads trained) {
+        Chosen(Policy<double[], int[]> policy, Observation observation) {
+            this(policy, observation, null);
+        }
     }
 
     /**
@@ -208,15 +212,29 @@ public final class AgentBuilder {
             throw new IllegalArgumentException(spec.model() + ": " + e.getMessage(), e);
         }
         if (spec.deterministic()) {
-            return new Chosen(deterministic, observation);
+            return new Chosen(deterministic, observation, trained(saved, spec.model()));
         }
         try {
-            return new Chosen(saved.stochasticPolicy(Rng.of(spec.seed())), observation);
+            return new Chosen(saved.stochasticPolicy(Rng.of(spec.seed())), observation, trained(saved, spec.model()));
         } catch (IllegalStateException e) {
             // a joint-q (DQN) model acts greedily only
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,
                     spec.model() + ": " + e.getMessage() + "; set policy.deterministic to true");
         }
+    }
+
+    /** The loads {@code saved} was trained on, logged; {@code null} when it recorded none. */
+    private static TrainedLoads trained(SavedPolicy saved, Path file) {
+        TrainedLoads t;
+        try {
+            t = TrainedLoads.of(saved).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        if (t != null) {
+            LOG.info("{} was trained on loads {}; a predicted load well outside them is warned of", file, t.encode());
+        }
+        return t;
     }
 
     /** Periods of recorded load {@code expected-2} learns from: the last day at the default 120 s period. */

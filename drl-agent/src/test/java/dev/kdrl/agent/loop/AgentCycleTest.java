@@ -59,6 +59,39 @@ class AgentCycleTest {
     }
 
     @Test
+    void aPredictedLoadWellOutsideTheModelsTrainingLoadsIsWarnedOfOncePerService() throws Exception {
+        // a model that recorded house's training loads as 1..40: test-20's house reaches 100
+        Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
+        dev.kdrl.core.policy.SavedPolicy s = dev.kdrl.core.policy.PolicyFile.load(file);
+        Map<String, String> hyper = new java.util.HashMap<>(s.hyperParameters());
+        hyper.put("load_range", "house=1..40, senti=1..100, numbr=1..100");
+        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(s.algorithm(), hyper, s.env(),
+                s.actor(), s.critic(), s.normalizer(), s.libraryVersion(), s.head()), file);
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Agent.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            AgentConfig cfg = config("{model: model.zip}");
+            Agent agent = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
+                    new AgentMetrics(cfg.serviceNames(), 40));
+            for (int k = 0; k < TRACE.length(); k++) {
+                assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
+            }
+        } finally {
+            log.detachAppender(logged);
+        }
+        List<String> warned = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("the model was trained on")).toList();
+        // moving average of 2: house is predicted (34 + 50) / 2 = 42 at cycle 2 (within a tenth of 1..40's width,
+        // 43.9), then 58 at cycle 3
+        assertThat(warned).containsExactly("cycle 3: house's predicted load 58 is well outside the 1..40 the model "
+                + "was trained on: its decisions there are extrapolation (said once per service; retrain on traffic "
+                + "that shows such loads)");
+    }
+
+    @Test
     void cyclesWriteWhatTheSimulatorComputesFromTheSameInputs() throws Exception {
         Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
         int cycles = TRACE.length();

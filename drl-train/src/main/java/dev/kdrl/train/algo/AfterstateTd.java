@@ -528,6 +528,17 @@ public final class AfterstateTd {
         return x;
     }
 
+    private Map<String, String> recorded = Map.of();
+
+    /**
+     * Also records {@code entries} among the hyper-parameters of every snapshot (e.g. the training loads, which
+     * {@code drl evaluate} and the agent read back); returns this.
+     */
+    public AfterstateTd recording(Map<String, String> entries) {
+        this.recorded = Map.copyOf(entries);
+        return this;
+    }
+
     /** The hyper-parameters as saved with the model. */
     public Map<String, String> hyperParameters() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -564,6 +575,7 @@ public final class AfterstateTd {
                 m.put("ensemble_own_episodes", "true");
             }
         }
+        m.putAll(recorded);
         return m;
     }
 

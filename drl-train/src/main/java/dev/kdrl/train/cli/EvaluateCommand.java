@@ -3,6 +3,7 @@ package dev.kdrl.train.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.policy.TrainedLoads;
 import dev.kdrl.core.predict.TrafficPredictor;
 import dev.kdrl.env.baseline.Baselines;
 import dev.kdrl.env.baseline.CautiousChoice;
@@ -213,7 +214,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> all = new ArrayList<>();
         Trace history = expected.history();
-        for (Played played : readTraces(model)) {
+        List<Played> traces = readTraces(model);
+        noteUntrainedLoads(saved, model, traces);
+        for (Played played : traces) {
             Path tf = played.file();
             Trace trace = played.rows();
             QuotaEnv env = new QuotaEnv(model, trace, observation);
@@ -353,7 +356,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         ClusterReward r = ClusterReward.parse(reward);
         List<Map<String, Object>> all = new ArrayList<>();
-        for (Played played : readTraces(model)) {
+        List<Played> traces = readTraces(model);
+        noteUntrainedLoads(saved, model, traces);
+        for (Played played : traces) {
             Trace trace = played.rows();
             // the largest load of the services in the whole trace (not only the rows played, which may be a quiet
             // window): a Bi-LSTM trained for another scale is refused, as the agent refuses it
@@ -438,6 +443,48 @@ final class EvaluateCommand implements Callable<Integer> {
             read.add(new Played(tf, t, slice(t)));
         }
         return read;
+    }
+
+    /**
+     * Notes, per trace, each service whose played load lies well outside the loads the model trained on
+     * ({@link TrainedLoads#outside}): the returns there show the policy extrapolating. Nothing for a model that
+     * recorded none.
+     */
+    private void noteUntrainedLoads(SavedPolicy saved, QuotaModel model, List<Played> traces) {
+        java.util.Optional<TrainedLoads> trained = TrainedLoads.of(saved);
+        if (trained.isEmpty()) {
+            return;
+        }
+        TrainedLoads t = trained.get();
+        for (Played played : traces) {
+            Trace rows = played.rows().select(model.serviceNames());
+            List<String> beyond = new ArrayList<>();
+            for (int c = 0; c < model.numServices(); c++) {
+                int outside = 0;
+                double farthest = Double.NaN;
+                for (int r = 0; r < rows.length(); r++) {
+                    double load = rows.row(r)[c];
+                    if (t.outside(c, load)) {
+                        outside++;
+                        double mid = (t.low()[c] + t.high()[c]) / 2;
+                        if (Double.isNaN(farthest) || Math.abs(load - mid) > Math.abs(farthest - mid)) {
+                            farthest = load;
+                        }
+                    }
+                }
+                if (outside > 0) {
+                    beyond.add(String.format(java.util.Locale.ROOT, "%s in %d of %d rows (farthest %s; trained on %s)",
+                            model.serviceNames().get(c), outside, rows.length(), farthest == Math.rint(farthest)
+                                    ? Long.toString((long) farthest) : Double.toString(farthest), t.range(c)));
+                }
+            }
+            if (!beyond.isEmpty()) {
+                spec.commandLine().getErr().println("note: " + played.file() + " has loads well outside those "
+                        + modelFile + " was trained on, where its decisions are extrapolation: "
+                        + String.join(", ", beyond));
+                spec.commandLine().getErr().flush();
+            }
+        }
     }
 
     /** A --trace as read ({@code whole}) and the rows played of it ({@code --rows}; the whole trace without it). */

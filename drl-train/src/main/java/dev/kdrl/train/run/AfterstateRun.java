@@ -47,6 +47,7 @@ public final class AfterstateRun {
         TraceSampler sampled = traffic.sampler(model, trace);
         TraceSampler sampler = sampled != null ? sampled : seed -> trace;
         AfterstateTd td = new AfterstateTd(model, sampler, episodes, config);
+        td.recording(java.util.Map.of(dev.kdrl.core.policy.TrainedLoads.KEY, traffic.trainedLoads(model, trace).encode()));
         EnvSignature signature = AfterstatePolicy.signature(model, profile, config.trafficFeatures());
         QuotaEnv evalEnv = new QuotaEnv(model, trace);
         List<QuotaEnv> validationEnvs = validation.stream().map(t -> new QuotaEnv(model, t)).toList();

@@ -6,6 +6,7 @@ import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.core.policy.EnvSignature;
 import dev.kdrl.core.policy.PolicyFile;
 import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.policy.TrainedLoads;
 import dev.kdrl.env.cluster.ClusterEnv;
 import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.cluster.ClusterReward;
@@ -111,6 +112,31 @@ public final class TrainingRun {
                 return rest;
             }
             return new RecordedWindows(model, windows, trace.length(), windowsShare, rest != null ? rest : seed -> trace);
+        }
+
+        /**
+         * The load each service's training episodes span: its column's range in {@code trace} (the whole trace's range
+         * over the services when synthetic or noisy traffic draws in it: {@code perServiceRange} false), widened to
+         * the recorded windows' when there are any. What the model records ({@link TrainedLoads}).
+         */
+        public TrainedLoads trainedLoads(QuotaModel model, Trace trace) {
+            Trace base = trace.select(model.serviceNames());
+            boolean drawn = uniform > 0 || noise > 0;
+            int n = model.numServices();
+            double[] lo = new double[n];
+            double[] hi = new double[n];
+            for (int c = 0; c < n; c++) {
+                lo[c] = drawn && !perServiceRange ? base.min() : base.min(c);
+                hi[c] = drawn && !perServiceRange ? base.max() : base.max(c);
+            }
+            if (windows != null) {
+                Trace w = windows.select(model.serviceNames());
+                for (int c = 0; c < n; c++) {
+                    lo[c] = Math.min(lo[c], w.min(c));
+                    hi[c] = Math.max(hi[c], w.max(c));
+                }
+            }
+            return new TrainedLoads(model.serviceNames(), lo, hi);
         }
     }
 
@@ -362,9 +388,12 @@ public final class TrainingRun {
                 : cluster == null ? new SampledTrafficEnv(o.model(), sampler, o.observation())
                 : new Resampled(sampler, make, o.trace()));
         OnPolicyAlgorithm algo = o.algorithm().create(vec, o.common());
+        java.util.Map<String, String> recorded = new java.util.LinkedHashMap<>();
+        recorded.put(TrainedLoads.KEY, traffic.trainedLoads(o.model(), o.trace()).encode());
         if (cluster != null) {
-            algo.recording(cluster.recorded(o.model().serviceNames()));
+            recorded.putAll(cluster.recorded(o.model().serviceNames()));
         }
+        algo.recording(recorded);
         EnvSignature signature = Signatures.of(o.model(), o.profile(), o.observation());
         Env<double[], int[]> evalEnv = make.apply(o.trace());
         Path best = o.out().resolve("best.zip");

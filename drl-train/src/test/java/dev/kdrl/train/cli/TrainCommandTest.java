@@ -15,6 +15,55 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainCommandTest {
 
     @Test
+    void theTrainingLoadsAreEachServicesRangeOrTheTracesWidenedToTheWindows() {
+        dev.kdrl.env.quota.QuotaModel model = dev.kdrl.env.paper.PaperProfile.model();
+        Trace test = dev.kdrl.env.trace.TraceCsv.read(Path.of("../datasets/paper/test-20.csv"));
+        TrainCommand c = new TrainCommand();
+        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+                "--traffic-windows", "none");
+        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
+        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+                "--traffic-windows", "none", "--traffic-range", "trace");
+        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=13..100, numbr=13..100");
+        // the trace as it is, unsampled: its own columns, whatever the range option says
+        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+                "--traffic-windows", "none", "--traffic-range", "trace", "--uniform-traffic", "0");
+        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
+        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+                "--traffic-windows", "../datasets/paper/train-200.csv");
+        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=1..100, senti=2..100, numbr=1..100");
+    }
+
+    @Test
+    void aModelRecordsItsTrainingLoadsAndEvaluateNotesLoadsWellOutsideThem(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv", "--algo", "trpo",
+                "--uniform-traffic", "0", "--timesteps", "76", "--envs", "2", "--n-steps", "19", "--out",
+                out.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        dev.kdrl.core.policy.SavedPolicy saved = dev.kdrl.core.policy.PolicyFile.load(out.resolve("model.zip"));
+        assertThat(saved.hyperParameters()).containsEntry("load_range", "house=13..100, senti=27..100, numbr=13..80");
+        // house three times as loaded, far outside 13..100; numbr 5 users more, up to 85: above 13..80, but within a
+        // tenth of its width (6.7); senti as trained
+        Path big = dir.resolve("big.csv");
+        List<String> lines = Files.readAllLines(Path.of("../datasets/paper/test-20.csv"));
+        StringBuilder b = new StringBuilder(lines.get(0)).append('\n');
+        for (String line : lines.subList(1, lines.size())) {
+            String[] v = line.split(",");
+            b.append(Integer.parseInt(v[0]) * 3).append(',').append(v[1]).append(',')
+                    .append(Integer.parseInt(v[2]) + 5).append('\n');
+        }
+        Files.writeString(big, b.toString());
+        DrlCommandTest.Run e = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(), "--trace",
+                big + ",../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.err()).contains("note: " + big + " has loads well outside those " + out.resolve("model.zip")
+                + " was trained on, where its decisions are extrapolation: house in 13 of 20 rows (farthest 300; "
+                + "trained on 13..100)\n");
+        assertThat(e.err()).doesNotContain("numbr in").doesNotContain("note: ../datasets/paper/test-20.csv has");
+    }
+
+    @Test
     void trainSmokeThenEvaluate(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
         DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", "paper", "--trace",

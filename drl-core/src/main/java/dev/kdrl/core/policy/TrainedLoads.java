@@ -1,0 +1,108 @@
+package dev.kdrl.core.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The load each service's training traffic spanned, as a policy records it among its hyper-parameters ({@link #KEY}:
+ * {@code house=1..100, senti=2..99, numbr=1..100}), so that a load well outside it, where the policy was never
+ * trained and its decisions are extrapolation, can be named where it is played ({@code drl evaluate}, the live agent).
+ *
+ * @param services the services, in the policy's order
+ * @param low      each service's smallest training load
+ * @param high     each service's largest training load
+ */
+public record TrainedLoads(List<String> services, double[] low, double[] high) {
+
+    /** The hyper-parameter holding the ranges. */
+    public static final String KEY = "load_range";
+
+    public TrainedLoads {
+        services = List.copyOf(services);
+        low = low.clone();
+        high = high.clone();
+        if (low.length != services.size() || high.length != services.size()) {
+            throw new IllegalArgumentException("one range per service: " + services.size() + " services, "
+                    + low.length + " lows, " + high.length + " highs");
+        }
+        for (int i = 0; i < low.length; i++) {
+            if (!(Double.isFinite(low[i]) && Double.isFinite(high[i]) && low[i] <= high[i])) {
+                throw new IllegalArgumentException("load range of " + services.get(i) + ": " + low[i] + ".." + high[i]
+                        + " (expected finite numbers, the first at most the second)");
+            }
+        }
+    }
+
+    /**
+     * The ranges {@code saved} recorded, empty when it recorded none (policies saved before 2026-12-07, or trained
+     * without them).
+     *
+     * @throws IllegalArgumentException naming the field when the recorded value cannot be read, or names other
+     *                                  services than the policy's
+     */
+    public static Optional<TrainedLoads> of(SavedPolicy saved) {
+        String value = saved.hyperParameters().get(KEY);
+        if (value == null) {
+            return Optional.empty();
+        }
+        TrainedLoads t = parse(value);
+        if (!t.services.equals(saved.env().serviceNames())) {
+            throw new IllegalArgumentException("manifest field 'hyper." + KEY + "' names " + t.services
+                    + ", expected the policy's services " + saved.env().serviceNames());
+        }
+        return Optional.of(t);
+    }
+
+    /** Reads {@link #encode()}'s form. */
+    public static TrainedLoads parse(String value) {
+        List<String> names = new ArrayList<>();
+        List<double[]> ranges = new ArrayList<>();
+        for (String part : value.split(", ")) {
+            int eq = part.lastIndexOf('=');
+            int dots = part.indexOf("..", eq + 1);
+            try {
+                if (eq < 1 || dots < 0) {
+                    throw new NumberFormatException();
+                }
+                ranges.add(new double[] {Double.parseDouble(part.substring(eq + 1, dots)),
+                    Double.parseDouble(part.substring(dots + 2))});
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("manifest field 'hyper." + KEY + "': '" + part + "' (expected "
+                        + "service=LOW..HIGH, e.g. house=1..100)");
+            }
+            names.add(part.substring(0, eq));
+        }
+        return new TrainedLoads(names, ranges.stream().mapToDouble(r -> r[0]).toArray(),
+                ranges.stream().mapToDouble(r -> r[1]).toArray());
+    }
+
+    /** The recorded form: {@code house=1..100, senti=2..99}. */
+    public String encode() {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < services.size(); i++) {
+            parts.add(services.get(i) + "=" + range(i));
+        }
+        return String.join(", ", parts);
+    }
+
+    /** Service {@code i}'s range as {@code 1..100}. */
+    public String range(int i) {
+        return num(low[i]) + ".." + num(high[i]);
+    }
+
+    /**
+     * Whether {@code load} lies outside service {@code i}'s range by more than a tenth of the range's width (a load
+     * of 100 is not outside a training range of 2..99): where the policy learnt nothing.
+     */
+    public boolean outside(int i, double load) {
+        double margin = (high[i] - low[i]) / 10;
+        return load > high[i] + margin || load < low[i] - margin;
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+                : String.format(Locale.ROOT, "%s", v);
+    }
+}
