@@ -116,28 +116,29 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
      */
     public java.util.LinkedHashMap<String, String> describe(java.util.List<String> serviceNames) {
         java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
-        m.put("tickSeconds", Checks.num(tickSeconds));
-        m.put("periodSeconds", Checks.num(periodSeconds));
-        m.put("stableWindowSeconds", Checks.num(stableWindowSeconds));
-        m.put("panicWindowPercentage", Checks.num(panicWindowPercentage));
-        m.put("panicThresholdPercentage", Checks.num(panicThresholdPercentage));
-        m.put("maxScaleUpRate", Checks.num(maxScaleUpRate));
-        m.put("maxScaleDownRate", Checks.num(maxScaleDownRate));
-        m.put("targetUtilisation", Checks.num(targetUtilisation));
-        m.put("scaleToZeroGraceSeconds", Checks.num(scaleToZeroGraceSeconds));
-        m.put("progressDeadlineSeconds", Checks.num(progressDeadlineSeconds));
-        m.put("schedulingSeconds", Checks.num(schedulingSeconds));
-        m.put("operatorDeletesOldRevision", Boolean.toString(operatorDeletesOldRevision));
-        m.put("interpolateLoad", Boolean.toString(interpolateLoad));
+        // every number and switch of the record, in its declared order: a parameter added later is described too
+        scalars(this, "", m);
         for (String name : serviceNames) {
-            ServiceParams p = service(name);
-            m.put(name + ".startupSeconds", Checks.num(p.startupSeconds()));
-            m.put(name + ".drainSeconds", Checks.num(p.drainSeconds()));
-            m.put(name + ".concurrencyLimit", Checks.num(p.concurrencyLimit()));
-            m.put(name + ".queueDepth", Checks.num(p.queueDepth()));
-            m.put(name + ".queueProxyCpu", Checks.num(p.queueProxyCpu()));
+            scalars(service(name), name + ".", m);
         }
         return m;
+    }
+
+    /** The {@code double} and {@code boolean} components of {@code r}, by name with {@code prefix}. */
+    private static void scalars(Record r, String prefix, java.util.Map<String, String> into) {
+        for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = c.getAccessor().invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            if (v instanceof Double d) {
+                into.put(prefix + c.getName(), Checks.num(d));
+            } else if (v instanceof Boolean b) {
+                into.put(prefix + c.getName(), b.toString());
+            }
+        }
     }
 
     /** Ticks in one period. */
