@@ -392,6 +392,36 @@ class SweepTest {
             assertThat(second.err().strip()).startsWith("drl sweep run: --out " + out.toAbsolutePath() + ": another "
                     + "drl sweep run is working in it");
         }
+        // held by another process, as a second drl sweep run finds it
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LockHolder.class.getName(), out.resolve(".lock").toString())
+                .redirectErrorStream(true).start();
+        try (var says = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(says.readLine()).isEqualTo("locked");
+            Run third = run("sweep", "run", file.toString(), "--out", out.toString());
+            assertThat(third.code()).isEqualTo(1);
+            assertThat(third.err().strip()).isEqualTo("drl sweep run: --out " + out.toAbsolutePath() + ": another "
+                    + "drl sweep run is working in it; wait for it to end, or stop it");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        // once that process is gone, its lock is too: the run (every trial finished) goes through
+        Run after = run("sweep", "run", file.toString(), "--out", out.toString());
+        assertThat(after.code()).as(after.err()).isZero();
+    }
+
+    /** Holds the lock of the file args[0] names until killed, as a running drl sweep run does; says so. */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            try (var channel = java.nio.channels.FileChannel.open(Path.of(args[0]),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 var held = channel.lock()) {
+                System.out.println("locked");
+                System.out.flush();
+                Thread.sleep(120_000);
+            }
+        }
     }
 
     @Test
