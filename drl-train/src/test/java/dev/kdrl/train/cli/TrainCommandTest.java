@@ -702,7 +702,8 @@ class TrainCommandTest {
         var saved = dev.kdrl.core.policy.PolicyFile.load(model);
         assertThat(saved.algorithm()).isEqualTo("rl4j-dqn");
         assertThat(saved.head()).isEqualTo(dev.kdrl.core.policy.ActorHead.JOINT_Q);
-        assertThat(saved.hyperParameters()).containsEntry("maxStep", "300").containsEntry("seed", "1");
+        assertThat(saved.hyperParameters()).containsEntry("maxStep", "300").containsEntry("seed", "1")
+                .containsEntry("load_range", "house=13..100, senti=27..100, numbr=13..80");
 
         DrlCommandTest.Run e = DrlCommandTest.run("evaluate", "--model", model.toString(), "--trace",
                 "../datasets/paper/test-20.csv");
