@@ -168,9 +168,21 @@ public final class Profiles {
      * file trained as {@code datasets/x.yaml} and used as {@code ./datasets/x.yaml} or {@code /etc/drl/x.yaml} fits;
      * but when the recorded file can still be read and its services differ from the configured file's in what the
      * signature does not hold (SLOs, K-HPA thresholds and steps), the names are kept apart, so the two are told apart.
-     * (A recorded file that is gone cannot be compared so: what the signature holds is all that is checked.)
+     * (A recorded file that is gone cannot be compared so: what the signature holds is all that is checked.) A profile
+     * file is the general model, as {@value #PAPER_GENERAL} is: one holding exactly that profile's services (to add
+     * {@code cluster:} keys, say) fits a model trained with it.
      */
     public static String signatureName(String configured, String saved) {
+        if (PAPER_GENERAL.equals(saved) && !PAPER.equals(configured) && !PAPER_GENERAL.equals(configured)) {
+            try {
+                if (load(Path.of(configured), 1.0, null).services().equals(PaperProfile.services())) {
+                    return saved;
+                }
+            } catch (RuntimeException e) {
+                // not readable as a profile here: compared by name, and refused as another profile
+            }
+            return configured;
+        }
         boolean builtIn = PAPER.equals(configured) || PAPER_GENERAL.equals(configured) || PAPER.equals(saved)
                 || PAPER_GENERAL.equals(saved);
         if (builtIn || configured.equals(saved)) {

@@ -124,6 +124,22 @@ class ProfilesTest {
     }
 
     @Test
+    void aFileHoldingPaperGeneralsServicesFitsItsModelsAndOneWithOtherServicesDoesNot(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String paper = java.nio.file.Files.readString(java.nio.file.Path.of("../datasets/profiles/paper-services.yaml"));
+        java.nio.file.Path slower = java.nio.file.Files.writeString(dir.resolve("slower.yaml"), paper
+                + "cluster: {startupSeconds: 30}\n");
+        assertThat(Profiles.signatureName(slower.toString(), "paper-general")).isEqualTo("paper-general");
+        java.nio.file.Path otherSlo = java.nio.file.Files.writeString(dir.resolve("slo.yaml"),
+                paper.replace("sloMs: 1200", "sloMs: 900"));
+        assertThat(Profiles.signatureName(otherSlo.toString(), "paper-general")).isEqualTo(otherSlo.toString());
+        assertThat(Profiles.signatureName(dir.resolve("gone.yaml").toString(), "paper-general"))
+                .isEqualTo(dir.resolve("gone.yaml").toString());
+        // the exact published model is not the general one
+        assertThat(Profiles.signatureName(slower.toString(), "paper")).isEqualTo(slower.toString());
+    }
+
+    @Test
     void aQuotaNoDecisionCanKeepIsRefusedNamingWhatItMustHold() {
         assertThatThrownBy(() -> Profiles.model("paper-general", 3.5, 1))
                 .isInstanceOf(IllegalArgumentException.class)

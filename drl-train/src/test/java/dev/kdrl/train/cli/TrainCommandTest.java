@@ -200,6 +200,15 @@ class TrainCommandTest {
         assertThat(otherTick.code()).as(otherTick.err()).isZero();
         assertThat(otherTick.err()).contains("note: " + out.resolve("model.zip") + " was trained in other cluster "
                 + "dynamics; played with tickSeconds 1 (trained 2), operatorDeletesOldRevision true (trained false)\n");
+        // a profile file holding paper-general's services with slower starts: played, and the starts named
+        Path slower = Files.writeString(dir.resolve("slower.yaml"), Files.readString(
+                Path.of("../datasets/profiles/paper-services.yaml")) + "cluster: {startupSeconds: 30}\n");
+        DrlCommandTest.Run slowStarts = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--profile", slower.toString(), "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster",
+                "--json");
+        assertThat(slowStarts.code()).as(slowStarts.err()).isZero();
+        assertThat(slowStarts.err()).contains("played with house.startupSeconds 30 (trained 4), senti.startupSeconds 30 "
+                + "(trained 4), numbr.startupSeconds 30 (trained 4)\n");
         DrlCommandTest.Run inPaper = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
                 "--trace", "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
         assertThat(inPaper.err()).contains("was trained with --dynamics cluster; it is played here in the paper model");
