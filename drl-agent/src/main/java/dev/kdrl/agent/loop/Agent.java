@@ -298,12 +298,16 @@ public final class Agent implements AutoCloseable {
     }
 
     private void warnIfUntrained(long cycle, int i, double load) {
-        if (trained == null || warnedOutside[i]) {
+        if (trained == null) {
             return;
         }
         String name = services.get(i).name();
         int k = trained.services().indexOf(name);
-        if (k >= 0 && trained.outside(k, load)) {
+        if (k < 0 || !trained.outside(k, load)) {
+            return;
+        }
+        metrics.untrainedLoad(name);
+        if (!warnedOutside[i]) {
             warnedOutside[i] = true;
             LOG.warn("cycle {}: {}'s predicted load {} is well outside the {} the model was trained on: its decisions "
                     + "there are extrapolation (said once per service; retrain on traffic that shows such loads)",

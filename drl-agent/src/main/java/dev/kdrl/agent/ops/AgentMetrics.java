@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code drl_agent_cycles_total{outcome="ok|failed"}}</li>
  *   <li>{@code drl_agent_query_failures_total{service,kind}} (kinds: {@link dev.kdrl.agent.prom.FailureKind})</li>
  *   <li>{@code drl_agent_write_failures_total{kind}}</li>
+ *   <li>{@code drl_agent_untrained_load_cycles_total{service}}: cycles whose predicted load lay well outside the
+ *       loads the model was trained on</li>
  *   <li>{@code drl_agent_decision_seconds} histogram: from the first query's answer to the CR written,
  *       without network waits</li>
  *   <li>per service: {@code drl_agent_observed_load}, {@code drl_agent_predicted_load},
@@ -86,6 +88,9 @@ public final class AgentMetrics {
         for (WriteFailure.Kind k : WriteFailure.Kind.values()) {
             registry.counter("drl.agent.write.failures", "kind", k.label());
         }
+        for (String s : services) {
+            registry.counter("drl.agent.untrained.load.cycles", "service", s);
+        }
         set("drl.agent.quota.cores", null, null, quota);
         registerApplying(services);
     }
@@ -151,6 +156,11 @@ public final class AgentMetrics {
 
     public void queryFailure(String service, String kind) {
         registry.counter("drl.agent.query.failures", "service", service, "kind", kind).increment();
+    }
+
+    /** A cycle in which {@code service}'s predicted load lay well outside the loads the model was trained on. */
+    public void untrainedLoad(String service) {
+        registry.counter("drl.agent.untrained.load.cycles", "service", service).increment();
     }
 
     /**

@@ -74,11 +74,20 @@ class AgentCycleTest {
         log.addAppender(logged);
         try {
             AgentConfig cfg = config("{model: model.zip}");
-            Agent agent = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
-                    new AgentMetrics(cfg.serviceNames(), 40));
+            AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+            Agent agent = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), metrics);
+            int outside = 0;
             for (int k = 0; k < TRACE.length(); k++) {
                 assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
+                // the moving average of the last two house loads, rounded, as the agent predicts it
+                double[] house = TRACE.column("house");
+                double predicted = k == 0 ? house[0] : Math.round((house[k - 1] + house[k]) / 2);
+                outside += predicted > 40 + 3.9 ? 1 : 0;
             }
+            // every such cycle is counted, though it is logged once
+            assertThat(outside).isGreaterThan(1);
+            assertThat(metrics.scrape()).contains("drl_agent_untrained_load_cycles_total{service=\"house\"} "
+                    + outside + ".0").contains("drl_agent_untrained_load_cycles_total{service=\"senti\"} 0.0");
         } finally {
             log.detachAppender(logged);
         }
