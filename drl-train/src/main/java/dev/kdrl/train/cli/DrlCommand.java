@@ -13,7 +13,12 @@ public final class DrlCommand {
 
     public static void main(String[] args) {
         // a trial of `drl sweep run`: ends with its runner, even one killed with SIGKILL
-        dev.kdrl.train.run.ParentWatch.fromEnvironment();
+        try {
+            dev.kdrl.train.run.ParentWatch.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            System.err.println("drl: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(execute(args));
     }
 

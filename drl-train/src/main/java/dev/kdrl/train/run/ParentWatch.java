@@ -1,11 +1,13 @@
 package dev.kdrl.train.run;
 
-import java.util.Optional;
-
 /**
  * Ends a child process when the process that started it ends: {@code drl sweep run} starts each trial's
  * {@code drl train} with {@link #VARIABLE} set to its own PID, so a runner killed with SIGKILL (which runs no shutdown
  * hook, and so cannot stop its children itself) does not leave trainings running on the cores behind it.
+ *
+ * <p>The watch polls this process's own parent: when the runner ends, this process is handed to another parent at
+ * once, even while the runner is a zombie nobody has reaped (which a watch of the runner's own state would take for
+ * alive).
  */
 public final class ParentWatch {
 
@@ -15,12 +17,15 @@ public final class ParentWatch {
     /** The exit code of a process ended because its parent ended. */
     public static final int EXIT_CODE = 143;
 
+    /** How often the parent is looked at, in milliseconds. */
+    static final long POLL_MILLIS = 250;
+
     private ParentWatch() {
     }
 
     /**
-     * When {@link #VARIABLE} is set, watches that process and halts this one when it ends (at once if it is already
-     * gone, or if it is not this process's parent any more: its PID may then name another process).
+     * When {@link #VARIABLE} is set, watches that process and halts this one (exit code {@link #EXIT_CODE}) when it
+     * ends: at once if it is not this process's parent (it has ended already, or the variable names another process).
      *
      * @throws IllegalArgumentException if the variable is set but is not a PID
      */
@@ -40,18 +45,31 @@ public final class ParentWatch {
             throw new IllegalArgumentException("environment variable " + VARIABLE + " '" + value
                     + "': expected the PID of the process whose end ends this one");
         }
-        Optional<ProcessHandle> parent = ProcessHandle.current().parent().filter(p -> p.pid() == pid);
-        if (parent.isEmpty() || !parent.get().isAlive()) {
-            halt(pid);
-            return;
+        if (!isParent(pid)) {
+            halt("the process that started this one is not PID " + pid + " (" + VARIABLE + "), or it has ended");
         }
-        parent.get().onExit().thenRun(() -> halt(pid));
+        Thread t = new Thread(() -> {
+            while (isParent(pid)) {
+                try {
+                    Thread.sleep(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            halt("the process that started this one (PID " + pid + ") has ended");
+        }, "drl-parent-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
-    private static void halt(long pid) {
+    private static boolean isParent(long pid) {
+        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == pid;
+    }
+
+    private static void halt(String why) {
         // on a line of its own: the progress line before it ends in a carriage return
         System.err.println();
-        System.err.println("drl: the process that started this one (PID " + pid + ") has ended; stopping");
+        System.err.println("drl: " + why + "; stopping");
         System.err.flush();
         Runtime.getRuntime().halt(EXIT_CODE);
     }

@@ -15,31 +15,75 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A process started with {@link ParentWatch#VARIABLE} ends when its parent is killed with SIGKILL; one started without
- * it lives on (the control: the parent's death alone does not end it).
+ * A process started with {@link ParentWatch#VARIABLE} ends when its parent is killed with SIGKILL, reaped or not; one
+ * started without it lives on (the control: the parent's death alone does not end it).
  */
 class ParentWatchTest {
 
     @Test
     void aWatchingChildEndsWhenItsParentIsKilled() throws Exception {
-        ProcessHandle child = childOfKilledParent(true);
-        try {
-            ProcessHandle ended = child.onExit().get(30, TimeUnit.SECONDS);
-            assertFalse(ended.isAlive());
+        Process parent = new ProcessBuilder(java(Parent.class.getName(), "true")).redirectErrorStream(true).start();
+        try (BufferedReader r = reader(parent)) {
+            ProcessHandle child = child(r);
+            try {
+                parent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                assertFalse(child.onExit().get(30, TimeUnit.SECONDS).isAlive());
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aWatchingChildEndsWhenItsParentIsKilledAndNeverReapedAndSaysWhy() throws Exception {
+        // sh starts the parent in the background and becomes `sleep`, which never waits for it: the killed parent
+        // stays a zombie, which ProcessHandle.isAlive() takes for alive
+        String command = java(Parent.class.getName(), "true").stream().map(a -> "'" + a + "'")
+                .collect(java.util.stream.Collectors.joining(" ")) + " & exec sleep 120";
+        Process shell = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        try (BufferedReader r = reader(shell)) {
+            ProcessHandle child = child(r);
+            try {
+                ProcessHandle parent = child.parent().orElseThrow();
+                assertEquals(shell.pid(), parent.parent().orElseThrow().pid());
+                parent.destroyForcibly();
+                assertFalse(child.onExit().get(30, TimeUnit.SECONDS).isAlive());
+                // and says why, on the pipe it shares with the shell
+                assertEquals("", r.readLine());
+                assertEquals("drl: the process that started this one (PID " + parent.pid() + ") has ended; stopping",
+                        r.readLine());
+            } finally {
+                child.destroyForcibly();
+            }
         } finally {
-            child.destroyForcibly();
+            shell.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void aChildWithoutTheVariableOutlivesItsParent() throws Exception {
-        ProcessHandle child = childOfKilledParent(false);
-        try {
-            Thread.sleep(5_000);
-            assertTrue(child.isAlive(), "the child ended without the watch: the other test proves nothing");
-        } finally {
-            child.destroyForcibly();
+        Process parent = new ProcessBuilder(java(Parent.class.getName(), "false")).redirectErrorStream(true).start();
+        try (BufferedReader r = reader(parent)) {
+            ProcessHandle child = child(r);
+            try {
+                parent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                Thread.sleep(3_000);
+                assertTrue(child.isAlive(), "the child ended without the watch: the other tests prove nothing");
+            } finally {
+                child.destroyForcibly();
+            }
         }
+    }
+
+    @Test
+    void aVariableNamingAnotherProcessThanTheParentEndsTheChildAtOnce() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java(Child.class.getName())).redirectErrorStream(true);
+        pb.environment().put(ParentWatch.VARIABLE, "1");
+        Process child = pb.start();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(ParentWatch.EXIT_CODE, child.exitValue());
+        assertEquals("\ndrl: the process that started this one is not PID 1 (DRL_EXIT_WITH_PARENT), or it has ended; "
+                + "stopping\n", new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -56,22 +100,18 @@ class ParentWatchTest {
         assertTrue(ProcessHandle.current().isAlive());
     }
 
-    /** Starts a parent JVM that starts a child JVM, kills the parent with SIGKILL and returns the child. */
-    private static ProcessHandle childOfKilledParent(boolean watch) throws Exception {
-        Process parent = new ProcessBuilder(java(Parent.class.getName(), Boolean.toString(watch)))
-                .redirectErrorStream(true).start();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(parent.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line = r.readLine();
-            assertTrue(line != null && line.startsWith("child "), "the parent printed " + line);
-            long pid = Long.parseLong(line.substring("child ".length()).strip());
-            ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
-            // the child is watching (or not) once it says so
-            assertEquals("ready", r.readLine());
-            parent.destroyForcibly();
-            parent.waitFor(30, TimeUnit.SECONDS);
-            return child;
-        }
+    private static BufferedReader reader(Process p) {
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** The child the parent started, once it says it is watching (or not). */
+    private static ProcessHandle child(BufferedReader r) throws Exception {
+        String line = r.readLine();
+        assertTrue(line != null && line.startsWith("child "), "the parent printed " + line);
+        ProcessHandle child = ProcessHandle.of(Long.parseLong(line.substring("child ".length()).strip()))
+                .orElseThrow();
+        assertEquals("ready", r.readLine());
+        return child;
     }
 
     private static List<String> java(String main, String... args) {
