@@ -107,11 +107,14 @@ public final class Agent implements AutoCloseable {
 
     /** The loads the model was trained on ({@code null}: a planner, or a model that recorded none). */
     private dev.kdrl.core.policy.TrainedLoads trained;
-    /** Per service: whether a load outside {@link #trained} was warned of (once per service and process). */
+    /**
+     * Per service: whether a load outside {@link #trained} was warned of (once per service and agent: per process,
+     * and again at each leader term, which builds a new agent).
+     */
     private boolean[] warnedOutside;
 
     /**
-     * Warns, once per service, of a predicted load well outside those the model was trained on
+     * Counts, and warns once per service, of a predicted load well outside those the model was trained on
      * ({@link dev.kdrl.core.policy.TrainedLoads#outside}), where its decisions are extrapolation; {@code null}:
      * nothing to warn of.
      */
@@ -372,7 +375,6 @@ public final class Agent implements AutoCloseable {
                 LOG.info("cycle {}: {} predicted by fallback: {}", cycle, s.name(), f.fallbackReason());
             }
             traffic[i] = Math.round(predicted[i]);
-            warnIfUntrained(cycle, i, traffic[i]);
             decisionNanos += System.nanoTime() - t0;
             metrics.serviceGauge("drl.agent.observed.load", s.name(), observed[i]);
             metrics.serviceGauge("drl.agent.predicted.load", s.name(), predicted[i]);
@@ -380,6 +382,12 @@ public final class Agent implements AutoCloseable {
 
         if (histories.stream().allMatch(h -> h.values().length == 0)) {
             return held(cycle, time, observed, failures, predicted, decisionNanos);
+        }
+        for (int i = 0; i < n; i++) {
+            // a service without history is predicted by a fallback (0), not from any load
+            if (histories.get(i).values().length > 0) {
+                warnIfUntrained(cycle, i, traffic[i]);
+            }
         }
         long t0 = System.nanoTime();
         current = stateFor(traffic);

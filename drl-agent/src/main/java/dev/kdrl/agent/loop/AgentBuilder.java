@@ -229,7 +229,9 @@ public final class AgentBuilder {
         try {
             t = TrainedLoads.of(saved).orElse(null);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            // what only feeds a warning does not stop the agent
+            LOG.warn("{}: {}; predicted loads are not compared with its training loads", file, e.getMessage());
+            return null;
         }
         if (t != null) {
             LOG.info("{} was trained on loads {}; a predicted load well outside them is warned of", file, t.encode());

@@ -101,6 +101,40 @@ class AgentCycleTest {
     }
 
     @Test
+    void aHeldCycleAndAServicePredictedByFallbackAreNotComparedWithTheTrainingLoads() throws Exception {
+        Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
+        dev.kdrl.core.policy.SavedPolicy s = dev.kdrl.core.policy.PolicyFile.load(file);
+        Map<String, String> hyper = new java.util.HashMap<>(s.hyperParameters());
+        hyper.put("load_range", "house=1..100, senti=30..100, numbr=1..100");
+        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(s.algorithm(), hyper, s.env(),
+                s.actor(), s.critic(), s.normalizer(), s.libraryVersion(), s.head()), file);
+        AgentConfig cfg = config("{model: model.zip}");
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        // cycle 0: every query fails, no history: held; cycle 1: senti still fails (predicted 0 by the fallback, far
+        // below 30..100), the others are read; from cycle 2 on, the trace
+        LoadSource source = (svc, cycle, time) -> {
+            if (cycle == 0 || cycle == 1 && svc.name().equals("senti")) {
+                throw new QueryFailure(FailureKind.UNREACHABLE, "connection refused");
+            }
+            return TRACE.value((int) cycle, TRACE.columnIndex(svc.name()));
+        };
+        Agent agent = AgentBuilder.build(cfg, source, new AgentFixtures.RecordingSink(), metrics);
+        assertThat(agent.runCycle(T0).written()).isFalse();
+        assertThat(agent.runCycle(T0.plus(PERIOD)).written()).isTrue();
+        assertThat(metrics.scrape()).contains("drl_agent_untrained_load_cycles_total{service=\"senti\"} 0.0")
+                .contains("drl_agent_untrained_load_cycles_total{service=\"house\"} 0.0");
+        // once senti has history, it is compared: a load far below is counted (the control)
+        hyper.put("load_range", "house=1..100, senti=90..100, numbr=1..100");
+        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(s.algorithm(), hyper, s.env(),
+                s.actor(), s.critic(), s.normalizer(), s.libraryVersion(), s.head()), file);
+        AgentMetrics again = new AgentMetrics(cfg.serviceNames(), 40);
+        Agent later = AgentBuilder.build(cfg, (svc, cycle, time) -> TRACE.value(2, TRACE.columnIndex(svc.name())),
+                new AgentFixtures.RecordingSink(), again);
+        assertThat(later.runCycle(T0.plus(PERIOD.multipliedBy(2))).written()).isTrue();
+        assertThat(again.scrape()).contains("drl_agent_untrained_load_cycles_total{service=\"senti\"} 1.0");
+    }
+
+    @Test
     void cyclesWriteWhatTheSimulatorComputesFromTheSameInputs() throws Exception {
         Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
         int cycles = TRACE.length();

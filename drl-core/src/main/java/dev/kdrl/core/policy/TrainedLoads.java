@@ -1,6 +1,7 @@
 package dev.kdrl.core.policy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -9,28 +10,35 @@ import java.util.Optional;
  * The load each service's training traffic spanned, as a policy records it among its hyper-parameters ({@link #KEY}:
  * {@code house=1..100, senti=2..99, numbr=1..100}), so that a load well outside it, where the policy was never
  * trained and its decisions are extrapolation, can be named where it is played ({@code drl evaluate}, the live agent).
- *
- * @param services the services, in the policy's order
- * @param low      each service's smallest training load
- * @param high     each service's largest training load
+ * Immutable.
  */
-public record TrainedLoads(List<String> services, double[] low, double[] high) {
+public final class TrainedLoads {
 
     /** The hyper-parameter holding the ranges. */
     public static final String KEY = "load_range";
 
-    public TrainedLoads {
-        services = List.copyOf(services);
-        low = low.clone();
-        high = high.clone();
-        if (low.length != services.size() || high.length != services.size()) {
-            throw new IllegalArgumentException("one range per service: " + services.size() + " services, "
-                    + low.length + " lows, " + high.length + " highs");
+    private final List<String> services;
+    private final double[] low;
+    private final double[] high;
+
+    /**
+     * @param services the services, in the policy's order
+     * @param low      each service's smallest training load
+     * @param high     each service's largest training load
+     * @throws IllegalArgumentException unless there is one finite range per service, low at most high
+     */
+    public TrainedLoads(List<String> services, double[] low, double[] high) {
+        this.services = List.copyOf(services);
+        this.low = low.clone();
+        this.high = high.clone();
+        if (this.low.length != this.services.size() || this.high.length != this.services.size()) {
+            throw new IllegalArgumentException("one range per service: " + this.services.size() + " services, "
+                    + this.low.length + " lows, " + this.high.length + " highs");
         }
-        for (int i = 0; i < low.length; i++) {
-            if (!(Double.isFinite(low[i]) && Double.isFinite(high[i]) && low[i] <= high[i])) {
-                throw new IllegalArgumentException("load range of " + services.get(i) + ": " + low[i] + ".." + high[i]
-                        + " (expected finite numbers, the first at most the second)");
+        for (int i = 0; i < this.low.length; i++) {
+            if (!(Double.isFinite(this.low[i]) && Double.isFinite(this.high[i]) && this.low[i] <= this.high[i])) {
+                throw new IllegalArgumentException("load range of " + this.services.get(i) + ": " + this.low[i] + ".."
+                        + this.high[i] + " (expected finite numbers, the first at most the second)");
             }
         }
     }
@@ -78,6 +86,21 @@ public record TrainedLoads(List<String> services, double[] low, double[] high) {
                 ranges.stream().mapToDouble(r -> r[1]).toArray());
     }
 
+    /** The services, in the policy's order. */
+    public List<String> services() {
+        return services;
+    }
+
+    /** Service {@code i}'s smallest training load. */
+    public double low(int i) {
+        return low[i];
+    }
+
+    /** Service {@code i}'s largest training load. */
+    public double high(int i) {
+        return high[i];
+    }
+
     /** The recorded form: {@code house=1..100, senti=2..99}. */
     public String encode() {
         List<String> parts = new ArrayList<>();
@@ -89,7 +112,7 @@ public record TrainedLoads(List<String> services, double[] low, double[] high) {
 
     /** Service {@code i}'s range as {@code 1..100}. */
     public String range(int i) {
-        return num(low[i]) + ".." + num(high[i]);
+        return format(low[i]) + ".." + format(high[i]);
     }
 
     /**
@@ -101,8 +124,24 @@ public record TrainedLoads(List<String> services, double[] low, double[] high) {
         return load > high[i] + margin || load < low[i] - margin;
     }
 
-    private static String num(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-                : String.format(Locale.ROOT, "%s", v);
+    /** A load as the ranges write it: whole numbers without a decimal point ({@code 100}, {@code 2.5}). */
+    public static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainedLoads t && services.equals(t.services) && Arrays.equals(low, t.low)
+                && Arrays.equals(high, t.high);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * services.hashCode() + Arrays.hashCode(low)) + Arrays.hashCode(high);
+    }
+
+    @Override
+    public String toString() {
+        return "TrainedLoads[" + encode() + "]";
     }
 }

@@ -13,9 +13,31 @@ class TrainedLoadsTest {
         TrainedLoads t = new TrainedLoads(List.of("house", "senti"), new double[] {1, 2.5}, new double[] {100, 99});
         assertThat(t.encode()).isEqualTo("house=1..100, senti=2.5..99");
         TrainedLoads back = TrainedLoads.parse(t.encode());
+        assertThat(back).isEqualTo(t).hasSameHashCodeAs(t).hasToString("TrainedLoads[house=1..100, senti=2.5..99]");
         assertThat(back.services()).containsExactly("house", "senti");
-        assertThat(back.low()).containsExactly(1, 2.5);
-        assertThat(back.high()).containsExactly(100, 99);
+        assertThat(back.low(1)).isEqualTo(2.5);
+        assertThat(back.high(0)).isEqualTo(100);
+        // the arrays given are copied
+        double[] low = {1, 2};
+        TrainedLoads copied = new TrainedLoads(List.of("a", "b"), low, new double[] {3, 4});
+        low[0] = 9;
+        assertThat(copied.low(0)).isEqualTo(1);
+    }
+
+    @Test
+    void aPolicysRangesMustNameItsServicesInItsOrder() {
+        EnvSignature env = new EnvSignature(List.of("house", "senti"), new int[] {2, 2}, 4, "paper", List.of(), 40);
+        Mlp actor = Mlp.of(new int[] {4, 4}, Activation.TANH, new double[][] {new double[16]},
+                new double[][] {new double[4]});
+        SavedPolicy without = new SavedPolicy("x", java.util.Map.of(), env, actor, null, null, "dev");
+        assertThat(TrainedLoads.of(without)).isEmpty();
+        SavedPolicy swapped = new SavedPolicy("x", java.util.Map.of("load_range", "senti=1..2, house=1..2"), env, actor,
+                null, null, "dev");
+        assertThatThrownBy(() -> TrainedLoads.of(swapped)).hasMessage("manifest field 'hyper.load_range' names [senti, "
+                + "house], expected the policy's services [house, senti]");
+        SavedPolicy fits = new SavedPolicy("x", java.util.Map.of("load_range", "house=1..2, senti=3..4"), env, actor,
+                null, null, "dev");
+        assertThat(TrainedLoads.of(fits).orElseThrow().high(1)).isEqualTo(4);
     }
 
     @Test

@@ -137,6 +137,10 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
                 into.put(prefix + c.getName(), Checks.num(d));
             } else if (v instanceof Boolean b) {
                 into.put(prefix + c.getName(), b.toString());
+            } else if (!(v instanceof ServiceParams) && !(v instanceof Map)) {
+                // a parameter of another type would go unrecorded: describe it here first
+                throw new IllegalStateException(r.getClass().getSimpleName() + "." + c.getName() + " ("
+                        + c.getType().getSimpleName() + ") is not described");
             }
         }
     }

@@ -451,7 +451,16 @@ final class EvaluateCommand implements Callable<Integer> {
      * recorded none.
      */
     private void noteUntrainedLoads(SavedPolicy saved, QuotaModel model, List<Played> traces) {
-        java.util.Optional<TrainedLoads> trained = TrainedLoads.of(saved);
+        java.util.Optional<TrainedLoads> trained;
+        try {
+            trained = TrainedLoads.of(saved);
+        } catch (IllegalArgumentException e) {
+            // what only feeds this note does not stop the evaluation
+            spec.commandLine().getErr().println("note: " + modelFile + ": " + e.getMessage() + "; the played loads "
+                    + "are not compared with its training loads");
+            spec.commandLine().getErr().flush();
+            return;
+        }
         if (trained.isEmpty()) {
             return;
         }
@@ -466,7 +475,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     double load = rows.row(r)[c];
                     if (t.outside(c, load)) {
                         outside++;
-                        double mid = (t.low()[c] + t.high()[c]) / 2;
+                        double mid = (t.low(c) + t.high(c)) / 2;
                         if (Double.isNaN(farthest) || Math.abs(load - mid) > Math.abs(farthest - mid)) {
                             farthest = load;
                         }
@@ -474,8 +483,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
                 if (outside > 0) {
                     beyond.add(String.format(java.util.Locale.ROOT, "%s in %d of %d rows (farthest %s; trained on %s)",
-                            model.serviceNames().get(c), outside, rows.length(), farthest == Math.rint(farthest)
-                                    ? Long.toString((long) farthest) : Double.toString(farthest), t.range(c)));
+                            model.serviceNames().get(c), outside, rows.length(), TrainedLoads.format(farthest), t.range(c)));
                 }
             }
             if (!beyond.isEmpty()) {

@@ -115,19 +115,33 @@ public final class TrainingRun {
         }
 
         /**
-         * The load each service's training episodes span: its column's range in {@code trace} (the whole trace's range
-         * over the services when synthetic or noisy traffic draws in it: {@code perServiceRange} false), widened to
-         * the recorded windows' when there are any. What the model records ({@link TrainedLoads}).
+         * The load each service's training episodes span, what the model records ({@link TrainedLoads}): with
+         * synthetic traffic ({@code uniform} &gt; 0), the range it draws in (the service's column in {@code trace}, or
+         * the whole trace's with {@code perServiceRange} false); with noise only, the column's range moved by the noise
+         * as far as that range lets it; else the column's range; widened to the recorded windows', and theirs alone
+         * when every episode plays one ({@code windowsShare} 1).
          */
         public TrainedLoads trainedLoads(QuotaModel model, Trace trace) {
             Trace base = trace.select(model.serviceNames());
-            boolean drawn = uniform > 0 || noise > 0;
+            // the range the synthetic and noisy traces are clipped to
+            NoisyTraces clip = new NoisyTraces(model, trace, 0, perServiceRange);
             int n = model.numServices();
             double[] lo = new double[n];
             double[] hi = new double[n];
             for (int c = 0; c < n; c++) {
-                lo[c] = drawn && !perServiceRange ? base.min() : base.min(c);
-                hi[c] = drawn && !perServiceRange ? base.max() : base.max(c);
+                if (windows != null && windowsShare >= 1) {
+                    lo[c] = Double.POSITIVE_INFINITY;
+                    hi[c] = Double.NEGATIVE_INFINITY;
+                } else if (uniform > 0) {
+                    lo[c] = clip.low(c);
+                    hi[c] = clip.high(c);
+                } else if (noise > 0) {
+                    lo[c] = Math.max(clip.low(c), Math.rint(base.min(c) * (1 - noise)));
+                    hi[c] = Math.min(clip.high(c), Math.rint(base.max(c) * (1 + noise)));
+                } else {
+                    lo[c] = base.min(c);
+                    hi[c] = base.max(c);
+                }
             }
             if (windows != null) {
                 Trace w = windows.select(model.serviceNames());

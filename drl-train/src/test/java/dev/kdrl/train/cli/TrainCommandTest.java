@@ -18,20 +18,38 @@ class TrainCommandTest {
     void theTrainingLoadsAreEachServicesRangeOrTheTracesWidenedToTheWindows() {
         dev.kdrl.env.quota.QuotaModel model = dev.kdrl.env.paper.PaperProfile.model();
         Trace test = dev.kdrl.env.trace.TraceCsv.read(Path.of("../datasets/paper/test-20.csv"));
-        TrainCommand c = new TrainCommand();
-        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+        TrainCommand c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
                 "--traffic-windows", "none");
         assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
-        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
                 "--traffic-windows", "none", "--traffic-range", "trace");
         assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=13..100, numbr=13..100");
         // the trace as it is, unsampled: its own columns, whatever the range option says
-        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
                 "--traffic-windows", "none", "--traffic-range", "trace", "--uniform-traffic", "0");
         assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
-        new picocli.CommandLine(c).parseArgs("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
                 "--traffic-windows", "../datasets/paper/train-200.csv");
         assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=1..100, senti=2..100, numbr=1..100");
+        // every episode a window: --trace is never played
+        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+                "--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-windows-share", "1");
+        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=1..100, senti=2..99, numbr=1..100");
+        // noise only: the columns moved by 20 %, as far as the range they are clipped to lets them (numbr's 80 reaches
+        // 96 within the whole trace's 13..100; senti's 27 goes down to 22)
+        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+                "--traffic-windows", "none", "--uniform-traffic", "0", "--traffic-noise", "0.2", "--traffic-range",
+                "trace");
+        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=22..100, numbr=13..96");
+        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
+                "--traffic-windows", "none", "--uniform-traffic", "0", "--traffic-noise", "0.2");
+        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
+    }
+
+    private static TrainCommand parsed(String... args) {
+        TrainCommand c = new TrainCommand();
+        new picocli.CommandLine(c).parseArgs(args);
+        return c;
     }
 
     @Test
@@ -61,6 +79,18 @@ class TrainCommandTest {
                 + " was trained on, where its decisions are extrapolation: house in 13 of 20 rows (farthest 300; "
                 + "trained on 13..100)\n");
         assertThat(e.err()).doesNotContain("numbr in").doesNotContain("note: ../datasets/paper/test-20.csv has");
+        // a recorded value that cannot be read: said, and the evaluation goes on
+        java.util.Map<String, String> hyper = new java.util.HashMap<>(saved.hyperParameters());
+        hyper.put("load_range", "house=lots");
+        Path odd = dir.resolve("odd.zip");
+        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(saved.algorithm(), hyper,
+                saved.env(), saved.actor(), saved.critic(), saved.normalizer(), saved.libraryVersion(), saved.head()),
+                odd);
+        DrlCommandTest.Run unread = DrlCommandTest.run("evaluate", "--model", odd.toString(), "--trace", big.toString(),
+                "--no-optimum", "--lookahead", "0");
+        assertThat(unread.code()).as(unread.err()).isZero();
+        assertThat(unread.err()).contains("note: " + odd + ": manifest field 'hyper.load_range': 'house=lots' (expected "
+                + "service=LOW..HIGH, e.g. house=1..100); the played loads are not compared with its training loads\n");
     }
 
     @Test

@@ -11,6 +11,15 @@ import org.junit.jupiter.api.Test;
 class ClusterDynamicsRecordTest {
 
     @Test
+    void everyParameterIsDescribedInTheRecordsOrder() {
+        assertThat(ClusterParams.DEFAULTS.describe(List.of("a")).keySet()).containsExactly("tickSeconds",
+                "periodSeconds", "stableWindowSeconds", "panicWindowPercentage", "panicThresholdPercentage",
+                "maxScaleUpRate", "maxScaleDownRate", "targetUtilisation", "scaleToZeroGraceSeconds",
+                "progressDeadlineSeconds", "schedulingSeconds", "operatorDeletesOldRevision", "interpolateLoad",
+                "a.startupSeconds", "a.drainSeconds", "a.concurrencyLimit", "a.queueDepth", "a.queueProxyCpu");
+    }
+
+    @Test
     void theSameParametersDifferInNothing() {
         Map<String, String> d = ClusterParams.DEFAULTS.describe(List.of("a", "b"));
         assertThat(TrainingRun.ClusterDynamics.differences(TrainingRun.ClusterDynamics.encode(d), d)).isEmpty();
