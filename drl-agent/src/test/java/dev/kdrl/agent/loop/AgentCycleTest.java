@@ -58,15 +58,20 @@ class AgentCycleTest {
         return o;
     }
 
-    @Test
-    void aPredictedLoadWellOutsideTheModelsTrainingLoadsIsWarnedOfOncePerService() throws Exception {
-        // a model that recorded house's training loads as 1..40: test-20's house reaches 100
+    /** Saves a seeded random policy as dir/model.zip, recording {@code range} as its training loads. */
+    private void withLoadRange(String range) {
         Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
         dev.kdrl.core.policy.SavedPolicy s = dev.kdrl.core.policy.PolicyFile.load(file);
         Map<String, String> hyper = new java.util.HashMap<>(s.hyperParameters());
-        hyper.put("load_range", "house=1..40, senti=1..100, numbr=1..100");
+        hyper.put("load_range", range);
         dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(s.algorithm(), hyper, s.env(),
                 s.actor(), s.critic(), s.normalizer(), s.libraryVersion(), s.head()), file);
+    }
+
+    @Test
+    void aPredictedLoadWellOutsideTheModelsTrainingLoadsIsWarnedOfOncePerService() throws Exception {
+        // a model that recorded house's training loads as 1..40: test-20's house reaches 100
+        withLoadRange("house=1..40, senti=1..100, numbr=1..100");
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Agent.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
                 new ch.qos.logback.core.read.ListAppender<>();
@@ -102,12 +107,7 @@ class AgentCycleTest {
 
     @Test
     void aHeldCycleAndAServicePredictedByFallbackAreNotComparedWithTheTrainingLoads() throws Exception {
-        Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
-        dev.kdrl.core.policy.SavedPolicy s = dev.kdrl.core.policy.PolicyFile.load(file);
-        Map<String, String> hyper = new java.util.HashMap<>(s.hyperParameters());
-        hyper.put("load_range", "house=1..100, senti=30..100, numbr=1..100");
-        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(s.algorithm(), hyper, s.env(),
-                s.actor(), s.critic(), s.normalizer(), s.libraryVersion(), s.head()), file);
+        withLoadRange("house=1..100, senti=30..100, numbr=1..100");
         AgentConfig cfg = config("{model: model.zip}");
         AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
         // cycle 0: every query fails, no history: held; cycle 1: senti still fails (predicted 0 by the fallback, far
@@ -124,9 +124,7 @@ class AgentCycleTest {
         assertThat(metrics.scrape()).contains("drl_agent_untrained_load_cycles_total{service=\"senti\"} 0.0")
                 .contains("drl_agent_untrained_load_cycles_total{service=\"house\"} 0.0");
         // once senti has history, it is compared: a load far below is counted (the control)
-        hyper.put("load_range", "house=1..100, senti=90..100, numbr=1..100");
-        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(s.algorithm(), hyper, s.env(),
-                s.actor(), s.critic(), s.normalizer(), s.libraryVersion(), s.head()), file);
+        withLoadRange("house=1..100, senti=90..100, numbr=1..100");
         AgentMetrics again = new AgentMetrics(cfg.serviceNames(), 40);
         Agent later = AgentBuilder.build(cfg, (svc, cycle, time) -> TRACE.value(2, TRACE.columnIndex(svc.name())),
                 new AgentFixtures.RecordingSink(), again);

@@ -16,40 +16,33 @@ class TrainCommandTest {
 
     @Test
     void theTrainingLoadsAreEachServicesRangeOrTheTracesWidenedToTheWindows() {
-        dev.kdrl.env.quota.QuotaModel model = dev.kdrl.env.paper.PaperProfile.model();
-        Trace test = dev.kdrl.env.trace.TraceCsv.read(Path.of("../datasets/paper/test-20.csv"));
-        TrainCommand c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
-                "--traffic-windows", "none");
-        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
-        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
-                "--traffic-windows", "none", "--traffic-range", "trace");
-        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=13..100, numbr=13..100");
+        assertThat(loads("--traffic-windows", "none")).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
+        assertThat(loads("--traffic-windows", "none", "--traffic-range", "trace"))
+                .isEqualTo("house=13..100, senti=13..100, numbr=13..100");
         // the trace as it is, unsampled: its own columns, whatever the range option says
-        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
-                "--traffic-windows", "none", "--traffic-range", "trace", "--uniform-traffic", "0");
-        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
-        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
-                "--traffic-windows", "../datasets/paper/train-200.csv");
-        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=1..100, senti=2..100, numbr=1..100");
+        assertThat(loads("--traffic-windows", "none", "--traffic-range", "trace", "--uniform-traffic", "0"))
+                .isEqualTo("house=13..100, senti=27..100, numbr=13..80");
+        assertThat(loads("--traffic-windows", "../datasets/paper/train-200.csv"))
+                .isEqualTo("house=1..100, senti=2..100, numbr=1..100");
         // every episode a window: --trace is never played
-        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
-                "--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-windows-share", "1");
-        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=1..100, senti=2..99, numbr=1..100");
+        assertThat(loads("--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-windows-share", "1"))
+                .isEqualTo("house=1..100, senti=2..99, numbr=1..100");
         // noise only: the columns moved by 20 %, as far as the range they are clipped to lets them (numbr's 80 reaches
         // 96 within the whole trace's 13..100; senti's 27 goes down to 22)
-        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
-                "--traffic-windows", "none", "--uniform-traffic", "0", "--traffic-noise", "0.2", "--traffic-range",
-                "trace");
-        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=22..100, numbr=13..96");
-        c = parsed("--trace", "../datasets/paper/test-20.csv", "--out", "o",
-                "--traffic-windows", "none", "--uniform-traffic", "0", "--traffic-noise", "0.2");
-        assertThat(c.traffic().trainedLoads(model, test).encode()).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
+        assertThat(loads("--traffic-windows", "none", "--uniform-traffic", "0", "--traffic-noise", "0.2",
+                "--traffic-range", "trace")).isEqualTo("house=13..100, senti=22..100, numbr=13..96");
+        assertThat(loads("--traffic-windows", "none", "--uniform-traffic", "0", "--traffic-noise", "0.2"))
+                .isEqualTo("house=13..100, senti=27..100, numbr=13..80");
     }
 
-    private static TrainCommand parsed(String... args) {
+    /** The training loads drl train with {@code options} on test-20 records. */
+    private static String loads(String... options) {
         TrainCommand c = new TrainCommand();
-        new picocli.CommandLine(c).parseArgs(args);
-        return c;
+        List<String> args = new java.util.ArrayList<>(List.of("--trace", "../datasets/paper/test-20.csv", "--out", "o"));
+        args.addAll(List.of(options));
+        new picocli.CommandLine(c).parseArgs(args.toArray(String[]::new));
+        return c.traffic().trainedLoads(dev.kdrl.env.paper.PaperProfile.model(),
+                dev.kdrl.env.trace.TraceCsv.read(Path.of("../datasets/paper/test-20.csv"))).encode();
     }
 
     @Test
