@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code drl} command line: {@code ./drl <subcommand> --help} for each. */
 @Command(name = "drl", mixinStandardHelpOptions = true, versionProvider = DrlCommand.Version.class,
         description = "Deep-RL autoscaling for Knative services sharing one ResourceQuota: simulate, plan, evaluate.",
-        subcommands = {ReplayCommand.class, BaselinesCommand.class, BenchEnvCommand.class, BenchTrainCommand.class, PredictorCommand.class, TrainCommand.class, EvaluateCommand.class,
+        subcommands = {ReplayCommand.class, BaselinesCommand.class, BenchEnvCommand.class, BenchTrainCommand.class, PredictorCommand.class, TrainCommand.class, EvaluateCommand.class, InspectCommand.class,
             SweepCommand.class,
             CommandLine.HelpCommand.class})
 public final class DrlCommand {

@@ -1,0 +1,145 @@
+package dev.kdrl.train.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.core.policy.EnvSignature;
+import dev.kdrl.core.policy.Mlp;
+import dev.kdrl.core.policy.PolicyFile;
+import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.core.policy.TrainedLoads;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** What a saved policy holds and records, without unzipping it. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Say what a saved policy (model.zip, best.zip, a bundled model) holds: its algorithm, the "
+                + "environment it was trained for (profile, quota, services, configurations, SLO and K-HPA settings, "
+                + "observation), its networks, the loads its training traffic spanned, and every hyper-parameter "
+                + "it recorded (how it acts, the dynamics it trained in)."})
+final class InspectCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE.zip", description = "A saved policy.")
+    Path model;
+
+    @Option(names = "--json", description = "Print one JSON object instead.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        EnvOptions.requireFile("--model", model, "");
+        SavedPolicy saved = PolicyFile.load(model);
+        Map<String, Object> d = describe(saved);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(d));
+        } else {
+            text(saved, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The policy as one JSON-ready map. */
+    private Map<String, Object> describe(SavedPolicy saved) {
+        EnvSignature env = saved.env();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("file", model.toString());
+        d.put("algorithm", saved.algorithm());
+        d.put("libraryVersion", saved.libraryVersion());
+        d.put("profile", env.profile());
+        d.put("quota", env.quota());
+        List<Map<String, Object>> services = new ArrayList<>();
+        for (int i = 0; i < env.serviceNames().size(); i++) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("name", env.serviceNames().get(i));
+            s.put("configurations", env.nvec()[i]);
+            s.put("table", env.actionTables().isEmpty() ? null : env.actionTables().get(i));
+            s.put("settings", env.serviceSettings().isEmpty() ? null : env.serviceSettings().get(i));
+            services.add(s);
+        }
+        d.put("services", services);
+        d.put("observation", env.observation());
+        d.put("observationSize", env.observationSize());
+        d.put("actor", network(saved.actor(), saved.head().label()));
+        d.put("critic", saved.critic() == null ? null : network(saved.critic(), null));
+        d.put("trainedLoads", loads(saved));
+        d.put("hyperParameters", saved.hyperParameters());
+        return d;
+    }
+
+    private static Map<String, Object> network(Mlp net, String head) {
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("layers", net.layerSizes());
+        n.put("hidden", net.hiddenActivation().label());
+        n.put("parameters", net.parameterCount());
+        if (head != null) {
+            n.put("head", head);
+        }
+        return n;
+    }
+
+    /** The recorded training loads by service, or null when none was recorded (or it cannot be read: said). */
+    private Map<String, String> loads(SavedPolicy saved) {
+        try {
+            return TrainedLoads.of(saved).map(t -> {
+                Map<String, String> m = new LinkedHashMap<>();
+                for (int i = 0; i < t.services().size(); i++) {
+                    m.put(t.services().get(i), t.range(i));
+                }
+                return m;
+            }).orElse(null);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("note: " + model + ": " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return null;
+        }
+    }
+
+    private void text(SavedPolicy saved, PrintWriter out) {
+        EnvSignature env = saved.env();
+        out.println(model + ": policy trained by " + saved.algorithm() + ", saved by drl " + saved.libraryVersion());
+        out.printf(Locale.ROOT, "  environment   profile %s, quota %s cores%n", env.profile(), num(env.quota()));
+        for (int i = 0; i < env.serviceNames().size(); i++) {
+            out.printf(Locale.ROOT, "  service       %s: %d configurations%s%n", env.serviceNames().get(i),
+                    env.nvec()[i], env.serviceSettings().isEmpty() ? "" : "; " + env.serviceSettings().get(i));
+        }
+        out.printf(Locale.ROOT, "  observation   %s (%d numbers)%n", env.observation(), env.observationSize());
+        out.println("  actor         " + layers(saved.actor()) + ", head " + saved.head().label());
+        out.println("  critic        " + (saved.critic() == null ? "none" : layers(saved.critic())));
+        Map<String, String> loads = loads(saved);
+        if (loads == null) {
+            out.println("  trained on    (the loads were not recorded)");
+        } else {
+            List<String> each = new ArrayList<>();
+            loads.forEach((s, r) -> each.add(s + " " + r));
+            out.println("  trained on    " + String.join(", ", each) + " (the loads of its training traffic)");
+        }
+        out.println("  dynamics      " + saved.hyperParameters().getOrDefault("dynamics", "paper"));
+        out.println("  hyper-parameters (as recorded):");
+        saved.hyperParameters().forEach((k, v) -> out.println("    " + k + " = " + v));
+    }
+
+    private static String layers(Mlp net) {
+        List<String> sizes = new ArrayList<>();
+        for (int s : net.layerSizes()) {
+            sizes.add(Integer.toString(s));
+        }
+        return String.join("-", sizes) + " " + net.hiddenActivation().label() + ", "
+                + String.format(Locale.ROOT, "%,d", net.parameterCount()) + " parameters";
+    }
+
+    private static String num(double v) {
+        return TrainedLoads.format(v);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.kdrl.train.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InspectCommandTest {
+
+    @Test
+    void saysWhatTheBundledPolicyHoldsAndRecords() {
+        DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", "../models/paper-afterstate.zip");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("../models/paper-afterstate.zip: policy trained by afterstate, saved by drl ")
+                .contains("\n  environment   profile paper, quota 40 cores\n")
+                .contains("\n  service       senti: 7 configurations; sloMs=2200.0 khpaLatencyThresholdMs=1500.0 "
+                        + "maxPodStep=2\n")
+                .contains("\n  observation   afterstate-traffic (60 numbers)\n")
+                .contains("\n  actor         60-64-64-1 tanh, 8,129 parameters, head afterstate-value\n")
+                .contains("\n  critic        none\n")
+                .contains("\n  trained on    house 1..100, senti 1..100, numbr 1..100 (the loads of its training "
+                        + "traffic)\n")
+                .contains("\n  dynamics      paper\n")
+                .contains("\n    lookahead_anchor_confidence = 0.5\n");
+    }
+
+    @Test
+    void jsonHoldsTheSameAndAnOlderModelSaysItRecordedNoLoads() throws Exception {
+        DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", "../models/paper-afterstate.zip", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode d = new ObjectMapper().readTree(r.out());
+        assertThat(d.get("algorithm").asText()).isEqualTo("afterstate");
+        assertThat(d.get("quota").asDouble()).isEqualTo(40);
+        assertThat(d.get("services").get(2).get("name").asText()).isEqualTo("numbr");
+        assertThat(d.get("services").get(2).get("configurations").asInt()).isEqualTo(8);
+        assertThat(d.get("actor").get("layers").toString()).isEqualTo("[60,64,64,1]");
+        assertThat(d.get("critic").isNull()).isTrue();
+        assertThat(d.get("trainedLoads").get("senti").asText()).isEqualTo("1..100");
+        assertThat(d.get("hyperParameters").get("gamma").asText()).isEqualTo("0.8");
+        // saved before the loads were recorded
+        DrlCommandTest.Run old = DrlCommandTest.run("inspect", "--model", "../models/paper-afterstate-web.zip");
+        assertThat(old.out()).contains("\n  trained on    (the loads were not recorded)\n");
+        DrlCommandTest.Run oldJson = DrlCommandTest.run("inspect", "--model", "../models/paper-afterstate-web.zip",
+                "--json");
+        assertThat(new ObjectMapper().readTree(oldJson.out()).get("trainedLoads").isNull()).isTrue();
+    }
+
+    @Test
+    void aFileThatIsNoPolicyIsOneLine(@TempDir Path dir) throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.zip"), "junk");
+        DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", junk.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+        assertThat(r.err()).startsWith("drl inspect: ").contains(junk.toString());
+        DrlCommandTest.Run missing = DrlCommandTest.run("inspect", "--model", dir.resolve("none.zip").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err().strip().lines().count()).isEqualTo(1);
+        assertThat(missing.err()).contains(dir.resolve("none.zip").toString());
+    }
+}
