@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
                 + "observation), its networks, the loads its training traffic spanned, and every hyper-parameter "
                 + "it recorded (how it acts, the dynamics it trained in)."})
 final class InspectCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE.zip", description = "A saved policy.")
+    @Option(names = "--model", required = true, paramLabel = "FILE.zip", description = "A saved policy (or a traffic predictor).")
     Path model;
 
     @Option(names = "--json", description = "Print one JSON object instead.")
@@ -38,7 +38,20 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EnvOptions.requireFile("--model", model, "");
-        SavedPolicy saved = PolicyFile.load(model);
+        SavedPolicy saved;
+        try {
+            saved = PolicyFile.load(model);
+        } catch (IllegalArgumentException notPolicy) {
+            // a traffic predictor (drl predictor train) is described as such; anything else is what it was refused for
+            dev.kdrl.core.predict.NeuralPredictor p;
+            try {
+                p = dev.kdrl.core.predict.PredictorFile.load(model);
+            } catch (RuntimeException notPredictor) {
+                throw notPolicy;
+            }
+            predictor(p);
+            return 0;
+        }
         Map<String, Object> d = describe(saved);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -48,6 +61,33 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** A traffic predictor: its network, window, scale and what its training recorded. */
+    private void predictor(dev.kdrl.core.predict.NeuralPredictor p) throws Exception {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("file", model.toString());
+        d.put("kind", "traffic predictor");
+        d.put("name", p.name());
+        d.put("window", p.window());
+        d.put("units", p.network().units());
+        d.put("layers", p.network().numLayers());
+        d.put("scalerMin", p.scaler().min());
+        d.put("scalerMax", p.scaler().max());
+        d.put("metadata", new java.util.TreeMap<>(p.metadata()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(d));
+        } else {
+            out.println(model + ": a traffic predictor (" + p.name() + ", drl predictor train), not a policy");
+            out.printf(Locale.ROOT, "  network       %d Bi-LSTM layer(s) of %d units, window %d%n",
+                    p.network().numLayers(), p.network().units(), p.window());
+            out.println("  scale         " + num(p.scaler().min()) + ".." + num(p.scaler().max())
+                    + " (the training part's loads)");
+            out.println("  recorded:");
+            new java.util.TreeMap<>(p.metadata()).forEach((k, v) -> out.println("    " + k + " = " + v));
+        }
+        out.flush();
     }
 
     /** The policy as one JSON-ready map. */

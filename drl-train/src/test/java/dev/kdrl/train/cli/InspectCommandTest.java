@@ -50,6 +50,22 @@ class InspectCommandTest {
     }
 
     @Test
+    void aTrafficPredictorIsDescribedAsOne(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("p.zip");
+        DrlCommandTest.Run t = DrlCommandTest.run("predictor", "train", "--trace", "../datasets/paper/train-200.csv",
+                "--column", "house", "--out", p.toString(), "--units", "4", "--layers", "1", "--epochs", "1");
+        assertThat(t.code()).as(t.err()).isZero();
+        DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", p.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith(p + ": a traffic predictor (bilstm(1x4,w=7), drl predictor train), not a policy\n"
+                + "  network       1 Bi-LSTM layer(s) of 4 units, window 7\n")
+                .contains("\n    columns = house\n");
+        JsonNode d = new ObjectMapper().readTree(DrlCommandTest.run("inspect", "--model", p.toString(), "--json").out());
+        assertThat(d.get("window").asInt()).isEqualTo(7);
+        assertThat(d.get("metadata").get("trace").asText()).isEqualTo("../datasets/paper/train-200.csv");
+    }
+
+    @Test
     void aFileThatIsNoPolicyIsOneLine(@TempDir Path dir) throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.zip"), "junk");
         DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", junk.toString());
