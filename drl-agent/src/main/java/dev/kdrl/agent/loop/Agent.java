@@ -313,7 +313,8 @@ public final class Agent implements AutoCloseable {
         if (!warnedOutside[i]) {
             warnedOutside[i] = true;
             LOG.warn("cycle {}: {}'s predicted load {} is well outside the {} the model was trained on: its decisions "
-                    + "there are extrapolation (said once per service; retrain on traffic that shows such loads)",
+                    + "there are extrapolation (said once per service and leader term; retrain on traffic that shows such "
+                    + "loads)",
                     cycle, name, Math.round(load), trained.range(k));
         }
     }

@@ -101,8 +101,8 @@ class AgentCycleTest {
         // moving average of 2: house is predicted (34 + 50) / 2 = 42 at cycle 2 (within a tenth of 1..40's width,
         // 43.9), then 58 at cycle 3
         assertThat(warned).containsExactly("cycle 3: house's predicted load 58 is well outside the 1..40 the model "
-                + "was trained on: its decisions there are extrapolation (said once per service; retrain on traffic "
-                + "that shows such loads)");
+                + "was trained on: its decisions there are extrapolation (said once per service and leader term; "
+                + "retrain on traffic that shows such loads)");
     }
 
     @Test

@@ -82,8 +82,12 @@ public final class TrainedLoads {
             }
             names.add(part.substring(0, eq));
         }
-        return new TrainedLoads(names, ranges.stream().mapToDouble(r -> r[0]).toArray(),
-                ranges.stream().mapToDouble(r -> r[1]).toArray());
+        try {
+            return new TrainedLoads(names, ranges.stream().mapToDouble(r -> r[0]).toArray(),
+                    ranges.stream().mapToDouble(r -> r[1]).toArray());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("manifest field 'hyper." + KEY + "': " + e.getMessage(), e);
+        }
     }
 
     /** The services, in the policy's order. */

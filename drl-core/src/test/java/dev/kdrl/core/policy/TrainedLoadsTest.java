@@ -59,6 +59,7 @@ class TrainedLoadsTest {
                 .hasMessage("manifest field 'hyper.load_range': 'senti=lots' (expected service=LOW..HIGH, e.g. "
                         + "house=1..100)");
         assertThatThrownBy(() -> TrainedLoads.parse("house=100..1"))
-                .hasMessage("load range of house: 100.0..1.0 (expected finite numbers, the first at most the second)");
+                .hasMessage("manifest field 'hyper.load_range': load range of house: 100.0..1.0 (expected finite "
+                        + "numbers, the first at most the second)");
     }
 }

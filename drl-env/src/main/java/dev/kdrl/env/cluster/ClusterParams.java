@@ -1,5 +1,6 @@
 package dev.kdrl.env.cluster;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -137,7 +138,7 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
                 into.put(prefix + c.getName(), Checks.num(d));
             } else if (v instanceof Boolean b) {
                 into.put(prefix + c.getName(), b.toString());
-            } else if (!(v instanceof ServiceParams) && !(v instanceof Map)) {
+            } else if (!(r instanceof ClusterParams && List.of("defaults", "services").contains(c.getName()))) {
                 // a parameter of another type would go unrecorded: describe it here first
                 throw new IllegalStateException(r.getClass().getSimpleName() + "." + c.getName() + " ("
                         + c.getType().getSimpleName() + ") is not described");

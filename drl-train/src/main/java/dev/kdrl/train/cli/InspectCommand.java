@@ -42,22 +42,19 @@ final class InspectCommand implements Callable<Integer> {
         try {
             saved = PolicyFile.load(model);
         } catch (IllegalArgumentException notPolicy) {
-            // a traffic predictor (drl predictor train) is described as such; anything else is what it was refused for
-            dev.kdrl.core.predict.NeuralPredictor p;
-            try {
-                p = dev.kdrl.core.predict.PredictorFile.load(model);
-            } catch (RuntimeException notPredictor) {
+            if (!isPredictor()) {
                 throw notPolicy;
             }
-            predictor(p);
+            // a traffic predictor (drl predictor train) is described as such, or refused for what is wrong with it
+            predictor(dev.kdrl.core.predict.PredictorFile.load(model));
             return 0;
         }
-        Map<String, Object> d = describe(saved);
+        Loads loads = loads(saved);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(d));
+            out.println(new ObjectMapper().writeValueAsString(describe(saved, loads)));
         } else {
-            text(saved, out);
+            text(saved, loads, out);
         }
         out.flush();
         return 0;
@@ -67,7 +64,7 @@ final class InspectCommand implements Callable<Integer> {
     private void predictor(dev.kdrl.core.predict.NeuralPredictor p) throws Exception {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("file", model.toString());
-        d.put("kind", "traffic predictor");
+        d.put("kind", "traffic-predictor");
         d.put("name", p.name());
         d.put("window", p.window());
         d.put("units", p.network().units());
@@ -90,11 +87,41 @@ final class InspectCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** Whether the file's manifest names the traffic predictors' format. */
+    private boolean isPredictor() {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(model.toFile())) {
+            java.util.zip.ZipEntry manifest = zip.getEntry("manifest.properties");
+            if (manifest == null || manifest.getSize() > 1 << 20) {
+                return false;
+            }
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = zip.getInputStream(manifest)) {
+                p.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return dev.kdrl.core.predict.PredictorFile.FORMAT.equals(p.getProperty("format"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The recorded training loads: {@code ranges} null when none was recorded, {@code error} when unreadable. */
+    private record Loads(TrainedLoads ranges, String error) {
+    }
+
+    private static Loads loads(SavedPolicy saved) {
+        try {
+            return new Loads(TrainedLoads.of(saved).orElse(null), null);
+        } catch (IllegalArgumentException e) {
+            return new Loads(null, e.getMessage());
+        }
+    }
+
     /** The policy as one JSON-ready map. */
-    private Map<String, Object> describe(SavedPolicy saved) {
+    private Map<String, Object> describe(SavedPolicy saved, Loads loads) {
         EnvSignature env = saved.env();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("file", model.toString());
+        d.put("kind", "policy");
         d.put("algorithm", saved.algorithm());
         d.put("libraryVersion", saved.libraryVersion());
         d.put("profile", env.profile());
@@ -113,7 +140,21 @@ final class InspectCommand implements Callable<Integer> {
         d.put("observationSize", env.observationSize());
         d.put("actor", network(saved.actor(), saved.head().label()));
         d.put("critic", saved.critic() == null ? null : network(saved.critic(), null));
-        d.put("trainedLoads", loads(saved));
+        d.put("normalizer", saved.normalizer() != null);
+        Map<String, Object> ranges = null;
+        if (loads.ranges() != null) {
+            ranges = new LinkedHashMap<>();
+            TrainedLoads t = loads.ranges();
+            for (int i = 0; i < t.services().size(); i++) {
+                ranges.put(t.services().get(i), Map.of("low", t.low(i), "high", t.high(i)));
+            }
+        }
+        d.put("trainedLoads", ranges);
+        if (loads.error() != null) {
+            d.put("trainedLoadsError", loads.error());
+        }
+        // null: not recorded (models saved before 2026-12-07 did not record it)
+        d.put("dynamics", saved.hyperParameters().get("dynamics"));
         d.put("hyperParameters", saved.hyperParameters());
         return d;
     }
@@ -129,24 +170,7 @@ final class InspectCommand implements Callable<Integer> {
         return n;
     }
 
-    /** The recorded training loads by service, or null when none was recorded (or it cannot be read: said). */
-    private Map<String, String> loads(SavedPolicy saved) {
-        try {
-            return TrainedLoads.of(saved).map(t -> {
-                Map<String, String> m = new LinkedHashMap<>();
-                for (int i = 0; i < t.services().size(); i++) {
-                    m.put(t.services().get(i), t.range(i));
-                }
-                return m;
-            }).orElse(null);
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("note: " + model + ": " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return null;
-        }
-    }
-
-    private void text(SavedPolicy saved, PrintWriter out) {
+    private void text(SavedPolicy saved, Loads loads, PrintWriter out) {
         EnvSignature env = saved.env();
         out.println(model + ": policy trained by " + saved.algorithm() + ", saved by drl " + saved.libraryVersion());
         out.printf(Locale.ROOT, "  environment   profile %s, quota %s cores%n", env.profile(), num(env.quota()));
@@ -157,15 +181,21 @@ final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  observation   %s (%d numbers)%n", env.observation(), env.observationSize());
         out.println("  actor         " + layers(saved.actor()) + ", head " + saved.head().label());
         out.println("  critic        " + (saved.critic() == null ? "none" : layers(saved.critic())));
-        Map<String, String> loads = loads(saved);
-        if (loads == null) {
+        if (loads.error() != null) {
+            out.println("  trained on    (recorded, but cannot be read: " + loads.error() + ")");
+        } else if (loads.ranges() == null) {
             out.println("  trained on    (the loads were not recorded)");
         } else {
             List<String> each = new ArrayList<>();
-            loads.forEach((s, r) -> each.add(s + " " + r));
+            TrainedLoads t = loads.ranges();
+            for (int i = 0; i < t.services().size(); i++) {
+                each.add(t.services().get(i) + " " + t.range(i));
+            }
             out.println("  trained on    " + String.join(", ", each) + " (the loads of its training traffic)");
         }
-        out.println("  dynamics      " + saved.hyperParameters().getOrDefault("dynamics", "paper"));
+        String dynamics = saved.hyperParameters().get("dynamics");
+        out.println("  dynamics      " + (dynamics != null ? dynamics
+                : "paper (none recorded; a policy trained with --dynamics cluster records it since 2026-12-07)"));
         out.println("  hyper-parameters (as recorded):");
         saved.hyperParameters().forEach((k, v) -> out.println("    " + k + " = " + v));
     }

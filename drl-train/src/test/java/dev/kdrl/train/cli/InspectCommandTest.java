@@ -24,7 +24,8 @@ class InspectCommandTest {
                 .contains("\n  critic        none\n")
                 .contains("\n  trained on    house 1..100, senti 1..100, numbr 1..100 (the loads of its training "
                         + "traffic)\n")
-                .contains("\n  dynamics      paper\n")
+                .contains("\n  dynamics      paper (none recorded; a policy trained with --dynamics cluster records it "
+                        + "since 2026-12-07)\n")
                 .contains("\n    lookahead_anchor_confidence = 0.5\n");
     }
 
@@ -39,7 +40,10 @@ class InspectCommandTest {
         assertThat(d.get("services").get(2).get("configurations").asInt()).isEqualTo(8);
         assertThat(d.get("actor").get("layers").toString()).isEqualTo("[60,64,64,1]");
         assertThat(d.get("critic").isNull()).isTrue();
-        assertThat(d.get("trainedLoads").get("senti").asText()).isEqualTo("1..100");
+        assertThat(d.get("kind").asText()).isEqualTo("policy");
+        assertThat(d.get("trainedLoads").get("senti").get("high").asDouble()).isEqualTo(100);
+        assertThat(d.get("dynamics").isNull()).isTrue();
+        assertThat(d.get("normalizer").asBoolean()).isTrue();
         assertThat(d.get("hyperParameters").get("gamma").asText()).isEqualTo("0.8");
         // saved before the loads were recorded
         DrlCommandTest.Run old = DrlCommandTest.run("inspect", "--model", "../models/paper-afterstate-web.zip");
@@ -63,6 +67,50 @@ class InspectCommandTest {
         JsonNode d = new ObjectMapper().readTree(DrlCommandTest.run("inspect", "--model", p.toString(), "--json").out());
         assertThat(d.get("window").asInt()).isEqualTo(7);
         assertThat(d.get("metadata").get("trace").asText()).isEqualTo("../datasets/paper/train-200.csv");
+    }
+
+    @Test
+    void unreadableTrainingLoadsAreSaidOnceAsSuch(@TempDir Path dir) throws Exception {
+        dev.kdrl.core.policy.SavedPolicy s = dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate.zip"));
+        java.util.Map<String, String> hyper = new java.util.HashMap<>(s.hyperParameters());
+        hyper.put("load_range", "house=100..1, senti=1..2, numbr=1..2");
+        Path odd = dir.resolve("odd.zip");
+        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(s.algorithm(), hyper, s.env(),
+                s.actor(), s.critic(), s.normalizer(), s.libraryVersion(), s.head()), odd);
+        DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", odd.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("\n  trained on    (recorded, but cannot be read: manifest field 'hyper.load_range': "
+                + "load range of house: 100.0..1.0 (expected finite numbers, the first at most the second))\n");
+        JsonNode d = new ObjectMapper().readTree(DrlCommandTest.run("inspect", "--model", odd.toString(), "--json")
+                .out());
+        assertThat(d.get("trainedLoads").isNull()).isTrue();
+        assertThat(d.get("trainedLoadsError").asText()).startsWith("manifest field 'hyper.load_range': ");
+    }
+
+    @Test
+    void aDamagedPredictorIsRefusedForWhatIsWrongWithIt(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("p.zip");
+        assertThat(DrlCommandTest.run("predictor", "train", "--trace", "../datasets/paper/train-200.csv", "--column",
+                "house", "--out", p.toString(), "--units", "4", "--layers", "1", "--epochs", "1").code()).isZero();
+        // the same entries, the manifest claiming a later format version
+        Path newer = dir.resolve("newer.zip");
+        try (var in = new java.util.zip.ZipFile(p.toFile());
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(newer))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                byte[] b = in.getInputStream(e).readAllBytes();
+                if (e.getName().equals("manifest.properties")) {
+                    b = new String(b, java.nio.charset.StandardCharsets.UTF_8).replace("formatVersion=1",
+                            "formatVersion=9").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(b);
+                out.closeEntry();
+            }
+        }
+        DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", newer.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("drl inspect: ").contains("format version 9").doesNotContain("policy");
     }
 
     @Test
