@@ -554,6 +554,11 @@ public final class KnativeApplier {
                     return failure(t, "patch", e);
                 }
                 if (attempt >= retries) {
+                    // a 5xx or a lost answer may come after the patch landed: one last read tells
+                    Outcome landed = landedAnyway(t);
+                    if (landed != null) {
+                        return landed;
+                    }
                     return failed(t, WriteFailure.Kind.GAVE_UP, "still failing after " + (attempt + 1)
                             + " attempts: " + brief(e));
                 }
@@ -590,6 +595,26 @@ public final class KnativeApplier {
             }
             return new Outcome(t, Result.PATCHED, null, msg);
         }
+    }
+
+    /**
+     * After the last attempt failed: the Service as read now, when it holds the target's values (the patch landed
+     * though its answer was an error or was lost), as unchanged; else (or unreadable) {@code null}.
+     */
+    private Outcome landedAnyway(Target t) {
+        Live now;
+        try {
+            now = read(t);
+        } catch (KubernetesClientException e) {
+            return null;
+        }
+        if (now == null || now.container() == null || !same(now, t)) {
+            return null;
+        }
+        LOG.info("Knative Service {}/{} holds the values ({}) though the last patch failed: it landed", namespace,
+                t.knativeService(), values(t));
+        return new Outcome(t, Result.UNCHANGED, null, "unchanged (" + values(t) + ", found set after the last "
+                + "attempt failed: it landed)");
     }
 
     /** Whether the Service's resourceVersion is no longer {@code resourceVersion} (unknown: no). */

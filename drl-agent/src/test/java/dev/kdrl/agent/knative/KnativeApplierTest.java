@@ -313,6 +313,32 @@ class KnativeApplierTest {
     }
 
     @Test
+    void aPatchThatLandedThoughItsLastAnswerWasAnErrorIsFoundByOneLastRead() throws Exception {
+        store();
+        kube.server.expect().patch().withPath(PATH).andReturn(503, new StatusBuilder().withCode(503)
+                .withMessage("etcd timed out after the write").build()).always();
+        KnativeApplier a = applier();
+        int[] calls = {0};
+        a.beforePatch(name -> {
+            if (++calls[0] == 3) {
+                // the last attempt reaches the store, but its answer is a 503
+                var services = kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default");
+                services.withName("house").delete();
+                services.resource(service(HOUSE.replace("resourceVersion: \"17\"", "").replace(
+                        "{autoscaling.knative.dev/target: \"10\", example.com/x: \"y\"}",
+                        "{autoscaling.knative.dev/target: \"20\", autoscaling.knative.dev/min-scale: \"4\", "
+                                + "autoscaling.knative.dev/initial-scale: \"4\", example.com/x: \"y\"}")
+                        .replace("{limits: {memory: 1Gi}}", "{limits: {memory: 1Gi, cpu: \"2\"}}"))).create();
+            }
+        });
+        KnativeApplier.Report report = a.apply(List.of(new Target("house", "house", "2", "20", "4")));
+        assertThat(report.of("house").failure()).isNull();
+        assertThat(report.of("house").result()).isEqualTo(Result.UNCHANGED);
+        assertThat(report.of("house").message()).contains("found set after the last attempt failed: it landed");
+        assertThat(patches()).isEqualTo(3);
+    }
+
+    @Test
     void theSpecNamesMapToTheConfiguredKnativeServices() {
         List<AgentConfig.Service> services = List.of(
                 new AgentConfig.Service("house", "deploy-a", null, Map.of(), null, null),
