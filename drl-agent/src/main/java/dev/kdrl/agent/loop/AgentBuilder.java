@@ -225,14 +225,9 @@ public final class AgentBuilder {
 
     /** The loads {@code saved} was trained on, logged; {@code null} when it recorded none. */
     private static TrainedLoads trained(SavedPolicy saved, Path file) {
-        TrainedLoads t;
-        try {
-            t = TrainedLoads.of(saved).orElse(null);
-        } catch (IllegalArgumentException e) {
-            // what only feeds a warning does not stop the agent
-            LOG.warn("{}: {}; predicted loads are not compared with its training loads", file, e.getMessage());
-            return null;
-        }
+        // what only feeds a warning does not stop the agent
+        TrainedLoads t = TrainedLoads.of(saved, unreadable -> LOG.warn("{}: {}; predicted loads are not compared with "
+                + "its training loads", file, unreadable)).orElse(null);
         if (t != null) {
             LOG.info("{} was trained on loads {}; a predicted load well outside them is warned of", file, t.encode());
         }

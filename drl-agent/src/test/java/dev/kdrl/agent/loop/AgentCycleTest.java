@@ -61,11 +61,8 @@ class AgentCycleTest {
     /** Saves a seeded random policy as dir/model.zip, recording {@code range} as its training loads. */
     private void withLoadRange(String range) {
         Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
-        dev.kdrl.core.policy.SavedPolicy s = dev.kdrl.core.policy.PolicyFile.load(file);
-        Map<String, String> hyper = new java.util.HashMap<>(s.hyperParameters());
-        hyper.put("load_range", range);
-        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(s.algorithm(), hyper, s.env(),
-                s.actor(), s.critic(), s.normalizer(), s.libraryVersion(), s.head()), file);
+        dev.kdrl.core.policy.PolicyFile.save(dev.kdrl.core.policy.PolicyFile.load(file)
+                .withHyperParameter("load_range", range), file);
     }
 
     @Test

@@ -91,6 +91,16 @@ public record SavedPolicy(
     }
 
     /**
+     * This policy with the hyper-parameter {@code key} set to {@code value} (added, or replacing the recorded one):
+     * a copy; the networks, normaliser and environment are shared, as they are immutable.
+     */
+    public SavedPolicy withHyperParameter(String key, String value) {
+        Map<String, String> hyper = new TreeMap<>(hyperParameters);
+        hyper.put(key, value);
+        return new SavedPolicy(algorithm, hyper, env, actor, critic, normalizer, libraryVersion, head);
+    }
+
+    /**
      * The deterministic multi-categorical policy (argmax per head), named after the {@link #algorithm()}.
      *
      * @throws IllegalStateException if the actor is not {@link ActorHead#MULTI_CATEGORICAL} (use {@link

@@ -63,6 +63,20 @@ public final class TrainedLoads {
         return Optional.of(t);
     }
 
+    /**
+     * As {@link #of(SavedPolicy)}, for what only advises (a note, a warning, a description): a recorded value that
+     * cannot be read is handed to {@code unreadable} (the message of {@link #of(SavedPolicy)}'s exception) and reads
+     * as none, instead of stopping the caller.
+     */
+    public static Optional<TrainedLoads> of(SavedPolicy saved, java.util.function.Consumer<String> unreadable) {
+        try {
+            return of(saved);
+        } catch (IllegalArgumentException e) {
+            unreadable.accept(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** Reads {@link #encode()}'s form. */
     public static TrainedLoads parse(String value) {
         List<String> names = new ArrayList<>();

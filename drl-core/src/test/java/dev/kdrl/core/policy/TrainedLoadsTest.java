@@ -35,9 +35,19 @@ class TrainedLoadsTest {
                 null, null, "dev");
         assertThatThrownBy(() -> TrainedLoads.of(swapped)).hasMessage("manifest field 'hyper.load_range' names [senti, "
                 + "house], expected the policy's services [house, senti]");
-        SavedPolicy fits = new SavedPolicy("x", java.util.Map.of("load_range", "house=1..2, senti=3..4"), env, actor,
-                null, null, "dev");
+        SavedPolicy fits = without.withHyperParameter("load_range", "house=1..2, senti=3..4");
+        assertThat(without.hyperParameters()).isEmpty();
+        assertThat(fits.hyperParameters()).containsOnlyKeys("load_range");
+        assertThat(fits.actor()).isSameAs(without.actor());
         assertThat(TrainedLoads.of(fits).orElseThrow().high(1)).isEqualTo(4);
+        // read leniently, what cannot be read is handed over and reads as none
+        java.util.List<String> said = new java.util.ArrayList<>();
+        assertThat(TrainedLoads.of(swapped, said::add)).isEmpty();
+        assertThat(said).containsExactly("manifest field 'hyper.load_range' names [senti, house], expected the "
+                + "policy's services [house, senti]");
+        assertThat(TrainedLoads.of(fits, said::add)).isPresent();
+        assertThat(TrainedLoads.of(without, said::add)).isEmpty();
+        assertThat(said).hasSize(1);
     }
 
     @Test

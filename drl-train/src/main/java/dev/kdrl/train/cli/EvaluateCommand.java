@@ -451,16 +451,12 @@ final class EvaluateCommand implements Callable<Integer> {
      * recorded none.
      */
     private void noteUntrainedLoads(SavedPolicy saved, QuotaModel model, List<Played> traces) {
-        java.util.Optional<TrainedLoads> trained;
-        try {
-            trained = TrainedLoads.of(saved);
-        } catch (IllegalArgumentException e) {
-            // what only feeds this note does not stop the evaluation
-            spec.commandLine().getErr().println("note: " + modelFile + ": " + e.getMessage() + "; the played loads "
-                    + "are not compared with its training loads");
+        // what only feeds this note does not stop the evaluation
+        java.util.Optional<TrainedLoads> trained = TrainedLoads.of(saved, unreadable -> {
+            spec.commandLine().getErr().println("note: " + modelFile + ": " + unreadable + "; the played loads are "
+                    + "not compared with its training loads");
             spec.commandLine().getErr().flush();
-            return;
-        }
+        });
         if (trained.isEmpty()) {
             return;
         }

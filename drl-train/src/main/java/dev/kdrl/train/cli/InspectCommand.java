@@ -71,7 +71,8 @@ final class InspectCommand implements Callable<Integer> {
         d.put("layers", p.network().numLayers());
         d.put("scalerMin", p.scaler().min());
         d.put("scalerMax", p.scaler().max());
-        d.put("metadata", new java.util.TreeMap<>(p.metadata()));
+        Map<String, String> metadata = new java.util.TreeMap<>(p.metadata());
+        d.put("metadata", metadata);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(d));
@@ -79,26 +80,22 @@ final class InspectCommand implements Callable<Integer> {
             out.println(model + ": a traffic predictor (" + p.name() + ", drl predictor train), not a policy");
             out.printf(Locale.ROOT, "  network       %d Bi-LSTM layer(s) of %d units, window %d%n",
                     p.network().numLayers(), p.network().units(), p.window());
-            out.println("  scale         " + num(p.scaler().min()) + ".." + num(p.scaler().max())
+            out.println("  scale         " + TrainedLoads.format(p.scaler().min()) + ".."
+                    + TrainedLoads.format(p.scaler().max())
                     + " (the training part's loads)");
             out.println("  recorded:");
-            new java.util.TreeMap<>(p.metadata()).forEach((k, v) -> out.println("    " + k + " = " + v));
+            metadata.forEach((k, v) -> out.println("    " + k + " = " + v));
         }
         out.flush();
     }
 
     /** Whether the file's manifest names the traffic predictors' format. */
     private boolean isPredictor() {
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(model.toFile())) {
-            java.util.zip.ZipEntry manifest = zip.getEntry("manifest.properties");
-            if (manifest == null || manifest.getSize() > 1 << 20) {
-                return false;
-            }
-            java.util.Properties p = new java.util.Properties();
-            try (java.io.InputStream in = zip.getInputStream(manifest)) {
-                p.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
-            }
-            return dev.kdrl.core.predict.PredictorFile.FORMAT.equals(p.getProperty("format"));
+        try {
+            byte[] manifest = dev.kdrl.core.io.ModelArchive.read(model).get("manifest.properties");
+            return manifest != null && dev.kdrl.core.predict.PredictorFile.FORMAT.equals(
+                    dev.kdrl.core.io.ModelArchive.readManifest(model, "manifest.properties", manifest)
+                            .getProperty("format"));
         } catch (java.io.IOException | RuntimeException e) {
             return false;
         }
@@ -109,11 +106,9 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static Loads loads(SavedPolicy saved) {
-        try {
-            return new Loads(TrainedLoads.of(saved).orElse(null), null);
-        } catch (IllegalArgumentException e) {
-            return new Loads(null, e.getMessage());
-        }
+        String[] error = {null};
+        TrainedLoads ranges = TrainedLoads.of(saved, unreadable -> error[0] = unreadable).orElse(null);
+        return new Loads(ranges, error[0]);
     }
 
     /** The policy as one JSON-ready map. */
@@ -173,7 +168,8 @@ final class InspectCommand implements Callable<Integer> {
     private void text(SavedPolicy saved, Loads loads, PrintWriter out) {
         EnvSignature env = saved.env();
         out.println(model + ": policy trained by " + saved.algorithm() + ", saved by drl " + saved.libraryVersion());
-        out.printf(Locale.ROOT, "  environment   profile %s, quota %s cores%n", env.profile(), num(env.quota()));
+        out.printf(Locale.ROOT, "  environment   profile %s, quota %s cores%n", env.profile(),
+                TrainedLoads.format(env.quota()));
         for (int i = 0; i < env.serviceNames().size(); i++) {
             out.printf(Locale.ROOT, "  service       %s: %d configurations%s%n", env.serviceNames().get(i),
                     env.nvec()[i], env.serviceSettings().isEmpty() ? "" : "; " + env.serviceSettings().get(i));
@@ -207,9 +203,5 @@ final class InspectCommand implements Callable<Integer> {
         }
         return String.join("-", sizes) + " " + net.hiddenActivation().label() + ", "
                 + String.format(Locale.ROOT, "%,d", net.parameterCount()) + " parameters";
-    }
-
-    private static String num(double v) {
-        return TrainedLoads.format(v);
     }
 }

@@ -1033,13 +1033,10 @@ final class TrainCommand implements Callable<Integer> {
         Path file = out.resolve("rl4j-dqn.zip");
         r.policy().save(file.toString());
         // our format, which drl evaluate and the live agent read; the greedy return is that policy's
-        var exported = dev.kdrl.train.rl4j.Rl4jDqn.export(r, dev.kdrl.env.quota.Signatures.of(model, env.profile));
         // it played --trace as recorded: its columns are the loads it trained on
-        java.util.Map<String, String> hyper = new java.util.LinkedHashMap<>(exported.hyperParameters());
-        hyper.put(dev.kdrl.core.policy.TrainedLoads.KEY, new dev.kdrl.train.run.TrainingRun.Traffic(0, 0, 0)
-                .trainedLoads(model, trace).encode());
-        var saved = new dev.kdrl.core.policy.SavedPolicy(exported.algorithm(), hyper, exported.env(), exported.actor(),
-                exported.critic(), exported.normalizer(), exported.libraryVersion(), exported.head());
+        var saved = dev.kdrl.train.rl4j.Rl4jDqn.export(r, dev.kdrl.env.quota.Signatures.of(model, env.profile))
+                .withHyperParameter(dev.kdrl.core.policy.TrainedLoads.KEY, new dev.kdrl.train.run.TrainingRun.Traffic(
+                        0, 0, 0).trainedLoads(model, trace).encode());
         Path modelFile = out.resolve("model.zip");
         dev.kdrl.core.policy.PolicyFile.save(saved, modelFile);
         double ret = dev.kdrl.env.metrics.EpisodeRunner.episodeReturn(new dev.kdrl.env.quota.QuotaEnv(model, trace),

@@ -71,12 +71,10 @@ class InspectCommandTest {
 
     @Test
     void unreadableTrainingLoadsAreSaidOnceAsSuch(@TempDir Path dir) throws Exception {
-        dev.kdrl.core.policy.SavedPolicy s = dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate.zip"));
-        java.util.Map<String, String> hyper = new java.util.HashMap<>(s.hyperParameters());
-        hyper.put("load_range", "house=100..1, senti=1..2, numbr=1..2");
         Path odd = dir.resolve("odd.zip");
-        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(s.algorithm(), hyper, s.env(),
-                s.actor(), s.critic(), s.normalizer(), s.libraryVersion(), s.head()), odd);
+        dev.kdrl.core.policy.PolicyFile.save(dev.kdrl.core.policy.PolicyFile.load(Path.of(
+                "../models/paper-afterstate.zip")).withHyperParameter("load_range", "house=100..1, senti=1..2, "
+                + "numbr=1..2"), odd);
         DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", odd.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();

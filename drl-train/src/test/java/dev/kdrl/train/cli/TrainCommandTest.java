@@ -73,12 +73,8 @@ class TrainCommandTest {
                 + "trained on 13..100)\n");
         assertThat(e.err()).doesNotContain("numbr in").doesNotContain("note: ../datasets/paper/test-20.csv has");
         // a recorded value that cannot be read: said, and the evaluation goes on
-        java.util.Map<String, String> hyper = new java.util.HashMap<>(saved.hyperParameters());
-        hyper.put("load_range", "house=lots");
         Path odd = dir.resolve("odd.zip");
-        dev.kdrl.core.policy.PolicyFile.save(new dev.kdrl.core.policy.SavedPolicy(saved.algorithm(), hyper,
-                saved.env(), saved.actor(), saved.critic(), saved.normalizer(), saved.libraryVersion(), saved.head()),
-                odd);
+        dev.kdrl.core.policy.PolicyFile.save(saved.withHyperParameter("load_range", "house=lots"), odd);
         DrlCommandTest.Run unread = DrlCommandTest.run("evaluate", "--model", odd.toString(), "--trace", big.toString(),
                 "--no-optimum", "--lookahead", "0");
         assertThat(unread.code()).as(unread.err()).isZero();
