@@ -90,6 +90,11 @@ public final class Profiles {
                 .toPlainString();
     }
 
+    /** Whether {@code profile} names a built-in profile ({@value #PAPER}, {@value #PAPER_GENERAL}), not a file. */
+    public static boolean isBuiltIn(String profile) {
+        return PAPER.equals(profile) || PAPER_GENERAL.equals(profile);
+    }
+
     /**
      * The cluster-faithful dynamics' parameters of a profile: the file's {@code cluster:} keys (YAML), else
      * {@link ClusterParams#DEFAULTS} ({@value #PAPER}, {@value #PAPER_GENERAL}, CSV files).
@@ -97,7 +102,7 @@ public final class Profiles {
      * @throws IllegalArgumentException as {@link #model} does for an unknown profile
      */
     public static ClusterParams clusterParams(String profile) {
-        if (PAPER.equals(profile) || PAPER_GENERAL.equals(profile)) {
+        if (isBuiltIn(profile)) {
             return ClusterParams.DEFAULTS;
         }
         Path file = Path.of(profile);
@@ -173,7 +178,7 @@ public final class Profiles {
      * {@code cluster:} keys, say) fits a model trained with it.
      */
     public static String signatureName(String configured, String saved) {
-        if (PAPER_GENERAL.equals(saved) && !PAPER.equals(configured) && !PAPER_GENERAL.equals(configured)) {
+        if (PAPER_GENERAL.equals(saved) && !isBuiltIn(configured)) {
             try {
                 if (load(Path.of(configured), 1.0, null).services().equals(PaperProfile.services())) {
                     return saved;
@@ -183,9 +188,7 @@ public final class Profiles {
             }
             return configured;
         }
-        boolean builtIn = PAPER.equals(configured) || PAPER_GENERAL.equals(configured) || PAPER.equals(saved)
-                || PAPER_GENERAL.equals(saved);
-        if (builtIn || configured.equals(saved)) {
+        if (isBuiltIn(configured) || isBuiltIn(saved) || configured.equals(saved)) {
             return configured;
         }
         Path recorded = Path.of(saved);

@@ -62,7 +62,7 @@ final class EnvOptions {
      * written as milliseconds?). Nothing for the built-in profiles.
      */
     static void noteUnlikelyUnits(String profile, QuotaModel model, java.io.PrintWriter err) {
-        if (Profiles.PAPER.equals(profile) || Profiles.PAPER_GENERAL.equals(profile)) {
+        if (Profiles.isBuiltIn(profile)) {
             return;
         }
         for (dev.kdrl.env.quota.ServiceProfile s : model.services()) {
@@ -175,7 +175,7 @@ final class EnvOptions {
 
     /** The profile as an input file ({@link #requireOutputFile}); null for a built-in profile. */
     Path profileFile() {
-        return Profiles.PAPER.equals(profile) || Profiles.PAPER_GENERAL.equals(profile) ? null : Path.of(profile);
+        return Profiles.isBuiltIn(profile) ? null : Path.of(profile);
     }
 
     /**
