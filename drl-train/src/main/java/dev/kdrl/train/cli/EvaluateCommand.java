@@ -208,9 +208,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         refuse(CLUSTER_ONLY, "cluster");
         if ("cluster".equals(saved.hyperParameters().get("dynamics"))) {
-            spec.commandLine().getErr().println("note: " + modelFile + " was trained with --dynamics cluster; it is "
+            note(modelFile + " was trained with --dynamics cluster; it is "
                     + "played here in the paper model (add --dynamics cluster to play it as trained)");
-            spec.commandLine().getErr().flush();
         }
         List<Map<String, Object>> all = new ArrayList<>();
         Trace history = expected.history();
@@ -319,8 +318,7 @@ final class EvaluateCommand implements Callable<Integer> {
             taken.add("--predictor " + predictor);
         }
         if (!taken.isEmpty()) {
-            spec.commandLine().getErr().println("note: as " + modelFile + " was trained: " + String.join(", ", taken));
-            spec.commandLine().getErr().flush();
+            note("as " + modelFile + " was trained: " + String.join(", ", taken));
         }
     }
 
@@ -349,9 +347,8 @@ final class EvaluateCommand implements Callable<Integer> {
             // is a note, not a refusal: but it must not pass unseen
             List<String> d = TrainingRun.ClusterDynamics.differences(trainedIn, params.describe(model.serviceNames()));
             if (!d.isEmpty()) {
-                spec.commandLine().getErr().println("note: " + modelFile + " was trained in other cluster dynamics; "
+                note(modelFile + " was trained in other cluster dynamics; "
                         + "played with " + String.join(", ", d));
-                spec.commandLine().getErr().flush();
             }
         }
         ClusterReward r = ClusterReward.parse(reward);
@@ -452,11 +449,8 @@ final class EvaluateCommand implements Callable<Integer> {
      */
     private void noteUntrainedLoads(SavedPolicy saved, QuotaModel model, List<Played> traces) {
         // what only feeds this note does not stop the evaluation
-        java.util.Optional<TrainedLoads> trained = TrainedLoads.of(saved, unreadable -> {
-            spec.commandLine().getErr().println("note: " + modelFile + ": " + unreadable + "; the played loads are "
-                    + "not compared with its training loads");
-            spec.commandLine().getErr().flush();
-        });
+        java.util.Optional<TrainedLoads> trained = TrainedLoads.of(saved, unreadable -> note(modelFile + ": "
+                + unreadable + "; the played loads are not compared with its training loads"));
         if (trained.isEmpty()) {
             return;
         }
@@ -483,12 +477,17 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
             }
             if (!beyond.isEmpty()) {
-                spec.commandLine().getErr().println("note: " + played.file() + " has loads well outside those "
+                note(played.file() + " has loads well outside those "
                         + modelFile + " was trained on, where its decisions are extrapolation: "
                         + String.join(", ", beyond));
-                spec.commandLine().getErr().flush();
             }
         }
+    }
+
+    /** Says {@code text} on stderr as a note: what the run does that the user may not expect, or should know. */
+    private void note(String text) {
+        spec.commandLine().getErr().println("note: " + text);
+        spec.commandLine().getErr().flush();
     }
 
     /** A --trace as read ({@code whole}) and the rows played of it ({@code --rows}; the whole trace without it). */
