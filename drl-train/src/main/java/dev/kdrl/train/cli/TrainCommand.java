@@ -98,6 +98,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "before, which cannot train services of different load scales). Default: ${DEFAULT-VALUE}.")
     String trafficRange;
 
+    @Option(names = "--traffic-range-margin", defaultValue = "0", paramLabel = "M",
+            description = "Widen each synthetic service's range (see --traffic-range) at each end by this share of its "
+                    + "width, not below 0 users, in [0, 1]: 0.1 trains the policy as far as drl evaluate and the agent "
+                    + "call a load trained. The model records the widened range. Default: ${DEFAULT-VALUE}.")
+    double trafficRangeMargin;
+
     @Option(names = "--traffic-range-jitter", paramLabel = "J",
             description = "Each service of a synthetic training trace plays its own sub-range of its range in --trace per "
                     + "episode, leaving out up to this share of it (in [0, 1)), so that episodes differ in the load's "
@@ -834,6 +840,14 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--traffic-range '" + trafficRange + "': expected service or trace");
         }
         boolean perService = "service".equals(trafficRange);
+        if (!(trafficRangeMargin >= 0 && trafficRangeMargin <= 1)) {
+            throw new IllegalArgumentException("--traffic-range-margin " + plain(trafficRangeMargin) + " is not in [0, 1]: "
+                    + "expected the share of its width by which each synthetic service's range is widened at each end");
+        }
+        if (trafficRangeMargin > 0 && uniformTraffic == 0) {
+            throw new IllegalArgumentException("--traffic-range-margin " + plain(trafficRangeMargin) + " widens the "
+                    + "synthetic training traces' range, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
+        }
         if (!(trafficPlainShare >= 0 && trafficPlainShare <= 1)) {
             throw new IllegalArgumentException("--traffic-plain-share " + plain(trafficPlainShare) + " is not in [0, 1]: "
                     + "expected the share of the synthetic training traces drawn independent and uniform in --trace's range");
@@ -856,14 +870,18 @@ final class TrainCommand implements Callable<Integer> {
                                 : "the default for " + algo + " with these services") + "): give --traffic-windows FILE");
             }
             return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, null, 0,
-                    trafficPlainShare, perService);
+                    trafficPlainShare, perService, trafficRangeMargin);
         }
         return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, windows,
-                trafficWindowsShare == null ? 0.5 : trafficWindowsShare, trafficPlainShare, perService);
+                trafficWindowsShare == null ? 0.5 : trafficWindowsShare, trafficPlainShare, perService,
+                trafficRangeMargin);
     }
 
     /** {@code v} as typed: no trailing zeros, no exponent ({@code 2} for 2.0). */
     private static String plain(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
@@ -1018,7 +1036,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The options that shape the training traffic, which RL4J's DQN does not read: it plays --trace as recorded. */
     static final List<String> TRAFFIC_OPTIONS = List.of("--uniform-traffic", "--traffic-noise", "--traffic-persistence",
-            "--traffic-range-jitter", "--traffic-range", "--traffic-plain-share", "--traffic-windows",
+            "--traffic-range-jitter", "--traffic-range", "--traffic-range-margin", "--traffic-plain-share", "--traffic-windows",
             "--traffic-windows-share");
 
     private int rl4j() throws java.io.IOException {

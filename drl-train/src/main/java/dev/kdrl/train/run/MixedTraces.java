@@ -25,8 +25,10 @@ import java.util.Objects;
  * persistence (for a value that reads the traffic's statistics). With {@code plainShare} s &gt; 0 that share of the
  * synthetic traces is drawn as the base trace's range itself is, neither persistent nor jittered: every value an
  * independent integer uniform in {@code [min, max]} (so that the paper's own kind of traffic, which a persistence and a
- * range drawn per service per episode almost never give all three services at once, stays in the training). Same seed,
- * same trace; a share of 0 draws exactly what the constructors without it draw.
+ * range drawn per service per episode almost never give all three services at once, stays in the training). With
+ * {@code rangeMargin} m &gt; 0 every synthetic range is first widened at each end by m times its width (not below 0
+ * users), so that the policy also learns loads a little beyond the recorded ones. Same seed, same trace; a share or
+ * margin of 0 draws exactly what the constructors without it draw.
  */
 public final class MixedTraces implements TraceSampler {
     private final Trace base;
@@ -90,6 +92,25 @@ public final class MixedTraces implements TraceSampler {
      */
     public MixedTraces(QuotaModel model, Trace base, double noise, double uniformShare, double persistence,
                        double rangeJitter, double plainShare, boolean perService) {
+        this(model, base, noise, uniformShare, persistence, rangeJitter, plainShare, perService, 0);
+    }
+
+    /**
+     * @param noise        relative amplitude of the noise on the base trace, in [0, 1)
+     * @param uniformShare share of episodes on a uniform synthetic trace, in [0, 1]
+     * @param persistence  largest per-service probability that a synthetic period repeats the previous one, in [0, 1)
+     * @param rangeJitter  largest share of the range a synthetic service's own range leaves out, in [0, 1)
+     * @param plainShare   share of the synthetic traces drawn independent and uniform in the whole range, in [0, 1]
+     * @param perService   each service in its own column's range (else every service in the whole trace's range, as
+     *                     before 2026-12-07: the same draws as then)
+     * @param rangeMargin  the synthetic range widened at each end by this share of its width (not below 0 users), in
+     *                     [0, 1]; 0 draws exactly what the constructors without it draw
+     */
+    public MixedTraces(QuotaModel model, Trace base, double noise, double uniformShare, double persistence,
+                       double rangeJitter, double plainShare, boolean perService, double rangeMargin) {
+        if (!(rangeMargin >= 0 && rangeMargin <= 1)) {
+            throw new IllegalArgumentException("traffic range margin must be in [0, 1], got " + rangeMargin);
+        }
         if (!(plainShare >= 0 && plainShare <= 1)) {
             throw new IllegalArgumentException("plain traffic share must be in [0, 1], got " + plainShare);
         }
@@ -110,10 +131,22 @@ public final class MixedTraces implements TraceSampler {
         this.uniformShare = uniformShare;
         this.lo = new int[this.base.numColumns()];
         this.hi = new int[this.base.numColumns()];
-        for (int c = 0; c < lo.length; c++) { // the noisy traces' ranges, whole users
-            lo[c] = (int) Math.ceil(noisy.low(c));
-            hi[c] = Math.max(lo[c], (int) Math.floor(noisy.high(c)));
+        for (int c = 0; c < lo.length; c++) { // the noisy traces' ranges, widened by the margin, whole users
+            double[] range = widened(noisy.low(c), noisy.high(c), rangeMargin);
+            lo[c] = (int) range[0];
+            hi[c] = (int) range[1];
         }
+    }
+
+    /**
+     * The range a synthetic service draws in, whole users: {@code [low, high]} widened at each end by {@code margin}
+     * times its width, not below 0, its floor rounded up and its ceiling down (never below the floor).
+     */
+    static double[] widened(double low, double high, double margin) {
+        double pad = margin * (high - low);
+        int from = (int) Math.ceil(Math.max(0, low - pad));
+        int to = Math.max(from, (int) Math.floor(high + pad));
+        return new double[] {from, to};
     }
 
     /** The trace an episode reset with {@code seed} plays. */

@@ -61,11 +61,16 @@ public final class TrainingRun {
      * @param plainShare  share of the synthetic traces drawn independent and uniform in the whole range, neither
      *                    persistent nor jittered (see {@link MixedTraces}), in [0, 1]
      * @param perServiceRange each synthetic service in its own range in the trace (else in the whole trace's range)
+     * @param rangeMargin share of its width by which each synthetic range is widened at each end (see
+     *                    {@link MixedTraces}), in [0, 1]
      */
     public record Traffic(double noise, double uniform, double persistence, double rangeJitter, Trace windows,
-                          double windowsShare, double plainShare, boolean perServiceRange) {
+                          double windowsShare, double plainShare, boolean perServiceRange, double rangeMargin) {
 
         public Traffic {
+            if (!(rangeMargin >= 0 && rangeMargin <= 1)) {
+                throw new IllegalArgumentException("--traffic-range-margin must be in [0, 1], got " + rangeMargin);
+            }
             if (!(plainShare >= 0 && plainShare <= 1)) {
                 throw new IllegalArgumentException("--traffic-plain-share must be in [0, 1], got " + plainShare);
             }
@@ -79,6 +84,12 @@ public final class TrainingRun {
             if (!(persistence >= 0 && persistence < 1)) {
                 throw new IllegalArgumentException("--traffic-persistence must be in [0, 1), got " + persistence);
             }
+        }
+
+        /** No range margin. */
+        public Traffic(double noise, double uniform, double persistence, double rangeJitter, Trace windows,
+                       double windowsShare, double plainShare, boolean perServiceRange) {
+            this(noise, uniform, persistence, rangeJitter, windows, windowsShare, plainShare, perServiceRange, 0);
         }
 
         /** Each synthetic service in its own range. */
@@ -106,7 +117,7 @@ public final class TrainingRun {
         /** The sampler of the training episodes' traces; {@code null} when every episode plays {@code trace} as it is. */
         TraceSampler sampler(QuotaModel model, Trace trace) {
             TraceSampler rest = uniform > 0 ? new MixedTraces(model, trace, noise, uniform, persistence, rangeJitter,
-                    plainShare, perServiceRange)
+                    plainShare, perServiceRange, rangeMargin)
                     : noise > 0 ? new NoisyTraces(model, trace, noise, perServiceRange) : null;
             if (windows == null) {
                 return rest;
@@ -117,7 +128,7 @@ public final class TrainingRun {
         /**
          * The load each service's training episodes span, what the model records ({@link TrainedLoads}): with
          * synthetic traffic ({@code uniform} &gt; 0), the range it draws in (the service's column in {@code trace}, or
-         * the whole trace's with {@code perServiceRange} false); with noise only, the column's range moved by the noise
+         * the whole trace's with {@code perServiceRange} false, widened by {@code rangeMargin}); with noise only, the column's range moved by the noise
          * as far as that range lets it; else the column's range; widened to the recorded windows', and theirs alone
          * when every episode plays one ({@code windowsShare} 1).
          */
@@ -133,8 +144,11 @@ public final class TrainingRun {
                     lo[c] = Double.POSITIVE_INFINITY;
                     hi[c] = Double.NEGATIVE_INFINITY;
                 } else if (uniform > 0) {
-                    lo[c] = clip.low(c);
-                    hi[c] = clip.high(c);
+                    // with a margin, the whole users drawn; without, the column's range as recorded before margins
+                    double[] range = rangeMargin > 0 ? MixedTraces.widened(clip.low(c), clip.high(c), rangeMargin)
+                            : new double[] {clip.low(c), clip.high(c)};
+                    lo[c] = range[0];
+                    hi[c] = range[1];
                 } else if (noise > 0) {
                     lo[c] = Math.max(clip.low(c), Math.rint(base.min(c) * (1 - noise)));
                     hi[c] = Math.min(clip.high(c), Math.rint(base.max(c) * (1 + noise)));

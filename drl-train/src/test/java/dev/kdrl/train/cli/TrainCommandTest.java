@@ -33,6 +33,32 @@ class TrainCommandTest {
                 "--traffic-range", "trace")).isEqualTo("house=13..100, senti=22..100, numbr=13..96");
         assertThat(loads("--traffic-windows", "none", "--uniform-traffic", "0", "--traffic-noise", "0.2"))
                 .isEqualTo("house=13..100, senti=27..100, numbr=13..80");
+        // a margin widens each synthetic range by that share of its width at each end, in whole users: house
+        // 13..100 by 8.7 to 4.3..108.7, senti 27..100 by 7.3, numbr 13..80 by 6.7; the windows widen it further
+        assertThat(loads("--traffic-windows", "none", "--traffic-range-margin", "0.1"))
+                .isEqualTo("house=5..108, senti=20..107, numbr=7..86");
+        assertThat(loads("--traffic-windows", "none", "--traffic-range-margin", "1"))
+                .isEqualTo("house=0..187, senti=0..173, numbr=0..147");
+        assertThat(loads("--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-range-margin", "0.1"))
+                .isEqualTo("house=1..108, senti=2..107, numbr=1..100");
+    }
+
+    @Test
+    void aRangeMarginIsAShareOfTheRangeAndNeedsSyntheticTraffic(@TempDir Path dir) {
+        for (String bad : List.of("-0.1", "1.5", "NaN")) {
+            DrlCommandTest.Run r = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                    "--traffic-range-margin", bad, "--out", dir.resolve("x").toString());
+            assertThat(r.code()).as(bad).isEqualTo(1);
+            assertThat(r.err().strip()).as(bad).startsWith("drl train: --traffic-range-margin " + bad
+                    + " is not in [0, 1]: expected the share of its width");
+        }
+        DrlCommandTest.Run none = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                "--uniform-traffic", "0", "--traffic-range-margin", "0.1", "--out", dir.resolve("y").toString());
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err().strip()).isEqualTo("drl train: --traffic-range-margin 0.1 widens the synthetic training "
+                + "traces' range, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
+        assertThat(dir.resolve("x")).doesNotExist();
+        assertThat(dir.resolve("y")).doesNotExist();
     }
 
     /** The training loads drl train with {@code options} on test-20 records. */

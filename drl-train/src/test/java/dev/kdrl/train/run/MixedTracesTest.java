@@ -82,6 +82,53 @@ class MixedTracesTest {
         }
     }
 
+    /**
+     * A range margin widens each service's synthetic range at each end by that share of its width, never below 0
+     * users; a margin of 0 draws what the constructor without one draws.
+     */
+    @Test
+    void aRangeMarginWidensEachServicesRange() {
+        double[][] rows = new double[50][];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = new double[] {10 + r, 2 + r % 6, 500 + 10 * r};
+        }
+        Trace scales = new Trace("scales", PaperProfile.model().serviceNames(), rows);
+        // ranges 10..59 (width 49, margin 4.9), 2..7 (width 5, 0.5), 500..990 (width 490, 49)
+        MixedTraces wide = new MixedTraces(PaperProfile.model(), scales, 0, 1, 0, 0, 0, true, 0.1);
+        double[] min = {1e9, 1e9, 1e9};
+        double[] max = {-1, -1, -1};
+        for (long seed = 0; seed < 40; seed++) {
+            Trace t = wide.sample(seed);
+            for (int r = 0; r < t.length(); r++) {
+                for (int c = 0; c < 3; c++) {
+                    min[c] = Math.min(min[c], t.value(r, c));
+                    max[c] = Math.max(max[c], t.value(r, c));
+                }
+            }
+        }
+        // 2,000 draws per service: the small ranges' every whole user is reached, none beyond the widened range
+        assertThat(new double[] {min[0], min[1], max[0], max[1]}).containsExactly(6.0, 2.0, 63.0, 7.0);
+        assertThat(min[2]).isBetween(451.0, 470.0);
+        assertThat(max[2]).isBetween(1020.0, 1039.0);
+        // a margin of 1 on a range starting at 2: not below 0
+        MixedTraces wider = new MixedTraces(PaperProfile.model(), scales, 0, 1, 0, 0, 0, true, 1);
+        double low = 1e9;
+        for (long seed = 0; seed < 40; seed++) {
+            Trace t = wider.sample(seed);
+            for (int r = 0; r < t.length(); r++) {
+                low = Math.min(low, t.value(r, 1));
+            }
+        }
+        assertThat(low).isEqualTo(0.0);
+        for (long seed = 0; seed < 5; seed++) {
+            assertThat(sameValues(new MixedTraces(PaperProfile.model(), TRAIN, 0.1, 0.5, 0.8, 0.7, 0.2, true, 0)
+                    .sample(seed), new MixedTraces(PaperProfile.model(), TRAIN, 0.1, 0.5, 0.8, 0.7, 0.2, true)
+                    .sample(seed))).isTrue();
+        }
+        assertThatThrownBy(() -> new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0, 0, 0, true, 1.5))
+                .hasMessage("traffic range margin must be in [0, 1], got 1.5");
+    }
+
     /** Column {@code c} of {@code t}, each value checked to be a whole number of users in train-200's range 1..100. */
     static java.util.DoubleSummaryStatistics wholeUsersInRange(Trace t, int c) {
         java.util.DoubleSummaryStatistics col = new java.util.DoubleSummaryStatistics();
