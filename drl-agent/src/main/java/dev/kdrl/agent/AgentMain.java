@@ -123,6 +123,7 @@ public final class AgentMain implements Callable<Integer> {
                     + "nothing: give one of them");
         }
         AgentConfig loaded = AgentConfig.load(config);
+        loaded.warnings().forEach(LOG::warn);
         // a simulation's made-up loads and decisions never mix with the live history and state
         AgentConfig cfg = simulate == null ? loaded : loaded.withDirectories(
                 loaded.historyDir().resolve("simulate"), loaded.stateDir().resolve("simulate"));

@@ -170,6 +170,19 @@ class AgentMainTest {
         }
     }
 
+    /** A duration without a unit, accepted as seconds, is a warning in the agent's log at start. */
+    @Test
+    void aDurationWithoutAUnitIsWarnedOfAtStart() throws Exception {
+        try (ConsoleLog log = new ConsoleLog()) {
+            Run r = run("schedule: {period: 300}", "--dry-run", "--once", "--simulate",
+                    dir.resolve("trace.csv").toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(log.lines("WARN ", "AgentMain")).hasSize(1).allMatch(l -> l.endsWith(dir.resolve("agent.yaml")
+                    + ": schedule.period: '300' has no unit, so it is 300 seconds (about 5 minutes); write 300s to say "
+                    + "so, or 300ms for milliseconds"));
+        }
+    }
+
     @Test
     void aDirectoryToSimulateIsNamedAsOne() throws Exception {
         Path d = Files.createDirectory(dir.resolve("traces.csv"));

@@ -47,11 +47,13 @@ import java.util.regex.Pattern;
  * @param leaderElection Lease-based leader election
  * @param kubernetes     how the custom resource (or the Knative Services) is written
  * @param apply          how decisions reach the Knative Services ({@link Apply.Mode})
+ * @param warnings       what the file says that was accepted but may not be meant (a duration without a unit), one
+ *                       line each naming the file and the field; the agent logs them at start
  */
 public record AgentConfig(Path source, String namespace, String resourceName, String profile, Double quota,
                           Integer minPods, List<Service> services, Prometheus prometheus, Schedule schedule,
                           PolicySpec policy, PredictorSpec predictor, Path historyDir, Path stateDir, Http http,
-                          LeaderElection leaderElection, Kubernetes kubernetes, Apply apply) {
+                          LeaderElection leaderElection, Kubernetes kubernetes, Apply apply, List<String> warnings) {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN =
@@ -74,6 +76,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
 
     public AgentConfig {
         services = List.copyOf(services);
+        warnings = List.copyOf(warnings);
     }
 
     /**
@@ -333,7 +336,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     /** The same configuration with other history and state directories. */
     public AgentConfig withDirectories(Path history, Path state) {
         return new AgentConfig(source, namespace, resourceName, profile, quota, minPods, services, prometheus,
-                schedule, policy, predictor, history, state, http, leaderElection, kubernetes, apply);
+                schedule, policy, predictor, history, state, http, leaderElection, kubernetes, apply, warnings);
     }
 
     /** Names of the services in file order. */
@@ -642,7 +645,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
 
         return new AgentConfig(Path.of(rules.file()), namespace, resourceName, profile, quota, minPods, services,
-                prometheus, schedule, policy, predictor, history, state, http, leader, kube, apply);
+                prometheus, schedule, policy, predictor, history, state, http, leader, kube, apply, rules.warnings());
     }
 
     /** Upper bound of {@code apply.revisions.readyTimeout} and {@code podGracePeriod}. */

@@ -70,8 +70,15 @@ final class AgentConfigFile {
     record Revisions(Boolean deletePrevious, WrittenDuration readyTimeout, WrittenDuration podGracePeriod) {
     }
 
-    /** Defaults and ranges of bound values; a value out of range is a {@link ConfigException} naming the file. */
-    record Rules(String file) {
+    /**
+     * Defaults and ranges of bound values; a value out of range is a {@link ConfigException} naming the file. An
+     * accepted value the reader should hear about (a duration without a unit) adds a line to {@code warnings}.
+     */
+    record Rules(String file, List<String> warnings) {
+
+        Rules(String file) {
+            this(file, new java.util.ArrayList<>());
+        }
 
         ConfigException error(String field, Object value, String rule) {
             return new ConfigException(file, field, value, rule);
@@ -126,6 +133,13 @@ final class AgentConfigFile {
                 }
                 throw error(field, value.written(), rule);
             }
+            if (value.unitless() && !d.isZero()) {
+                Duration asMillis = millis(value);
+                warnings.add(file + ": " + field + ": '" + value.written().strip() + "' has no unit, so it is "
+                        + seconds(value) + about(d) + "; write " + text(d) + " to say so"
+                        + (asMillis != null && asMillis.compareTo(min) >= 0 && asMillis.compareTo(max) <= 0
+                                ? ", or " + value.written().strip() + "ms for milliseconds" : ""));
+            }
             return d;
         }
 
@@ -174,6 +188,16 @@ final class AgentConfigFile {
                 return "more than 292 years";
             }
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+
+        /** {@code  (about 83 minutes)} for a duration of two minutes or more, else empty. */
+        private static String about(Duration d) {
+            double s = d.toMillis() / 1000.0;
+            if (s < 120) {
+                return "";
+            }
+            return s < 7200 ? String.format(java.util.Locale.ROOT, " (about %.0f minutes)", s / 60)
+                    : String.format(java.util.Locale.ROOT, " (about %.1f hours)", s / 3600);
         }
 
         private static String fmt(double d) {

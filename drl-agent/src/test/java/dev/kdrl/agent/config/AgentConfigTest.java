@@ -256,10 +256,29 @@ class AgentConfigTest {
                 .hasMessage(dir.resolve("agent.yaml") + ": " + field + ": " + message);
     }
 
+    /**
+     * A number without a unit in range is seconds, and a warning says so (with the milliseconds it may have meant when
+     * those would fit): {@code period: 5000} runs a cycle every 83 minutes. Zero, and a value with a unit, warn of
+     * nothing.
+     */
     @Test
-    void aNumberWithoutAUnitInRangeIsSeconds() throws Exception {
+    void aNumberWithoutAUnitInRangeIsSecondsAndWarnedOf() throws Exception {
         AgentConfig c = load(MINIMAL.replace("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  timeout: 2"));
         assertThat(c.prometheus().timeout()).isEqualTo(Duration.ofSeconds(2));
+        String file = dir.resolve("agent.yaml").toString();
+        assertThat(c.warnings()).containsExactly(file + ": prometheus.timeout: '2' has no unit, so it is 2 seconds; "
+                + "write 2s to say so, or 2ms for milliseconds");
+        AgentConfig slow = load(MINIMAL + "schedule: {period: 5000, offset: 0}\nleaderElection: {retryPeriod: 0.5}\n");
+        assertThat(slow.schedule().period()).isEqualTo(Duration.ofSeconds(5000));
+        assertThat(slow.warnings()).containsExactly(
+                file + ": schedule.period: '5000' has no unit, so it is 5000 seconds (about 83 minutes); write 5000s "
+                        + "to say so, or 5000ms for milliseconds",
+                file + ": leaderElection.retryPeriod: '0.5' has no unit, so it is 0.5 seconds; write 500ms to say so");
+        assertThat(load(MINIMAL + "schedule: {period: 50000}\n").warnings()).containsExactly(file + ": "
+                + "schedule.period: '50000' has no unit, so it is 50000 seconds (about 13.9 hours); write 50000s "
+                + "to say so, or 50000ms for milliseconds");
+        assertThat(load(MINIMAL + "schedule: {period: 2m, offset: 30s}\n").warnings()).isEmpty();
+        assertThat(load(MINIMAL).warnings()).isEmpty();
     }
 
     @Test
@@ -422,7 +441,7 @@ class AgentConfigTest {
         String plain = load(MINIMAL + "schedule: {period: 2m, offset: 30s}\nhttp: {enabled: false}\n").toString();
         String flow = load("""
                 {profile: "paper-general", prometheus: {url: 'http://127.0.0.1:9090'},
-                 schedule: {period: 120, offset: "30s"}, http: {enabled: false},
+                 schedule: {period: 2m, offset: "30s"}, http: {enabled: false},
                  services: [
                   {name: house, query: &q 'locust_users{job="{{job}}"}', labels: {job: generator1}},
                   {name: "senti", query: "locust_users{job=\\"generator2\\"}"},
