@@ -1,5 +1,6 @@
 package dev.kdrl.agent.config;
 
+import dev.kdrl.core.io.Printable;
 /**
  * An invalid agent configuration: one line naming the file, the field (a path such as
  * {@code services[1].query}), the value found and the rule it breaks.
@@ -29,21 +30,7 @@ public final class ConfigException extends RuntimeException {
         if (value == null) {
             return "missing";
         }
-        String s = String.valueOf(value);
-        if (s.length() > 120) {
-            s = s.substring(0, 117) + "...";
-        }
-        // one line whatever the file holds: line breaks and other control characters escaped
-        StringBuilder b = new StringBuilder();
-        s.codePoints().forEach(c -> {
-            if (c == '\n') {
-                b.append("\\n");
-            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return "'" + b + "'";
+        // one line whatever the file holds
+        return "'" + Printable.escape(String.valueOf(value), 117) + "'";
     }
 }

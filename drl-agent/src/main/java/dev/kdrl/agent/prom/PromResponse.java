@@ -3,6 +3,7 @@ package dev.kdrl.agent.prom;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.core.io.Printable;
 import java.util.regex.Pattern;
 
 /**
@@ -94,15 +95,6 @@ public final class PromResponse {
      * garble or forge log lines.
      */
     static String snippet(String s) {
-        String t = s == null ? "null" : s.replaceAll("\\s+", " ").strip();
-        StringBuilder b = new StringBuilder();
-        t.codePoints().forEach(c -> {
-            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.length() > 80 ? b.substring(0, 77) + "..." : b.toString();
+        return Printable.escape(s == null ? "null" : s.replaceAll("\\s+", " ").strip(), 80);
     }
 }

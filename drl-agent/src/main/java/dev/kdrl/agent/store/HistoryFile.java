@@ -1,6 +1,7 @@
 package dev.kdrl.agent.store;
 
 import dev.kdrl.core.io.IoReasons;
+import dev.kdrl.core.io.Printable;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -212,28 +213,11 @@ public final class HistoryFile implements Closeable {
     }
 
     /**
-     * {@code s} as it may be logged: control characters (ESC, CR, NUL, ...) and line separators escaped as
-     * {@code \\uXXXX}, at most 120 characters, so that a corrupt line cannot forge or garble log lines.
+     * {@code s} as it may be logged ({@link Printable#escape}, at most 120 characters), so that a corrupt line cannot
+     * forge or garble log lines; {@code null} stays null.
      */
     static String printable(String s) {
-        if (s == null) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder();
-        int[] cps = s.codePoints().toArray();
-        for (int i = 0; i < cps.length; i++) {
-            if (b.length() >= 120) {
-                b.append("...");
-                break;
-            }
-            int c = cps[i];
-            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x85) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        }
-        return b.toString();
+        return s == null ? null : Printable.escape(s, 120);
     }
 
     /** Every recorded value, oldest first. */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.core.io.ParserMessages;
+import dev.kdrl.core.io.Printable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.ParameterizedType;
@@ -133,37 +134,12 @@ public final class StateStore {
         try {
             Instant.parse(String.valueOf(s.time()));
         } catch (DateTimeParseException e) {
-            throw new IllegalStateException(file + ": time is '" + printable(String.valueOf(s.time()))
+            throw new IllegalStateException(file + ": time is '" + Printable.escape(String.valueOf(s.time()), 80)
                     + "', expected an ISO-8601 instant such as 2026-11-22T10:00:55Z" + fix);
         }
         return s;
     }
 
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(80).forEach(c -> {
-            if (Character.isISOControl(c)) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
-    }
-
-    /** {@code s} with control characters escaped, cut after {@code max} code points (then ending "..."). */
-    private static String escaped(String s, int max) {
-        StringBuilder b = new StringBuilder();
-        int[] cps = s.codePoints().toArray();
-        for (int i = 0; i < Math.min(max, cps.length); i++) {
-            if (Character.isISOControl(cps[i])) {
-                b.append(String.format("\\u%04x", cps[i]));
-            } else {
-                b.appendCodePoint(cps[i]);
-            }
-        }
-        return cps.length > max ? b.append("...").toString() : b.toString();
-    }
 
     /**
      * Checks at start that the directory can be written (created if missing, a file written and deleted in it), so
@@ -297,7 +273,7 @@ public final class StateStore {
                 .replaceAll(":? *enable `[^`]*` to allow", "")
                 .replaceAll(" *\\((?:not recognized as one since|set |enable )[^()]*\\)", "");
         int option = m.indexOf('`');
-        return escaped(option >= 0 ? m.substring(0, option).strip() : m, 200);
+        return Printable.escape(option >= 0 ? m.substring(0, option).strip() : m, 200);
     }
 
     /** {@code action[1]}, {@code spec.servicehouse_resource}: the field a reference chain leads to. */
@@ -310,7 +286,7 @@ public final class StateStore {
                 b.append('[').append(r.getIndex()).append(']');
             }
         }
-        return printable(b.toString());
+        return Printable.escape(b.toString(), 80);
     }
 
     /** The declared type of the field a reference chain leads to, {@code null} when unknown. */
@@ -351,7 +327,7 @@ public final class StateStore {
         if (v.isNull()) {
             return "null";
         }
-        return escaped(v.isTextual() ? "'" + v.textValue() + "'" : v.toString(), 80);
+        return Printable.escape(v.isTextual() ? "'" + v.textValue() + "'" : v.toString(), 80);
     }
 
     private static String expected(Type type) {

@@ -1,6 +1,7 @@
 package dev.kdrl.train.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kdrl.core.io.Printable;
 import dev.kdrl.core.policy.EnvSignature;
 import dev.kdrl.core.policy.Mlp;
 import dev.kdrl.core.policy.PolicyFile;
@@ -193,7 +194,9 @@ final class InspectCommand implements Callable<Integer> {
         out.println("  dynamics      " + (dynamics != null ? dynamics
                 : "paper (none recorded; a policy trained with --dynamics cluster records it since 2026-12-07)"));
         out.println("  hyper-parameters (as recorded):");
-        saved.hyperParameters().forEach((k, v) -> out.println("    " + k + " = " + v));
+        // one line each, whatever a value holds (JSON keeps it as it is)
+        saved.hyperParameters().forEach((k, v) -> out.println("    " + Printable.escape(k) + " = "
+                + Printable.escape(v)));
     }
 
     private static String layers(Mlp net) {

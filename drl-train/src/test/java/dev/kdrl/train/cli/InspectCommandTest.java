@@ -53,6 +53,21 @@ class InspectCommandTest {
         assertThat(new ObjectMapper().readTree(oldJson.out()).get("trainedLoads").isNull()).isTrue();
     }
 
+    /** A recorded value holding a line break or an escape sequence keeps the text layout's one line per value. */
+    @Test
+    void aHyperParameterIsOneLineWhateverItHolds(@TempDir Path dir) throws Exception {
+        dev.kdrl.core.policy.SavedPolicy saved = dev.kdrl.core.policy.PolicyFile.load(
+                Path.of("../models/paper-afterstate.zip"));
+        Path odd = dir.resolve("odd.zip");
+        dev.kdrl.core.policy.PolicyFile.save(saved.withHyperParameter("note", "two\nlines \u001b[2J"), odd);
+        DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", odd.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\n    note = two\\u000alines \\u001b[2J\n").doesNotContain("\u001b");
+        DrlCommandTest.Run json = DrlCommandTest.run("inspect", "--model", odd.toString(), "--json");
+        assertThat(new ObjectMapper().readTree(json.out()).get("hyperParameters").get("note").asText())
+                .isEqualTo("two\nlines \u001b[2J");
+    }
+
     @Test
     void aTrafficPredictorIsDescribedAsOne(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("p.zip");
