@@ -56,14 +56,19 @@ class MixedTracesTest {
         assertThat(sum / (3 * v.length())).isBetween(45.0, 56.0);
     }
 
-    /** Services of different scales: each synthetic service draws in its own recorded range, not the trace's. */
-    @Test
-    void eachServiceDrawsInItsOwnRecordedRange() {
+    /** Three services of different scales: 10..59, 2..7 and 500..990 users over 50 rows. */
+    static Trace scales() {
         double[][] rows = new double[50][];
         for (int r = 0; r < rows.length; r++) {
             rows[r] = new double[] {10 + r, 2 + r % 6, 500 + 10 * r};
         }
-        Trace scales = new Trace("scales", PaperProfile.model().serviceNames(), rows);
+        return new Trace("scales", PaperProfile.model().serviceNames(), rows);
+    }
+
+    /** Services of different scales: each synthetic service draws in its own recorded range, not the trace's. */
+    @Test
+    void eachServiceDrawsInItsOwnRecordedRange() {
+        Trace scales = scales();
         for (double jitter : new double[] {0, 0.7}) {
             MixedTraces mixed = new MixedTraces(PaperProfile.model(), scales, 0, 1, 0.8, jitter);
             for (long seed = 0; seed < 20; seed++) {
@@ -88,11 +93,7 @@ class MixedTracesTest {
      */
     @Test
     void aRangeMarginWidensEachServicesRange() {
-        double[][] rows = new double[50][];
-        for (int r = 0; r < rows.length; r++) {
-            rows[r] = new double[] {10 + r, 2 + r % 6, 500 + 10 * r};
-        }
-        Trace scales = new Trace("scales", PaperProfile.model().serviceNames(), rows);
+        Trace scales = scales();
         // ranges 10..59 (width 49, margin 4.9), 2..7 (width 5, 0.5), 500..990 (width 490, 49)
         MixedTraces wide = new MixedTraces(PaperProfile.model(), scales, 0, 1, 0, 0, 0, true, 0.1);
         double[] min = {1e9, 1e9, 1e9};
