@@ -178,8 +178,8 @@ class AgentMainTest {
                     dir.resolve("trace.csv").toString());
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(log.lines("WARN ", "AgentMain")).hasSize(1).allMatch(l -> l.endsWith(dir.resolve("agent.yaml")
-                    + ": schedule.period: '300' has no unit, so it is 300 seconds (about 5 minutes); write 300s to say "
-                    + "so, or 300ms for milliseconds"));
+                    + ": schedule.period: '300' has no unit, so it is 300 seconds (about 5 minutes); write 300s if that "
+                    + "is meant, else the unit meant (ms, s, m or h)"));
         }
     }
 

@@ -134,11 +134,11 @@ final class AgentConfigFile {
                 throw error(field, value.written(), rule);
             }
             if (value.unitless() && !d.isZero()) {
-                Duration asMillis = millis(value);
-                warnings.add(file + ": " + field + ": '" + value.written().strip() + "' has no unit, so it is "
-                        + seconds(value) + about(d) + "; write " + text(d) + " to say so"
-                        + (asMillis != null && asMillis.compareTo(min) >= 0 && asMillis.compareTo(max) <= 0
-                                ? ", or " + value.written().strip() + "ms for milliseconds" : ""));
+                String w = value.written().strip();
+                // the number as written with its unit, when the file can say it so (5e3 it cannot)
+                String withUnit = w.matches("\\d+(\\.\\d+)?") ? w + "s" : text(d);
+                warnings.add(file + ": " + field + ": '" + w + "' has no unit, so it is " + seconds(value) + about(d)
+                        + "; write " + withUnit + " if that is meant, else the unit meant (ms, s, m or h)");
             }
             return d;
         }

@@ -1,6 +1,7 @@
 package dev.kdrl.agent.config;
 
 import dev.kdrl.core.io.Printable;
+
 /**
  * An invalid agent configuration: one line naming the file, the field (a path such as
  * {@code services[1].query}), the value found and the rule it breaks.

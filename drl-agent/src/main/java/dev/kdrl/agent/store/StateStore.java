@@ -140,7 +140,6 @@ public final class StateStore {
         return s;
     }
 
-
     /**
      * Checks at start that the directory can be written (created if missing, a file written and deleted in it), so
      * that a read-only or misplaced {@code stateDir} stops the agent before its first cycle rather than failing it.

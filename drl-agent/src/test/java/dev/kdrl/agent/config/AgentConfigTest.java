@@ -266,17 +266,22 @@ class AgentConfigTest {
         AgentConfig c = load(MINIMAL.replace("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  timeout: 2"));
         assertThat(c.prometheus().timeout()).isEqualTo(Duration.ofSeconds(2));
         String file = dir.resolve("agent.yaml").toString();
+        String unit = " if that is meant, else the unit meant (ms, s, m or h)";
         assertThat(c.warnings()).containsExactly(file + ": prometheus.timeout: '2' has no unit, so it is 2 seconds; "
-                + "write 2s to say so, or 2ms for milliseconds");
-        AgentConfig slow = load(MINIMAL + "schedule: {period: 5000, offset: 0}\nleaderElection: {retryPeriod: 0.5}\n");
+                + "write 2s" + unit);
+        AgentConfig slow = load(MINIMAL.replace("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  backoff: "
+                + "0.0005\n  timeout: 1e1") + "schedule: {period: 5000, offset: 0}\nleaderElection: {retryPeriod: 0.5}\n");
         assertThat(slow.schedule().period()).isEqualTo(Duration.ofSeconds(5000));
-        assertThat(slow.warnings()).containsExactly(
-                file + ": schedule.period: '5000' has no unit, so it is 5000 seconds (about 83 minutes); write 5000s "
-                        + "to say so, or 5000ms for milliseconds",
-                file + ": leaderElection.retryPeriod: '0.5' has no unit, so it is 0.5 seconds; write 500ms to say so");
+        assertThat(slow.warnings()).containsExactlyInAnyOrder(
+                file + ": schedule.period: '5000' has no unit, so it is 5000 seconds (about 83 minutes); write 5000s"
+                        + unit,
+                file + ": leaderElection.retryPeriod: '0.5' has no unit, so it is 0.5 seconds; write 0.5s" + unit,
+                // as written, even where a duration in whole milliseconds would round it
+                file + ": prometheus.backoff: '0.0005' has no unit, so it is 0.0005 seconds; write 0.0005s" + unit,
+                // a number with an exponent, quoted as the reader gives it
+                file + ": prometheus.timeout: '10.0' has no unit, so it is 10 seconds; write 10.0s" + unit);
         assertThat(load(MINIMAL + "schedule: {period: 50000}\n").warnings()).containsExactly(file + ": "
-                + "schedule.period: '50000' has no unit, so it is 50000 seconds (about 13.9 hours); write 50000s "
-                + "to say so, or 50000ms for milliseconds");
+                + "schedule.period: '50000' has no unit, so it is 50000 seconds (about 13.9 hours); write 50000s" + unit);
         assertThat(load(MINIMAL + "schedule: {period: 2m, offset: 30s}\n").warnings()).isEmpty();
         assertThat(load(MINIMAL).warnings()).isEmpty();
     }

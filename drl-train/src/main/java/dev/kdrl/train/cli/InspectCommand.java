@@ -179,7 +179,7 @@ final class InspectCommand implements Callable<Integer> {
         out.println("  actor         " + layers(saved.actor()) + ", head " + saved.head().label());
         out.println("  critic        " + (saved.critic() == null ? "none" : layers(saved.critic())));
         if (loads.error() != null) {
-            out.println("  trained on    (recorded, but cannot be read: " + loads.error() + ")");
+            out.println("  trained on    (recorded, but cannot be read: " + Printable.escape(loads.error()) + ")");
         } else if (loads.ranges() == null) {
             out.println("  trained on    (the loads were not recorded)");
         } else {
@@ -191,7 +191,7 @@ final class InspectCommand implements Callable<Integer> {
             out.println("  trained on    " + String.join(", ", each) + " (the loads of its training traffic)");
         }
         String dynamics = saved.hyperParameters().get("dynamics");
-        out.println("  dynamics      " + (dynamics != null ? dynamics
+        out.println("  dynamics      " + (dynamics != null ? Printable.escape(dynamics)
                 : "paper (none recorded; a policy trained with --dynamics cluster records it since 2026-12-07)"));
         out.println("  hyper-parameters (as recorded):");
         // one line each, whatever a value holds (JSON keeps it as it is)

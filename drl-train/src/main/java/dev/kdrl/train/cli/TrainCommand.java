@@ -100,8 +100,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--traffic-range-margin", defaultValue = "0", paramLabel = "M",
             description = "Widen each synthetic service's range (see --traffic-range) at each end by this share of its "
-                    + "width, not below 0 users, in [0, 1]: 0.1 trains the policy as far as drl evaluate and the agent "
-                    + "call a load trained. The model records the widened range. Default: ${DEFAULT-VALUE}.")
+                    + "width, not below 0 users, in [0, 1], so that the policy also learns loads a little beyond the "
+                    + "recorded ones. The model records the widened range. Default: ${DEFAULT-VALUE}.")
     double trafficRangeMargin;
 
     @Option(names = "--traffic-range-jitter", paramLabel = "J",
@@ -871,6 +871,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, null, 0,
                     trafficPlainShare, perService, trafficRangeMargin);
+        }
+        if (trafficWindowsShare != null && trafficWindowsShare == 1 && (trafficRangeMargin > 0 || trafficPlainShare > 0)) {
+            String option = trafficRangeMargin > 0 ? "--traffic-range-margin " + plain(trafficRangeMargin)
+                    : "--traffic-plain-share " + plain(trafficPlainShare);
+            throw new IllegalArgumentException(option + " shapes synthetic training traces, and --traffic-windows-share "
+                    + "1 plays recorded windows only: give a share below 1");
         }
         return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, windows,
                 trafficWindowsShare == null ? 0.5 : trafficWindowsShare, trafficPlainShare, perService,

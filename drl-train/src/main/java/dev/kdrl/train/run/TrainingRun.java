@@ -144,11 +144,13 @@ public final class TrainingRun {
                     lo[c] = Double.POSITIVE_INFINITY;
                     hi[c] = Double.NEGATIVE_INFINITY;
                 } else if (uniform > 0) {
-                    // with a margin, the whole users drawn; without, the column's range as recorded before margins
-                    double[] range = rangeMargin > 0 ? MixedTraces.widened(clip.low(c), clip.high(c), rangeMargin)
-                            : new double[] {clip.low(c), clip.high(c)};
-                    lo[c] = range[0];
-                    hi[c] = range[1];
+                    lo[c] = clip.low(c);
+                    hi[c] = clip.high(c);
+                    if (rangeMargin > 0) { // the whole users drawn, never inside the column's range (played noisy)
+                        double[] range = MixedTraces.widened(clip.low(c), clip.high(c), rangeMargin);
+                        lo[c] = Math.min(lo[c], range[0]);
+                        hi[c] = Math.max(hi[c], range[1]);
+                    }
                 } else if (noise > 0) {
                     lo[c] = Math.max(clip.low(c), Math.rint(base.min(c) * (1 - noise)));
                     hi[c] = Math.min(clip.high(c), Math.rint(base.max(c) * (1 + noise)));

@@ -59,10 +59,15 @@ class InspectCommandTest {
         dev.kdrl.core.policy.SavedPolicy saved = dev.kdrl.core.policy.PolicyFile.load(
                 Path.of("../models/paper-afterstate.zip"));
         Path odd = dir.resolve("odd.zip");
-        dev.kdrl.core.policy.PolicyFile.save(saved.withHyperParameter("note", "two\nlines \u001b[2J"), odd);
+        dev.kdrl.core.policy.PolicyFile.save(saved.withHyperParameter("note", "two\nlines \u001b[2J")
+                .withHyperParameter("dynamics", "x\ny").withHyperParameter("load_range", "house=\n"), odd);
         DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", odd.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("\n    note = two\\u000alines \\u001b[2J\n").doesNotContain("\u001b");
+        assertThat(r.out()).contains("\n    note = two\\u000alines \\u001b[2J\n").doesNotContain("\u001b")
+                .contains("\n  dynamics      x\\u000ay\n").contains("\n    dynamics = x\\u000ay\n")
+                .contains("\n  trained on    (recorded, but cannot be read: ");
+        // one line per field: the text layout's lines all begin with the indentation of a field or a value
+        assertThat(r.out().lines().skip(1)).allMatch(l -> l.startsWith("  "));
         DrlCommandTest.Run json = DrlCommandTest.run("inspect", "--model", odd.toString(), "--json");
         assertThat(new ObjectMapper().readTree(json.out()).get("hyperParameters").get("note").asText())
                 .isEqualTo("two\nlines \u001b[2J");

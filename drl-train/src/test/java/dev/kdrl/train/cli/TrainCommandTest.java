@@ -57,8 +57,17 @@ class TrainCommandTest {
         assertThat(none.code()).isEqualTo(1);
         assertThat(none.err().strip()).isEqualTo("drl train: --traffic-range-margin 0.1 widens the synthetic training "
                 + "traces' range, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
+        for (String option : List.of("--traffic-range-margin", "--traffic-plain-share")) {
+            DrlCommandTest.Run windowsOnly = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
+                    "--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-windows-share", "1", option,
+                    "0.1", "--out", dir.resolve("z").toString());
+            assertThat(windowsOnly.code()).isEqualTo(1);
+            assertThat(windowsOnly.err().strip()).isEqualTo("drl train: " + option + " 0.1 shapes synthetic training "
+                    + "traces, and --traffic-windows-share 1 plays recorded windows only: give a share below 1");
+        }
         assertThat(dir.resolve("x")).doesNotExist();
         assertThat(dir.resolve("y")).doesNotExist();
+        assertThat(dir.resolve("z")).doesNotExist();
     }
 
     /** The training loads drl train with {@code options} on test-20 records. */

@@ -121,13 +121,33 @@ class MixedTracesTest {
             }
         }
         assertThat(low).isEqualTo(0.0);
-        for (long seed = 0; seed < 5; seed++) {
-            assertThat(sameValues(new MixedTraces(PaperProfile.model(), TRAIN, 0.1, 0.5, 0.8, 0.7, 0.2, true, 0)
-                    .sample(seed), new MixedTraces(PaperProfile.model(), TRAIN, 0.1, 0.5, 0.8, 0.7, 0.2, true)
-                    .sample(seed))).isTrue();
-        }
+        // a margin of 0 draws what the code before margins drew: digests of 20 samples each, computed by that code
+        // (commit c5e6e6e's MixedTraces)
+        Trace test = TraceCsv.read(Path.of("../datasets/paper/test-20.csv"));
+        assertThat(digest(new MixedTraces(PaperProfile.model(), TRAIN, 0.1, 0.8, 0.8, 0.7, 0.2, true, 0)))
+                .isEqualTo(3889827328571384849L);
+        assertThat(digest(new MixedTraces(PaperProfile.model(), TRAIN, 0.1, 0.8, 0.8, 0.7, 0.2, false, 0)))
+                .isEqualTo(4833753662970569745L);
+        assertThat(digest(new MixedTraces(PaperProfile.model(), test, 0.1, 0.8, 0.8, 0.7, 0.2, true, 0)))
+                .isEqualTo(-5265824691886446063L);
+        assertThat(digest(new MixedTraces(PaperProfile.model(), test, 0.1, 0.8, 0.8, 0.7, 0.2, false, 0)))
+                .isEqualTo(6705587542594464273L);
         assertThatThrownBy(() -> new MixedTraces(PaperProfile.model(), TRAIN, 0, 1, 0, 0, 0, true, 1.5))
                 .hasMessage("traffic range margin must be in [0, 1], got 1.5");
+    }
+
+    /** A digest of the values of the samples of seeds 0-19. */
+    static long digest(MixedTraces traces) {
+        long h = 17;
+        for (long seed = 0; seed < 20; seed++) {
+            Trace s = traces.sample(seed);
+            for (int r = 0; r < s.length(); r++) {
+                for (double v : s.row(r)) {
+                    h = h * 31 + Double.doubleToLongBits(v);
+                }
+            }
+        }
+        return h;
     }
 
     /** Column {@code c} of {@code t}, each value checked to be a whole number of users in train-200's range 1..100. */
