@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Each setting of a drl sweep, paired seed by seed with a base setting, on the validation score.
 
-  scripts/paired-scores.py SWEEP_DIR [BASE_ID]      (BASE_ID: defaults)
+  scripts/paired-scores.py SWEEP_DIR [BASE_ID] [--also DIR]...      (BASE_ID: defaults)
+
+--also DIR reads the finished trials of another sweep directory too (e.g. the base setting's, run by an earlier sweep
+file on the same validation sets); a setting and seed found twice is an error.
 
 The validation score of a trial is the mean over the sweep's validation sets of the model's mean return as % of
 greedy's (as `drl sweep report` ranks); "paired" is the mean over the seeds both settings ran of the setting's score
@@ -18,18 +21,33 @@ import sys
 
 from validation_gap import gap_and_se
 
-if len(sys.argv) not in (2, 3):
+args, also = [], []
+argv = sys.argv[1:]
+while argv:
+    a = argv.pop(0)
+    if a == "--also":
+        if not argv:
+            sys.exit("--also needs a sweep directory\n" + __doc__)
+        also.append(argv.pop(0))
+    else:
+        args.append(a)
+if len(args) not in (1, 2):
     sys.exit(__doc__)
-out, base_id = sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else "defaults"
+out, base_id = args[0], args[1] if len(args) == 2 else "defaults"
 sweep = json.load(open(os.path.join(out, "sweep.json")))
 sets = [s["name"] for s in sweep["sets"] if s["validation"]]
 if not sets:
     sys.exit(f"{out}/sweep.json: no validation set (expected at least one set with validation: true)")
 scores = {}
 traces = {}  # setting -> set -> trace -> ([model return per seed], greedy, expected-2 or None)
-for f in sorted(glob.glob(os.path.join(out, "*", "seed-*", "eval.json"))):
+for f in sorted(f for d in [out] + also for f in glob.glob(os.path.join(d, "*", "seed-*", "eval.json"))):
     e = json.load(open(f))["sets"]
     setting, seed = f.split(os.sep)[-3], int(f.split(os.sep)[-2][len("seed-"):])
+    missing = [s for s in sets if s not in e]
+    if missing:
+        sys.exit(f"{f}: no set {', '.join(missing)} (expected every validation set of {out}/sweep.json)")
+    if seed in scores.get(setting, {}):
+        sys.exit(f"{f}: setting {setting} seed {seed} is in two of the directories read; give each once")
     scores.setdefault(setting, {})[seed] = sum(100 * e[s]["model"] / e[s]["greedy"] for s in sets) / len(sets)
     for s in sets:
         for t in e[s].get("traces", []):

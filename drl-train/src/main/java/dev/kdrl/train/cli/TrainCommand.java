@@ -98,11 +98,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "before, which cannot train services of different load scales). Default: ${DEFAULT-VALUE}.")
     String trafficRange;
 
-    @Option(names = "--traffic-range-margin", defaultValue = "0", paramLabel = "M",
+    @Option(names = "--traffic-range-margin", paramLabel = "M",
             description = "Widen each synthetic service's range (see --traffic-range) at each end by this share of its "
                     + "width, not below 0 users, in [0, 1], so that the policy also learns loads a little beyond the "
-                    + "recorded ones. The model records the widened range. Default: ${DEFAULT-VALUE}.")
-    double trafficRangeMargin;
+                    + "recorded ones. The model records the widened range. Default: 0.1 for afterstate (chosen on "
+                    + "validation traffic, docs/benchmarks.md), 0 for the others.")
+    Double trafficRangeMarginOption;
 
     @Option(names = "--traffic-range-jitter", paramLabel = "J",
             description = "Each service of a synthetic training trace plays its own sub-range of its range in --trace per "
@@ -840,12 +841,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--traffic-range '" + trafficRange + "': expected service or trace");
         }
         boolean perService = "service".equals(trafficRange);
-        if (!(trafficRangeMargin >= 0 && trafficRangeMargin <= 1)) {
-            throw new IllegalArgumentException("--traffic-range-margin " + plain(trafficRangeMargin) + " is not in [0, 1]: "
+        double margin = trafficRangeMarginOption != null ? trafficRangeMarginOption : 0;
+        if (!(margin >= 0 && margin <= 1)) {
+            throw new IllegalArgumentException("--traffic-range-margin " + plain(margin) + " is not in [0, 1]: "
                     + "expected the share of its width by which each synthetic service's range is widened at each end");
         }
-        if (trafficRangeMargin > 0 && uniformTraffic == 0) {
-            throw new IllegalArgumentException("--traffic-range-margin " + plain(trafficRangeMargin) + " widens the "
+        if (margin > 0 && uniformTraffic == 0) {
+            throw new IllegalArgumentException("--traffic-range-margin " + plain(margin) + " widens the "
                     + "synthetic training traces' range, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
         }
         if (!(trafficPlainShare >= 0 && trafficPlainShare <= 1)) {
@@ -870,17 +872,26 @@ final class TrainCommand implements Callable<Integer> {
                                 : "the default for " + algo + " with these services") + "): give --traffic-windows FILE");
             }
             return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, null, 0,
-                    trafficPlainShare, perService, trafficRangeMargin);
+                    trafficPlainShare, perService, trafficRangeMargin(margin, false));
         }
-        if (trafficWindowsShare != null && trafficWindowsShare == 1 && (trafficRangeMargin > 0 || trafficPlainShare > 0)) {
-            String option = trafficRangeMargin > 0 ? "--traffic-range-margin " + plain(trafficRangeMargin)
+        if (trafficWindowsShare != null && trafficWindowsShare == 1 && (margin > 0 || trafficPlainShare > 0)) {
+            String option = margin > 0 ? "--traffic-range-margin " + plain(margin)
                     : "--traffic-plain-share " + plain(trafficPlainShare);
             throw new IllegalArgumentException(option + " shapes synthetic training traces, and --traffic-windows-share "
                     + "1 plays recorded windows only: give a share below 1");
         }
         return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, windows,
                 trafficWindowsShare == null ? 0.5 : trafficWindowsShare, trafficPlainShare, perService,
-                trafficRangeMargin);
+                trafficRangeMargin(margin, trafficWindowsShare != null && trafficWindowsShare == 1));
+    }
+
+    /**
+     * --traffic-range-margin, else its default: 0.1 for afterstate when some training traces are synthetic (none
+     * are with --uniform-traffic 0 or every episode a recorded window), else 0.
+     */
+    private double trafficRangeMargin(double given, boolean windowsOnly) {
+        return trafficRangeMarginOption != null ? given
+                : Algorithms.AFTERSTATE.equals(algo) && uniformTraffic > 0 && !windowsOnly ? 0.1 : 0;
     }
 
     /** {@code v} as typed: no trailing zeros, no exponent ({@code 2} for 2.0). */

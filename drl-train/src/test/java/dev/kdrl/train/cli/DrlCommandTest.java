@@ -75,12 +75,17 @@ class DrlCommandTest {
     void theBundledModelsPlayAsModelsReadmeSays() throws Exception {
         // the default policy (every candidate of a decision learnt, trained partly on recorded web traffic, reading
         // the traffic's statistics, its two-step search anchored on expected-2's; since 2026-12-07 each synthetic
-        // service drawn in its own range, the same before it: trace-range), the previous default (the taken
-        // candidates learnt) and the one before it (synthetic traffic only): the figures models/README.md and the
-        // README print
+        // service drawn in its own range widened by a tenth, the same before it: no-margin, and before that:
+        // trace-range), the previous default (the taken candidates learnt) and the one before it (synthetic traffic
+        // only): the figures models/README.md and the README print
         double[][] now = bundledReturns("../models/paper-afterstate.zip");
-        assertThat(now[0][0]).isCloseTo(737_173.24, within(0.01)).isGreaterThan(now[1][0]);
+        assertThat(now[0][0]).isCloseTo(736_245.67, within(0.01)).isGreaterThan(now[1][0]);
         assertThat(now[0][1]).isCloseTo(63_965.71, within(0.01));
+        assertThat(dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate.zip")).hyperParameters())
+                .containsEntry("load_range", "house=0..109, senti=0..108, numbr=0..109");
+        double[][] noMargin = bundledReturns("../models/paper-afterstate-no-margin.zip");
+        assertThat(noMargin[0][0]).isCloseTo(737_173.24, within(0.01)).isGreaterThan(noMargin[1][0]);
+        assertThat(noMargin[0][1]).isCloseTo(63_965.71, within(0.01));
         double[][] traceRange = bundledReturns("../models/paper-afterstate-trace-range.zip");
         assertThat(traceRange[0][0]).isCloseTo(735_783.27, within(0.01)).isGreaterThan(traceRange[1][0]);
         assertThat(traceRange[0][1]).isCloseTo(63_965.71, within(0.01));

@@ -22,7 +22,7 @@ class InspectCommandTest {
                 .contains("\n  observation   afterstate-traffic (60 numbers)\n")
                 .contains("\n  actor         60-64-64-1 tanh, 8,129 parameters, head afterstate-value\n")
                 .contains("\n  critic        none\n")
-                .contains("\n  trained on    house 1..100, senti 1..100, numbr 1..100 (the loads of its training "
+                .contains("\n  trained on    house 0..109, senti 0..108, numbr 0..109 (the loads of its training "
                         + "traffic)\n")
                 .contains("\n  dynamics      paper (none recorded; a policy trained with --dynamics cluster records it "
                         + "since 2026-12-07)\n")
@@ -41,7 +41,7 @@ class InspectCommandTest {
         assertThat(d.get("actor").get("layers").toString()).isEqualTo("[60,64,64,1]");
         assertThat(d.get("critic").isNull()).isTrue();
         assertThat(d.get("kind").asText()).isEqualTo("policy");
-        assertThat(d.get("trainedLoads").get("senti").get("high").asDouble()).isEqualTo(100);
+        assertThat(d.get("trainedLoads").get("senti").get("high").asDouble()).isEqualTo(108);
         assertThat(d.get("dynamics").isNull()).isTrue();
         assertThat(d.get("normalizer").asBoolean()).isTrue();
         assertThat(d.get("hyperParameters").get("gamma").asText()).isEqualTo("0.8");

@@ -16,15 +16,16 @@ class TrainCommandTest {
 
     @Test
     void theTrainingLoadsAreEachServicesRangeOrTheTracesWidenedToTheWindows() {
-        assertThat(loads("--traffic-windows", "none")).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
-        assertThat(loads("--traffic-windows", "none", "--traffic-range", "trace"))
+        String none = "--traffic-range-margin=0"; // the ranges themselves, before any margin
+        assertThat(loads("--traffic-windows", "none", none)).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
+        assertThat(loads("--traffic-windows", "none", "--traffic-range", "trace", none))
                 .isEqualTo("house=13..100, senti=13..100, numbr=13..100");
-        // the trace as it is, unsampled: its own columns, whatever the range option says
+        // the trace as it is, unsampled: its own columns, whatever the range options say (no margin by default)
         assertThat(loads("--traffic-windows", "none", "--traffic-range", "trace", "--uniform-traffic", "0"))
                 .isEqualTo("house=13..100, senti=27..100, numbr=13..80");
-        assertThat(loads("--traffic-windows", "../datasets/paper/train-200.csv"))
+        assertThat(loads("--traffic-windows", "../datasets/paper/train-200.csv", none))
                 .isEqualTo("house=1..100, senti=2..100, numbr=1..100");
-        // every episode a window: --trace is never played
+        // every episode a window: --trace is never played (no margin by default)
         assertThat(loads("--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-windows-share", "1"))
                 .isEqualTo("house=1..100, senti=2..99, numbr=1..100");
         // noise only: the columns moved by 20 %, as far as the range they are clipped to lets them (numbr's 80 reaches
@@ -33,6 +34,10 @@ class TrainCommandTest {
                 "--traffic-range", "trace")).isEqualTo("house=13..100, senti=22..100, numbr=13..96");
         assertThat(loads("--traffic-windows", "none", "--uniform-traffic", "0", "--traffic-noise", "0.2"))
                 .isEqualTo("house=13..100, senti=27..100, numbr=13..80");
+        // the default margin: 0.1 for afterstate, 0 for the others
+        assertThat(loads("--traffic-windows", "none")).isEqualTo("house=5..108, senti=20..107, numbr=7..86");
+        assertThat(loads("--traffic-windows", "none", "--algo", "ppo")).isEqualTo("house=13..100, senti=27..100, "
+                + "numbr=13..80");
         // a margin widens each synthetic range by that share of its width at each end, in whole users: house
         // 13..100 by 8.7 to 4.3..108.7, senti 27..100 by 7.3, numbr 13..80 by 6.7; the windows widen it further
         assertThat(loads("--traffic-windows", "none", "--traffic-range-margin", "0.1"))
