@@ -842,22 +842,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         boolean perService = "service".equals(trafficRange);
         double margin = trafficRangeMarginOption != null ? trafficRangeMarginOption : 0;
-        if (!(margin >= 0 && margin <= 1)) {
-            throw new IllegalArgumentException("--traffic-range-margin " + plain(margin) + " is not in [0, 1]: "
-                    + "expected the share of its width by which each synthetic service's range is widened at each end");
-        }
-        if (margin > 0 && uniformTraffic == 0) {
-            throw new IllegalArgumentException("--traffic-range-margin " + plain(margin) + " widens the "
-                    + "synthetic training traces' range, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
-        }
-        if (!(trafficPlainShare >= 0 && trafficPlainShare <= 1)) {
-            throw new IllegalArgumentException("--traffic-plain-share " + plain(trafficPlainShare) + " is not in [0, 1]: "
-                    + "expected the share of the synthetic training traces drawn independent and uniform in --trace's range");
-        }
-        if (trafficPlainShare > 0 && uniformTraffic == 0) {
-            throw new IllegalArgumentException("--traffic-plain-share " + plain(trafficPlainShare) + " shapes synthetic "
-                    + "training traces, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
-        }
+        requireSyntheticShare("--traffic-range-margin", margin,
+                "the share of its width by which each synthetic service's range is widened at each end");
+        requireSyntheticShare("--traffic-plain-share", trafficPlainShare,
+                "the share of the synthetic training traces drawn independent and uniform in --trace's range");
         if (trafficWindowsShare != null && !(trafficWindowsShare > 0 && trafficWindowsShare <= 1)) {
             throw new IllegalArgumentException("--traffic-windows-share " + plain(trafficWindowsShare) + " is not in "
                     + "(0, 1]: expected the share of training episodes played on recorded windows (--traffic-windows "
@@ -892,6 +880,17 @@ final class TrainCommand implements Callable<Integer> {
     private double trafficRangeMargin(double given, boolean windowsOnly) {
         return trafficRangeMarginOption != null ? given
                 : Algorithms.AFTERSTATE.equals(algo) && uniformTraffic > 0 && !windowsOnly ? 0.1 : 0;
+    }
+
+    /** A value in [0, 1] of an option that shapes synthetic training traces, which need --uniform-traffic above 0. */
+    private void requireSyntheticShare(String option, double value, String expected) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(option + " " + plain(value) + " is not in [0, 1]: expected " + expected);
+        }
+        if (value > 0 && uniformTraffic == 0) {
+            throw new IllegalArgumentException(option + " " + plain(value) + " shapes synthetic training traces, and "
+                    + "--uniform-traffic 0 draws none: give --uniform-traffic above 0");
+        }
     }
 
     /** {@code v} as typed: no trailing zeros, no exponent ({@code 2} for 2.0). */

@@ -60,8 +60,8 @@ class TrainCommandTest {
         DrlCommandTest.Run none = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
                 "--uniform-traffic", "0", "--traffic-range-margin", "0.1", "--out", dir.resolve("y").toString());
         assertThat(none.code()).isEqualTo(1);
-        assertThat(none.err().strip()).isEqualTo("drl train: --traffic-range-margin 0.1 widens the synthetic training "
-                + "traces' range, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
+        assertThat(none.err().strip()).isEqualTo("drl train: --traffic-range-margin 0.1 shapes synthetic training "
+                + "traces, and --uniform-traffic 0 draws none: give --uniform-traffic above 0");
         for (String option : List.of("--traffic-range-margin", "--traffic-plain-share")) {
             DrlCommandTest.Run windowsOnly = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
                     "--traffic-windows", "../datasets/paper/train-200.csv", "--traffic-windows-share", "1", option,
