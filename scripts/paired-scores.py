@@ -4,7 +4,8 @@
   scripts/paired-scores.py SWEEP_DIR [BASE_ID] [--also DIR]...      (BASE_ID: defaults)
 
 --also DIR reads the finished trials of another sweep directory too (e.g. the base setting's, run by an earlier sweep
-file on the same validation sets); a setting and seed found twice is an error.
+file on the same validation sets); its sweep must have the same base options (--profile, --trace) and, under each
+validation set's name, the same traces and rows, and a setting and seed found twice is an error.
 
 The validation score of a trial is the mean over the sweep's validation sets of the model's mean return as % of
 greedy's (as `drl sweep report` ranks); "paired" is the mean over the seeds both settings ran of the setting's score
@@ -38,6 +39,14 @@ sweep = json.load(open(os.path.join(out, "sweep.json")))
 sets = [s["name"] for s in sweep["sets"] if s["validation"]]
 if not sets:
     sys.exit(f"{out}/sweep.json: no validation set (expected at least one set with validation: true)")
+for d in also:
+    other = json.load(open(os.path.join(d, "sweep.json")))
+    if other["base"] != sweep["base"]:
+        sys.exit(f"{d}/sweep.json: base {' '.join(other['base'])}, expected {out}'s {' '.join(sweep['base'])}")
+    theirs = {s["name"]: (s["traces"], s.get("rows")) for s in other["sets"]}
+    for s in sweep["sets"]:
+        if s["validation"] and s["name"] in theirs and theirs[s["name"]] != (s["traces"], s.get("rows")):
+            sys.exit(f"{d}/sweep.json: set {s['name']} plays other traces or rows than {out}'s; pair only the same sets")
 scores = {}
 traces = {}  # setting -> set -> trace -> ([model return per seed], greedy, expected-2 or None)
 for f in sorted(f for d in [out] + also for f in glob.glob(os.path.join(d, "*", "seed-*", "eval.json"))):
@@ -68,6 +77,10 @@ if base_id not in scores:
 base = scores[base_id]
 for setting, by_seed in scores.items():
     diffs = [by_seed[s] - base[s] for s in sorted(by_seed) if s in base]
+    if not diffs:
+        print(f"{setting}: score {statistics.mean(by_seed.values()):.3f} over seeds {sorted(by_seed)}; no seed in "
+              f"common with {base_id} (seeds {sorted(base)}): not paired")
+        continue
     sd = statistics.stdev(diffs) if len(diffs) > 1 else 0.0
     vs = against_expected(traces.get(setting, {}))
     vs_text = "" if vs is None else f"; against expected-2 {vs[0]:+.3f} (se over the traces {vs[1]:.3f})"

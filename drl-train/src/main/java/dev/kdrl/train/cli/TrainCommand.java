@@ -88,7 +88,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--uniform-traffic", defaultValue = "1", paramLabel = "SHARE",
             description = "Share of the training episodes not played on --traffic-windows that play a seeded synthetic "
-                    + "trace as long as --trace, every value an integer uniform in its service's range in the trace (the others: --trace "
+                    + "trace as long as --trace, every value an integer uniform in its service's range in the trace (widened by "
+                    + "--traffic-range-margin; the others: --trace "
                     + "with --traffic-noise). 1: all of them synthetic (--trace gives the range, the episode length and "
                     + "the evaluation episode); 0: --trace itself. Default: ${DEFAULT-VALUE}.")
     double uniformTraffic;
