@@ -183,6 +183,11 @@ final class SweepCommand {
                 + "the worst and best seed of the validation score.")
         Path plot;
 
+        @Option(names = "--paired-with", paramLabel = "ID", description = "Also give each other setting's validation "
+                + "score less setting ID's, seed by seed over the seeds both finished: the mean difference, its standard "
+                + "deviation and standard error.")
+        String pairedWith;
+
         @Spec
         CommandSpec spec;
 
@@ -198,9 +203,9 @@ final class SweepCommand {
             PrintWriter pw = spec.commandLine().getOut();
             if (json) {
                 pw.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(SweepReport.json(r)));
+                        .writeValueAsString(SweepReport.json(r, pairedWith)));
             } else {
-                pw.print(SweepReport.text(r));
+                pw.print(SweepReport.text(r, pairedWith));
             }
             if (plot != null) {
                 SweepReport.plot(r, plot);

@@ -60,6 +60,43 @@ public final class SweepReport {
                                List<SetStats> sets, Stats trainSeconds, double score, Stats scorePerSeed) {
     }
 
+    /**
+     * One setting's score less a base setting's, seed by seed over the seeds both finished ({@code difference}: their
+     * mean, standard deviation and the rest), the honest way to compare two settings trained on the same seeds.
+     */
+    public record Paired(String base, List<Long> seeds, Stats difference) {
+        /** The standard error of the mean difference; NaN with fewer than two seeds. */
+        public double se() {
+            return difference.n() > 1 ? difference.sd() / Math.sqrt(difference.n()) : Double.NaN;
+        }
+    }
+
+    /** {@code s} paired with {@code base} over their common seeds; null when they share none. */
+    public static Paired paired(SettingStats s, SettingStats base) {
+        List<Long> seeds = new ArrayList<>();
+        List<Double> diffs = new ArrayList<>();
+        for (int i = 0; i < s.seeds().size(); i++) {
+            int j = base.seeds().indexOf(s.seeds().get(i));
+            if (j >= 0) {
+                seeds.add(s.seeds().get(i));
+                diffs.add(s.scorePerSeed().perSeed().get(i) - base.scorePerSeed().perSeed().get(j));
+            }
+        }
+        return seeds.isEmpty() ? null : new Paired(base.id(), seeds, Stats.of(diffs));
+    }
+
+    /** The finished setting {@code id} of {@code r}; refused, naming the settings there, when there is none. */
+    public static SettingStats setting(Report r, String id) {
+        for (SettingStats s : r.settings()) {
+            if (s.id().equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("--paired-with " + id + ": no finished trial of a setting '" + id + "' in "
+                + r.dir() + " (expected one of " + String.join(", ", r.settings().stream().map(SettingStats::id)
+                .toList()) + ")");
+    }
+
     /** The report: settings best first. */
     public record Report(Path dir, List<String> validationSets, List<String> rankedOn, List<SettingStats> settings) {
     }
@@ -150,6 +187,12 @@ public final class SweepReport {
 
     /** The tables. */
     public static String text(Report r) {
+        return text(r, null);
+    }
+
+    /** The tables, each setting's score paired with setting {@code pairedWith}'s when not null. */
+    public static String text(Report r, String pairedWith) {
+        SettingStats base = pairedWith == null ? null : setting(r, pairedWith);
         StringBuilder sb = new StringBuilder();
         sb.append(r.dir()).append(": ").append(r.settings().size()).append(" setting")
                 .append(r.settings().size() == 1 ? "" : "s").append(", ranked by the mean over ")
@@ -165,6 +208,12 @@ public final class SweepReport {
                     s.id(), scoreName, s.score(), s.scorePerSeed().sd(), s.scorePerSeed().worst(), join(s.seeds()),
                     s.seeds().size() < s.seedsPlanned() ? " (" + s.seeds().size() + " of " + s.seedsPlanned()
                             + " finished)" : "", s.trainSeconds().mean(), s.trainSeconds().sd()));
+            if (base != null && s != base) {
+                Paired p = paired(s, base);
+                sb.append(p == null ? "paired with " + base.id() + ": no seed finished by both\n"
+                        : String.format(Locale.ROOT, "paired with %s: %+.3f (sd %.3f, se %.3f) over seeds %s%n",
+                        base.id(), p.difference().mean(), p.difference().sd(), p.se(), join(p.seeds())));
+            }
             // Knative's default only when a set played it (cluster dynamics)
             boolean knative = s.sets().stream().anyMatch(t -> !Double.isNaN(t.knative()));
             List<String> header = new ArrayList<>(List.of("set", "greedy", "expected-2", "mean", "sd", "worst", "best",
@@ -193,6 +242,12 @@ public final class SweepReport {
 
     /** The report as plain maps for {@code --json}. */
     public static Map<String, Object> json(Report r) {
+        return json(r, null);
+    }
+
+    /** The report as plain maps, each setting's score paired with setting {@code pairedWith}'s when not null. */
+    public static Map<String, Object> json(Report r, String pairedWith) {
+        SettingStats base = pairedWith == null ? null : setting(r, pairedWith);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dir", r.dir().toString());
         m.put("rankedBy", "mean over the sets in rankedOn of the mean return as % of greedy");
@@ -209,6 +264,16 @@ public final class SweepReport {
             o.put("seedsPlanned", s.seedsPlanned());
             o.put("score", s.score());
             o.put("scorePerSeed", stats(s.scorePerSeed()));
+            if (base != null && s != base) {
+                Paired p = paired(s, base);
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("base", base.id());
+                x.put("seeds", p == null ? List.of() : p.seeds());
+                x.put("mean", p == null ? null : p.difference().mean());
+                x.put("sd", p == null ? null : p.difference().sd());
+                x.put("se", p == null || Double.isNaN(p.se()) ? null : p.se());
+                o.put("pairedWith", x);
+            }
             Map<String, Object> secs = stats(s.trainSeconds());
             secs.put("min", secs.remove("worst"));
             secs.put("max", secs.remove("best"));

@@ -488,6 +488,32 @@ class SweepTest {
         assertThat(text.out()).contains("ranked by the mean over the validation sets only: test-20")
                 .contains("#1 afterstate-candidates=").contains("#2 afterstate-candidates=").contains("test-20 *")
                 .contains(": validation score ");
+        // each setting paired with another seed by seed: the differences of the per-seed scores, their sd and se
+        Run paired = run("sweep", "report", out.toString(), "--json", "--paired-with", "afterstate-candidates=2");
+        assertThat(paired.code()).as(paired.err()).isZero();
+        Map<String, JsonNode> byId = new java.util.LinkedHashMap<>(); // in the report's ranking
+        JSON.readTree(paired.out()).get("settings").forEach(s -> byId.put(s.get("id").asText(), s));
+        JsonNode four = byId.get("afterstate-candidates=4");
+        JsonNode two = byId.get("afterstate-candidates=2");
+        assertThat(two.has("pairedWith")).isFalse();
+        double d1 = four.get("scorePerSeed").get("perSeed").get(0).asDouble()
+                - two.get("scorePerSeed").get("perSeed").get(0).asDouble();
+        double d2 = four.get("scorePerSeed").get("perSeed").get(1).asDouble()
+                - two.get("scorePerSeed").get("perSeed").get(1).asDouble();
+        JsonNode p = four.get("pairedWith");
+        assertThat(p.get("base").asText()).isEqualTo("afterstate-candidates=2");
+        assertThat(p.get("seeds").toString()).isEqualTo("[1,2]");
+        assertThat(p.get("mean").asDouble()).isCloseTo((d1 + d2) / 2, within(1e-9));
+        assertThat(p.get("sd").asDouble()).isCloseTo(Math.abs(d1 - d2) / Math.sqrt(2), within(1e-9));
+        assertThat(p.get("se").asDouble()).isCloseTo(Math.abs(d1 - d2) / 2, within(1e-9));
+        Run pairedText = run("sweep", "report", out.toString(), "--paired-with", "afterstate-candidates=2");
+        assertThat(pairedText.out()).containsOnlyOnce("paired with afterstate-candidates=2: ").contains(String.format(
+                java.util.Locale.ROOT, "paired with afterstate-candidates=2: %+.3f (sd %.3f, se %.3f) over seeds 1 2\n",
+                (d1 + d2) / 2, Math.abs(d1 - d2) / Math.sqrt(2), Math.abs(d1 - d2) / 2));
+        Run noSuch = run("sweep", "report", out.toString(), "--paired-with", "defaults");
+        assertThat(noSuch.code()).isEqualTo(1);
+        assertThat(noSuch.err().strip()).isEqualTo("drl sweep report: --paired-with defaults: no finished trial of a "
+                + "setting 'defaults' in " + out + " (expected one of " + String.join(", ", byId.keySet()) + ")");
         // without a validation set the score is every set's, and the report does not call it a validation score
         Path desc = out.resolve("sweep.json");
         String described = Files.readString(desc);
