@@ -85,7 +85,7 @@ final class InspectCommand implements Callable<Integer> {
                     + TrainedLoads.format(p.scaler().max())
                     + " (the training part's loads)");
             out.println("  recorded:");
-            metadata.forEach((k, v) -> out.println("    " + k + " = " + v));
+            recorded(metadata, out);
         }
         out.flush();
     }
@@ -194,9 +194,12 @@ final class InspectCommand implements Callable<Integer> {
         out.println("  dynamics      " + (dynamics != null ? Printable.escape(dynamics)
                 : "paper (none recorded; a policy trained with --dynamics cluster records it since 2026-12-07)"));
         out.println("  hyper-parameters (as recorded):");
-        // one line each, whatever a value holds (JSON keeps it as it is)
-        saved.hyperParameters().forEach((k, v) -> out.println("    " + Printable.escape(k) + " = "
-                + Printable.escape(v)));
+        recorded(saved.hyperParameters(), out);
+    }
+
+    /** What a file recorded, one {@code key = value} line each, whatever a value holds (JSON keeps it as it is). */
+    private static void recorded(Map<String, String> entries, PrintWriter out) {
+        entries.forEach((k, v) -> out.println("    " + Printable.escape(k) + " = " + Printable.escape(v)));
     }
 
     private static String layers(Mlp net) {

@@ -73,20 +73,23 @@ class InspectCommandTest {
                 .isEqualTo("two\nlines \u001b[2J");
     }
 
+    /** A predictor's recorded values keep one line each too: here a trace whose file name holds a line break. */
     @Test
     void aTrafficPredictorIsDescribedAsOne(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("p.zip");
-        DrlCommandTest.Run t = DrlCommandTest.run("predictor", "train", "--trace", "../datasets/paper/train-200.csv",
+        Path trace = Files.copy(Path.of("../datasets/paper/train-200.csv"), dir.resolve("train\n200.csv"));
+        DrlCommandTest.Run t = DrlCommandTest.run("predictor", "train", "--trace", trace.toString(),
                 "--column", "house", "--out", p.toString(), "--units", "4", "--layers", "1", "--epochs", "1");
         assertThat(t.code()).as(t.err()).isZero();
         DrlCommandTest.Run r = DrlCommandTest.run("inspect", "--model", p.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith(p + ": a traffic predictor (bilstm(1x4,w=7), drl predictor train), not a policy\n"
                 + "  network       1 Bi-LSTM layer(s) of 4 units, window 7\n")
-                .contains("\n    columns = house\n");
+                .contains("\n    columns = house\n").contains("\n    trace = " + dir + "/train\\u000a200.csv\n");
+        assertThat(r.out().lines().skip(1)).allMatch(l -> l.startsWith("  "));
         JsonNode d = new ObjectMapper().readTree(DrlCommandTest.run("inspect", "--model", p.toString(), "--json").out());
         assertThat(d.get("window").asInt()).isEqualTo(7);
-        assertThat(d.get("metadata").get("trace").asText()).isEqualTo("../datasets/paper/train-200.csv");
+        assertThat(d.get("metadata").get("trace").asText()).isEqualTo(trace.toString());
     }
 
     @Test
