@@ -305,10 +305,15 @@ public final class KnativeApplier {
             return noContainer(t);
         }
         if (same(l, t)) {
-            return new Outcome(t, Result.UNCHANGED, null, "unchanged (" + values(t) + unchangedNote + ")");
+            return unchanged(t, unchangedNote);
         }
         String refusal = scaleRefusal(namespace, l, t);
         return refusal == null ? null : failed(t, WriteFailure.Kind.OTHER, refusal);
+    }
+
+    /** The Service already holds the target's values; {@code note} ends the message. */
+    private Outcome unchanged(Target t, String note) {
+        return new Outcome(t, Result.UNCHANGED, null, "unchanged (" + values(t) + note + ")");
     }
 
     /** {@code null}, or why the target's values cannot be written. */
@@ -613,8 +618,7 @@ public final class KnativeApplier {
         }
         LOG.info("Knative Service {}/{} holds the values ({}) though the last patch failed: it landed", namespace,
                 t.knativeService(), values(t));
-        return new Outcome(t, Result.UNCHANGED, null, "unchanged (" + values(t) + ", found set after the last "
-                + "attempt failed: it landed)");
+        return unchanged(t, ", found set after the last attempt failed: it landed");
     }
 
     /** Whether the Service's resourceVersion is no longer {@code resourceVersion} (unknown: no). */
