@@ -234,7 +234,10 @@ public final class AgentBuilder {
         return t;
     }
 
-    /** Periods of recorded load {@code expected-2} learns from: the last day at the default 120 s period. */
+    /**
+     * Periods of recorded load {@code expected-2} learns from, whatever the period: the last day at the default 120 s
+     * (12 hours at 60 s).
+     */
     static final int TRAFFIC_HISTORY_ROWS = 720;
 
     /**

@@ -184,7 +184,13 @@ class PrometheusClientTest {
         fake = new FakePrometheus(q -> FakePrometheus.Answer.ok(FakePrometheus.vector("1")));
         Path pw = Files.writeString(dir.resolve("pw"), "s3cr\ret\n");
         QueryFailure f = failureOf(client(fake.url(), 0, null, "agent", pw));
-        assertThat(f.getMessage()).contains(pw.toString()).doesNotContain("s3cr").doesNotContain("Zq9x");
+        // neither the password nor the Basic credentials it would make (base64 of "agent:s3cr\ret", less padding)
+        String basic = java.util.Base64.getEncoder().withoutPadding()
+                .encodeToString("agent:s3cr\ret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(f.getMessage()).contains(pw.toString()).doesNotContain("s3cr").doesNotContain(basic)
+                .doesNotContain("\n");
+        assertThat(String.valueOf(f.getCause())).doesNotContain("s3cr").doesNotContain(basic);
+        assertThat(f.kind()).isEqualTo(FailureKind.CREDENTIALS); // no request was made: not an http_4xx
         assertThat(fake.authorizations).isEmpty();
     }
 

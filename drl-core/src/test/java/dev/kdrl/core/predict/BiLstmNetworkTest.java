@@ -230,15 +230,22 @@ class BiLstmNetworkTest {
     @Test
     void isImmutable() {
         double[] w = new double[4];
-        LstmParams p = new LstmParams(1, 1, w, new double[4], new double[4]);
+        // non-zero gate biases: the hidden state is not 0, so the dense weights reach the output
+        double[] bias = {0.5, 0.5, 0.5, 0.5};
+        LstmParams p = new LstmParams(1, 1, w, new double[4], bias);
         double[] dense = {1.0, 1.0};
         BiLstmNetwork net = new BiLstmNetwork(List.of(new Layer(p, p)), dense, 0.5);
         double before = net.predict(new double[] {0.3, 0.6});
+        // a network whose first dense weight is 10 predicts otherwise: the edits below would show
+        assertThat(new BiLstmNetwork(List.of(new Layer(p, p)), new double[] {10, 1}, 0.5)
+                .predict(new double[] {0.3, 0.6})).isNotEqualTo(before);
         w[0] = 10;
+        bias[0] = -3;
         dense[0] = 10;
         p.inputWeights()[0] = 10;
         net.denseWeights()[0] = 10;
         assertThat(net.predict(new double[] {0.3, 0.6})).isEqualTo(before);
+        assertThat(net.denseWeights()).containsExactly(1.0, 1.0);
     }
 
     @Test

@@ -85,6 +85,13 @@ class PredictorFileTest {
         for (double v : p.predict(new double[] {0, 0, 0, 0, 0, 0, 0}, 5)) {
             assertThat(v).isGreaterThanOrEqualTo(0);
         }
+        // a network whose output maps below 0 users (its dense bias far below the scaler's range) predicts exactly 0
+        BiLstmNetwork n = p.network();
+        NeuralPredictor low = new NeuralPredictor(new BiLstmNetwork(n.layers(), n.denseWeights(), -5), p.scaler(), 7,
+                Map.of());
+        double[] zeros = new double[7];
+        assertThat(p.scaler().inverse(low.network().predict(p.scaler().transform(zeros)))).isNegative();
+        assertThat(low.predict(zeros, 3)).containsExactly(0, 0, 0);
         assertThatThrownBy(() -> p.predict(new double[] {1, 2, 3, 4, 5, 6, -1}))
                 .hasMessage("history[6] is -1.0 (expected a finite number >= 0)");
     }

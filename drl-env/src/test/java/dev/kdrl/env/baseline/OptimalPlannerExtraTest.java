@@ -1,6 +1,7 @@
 package dev.kdrl.env.baseline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.kdrl.env.paper.PaperProfile;
 import dev.kdrl.env.quota.QuotaEnv;
@@ -103,6 +104,18 @@ class OptimalPlannerExtraTest {
             }
             // the paper's 200th step (weight 100) is inside the last horizon
             assertThat(fast.actions()).hasSize(steps);
+            // its value is what its actions earn, played from the same state
+            QuotaEnv replay = PaperProfile.env(OptimalPlannerTest.TRAIN);
+            replay.reset(0);
+            Random again = new Random(7);
+            for (int k = 0; k < 120; k++) {
+                replay.step(new int[] {again.nextInt(22), again.nextInt(7), again.nextInt(8)});
+            }
+            double earned = 0;
+            for (int[] a : fast.actions()) {
+                earned += replay.step(a).reward();
+            }
+            assertThat(earned).as("%d steps", steps).isCloseTo(fast.value(), within(1e-6 * Math.abs(fast.value())));
         }
     }
 

@@ -57,8 +57,26 @@ class ClusterEnvTest {
         assertThat(r.observation()[2]).isEqualTo(TEST.value(0, 0));
         assertThat(r.observation()[5]).isEqualTo(TEST.value(0, 1));
         ServicePeriod[] p = (ServicePeriod[]) r.info().get(ClusterEnv.PERIODS);
-        // requests offered follow the actual users of row 0 on the serving revision
         assertThat(p[0].offeredRequests()).isPositive();
+        // period 1 plays rows 1 to 2, which the policy has not seen: a trace with house's rows from 1 on doubled shows
+        // the policy the same observation for period 1, and offers house twice the requests in it
+        double[][] rows = new double[TEST.length()][];
+        for (int k = 0; k < rows.length; k++) {
+            rows[k] = TEST.row(k).clone();
+            if (k >= 1) {
+                rows[k][0] *= 2;
+            }
+        }
+        ClusterEnv doubled = env(new Trace("doubled", TEST.columns(), rows), ClusterEnv.Options.defaults()
+                .withPredictor(Predictors.create("last-value", Predictors.Settings.defaults())));
+        doubled.reset(0);
+        StepResult<double[]> d = doubled.step(new int[] {20, 1, 3});
+        assertThat(d.observation()[2]).isEqualTo(r.observation()[2]);
+        ServicePeriod[] p1 = (ServicePeriod[]) e.step(new int[] {20, 1, 3}).info().get(ClusterEnv.PERIODS);
+        ServicePeriod[] d1 = (ServicePeriod[]) doubled.step(new int[] {20, 1, 3}).info().get(ClusterEnv.PERIODS);
+        assertThat(d1[0].offeredRequests()).isCloseTo(2 * p1[0].offeredRequests(),
+                org.assertj.core.api.Assertions.within(1e-6 * p1[0].offeredRequests()));
+        assertThat(d1[1].offeredRequests()).isEqualTo(p1[1].offeredRequests());
     }
 
     /** Knative's default: a fixed configuration rolls out once, then the KPA alone; no min-scale. */

@@ -1,12 +1,16 @@
 package dev.kdrl.env.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.kdrl.core.env.StepResult;
+import dev.kdrl.core.predict.Predictors;
 import dev.kdrl.env.baseline.FixedPolicy;
 import dev.kdrl.env.baseline.GreedyPolicy;
 import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.QuotaState;
+import dev.kdrl.env.trace.Trace;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +65,30 @@ class ClusterMetricsTest {
         ClusterMetrics mFirst = ClusterMetrics.run(env, first, 0);
         FixedPolicy best = KnativeDefault.bestFixed(env);
         ClusterMetrics mBest = ClusterMetrics.run(env, best, 0);
-        assertThat(mBest.ret()).isGreaterThanOrEqualTo(mFirst.ret());
+        // every joint configuration played, in lexicographic order: the best is the first with the highest return
+        int[] n = env.actionSpace().nvec();
+        double top = Double.NEGATIVE_INFINITY;
+        int[] argmax = null;
+        int played = 0;
+        for (int a = 0; a < n[0]; a++) {
+            for (int b = 0; b < n[1]; b++) {
+                for (int c = 0; c < n[2]; c++) {
+                    double ret = ClusterMetrics.run(env, new FixedPolicy(new int[] {a, b, c}), 0).ret();
+                    played++;
+                    if (ret > top) {
+                        top = ret;
+                        argmax = new int[] {a, b, c};
+                    }
+                }
+            }
+        }
+        assertThat(played).isGreaterThan(1);
+        assertThat(best.action()).containsExactly(argmax);
+        assertThat(mBest.ret()).isEqualTo(top).isGreaterThan(mFirst.ret());
+        assertThat(best.name()).isEqualTo("knative-best[" + argmax[0] + "," + argmax[1] + "," + argmax[2] + "]");
+        ClusterEnv withMinScale = ClusterEnvTest.env(ClusterEnvTest.TEST.slice(0, 6), ClusterEnv.Options.defaults());
+        assertThatThrownBy(() -> KnativeDefault.bestFixed(withMinScale)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without min-scale");
         // one roll-out per service away from the initial configuration, none after
         assertThat(mFirst.revisions()).isEqualTo(3);
     }
@@ -69,9 +96,29 @@ class ClusterMetricsTest {
     /** The paper model's greedy planner acts in the cluster model on the state the policy sees (the prediction). */
     @Test
     void greedyPlansOnThePredictedState() {
-        ClusterEnv env = ClusterEnvTest.env(ClusterEnvTest.TEST, ClusterEnv.Options.defaults());
-        ClusterMetrics m = ClusterMetrics.run(env, new GreedyPolicy(env.model(), env::state), 0);
-        assertThat(m.steps()).isEqualTo(ClusterEnvTest.TEST.length());
-        assertThat(m.ret()).isPositive();
+        Trace test = ClusterEnvTest.TEST;
+        ClusterEnv env = ClusterEnvTest.env(test, ClusterEnv.Options.defaults()
+                .withPredictor(Predictors.create("last-value", Predictors.Settings.defaults())));
+        GreedyPolicy greedy = new GreedyPolicy(env.model(), env::state);
+        env.reset(0);
+        int onActual = 0;
+        double played = 0;
+        for (int k = 0; k < test.length(); k++) {
+            QuotaState s = env.state();
+            // the state greedy reads holds the forecast (last value: the previous row), not the period's actual load
+            assertThat(s.traffic()).as("step " + k).containsExactly(test.row(Math.max(0, k - 1)));
+            int[] action = greedy.act(null);
+            QuotaState actual = env.model().resume(s.step(), s.prevAction(), s.prevPod(), s.prevRes(), test.row(k));
+            if (!java.util.Arrays.equals(action, new GreedyPolicy(env.model(), () -> actual).act(null))) {
+                onActual++;
+            }
+            played += env.step(action).reward();
+        }
+        // on the actual load it would have decided otherwise at some steps: the forecast is what it planned on
+        assertThat(onActual).isPositive();
+        // the metrics play the same episode
+        ClusterMetrics m = ClusterMetrics.run(env, greedy, 0);
+        assertThat(m.steps()).isEqualTo(test.length());
+        assertThat(m.ret()).isEqualTo(played);
     }
 }

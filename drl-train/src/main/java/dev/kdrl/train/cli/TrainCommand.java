@@ -589,12 +589,13 @@ final class TrainCommand implements Callable<Integer> {
         for (picocli.CommandLine.Model.OptionSpec o : parsed.matchedOptions()) {
             String only = algorithmOnly(o);
             if (only != null && !only.equals(chosen)) {
-                String name = o.longestName();
-                // named as typed (a negatable flag may have been given in its --no- form)
-                String negated = name.replaceFirst("^--", "--no-");
-                String typed = parsed.originalArgs().stream().map(a -> a.split("=", 2)[0])
-                        .filter(a -> a.equals(name) || a.equals(negated)).findFirst().orElse(name);
-                throw new IllegalArgumentException(typed + " applies to --algo " + only + " only, not " + algo);
+                throw new IllegalArgumentException(typed(parsed, o) + " applies to --algo " + only + " only, not "
+                        + algo);
+            }
+            if (chosen.equals(Algorithms.AFTERSTATE) && ON_POLICY_ONLY.containsKey(o.longestName())) {
+                String instead = ON_POLICY_ONLY.get(o.longestName());
+                throw new IllegalArgumentException(typed(parsed, o) + " applies to --algo trpo or ppo only, not "
+                        + "afterstate" + (instead.isEmpty() ? "" : " (" + instead + ")"));
             }
             if (chosen.equals(Algorithms.RL4J_DQN) && !RL4J_READS.contains(o.longestName())) {
                 throw new IllegalArgumentException(o.longestName() + " does not apply to --algo rl4j-dqn, which "
@@ -604,6 +605,36 @@ final class TrainCommand implements Callable<Integer> {
                         + o.longestName()));
             }
         }
+    }
+
+    /** Option {@code o} named as typed: a negatable flag may have been given in its {@code --no-} form. */
+    private static String typed(picocli.CommandLine.ParseResult parsed, picocli.CommandLine.Model.OptionSpec o) {
+        String name = o.longestName();
+        String negated = name.replaceFirst("^--", "--no-");
+        return parsed.originalArgs().stream().map(a -> a.split("=", 2)[0])
+                .filter(a -> a.equals(name) || a.equals(negated)).findFirst().orElse(name);
+    }
+
+    /**
+     * The options of every on-policy algorithm (TRPO, PPO) that {@code --algo afterstate} does not read, each with
+     * what to use instead ("" when nothing): given with it they would be ignored, so they are refused.
+     */
+    static final java.util.Map<String, String> ON_POLICY_ONLY = onPolicyOnly();
+
+    private static java.util.Map<String, String> onPolicyOnly() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("--n-steps", "its episodes are --envs episodes of the trace's length");
+        m.put("--normalize-obs", "its value network's inputs are always normalised");
+        m.put("--observation", "its value network reads the afterstate, the whole decision state");
+        m.put("--imitate", "");
+        m.put("--imitation-steps", "");
+        m.put("--imitation-epochs", "");
+        m.put("--imitation-batch", "");
+        m.put("--imitation-lr", "");
+        m.put("--stop-at", "");
+        m.put("--checkpoint-every", "");
+        m.put("--average-from", "for its value network: --afterstate-average-from");
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** The one algorithm option {@code o} applies to, or {@code null} when it is not one algorithm's alone. */

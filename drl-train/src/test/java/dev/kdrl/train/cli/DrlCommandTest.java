@@ -263,8 +263,36 @@ class DrlCommandTest {
         assertThat(missing.err().trim()).contains("--traffic-history none.csv: no such file").doesNotContain("\n");
     }
 
+    /** The five-service YAML profile plays a five-column trace, its columns matched by name, not by position. */
     @Test
-    void generalProfileFromYamlRuns() {
+    void generalProfileFromYamlRuns(@TempDir Path dir) throws Exception {
+        String profile = "../datasets/profiles/example-5-services.yaml";
+        Path inOrder = Files.writeString(dir.resolve("five.csv"), "house,senti,numbr,resize,ocr\n"
+                + "30,20,15,12,4\n45,60,20,25,6\n60,30,40,8,9\n20,25,35,30,3\n");
+        Path shuffled = Files.writeString(dir.resolve("shuffled.csv"), "ocr,numbr,house,resize,senti\n"
+                + "4,15,30,12,20\n6,20,45,25,60\n9,40,60,8,30\n3,35,20,30,25\n");
+        java.util.Map<String, Double> returns = new java.util.HashMap<>();
+        for (Path trace : List.of(inOrder, shuffled)) {
+            Run r = run("baselines", "--profile", profile, "--trace", trace.toString(), "--no-optimum", "--lookahead",
+                    "0", "--json");
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode rows = JSON.readTree(r.out());
+            assertThat(rows).extracting(n -> n.get("policy").asText()).contains("greedy", "expected-2");
+            for (JsonNode row : rows) {
+                assertThat(row.get("steps").asInt()).as(row.toString()).isEqualTo(4);
+                Double before = returns.putIfAbsent(row.get("policy").asText(), row.get("return").asDouble());
+                if (before != null) {
+                    assertThat(row.get("return").asDouble()).as(row.get("policy").asText()).isEqualTo(before);
+                }
+            }
+        }
+        // greedy plans for all five services: it does better than keeping their initial configurations
+        String initial = returns.keySet().stream().filter(k -> k.startsWith("fixed-initial[")).findFirst().orElseThrow();
+        assertThat(returns.get("greedy")).isGreaterThan(returns.get(initial));
+    }
+
+    @Test
+    void aGeneralProfileRefusesATraceWithoutItsServicesColumns() {
         Run r = run("baselines", "--profile", "../datasets/profiles/example-5-services.yaml", "--trace",
                 "../datasets/nasa/nasa-http-1995-scaled100.csv", "--no-optimum", "--lookahead", "0", "--json");
         // the 5-service profile needs 5 trace columns: the 3-column NASA trace is refused, naming the column

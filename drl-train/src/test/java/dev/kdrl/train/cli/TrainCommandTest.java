@@ -663,6 +663,45 @@ class TrainCommandTest {
         assertThat(spec.options().stream().filter(o -> "ppo".equals(TrainCommand.algorithmOnly(o)))).hasSize(3);
     }
 
+    /** TRPO's and PPO's shared options that the afterstate training does not read are refused with it, named. */
+    @Test
+    void anOnPolicyOptionTheAfterstateTrainingDoesNotReadIsRefused(@TempDir Path dir) {
+        // {given..., the message's tail after "drl train: "}
+        for (String[] c : List.of(
+                new String[] {"--checkpoint-every", "40000", "--checkpoint-every applies to --algo trpo or ppo only, not "
+                        + "afterstate"},
+                new String[] {"--average-from=1000", "--average-from applies to --algo trpo or ppo only, not afterstate "
+                        + "(for its value network: --afterstate-average-from)"},
+                new String[] {"--no-normalize-obs", "--no-normalize-obs applies to --algo trpo or ppo only, not "
+                        + "afterstate (its value network's inputs are always normalised)"},
+                new String[] {"--observation", "full", "--observation applies to --algo trpo or ppo only, not afterstate "
+                        + "(its value network reads the afterstate, the whole decision state)"},
+                new String[] {"--stop-at", "700000", "--stop-at applies to --algo trpo or ppo only, not afterstate"},
+                new String[] {"--imitation-steps", "5000", "--imitation-steps applies to --algo trpo or ppo only, not "
+                        + "afterstate"},
+                new String[] {"--n-steps", "50", "--n-steps applies to --algo trpo or ppo only, not afterstate (its "
+                        + "episodes are --envs episodes of the trace's length)"})) {
+            List<String> given = List.of(c).subList(0, c.length - 1);
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--trace", "../datasets/paper/test-20.csv",
+                    "--timesteps", "38", "--out", dir.resolve("never").toString()));
+            args.addAll(given);
+            DrlCommandTest.Run t = DrlCommandTest.run(args.toArray(String[]::new));
+            assertThat(t.code()).as(given.toString()).isNotZero();
+            assertThat(t.err().trim()).as(given.toString()).isEqualTo("drl train: " + c[c.length - 1]);
+            // the same options are read by TRPO: accepted there (checked without training)
+            List<String> trpo = new java.util.ArrayList<>(List.of("--algo", "trpo", "--trace",
+                    "../datasets/paper/test-20.csv", "--out", dir.resolve("never").toString()));
+            trpo.addAll(given);
+            TrainCommand.check(trpo);
+        }
+        assertThat(dir.resolve("never")).doesNotExist();
+        // every option named is one drl train has
+        picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(new TrainCommand()).getCommandSpec();
+        for (String o : TrainCommand.ON_POLICY_ONLY.keySet()) {
+            assertThat(spec.findOption(o)).as(o).isNotNull();
+        }
+    }
+
     @Test
     void defaultsArePinned() {
         TrainCommand c = new TrainCommand();
