@@ -33,15 +33,16 @@ import java.util.TreeSet;
  *       ({@code actor.layers}, {@code actor.hiddenActivation}, {@code actor.outputActivation}, {@code
  *       critic.present} and likewise {@code critic.*}, {@code normalizer.present}, {@code normalizer.size}),
  *       {@code actor.head} ({@link ActorHead#label()}: {@code joint-q} when the actor outputs one Q-value per
- *       joint action; absent for a multi-categorical actor, which is also what a missing key means); keys
+ *       joint action, {@code afterstate-value} when it is the value of the state after a decision; absent for a
+ *       multi-categorical actor, which is also what a missing key means); keys
  *       sorted, no timestamp;
  *   <li>{@code actor.bin} ({@link Mlp#write}), {@code critic.bin} (when there is a critic) and {@code
  *       normalizer.bin} ({@link ObservationNormalizer#write}, when the normaliser is not the identity).
  * </ul>
  *
  * <p>{@code formatVersion} is the oldest reader version that can load the file: 1 for a multi-categorical actor
- * (the files of every earlier release; readers of version 1 ignore keys they do not know), 2 for a joint-q
- * actor, so that a version-1 reader refuses it instead of taking its Q-values for logits. This library reads
+ * (the files of every earlier release; readers of version 1 ignore keys they do not know), 2 for every other
+ * head (joint-q, afterstate-value), so that a version-1 reader refuses it instead of taking its outputs for logits. This library reads
  * both.
  *
  * <p>The zip is a {@link ModelArchive}: the same policy gives the same bytes, writing goes to a temporary file
@@ -54,7 +55,7 @@ import java.util.TreeSet;
 public final class PolicyFile {
     /** The manifest's {@code format} value. */
     public static final String FORMAT = "kdrl-policy";
-    /** The newest format version, written for a joint-q actor; this library reads versions 1 to this one. */
+    /** The newest format version, written for every head but multi-categorical; this library reads 1 to this one. */
     public static final int VERSION = 2;
     /** The format version written for a multi-categorical actor (readable by every version of this library). */
     public static final int VERSION_MULTI_CATEGORICAL = 1;

@@ -80,8 +80,9 @@ public final class NeuralPredictor implements TrafficPredictor {
      * Checks that this predictor suits a configuration.
      *
      * @param window   the window the caller will feed, or 0 for any
-     * @param maxValue the largest load the caller expects; refused when more than 10 times the range the
-     *                 model was trained on (a model trained on another scale), or 0 to skip the check
+     * @param maxValue the largest load the caller expects; refused when more than 10 times larger or smaller
+     *                 than the largest value the model was trained on (a model trained on another scale), or 0
+     *                 to skip the check
      * @throws IllegalArgumentException saying what differs
      */
     public void checkCompatible(int window, double maxValue) {

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * before (and {@link ClusterSpec#cluster()} is {@code null}). A value out of range is a {@link ProfileFormatException}
  * naming the key's path, e.g. {@code cluster.tickSeconds} or {@code services[1].cluster.drainSeconds}.
  *
- * <p>Bound by {@link YamlReader} (Jackson, YAML 1.2: any style, quoting, anchors and aliases; no tags). Numbers
+ * <p>Bound by {@link YamlReader} (Jackson, YAML 1.2: any style, quoting, anchors and aliases; only the core schema's tags, such as {@code !!str}). Numbers
  * may be YAML integers or floats, must be finite and &gt; 0 (a quoted number is a string); {@code minPods} and
  * {@code maxPodStep} are integers &gt;= 0. A config's index in {@code configs} is its action. Unknown keys,
  * duplicate keys, wrong types (a string for a number, a list for a map, ...), a null, a missing required key,
