@@ -63,6 +63,7 @@ final class BaselinesCommand implements Callable<Integer> {
             EnvOptions.requireOutputFile("--out", out, List.of(".json", ".csv"), inputs);
         }
         double confidence = expected.confidence();
+        expected.refuseWhenSkipped(spec.commandLine().getParseResult());
         QuotaModel model = env.model();
         Trace trace = env.trace();
         EnvOptions.noteUnlikelyUnits(env.profile, model, spec.commandLine().getErr());

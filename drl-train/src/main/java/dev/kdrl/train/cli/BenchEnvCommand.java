@@ -57,6 +57,18 @@ final class BenchEnvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EnvOptions.requirePositive("--seconds", seconds);
+        if (!"paper".equals(dynamics) && !"cluster".equals(dynamics)) {
+            throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
+        }
+        var parsed = spec.commandLine().getParseResult();
+        if ("cluster".equals(dynamics) && skipOptimum) {
+            throw new IllegalArgumentException("--skip-optimum applies to --dynamics paper only: the cluster "
+                    + "benchmark times stepping alone");
+        }
+        if ("paper".equals(dynamics) && parsed.hasMatchedOption("--tick")) {
+            throw new IllegalArgumentException("--tick applies to --dynamics cluster only: the paper model steps once "
+                    + "per period");
+        }
         PrintWriter out = spec.commandLine().getOut();
         Trace t = TraceCsv.read(trace);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -73,9 +85,6 @@ final class BenchEnvCommand implements Callable<Integer> {
                     r.checksum());
             out.flush();
             return 0;
-        }
-        if (!"paper".equals(dynamics)) {
-            throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
         }
         if (!skipOptimum) {
             QuotaEnv env = PaperProfile.env(t);

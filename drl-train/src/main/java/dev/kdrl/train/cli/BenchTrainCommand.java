@@ -63,11 +63,27 @@ final class BenchTrainCommand implements Callable<Integer> {
         TrainCommand train = new TrainCommand();
         CommandLine cl = new CommandLine(train);
         cl.parseArgs(args.toArray(String[]::new));
-        if (train.published) {
-            train.applyPublished();
+        if (out != null) {
+            // as drl train: a run already there is replaced only with --overwrite
+            TrainCommand.earlierRun(out, train.overwrite);
         }
-        // as drl train: an option of another algorithm would be ignored; --published trains TRPO
-        train.refuseOptionsOfAnotherAlgorithm();
+        if (train.published) {
+            List<String> overridden = new ArrayList<>(train.applyPublished());
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--algo")) {
+                overridden.removeIf(o -> o.startsWith("--algo ")); // bench-train's own default, not typed
+            }
+            if (!overridden.isEmpty()) {
+                spec.commandLine().getErr().println("drl bench-train: --published overrides "
+                        + String.join(", ", overridden));
+                spec.commandLine().getErr().flush();
+            }
+        }
+        // as drl train: an option of another algorithm or of the cluster model would be ignored; --published trains
+        // TRPO
+        if (train.acceptedDynamics() != null) {
+            throw new IllegalArgumentException("--dynamics cluster: drl bench-train measures training in the paper "
+                    + "model only (drl train --dynamics cluster writes its time/fps to metrics.csv)");
+        }
         String trained = train.algo;
         TrainingRun.Result r = trained.equals("afterstate") ? train.runAfterstate(null) : TrainingRun.run(train.options(), null);
         Map<String, Double> m = r.lastMetrics();

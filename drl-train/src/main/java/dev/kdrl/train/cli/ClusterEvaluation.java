@@ -32,16 +32,16 @@ final class ClusterEvaluation {
 
     /** The predictor named {@code name}: {@value #ACTUAL} gives {@code null} (the actual load). */
     static TrafficPredictor predictor(String name, Path modelFile, double maxLoad) {
-        if (ACTUAL.equals(name)) {
-            return null;
-        }
-        if (!Predictors.names().contains(name)) {
+        if (!ACTUAL.equals(name) && !Predictors.names().contains(name)) {
             throw new IllegalArgumentException("--predictor '" + name + "' is not one of " + ACTUAL + ", "
                     + String.join(", ", Predictors.names()));
         }
         if (modelFile != null && !"bilstm".equals(name)) {
             throw new IllegalArgumentException("--predictor-model " + modelFile + ": only --predictor bilstm reads a "
                     + "model file, not " + name);
+        }
+        if (ACTUAL.equals(name)) {
+            return null;
         }
         if (modelFile == null && "bilstm".equals(name)) {
             throw new IllegalArgumentException("--predictor bilstm needs --predictor-model FILE.zip (drl predictor "

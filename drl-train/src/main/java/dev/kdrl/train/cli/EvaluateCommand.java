@@ -207,6 +207,9 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
         }
         refuse(CLUSTER_ONLY, "cluster");
+        if (SavedPolicies.searches(saved)) {
+            lookahead(AfterstatePolicy.Lookahead.of(saved.hyperParameters())); // its options checked before any trace
+        }
         if ("cluster".equals(saved.hyperParameters().get("dynamics"))) {
             note(modelFile + " was trained with --dynamics cluster; it is "
                     + "played here in the paper model (add --dynamics cluster to play it as trained)");
@@ -400,6 +403,19 @@ final class EvaluateCommand implements Callable<Integer> {
     AfterstatePolicy.Lookahead lookahead(AfterstatePolicy.Lookahead saved) {
         int samples = lookaheadSamples != null ? lookaheadSamples : saved == null ? 0 : saved.samples();
         if (samples == 0) {
+            Map<String, Object> tuning = new LinkedHashMap<>();
+            tuning.put("--afterstate-lookahead-candidates", lookaheadCandidates);
+            tuning.put("--afterstate-lookahead-value-weight", lookaheadValueWeight);
+            tuning.put("--afterstate-lookahead-confidence", lookaheadConfidence);
+            tuning.put("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
+            tuning.values().removeIf(java.util.Objects::isNull);
+            if (!tuning.isEmpty()) {
+                var first = tuning.entrySet().iterator().next();
+                throw new IllegalArgumentException(first.getKey() + " " + first.getValue() + " tunes the two-step "
+                        + "search, and " + (lookaheadSamples != null ? "--afterstate-lookahead-samples 0 makes the "
+                        + "model act in one step" : modelFile + " was saved to act in one step") + ": give "
+                        + "--afterstate-lookahead-samples above 0, or leave " + first.getKey() + " out");
+            }
             return null;
         }
         AfterstatePolicy.Lookahead base = saved != null ? saved : AfterstatePolicy.Lookahead.defaults();

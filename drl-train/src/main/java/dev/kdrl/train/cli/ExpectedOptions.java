@@ -32,6 +32,22 @@ final class ExpectedOptions {
         return CautiousChoice.requireConfidence("--expected-confidence", confidence);
     }
 
+    /**
+     * With {@code --no-expected}, refuses {@code --expected-confidence} and {@code --traffic-history} (which only
+     * expected-2 reads in {@code drl baselines}), named: they would be ignored.
+     */
+    void refuseWhenSkipped(picocli.CommandLine.ParseResult parsed) {
+        if (!skip) {
+            return;
+        }
+        for (String o : java.util.List.of("--expected-confidence", "--traffic-history")) {
+            if (parsed.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " " + parsed.matchedOptionValue(o, (Object) null) + " sets the "
+                        + "expected-2 planner, and --no-expected skips it: leave one of them out");
+            }
+        }
+    }
+
     /** The trace of {@code --traffic-history}, or {@code null} when the option is not given. */
     Trace history() {
         if (trafficHistory == null) {

@@ -435,12 +435,10 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Override
-    public Integer call() throws java.io.IOException {
-        requireCounts();
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + ": is a file (expected a directory to write the run in)");
-        }
+    /**
+     * The files of a run already in {@code out} ({@link #RUN_FILES}); refused, naming them, unless {@code overwrite}.
+     */
+    static List<String> earlierRun(Path out, boolean overwrite) {
         List<String> earlier = RUN_FILES.stream().filter(f -> Files.exists(out.resolve(f))).toList();
         if ((!earlier.isEmpty() || PreviousRun.waiting(out)) && !overwrite) {
             List<String> held = new java.util.ArrayList<>();
@@ -454,6 +452,16 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + out + " already holds a run (" + String.join("; ", held)
                     + "): pass --overwrite to replace it, or another --out");
         }
+        return earlier;
+    }
+
+    @Override
+    public Integer call() throws java.io.IOException {
+        requireCounts();
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + ": is a file (expected a directory to write the run in)");
+        }
+        List<String> earlier = earlierRun(out, overwrite);
         if (published) {
             List<String> overridden = applyPublished();
             if (!overridden.isEmpty()) {
@@ -512,7 +520,7 @@ final class TrainCommand implements Callable<Integer> {
      * Refuses an option of another algorithm and cluster dynamics for an algorithm that does not train in them;
      * returns the cluster dynamics ({@code null}: the paper model).
      */
-    private TrainingRun.ClusterDynamics acceptedDynamics() {
+    TrainingRun.ClusterDynamics acceptedDynamics() {
         refuseOptionsOfAnotherAlgorithm();
         if ("paper".equals(dynamics)) {
             // the cluster model's options would be ignored: a run believed to train with them would not
@@ -682,6 +690,15 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingRun.Imitation imitation() {
+        if (imitationSteps == 0) {
+            for (String o : List.of("--imitate", "--imitation-epochs", "--imitation-batch", "--imitation-lr")) {
+                if (typedNotOverridden(o)) {
+                    throw new IllegalArgumentException(o + " " + given(spec.commandLine().getParseResult(), o)
+                            + " sets the imitation before reinforcement learning, and --imitation-steps is 0 (none): "
+                            + "give --imitation-steps above 0");
+                }
+            }
+        }
         try {
             return new TrainingRun.Imitation(imitate, imitationSteps, imitationEpochs, imitationBatch, imitationLr);
         } catch (IllegalArgumentException e) {
@@ -885,6 +902,14 @@ final class TrainCommand implements Callable<Integer> {
                     + "none for none)");
         }
         Trace windows = trafficWindowsTrace();
+        TrainingRun.Traffic traffic = traffic(windows, margin, jitter, perService);
+        // after the values are checked: a bad one is named as bad first
+        refuseTrafficOptionsWithoutEffect(windows != null && trafficWindowsShare != null && trafficWindowsShare == 1);
+        return traffic;
+    }
+
+    /** {@link #traffic()}'s record, given the recorded windows ({@code null}: none) and the values read. */
+    private TrainingRun.Traffic traffic(Trace windows, double margin, double jitter, boolean perService) {
         if (windows == null) {
             if (trafficWindowsShare != null) {
                 throw new IllegalArgumentException("--traffic-windows-share " + plain(trafficWindowsShare)
@@ -913,6 +938,58 @@ final class TrainCommand implements Callable<Integer> {
     private double trafficRangeMargin(double given, boolean windowsOnly) {
         return trafficRangeMarginOption != null ? given
                 : Algorithms.AFTERSTATE.equals(algo) && uniformTraffic > 0 && !windowsOnly ? 0.1 : 0;
+    }
+
+    /**
+     * Refuses a training-traffic option that shapes episodes of a kind none is drawn of, which would be ignored: the
+     * noise of episodes played on --trace when every one is synthetic or a recorded window, the shape of synthetic
+     * ones when none is (--traffic-range-margin and --traffic-plain-share are checked by {@link
+     * #requireSyntheticShare}, --traffic-persistence also shapes --eval-synthetic's traces, --traffic-range also
+     * bounds the noise). An option --published overrides is noted there, not refused.
+     *
+     * @param windowsOnly whether every training episode plays a recorded window
+     */
+    private void refuseTrafficOptionsWithoutEffect(boolean windowsOnly) {
+        boolean onTrace = uniformTraffic < 1 && !windowsOnly;
+        boolean synthetic = uniformTraffic > 0 && !windowsOnly;
+        String noneDrawn = windowsOnly ? "--traffic-windows-share 1 plays recorded windows only: give a share below 1"
+                : published ? "--published trains on --trace as recorded (--uniform-traffic 0): leave it out"
+                : "--uniform-traffic 0 draws none: give --uniform-traffic above 0";
+        if (trafficNoise > 0 && !onTrace) {
+            throw new IllegalArgumentException("--traffic-noise " + plain(trafficNoise) + " randomises the training "
+                    + "episodes played on --trace, and " + (windowsOnly ? "--traffic-windows-share 1 plays recorded "
+                    + "windows only: give a share below 1" : "--uniform-traffic 1 makes every one synthetic: give "
+                    + "--uniform-traffic below 1 (the share of synthetic episodes)"));
+        }
+        if (windowsOnly && typedNotOverridden("--uniform-traffic")) {
+            throw new IllegalArgumentException("--uniform-traffic " + plain(uniformTraffic) + " shares the training "
+                    + "episodes not played on recorded windows, and --traffic-windows-share 1 plays them all there: "
+                    + "give a share below 1, or leave --uniform-traffic out");
+        }
+        if (synthetic) {
+            return;
+        }
+        if (trafficRangeJitterOption != null && trafficRangeJitterOption > 0 && typedNotOverridden("--traffic-range-jitter")) {
+            throw new IllegalArgumentException("--traffic-range-jitter " + plain(trafficRangeJitterOption) + " shapes "
+                    + "synthetic training traces, and " + noneDrawn);
+        }
+        if (trafficPersistence > 0 && evalSynthetic == 0 && typedNotOverridden("--traffic-persistence")) {
+            throw new IllegalArgumentException("--traffic-persistence " + plain(trafficPersistence) + " shapes "
+                    + "synthetic traces (training ones, and --eval-synthetic's), and " + noneDrawn);
+        }
+        if (!(trafficNoise > 0 && onTrace) && typedNotOverridden("--traffic-range")) {
+            throw new IllegalArgumentException("--traffic-range " + trafficRange + " bounds synthetic training traces "
+                    + "(and --traffic-noise's values), and " + noneDrawn);
+        }
+    }
+
+    /** Whether {@code option} was typed and {@link #applyPublished --published} did not replace its value. */
+    private boolean typedNotOverridden(String option) {
+        if (spec == null || (published && PUBLISHED.containsKey(option))) {
+            return false;
+        }
+        picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        return parsed != null && given(parsed, option) != null;
     }
 
     /** A value in [0, 1] of an option that shapes synthetic training traces, which need --uniform-traffic above 0. */
@@ -1037,11 +1114,23 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The options that tune the afterstate policy's two-step search (read only with samples above 0). */
+    static final List<String> LOOKAHEAD_TUNING = List.of("--afterstate-lookahead-candidates",
+            "--afterstate-lookahead-value-weight", "--afterstate-lookahead-confidence",
+            "--afterstate-lookahead-anchor-confidence");
+
     /** The saved afterstate policy's two-step settings from the options; null for one step. */
     dev.kdrl.env.value.AfterstatePolicy.Lookahead lookahead() {
         CautiousChoice.requireConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
         CautiousChoice.requireConfidence("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
         if (lookaheadSamples == 0) {
+            for (String o : LOOKAHEAD_TUNING) {
+                if (typedNotOverridden(o)) {
+                    throw new IllegalArgumentException(o + " " + given(spec.commandLine().getParseResult(), o)
+                            + " tunes the two-step search, and --afterstate-lookahead-samples 0 makes the policy act in "
+                            + "one step: give samples above 0, or leave " + o + " out");
+                }
+            }
             return null;
         }
         try {

@@ -133,9 +133,13 @@ class DrlCommandTest {
         List<Double> returns = new java.util.ArrayList<>();
         double greedy = 0;
         for (String samples : List.of("0", "16")) {
-            Run r = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", "../datasets/paper/train-200.csv",
-                    "--json", "--no-optimum", "--lookahead", "0", "--no-expected", "--afterstate-lookahead-samples", samples,
-                    "--afterstate-lookahead-candidates", "4");
+            List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--model",
+                    "../models/paper-afterstate-synthetic.zip", "--trace", "../datasets/paper/train-200.csv", "--json",
+                    "--no-optimum", "--lookahead", "0", "--no-expected", "--afterstate-lookahead-samples", samples));
+            if (!samples.equals("0")) { // with one step there is no search to tune (refused: optionsTheModeDoesNotRead...)
+                args.addAll(List.of("--afterstate-lookahead-candidates", "4"));
+            }
+            Run r = run(args.toArray(String[]::new));
             assertThat(r.code()).as(r.err()).isZero();
             for (JsonNode row : JSON.readTree(r.out())) {
                 if (row.get("policy").asText().startsWith("model")) {
@@ -533,6 +537,57 @@ class DrlCommandTest {
         assertThat(r.out()).contains("optimum: ").contains("steps per CPU-second");
     }
 
+    /** Options the mode chosen does not read are refused, named, before anything runs. */
+    @Test
+    void optionsTheModeDoesNotReadAreRefused() {
+        // {command and options..., the message after "drl <command>: "}
+        for (String[] c : List.of(
+                new String[] {"bench-env", "--trace", TEST, "--tick", "1", "--tick applies to --dynamics cluster only: "
+                        + "the paper model steps once per period"},
+                new String[] {"bench-env", "--trace", TEST, "--dynamics", "cluster", "--skip-optimum", "--skip-optimum "
+                        + "applies to --dynamics paper only: the cluster benchmark times stepping alone"},
+                new String[] {"baselines", "--trace", TEST, "--no-expected", "--expected-confidence", "1",
+                        "--expected-confidence 1.0 sets the expected-2 planner, and --no-expected skips it: leave one of "
+                        + "them out"},
+                new String[] {"baselines", "--trace", TEST, "--no-expected", "--traffic-history", TRAIN,
+                        "--traffic-history " + TRAIN + " sets the expected-2 planner, and --no-expected skips it: leave "
+                        + "one of them out"},
+                new String[] {"evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST,
+                        "--afterstate-lookahead-samples", "0", "--afterstate-lookahead-confidence", "2",
+                        "--afterstate-lookahead-confidence 2.0 tunes the two-step search, and "
+                        + "--afterstate-lookahead-samples 0 makes the model act in one step: give "
+                        + "--afterstate-lookahead-samples above 0, or leave --afterstate-lookahead-confidence out"},
+                new String[] {"bench-train", "--trace", TEST, "--timesteps", "38", "--algo", "trpo", "--dynamics",
+                        "cluster", "--dynamics cluster: drl bench-train measures training in the paper model only (drl "
+                        + "train --dynamics cluster writes its time/fps to metrics.csv)"},
+                new String[] {"bench-train", "--trace", TEST, "--timesteps", "38", "--predictor", "holt",
+                        "--predictor applies to --dynamics cluster only: " + EvaluateCommand.CLUSTER_ONLY.get(
+                                "--predictor")})) {
+            Run r = run(java.util.Arrays.copyOf(c, c.length - 1));
+            assertThat(r.code()).as(String.join(" ", c)).isNotZero();
+            assertThat(r.out()).as(String.join(" ", c)).isEmpty();
+            assertThat(r.err().strip()).isEqualTo("drl " + c[0] + ": " + c[c.length - 1]);
+        }
+    }
+
+    /** bench-train writes over a run in --out only with --overwrite, and says what --published overrides. */
+    @Test
+    void benchTrainKeepsAnEarlierRunAndNotesPublishedOverrides(@TempDir Path dir) throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(run.resolve("model.zip"), "earlier");
+        Run kept = run("bench-train", "--trace", TEST, "--timesteps", "38", "--out", run.toString());
+        assertThat(kept.code()).isNotZero();
+        assertThat(kept.err().strip()).isEqualTo("drl bench-train: --out " + run + " already holds a run (model.zip): "
+                + "pass --overwrite to replace it, or another --out");
+        assertThat(run.resolve("model.zip")).hasContent("earlier");
+        Run published = run("bench-train", "--trace", TEST, "--timesteps", "200", "--published", "--gamma", "0.5",
+                "--out", dir.resolve("published").toString());
+        assertThat(published.code()).as(published.err()).isZero();
+        assertThat(published.err()).contains("drl bench-train: --published overrides --gamma 0.5 -> 0.99")
+                .doesNotContain("--algo");
+        assertThat(published.out()).startsWith("trpo, 200 environment steps");
+    }
+
     @Test
     void benchEnvClusterDynamicsRunsBriefly() {
         Run r = run("bench-env", "--trace", TEST, "--seconds", "0.2", "--dynamics", "cluster");
@@ -621,6 +676,11 @@ class DrlCommandTest {
                 "--dynamics", "cluster", "--predictor", "holt", "--predictor-model", "p.zip");
         assertThat(holt.err().strip()).isEqualTo("drl evaluate: --predictor-model p.zip: only --predictor bilstm reads "
                 + "a model file, not holt");
+        // the actual load reads no model file either
+        Run actual = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST,
+                "--dynamics", "cluster", "--predictor", "actual", "--predictor-model", "p.zip");
+        assertThat(actual.err().strip()).isEqualTo("drl evaluate: --predictor-model p.zip: only --predictor bilstm "
+                + "reads a model file, not actual");
         Run bare = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST,
                 "--dynamics", "cluster", "--predictor", "bilstm");
         assertThat(bare.err().strip()).isEqualTo("drl evaluate: --predictor bilstm needs --predictor-model FILE.zip "

@@ -20,8 +20,8 @@ class TrainCommandTest {
         assertThat(loads("--traffic-windows", "none", none)).isEqualTo("house=13..100, senti=27..100, numbr=13..80");
         assertThat(loads("--traffic-windows", "none", "--traffic-range", "trace", none))
                 .isEqualTo("house=13..100, senti=13..100, numbr=13..100");
-        // the trace as it is, unsampled: its own columns, whatever the range options say (no margin by default)
-        assertThat(loads("--traffic-windows", "none", "--traffic-range", "trace", "--uniform-traffic", "0"))
+        // the trace as it is, unsampled: its own columns (no margin by default; a range option is refused there)
+        assertThat(loads("--traffic-windows", "none", "--uniform-traffic", "0"))
                 .isEqualTo("house=13..100, senti=27..100, numbr=13..80");
         assertThat(loads("--traffic-windows", "../datasets/paper/train-200.csv", none))
                 .isEqualTo("house=1..100, senti=2..100, numbr=1..100");
@@ -700,6 +700,61 @@ class TrainCommandTest {
         for (String o : TrainCommand.ON_POLICY_ONLY.keySet()) {
             assertThat(spec.findOption(o)).as(o).isNotNull();
         }
+    }
+
+    /** An option that shapes training episodes of a kind none is drawn of, or a step none is taken in, is refused. */
+    @Test
+    void anOptionWithNothingToShapeIsRefusedNamed() {
+        String trace = "../datasets/paper/test-20.csv";
+        // {options..., the message}
+        for (String[] c : List.of(
+                new String[] {"--traffic-noise", "0.2", "--traffic-noise 0.2 randomises the training episodes played on "
+                        + "--trace, and --uniform-traffic 1 makes every one synthetic: give --uniform-traffic below 1 (the "
+                        + "share of synthetic episodes)"},
+                new String[] {"--uniform-traffic", "0.5", "--traffic-noise", "0.2", "--traffic-windows-share", "1",
+                        "--traffic-noise 0.2 randomises the training episodes played on --trace, and "
+                        + "--traffic-windows-share 1 plays recorded windows only: give a share below 1"},
+                new String[] {"--uniform-traffic", "0.5", "--traffic-windows-share", "1", "--uniform-traffic 0.5 shares "
+                        + "the training episodes not played on recorded windows, and --traffic-windows-share 1 plays them "
+                        + "all there: give a share below 1, or leave --uniform-traffic out"},
+                new String[] {"--uniform-traffic", "0", "--traffic-range-jitter", "0.5", "--traffic-range-jitter 0.5 "
+                        + "shapes synthetic training traces, and --uniform-traffic 0 draws none: give --uniform-traffic "
+                        + "above 0"},
+                new String[] {"--algo", "trpo", "--uniform-traffic", "0", "--traffic-persistence", "0.5",
+                        "--traffic-persistence 0.5 shapes synthetic traces (training ones, and --eval-synthetic's), and "
+                        + "--uniform-traffic 0 draws none: give --uniform-traffic above 0"},
+                new String[] {"--traffic-windows-share", "1", "--traffic-range", "trace", "--traffic-range trace bounds "
+                        + "synthetic training traces (and --traffic-noise's values), and --traffic-windows-share 1 plays "
+                        + "recorded windows only: give a share below 1"},
+                new String[] {"--published", "--traffic-range", "trace", "--traffic-range trace bounds synthetic "
+                        + "training traces (and --traffic-noise's values), and --published trains on --trace as recorded "
+                        + "(--uniform-traffic 0): leave it out"},
+                new String[] {"--algo", "ppo", "--imitation-epochs", "8", "--imitation-epochs 8 sets the imitation before "
+                        + "reinforcement learning, and --imitation-steps is 0 (none): give --imitation-steps above 0"},
+                new String[] {"--algo", "trpo", "--imitate", "lookahead-2", "--imitate lookahead-2 sets the imitation "
+                        + "before reinforcement learning, and --imitation-steps is 0 (none): give --imitation-steps above 0"},
+                new String[] {"--afterstate-lookahead-samples", "0", "--afterstate-lookahead-candidates", "8",
+                        "--afterstate-lookahead-candidates 8 tunes the two-step search, and --afterstate-lookahead-samples "
+                        + "0 makes the policy act in one step: give samples above 0, or leave "
+                        + "--afterstate-lookahead-candidates out"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("--trace", trace, "--out", "never"));
+            args.addAll(List.of(c).subList(0, c.length - 1));
+            assertThatThrownBy(() -> TrainCommand.check(args)).as(args.toString()).hasMessage(c[c.length - 1]);
+        }
+        // where they have something to shape, the same options are accepted
+        for (List<String> ok : List.of(List.of("--uniform-traffic", "0.5", "--traffic-noise", "0.2"),
+                List.of("--algo", "trpo", "--uniform-traffic", "0", "--traffic-persistence", "0.5", "--eval-synthetic",
+                        "2"),
+                List.of("--algo", "trpo", "--uniform-traffic", "0", "--traffic-noise", "0.2", "--traffic-range", "trace"),
+                List.of("--uniform-traffic", "0", "--traffic-range-jitter", "0"),
+                List.of("--published", "--traffic-persistence", "0.5", "--traffic-range-jitter", "0.5"),
+                List.of("--algo", "trpo", "--imitation-steps", "5000", "--imitation-epochs", "8"),
+                List.of("--afterstate-lookahead-samples", "32", "--afterstate-lookahead-candidates", "8"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--trace", trace, "--out", "never"));
+            args.addAll(ok);
+            TrainCommand.check(args);
+        }
+        assertThat(Path.of("never")).doesNotExist();
     }
 
     @Test
