@@ -452,6 +452,16 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                             + "labels or use one of " + BUILTIN_PLACEHOLDERS);
                 }
             }
+            for (String label : new java.util.TreeSet<>(labels.keySet())) {
+                if (BUILTIN_PLACEHOLDERS.contains(label)) {
+                    throw rules.error(at + ".labels." + label, labels.get(label), "{{" + label + "}} is built in (the "
+                            + "agent fills it itself); give the label another name and use that in the query");
+                }
+                if (template != null && !template.names().contains(label)) {
+                    throw rules.error(at + ".labels." + label, labels.get(label), "the query has no {{" + label + "}} "
+                            + "placeholder to fill: add it to the query, or leave the label out");
+                }
+            }
             Double maxLoad = s.maxLoad() == null ? null
                     : rules.number(at + ".maxLoad", s.maxLoad(), 0, 0, true, MAX_LOAD);
             Integer maxPods = s.maxPods() == null ? null
@@ -553,6 +563,15 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         boolean deterministic = or(po.deterministic(), true);
         long seed = rules.integer("policy.seed", po.seed(), 0, 0, Integer.MAX_VALUE);
+        // a setting the chosen policy does not read is a mistake, not a no-op (their defaults may be written out)
+        if (!deterministic && model == null) {
+            throw rules.error("policy.deterministic", false, "only a model samples its action; the planner " + planner
+                    + " decides one way (leave deterministic out, or give policy.model)");
+        }
+        if (seed != 0 && model == null && !ExpectedValuePolicy.NAME.equals(planner)) {
+            throw rules.error("policy.seed", seed, "only planner " + ExpectedValuePolicy.NAME + " or a model reads it; "
+                    + "the planner is " + planner + (po.planner() == null ? " (the default)" : ""));
+        }
         if (po.confidence() != null && !ExpectedValuePolicy.NAME.equals(planner)) {
             throw rules.error("policy.confidence", po.confidence(), "only planner " + ExpectedValuePolicy.NAME
                     + " reads it; " + (model != null ? "a model's two-step search uses the confidence saved with it"
@@ -603,6 +622,10 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         Path state = base.resolve(or(root.stateDir(), "drl-agent-data/state"));
 
         AgentConfigFile.Http h = or(root.http(), new AgentConfigFile.Http(null, null, null));
+        if (Boolean.FALSE.equals(h.enabled()) && (h.bind() != null || h.port() != null)) {
+            throw rules.error(h.bind() != null ? "http.bind" : "http.port", h.bind() != null ? h.bind() : h.port(),
+                    "only read with http.enabled: true; with false nothing is served");
+        }
         Http http = new Http(or(h.bind(), "0.0.0.0"), rules.integer("http.port", h.port(), 8080, 0, 65535),
                 or(h.enabled(), true));
 
@@ -632,6 +655,22 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         LeaderElection leader = new LeaderElection(or(le.enabled(), false), leaseName, identity, leaseDuration,
                 renew, retry);
+        boolean reconcilerMode = root.apply() != null && Apply.Mode.RECONCILER.label().equals(root.apply().mode());
+        if (!leader.enabled() && !reconcilerMode) {
+            Map<String, Object> settings = new java.util.LinkedHashMap<>();
+            settings.put("leaseName", le.leaseName());
+            settings.put("identity", le.identity());
+            settings.put("leaseDuration", le.leaseDuration() == null ? null : written(le.leaseDuration()));
+            settings.put("renewDeadline", le.renewDeadline() == null ? null : written(le.renewDeadline()));
+            settings.put("retryPeriod", le.retryPeriod() == null ? null : written(le.retryPeriod()));
+            settings.values().removeIf(java.util.Objects::isNull);
+            if (!settings.isEmpty()) {
+                var first = settings.entrySet().iterator().next();
+                throw rules.error("leaderElection." + first.getKey(), first.getValue(), "only read with "
+                        + "leaderElection.enabled: true, which is " + (le.enabled() == null ? "not given (default "
+                        + "false)" : "false") + ": without it every replica decides and writes");
+            }
+        }
 
         AgentConfigFile.Kubernetes k = or(root.kubernetes(), new AgentConfigFile.Kubernetes(null, null));
         Kubernetes kube = new Kubernetes(rules.integer("kubernetes.retries", k.retries(), 4, 0, 20),
@@ -639,13 +678,51 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                         MAX_WAIT));
 
         Apply apply = apply(root.apply(), rules);
-        if (apply.mode() == Apply.Mode.RECONCILER && leader.enabled()) {
-            throw rules.error("leaderElection.enabled", true, "apply.mode reconciler elects no leader: run one "
-                    + "replica and leave leaderElection out");
+        if (apply.mode() == Apply.Mode.RECONCILER && root.leaderElection() != null) {
+            throw rules.error("leaderElection" + (le.enabled() != null ? ".enabled" : ""), le.enabled() != null
+                    ? le.enabled() : "{...}", "apply.mode reconciler elects no leader: run one replica and leave "
+                    + "leaderElection out");
+        }
+        // warned of, not refused: the shipped agent.yaml names it, and may be switched to another mode as it is
+        if (root.resourceName() != null && (apply.mode() == Apply.Mode.RECONCILER
+                || apply.mode() == Apply.Mode.KNATIVE && !apply.writeResource())) {
+            rules.warnings().add(rules.file() + ": resourceName: '" + root.resourceName() + "' is not read: "
+                    + (apply.mode() == Apply.Mode.RECONCILER ? "apply.mode reconciler applies every DRLScaleAction of "
+                    + "namespace " + namespace + ", whatever its name" : "apply.mode knative writes no DRLScaleAction "
+                    + "unless apply.writeResource is true"));
+        }
+        if (apply.mode() == Apply.Mode.RECONCILER) {
+            List<String> unread = new ArrayList<>();
+            addIfGiven(unread, "profile", root.profile());
+            addIfGiven(unread, "quota", root.quota());
+            addIfGiven(unread, "minPods", root.minPods());
+            addIfGiven(unread, "prometheus", root.prometheus());
+            addIfGiven(unread, "schedule", root.schedule());
+            addIfGiven(unread, "policy", root.policy());
+            addIfGiven(unread, "predictor", root.predictor());
+            addIfGiven(unread, "historyDir", root.historyDir());
+            addIfGiven(unread, "stateDir", root.stateDir());
+            for (int i = 0; i < root.services().size(); i++) {
+                AgentConfigFile.Service s = root.services().get(i);
+                addIfGiven(unread, "services[" + i + "].query", s.query());
+                addIfGiven(unread, "services[" + i + "].labels", s.labels());
+                addIfGiven(unread, "services[" + i + "].maxLoad", s.maxLoad());
+            }
+            if (!unread.isEmpty()) {
+                rules.warnings().add(rules.file() + ": apply.mode reconciler decides nothing, so it does not read "
+                        + String.join(", ", unread) + " (they are checked, and may stay for a file shared with a "
+                        + "deciding agent)");
+            }
         }
 
         return new AgentConfig(Path.of(rules.file()), namespace, resourceName, profile, quota, minPods, services,
                 prometheus, schedule, policy, predictor, history, state, http, leader, kube, apply, rules.warnings());
+    }
+
+    private static void addIfGiven(List<String> names, String name, Object value) {
+        if (value != null) {
+            names.add(name);
+        }
     }
 
     /** Upper bound of {@code apply.revisions.readyTimeout} and {@code podGracePeriod}. */

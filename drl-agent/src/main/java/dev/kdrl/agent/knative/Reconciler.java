@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Results: {@code patched}, {@code unchanged}, {@code skipped} (no fields for a configured service), {@code failed}
  * (the API server's answer: missing Service, 403, ...; retried at every resync, every 60 s) and {@code invalid} (the
- * spec's own values: not retried before the spec changes). A generation already applied without {@code failed}
+ * spec's own values, or a pod count above the service's {@code maxPods}: not retried before the spec changes). A generation already applied without {@code failed}
  * services is not applied again, so a restart writes nothing.
  */
 public final class Reconciler implements AutoCloseable {
@@ -150,6 +150,19 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /**
+     * {@code null}, or why {@code t}'s pod count is not applied: it exceeds the service's {@code maxPods}, the cap the
+     * configuration sets on what the agent gives a service (as the deciding agent does not write such a decision).
+     */
+    static String aboveMaxPods(KnativeApplier.Target t, Integer maxPods) {
+        if (maxPods == null || t.pods() == null || !t.pods().matches("[0-9]{1,9}")
+                || Long.parseLong(t.pods()) <= maxPods) {
+            return null;
+        }
+        return "spec.service" + t.service() + "_podcount: " + t.pods() + " pods is above the configuration's maxPods "
+                + "of " + t.service() + " (" + maxPods + "): not applied";
+    }
+
+    /**
      * Applies the resource's current generation unless it was applied without failures already.
      *
      * @return the status written, or {@code null} when nothing was to do
@@ -175,10 +188,15 @@ public final class Reconciler implements AutoCloseable {
         Map<String, Map<String, String>> results = new LinkedHashMap<>();
         Set<String> configured = new HashSet<>();
         List<KnativeApplier.Target> targets = new java.util.ArrayList<>();
-        for (KnativeApplier.Target t : KnativeSink.targets(services, spec)) {
+        List<KnativeApplier.Target> all = KnativeSink.targets(services, spec);
+        for (int i = 0; i < all.size(); i++) {
+            KnativeApplier.Target t = all.get(i);
             configured.add(t.service());
+            String aboveMax = aboveMaxPods(t, services.get(i).maxPods());
             if (t.cpu() == null && t.concurrency() == null && t.pods() == null) {
                 results.put(t.service(), result("skipped", "the spec has no service" + t.service() + "_* fields"));
+            } else if (aboveMax != null) {
+                results.put(t.service(), result(INVALID, aboveMax));
             } else {
                 targets.add(t);
             }

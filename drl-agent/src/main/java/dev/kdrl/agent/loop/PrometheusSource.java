@@ -60,13 +60,13 @@ public final class PrometheusSource implements LoadSource {
     /**
      * What a start-up failure is blamed on: {@code query} (Prometheus cannot parse it, or its answer is not one
      * number: a range vector, a string), {@code url} (a 404 or another 4xx), the credentials key ({@code
-     * prometheus.bearerTokenFile} or {@code prometheus.basicPasswordFile}: a 401 or 403 with credentials configured,
+     * prometheus.bearerTokenFile} or {@code prometheus.basicAuth.passwordFile}: a 401 or 403 with credentials configured,
      * or a credentials file that is no header value), or null for what a later cycle may get past (unreachable,
      * timeouts, 5xx, 408, 429, a body that is no JSON, no series yet or several, another error of the server).
      */
     static String blame(QueryFailure f, String answer, AgentConfig.Prometheus p) {
         String credentials = p.bearerTokenFile() != null ? "prometheus.bearerTokenFile"
-                : p.basicPasswordFile() != null ? "prometheus.basicPasswordFile" : null;
+                : p.basicPasswordFile() != null ? "prometheus.basicAuth.passwordFile" : null;
         return switch (f.kind()) {
             case ERROR_STATUS -> answer.startsWith(FailureKind.ERROR_STATUS.label() + ": bad_data") ? "query" : null;
             // a body that is no JSON may be a proxy's passing error page; JSON that is not the query API's is sure

@@ -270,7 +270,7 @@ class AgentConfigTest {
         assertThat(c.warnings()).containsExactly(file + ": prometheus.timeout: '2' has no unit, so it is 2 seconds; "
                 + "write 2s" + unit);
         AgentConfig slow = load(MINIMAL.replace("url: http://127.0.0.1:9090", "url: http://127.0.0.1:9090\n  backoff: "
-                + "0.0005\n  timeout: 1e1") + "schedule: {period: 5000, offset: 0}\nleaderElection: {retryPeriod: 0.5}\n");
+                + "0.0005\n  timeout: 1e1") + "schedule: {period: 5000, offset: 0}\nleaderElection: {enabled: true, retryPeriod: 0.5}\n");
         assertThat(slow.schedule().period()).isEqualTo(Duration.ofSeconds(5000));
         assertThat(slow.warnings()).containsExactlyInAnyOrder(
                 file + ": schedule.period: '5000' has no unit, so it is 5000 seconds (about 83 minutes); write 5000s"
@@ -351,7 +351,58 @@ class AgentConfigTest {
                 Arguments.of("apply: {mode: knative, revisions: {delete: true}}", "apply.revisions.delete", "",
                         "unknown setting"),
                 Arguments.of("apply: {mode: reconciler}\nleaderElection: {enabled: true}", "leaderElection.enabled",
-                        "'true'", "run one replica"));
+                        "'true'", "run one replica"),
+                Arguments.of("apply: {mode: reconciler}\nleaderElection: {leaseName: prod}", "leaderElection",
+                        "'{...}'", "apply.mode reconciler elects no leader: run one replica and leave leaderElection out"),
+                // settings that would be ignored: refused, named
+                Arguments.of("leaderElection: {leaseName: prod}", "leaderElection.leaseName", "'prod'",
+                        "(only read with leaderElection.enabled: true, which is not given (default false): without it "
+                                + "every replica decides and writes)"),
+                Arguments.of("leaderElection: {enabled: false, leaseDuration: 30s}", "leaderElection.leaseDuration",
+                        "'30s'", "which is false:"),
+                Arguments.of("http: {enabled: false, port: 9000}", "http.port", "'9000'",
+                        "(only read with http.enabled: true; with false nothing is served)"),
+                Arguments.of("policy: {deterministic: false}", "policy.deterministic", "'false'",
+                        "(only a model samples its action; the planner greedy decides one way (leave deterministic "
+                                + "out, or give policy.model))"),
+                Arguments.of("policy: {planner: hybrid, seed: 7}", "policy.seed", "'7'",
+                        "(only planner expected-2 or a model reads it; the planner is hybrid)"));
+    }
+
+    /** A label no placeholder reads, or one the agent fills itself, is refused, named. */
+    @Test
+    void aLabelTheQueryDoesNotReadIsRefused() {
+        assertThatThrownBy(() -> load(MINIMAL.replace("labels: {job: generator1}",
+                "labels: {job: generator1, instance: host-a}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": services[0].labels.instance: 'host-a' (the query has no "
+                        + "{{instance}} placeholder to fill: add it to the query, or leave the label out)");
+        assertThatThrownBy(() -> load(MINIMAL.replace("query: locust_users{job=\"{{job}}\"}\n    labels: {job: "
+                + "generator1}", "query: locust_users{job=\"{{job}}\", namespace=\"{{namespace}}\"}\n    labels: "
+                + "{job: generator1, namespace: monitoring}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": services[0].labels.namespace: 'monitoring' ({{namespace}} "
+                        + "is built in (the agent fills it itself); give the label another name and use that in the "
+                        + "query)");
+    }
+
+    /** In mode reconciler, the settings only a deciding agent reads are warned of; resourceName too. */
+    @Test
+    void theReconcilerWarnsOfTheSettingsItDoesNotRead() throws Exception {
+        String file = dir.resolve("agent.yaml").toString();
+        AgentConfig c = load(MINIMAL + "resourceName: team-a\nschedule: {period: 2m}\napply: {mode: reconciler}\n");
+        assertThat(c.warnings()).containsExactly(
+                file + ": resourceName: 'team-a' is not read: apply.mode reconciler applies every DRLScaleAction of "
+                        + "namespace default, whatever its name",
+                file + ": apply.mode reconciler decides nothing, so it does not read profile, prometheus, schedule, "
+                        + "services[0].query, services[0].labels, services[1].query, services[2].query, "
+                        + "services[2].labels (they are checked, and may stay for a file shared with a deciding agent)");
+        assertThat(load("apply: {mode: reconciler}\nservices: [{name: house}]\n").warnings()).isEmpty();
+        assertThat(load(MINIMAL + "resourceName: team-a\napply: {mode: knative}\n").warnings()).containsExactly(
+                file + ": resourceName: 'team-a' is not read: apply.mode knative writes no DRLScaleAction unless "
+                        + "apply.writeResource is true");
+        assertThat(load(MINIMAL + "resourceName: team-a\napply: {mode: knative, writeResource: true}\n").warnings())
+                .isEmpty();
     }
 
     @ParameterizedTest

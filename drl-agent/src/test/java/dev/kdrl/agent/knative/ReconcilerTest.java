@@ -92,4 +92,39 @@ class ReconcilerTest {
                     .doesNotContain("drl_agent_query_failures_total").doesNotContain("drl_agent_observed_load");
         }
     }
+
+    /** A pod count above the configured service's maxPods is not applied: invalid, named, the Service not read. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPodCountAboveMaxPodsIsNotApplied() throws Exception {
+        try (MockKube kube = new MockKube()) {
+            GenericKubernetesResource cr = new GenericKubernetesResource();
+            cr.setApiVersion(ScaleActionSpec.API_VERSION);
+            cr.setKind(ScaleActionSpec.KIND);
+            cr.setMetadata(new ObjectMetaBuilder().withName("drl-action").withGeneration(1L).build());
+            // neither Service exists: one the applier tried would be failed (404), not invalid
+            cr.setAdditionalProperty("spec", Map.of("servicehouse_resource", "2", "servicehouse_concurrency", "10",
+                    "servicehouse_podcount", "151", "servicesenti_resource", "2", "servicesenti_concurrency", "10",
+                    "servicesenti_podcount", "150"));
+            kube.client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace("default").resource(cr)
+                    .create();
+            List<String> told = new ArrayList<>();
+            Reconciler r = new Reconciler(kube.client, "default", List.of(
+                    new AgentConfig.Service("house", "house", null, Map.of(), null, 150),
+                    new AgentConfig.Service("senti", "senti", null, Map.of(), null, 150)),
+                    new KnativeApplier(kube.client, "default", 0, Duration.ofMillis(1),
+                            new AgentConfig.Revisions(false, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                            KnativeApplier.Events.NONE), Duration.ofSeconds(60))
+                    .onFailure((service, result) -> told.add(service + " " + result));
+            Map<String, Object> status = r.reconcile("drl-action");
+            assertThat(told).containsExactlyInAnyOrder("house invalid", "senti failed");
+            Map<String, Map<String, String>> services = (Map<String, Map<String, String>>) status.get("services");
+            assertThat(services.get("house")).containsEntry("result", "invalid").containsEntry("message",
+                    "spec.servicehouse_podcount: 151 pods is above the configuration's maxPods of house (150): not "
+                            + "applied");
+            assertThat(services.get("senti").get("result")).isEqualTo("failed");
+        }
+        assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "7"), null)).isNull();
+        assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "x"), 5)).isNull();
+    }
 }

@@ -74,6 +74,14 @@ class PrometheusSourceTest {
         assertThatThrownBy(() -> PrometheusSource.checkAtStart(token))
                 .hasMessageStartingWith(dir.resolve("agent.yaml") + ": prometheus.bearerTokenFile: '"
                         + dir.resolve("token") + "' (the start-up query for house got http_4xx: HTTP 401");
+        // a refused password is named by the key the file has
+        java.nio.file.Files.writeString(dir.resolve("password"), "stale\n");
+        AgentConfig basic = AgentFixtures.write(dir, AgentFixtures.config(fake.url(), "{planner: greedy}",
+                "{kind: moving-average, window: 2}", "").replace("url: " + fake.url(), "url: " + fake.url()
+                + "\n  basicAuth: {username: agent, passwordFile: password}"));
+        assertThatThrownBy(() -> PrometheusSource.checkAtStart(basic))
+                .hasMessageStartingWith(dir.resolve("agent.yaml") + ": prometheus.basicAuth.passwordFile: '"
+                        + dir.resolve("password") + "' (the start-up query for house got http_4xx: HTTP 401");
     }
 
     @Test
