@@ -179,13 +179,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         SavedPolicy saved = PolicyFile.load(modelFile);
         if (!SavedPolicies.searches(saved)) {
-            Map<String, Object> given = new LinkedHashMap<>();
-            given.put("--afterstate-lookahead-samples", lookaheadSamples);
-            given.put("--afterstate-lookahead-candidates", lookaheadCandidates);
-            given.put("--afterstate-lookahead-value-weight", lookaheadValueWeight);
-            given.put("--afterstate-lookahead-confidence", lookaheadConfidence);
-            given.put("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
-            given.values().removeIf(java.util.Objects::isNull);
+            Map<String, Object> given = lookaheadOptions(true);
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException(given.keySet().iterator().next() + " applies to an afterstate model "
                         + "only; " + modelFile + " is a " + saved.algorithm() + " model");
@@ -399,16 +393,25 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The two-step options given, by name in declaration order; the samples' too when {@code withSamples}. */
+    private Map<String, Object> lookaheadOptions(boolean withSamples) {
+        Map<String, Object> given = new LinkedHashMap<>();
+        if (withSamples) {
+            given.put("--afterstate-lookahead-samples", lookaheadSamples);
+        }
+        given.put("--afterstate-lookahead-candidates", lookaheadCandidates);
+        given.put("--afterstate-lookahead-value-weight", lookaheadValueWeight);
+        given.put("--afterstate-lookahead-confidence", lookaheadConfidence);
+        given.put("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
+        given.values().removeIf(java.util.Objects::isNull);
+        return given;
+    }
+
     /** The two-step settings: the model's ({@code saved}, null for one step) with the options' overrides. */
     AfterstatePolicy.Lookahead lookahead(AfterstatePolicy.Lookahead saved) {
         int samples = lookaheadSamples != null ? lookaheadSamples : saved == null ? 0 : saved.samples();
         if (samples == 0) {
-            Map<String, Object> tuning = new LinkedHashMap<>();
-            tuning.put("--afterstate-lookahead-candidates", lookaheadCandidates);
-            tuning.put("--afterstate-lookahead-value-weight", lookaheadValueWeight);
-            tuning.put("--afterstate-lookahead-confidence", lookaheadConfidence);
-            tuning.put("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
-            tuning.values().removeIf(java.util.Objects::isNull);
+            Map<String, Object> tuning = lookaheadOptions(false);
             if (!tuning.isEmpty()) {
                 var first = tuning.entrySet().iterator().next();
                 throw new IllegalArgumentException(first.getKey() + " " + first.getValue() + " tunes the two-step "
