@@ -622,12 +622,13 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         Path state = base.resolve(or(root.stateDir(), "drl-agent-data/state"));
 
         AgentConfigFile.Http h = or(root.http(), new AgentConfigFile.Http(null, null, null));
+        Http http = new Http(or(h.bind(), "0.0.0.0"), rules.integer("http.port", h.port(), 8080, 0, 65535),
+                or(h.enabled(), true));
+        // after the port's range: a bad value is named as bad first
         if (Boolean.FALSE.equals(h.enabled()) && (h.bind() != null || h.port() != null)) {
             throw rules.error(h.bind() != null ? "http.bind" : "http.port", h.bind() != null ? h.bind() : h.port(),
                     "only read with http.enabled: true; with false nothing is served");
         }
-        Http http = new Http(or(h.bind(), "0.0.0.0"), rules.integer("http.port", h.port(), 8080, 0, 65535),
-                or(h.enabled(), true));
 
         AgentConfigFile.LeaderElection le = or(root.leaderElection(),
                 new AgentConfigFile.LeaderElection(null, null, null, null, null, null));
@@ -678,10 +679,11 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                         MAX_WAIT));
 
         Apply apply = apply(root.apply(), rules);
-        if (apply.mode() == Apply.Mode.RECONCILER && root.leaderElection() != null) {
-            throw rules.error("leaderElection" + (le.enabled() != null ? ".enabled" : ""), le.enabled() != null
-                    ? le.enabled() : "{...}", "apply.mode reconciler elects no leader: run one replica and leave "
-                    + "leaderElection out");
+        boolean electionSettings = le.leaseName() != null || le.identity() != null || le.leaseDuration() != null
+                || le.renewDeadline() != null || le.retryPeriod() != null;
+        if (apply.mode() == Apply.Mode.RECONCILER && (leader.enabled() || electionSettings)) {
+            throw rules.error("leaderElection" + (leader.enabled() ? ".enabled" : ""), leader.enabled() ? true
+                    : "{...}", "apply.mode reconciler elects no leader: run one replica and leave leaderElection out");
         }
         // warned of, not refused: the shipped agent.yaml names it, and may be switched to another mode as it is
         if (root.resourceName() != null && (apply.mode() == Apply.Mode.RECONCILER

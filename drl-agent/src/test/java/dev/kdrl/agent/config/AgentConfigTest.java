@@ -362,11 +362,22 @@ class AgentConfigTest {
                         "'30s'", "which is false:"),
                 Arguments.of("http: {enabled: false, port: 9000}", "http.port", "'9000'",
                         "(only read with http.enabled: true; with false nothing is served)"),
+                // a bad value is named as bad first
+                Arguments.of("http: {enabled: false, port: 70000}", "http.port", "'70000'",
+                        "(expected an integer in [0, 65535])"),
                 Arguments.of("policy: {deterministic: false}", "policy.deterministic", "'false'",
                         "(only a model samples its action; the planner greedy decides one way (leave deterministic "
                                 + "out, or give policy.model))"),
                 Arguments.of("policy: {planner: hybrid, seed: 7}", "policy.seed", "'7'",
                         "(only planner expected-2 or a model reads it; the planner is hybrid)"));
+    }
+
+    /** Leader election's default written out is no election setting: mode reconciler accepts it. */
+    @Test
+    void theReconcilerAcceptsLeaderElectionDisabledWrittenOut() throws Exception {
+        AgentConfig c = load("apply: {mode: reconciler}\nleaderElection: {enabled: false}\nservices: [{name: house}]\n");
+        assertThat(c.leaderElection().enabled()).isFalse();
+        assertThat(load(MINIMAL + "leaderElection: {enabled: false}\n").leaderElection().enabled()).isFalse();
     }
 
     /** A label no placeholder reads, or one the agent fills itself, is refused, named. */

@@ -80,10 +80,11 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         // as drl train: an option of another algorithm or of the cluster model would be ignored; --published trains
         // TRPO
-        if (train.acceptedDynamics() != null) {
+        if ("cluster".equals(train.dynamics)) {
             throw new IllegalArgumentException("--dynamics cluster: drl bench-train measures training in the paper "
                     + "model only (drl train --dynamics cluster writes its time/fps to metrics.csv)");
         }
+        train.acceptedDynamics();
         String trained = train.algo;
         TrainingRun.Result r = trained.equals("afterstate") ? train.runAfterstate(null) : TrainingRun.run(train.options(), null);
         Map<String, Double> m = r.lastMetrics();

@@ -410,6 +410,19 @@ final class EvaluateCommand implements Callable<Integer> {
     /** The two-step settings: the model's ({@code saved}, null for one step) with the options' overrides. */
     AfterstatePolicy.Lookahead lookahead(AfterstatePolicy.Lookahead saved) {
         int samples = lookaheadSamples != null ? lookaheadSamples : saved == null ? 0 : saved.samples();
+        AfterstatePolicy.Lookahead base = saved != null ? saved : AfterstatePolicy.Lookahead.defaults();
+        int candidates = lookaheadCandidates != null ? lookaheadCandidates : base.candidates();
+        double weight = lookaheadValueWeight != null ? lookaheadValueWeight : base.valueWeight();
+        double confidence = lookaheadConfidence != null ? lookaheadConfidence : base.confidence();
+        double anchor = lookaheadAnchorConfidence != null ? lookaheadAnchorConfidence : base.anchorConfidence();
+        AfterstatePolicy.Lookahead settings;
+        try {
+            // with 0 samples (one step) the other values are still checked, so that a bad one is named as bad
+            settings = new AfterstatePolicy.Lookahead(candidates, samples == 0 ? 1 : samples, weight, confidence,
+                    anchor);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--afterstate-lookahead-*: " + e.getMessage(), e);
+        }
         if (samples == 0) {
             Map<String, Object> tuning = lookaheadOptions(false);
             if (!tuning.isEmpty()) {
@@ -421,16 +434,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             return null;
         }
-        AfterstatePolicy.Lookahead base = saved != null ? saved : AfterstatePolicy.Lookahead.defaults();
-        int candidates = lookaheadCandidates != null ? lookaheadCandidates : base.candidates();
-        double weight = lookaheadValueWeight != null ? lookaheadValueWeight : base.valueWeight();
-        double confidence = lookaheadConfidence != null ? lookaheadConfidence : base.confidence();
-        double anchor = lookaheadAnchorConfidence != null ? lookaheadAnchorConfidence : base.anchorConfidence();
-        try {
-            return new AfterstatePolicy.Lookahead(candidates, samples, weight, confidence, anchor);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--afterstate-lookahead-*: " + e.getMessage(), e);
-        }
+        return settings;
     }
 
     /**

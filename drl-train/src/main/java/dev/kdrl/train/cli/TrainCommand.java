@@ -690,20 +690,24 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingRun.Imitation imitation() {
+        TrainingRun.Imitation imitation;
+        try {
+            imitation = new TrainingRun.Imitation(imitate, imitationSteps, imitationEpochs, imitationBatch, imitationLr);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--imitate/--imitation-*: " + e.getMessage());
+        }
+        // after the values are checked: a bad one is named as bad first
         if (imitationSteps == 0) {
             for (String o : List.of("--imitate", "--imitation-epochs", "--imitation-batch", "--imitation-lr")) {
                 if (typedNotOverridden(o)) {
                     throw new IllegalArgumentException(o + " " + given(spec.commandLine().getParseResult(), o)
-                            + " sets the imitation before reinforcement learning, and --imitation-steps is 0 (none): "
-                            + "give --imitation-steps above 0");
+                            + " sets the imitation before reinforcement learning, and " + (published
+                            ? "--published trains without imitation: leave it out"
+                            : "--imitation-steps is 0 (none): give --imitation-steps above 0"));
                 }
             }
         }
-        try {
-            return new TrainingRun.Imitation(imitate, imitationSteps, imitationEpochs, imitationBatch, imitationLr);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--imitate/--imitation-*: " + e.getMessage());
-        }
+        return imitation;
     }
 
     private dev.kdrl.env.quota.Observation observationKind() {
@@ -886,6 +890,14 @@ final class TrainCommand implements Callable<Integer> {
 
     /** How the training episodes' traffic is drawn, from the options. */
     TrainingRun.Traffic traffic() {
+        if (!(trafficNoise >= 0 && trafficNoise < 1)) {
+            throw new IllegalArgumentException("--traffic-noise " + plain(trafficNoise) + " is not in [0, 1): expected "
+                    + "the fraction by which each value of an episode played on --trace may move");
+        }
+        if (!(uniformTraffic >= 0 && uniformTraffic <= 1)) {
+            throw new IllegalArgumentException("--uniform-traffic " + plain(uniformTraffic) + " is not in [0, 1]: "
+                    + "expected the share of the training episodes (not on recorded windows) that are synthetic");
+        }
         double jitter = trafficRangeJitter();
         if (!"service".equals(trafficRange) && !"trace".equals(trafficRange)) {
             throw new IllegalArgumentException("--traffic-range '" + trafficRange + "': expected service or trace");
@@ -999,7 +1011,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (value > 0 && uniformTraffic == 0) {
             throw new IllegalArgumentException(option + " " + plain(value) + " shapes synthetic training traces, and "
-                    + "--uniform-traffic 0 draws none: give --uniform-traffic above 0");
+                    + (published ? "--published trains on --trace as recorded (--uniform-traffic 0): leave it out"
+                    : "--uniform-traffic 0 draws none: give --uniform-traffic above 0"));
         }
     }
 
@@ -1123,6 +1136,19 @@ final class TrainCommand implements Callable<Integer> {
     dev.kdrl.env.value.AfterstatePolicy.Lookahead lookahead() {
         CautiousChoice.requireConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
         CautiousChoice.requireConfidence("--afterstate-lookahead-anchor-confidence", lookaheadAnchorConfidence);
+        dev.kdrl.env.value.AfterstatePolicy.Lookahead settings;
+        try {
+            // with 0 samples (one step) the other values are still checked, so that a bad one is named as bad
+            settings = new dev.kdrl.env.value.AfterstatePolicy.Lookahead(lookaheadCandidates,
+                    lookaheadSamples == 0 ? 1 : lookaheadSamples, lookaheadValueWeight, lookaheadConfidence,
+                    lookaheadAnchorConfidence);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--afterstate-lookahead-samples " + lookaheadSamples
+                    + ", --afterstate-lookahead-candidates " + lookaheadCandidates + ", --afterstate-lookahead-value-weight "
+                    + lookaheadValueWeight + ", --afterstate-lookahead-confidence " + lookaheadConfidence
+                    + ", --afterstate-lookahead-anchor-confidence " + lookaheadAnchorConfidence + ": "
+                    + e.getMessage() + " (samples: 0 for one step, else >= 1)", e);
+        }
         if (lookaheadSamples == 0) {
             for (String o : LOOKAHEAD_TUNING) {
                 if (typedNotOverridden(o)) {
@@ -1133,16 +1159,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             return null;
         }
-        try {
-            return new dev.kdrl.env.value.AfterstatePolicy.Lookahead(lookaheadCandidates, lookaheadSamples,
-                    lookaheadValueWeight, lookaheadConfidence, lookaheadAnchorConfidence);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--afterstate-lookahead-samples " + lookaheadSamples
-                    + ", --afterstate-lookahead-candidates " + lookaheadCandidates + ", --afterstate-lookahead-value-weight "
-                    + lookaheadValueWeight + ", --afterstate-lookahead-confidence " + lookaheadConfidence
-                    + ", --afterstate-lookahead-anchor-confidence " + lookaheadAnchorConfidence + ": "
-                    + e.getMessage() + " (samples: 0 for one step, else >= 1)", e);
-        }
+        return settings;
     }
 
     /** The afterstate run these options describe, with progress to {@code progress} (null: none). */

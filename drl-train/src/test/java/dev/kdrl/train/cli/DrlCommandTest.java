@@ -560,6 +560,13 @@ class DrlCommandTest {
                 new String[] {"bench-train", "--trace", TEST, "--timesteps", "38", "--algo", "trpo", "--dynamics",
                         "cluster", "--dynamics cluster: drl bench-train measures training in the paper model only (drl "
                         + "train --dynamics cluster writes its time/fps to metrics.csv)"},
+                // with the default algorithm too (not drl train's advice to use trpo, which would not help here)
+                new String[] {"bench-train", "--trace", TEST, "--timesteps", "38", "--dynamics", "cluster",
+                        "--dynamics cluster: drl bench-train measures training in the paper model only (drl train "
+                        + "--dynamics cluster writes its time/fps to metrics.csv)"},
+                new String[] {"evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST,
+                        "--afterstate-lookahead-samples", "0", "--afterstate-lookahead-value-weight", "2",
+                        "--afterstate-lookahead-*: lookahead value weight must be in [0, 1], got 2.0"},
                 new String[] {"bench-train", "--trace", TEST, "--timesteps", "38", "--predictor", "holt",
                         "--predictor applies to --dynamics cluster only: " + EvaluateCommand.CLUSTER_ONLY.get(
                                 "--predictor")})) {
