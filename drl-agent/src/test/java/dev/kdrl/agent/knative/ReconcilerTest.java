@@ -62,15 +62,9 @@ class ReconcilerTest {
     @Test
     void servicesLeftFailedOrInvalidAreCounted() throws Exception {
         try (MockKube kube = new MockKube()) {
-            GenericKubernetesResource cr = new GenericKubernetesResource();
-            cr.setApiVersion(ScaleActionSpec.API_VERSION);
-            cr.setKind(ScaleActionSpec.KIND);
-            cr.setMetadata(new ObjectMetaBuilder().withName("drl-action").withGeneration(1L).build());
             // numbr has no Knative Service (404: failed); extra is not a configured service (invalid)
-            cr.setAdditionalProperty("spec", Map.of("servicenumbr_resource", "1", "servicenumbr_concurrency", "10",
+            create(kube, Map.of("servicenumbr_resource", "1", "servicenumbr_concurrency", "10",
                     "servicenumbr_podcount", "6", "serviceextra_podcount", "2"));
-            kube.client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace("default").resource(cr)
-                    .create();
             AgentMetrics metrics = AgentMetrics.forReconciler(List.of("house", "senti", "numbr"));
             List<String> told = new ArrayList<>();
             Reconciler r = new Reconciler(kube.client, "default", List.of(new AgentConfig.Service("numbr", "numbr",
@@ -98,16 +92,10 @@ class ReconcilerTest {
     @SuppressWarnings("unchecked")
     void aPodCountAboveMaxPodsIsNotApplied() throws Exception {
         try (MockKube kube = new MockKube()) {
-            GenericKubernetesResource cr = new GenericKubernetesResource();
-            cr.setApiVersion(ScaleActionSpec.API_VERSION);
-            cr.setKind(ScaleActionSpec.KIND);
-            cr.setMetadata(new ObjectMetaBuilder().withName("drl-action").withGeneration(1L).build());
             // neither Service exists: one the applier tried would be failed (404), not invalid
-            cr.setAdditionalProperty("spec", Map.of("servicehouse_resource", "2", "servicehouse_concurrency", "10",
+            create(kube, Map.of("servicehouse_resource", "2", "servicehouse_concurrency", "10",
                     "servicehouse_podcount", "151", "servicesenti_resource", "2", "servicesenti_concurrency", "10",
                     "servicesenti_podcount", "150"));
-            kube.client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace("default").resource(cr)
-                    .create();
             List<String> told = new ArrayList<>();
             Reconciler r = new Reconciler(kube.client, "default", List.of(
                     new AgentConfig.Service("house", "house", null, Map.of(), null, 150),
@@ -126,5 +114,15 @@ class ReconcilerTest {
         }
         assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "7"), null)).isNull();
         assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "x"), 5)).isNull();
+    }
+
+    /** The DRLScaleAction drl-action, generation 1, with {@code spec}, in namespace default. */
+    private static void create(MockKube kube, Map<String, Object> spec) {
+        GenericKubernetesResource cr = new GenericKubernetesResource();
+        cr.setApiVersion(ScaleActionSpec.API_VERSION);
+        cr.setKind(ScaleActionSpec.KIND);
+        cr.setMetadata(new ObjectMetaBuilder().withName("drl-action").withGeneration(1L).build());
+        cr.setAdditionalProperty("spec", spec);
+        kube.client.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace("default").resource(cr).create();
     }
 }
