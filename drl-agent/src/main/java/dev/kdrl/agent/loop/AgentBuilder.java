@@ -212,6 +212,14 @@ public final class AgentBuilder {
             throw new IllegalArgumentException(spec.model() + ": " + e.getMessage(), e);
         }
         if (spec.deterministic()) {
+            boolean draws = deterministic instanceof dev.kdrl.env.value.AfterstatePolicy a && a.lookahead() != null;
+            if (spec.seed() != 0 && !draws) {
+                // a setting the policy does not read is a mistake, not a no-op
+                throw new ConfigException(config.source().toString(), "policy.seed", spec.seed(), spec.model()
+                        + ": the " + saved.algorithm() + " policy decides without random draws (only a model with "
+                        + "deterministic: false, or an afterstate model saved to look two steps ahead, reads the seed); "
+                        + "leave policy.seed out");
+            }
             return new Chosen(deterministic, observation, trained(saved, spec.model()));
         }
         try {

@@ -178,6 +178,8 @@ class AgentCycleTest {
     @Test
     void aTwoStepAfterstateModelLooksAheadOverTheAgentsRecordedHistory() throws Exception {
         afterstateModelActsAsInTheSimulator(true);
+        // its draws of the next load read the seed
+        AgentBuilder.validate(config("{model: model.zip, seed: 5}"));
     }
 
     @Test
@@ -348,6 +350,13 @@ class AgentCycleTest {
                         + ": the rl4j-dqn policy has a joint-q actor (a Q-value per joint action), which acts greedily "
                         + "only: it has no stochastic mode; set policy.deterministic to true)")
                 .satisfies(e -> assertThat(((ConfigException) e).field()).isEqualTo("policy.deterministic"));
+        // deterministic, it reads no seed: one given is refused
+        AgentConfig seeded = config("{model: model.zip, seed: 3}");
+        assertThatThrownBy(() -> AgentBuilder.validate(seeded))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("agent.yaml") + ": policy.seed: '3' (" + dir.resolve("model.zip")
+                        + ": the rl4j-dqn policy decides without random draws (only a model with deterministic: false, "
+                        + "or an afterstate model saved to look two steps ahead, reads the seed); leave policy.seed out)");
         // a multi-categorical model samples
         AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
         AgentBuilder.validate(cfg);
