@@ -656,21 +656,19 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         LeaderElection leader = new LeaderElection(or(le.enabled(), false), leaseName, identity, leaseDuration,
                 renew, retry);
-        boolean reconcilerMode = root.apply() != null && Apply.Mode.RECONCILER.label().equals(root.apply().mode());
-        if (!leader.enabled() && !reconcilerMode) {
-            Map<String, Object> settings = new java.util.LinkedHashMap<>();
-            settings.put("leaseName", le.leaseName());
-            settings.put("identity", le.identity());
-            settings.put("leaseDuration", le.leaseDuration() == null ? null : written(le.leaseDuration()));
-            settings.put("renewDeadline", le.renewDeadline() == null ? null : written(le.renewDeadline()));
-            settings.put("retryPeriod", le.retryPeriod() == null ? null : written(le.retryPeriod()));
-            settings.values().removeIf(java.util.Objects::isNull);
-            if (!settings.isEmpty()) {
-                var first = settings.entrySet().iterator().next();
-                throw rules.error("leaderElection." + first.getKey(), first.getValue(), "only read with "
-                        + "leaderElection.enabled: true, which is " + (le.enabled() == null ? "not given (default "
-                        + "false)" : "false") + ": without it every replica decides and writes");
-            }
+        // the election settings given, as written (each is read only when a leader is elected)
+        Map<String, Object> electionSettings = new java.util.LinkedHashMap<>();
+        electionSettings.put("leaseName", le.leaseName());
+        electionSettings.put("identity", le.identity());
+        electionSettings.put("leaseDuration", le.leaseDuration() == null ? null : written(le.leaseDuration()));
+        electionSettings.put("renewDeadline", le.renewDeadline() == null ? null : written(le.renewDeadline()));
+        electionSettings.put("retryPeriod", le.retryPeriod() == null ? null : written(le.retryPeriod()));
+        electionSettings.values().removeIf(java.util.Objects::isNull);
+        if (!leader.enabled() && !reconciler && !electionSettings.isEmpty()) {
+            var first = electionSettings.entrySet().iterator().next();
+            throw rules.error("leaderElection." + first.getKey(), first.getValue(), "only read with "
+                    + "leaderElection.enabled: true, which is " + (le.enabled() == null ? "not given (default "
+                    + "false)" : "false") + ": without it every replica decides and writes");
         }
 
         AgentConfigFile.Kubernetes k = or(root.kubernetes(), new AgentConfigFile.Kubernetes(null, null));
@@ -679,9 +677,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                         MAX_WAIT));
 
         Apply apply = apply(root.apply(), rules);
-        boolean electionSettings = le.leaseName() != null || le.identity() != null || le.leaseDuration() != null
-                || le.renewDeadline() != null || le.retryPeriod() != null;
-        if (apply.mode() == Apply.Mode.RECONCILER && (leader.enabled() || electionSettings)) {
+        if (apply.mode() == Apply.Mode.RECONCILER && (leader.enabled() || !electionSettings.isEmpty())) {
             throw rules.error("leaderElection" + (leader.enabled() ? ".enabled" : ""), leader.enabled() ? true
                     : "{...}", "apply.mode reconciler elects no leader: run one replica and leave leaderElection out");
         }

@@ -56,9 +56,13 @@ final class BenchTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--algo must be afterstate, trpo or ppo, got '" + algo + "'");
         }
         Path dir = out != null ? out : Files.createTempDirectory("drl-bench-train");
-        List<String> args = new ArrayList<>(List.of("--profile", profile, "--trace", trace.toString(), "--algo", algo,
+        List<String> args = new ArrayList<>(List.of("--profile", profile, "--trace", trace.toString(),
                 "--timesteps", Long.toString(timesteps), "--eval-every", Integer.toString(Integer.MAX_VALUE),
                 "--out", dir.toString()));
+        if (spec.commandLine().getParseResult().hasMatchedOption("--algo")) {
+            // passed on only when typed: its default is drl train's, and --published notes only what was typed
+            args.addAll(List.of("--algo", algo));
+        }
         args.addAll(trainOptions);
         TrainCommand train = new TrainCommand();
         CommandLine cl = new CommandLine(train);
@@ -68,10 +72,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             TrainCommand.earlierRun(out, train.overwrite);
         }
         if (train.published) {
-            List<String> overridden = new ArrayList<>(train.applyPublished());
-            if (!spec.commandLine().getParseResult().hasMatchedOption("--algo")) {
-                overridden.removeIf(o -> o.startsWith("--algo ")); // bench-train's own default, not typed
-            }
+            List<String> overridden = train.applyPublished();
             if (!overridden.isEmpty()) {
                 spec.commandLine().getErr().println("drl bench-train: --published overrides "
                         + String.join(", ", overridden));

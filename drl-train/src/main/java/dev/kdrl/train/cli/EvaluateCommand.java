@@ -201,9 +201,9 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dynamics '" + dynamics + "' is not one of paper, cluster");
         }
         refuse(CLUSTER_ONLY, "cluster");
-        if (SavedPolicies.searches(saved)) {
-            lookahead(AfterstatePolicy.Lookahead.of(saved.hyperParameters())); // its options checked before any trace
-        }
+        // the saved settings with the options' overrides, checked before any trace is read
+        AfterstatePolicy.Lookahead twoSteps = SavedPolicies.searches(saved)
+                ? lookahead(AfterstatePolicy.Lookahead.of(saved.hyperParameters())) : null;
         if ("cluster".equals(saved.hyperParameters().get("dynamics"))) {
             note(modelFile + " was trained with --dynamics cluster; it is "
                     + "played here in the paper model (add --dynamics cluster to play it as trained)");
@@ -221,7 +221,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     env.episodeLength(), seed);
             var acting = SavedPolicies.acting(saved, model, prof, env::state, future);
             if (acting instanceof AfterstatePolicy a) {
-                a.withLookahead(lookahead(a.lookahead()));
+                a.withLookahead(twoSteps);
             }
             EpisodeRunner.Episode episode = EpisodeRunner.run(env, acting, 0L);
             List<EpisodeMetrics> rows = new ArrayList<>();

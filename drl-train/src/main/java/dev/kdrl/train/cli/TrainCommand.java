@@ -697,15 +697,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--imitate/--imitation-*: " + e.getMessage());
         }
         // after the values are checked: a bad one is named as bad first
-        if (imitationSteps == 0) {
-            for (String o : List.of("--imitate", "--imitation-epochs", "--imitation-batch", "--imitation-lr")) {
-                if (typedNotOverridden(o)) {
-                    throw new IllegalArgumentException(o + " " + given(spec.commandLine().getParseResult(), o)
-                            + " sets the imitation before reinforcement learning, and " + (published
-                            ? "--published trains without imitation: leave it out"
-                            : "--imitation-steps is 0 (none): give --imitation-steps above 0"));
-                }
-            }
+        String unread = imitationSteps == 0
+                ? firstTyped(List.of("--imitate", "--imitation-epochs", "--imitation-batch", "--imitation-lr")) : null;
+        if (unread != null) {
+            throw new IllegalArgumentException(typedWithValue(unread) + " sets the imitation before reinforcement "
+                    + "learning, and " + (published ? "--published trains without imitation: leave it out"
+                    : "--imitation-steps is 0 (none): give --imitation-steps above 0"));
         }
         return imitation;
     }
@@ -914,14 +911,19 @@ final class TrainCommand implements Callable<Integer> {
                     + "none for none)");
         }
         Trace windows = trafficWindowsTrace();
-        TrainingRun.Traffic traffic = traffic(windows, margin, jitter, perService);
+        boolean windowsOnly = windows != null && trafficWindowsShare != null && trafficWindowsShare == 1;
+        TrainingRun.Traffic traffic = traffic(windows, windowsOnly, margin, jitter, perService);
         // after the values are checked: a bad one is named as bad first
-        refuseTrafficOptionsWithoutEffect(windows != null && trafficWindowsShare != null && trafficWindowsShare == 1);
+        refuseTrafficOptionsWithoutEffect(windowsOnly);
         return traffic;
     }
 
-    /** {@link #traffic()}'s record, given the recorded windows ({@code null}: none) and the values read. */
-    private TrainingRun.Traffic traffic(Trace windows, double margin, double jitter, boolean perService) {
+    /**
+     * {@link #traffic()}'s record, given the recorded windows ({@code null}: none), whether every episode plays one,
+     * and the values read.
+     */
+    private TrainingRun.Traffic traffic(Trace windows, boolean windowsOnly, double margin, double jitter,
+                                        boolean perService) {
         if (windows == null) {
             if (trafficWindowsShare != null) {
                 throw new IllegalArgumentException("--traffic-windows-share " + plain(trafficWindowsShare)
@@ -932,15 +934,15 @@ final class TrainCommand implements Callable<Integer> {
             return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, null, 0,
                     trafficPlainShare, perService, trafficRangeMargin(margin, false));
         }
-        if (trafficWindowsShare != null && trafficWindowsShare == 1 && (margin > 0 || trafficPlainShare > 0)) {
+        if (windowsOnly && (margin > 0 || trafficPlainShare > 0)) {
             String option = margin > 0 ? "--traffic-range-margin " + plain(margin)
                     : "--traffic-plain-share " + plain(trafficPlainShare);
-            throw new IllegalArgumentException(option + " shapes synthetic training traces, and --traffic-windows-share "
-                    + "1 plays recorded windows only: give a share below 1");
+            throw new IllegalArgumentException(option + " shapes synthetic training traces, and "
+                    + noSyntheticTraces(true));
         }
         return new TrainingRun.Traffic(trafficNoise, uniformTraffic, trafficPersistence, jitter, windows,
                 trafficWindowsShare == null ? 0.5 : trafficWindowsShare, trafficPlainShare, perService,
-                trafficRangeMargin(margin, trafficWindowsShare != null && trafficWindowsShare == 1));
+                trafficRangeMargin(margin, windowsOnly));
     }
 
     /**
@@ -964,14 +966,11 @@ final class TrainCommand implements Callable<Integer> {
     private void refuseTrafficOptionsWithoutEffect(boolean windowsOnly) {
         boolean onTrace = uniformTraffic < 1 && !windowsOnly;
         boolean synthetic = uniformTraffic > 0 && !windowsOnly;
-        String noneDrawn = windowsOnly ? "--traffic-windows-share 1 plays recorded windows only: give a share below 1"
-                : published ? "--published trains on --trace as recorded (--uniform-traffic 0): leave it out"
-                : "--uniform-traffic 0 draws none: give --uniform-traffic above 0";
+        String noneDrawn = noSyntheticTraces(windowsOnly);
         if (trafficNoise > 0 && !onTrace) {
             throw new IllegalArgumentException("--traffic-noise " + plain(trafficNoise) + " randomises the training "
-                    + "episodes played on --trace, and " + (windowsOnly ? "--traffic-windows-share 1 plays recorded "
-                    + "windows only: give a share below 1" : "--uniform-traffic 1 makes every one synthetic: give "
-                    + "--uniform-traffic below 1 (the share of synthetic episodes)"));
+                    + "episodes played on --trace, and " + (windowsOnly ? noneDrawn : "--uniform-traffic 1 makes every "
+                    + "one synthetic: give --uniform-traffic below 1 (the share of synthetic episodes)"));
         }
         if (windowsOnly && typedNotOverridden("--uniform-traffic")) {
             throw new IllegalArgumentException("--uniform-traffic " + plain(uniformTraffic) + " shares the training "
@@ -995,6 +994,16 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The first of {@code options} that {@link #typedNotOverridden} holds for; null when none. */
+    private String firstTyped(List<String> options) {
+        return options.stream().filter(this::typedNotOverridden).findFirst().orElse(null);
+    }
+
+    /** {@code option} and its value as given, e.g. {@code --imitation-epochs 8}. */
+    private String typedWithValue(String option) {
+        return option + " " + given(spec.commandLine().getParseResult(), option);
+    }
+
     /** Whether {@code option} was typed and {@link #applyPublished --published} did not replace its value. */
     private boolean typedNotOverridden(String option) {
         if (spec == null || (published && PUBLISHED.containsKey(option))) {
@@ -1011,9 +1020,18 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (value > 0 && uniformTraffic == 0) {
             throw new IllegalArgumentException(option + " " + plain(value) + " shapes synthetic training traces, and "
-                    + (published ? "--published trains on --trace as recorded (--uniform-traffic 0): leave it out"
-                    : "--uniform-traffic 0 draws none: give --uniform-traffic above 0"));
+                    + noSyntheticTraces(false));
         }
+    }
+
+    /**
+     * Why no synthetic training trace is drawn, and what to do: every episode plays a recorded window ({@code
+     * windowsOnly}), or --uniform-traffic is 0 (set by --published or typed).
+     */
+    private String noSyntheticTraces(boolean windowsOnly) {
+        return windowsOnly ? "--traffic-windows-share 1 plays recorded windows only: give a share below 1"
+                : published ? "--published trains on --trace as recorded (--uniform-traffic 0): leave it out"
+                : "--uniform-traffic 0 draws none: give --uniform-traffic above 0";
     }
 
     /** {@code v} as typed: no trailing zeros, no exponent ({@code 2} for 2.0). */
@@ -1150,12 +1168,11 @@ final class TrainCommand implements Callable<Integer> {
                     + e.getMessage() + " (samples: 0 for one step, else >= 1)", e);
         }
         if (lookaheadSamples == 0) {
-            for (String o : LOOKAHEAD_TUNING) {
-                if (typedNotOverridden(o)) {
-                    throw new IllegalArgumentException(o + " " + given(spec.commandLine().getParseResult(), o)
-                            + " tunes the two-step search, and --afterstate-lookahead-samples 0 makes the policy act in "
-                            + "one step: give samples above 0, or leave " + o + " out");
-                }
+            String unread = firstTyped(LOOKAHEAD_TUNING);
+            if (unread != null) {
+                throw new IllegalArgumentException(typedWithValue(unread) + " tunes the two-step search, and "
+                        + "--afterstate-lookahead-samples 0 makes the policy act in one step: give samples above 0, or "
+                        + "leave " + unread + " out");
             }
             return null;
         }
