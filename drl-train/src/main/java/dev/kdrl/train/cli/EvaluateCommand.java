@@ -204,6 +204,9 @@ final class EvaluateCommand implements Callable<Integer> {
         // the saved settings with the options' overrides, checked before any trace is read
         AfterstatePolicy.Lookahead twoSteps = SavedPolicies.searches(saved)
                 ? lookahead(AfterstatePolicy.Lookahead.of(saved.hyperParameters())) : null;
+        // with --no-expected, --expected-confidence has nothing to set; --traffic-history only when no two-step
+        // search draws from it
+        expected.refuseWhenSkipped(spec.commandLine().getParseResult(), twoSteps != null);
         if ("cluster".equals(saved.hyperParameters().get("dynamics"))) {
             note(modelFile + " was trained with --dynamics cluster; it is "
                     + "played here in the paper model (add --dynamics cluster to play it as trained)");

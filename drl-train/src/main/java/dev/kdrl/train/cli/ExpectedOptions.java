@@ -37,10 +37,20 @@ final class ExpectedOptions {
      * expected-2 reads in {@code drl baselines}), named: they would be ignored.
      */
     void refuseWhenSkipped(picocli.CommandLine.ParseResult parsed) {
+        refuseWhenSkipped(parsed, false);
+    }
+
+    /**
+     * With {@code --no-expected}, refuses {@code --expected-confidence}, and {@code --traffic-history} unless {@code
+     * historyRead} (something else reads it too: in {@code drl evaluate}, a model searching two steps draws its next
+     * period's traffic from it), named: they would be ignored.
+     */
+    void refuseWhenSkipped(picocli.CommandLine.ParseResult parsed, boolean historyRead) {
         if (!skip) {
             return;
         }
-        for (String o : java.util.List.of("--expected-confidence", "--traffic-history")) {
+        for (String o : historyRead ? java.util.List.of("--expected-confidence")
+                : java.util.List.of("--expected-confidence", "--traffic-history")) {
             if (parsed.hasMatchedOption(o)) {
                 throw new IllegalArgumentException(o + " " + parsed.matchedOptionValue(o, (Object) null) + " sets the "
                         + "expected-2 planner, and --no-expected skips it: leave one of them out");

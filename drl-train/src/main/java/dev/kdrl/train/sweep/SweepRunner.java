@@ -3,6 +3,10 @@ package dev.kdrl.train.sweep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kdrl.core.policy.PolicyFile;
+import dev.kdrl.core.policy.SavedPolicy;
+import dev.kdrl.env.value.AfterstatePolicy;
+import dev.kdrl.env.value.SavedPolicies;
 import dev.kdrl.train.cli.DrlCommand;
 import dev.kdrl.train.sweep.SweepFile.EvalSet;
 import dev.kdrl.train.sweep.SweepFile.Setting;
@@ -651,11 +655,37 @@ public final class SweepRunner {
             args.addAll(List.of("--rows", set.rows()));
         }
         args.addAll(List.of("--json", "--no-optimum", "--lookahead", "0"));
-        if (!expected) {
-            args.add("--no-expected");
+        if (expected) {
+            args.addAll(set.args());
+            return args;
         }
-        args.addAll(set.args());
+        // the set's expected-2 options are part of its baselines' key, not of this play, which leaves expected-2 out
+        // (the traffic history stays when the model draws its next period's traffic from it)
+        args.add("--no-expected");
+        Map<String, Object> own = new LinkedHashMap<>(set.options());
+        own.remove("expected-confidence");
+        if (own.containsKey("traffic-history") && !searchesTwoSteps(model, set)) {
+            own.remove("traffic-history");
+        }
+        own.forEach((k, v) -> args.addAll(SweepFile.args(k, v)));
         return args;
+    }
+
+    /**
+     * Whether the saved model, played with the set's options, searches two steps (and so draws the next period's
+     * traffic, from {@code --traffic-history} when given).
+     */
+    static boolean searchesTwoSteps(Path model, EvalSet set) {
+        SavedPolicy saved = PolicyFile.load(model);
+        if (!SavedPolicies.searches(saved)) {
+            return false;
+        }
+        Object samples = set.options().get("afterstate-lookahead-samples");
+        if (samples != null) {
+            return !"0".equals(SweepFile.text(samples));
+        }
+        AfterstatePolicy.Lookahead lookahead = AfterstatePolicy.Lookahead.of(saved.hyperParameters());
+        return lookahead != null && lookahead.samples() > 0;
     }
 
     /**

@@ -244,6 +244,17 @@ class DrlCommandTest {
         assertThat(without.code()).as(without.err()).isZero();
         assertThat(JSON.readTree(without.out())).extracting(n -> n.get("policy").asText()).doesNotContain("expected-2")
                 .contains("greedy");
+        // without expected-2, a model searching two steps still draws its next period's traffic from the history
+        List<Double> model = new java.util.ArrayList<>();
+        for (List<String> history : List.of(List.<String>of(), List.of("--traffic-history", TRAIN))) {
+            List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--model", "../models/paper-afterstate.zip",
+                    "--trace", TEST, "--no-optimum", "--lookahead", "0", "--no-expected", "--json"));
+            args.addAll(history);
+            Run m = run(args.toArray(String[]::new));
+            assertThat(m.code()).as(m.err()).isZero();
+            model.add(JSON.readTree(m.out()).get(0).get("return").asDouble());
+        }
+        assertThat(model.get(1)).as("the history read").isNotEqualTo(model.get(0));
         // the confidence: 0 is the planner before it had one (docs/benchmarks.md: 63,895.99 on test-20)
         List<Double> expected = new java.util.ArrayList<>();
         for (String k : List.of("0", "0.5")) {
@@ -552,6 +563,13 @@ class DrlCommandTest {
                 new String[] {"baselines", "--trace", TEST, "--no-expected", "--traffic-history", TRAIN,
                         "--traffic-history " + TRAIN + " sets the expected-2 planner, and --no-expected skips it: leave "
                         + "one of them out"},
+                new String[] {"evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--no-expected",
+                        "--expected-confidence", "1", "--expected-confidence 1.0 sets the expected-2 planner, and "
+                        + "--no-expected skips it: leave one of them out"},
+                // acting in one step, the model does not read the history either
+                new String[] {"evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST, "--no-expected",
+                        "--afterstate-lookahead-samples", "0", "--traffic-history", TRAIN, "--traffic-history " + TRAIN
+                        + " sets the expected-2 planner, and --no-expected skips it: leave one of them out"},
                 new String[] {"evaluate", "--model", "../models/paper-afterstate.zip", "--trace", TEST,
                         "--afterstate-lookahead-samples", "0", "--afterstate-lookahead-confidence", "2",
                         "--afterstate-lookahead-confidence 2.0 tunes the two-step search, and "
