@@ -241,7 +241,7 @@ public final class EmpiricalTraffic implements TrafficDistribution {
                     case DELTA -> current[i] + e[i];
                     case AR1 -> mean[i] + rho[i] * (current[i] - mean[i]) + e[i];
                 };
-                out[k][i] = Math.max(0, (double) Math.round(v));
+                out[k][i] = Math.min(Trace.MAX_VALUE, Math.max(0, (double) Math.round(v)));
             }
         }
         return out;

@@ -38,23 +38,26 @@ public final class MetricsWriter {
         }
     }
 
-    /** CSV with a header of every key that appears (episodes over different services may differ). */
+    /**
+     * CSV with a header of every key that appears (episodes over different services may differ), to {@code out}
+     * (flushed, not closed).
+     */
     public static void writeCsv(List<EpisodeMetrics> metrics, Writer out) throws IOException {
         Set<String> header = new LinkedHashSet<>();
         for (EpisodeMetrics m : metrics) {
             header.addAll(m.toMap().keySet());
         }
-        try (CSVPrinter printer = new CSVPrinter(out,
-                CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').build())) {
-            for (EpisodeMetrics m : metrics) {
-                Map<String, Object> row = m.toMap();
-                List<Object> values = new ArrayList<>();
-                for (String h : header) {
-                    values.add(row.getOrDefault(h, ""));
-                }
-                printer.printRecord(values);
+        CSVPrinter printer = new CSVPrinter(out,
+                CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').build());
+        for (EpisodeMetrics m : metrics) {
+            Map<String, Object> row = m.toMap();
+            List<Object> values = new ArrayList<>();
+            for (String h : header) {
+                values.add(row.getOrDefault(h, ""));
             }
+            printer.printRecord(values);
         }
+        printer.flush();
     }
 
     /** Writes CSV to {@code file}, or JSON when its name ends in {@code .json}. */

@@ -2,6 +2,7 @@ package dev.kdrl.env.quota;
 
 import dev.kdrl.core.space.Box;
 import dev.kdrl.core.space.MultiDiscrete;
+import dev.kdrl.env.trace.Trace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -125,8 +126,17 @@ public record QuotaModel(List<ServiceProfile> services, double quota, int minPod
 
     // ---- the pure decision bookkeeping -------------------------------------------------------------
 
-    /** Pods service {@code i} needs on configuration {@code action} for {@code users} concurrent users. */
+    /**
+     * Pods service {@code i} needs on configuration {@code action} for {@code users} concurrent users.
+     *
+     * @throws IllegalArgumentException if {@code users} is not a load {@code >= 0} and {@code <=} {@link
+     *                                  Trace#MAX_VALUE} (NaN included)
+     */
     public int podsNeeded(int i, int action, double users) {
+        if (!(users >= 0 && users <= Trace.MAX_VALUE)) {
+            throw new IllegalArgumentException("service " + services.get(i).name() + ": load " + users
+                    + " (expected concurrent users >= 0 and <= " + (long) Trace.MAX_VALUE + ")");
+        }
         double conc = services.get(i).config(action).concurrency();
         // the exact floating-point order of the published code: 21 / 10 / 0.7 = 3.0000000000000004 -> 4 pods
         int pods = users > 0 ? (int) Math.ceil(users / conc / TARGET_UTILISATION) : 0;

@@ -1,5 +1,6 @@
 package dev.kdrl.env.quota;
 
+import dev.kdrl.env.trace.Trace;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -12,7 +13,8 @@ import java.util.function.Supplier;
  * @param prevAction  configuration index per service of the previous decision
  * @param prevPod     pod count per service after the previous decision
  * @param prevRes     CPU cores held per service after the previous decision
- * @param traffic     concurrent users per service that the next decision serves
+ * @param traffic     concurrent users per service that the next decision serves, each {@code >= 0} and {@code <=}
+ *                    {@link Trace#MAX_VALUE} (refused otherwise, as negative pods or held cores are)
  * @param observation what a policy sees in this state (see {@link QuotaModel#observation})
  */
 public record QuotaState(int step, int[] prevAction, int[] prevPod, double[] prevRes, double[] traffic,
@@ -40,6 +42,19 @@ public record QuotaState(int step, int[] prevAction, int[] prevPod, double[] pre
             throw new IllegalArgumentException("state arrays must have one entry per service (" + n
                     + ") and the observation three: got prevPod " + prevPod.length + ", prevRes " + prevRes.length
                     + ", traffic " + traffic.length + ", observation " + observation.length);
+        }
+        for (int i = 0; i < n; i++) {
+            if (!(traffic[i] >= 0 && traffic[i] <= Trace.MAX_VALUE)) {
+                throw new IllegalArgumentException("traffic[" + i + "] is " + traffic[i] + " (expected a load >= 0 and "
+                        + "<= " + (long) Trace.MAX_VALUE + ")");
+            }
+            if (prevPod[i] < 0) {
+                throw new IllegalArgumentException("prevPod[" + i + "] is " + prevPod[i] + " (expected a pod count >= 0)");
+            }
+            if (!(prevRes[i] >= 0 && prevRes[i] < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("prevRes[" + i + "] is " + prevRes[i] + " (expected cores >= 0, "
+                        + "finite)");
+            }
         }
         prevAction = prevAction.clone();
         prevPod = prevPod.clone();

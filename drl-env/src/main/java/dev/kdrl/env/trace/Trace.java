@@ -19,10 +19,17 @@ public final class Trace {
     private final double[][] rows;
 
     /**
+     * The largest value a trace may hold: a load of a billion concurrent requests, beyond any service's, and small
+     * enough that the pods it needs stay countable (the live agent's {@code maxLoad} has the same bound).
+     */
+    public static final double MAX_VALUE = 1e9;
+
+    /**
      * @param source  where the trace came from (file name or description), used in messages
-     * @param columns column (service) names: at least one, non-blank, unique
-     * @param rows    at least one row, each with {@code columns.size()} finite values {@code >= 0};
-     *                copied defensively
+     * @param columns column (service) names: at least one, non-blank, without whitespace around them (as {@link
+     *                TraceCsv} reads them back), unique
+     * @param rows    at least one row, each with {@code columns.size()} values {@code >= 0} and {@code <=} {@link
+     *                #MAX_VALUE}; copied defensively
      * @throws IllegalArgumentException naming the source, row, column and value on invalid input
      */
     public Trace(String source, List<String> columns, double[][] rows) {
@@ -38,6 +45,10 @@ public final class Trace {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("trace " + this.source + ": column " + (c + 1)
                         + " has a blank name (expected a non-blank service name)");
+            }
+            if (!name.strip().equals(name)) {
+                throw new IllegalArgumentException("trace " + this.source + ": column " + (c + 1) + " is named '" + name
+                        + "' (expected a service name without whitespace around it)");
             }
             if (idx.putIfAbsent(name, c) != null) {
                 throw new IllegalArgumentException("trace " + this.source + ": duplicate column '" + name
@@ -57,9 +68,10 @@ public final class Trace {
             }
             for (int c = 0; c < row.length; c++) {
                 double v = row[c];
-                if (!Double.isFinite(v) || v < 0) {
+                if (!(v >= 0 && v <= MAX_VALUE)) {
                     throw new IllegalArgumentException("trace " + this.source + ": row " + r + ", column '"
-                            + columns.get(c) + "': value " + v + " is invalid (expected a finite number >= 0)");
+                            + columns.get(c) + "': value " + v + " is invalid (expected a number >= 0 and <= "
+                            + (long) MAX_VALUE + ")");
                 }
             }
             copy[r] = row.clone();

@@ -40,11 +40,8 @@ public final class TraceCsv {
 
     private static final String EXPECTED = "(expected a finite number >= 0)";
 
-    /**
-     * The largest value a trace may hold: a load of a billion concurrent requests, beyond any service's, and small
-     * enough that the pods it needs stay countable (the live agent's {@code maxLoad} has the same bound).
-     */
-    public static final double MAX_VALUE = 1e9;
+    /** The largest value a trace may hold, {@link Trace#MAX_VALUE}. */
+    public static final double MAX_VALUE = Trace.MAX_VALUE;
 
     /** Plain decimal numbers only: no NaN, Infinity, hex or Java suffixes like "1d". */
     private static final Pattern NUMBER =

@@ -1,6 +1,7 @@
 package dev.kdrl.env.baseline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.kdrl.env.metrics.EpisodeMetrics;
@@ -101,6 +102,12 @@ class BaselineReferenceTest {
         QuotaEnv env = PaperProfile.env(TRAIN);
         EpisodeMetrics m = EpisodeRunner.run(env, p, 0).metrics();
         assertThat(m.episodeReturn()).isLessThan(725_475.72);
+        // the full observation holds the traffic elsewhere: the same decisions, the same return
+        QuotaEnv full = new QuotaEnv(PaperProfile.model(), TRAIN, dev.kdrl.env.quota.Observation.FULL);
+        assertThat(EpisodeRunner.run(full, p, 0).metrics().episodeReturn()).isEqualTo(m.episodeReturn());
+        assertThatThrownBy(() -> p.act(new double[10])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("observation of 10 values; this model's is 9 (paper) or "
+                        + dev.kdrl.env.quota.Observation.FULL.size(PaperProfile.model()) + " (full)");
     }
 
     @Test

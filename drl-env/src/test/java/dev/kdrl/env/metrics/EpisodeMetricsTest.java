@@ -101,6 +101,19 @@ class EpisodeMetricsTest {
         assertThat(lines.get(0)).isEqualTo("policy,trace,steps,return,over_quota_steps,overlap_over_quota_steps,"
                 + "mean_cpu,max_cpu,mean_latency_slo_a,revisions_created,pod_changes");
         assertThat(lines.get(1)).contains(",tiny,3,37600.0,0,0,");
+        // to a caller's writer: flushed, left open (a wrapper of System.out stays usable)
+        boolean[] closed = {false};
+        java.io.StringWriter text = new java.io.StringWriter();
+        java.io.Writer caller = new java.io.BufferedWriter(new java.io.FilterWriter(text) {
+            @Override
+            public void close() throws java.io.IOException {
+                closed[0] = true;
+                super.close();
+            }
+        });
+        MetricsWriter.writeCsv(List.of(m), caller);
+        assertThat(closed[0]).isFalse();
+        assertThat(text.toString()).isEqualTo(String.join("\n", lines) + "\n");
     }
 
     @Test

@@ -21,6 +21,23 @@ class QuotaModelTest {
         return new QuotaState(1, a, pods, res, traffic, m.observation(res, a, traffic));
     }
 
+    /** A load that is not a count of users (NaN, negative, infinite, huge) is refused, not read as minPods pods. */
+    @Test
+    void aLoadOrStateThatCannotBeIsRefused() {
+        QuotaModel m = PaperProfile.model();
+        assertThat(m.podsNeeded(0, 0, Trace.MAX_VALUE)).isPositive();
+        for (double bad : new double[] {Double.NaN, -1, Double.POSITIVE_INFINITY, 1e12}) {
+            assertThatThrownBy(() -> m.podsNeeded(0, 0, bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("service house: load " + bad + " (expected concurrent users >= 0 and <= 1000000000)");
+            assertThatThrownBy(() -> m.resume(1, new int[3], new int[3], new double[3], new double[] {1, bad, 1}))
+                    .hasMessage("traffic[1] is " + bad + " (expected a load >= 0 and <= 1000000000)");
+        }
+        assertThatThrownBy(() -> m.resume(1, new int[3], new int[] {0, 0, -1}, new double[3], new double[3]))
+                .hasMessage("prevPod[2] is -1 (expected a pod count >= 0)");
+        assertThatThrownBy(() -> m.resume(1, new int[3], new int[3], new double[] {-0.5, 0, 0}, new double[3]))
+                .hasMessage("prevRes[0] is -0.5 (expected cores >= 0, finite)");
+    }
+
     @Test
     void envCheckerPassesForThePaperAndTheGeneralEnvironment() {
         EnvChecker.check(PaperProfile.env(TRAIN), 1, 450);

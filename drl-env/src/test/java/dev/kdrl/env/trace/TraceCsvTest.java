@@ -33,6 +33,18 @@ class TraceCsvTest {
         throw new AssertionError("expected TraceFormatException for:\n" + csv);
     }
 
+    /** A trace built in code holds only what TraceCsv reads back: loads up to MAX_VALUE, names without spaces. */
+    @Test
+    void aTraceBuiltInCodeHoldsWhatItsCsvReadsBack() {
+        assertThat(new Trace("t", List.of("a"), new double[][] {{Trace.MAX_VALUE}}).max()).isEqualTo(1e9);
+        assertThatThrownBy(() -> new Trace("t", List.of("a"), new double[][] {{2e9}}))
+                .hasMessage("trace t: row 0, column 'a': value 2.0E9 is invalid (expected a number >= 0 and <= "
+                        + "1000000000)");
+        assertThatThrownBy(() -> new Trace("t", List.of("a", " house"), new double[][] {{1, 2}}))
+                .hasMessage("trace t: column 2 is named ' house' (expected a service name without whitespace around "
+                        + "it)");
+    }
+
     // ---- real bundled files ----
 
     @Test
