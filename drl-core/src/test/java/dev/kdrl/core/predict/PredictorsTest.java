@@ -101,4 +101,19 @@ class PredictorsTest {
             assertThatThrownBy(() -> p.predict(new double[] {1}, 0)).hasMessage("k must be >= 1, got 0");
         }
     }
+
+    /** A forecast holds loads only, and compares and prints by its values. */
+    @Test
+    void aForecastIsAValueOfLoads() {
+        Forecast f = new Forecast(new double[] {1, 2.5}, "holt", null);
+        assertThat(new Forecast(new double[] {1, 2.5}, "holt", null)).isEqualTo(f).hasSameHashCodeAs(f);
+        assertThat(new Forecast(new double[] {1, 2.5}, "holt", "why")).isNotEqualTo(f);
+        assertThat(f).hasToString("Forecast[values=[1.0, 2.5], method=holt, fallbackReason=null]");
+        for (double bad : new double[] {-5, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertThatThrownBy(() -> new Forecast(new double[] {1, bad}, "m", null))
+                    .hasMessage("forecast of m: value 1 is " + bad + " (expected a finite load >= 0)");
+        }
+        assertThatThrownBy(() -> new Forecast(new double[0], "m", null))
+                .hasMessage("a forecast of m with no values (expected at least one)");
+    }
 }

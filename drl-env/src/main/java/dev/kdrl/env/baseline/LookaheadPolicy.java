@@ -48,7 +48,7 @@ public final class LookaheadPolicy implements Policy<double[], int[]> {
     public int[] act(double[] observation) {
         QuotaState s = QuotaState.current(state);
         int steps = Math.max(1, Math.min(horizon, episodeLength - s.step()));
-        return planner.solve(s, trafficAt, steps).actions().get(0);
+        return planner.solve(s, trafficAt, steps).action(0);
     }
 
     @Override

@@ -64,13 +64,45 @@ public final class OptimalPlanner {
     private static final int PARTITIONS = 2;
 
     /**
-     * The best plan found.
+     * The best plan found. Immutable: the actions are copied in, and out by {@link #actions()} (use {@link
+     * #action(int)} for one step); equal plans have equal values, actions (by content) and state counts.
      *
      * @param value     its undiscounted return
      * @param actions   the joint action of every step
      * @param maxStates the largest number of distinct states kept at one step
      */
     public record Plan(double value, List<int[]> actions, int maxStates) {
+        public Plan {
+            actions = actions.stream().map(int[]::clone).toList();
+        }
+
+        /** A copy of every step's joint action. */
+        @Override
+        public List<int[]> actions() {
+            return actions.stream().map(int[]::clone).toList();
+        }
+
+        /** The joint action of step {@code step} (a copy). */
+        public int[] action(int step) {
+            return actions.get(step).clone();
+        }
+
+        /** The number of steps planned. */
+        public int steps() {
+            return actions.size();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Plan p && Double.compare(value, p.value) == 0 && maxStates == p.maxStates
+                    && java.util.Arrays.deepEquals(actions.toArray(), p.actions.toArray());
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * Double.hashCode(value) + java.util.Arrays.deepHashCode(actions.toArray())) + maxStates;
+        }
+
         /** The value, the number of decisions and the first few of them (the arrays' contents, not their identities). */
         @Override
         public String toString() {

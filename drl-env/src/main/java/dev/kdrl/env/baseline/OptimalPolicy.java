@@ -27,6 +27,7 @@ public final class OptimalPolicy implements Policy<double[], int[]> {
         return plan.value();
     }
 
+    /** The plan's joint action of every step (a copy). */
     public List<int[]> actions() {
         return plan.actions();
     }
@@ -34,10 +35,10 @@ public final class OptimalPolicy implements Policy<double[], int[]> {
     @Override
     public int[] act(double[] observation) {
         int step = env.state().step();
-        if (step >= plan.actions().size()) {
-            throw new IllegalStateException("the plan has " + plan.actions().size() + " steps, asked for step " + step);
+        if (step >= plan.steps()) {
+            throw new IllegalStateException("the plan has " + plan.steps() + " steps, asked for step " + step);
         }
-        return plan.actions().get(step).clone();
+        return plan.action(step);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.kdrl.env.metrics;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What one episode of a policy did.
@@ -27,6 +29,32 @@ public record EpisodeMetrics(String policy, String trace, int steps, double epis
     public EpisodeMetrics {
         services = List.copyOf(services);
         meanLatencyToSlo = meanLatencyToSlo.clone();
+        if (meanLatencyToSlo.length != services.size()) {
+            throw new IllegalArgumentException("meanLatencyToSlo has " + meanLatencyToSlo.length + " values for "
+                    + services.size() + " services " + services + " (expected one per service)");
+        }
+    }
+
+    /** Equal metrics have equal components, {@code meanLatencyToSlo} by content. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EpisodeMetrics m && Objects.equals(policy, m.policy) && Objects.equals(trace, m.trace) && steps == m.steps
+                && Double.compare(episodeReturn, m.episodeReturn) == 0 && overQuotaSteps == m.overQuotaSteps
+                && overlapOverQuotaSteps == m.overlapOverQuotaSteps && Double.compare(meanCpu, m.meanCpu) == 0
+                && Double.compare(maxCpu, m.maxCpu) == 0 && services.equals(m.services)
+                && Arrays.equals(meanLatencyToSlo, m.meanLatencyToSlo) && revisionsCreated == m.revisionsCreated
+                && podChanges == m.podChanges;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(policy, trace, steps, episodeReturn, overQuotaSteps, overlapOverQuotaSteps, meanCpu, maxCpu,
+                services, Arrays.hashCode(meanLatencyToSlo), revisionsCreated, podChanges);
+    }
+
+    @Override
+    public String toString() {
+        return "EpisodeMetrics" + toMap();
     }
 
     @Override

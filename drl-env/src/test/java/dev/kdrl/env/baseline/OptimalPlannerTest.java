@@ -3,6 +3,7 @@ package dev.kdrl.env.baseline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.kdrl.env.metrics.EpisodeRunner;
 import dev.kdrl.env.paper.PaperProfile;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
@@ -68,5 +69,15 @@ class OptimalPlannerTest {
         OptimalPlanner.Plan two = new OptimalPlanner(m, 2).solve(m.initialState(TEST.row(0)), env::trafficAt, 19);
         assertThat(two.value()).isEqualTo(one.value());
         assertThat(two.actions()).containsExactlyElementsOf(one.actions());
+        // a value: equal by content, and what a caller does with its actions does not change it
+        assertThat(two).isEqualTo(one).hasSameHashCodeAs(one);
+        int first = one.action(0)[0];
+        one.actions().get(0)[0] = first + 1;
+        assertThat(one.action(0)[0]).isEqualTo(first);
+        one.action(0)[0] = first + 1;
+        assertThat(one).isEqualTo(two);
+        OptimalPolicy optimum = OptimalPolicy.of(env);
+        optimum.actions().forEach(a -> a[0] = 0);
+        assertThat(EpisodeRunner.run(env, optimum, 0).metrics().episodeReturn()).isEqualTo(optimum.value());
     }
 }

@@ -1,6 +1,7 @@
 package dev.kdrl.env.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,6 +83,26 @@ class EpisodeMetricsTest {
         EpisodeMetrics m = EpisodeRunner.run(env, sequence(new int[] {0}, new int[] {1}, new int[] {1}), 0).metrics();
         assertThat(m.overlapOverQuotaSteps()).isEqualTo(2);
         assertThat(m.overQuotaSteps()).isEqualTo(1);
+    }
+
+    /** Metrics are values: two runs of one episode are equal, print their latencies, and differ where they do. */
+    @Test
+    void metricsCompareAndPrintByContent() {
+        Trace trace = new Trace("tiny", List.of("a"), new double[][] {{5}, {12}, {0}});
+        EpisodeMetrics one = EpisodeRunner.run(new QuotaEnv(tiny(), trace),
+                sequence(new int[] {0}, new int[] {0}, new int[] {1}), 0).metrics();
+        EpisodeMetrics two = EpisodeRunner.run(new QuotaEnv(tiny(), trace),
+                sequence(new int[] {0}, new int[] {0}, new int[] {1}), 0).metrics();
+        assertThat(two).isEqualTo(one).hasSameHashCodeAs(one);
+        assertThat(one.toString()).startsWith("EpisodeMetrics{policy=").contains("mean_latency_slo_a=0.41666")
+                .doesNotContain("[D@");
+        double[] other = one.meanLatencyToSlo();
+        other[0] += 1;
+        assertThat(new EpisodeMetrics(one.policy(), one.trace(), one.steps(), one.episodeReturn(),
+                one.overQuotaSteps(), one.overlapOverQuotaSteps(), one.meanCpu(), one.maxCpu(), one.services(), other,
+                one.revisionsCreated(), one.podChanges())).isNotEqualTo(one);
+        assertThatThrownBy(() -> new EpisodeMetrics("p", "t", 1, 0, 0, 0, 0, 0, List.of("a", "b"), new double[1], 0, 0))
+                .hasMessage("meanLatencyToSlo has 1 values for 2 services [a, b] (expected one per service)");
     }
 
     @Test
