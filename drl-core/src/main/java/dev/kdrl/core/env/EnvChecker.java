@@ -14,6 +14,10 @@ import java.util.Objects;
  * overwritten by a later step), and stepping after
  * the end of an episode fails with {@link IllegalStateException}.
  *
+ * <p>The determinism and aliasing checks keep copies of the observations: primitive arrays and {@link List}s are
+ * copied (a list one level deep); an observation of any other type is kept as it is, so it is assumed immutable and
+ * its changes cannot be seen.
+ *
  * <p>Pass a freshly constructed environment (never reset), since the first check steps it before reset.
  * Every failed rule is listed in the thrown {@link EnvCheckException}.
  */
@@ -171,6 +175,9 @@ public final class EnvChecker {
         }
         if (o instanceof float[] f) {
             return f.clone();
+        }
+        if (o instanceof List<?> list) {
+            return new ArrayList<>(list);
         }
         return o;
     }

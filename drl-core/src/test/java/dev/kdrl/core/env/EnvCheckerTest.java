@@ -97,6 +97,69 @@ class EnvCheckerTest {
                 .isEqualTo("the observation returned before step 0 was modified by step(): return a fresh object each time");
     }
 
+    /** A list observation is copied too: one list reused for every observation is caught as an array would be. */
+    @Test
+    void aReusedListObservationIsCaught() {
+        class ListEnv implements Env<List<Double>, Integer> {
+            private final CounterEnv counter = new CounterEnv();
+            private final boolean reuse;
+            private final List<Double> buffer = new java.util.ArrayList<>(List.of(0.0));
+
+            ListEnv(boolean reuse) {
+                this.reuse = reuse;
+            }
+
+            private List<Double> of(double[] o) {
+                if (!reuse) {
+                    return new java.util.ArrayList<>(List.of(o[0]));
+                }
+                buffer.set(0, o[0]);
+                return buffer;
+            }
+
+            @Override
+            public dev.kdrl.core.space.Space<List<Double>> observationSpace() {
+                return new dev.kdrl.core.space.Space<>() {
+                    @Override
+                    public List<Double> sample(dev.kdrl.core.rng.Rng rng) {
+                        return List.of(0.0);
+                    }
+
+                    @Override
+                    public boolean contains(List<Double> value) {
+                        return value.size() == 1;
+                    }
+
+                    @Override
+                    public int flatSize() {
+                        return 1;
+                    }
+                };
+            }
+
+            @Override
+            public dev.kdrl.core.space.Space<Integer> actionSpace() {
+                return counter.actionSpace();
+            }
+
+            @Override
+            public List<Double> reset(long seed) {
+                return of(counter.reset(seed));
+            }
+
+            @Override
+            public StepResult<List<Double>> step(Integer action) {
+                StepResult<double[]> r = counter.step(action);
+                return new StepResult<>(of(r.observation()), r.reward(), r.terminated(), r.truncated(), r.info());
+            }
+        }
+        assertThatCode(() -> EnvChecker.check(new ListEnv(false))).doesNotThrowAnyException();
+        EnvCheckException e = catchThrowableOfType(EnvCheckException.class, () -> EnvChecker.check(new ListEnv(true)));
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).contains(
+                "the observation returned before step 0 was modified by step(): return a fresh object each time");
+    }
+
     @Test
     void aliasingEnvIsOtherwiseDeterministicWhenObservationsAreNotTouched() {
         // control for the test above: replaying without modifying the returned arrays gives equal results

@@ -46,9 +46,20 @@ public record ClusterSpec(List<ServiceProfile> services, double quota, int minPo
         }
     }
 
-    /** The general model (no quirks) of this cluster: {@code QuotaModel.general(services, quota, minPods)}. */
+    /**
+     * The general model (no quirks) of this cluster: {@code QuotaModel.general(services, quota, minPods)}.
+     *
+     * @throws IllegalArgumentException if no decision can keep the quota (a service's smallest configuration does not
+     *                                  fit under it, or the services' {@code minPods} pods alone exceed it), naming
+     *                                  the service and the cores
+     */
     public QuotaModel toModel() {
-        return QuotaModel.general(services, quota, minPods);
+        return toModel("cluster");
+    }
+
+    /** {@link #toModel()}, naming the cluster {@code name} (e.g. {@code profile 'own.yaml'}) in its refusal. */
+    QuotaModel toModel(String name) {
+        return Profiles.requireRoom(name, QuotaModel.general(services, quota, minPods));
     }
 
     /** The same cluster with another quota. */

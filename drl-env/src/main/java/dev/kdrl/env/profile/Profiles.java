@@ -42,7 +42,7 @@ public final class Profiles {
                 }
                 return PaperProfile.model();
             case PAPER_GENERAL:
-                return requireRoom(profile, QuotaModel.general(PaperProfile.services(),
+                return requireRoom("profile '" + profile + "'", QuotaModel.general(PaperProfile.services(),
                         quota == null ? PaperProfile.QUOTA : quota, minPods == null ? 1 : minPods));
             default:
                 Path file = Path.of(profile);
@@ -50,7 +50,7 @@ public final class Profiles {
                     throw new IllegalArgumentException("profile '" + profile
                             + "' is neither 'paper', 'paper-general' nor a readable profile file");
                 }
-                return requireRoom(profile, load(file, quota, minPods).toModel());
+                return load(file, quota, minPods).toModel("profile '" + profile + "'");
         }
     }
 
@@ -60,14 +60,14 @@ public final class Profiles {
      * smallest configurations alone exceed it (every decision would be over quota, so every step would earn the
      * over-quota reward and nothing could be learnt or compared).
      */
-    static QuotaModel requireRoom(String profile, QuotaModel model) {
+    static QuotaModel requireRoom(String name, QuotaModel model) {
         double least = 0;
         StringBuilder each = new StringBuilder();
         for (ServiceProfile s : model.services()) {
             double smallest = s.smallestCpu();
             int pods = Math.max(1, model.minPods());
             if (smallest * pods > model.quota()) {
-                throw new IllegalArgumentException("profile '" + profile + "': service " + s.name() + "'s smallest "
+                throw new IllegalArgumentException(name + ": service " + s.name() + "'s smallest "
                         + "configuration needs " + num(smallest * pods) + " cores (" + pods + " pod"
                         + (pods == 1 ? "" : "s") + " of " + num(smallest) + "), above the quota of "
                         + num(model.quota()) + " cores: expected a quota of at least that, or smaller configurations");
@@ -76,7 +76,7 @@ public final class Profiles {
             each.append(each.length() == 0 ? "" : ", ").append(s.name()).append(' ').append(num(smallest));
         }
         if (least > model.quota()) {
-            throw new IllegalArgumentException("profile '" + profile + "': quota " + num(model.quota()) + " cores is "
+            throw new IllegalArgumentException(name + ": quota " + num(model.quota()) + " cores is "
                     + "below the " + num(least) + " cores the services hold at the least (minPods " + model.minPods()
                     + " x the smallest cpu of each: " + each + "): expected a quota of at least " + num(least)
                     + ", or a lower minPods");

@@ -154,5 +154,11 @@ class ProfilesTest {
         // minPods 0: no floor without traffic (every service may scale to zero); drl train notes a policy over the
         // quota on most steps of its trace
         assertThat(Profiles.model("paper-general", 2.0, 0).quota()).isEqualTo(2.0);
+        // the same refusal for a cluster read in code (ProfileYaml, then toModel), and for a profile file by its name
+        ClusterSpec tight = new ClusterSpec(PaperProfile.services(), 1.0, 0);
+        assertThatThrownBy(tight::toModel).hasMessage("cluster: service house's smallest configuration needs 1.5 "
+                + "cores (1 pod of 1.5), above the quota of 1 cores: expected a quota of at least that, or smaller "
+                + "configurations");
+        assertThat(tight.withQuota(4).toModel().quota()).isEqualTo(4.0);
     }
 }
