@@ -26,11 +26,12 @@ public final class MetricsWriter {
 
     /** A JSON array of {@link EpisodeMetrics#toMap()} objects. */
     public static String toJson(List<EpisodeMetrics> metrics, boolean pretty) {
+        return rowsToJson(rows(metrics), pretty);
+    }
+
+    /** A JSON array of {@code rows} (each an object, keys in their order). */
+    public static String rowsToJson(List<Map<String, Object>> rows, boolean pretty) {
         try {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (EpisodeMetrics m : metrics) {
-                rows.add(m.toMap());
-            }
             return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(rows)
                     : JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows);
         } catch (IOException e) {
@@ -43,14 +44,21 @@ public final class MetricsWriter {
      * (flushed, not closed).
      */
     public static void writeCsv(List<EpisodeMetrics> metrics, Writer out) throws IOException {
+        writeRowsCsv(rows(metrics), out);
+    }
+
+    /**
+     * {@code rows} as CSV with a header of every key that appears (in the order first seen; a row without one has an
+     * empty cell), to {@code out} (flushed, not closed).
+     */
+    public static void writeRowsCsv(List<Map<String, Object>> rows, Writer out) throws IOException {
         Set<String> header = new LinkedHashSet<>();
-        for (EpisodeMetrics m : metrics) {
-            header.addAll(m.toMap().keySet());
+        for (Map<String, Object> row : rows) {
+            header.addAll(row.keySet());
         }
         CSVPrinter printer = new CSVPrinter(out,
                 CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').build());
-        for (EpisodeMetrics m : metrics) {
-            Map<String, Object> row = m.toMap();
+        for (Map<String, Object> row : rows) {
             List<Object> values = new ArrayList<>();
             for (String h : header) {
                 values.add(row.getOrDefault(h, ""));
@@ -62,16 +70,29 @@ public final class MetricsWriter {
 
     /** Writes CSV to {@code file}, or JSON when its name ends in {@code .json}. */
     public static void write(List<EpisodeMetrics> metrics, Path file) {
+        writeRows(rows(metrics), file);
+    }
+
+    /** Writes {@code rows} as CSV to {@code file}, or as JSON when its name ends in {@code .json}. */
+    public static void writeRows(List<Map<String, Object>> rows, Path file) {
         try {
             if (file.getFileName().toString().endsWith(".json")) {
-                Files.writeString(file, toJson(metrics, true) + "\n", StandardCharsets.UTF_8);
+                Files.writeString(file, rowsToJson(rows, true) + "\n", StandardCharsets.UTF_8);
             } else {
                 try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                    writeCsv(metrics, w);
+                    writeRowsCsv(rows, w);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics to " + file + ": " + IoReasons.of(e), e);
         }
+    }
+
+    private static List<Map<String, Object>> rows(List<EpisodeMetrics> metrics) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EpisodeMetrics m : metrics) {
+            rows.add(m.toMap());
+        }
+        return rows;
     }
 }

@@ -46,7 +46,8 @@ final class BaselinesCommand implements Callable<Integer> {
     @Option(names = "--no-optimum", description = "Skip the exact optimum (and the %% of optimum column).")
     boolean noOptimum;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the metrics to FILE (.json or .csv).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the metrics to FILE (.json or .csv), each policy's %% of the optimum among them "
+                    + "(pct_of_optimum) unless --no-optimum.")
     Path out;
 
     @Spec
@@ -73,15 +74,16 @@ final class BaselinesCommand implements Callable<Integer> {
                 new Baselines.Options(seed, lookahead, !noOptimum, !expected.skip, history, confidence));
         Double optimum = noOptimum ? null : metrics.get(metrics.size() - 1).episodeReturn();
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (EpisodeMetrics m : metrics) {
-                Map<String, Object> row = m.toMap();
-                if (optimum != null) {
-                    row.put("pct_of_optimum", 100 * m.episodeReturn() / optimum);
-                }
-                rows.add(row);
+        // the rows of --json and --out: the metrics, and each one's % of the optimum when it was played
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EpisodeMetrics m : metrics) {
+            Map<String, Object> row = m.toMap();
+            if (optimum != null) {
+                row.put("pct_of_optimum", 100 * m.episodeReturn() / optimum);
             }
+            rows.add(row);
+        }
+        if (json) {
             pw.println(new ObjectMapper().writeValueAsString(rows));
         } else {
             pw.println(traceHeader(trace, metrics.get(0).steps(), fmt(model.quota(), 1), env.profile));
@@ -92,7 +94,7 @@ final class BaselinesCommand implements Callable<Integer> {
         }
         pw.flush();
         if (out != null) {
-            MetricsWriter.write(metrics, out);
+            MetricsWriter.writeRows(rows, out);
         }
         return 0;
     }

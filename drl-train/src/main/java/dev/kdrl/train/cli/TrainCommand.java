@@ -332,8 +332,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--published", description = "The published setting: --envs 1 --n-steps 200 --no-normalize-obs --reward-scale 1 "
             + "--uniform-traffic 0 --traffic-noise 0 --traffic-persistence 0 --gamma 0.99 --fisher-fraction 1 --target-kl 0.01 "
-            + "--critic-epochs 10 --critic-batch 128, the published TRPO settings (any of these given too are overridden, "
-            + "with a note saying which), for the published run's 853,000 steps unless --timesteps says otherwise.")
+            + "--critic-epochs 10 --critic-batch 128, the published TRPO settings (any of these given too, --algo included, "
+            + "are overridden, with a note saying which), for the published run's 853,000 steps unless --timesteps says otherwise.")
     boolean published;
 
     @Option(names = "--eval-every", defaultValue = "5", description = "Iterations between deterministic evaluations. Default: ${DEFAULT-VALUE}.")

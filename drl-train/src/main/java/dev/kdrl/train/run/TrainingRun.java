@@ -238,14 +238,19 @@ public final class TrainingRun {
         public Options {
             java.util.Objects.requireNonNull(observation, "observation");
             java.util.Objects.requireNonNull(imitation, "imitation");
-            if (imitation.steps() > 0 && imitation.steps() >= timesteps) {
-                throw new IllegalArgumentException("--imitation-steps (" + imitation.steps() + ") must be less than "
-                        + "--timesteps (" + timesteps + "): they are part of it, and reinforcement learning follows");
-            }
             validation = List.copyOf(validation);
             if (timesteps < 1 || envs < 1 || evalEvery < 1) {
                 throw new IllegalArgumentException("timesteps, envs and evalEvery must be >= 1, got "
                         + timesteps + ", " + envs + ", " + evalEvery);
+            }
+            // imitation plays whole rollouts: what it takes of the run is its steps rounded up to one
+            long rollout = (long) common.nSteps() * envs;
+            long imitated = (imitation.steps() + rollout - 1) / rollout * rollout;
+            if (imitation.steps() > 0 && imitated >= timesteps) {
+                throw new IllegalArgumentException("--imitation-steps (" + imitation.steps() + (imitated
+                        == imitation.steps() ? "" : ", played as " + imitated + " in whole rollouts of --n-steps x "
+                        + "--envs = " + rollout + " steps") + ") must be less than --timesteps (" + timesteps + "): they "
+                        + "are part of it, and reinforcement learning follows");
             }
         }
     }

@@ -228,7 +228,19 @@ class DrlCommandTest {
         assertThat(r.out()).contains("policy").contains("greedy").contains("optimum").contains("% of opt");
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(1 + 7);
-        assertThat(lines.get(0)).startsWith("policy,trace,steps,return,over_quota_steps");
+        assertThat(lines.get(0)).startsWith("policy,trace,steps,return,over_quota_steps").endsWith(",pct_of_optimum");
+        assertThat(lines.get(7)).startsWith("optimum,").endsWith(",100.0");
+        // the same rows as --json, in JSON
+        Path json = dir.resolve("m.json");
+        Run j = run("baselines", "--profile", "paper-general", "--trace", TEST, "--lookahead", "0", "--json",
+                "--out", json.toString());
+        assertThat(j.code()).as(j.err()).isZero();
+        assertThat(JSON.readTree(json.toFile())).isEqualTo(JSON.readTree(j.out()));
+        // without the optimum, no column for it
+        Run none = run("baselines", "--profile", "paper-general", "--trace", TEST, "--lookahead", "0", "--no-optimum",
+                "--out", csv.toString());
+        assertThat(none.code()).as(none.err()).isZero();
+        assertThat(Files.readAllLines(csv).get(0)).doesNotContain("pct_of_optimum");
     }
 
     @Test

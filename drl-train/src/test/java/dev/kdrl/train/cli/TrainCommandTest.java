@@ -278,9 +278,28 @@ class TrainCommandTest {
         assertThat(afterstate.err()).contains("--dynamics cluster trains --algo trpo or ppo, not afterstate");
         DrlCommandTest.Run imitation = DrlCommandTest.run("train", "--trace", "../datasets/paper/test-20.csv",
                 "--algo", "trpo", "--dynamics", "cluster", "--imitation-steps", "100", "--timesteps", "400",
-                "--out", dir.resolve("i").toString());
+                "--envs", "1", "--n-steps", "50", "--out", dir.resolve("i").toString());
         assertThat(imitation.code()).isEqualTo(1);
         assertThat(imitation.err()).contains("imitate in the paper model only");
+    }
+
+    /** Imitation plays whole rollouts: steps that round up to the whole run are refused, not left without RL. */
+    @Test
+    void imitationThatRoundsUpToTheWholeRunIsRefused(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        DrlCommandTest.Run r = DrlCommandTest.run("train", "--algo", "ppo", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "1600", "--imitation-steps", "800", "--out", out.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl train: --imitation-steps (800, played as 1600 in whole rollouts of "
+                + "--n-steps x --envs = 1600 steps) must be less than --timesteps (1600): they are part of it, and "
+                + "reinforcement learning follows");
+        assertThat(out).doesNotExist();
+        // one rollout less of imitation leaves reinforcement learning its rollout
+        DrlCommandTest.Run ok = DrlCommandTest.run("train", "--algo", "ppo", "--trace", "../datasets/paper/test-20.csv",
+                "--timesteps", "160", "--envs", "2", "--n-steps", "40", "--imitation-steps", "50", "--out",
+                out.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(out.resolve("metrics.csv")).isRegularFile();
     }
 
     @Test
