@@ -12,7 +12,19 @@ public final class MultiCategorical {
     private final int[] offset;
     private final int width;
 
+    /**
+     * @param nvec the number of choices of each head: at least one head, each with at least one choice
+     * @throws IllegalArgumentException naming the first head without a choice, or for no heads
+     */
     public MultiCategorical(int[] nvec) {
+        if (nvec.length == 0) {
+            throw new IllegalArgumentException("nvec is empty (expected at least one head)");
+        }
+        for (int h = 0; h < nvec.length; h++) {
+            if (nvec[h] < 1) {
+                throw new IllegalArgumentException("nvec[" + h + "] is " + nvec[h] + " (expected at least 1 choice)");
+            }
+        }
         this.nvec = nvec.clone();
         this.offset = new int[nvec.length];
         int w = 0;

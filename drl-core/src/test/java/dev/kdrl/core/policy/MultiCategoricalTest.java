@@ -1,6 +1,7 @@
 package dev.kdrl.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.kdrl.core.rng.Rng;
@@ -86,5 +87,13 @@ class MultiCategoricalTest {
         assertThat(counts[0] / 20_000.0).isCloseTo(0.1, within(0.01));
         assertThat(counts[1] / 20_000.0).isCloseTo(0.2, within(0.01));
         assertThat(h.argmax(new double[] {1, 3, 3})).containsExactly(1);
+    }
+
+    @Test
+    void aHeadWithoutChoicesIsRefused() {
+        assertThatThrownBy(() -> new MultiCategorical(new int[] {2, 0, 3}))
+                .hasMessage("nvec[1] is 0 (expected at least 1 choice)");
+        assertThatThrownBy(() -> new MultiCategorical(new int[0])).hasMessage("nvec is empty (expected at least one head)");
+        assertThat(new MultiCategorical(new int[] {1, 3}).width()).isEqualTo(4);
     }
 }
