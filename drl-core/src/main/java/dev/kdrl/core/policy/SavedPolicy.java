@@ -186,15 +186,16 @@ public record SavedPolicy(
     }
 
     /**
-     * The critic's value of a raw (not normalised) observation.
+     * The critic's value of a raw (not normalised) observation, checked as {@link #policy()}'s actions check theirs.
      *
-     * @throws IllegalStateException if no critic was saved
+     * @throws IllegalStateException    if no critic was saved
+     * @throws IllegalArgumentException for an observation of another length, or with a value that is not finite
      */
     public double value(double[] obs) {
         if (critic == null) {
             throw new IllegalStateException("this policy was saved without a critic");
         }
-        return critic.forward(normalizer.normalize(obs))[0];
+        return PolicyInput.forward(critic, normalizer, obs)[0];
     }
 
     /**

@@ -64,6 +64,11 @@ class PolicyFileTest {
             assertThat(q.act(obs)).containsExactly(p.act(obs));
             assertThat(loaded.value(obs)).isEqualTo(saved.value(obs));
         }
+        // the critic's input is checked as the actor's is
+        assertThatThrownBy(() -> loaded.value(new double[8])).hasMessage("observation has length 8, the policy expects 9");
+        double[] nan = new double[9];
+        nan[4] = Double.NaN;
+        assertThatThrownBy(() -> loaded.value(nan)).hasMessage("observation[4] is NaN (expected a finite number)");
         try (var files = Files.list(file.getParent())) {
             assertThat(files).containsExactly(file); // no temporary file left behind
         } catch (IOException e) {
