@@ -87,7 +87,10 @@ public final class MultiCategoricalPolicy implements NetworkPolicy {
                 Objects.requireNonNull(rng, "rng must not be null"), DEFAULT_NAME);
     }
 
-    /** The same policy under another {@link #name()}. */
+    /**
+     * The same policy under another {@link #name()}; a stochastic one draws from the same {@link Rng} (the two
+     * interleave their draws: give {@link #stochastic(Rng)} its own stream for an independent copy).
+     */
     @Override
     public MultiCategoricalPolicy withName(String newName) {
         return new MultiCategoricalPolicy(actor, normalizer, nvec, mode, rng, newName);

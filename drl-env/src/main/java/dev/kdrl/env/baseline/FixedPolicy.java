@@ -37,7 +37,8 @@ public final class FixedPolicy implements Policy<double[], int[]> {
 
     /**
      * The best single joint action kept for the whole episode of {@code env} (an oracle: it sees the
-     * trace). Ties go to the first action in lexicographic order.
+     * trace). Ties go to the first action in lexicographic order. It plays every candidate's episode on {@code env},
+     * which it leaves ended: reset it before stepping it ({@link dev.kdrl.env.metrics.EpisodeRunner} does).
      */
     public static FixedPolicy best(QuotaEnv env) {
         MultiDiscrete space = env.actionSpace();
