@@ -67,9 +67,14 @@ final class BenchTrainCommand implements Callable<Integer> {
         TrainCommand train = new TrainCommand();
         CommandLine cl = new CommandLine(train);
         cl.parseArgs(args.toArray(String[]::new));
+        List<String> earlier = List.of();
         if (out != null) {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new IllegalArgumentException("--out " + out + ": is a file (expected a directory to write the "
+                        + "run in)");
+            }
             // as drl train: a run already there is replaced only with --overwrite
-            TrainCommand.earlierRun(out, train.overwrite);
+            earlier = TrainCommand.earlierRun(out, train.overwrite);
         }
         if (train.published) {
             List<String> overridden = train.applyPublished();
@@ -86,8 +91,22 @@ final class BenchTrainCommand implements Callable<Integer> {
                     + "model only (drl train --dynamics cluster writes its time/fps to metrics.csv)");
         }
         train.acceptedDynamics();
+        // as drl train: every input read before an earlier run is touched, which is set aside until this one has
+        // written its files and put back if it fails or is interrupted
+        train.checkInputs();
+        PreviousRun previous = out == null ? null : PreviousRun.setAside("drl bench-train", out, earlier,
+                spec.commandLine().getErr());
         String trained = train.algo;
-        TrainingRun.Result r = trained.equals("afterstate") ? train.runAfterstate(null) : TrainingRun.run(train.options(), null);
+        TrainingRun.Result r;
+        boolean done = false;
+        try {
+            r = trained.equals("afterstate") ? train.runAfterstate(null) : TrainingRun.run(train.options(), null);
+            done = true;
+        } finally {
+            if (previous != null) {
+                previous.finish(done);
+            }
+        }
         Map<String, Double> m = r.lastMetrics();
         double rollout = m.get("time/rollout_cpu_s");
         double policy = m.get("time/policy_cpu_s");

@@ -23,11 +23,13 @@ final class PreviousRun {
     /** In {@link #DIR}, written once every file is moved there: the directory holds a whole run set aside by us. */
     static final String MARKER = ".set-aside";
 
+    private final String command;
     private final Path out;
     private final Path keep;
     private final PrintWriter err;
 
-    private PreviousRun(Path out, Path keep, PrintWriter err) {
+    private PreviousRun(String command, Path out, Path keep, PrintWriter err) {
+        this.command = command;
         this.out = out;
         this.keep = keep;
         this.err = err;
@@ -46,6 +48,11 @@ final class PreviousRun {
      *                                  by hand, or an interrupted move): nothing is touched
      */
     static PreviousRun setAside(Path out, List<String> runFiles, PrintWriter err) throws IOException {
+        return setAside("drl train", out, runFiles, err);
+    }
+
+    /** {@link #setAside(Path, List, PrintWriter)} for {@code command} (named in what it says on {@code err}). */
+    static PreviousRun setAside(String command, Path out, List<String> runFiles, PrintWriter err) throws IOException {
         Path keep = out.resolve(DIR);
         if (Files.exists(keep) && !waiting(out)) {
             throw new IllegalArgumentException("--out " + out + " holds " + keep + " without the mark drl train "
@@ -60,21 +67,21 @@ final class PreviousRun {
             for (String n : names) {
                 dev.kdrl.train.run.Trees.delete(out.resolve(n));
             }
-            err.println("drl train: " + keep + " holds the run before an unfinished --overwrite (kept until this run "
+            err.println(command + ": " + keep + " holds the run before an unfinished --overwrite (kept until this run "
                     + "has written its files)" + (runFiles.isEmpty() ? "" : "; the unfinished run's "
                     + String.join(", ", names) + " deleted"));
             err.flush();
-            return new PreviousRun(out, keep, err);
+            return new PreviousRun(command, out, keep, err);
         }
         if (runFiles.isEmpty()) {
-            return new PreviousRun(out, null, err);
+            return new PreviousRun(command, out, null, err);
         }
         Files.createDirectory(keep);
         for (String n : names) {
             Files.move(out.resolve(n), keep.resolve(n));
         }
         Files.writeString(keep.resolve(MARKER), "set aside by drl train --overwrite until the new run is written\n");
-        return new PreviousRun(out, keep, err);
+        return new PreviousRun(command, out, keep, err);
     }
 
     /**
@@ -106,9 +113,9 @@ final class PreviousRun {
                 }
             }
             Files.delete(keep);
-            err.println("drl train: the run failed; the earlier run in " + out + " is back in place");
+            err.println(command + ": the run failed; the earlier run in " + out + " is back in place");
         } catch (IOException | UncheckedIOException e) {
-            err.println("drl train: warning: could not " + (done ? "delete" : "restore") + " the earlier run in "
+            err.println(command + ": warning: could not " + (done ? "delete" : "restore") + " the earlier run in "
                     + keep + ": " + e.getMessage());
         }
         err.flush();

@@ -571,7 +571,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Reads and checks the environment (profile, trace), the training traffic and the validation traces. */
-    private void checkInputs() {
+    void checkInputs() {
         String name = Algorithms.require(algo);
         if (Algorithms.isOnPolicy(name)) {
             options();

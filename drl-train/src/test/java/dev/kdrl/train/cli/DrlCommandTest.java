@@ -617,6 +617,22 @@ class DrlCommandTest {
         assertThat(kept.err().strip()).isEqualTo("drl bench-train: --out " + run + " already holds a run (model.zip): "
                 + "pass --overwrite to replace it, or another --out");
         assertThat(run.resolve("model.zip")).hasContent("earlier");
+        // with --overwrite, a trace that cannot be read leaves it; a run that ends replaces it (set aside until then),
+        // the whole of it: no file of the earlier run stays beside the new one's
+        Files.writeString(run.resolve("notes.txt"), "the user's own file");
+        Files.writeString(run.resolve("average.zip"), "the earlier run's average");
+        Path badTrace = Files.writeString(dir.resolve("bad.csv"), "house,senti,numbr\n1,2,3\n4,abc,6\n");
+        Run unread = run("bench-train", "--trace", badTrace.toString(), "--timesteps", "38", "--overwrite", "--out",
+                run.toString());
+        assertThat(unread.code()).isNotZero();
+        assertThat(unread.err()).contains("'abc' is not a number");
+        assertThat(run.resolve("model.zip")).hasContent("earlier");
+        Run replaced = run("bench-train", "--trace", TEST, "--timesteps", "38", "--overwrite", "--out", run.toString());
+        assertThat(replaced.code()).as(replaced.err()).isZero();
+        assertThat(Files.readAllBytes(run.resolve("model.zip"))).isNotEqualTo("earlier".getBytes());
+        assertThat(run.resolve(PreviousRun.DIR)).doesNotExist();
+        assertThat(run.resolve("average.zip")).doesNotExist();
+        assertThat(run.resolve("notes.txt")).hasContent("the user's own file");
         Run published = run("bench-train", "--trace", TEST, "--timesteps", "200", "--published", "--gamma", "0.5",
                 "--out", dir.resolve("published").toString());
         assertThat(published.code()).as(published.err()).isZero();
