@@ -18,10 +18,16 @@ public final class IoReasons {
 
     /**
      * The reason {@code e} gives, without the path it names: "no such file", "permission denied", "already exists",
-     * "not a directory", or the file system's own reason; for other exceptions their message (their class name when
+     * "not a directory", "not UTF-8 text" (a file that is not UTF-8), or the file system's own reason; for other exceptions their message (their class name when
      * they have none).
      */
     public static String of(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.charset.CharacterCodingException) {
+                // the decoder's own message is only "Input length = 1"
+                return "not UTF-8 text (expected a text file saved as UTF-8)";
+            }
+        }
         if (e instanceof NoSuchFileException) {
             return "no such file";
         }

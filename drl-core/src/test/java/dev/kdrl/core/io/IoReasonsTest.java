@@ -29,6 +29,18 @@ class IoReasonsTest {
         assertThat(IoReasons.of(isDir)).isEqualToIgnoringCase("is a directory");
     }
 
+    /** A file in another encoding: the decoder's message is only "Input length = 1". */
+    @Test
+    void aFileThatIsNotUtf8IsNamedSo(@TempDir Path dir) throws IOException {
+        Path latin1 = Files.write(dir.resolve("latin1.csv"), new byte[] {'a', ',', (byte) 0xe9, '\n'});
+        IOException decoding = catchThrowableOfType(IOException.class, () -> Files.readString(latin1));
+        assertThat(decoding.getMessage()).startsWith("Input length");
+        assertThat(IoReasons.of(decoding)).isEqualTo("not UTF-8 text (expected a text file saved as UTF-8)");
+        // also when wrapped
+        assertThat(IoReasons.of(new IOException("reading", decoding)))
+                .isEqualTo("not UTF-8 text (expected a text file saved as UTF-8)");
+    }
+
     @Test
     void otherExceptionsKeepTheirMessageOrName() {
         assertThat(IoReasons.of(new IOException("disk on fire"))).isEqualTo("disk on fire");

@@ -243,6 +243,22 @@ class DrlCommandTest {
         assertThat(Files.readAllLines(csv).get(0)).doesNotContain("pct_of_optimum");
     }
 
+    /** A trace or profile saved in another encoding is named as not UTF-8, not by the decoder's "Input length". */
+    @Test
+    void inputThatIsNotUtf8IsNamedSo(@TempDir Path dir) throws Exception {
+        Path latin1 = Files.write(dir.resolve("latin1.csv"), "house,senti,numbr\n1,2,3\n4,5,\u00e96\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Run r = run("baselines", "--trace", latin1.toString(), "--no-optimum");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip()).isEqualTo("drl baselines: cannot read trace " + latin1 + ": not UTF-8 text "
+                + "(expected a text file saved as UTF-8)");
+        Path profile = Files.write(dir.resolve("p.yaml"), "quota: 40\nservices:\n  - name: caf\u00e9\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Run p = run("baselines", "--profile", profile.toString(), "--trace", TEST, "--no-optimum");
+        assertThat(p.err().strip()).isEqualTo("drl baselines: cannot read profile " + profile + ": not UTF-8 text "
+                + "(expected a text file saved as UTF-8)");
+    }
+
     @Test
     void expectedTakesItsTrafficHistoryFromTheOptionAndCanBeLeftOut() throws Exception {
         Run r = run("baselines", "--profile", "paper", "--trace", TEST, "--no-optimum", "--lookahead", "0",
