@@ -65,8 +65,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     public static final Duration MAX_WAIT = Duration.ofMinutes(5);
     /** Upper bound of the leader-election durations. */
     public static final Duration MAX_LEASE = Duration.ofMinutes(10);
-    /** Upper bound of {@code quota}, in cores. */
-    public static final double MAX_QUOTA = 100_000;
+    /** Upper bound of {@code quota}, in cores: a profile's ({@link dev.kdrl.env.quota.Limit#QUOTA}). */
+    public static final double MAX_QUOTA = dev.kdrl.env.quota.Limit.QUOTA.max();
     /** Upper bound of {@code services[].maxPods} (a Kubernetes cluster's documented pod limit). */
     public static final int MAX_PODS = 150_000;
     /** Upper bound of {@code predictor.maxLoad} and {@code services[].maxLoad}, in concurrent users. */

@@ -1,6 +1,7 @@
 package dev.kdrl.env.profile;
 
 import dev.kdrl.env.cluster.ClusterParams;
+import dev.kdrl.env.quota.Limit;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.ServiceProfile;
 import java.util.HashSet;
@@ -41,6 +42,7 @@ public record ClusterSpec(List<ServiceProfile> services, double quota, int minPo
         if (!(quota > 0) || Double.isInfinite(quota)) {
             throw new IllegalArgumentException("quota must be a finite number > 0, got " + quota);
         }
+        Limit.QUOTA.require("quota", quota);
         if (minPods < 0) {
             throw new IllegalArgumentException("minPods must be >= 0, got " + minPods);
         }

@@ -2,6 +2,7 @@ package dev.kdrl.env.profile;
 
 import dev.kdrl.core.io.IoReasons;
 import dev.kdrl.env.io.CsvText;
+import dev.kdrl.env.quota.Limit;
 import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.ServiceProfile;
 import java.io.IOException;
@@ -243,13 +244,13 @@ public final class ProfileCsv {
                     "'" + rec.get(header.get(SERVICE)) + "' is not valid (expected a non-blank service name)");
         }
         String actionText = cell(rec, header, ACTION);
-        double cpu = positive(cell(rec, header, CPU), line, CPU, source);
-        double concurrency = positive(cell(rec, header, CONCURRENCY), line, CONCURRENCY, source);
-        double latency = positive(cell(rec, header, LATENCY), line, LATENCY, source);
+        double cpu = positive(cell(rec, header, CPU), line, CPU, source, Limit.CPU);
+        double concurrency = positive(cell(rec, header, CONCURRENCY), line, CONCURRENCY, source, Limit.CONCURRENCY);
+        double latency = positive(cell(rec, header, LATENCY), line, LATENCY, source, Limit.MILLISECONDS);
         String sloText = cell(rec, header, SLO);
-        double slo = positive(sloText, line, SLO, source);
+        double slo = positive(sloText, line, SLO, source, Limit.MILLISECONDS);
         String thresholdText = cell(rec, header, THRESHOLD);
-        double threshold = positive(thresholdText, line, THRESHOLD, source);
+        double threshold = positive(thresholdText, line, THRESHOLD, source, Limit.MILLISECONDS);
         String podStepText = cell(rec, header, MAX_POD_STEP);
         int podStep = podStep(podStepText, line, source);
 
@@ -290,7 +291,8 @@ public final class ProfileCsv {
         return rec.get(header.get(column)).trim();
     }
 
-    private static double positive(String s, long line, String column, String source) {
+    /** The number in {@code s}, refused unless it is &gt; 0 and in {@code limit}'s range. */
+    private static double positive(String s, long line, String column, String source, Limit limit) {
         if (s.isEmpty()) {
             throw ProfileFormatException.csv(source, line, column, "'' is an empty cell " + POSITIVE);
         }
@@ -300,6 +302,10 @@ public final class ProfileCsv {
         double v = Double.parseDouble(s);
         if (!(v > 0) || Double.isInfinite(v)) {
             throw ProfileFormatException.csv(source, line, column, "'" + s + "' is not valid " + POSITIVE);
+        }
+        if (!limit.contains(v)) {
+            throw ProfileFormatException.csv(source, line, column, "'" + s + "' is out of range (expected a number "
+                    + limit.range() + ")");
         }
         return v;
     }

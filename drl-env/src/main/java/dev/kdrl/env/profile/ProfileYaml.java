@@ -6,6 +6,7 @@ import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.io.CsvText;
 import dev.kdrl.env.io.YamlException;
 import dev.kdrl.env.io.YamlReader;
+import dev.kdrl.env.quota.Limit;
 import dev.kdrl.env.quota.ServiceConfig;
 import dev.kdrl.env.quota.ServiceProfile;
 import java.io.IOException;
@@ -276,7 +277,7 @@ public final class ProfileYaml {
         ClusterSpec cluster(ClusterYaml top, Double quotaIfMissing) {
             double quota;
             if (top.quota() != null) {
-                quota = positive(top.quota(), "quota");
+                quota = inRange(top.quota(), "quota", Limit.QUOTA);
             } else if (quotaIfMissing != null) {
                 quota = quotaIfMissing;
             } else {
@@ -368,8 +369,9 @@ public final class ProfileYaml {
             if (s.name() == null) {
                 throw missing("name", path + ".name", NAME);
             }
-            double slo = required(s.sloMs(), "sloMs", path);
-            double threshold = required(s.khpaLatencyThresholdMs(), "khpaLatencyThresholdMs", path);
+            double slo = inRange(required(s.sloMs(), "sloMs", path), path + ".sloMs", Limit.MILLISECONDS);
+            double threshold = inRange(required(s.khpaLatencyThresholdMs(), "khpaLatencyThresholdMs", path),
+                    path + ".khpaLatencyThresholdMs", Limit.MILLISECONDS);
             int maxPodStep = s.maxPodStep() != null
                     ? nonNegative(s.maxPodStep(), path + ".maxPodStep", MAX_POD_STEP)
                     : 0;
@@ -384,8 +386,11 @@ public final class ProfileYaml {
             for (int j = 0; j < s.configs().size(); j++) {
                 String cpath = path + ".configs[" + j + "]";
                 ConfigYaml c = s.configs().get(j);
-                configs.add(new ServiceConfig(required(c.cpu(), "cpu", cpath, CORES),
-                        required(c.concurrency(), "concurrency", cpath), required(c.latencyMs(), "latencyMs", cpath)));
+                configs.add(new ServiceConfig(
+                        inRange(required(c.cpu(), "cpu", cpath, CORES), cpath + ".cpu", Limit.CPU),
+                        inRange(required(c.concurrency(), "concurrency", cpath), cpath + ".concurrency",
+                                Limit.CONCURRENCY),
+                        inRange(required(c.latencyMs(), "latencyMs", cpath), cpath + ".latencyMs", Limit.MILLISECONDS)));
             }
             return new ServiceProfile(s.name(), slo, threshold, maxPodStep, configs);
         }
@@ -403,6 +408,19 @@ public final class ProfileYaml {
 
         private double positive(Number value, String path) {
             return positive(value, path, POSITIVE);
+        }
+
+        /** A number &gt; 0 that must also lie in {@code limit}'s range. */
+        private double inRange(Number value, String path, Limit limit) {
+            return inRange(positive(value, path), path, limit);
+        }
+
+        private double inRange(double v, String path, Limit limit) {
+            if (!limit.contains(v)) {
+                throw ProfileFormatException.yaml(source, path, "'" + v + "' is out of range (expected a number "
+                        + limit.range() + ")");
+            }
+            return v;
         }
 
         private double positive(Number value, String path, String expected) {

@@ -2,6 +2,7 @@ package dev.kdrl.env.profile;
 
 import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.paper.PaperProfile;
+import dev.kdrl.env.quota.Limit;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.quota.ServiceProfile;
 import java.nio.file.Files;
@@ -133,6 +134,9 @@ public final class Profiles {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (quotaOverride != null && (!(quotaOverride > 0) || quotaOverride.isInfinite())) {
             throw new IllegalArgumentException("quota override must be a finite number > 0, got " + quotaOverride);
+        }
+        if (quotaOverride != null) {
+            Limit.QUOTA.require("quota override", quotaOverride);
         }
         if (minPodsOverride != null && minPodsOverride < 0) {
             throw new IllegalArgumentException("minPods override must be >= 0, got " + minPodsOverride);

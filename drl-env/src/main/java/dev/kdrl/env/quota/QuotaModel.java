@@ -18,7 +18,7 @@ import java.util.Objects;
  * {@code u} concurrent users needs {@code ceil(u / concurrency / 0.7)} pods (at least {@code minPods}).
  *
  * @param services the services, in action and observation order
- * @param quota    CPU cores of the namespace's ResourceQuota, &gt; 0
+ * @param quota    CPU cores of the namespace's ResourceQuota, in {@link Limit#QUOTA}'s range
  * @param minPods  pods a service keeps at zero or tiny traffic (0 allows scale to zero)
  * @param quirks   the published environment's quirks, {@link Quirks#NONE} for the general model
  * @param initial  the state before the first decision
@@ -35,6 +35,7 @@ public record QuotaModel(List<ServiceProfile> services, double quota, int minPod
         }
         services = List.copyOf(services);
         ServiceConfig.requirePositive("quota", quota);
+        Limit.QUOTA.require("quota", quota);
         if (minPods < 0) {
             throw new IllegalArgumentException("minPods must be >= 0, got " + minPods);
         }

@@ -31,6 +31,8 @@ public record ServiceProfile(String name, double sloMs, double khpaLatencyThresh
         }
         ServiceConfig.requirePositive("sloMs of service " + name, sloMs);
         ServiceConfig.requirePositive("khpaLatencyThresholdMs of service " + name, khpaLatencyThresholdMs);
+        Limit.MILLISECONDS.require("sloMs of service " + name, sloMs);
+        Limit.MILLISECONDS.require("khpaLatencyThresholdMs of service " + name, khpaLatencyThresholdMs);
         if (maxPodStep < 0) {
             throw new IllegalArgumentException("maxPodStep of service " + name + " must be >= 0 (0 = no limit), got "
                     + maxPodStep);

@@ -39,6 +39,14 @@ class ProfileCsvTest {
         return failure(HEADER + "house,0,1.5,10,1100,1200,730,\n" + row + "\n");
     }
 
+    @Test
+    void numbersOutOfTheirRangeAreNamed() {
+        assertThat(failureWithRow("house,1,2,10,1e-320,1200,730,").getMessage()).isEqualTo("profiles.csv line 3, column "
+                + "'p95_latency_ms': '1e-320' is out of range (expected a number from 0.001 to 86400000 ms)");
+        assertThat(failureWithRow("house,1,200000,10,1000,1200,730,").getMessage()).isEqualTo("profiles.csv line 3, "
+                + "column 'cpu_cores': '200000' is out of range (expected a number from 0.001 to 100000 cores)");
+    }
+
     // ---- the bundled file ----
 
     @Test
@@ -91,8 +99,8 @@ class ProfileCsvTest {
     @Test
     void roundTripAwkwardValues(@TempDir Path dir) {
         List<ServiceProfile> services = List.of(
-                new ServiceProfile("a, \"quoted\" name", 0.1 + 0.2, 1e-5, 7, List.of(
-                        new ServiceConfig(12345678.5, 1e20, 1.0 / 3), new ServiceConfig(0.001, 3, 4))),
+                new ServiceProfile("a, \"quoted\" name", 0.1 + 0.2, 5e7, 7, List.of(
+                        new ServiceConfig(12345.678901, 999999.25, 1.0 / 3), new ServiceConfig(0.001, 3, 4))),
                 new ServiceProfile("b", 5, 5, 0, List.of(new ServiceConfig(1, 1, 1))));
         Path out = dir.resolve("awkward.csv");
         ProfileCsv.write(services, out);

@@ -152,8 +152,8 @@ class ProfileYamlTest {
     @Test
     void roundTripAwkwardValuesAndNames(@TempDir Path dir) {
         ClusterSpec spec = new ClusterSpec(List.of(
-                new ServiceProfile("yes", 0.1 + 0.2, 1e-5, 7,
-                        List.of(new ServiceConfig(12345678.5, 1e20, 1.0 / 3), new ServiceConfig(1e-7, 3, 4))),
+                new ServiceProfile("yes", 0.1 + 0.2, 5e7, 7,
+                        List.of(new ServiceConfig(12345.678901, 999999.25, 1.0 / 3), new ServiceConfig(1e-3, 3, 4))),
                 new ServiceProfile("a: \"b\" # c\\", 5, 5, 0, List.of(new ServiceConfig(1, 1, 1))),
                 new ServiceProfile("123", 5, 5, 0, List.of(new ServiceConfig(1, 1, 1))),
                 new ServiceProfile("tab\there\u00e9", 5, 5, 0, List.of(new ServiceConfig(1, 1, 1)))),
@@ -201,6 +201,31 @@ class ProfileYamlTest {
         assertThat(failure(ONE.replace("sloMs: 100", "sloMs: \"100\"")).getMessage())
                 .isEqualTo("cluster.yaml services[0].sloMs: the string '100' is not valid "
                         + "(expected a finite number > 0)");
+    }
+
+    /** Numbers that would make every return infinite (a 1e-320 ms latency, a 1e308-core quota) are out of range. */
+    @Test
+    void numbersOutOfTheirRangeAreNamed() {
+        assertThat(failure(ONE.replace("latencyMs: 40", "latencyMs: 1e-320")).getMessage())
+                .isEqualTo("cluster.yaml services[0].configs[1].latencyMs: '1.0E-320' is out of range (expected a "
+                        + "number from 0.001 to 86400000 ms)");
+        assertThat(failure(ONE.replace("quota: 10", "quota: 1e308")).getMessage())
+                .isEqualTo("cluster.yaml quota: '1.0E308' is out of range (expected a number from 0.001 to 100000 cores)");
+        assertThat(failure(ONE.replace("{cpu: 2,", "{cpu: 0.0001,")).getMessage())
+                .isEqualTo("cluster.yaml services[0].configs[1].cpu: '1.0E-4' is out of range (expected a number from "
+                        + "0.001 to 100000 cores)");
+        assertThat(failure(ONE.replace("sloMs: 100", "sloMs: 1e9")).getMessage())
+                .isEqualTo("cluster.yaml services[0].sloMs: '1.0E9' is out of range (expected a number from 0.001 to "
+                        + "86400000 ms)");
+        assertThat(failure(ONE.replace("concurrency: 10, latencyMs: 50", "concurrency: 1e7, latencyMs: 50"))
+                .getMessage()).isEqualTo("cluster.yaml services[0].configs[0].concurrency: '1.0E7' is out of range "
+                        + "(expected a number from 0.001 to 1000000 requests)");
+        // the same ranges for a profile built in code
+        assertThatThrownBy(() -> new ServiceConfig(1, 10, 1e-320))
+                .hasMessage("latencyMs must be a number from 0.001 to 86400000 ms, got 1.0E-320");
+        assertThatThrownBy(() -> new ClusterSpec(List.of(new ServiceProfile("a", 5, 5, 0,
+                List.of(new ServiceConfig(1, 1, 1)))), 1e308, 1))
+                .hasMessage("quota must be a number from 0.001 to 100000 cores, got 1.0E308");
     }
 
     @Test

@@ -45,6 +45,10 @@ final class EnvOptions {
 
     /** The model a profile name stands for: see {@link Profiles#model}. */
     static QuotaModel model(String profile, Double quota, Integer minPods) {
+        if (quota != null && !dev.kdrl.env.quota.Limit.QUOTA.contains(quota)) {
+            throw new IllegalArgumentException("--quota " + quota + ": expected a number "
+                    + dev.kdrl.env.quota.Limit.QUOTA.range());
+        }
         return Profiles.model(profile, quota, minPods);
     }
 

@@ -243,6 +243,17 @@ class DrlCommandTest {
         assertThat(Files.readAllLines(csv).get(0)).doesNotContain("pct_of_optimum");
     }
 
+    /** A --quota out of range is named as the option (1e308 cores made every return infinite). */
+    @Test
+    void aQuotaOutOfRangeIsNamedAsTheOption() {
+        for (String profile : List.of("paper-general", "../datasets/profiles/paper-services.yaml")) {
+            Run r = run("baselines", "--profile", profile, "--quota", "1e308", "--trace", TEST, "--no-optimum");
+            assertThat(r.code()).isNotZero();
+            assertThat(r.err().strip()).isEqualTo("drl baselines: --quota 1.0E308: expected a number from 0.001 to "
+                    + "100000 cores");
+        }
+    }
+
     /** A trace or profile saved in another encoding is named as not UTF-8, not by the decoder's "Input length". */
     @Test
     void inputThatIsNotUtf8IsNamedSo(@TempDir Path dir) throws Exception {
