@@ -681,6 +681,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!Algorithms.isOnPolicy(name)) {
             throw new IllegalArgumentException("--algo " + name + " is not trained by TrainingRun");
         }
+        requireHidden(1);
         AlgorithmConfig config = name.equals(Algorithms.TRPO) ? trpo.config() : ppo.config();
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(nSteps, gamma, 0.95, true, normalizeObs,
                 rewardScale, hidden == null ? new int[] {128, 128} : hidden, seed, precision());
@@ -841,6 +842,34 @@ final class TrainCommand implements Callable<Integer> {
         return Algorithms.AFTERSTATE.equals(algo) ? 320_000 : 300_000;
     }
 
+    /** The most value networks {@code --afterstate-ensemble} learns side by side. */
+    static final int MAX_ENSEMBLE = 16;
+    /** The widest hidden layer trained (an ensemble's layers are K times {@code --hidden}'s), and the most layers. */
+    static final int MAX_WIDTH = 1024;
+    static final int MAX_LAYERS = 8;
+
+    /**
+     * Refuses {@code --hidden} sizes out of range: at most {@link #MAX_LAYERS} layers, each from 1 to {@link #MAX_WIDTH}
+     * units once times {@code ensemble} (the networks learnt side by side, widened into one).
+     */
+    private void requireHidden(int ensemble) {
+        if (hidden == null) {
+            return;
+        }
+        String typed = String.join(",", java.util.Arrays.stream(hidden).mapToObj(Integer::toString).toList());
+        if (hidden.length > MAX_LAYERS) {
+            throw new IllegalArgumentException("--hidden " + typed + ": " + hidden.length + " layers (expected at most "
+                    + MAX_LAYERS + ")");
+        }
+        for (int h : hidden) {
+            if (h < 1 || (long) h * ensemble > MAX_WIDTH) {
+                throw new IllegalArgumentException("--hidden " + typed + ": a layer of " + h + " units (expected 1 to "
+                        + (MAX_WIDTH / ensemble) + (ensemble > 1 ? ", so that the " + ensemble + " networks of "
+                        + "--afterstate-ensemble make layers of at most " + MAX_WIDTH + ")" : ")"));
+            }
+        }
+    }
+
     /** The afterstate learner's settings from the options. */
     dev.kdrl.train.algo.AfterstateTd.Config afterstateConfig() {
         // named here as typed; the Config's own checks name its fields
@@ -851,6 +880,11 @@ final class TrainCommand implements Callable<Integer> {
         EnvOptions.requireProbability("--afterstate-epsilon", afterstateEpsilon);
         EnvOptions.requireProbability("--afterstate-epsilon-final", afterstateEpsilonFinal);
         EnvOptions.requireAtLeast("--afterstate-candidates", afterstateCandidates, 1);
+        if (afterstateCandidates > dev.kdrl.env.value.AfterstatePolicy.Lookahead.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("--afterstate-candidates " + afterstateCandidates + ": expected a whole "
+                    + "number from 1 to " + dev.kdrl.env.value.AfterstatePolicy.Lookahead.MAX_CANDIDATES + " (joint actions searched per "
+                    + "decision)");
+        }
         EnvOptions.requireAtLeast("--afterstate-epochs", afterstateEpochs, 1);
         EnvOptions.requirePositive("--afterstate-lr", afterstateLr);
         EnvOptions.requirePositive("--reward-scale", rewardScale);
@@ -862,10 +896,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--afterstate-two-step-from must be >= 0 (0: one step throughout), got "
                     + afterstateTwoStepFrom);
         }
-        if (afterstateEnsemble < 1) {
-            throw new IllegalArgumentException("--afterstate-ensemble must be >= 1 value networks, got "
-                    + afterstateEnsemble);
+        if (afterstateEnsemble < 1 || afterstateEnsemble > MAX_ENSEMBLE) {
+            throw new IllegalArgumentException("--afterstate-ensemble " + afterstateEnsemble + ": expected a whole "
+                    + "number from 1 to " + MAX_ENSEMBLE + " value networks");
         }
+        requireHidden(afterstateEnsemble);
         if (afterstateEnsembleOwnEpisodes && afterstateEnsemble == 1) {
             throw new IllegalArgumentException("--afterstate-ensemble-own-episodes needs --afterstate-ensemble K with "
                     + "K > 1, got K = 1");

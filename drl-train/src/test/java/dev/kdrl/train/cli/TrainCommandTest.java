@@ -467,7 +467,30 @@ class TrainCommandTest {
                 + "--afterstate-ensemble K with K > 1, got K = 1");
         TrainCommand none = new TrainCommand();
         new picocli.CommandLine(none).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "0");
-        assertThatThrownBy(none::afterstateConfig).hasMessage("--afterstate-ensemble must be >= 1 value networks, got 0");
+        assertThatThrownBy(none::afterstateConfig).hasMessage("--afterstate-ensemble 0: expected a whole number from 1 "
+                + "to 16 value networks");
+        // sizes that overflowed (1000 networks: "-198967296") or ran out of memory are out of range, named
+        for (String[] c : List.of(
+                new String[] {"--afterstate-ensemble", "1000", "--afterstate-ensemble 1000: expected a whole number "
+                        + "from 1 to 16 value networks"},
+                new String[] {"--afterstate-ensemble", "4", "--hidden", "64,512", "--hidden 64,512: a layer of 512 "
+                        + "units (expected 1 to 256, so that the 4 networks of --afterstate-ensemble make layers of at "
+                        + "most 1024)"},
+                new String[] {"--hidden", "100000000", "--hidden 100000000: a layer of 100000000 units (expected 1 to "
+                        + "1024)"},
+                new String[] {"--hidden", "0", "--hidden 0: a layer of 0 units (expected 1 to 1024)"},
+                new String[] {"--afterstate-candidates", "1000000", "--afterstate-candidates 1000000: expected a whole "
+                        + "number from 1 to 64 (joint actions searched per decision)"})) {
+            TrainCommand big = new TrainCommand();
+            List<String> args = new java.util.ArrayList<>(List.of("--trace", "t.csv", "--out", "o"));
+            args.addAll(List.of(c).subList(0, c.length - 1));
+            new picocli.CommandLine(big).parseArgs(args.toArray(String[]::new));
+            assertThatThrownBy(big::afterstateConfig).as(c[c.length - 1]).hasMessage(c[c.length - 1]);
+        }
+        DrlCommandTest.Run trpo = DrlCommandTest.run("train", "--algo", "trpo", "--trace", "../datasets/paper/test-20.csv",
+                "--hidden", "64,2000", "--out", "unused");
+        assertThat(trpo.err().strip()).isEqualTo("drl train: --hidden 64,2000: a layer of 2000 units (expected 1 to "
+                + "1024)");
         TrainCommand both = new TrainCommand();
         new picocli.CommandLine(both).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-ensemble", "2",
                 "--afterstate-average-from", "1000");
