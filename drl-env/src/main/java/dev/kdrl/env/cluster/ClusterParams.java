@@ -65,6 +65,10 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
     public ClusterParams {
         positive("tickSeconds", tickSeconds);
         positive("periodSeconds", periodSeconds);
+        if (periodSeconds > 86_400) {
+            // each period is simulated tick by tick: a longer one would run for ever (the agent's period has this bound)
+            throw new InvalidParameterException("periodSeconds", periodSeconds, "at most 86400, a day");
+        }
         if (tickSeconds > 2) {
             throw new InvalidParameterException("tickSeconds", tickSeconds, "<= 2 (the KPA decides every 2 s)");
         }

@@ -66,6 +66,8 @@ class ProfileClusterParamsTest {
         assertThatThrownBy(() -> read(SERVICES + "cluster: {tickSeconds: 5}\n"))
                 .isInstanceOf(ProfileFormatException.class)
                 .hasMessage("p.yaml cluster.tickSeconds: '5.0' is not valid (expected <= 2 (the KPA decides every 2 s))");
+        assertThatThrownBy(() -> read(SERVICES + "cluster: {periodSeconds: 1e12}\n"))
+                .hasMessage("p.yaml cluster.periodSeconds: '1.0E12' is not valid (expected at most 86400, a day)");
         assertThatThrownBy(() -> read(SERVICES + "cluster: {periodSeconds: 121}\n"))
                 .hasMessage("p.yaml cluster.periodSeconds: '121.0' is not valid (expected a whole number of ticks of"
                         + " 2 s)");
