@@ -94,6 +94,16 @@ public final class AgentMain implements Callable<Integer> {
     /** Runs the command line; returns the exit code. */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new AgentMain());
+        cl.setParameterExceptionHandler((e, given) -> {
+            // a bad option or value: one line, picocli's suggestions for a misspelt option, and where the options
+            // are (the whole usage scrolled the error away)
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("error: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+            cmd.getErr().println("(options: drl-agent --help)");
+            cmd.getErr().flush();
+            return 2;
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // bad configuration or files: 2; what the cluster refused or could not serve at start: 1
             boolean badInput = e instanceof ConfigException || e instanceof IllegalArgumentException

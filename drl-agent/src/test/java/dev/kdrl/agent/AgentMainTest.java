@@ -64,6 +64,19 @@ class AgentMainTest {
                 .contains("schedule.period: '99999999999999999999s' (expected a duration >= 100ms and <= 86400s)");
     }
 
+    /** A bad option is one line and a pointer to --help, not the whole usage. */
+    @Test
+    void aBadOptionIsOneLine() throws Exception {
+        Run bad = run("", "--cycles", "abc");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("error: Invalid value for option '--cycles': 'abc' is not a long\n"
+                + "(options: drl-agent --help)");
+        Run unknown = run("", "--bogus");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().strip()).startsWith("error: Unknown option: '--bogus'").endsWith("(options: drl-agent "
+                + "--help)").doesNotContain("Usage:");
+    }
+
     @Test
     void aCycleCountBelowOneIsRefused() throws Exception {
         Run r = run("", "--dry-run", "--cycles", "0");
