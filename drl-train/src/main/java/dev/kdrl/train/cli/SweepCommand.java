@@ -94,6 +94,7 @@ final class SweepCommand {
             if (n < 1) {
                 throw new IllegalArgumentException("--parallel " + n + ": expected an integer >= 1");
             }
+            SweepRunner.checkOut(out);
             SweepFile.Sweep sweep = read(file);
             checkTrials(file, sweep, out);
             checkTraces(file, sweep);
@@ -244,6 +245,7 @@ final class SweepCommand {
 
         @Override
         public Integer call() throws Exception {
+            SweepRunner.checkOut(out);
             SweepFile.Sweep sweep = read(file);
             PrintWriter pw = spec.commandLine().getOut();
             pw.println(new SweepRunner(sweep, out, 1, javaOpts, pw).runOne(setting, seed));
@@ -318,6 +320,11 @@ final class SweepCommand {
             // what the API server would refuse when the manifests are applied, refused here, named
             requireMatch("--namespace", namespace, "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",
                     "a DNS label: lower-case letters, digits and '-', at most 63");
+            // a PersistentVolumeClaim's name is a DNS-1123 subdomain
+            requireMatch("--claim", claim,
+                    "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*",
+                    "a DNS subdomain name: lower-case letters, digits, '-' and '.', starting and ending with a letter or "
+                            + "digit, at most 253");
             requireMatch("--image", image, "\\S+", "an image reference without spaces");
             requireMatch("--cpu", cpu, "[0-9]+(\\.[0-9]+)?m?", "a CPU quantity such as 1, 0.5 or 500m");
             requireMatch("--memory", memory, "[0-9]+(\\.[0-9]+)?([KMGTPE]i?|k)?",
@@ -343,7 +350,8 @@ final class SweepCommand {
 
     private static void requireMatch(String option, String value, String regex, String expected) {
         if (value == null || !value.matches(regex)) {
-            throw new IllegalArgumentException(option + " '" + value + "': expected " + expected);
+            throw new IllegalArgumentException(option + " '" + dev.kdrl.core.io.Printable.escape(value, 80)
+                    + "': expected " + expected);
         }
     }
 

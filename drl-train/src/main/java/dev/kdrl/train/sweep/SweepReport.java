@@ -1,7 +1,5 @@
 package dev.kdrl.train.sweep;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,34 +102,32 @@ public final class SweepReport {
     private SweepReport() {
     }
 
-    /** Reads {@code dir} (written by {@code drl sweep run}); settings without a finished trial are left out. */
+    /**
+     * Reads {@code dir} (written by {@code drl sweep run}); settings without a finished trial are left out. A damaged
+     * file (sweep.json, a finished trial's done.json or eval.json) is refused in one line naming it and the field.
+     */
     public static Report read(Path dir) throws IOException {
         Path desc = dir.resolve("sweep.json");
         if (!Files.isRegularFile(desc)) {
             throw new IllegalArgumentException(dir + ": not a sweep directory (no sweep.json; drl sweep run writes it)");
         }
-        ObjectMapper json = new ObjectMapper();
-        JsonNode sweep = json.readTree(desc.toFile());
+        SweepJson.Value sweep = SweepJson.read(desc);
         List<String> setNames = new ArrayList<>();
         List<String> validation = new ArrayList<>();
-        for (JsonNode s : sweep.get("sets")) {
-            setNames.add(s.get("name").asText());
-            if (s.get("validation").asBoolean()) {
-                validation.add(s.get("name").asText());
+        for (SweepJson.Value s : sweep.get("sets").elements()) {
+            String name = s.get("name").text();
+            setNames.add(name);
+            if (s.get("validation").bool()) {
+                validation.add(name);
             }
         }
         List<String> rankedOn = validation.isEmpty() ? setNames : validation;
-        List<Long> sweepSeeds = new ArrayList<>();
-        sweep.get("seeds").forEach(s -> sweepSeeds.add(s.asLong()));
+        List<Long> sweepSeeds = sweep.get("seeds").integers();
         List<SettingStats> out = new ArrayList<>();
-        for (JsonNode setting : sweep.get("settings")) {
-            String id = setting.get("id").asText();
-            List<Long> seeds = sweepSeeds;
-            if (setting.has("seeds")) {
-                List<Long> own = new ArrayList<>();
-                setting.get("seeds").forEach(s -> own.add(s.asLong()));
-                seeds = own;
-            }
+        for (SweepJson.Value setting : sweep.get("settings").elements()) {
+            String id = setting.get("id").text();
+            List<Long> seeds = setting.has("seeds") ? setting.get("seeds").integers() : sweepSeeds;
+            Map<String, Object> options = setting.get("options").map();
             List<Long> found = new ArrayList<>();
             List<Double> secs = new ArrayList<>();
             Map<String, List<Double>> model = new LinkedHashMap<>();
@@ -144,17 +140,14 @@ public final class SweepReport {
                     continue;
                 }
                 found.add(seed);
-                secs.add(json.readTree(trial.resolve(SweepRunner.DONE).toFile()).get("trainSeconds").asDouble());
-                JsonNode sets = json.readTree(trial.resolve("eval.json").toFile()).get("sets");
+                SweepJson.Trial t = SweepJson.trial(trial, setNames);
+                secs.add(t.trainSeconds());
                 for (String name : setNames) {
-                    JsonNode r = sets.get(name);
-                    if (r == null) {
-                        throw new IllegalArgumentException(trial.resolve("eval.json") + ": no set " + name);
-                    }
-                    model.computeIfAbsent(name, k -> new ArrayList<>()).add(r.get("model").asDouble());
-                    greedy.put(name, r.has("greedy") ? r.get("greedy").asDouble() : Double.NaN);
-                    expected.put(name, r.has("expected-2") ? r.get("expected-2").asDouble() : Double.NaN);
-                    knative.put(name, r.has("knative-first") ? r.get("knative-first").asDouble() : Double.NaN);
+                    SweepJson.SetResult r = t.sets().get(name);
+                    model.computeIfAbsent(name, k -> new ArrayList<>()).add(r.model());
+                    greedy.put(name, r.greedy());
+                    expected.put(name, r.expected2());
+                    knative.put(name, r.knative());
                 }
             }
             if (found.isEmpty()) {
@@ -175,8 +168,6 @@ public final class SweepReport {
             }
             double score = sets.stream().filter(s -> rankedOn.contains(s.name())).mapToDouble(SetStats::pctGreedy)
                     .average().orElse(Double.NaN);
-            Map<String, Object> options = json.convertValue(setting.get("options"),
-                    json.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
             out.add(new SettingStats(id, options, found, seeds.size(), sets, Stats.of(secs), score,
                     Stats.of(perSeed)));
         }

@@ -99,6 +99,23 @@ public final class SweepRunner {
         return this;
     }
 
+    /**
+     * Refuses an {@code out} that cannot be a sweep directory: a file, or a path under a file (what creating it would
+     * fail on, said before anything runs).
+     */
+    public static void checkOut(Path out) {
+        Path abs = out.toAbsolutePath().normalize();
+        for (Path p = abs; p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new IllegalArgumentException("--out " + out + ": " + (p.equals(abs) ? "" : p + " is ")
+                            + "a file, not a directory (expected a directory for the sweep's trials)");
+                }
+                return;
+            }
+        }
+    }
+
     /** The directory of one trial. */
     public static Path trialDir(Path out, Setting s, long seed) {
         return out.resolve(s.id()).resolve("seed-" + seed);
@@ -111,6 +128,7 @@ public final class SweepRunner {
      * plays only what changed).
      */
     public Result run() throws Exception {
+        checkOut(out);
         Files.createDirectories(out);
         try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(out.resolve(LOCK),
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
@@ -130,6 +148,7 @@ public final class SweepRunner {
      * run), or the one line saying why the run would be refused.
      */
     public List<String> plan() throws IOException {
+        checkOut(out);
         List<String> lines = new ArrayList<>();
         try {
             checkFinished();
@@ -160,9 +179,24 @@ public final class SweepRunner {
             for (long seed : sweep.seeds(s)) {
                 Path dir = trialDir(out, s, seed);
                 if (Files.isRegularFile(dir.resolve(DONE))) {
-                    checkSame(dir, args(s, seed, dir));
+                    checkFinishedTrial(dir, args(s, seed, dir));
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses a finished trial trained otherwise ({@link #checkSame}) or one whose trial.json, done.json or eval.json
+     * is damaged, naming the file and field: it is neither skipped (the report could not read it) nor deleted (its
+     * results would be lost).
+     */
+    private void checkFinishedTrial(Path dir, List<String> args) {
+        try {
+            checkSame(dir, args);
+            SweepJson.trial(dir, sweep.sets().stream().map(EvalSet::name).toList());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage() + "; the trial is finished: repair the file, or delete "
+                    + "its directory to train it again", e);
         }
     }
 
@@ -236,13 +270,14 @@ public final class SweepRunner {
             throw new IllegalArgumentException("--seed " + seed + ": not a seed of the setting " + s.id() + " "
                     + sweep.seeds(s));
         }
+        checkOut(out);
         Files.createDirectories(out);
         Path dir = trialDir(out, s, seed);
         List<String> args = args(s, seed, dir);
         // as run() checks before it writes anything: a changed sweep file is refused, not mixed in
         checkSets();
         if (Files.isRegularFile(dir.resolve(DONE))) {
-            checkSame(dir, args);
+            checkFinishedTrial(dir, args);
             return s.id() + " seed " + seed + ": finished before, skipped";
         }
         writeAtomically(out.resolve("sweep.json"), JSON.writeValueAsString(describe()));
@@ -265,12 +300,21 @@ public final class SweepRunner {
         if (!Files.isRegularFile(sweepJson) || !anyFinished()) {
             return;
         }
-        JsonNode before = JSON.readTree(sweepJson.toFile()).path("sets");
+        List<SweepJson.Value> before;
+        try {
+            before = SweepJson.read(sweepJson).get("sets").elements();
+            for (SweepJson.Value theirs : before) {
+                theirs.get("name").text();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage() + "; the directory has finished trials, evaluated on "
+                    + "the sets it lists: repair it", e);
+        }
         for (EvalSet set : sweep.sets()) {
             JsonNode same = null;
-            for (JsonNode theirs : before) {
-                if (set.name().equals(theirs.path("name").asText())) {
-                    same = theirs;
+            for (SweepJson.Value theirs : before) {
+                if (set.name().equals(theirs.node().get("name").textValue())) {
+                    same = theirs.node();
                 }
             }
             if (same == null || !sameSet(set, same)) {
@@ -294,15 +338,11 @@ public final class SweepRunner {
         return false;
     }
 
-    private static void checkSame(Path dir, List<String> args) throws IOException {
-        JsonNode t = JSON.readTree(dir.resolve("trial.json").toFile());
-        JsonNode recorded = t.get("args");
+    private static void checkSame(Path dir, List<String> args) {
+        List<String> recorded = SweepJson.read(dir.resolve("trial.json")).get("args").texts();
         // a directory moved or copied elsewhere keeps its trials: --out is where, not how, a trial was trained
-        boolean same = recorded != null && recorded.isArray() && withoutOut(args).equals(withoutOut(
-                java.util.stream.StreamSupport.stream(recorded.spliterator(), false).map(JsonNode::asText).toList()));
-        if (!same) {
-            throw new IllegalStateException(dir + " was trained with other options ("
-                    + String.join(" ", JSON.convertValue(t.get("args"), String[].class))
+        if (!withoutOut(args).equals(withoutOut(recorded))) {
+            throw new IllegalStateException(dir + " was trained with other options (" + String.join(" ", recorded)
                     + "); the sweep file changed: use another --out");
         }
     }
@@ -506,10 +546,7 @@ public final class SweepRunner {
             }
             List<String> mine = withoutOut(args);
             for (Path t : trials) {
-                JsonNode old = JSON.readTree(t.resolve("trial.json").toFile()).get("args");
-                if (old != null && old.isArray()
-                        && withoutOut(java.util.stream.StreamSupport.stream(old.spliterator(), false)
-                                .map(JsonNode::asText).toList()).equals(mine)) {
+                if (withoutOut(SweepJson.read(t.resolve("trial.json")).get("args").texts()).equals(mine)) {
                     return t;
                 }
             }
@@ -528,7 +565,6 @@ public final class SweepRunner {
     }
 
     /** Copies the finished trial {@code from} into {@code dir} and evaluates what its sweep did not; returns the line. */
-    @SuppressWarnings("unchecked")
     private String reuseTrial(Setting s, long seed, Path dir, List<String> args, Path from) throws IOException {
         Set<Path> own = Set.of(from.resolve("trial.json"), from.resolve(DONE), from.resolve("eval.json"));
         try (Stream<Path> files = Files.walk(from)) {
@@ -539,20 +575,15 @@ public final class SweepRunner {
             }
         }
         reusedTrials.incrementAndGet();
-        Map<String, Object> trial = new LinkedHashMap<>(JSON.readValue(from.resolve("trial.json").toFile(), Map.class));
+        Map<String, Object> trial = SweepJson.read(from.resolve("trial.json")).map();
         trial.put("setting", s.id());
         trial.put("seed", seed);
         trial.put("options", s.options());
         trial.put("args", args);
         trial.put("reusedFrom", from.toString());
         writeAtomically(dir.resolve("trial.json"), JSON.writeValueAsString(trial));
-        Map<String, Object> done = JSON.readValue(from.resolve(DONE).toFile(), Map.class);
-        if (!(done.get("trainSeconds") instanceof Number seconds)) {
-            throw new IllegalStateException(from.resolve(DONE) + ": trainSeconds is " + done.get("trainSeconds")
-                    + ", expected a number of seconds");
-        }
-        Number finalReturn = (Number) done.get("finalReturn");
-        return finish(s, seed, dir, seconds.doubleValue(), finalReturn == null ? null : finalReturn.doubleValue(),
+        SweepJson.Value done = SweepJson.read(from.resolve(DONE));
+        return finish(s, seed, dir, done.get("trainSeconds").number(), done.get("finalReturn").numberOrNone(),
                 knownSets(from), from);
     }
 
@@ -560,20 +591,21 @@ public final class SweepRunner {
      * The evaluated sets of the finished trial {@code from} that are sets of this sweep (the same name, traces, rows
      * and options in its sweep's sweep.json), by name.
      */
-    @SuppressWarnings("unchecked")
     private Map<String, Object> knownSets(Path from) throws IOException {
         Path sweepJson = from.getParent().getParent().resolve("sweep.json");
         Path evalJson = from.resolve("eval.json");
         if (!Files.isRegularFile(sweepJson) || !Files.isRegularFile(evalJson)) {
             return Map.of();
         }
-        JsonNode theirSets = JSON.readTree(sweepJson.toFile()).path("sets");
-        JsonNode evaluated = JSON.readTree(evalJson.toFile()).path("sets");
+        List<SweepJson.Value> theirSets = SweepJson.read(sweepJson).get("sets").elements();
+        SweepJson.Value evaluated = SweepJson.read(evalJson).get("sets");
         Map<String, Object> known = new LinkedHashMap<>();
         for (EvalSet set : sweep.sets()) {
-            for (JsonNode theirs : theirSets) {
-                if (sameSet(set, theirs) && evaluated.has(set.name())) {
-                    known.put(set.name(), JSON.convertValue(evaluated.get(set.name()), Map.class));
+            for (SweepJson.Value theirs : theirSets) {
+                if (sameSet(set, theirs.node()) && evaluated.has(set.name())) {
+                    SweepJson.Value results = evaluated.get(set.name());
+                    SweepJson.SetResult.of(results); // taken as it is: its returns checked first
+                    known.put(set.name(), results.map());
                 }
             }
         }
@@ -741,8 +773,8 @@ public final class SweepRunner {
                     continue;
                 }
                 boolean alike = false;
-                for (JsonNode theirs : JSON.readTree(sweepJson.toFile()).path("sets")) {
-                    alike |= sameSet(set, theirs);
+                for (SweepJson.Value theirs : SweepJson.read(sweepJson).get("sets").elements()) {
+                    alike |= sameSet(set, theirs.node());
                 }
                 List<Double> found = alike ? expectedIn(other, key, greedy) : null;
                 if (found != null) {
@@ -760,7 +792,14 @@ public final class SweepRunner {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        JsonNode entries = JSON.readTree(file.toFile()).path(key);
+        SweepJson.Value entry = SweepJson.read(file).get(key);
+        if (!entry.present()) {
+            return null;
+        }
+        JsonNode entries = entry.node();
+        if (!entries.isArray()) {
+            throw entry.bad("a list of {\"greedy\": [...], \"expected-2\": [...]}");
+        }
         for (int i = 0; i < entries.size(); i++) {
             List<Double> g = numbers(entries.get(i).get("greedy"), -1);
             List<Double> e = g == null ? null : numbers(entries.get(i).get("expected-2"), g.size());
@@ -795,8 +834,7 @@ public final class SweepRunner {
     private void remember(String set, List<Double> greedy, List<Double> expected) throws IOException {
         synchronized (baselinesLock) {
             Path file = out.resolve("baselines.json");
-            Map<String, Object> all = Files.isRegularFile(file) ? JSON.readValue(file.toFile(), Map.class)
-                    : new LinkedHashMap<>();
+            Map<String, Object> all = Files.isRegularFile(file) ? SweepJson.read(file).map() : new LinkedHashMap<>();
             List<Object> entries = new ArrayList<>((List<Object>) all.getOrDefault(set, List.of()));
             entries.add(Map.of("greedy", greedy, "expected-2", expected));
             all.put(set, entries);

@@ -691,4 +691,177 @@ class SweepTest {
         assertThat(notASweep.err().strip()).isEqualTo("drl sweep run: --reuse " + tmp + ": not a sweep directory (no "
                 + "sweep.json in it): expected a directory drl sweep run wrote");
     }
+
+    @Test
+    void anOutThatIsAFileAndABadClaimAreOneLineErrors(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("good.yaml"), "base: {profile: paper, trace: "
+                + "../datasets/paper/test-20.csv, timesteps: 200}\ngrid: {afterstate-candidates: [2]}\nseeds: [1]\n"
+                + SETS);
+        Path notDir = Files.writeString(tmp.resolve("results.txt"), "mine\n");
+        for (List<String> extra : List.of(List.<String>of(), List.of("--dry-run"))) {
+            List<String> args = new ArrayList<>(List.of("sweep", "run", file.toString(), "--out", notDir.toString()));
+            args.addAll(extra);
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(extra.toString()).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("drl sweep run: --out " + notDir + ": a file, not a directory "
+                    + "(expected a directory for the sweep's trials)");
+            assertThat(r.out()).isEmpty();
+        }
+        Run under = run("sweep", "run", file.toString(), "--out", notDir.resolve("sub").toString());
+        assertThat(under.err().strip()).isEqualTo("drl sweep run: --out " + notDir.resolve("sub") + ": " + notDir
+                + " is a file, not a directory (expected a directory for the sweep's trials)");
+        Run trial = run("sweep", "trial", file.toString(), "--out", notDir.toString(), "--setting",
+                "afterstate-candidates=2", "--seed", "1");
+        assertThat(trial.code()).isEqualTo(1);
+        assertThat(trial.err().strip()).isEqualTo("drl sweep trial: --out " + notDir + ": a file, not a directory "
+                + "(expected a directory for the sweep's trials)");
+        assertThat(Files.readString(notDir)).isEqualTo("mine\n");
+
+        // --claim names a PersistentVolumeClaim: a DNS-1123 subdomain, as the API server checks it
+        for (String bad : List.of("Bad Claim", "data_1", "-data", "data.", "a".repeat(254))) {
+            Run k8s = run("sweep", "k8s", file.toString(), "--image", "drl:1", "--claim", bad);
+            assertThat(k8s.code()).as(bad).isEqualTo(1);
+            assertThat(k8s.err().strip()).as(bad).isEqualTo("drl sweep k8s: --claim '"
+                    + (bad.length() > 80 ? bad.substring(0, 80) + "..." : bad) + "': expected a DNS subdomain name: "
+                    + "lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253");
+            assertThat(k8s.out()).isEmpty();
+        }
+        for (String good : List.of("data", "sweeps.team-1", "a".repeat(253))) {
+            Run k8s = run("sweep", "k8s", file.toString(), "--image", "drl:1", "--claim", good);
+            assertThat(k8s.code()).as(good + k8s.err()).isZero();
+            assertThat(k8s.out()).contains("persistentVolumeClaim: {claimName: \"" + good + "\"}");
+        }
+    }
+
+    @Test
+    void damagedFilesOfAFinishedSweepAreNamedInOneLineAndNothingIsDeleted(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("one.yaml");
+        Files.writeString(file, "base: {profile: paper, trace: ../datasets/paper/test-20.csv, timesteps: 200}\n"
+                + "settings:\n  - {id: a, options: {afterstate-candidates: 2}}\nseeds: [1]\n" + SETS);
+        Path good = tmp.resolve("good");
+        Run first = run("sweep", "run", file.toString(), "--out", good.toString(), "--parallel", "1");
+        assertThat(first.code()).as(first.err() + first.out()).isZero();
+        String eval = Files.readString(good.resolve("a/seed-1/eval.json"));
+        String done = Files.readString(good.resolve("a/seed-1/done.json"));
+        com.fasterxml.jackson.databind.node.ObjectNode evalTree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(eval);
+        com.fasterxml.jackson.databind.node.ObjectNode t20 = (com.fasterxml.jackson.databind.node.ObjectNode)
+                evalTree.get("sets").get("test-20");
+        double model = t20.get("model").asDouble();
+        String finished = "; the trial is finished: repair the file, or delete its directory to train it again";
+
+        // {the file damaged (relative to the sweep directory), its content, the message after its path}
+        List<String[]> cases = new ArrayList<>();
+        cases.add(new String[] {"a/seed-1/done.json", "", ": the file is empty (expected a JSON object)"});
+        cases.add(new String[] {"a/seed-1/done.json", done.replaceFirst("\"trainSeconds\" : [0-9.eE+-]+",
+                "\"trainSeconds\" : \"x\""), ": field trainSeconds is \"x\" (expected a number)"});
+        cases.add(new String[] {"a/seed-1/done.json", "[1, 2]", ": the file holds [1,2] (expected a JSON object)"});
+        cases.add(new String[] {"a/seed-1/eval.json", "{\"sets\": {\"test-20\": {\"model\": 1",
+                ": not valid JSON at line 1, column 33: the file ends inside a value (expected the rest of it; cut "
+                        + "short?)"});
+        cases.add(new String[] {"a/seed-1/eval.json", "{\"sets\": {\"test-20\": {\"model\": NaN}}}",
+                ": not valid JSON at line 1, column 35: 'NaN' is not a JSON number (expected a finite number)"});
+        cases.add(new String[] {"a/seed-1/eval.json", eval + "}", ": not valid JSON at line " + eval.lines().count()
+                + ", column 2: more follows the JSON value (expected the file to end after it)"});
+        t20.put("model", "abc");
+        cases.add(new String[] {"a/seed-1/eval.json", JSON.writeValueAsString(evalTree),
+                ": field sets.test-20.model is \"abc\" (expected a number)"});
+        t20.putNull("model");
+        cases.add(new String[] {"a/seed-1/eval.json", JSON.writeValueAsString(evalTree),
+                ": field sets.test-20.model is empty (expected a number)"});
+        t20.put("model", model);
+        t20.put("greedy", "many");
+        cases.add(new String[] {"a/seed-1/eval.json", JSON.writeValueAsString(evalTree),
+                ": field sets.test-20.greedy is \"many\" (expected a number)"});
+        cases.add(new String[] {"a/seed-1/eval.json", "{\"sets\": {\"other\": {}}}",
+                ": field sets.test-20 is missing (expected an object: the set's returns)"});
+        cases.add(new String[] {"a/seed-1/trial.json", "{}", ": field args is missing (expected a list of strings)"});
+        cases.add(new String[] {"a/seed-1/trial.json", "{\"args\": [\"train\", 5]}",
+                ": field args[1] is 5 (expected a string)"});
+        int n = 0;
+        for (String[] c : cases) {
+            Path out = tmp.resolve("damaged-" + n++);
+            copy(good, out);
+            Path damaged = out.resolve(c[0]);
+            Files.writeString(damaged, c[1]);
+            String message = damaged + c[2];
+            // the report reads done.json and eval.json (and sweep.json), not trial.json
+            if (!c[0].endsWith("trial.json")) {
+                Run report = run("sweep", "report", out.toString());
+                assertThat(report.code()).as(c[0] + " " + c[1]).isEqualTo(1);
+                assertThat(report.err().strip()).as(c[1]).isEqualTo("drl sweep report: " + message);
+            }
+            // a resumed run refuses the finished trial, naming the file: neither skipped nor deleted
+            Run plan = run("sweep", "run", file.toString(), "--out", out.toString(), "--dry-run");
+            assertThat(plan.code()).as(plan.err()).isZero();
+            assertThat(plan.out()).as(c[1]).contains("\nrefused: " + message + finished + "\n");
+            Run again = run("sweep", "run", file.toString(), "--out", out.toString());
+            assertThat(again.code()).isEqualTo(1);
+            assertThat(again.err().strip()).as(c[1]).isEqualTo("drl sweep run: " + message + finished);
+            Run trial = run("sweep", "trial", file.toString(), "--out", out.toString(), "--setting", "a", "--seed",
+                    "1");
+            assertThat(trial.err().strip()).as(c[1]).isEqualTo("drl sweep trial: " + message + finished);
+            assertThat(Files.readString(damaged)).isEqualTo(c[1]);
+            assertThat(out.resolve("a/seed-1/model.zip")).isRegularFile();
+            assertThat(out.resolve("a/seed-1/done.json")).isRegularFile();
+        }
+
+        // sweep.json cut short or of another shape: the report and a resumed run name it
+        String described = Files.readString(good.resolve("sweep.json"));
+        for (String[] c : List.of(new String[] {described.substring(0, 40), ": not valid JSON at line "
+                + described.substring(0, 40).lines().count() + ", column " + (40 - described.substring(0, 40)
+                .lastIndexOf('\n')) + ": the file ends inside a value (expected the rest of it; cut short?)"},
+                new String[] {"{\"sets\": {}}", ": field sets is {} (expected a list)"},
+                new String[] {described.replace("\"name\" : \"test-20\"", "\"name\" : 20"),
+                        ": field sets[0].name is 20 (expected a string)"})) {
+            Path out = tmp.resolve("damaged-" + n++);
+            copy(good, out);
+            Files.writeString(out.resolve("sweep.json"), c[0]);
+            String message = out.resolve("sweep.json") + c[1];
+            Run report = run("sweep", "report", out.toString());
+            assertThat(report.err().strip()).as(c[0]).isEqualTo("drl sweep report: " + message);
+            Run again = run("sweep", "run", file.toString(), "--out", out.toString());
+            assertThat(again.code()).isEqualTo(1);
+            assertThat(again.err().strip()).as(c[0]).isEqualTo("drl sweep run: " + message + "; the directory has "
+                    + "finished trials, evaluated on the sets it lists: repair it");
+            assertThat(Files.readString(out.resolve("sweep.json"))).isEqualTo(c[0]);
+        }
+        // the settings and seeds the report reads
+        Path out = tmp.resolve("damaged-" + n++);
+        copy(good, out);
+        Files.writeString(out.resolve("sweep.json"), described.replaceFirst("\"seeds\" : \\[ 1 \\]",
+                "\"seeds\" : [ \"one\" ]"));
+        assertThat(run("sweep", "report", out.toString()).err().strip()).isEqualTo("drl sweep report: "
+                + out.resolve("sweep.json") + ": field seeds[0] is \"one\" (expected an integer)");
+
+        // a --reuse directory's damaged finished trial: the trial that would copy it fails, naming the file
+        Path source = tmp.resolve("source");
+        copy(good, source);
+        Files.writeString(source.resolve("a/seed-1/done.json"), done.replaceFirst("\"trainSeconds\" : [0-9.eE+-]+",
+                "\"trainSeconds\" : null"));
+        Path fresh = tmp.resolve("fresh");
+        Run reuse = run("sweep", "run", file.toString(), "--out", fresh.toString(), "--reuse", source.toString());
+        assertThat(reuse.code()).isEqualTo(1);
+        assertThat(reuse.out()).contains("a seed 1: FAILED: " + source.resolve("a/seed-1/done.json").toAbsolutePath()
+                + ": field trainSeconds is empty (expected a number)\n");
+        assertThat(fresh.resolve("a/seed-1/done.json")).doesNotExist();
+        Files.writeString(source.resolve("a/seed-1/trial.json"), "{\"args\": \"train\"}");
+        Run reuseDry = run("sweep", "run", file.toString(), "--out", tmp.resolve("fresh2").toString(), "--reuse",
+                source.toString(), "--dry-run");
+        assertThat(reuseDry.err().strip()).isEqualTo("drl sweep run: " + source.resolve("a/seed-1/trial.json")
+                .toAbsolutePath() + ": field args is \"train\" (expected a list of strings)");
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
 }
