@@ -225,8 +225,9 @@ public final class SweepFile {
             }
             settings = list(raw.settings());
         } else if (raw.random() != null) {
-            if (raw.samples() == null || raw.samples() < 1) {
-                throw error("samples", raw.samples(), "an integer >= 1 (the number of random settings; needed with random)");
+            if (raw.samples() == null || raw.samples() < 1 || raw.samples() > MAX_SETTINGS) {
+                throw error("samples", raw.samples(), "an integer from 1 to " + MAX_SETTINGS + " (the number of random "
+                        + "settings; needed with random)");
             }
             settings = random(raw.random(), raw.samples(), raw.seed() == null ? 0L : raw.seed());
         } else {
@@ -394,6 +395,9 @@ public final class SweepFile {
         return String.valueOf(v);
     }
 
+    /** The most settings a sweep file may make (each trains at least one model). */
+    static final int MAX_SETTINGS = 1000;
+
     private List<Setting> grid(Map<String, Object> grid) {
         List<Map<String, Object>> combos = new ArrayList<>();
         combos.add(new LinkedHashMap<>());
@@ -402,6 +406,10 @@ public final class SweepFile {
             String name = optionName(e.getKey(), field);
             if (!(e.getValue() instanceof List<?> values) || values.isEmpty()) {
                 throw error(field, e.getValue(), "a non-empty list of values for --" + name);
+            }
+            if ((long) combos.size() * values.size() > MAX_SETTINGS) {
+                throw error(field, e.getValue(), "fewer values: with it the grid has " + (long) combos.size()
+                        * values.size() + " settings, more than " + MAX_SETTINGS);
             }
             List<Map<String, Object>> next = new ArrayList<>();
             for (Map<String, Object> c : combos) {

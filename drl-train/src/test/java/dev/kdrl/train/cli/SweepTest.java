@@ -107,6 +107,14 @@ class SweepTest {
         assertBad("random: {gamma: {min: 0.9, max: 0.8}}\nsamples: 2\n" + seeds + SETS,
                 "s.yaml random.gamma.max: '0.8' is not valid (expected a finite number > min)");
         assertBad("random: {gamma: [0.9]}\n" + seeds + SETS, "s.yaml samples: an empty value (null) is not valid");
+        // sizes that ran for minutes and out of memory before training anything
+        assertBad("random: {gamma: [0.9]}\nsamples: 100000000\n" + seeds + SETS, "s.yaml samples: '100000000' is not "
+                + "valid (expected an integer from 1 to 1000 (the number of random settings; needed with random))");
+        String many = java.util.stream.IntStream.range(1, 41).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        assertBad("grid: {afterstate-epochs: " + many + ", afterstate-candidates: " + many + "}\n" + seeds + SETS,
+                "s.yaml grid.afterstate-candidates: '" + many + "' is not valid (expected fewer values: with it the grid "
+                        + "has 1600 settings, more than 1000)");
         assertBad("grid: {gamma: [0.9]}\nrandom: {gamma: [0.9]}\nsamples: 1\n" + seeds + SETS,
                 "s.yaml grid: 'both grid and random' is not valid (expected one of grid, random or settings)");
         assertBad(seeds + "evaluate:\n  - {name: t, traces: [../datasets/paper/no-such.csv]}\n",
