@@ -295,6 +295,37 @@ class AgentCycleTest {
                 .hasMessageContaining("the policy was trained for a different environment: observation size 165 vs 9");
     }
 
+    /** A model whose manifest lacks a field, or holds a bad hyper-parameter, is refused naming the file and field. */
+    @Test
+    void aDamagedModelIsRefusedAtStartNamingTheFileAndTheField() throws Exception {
+        Path good = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("good.zip"));
+        Path model = dir.resolve("model.zip");
+        try (var in = new java.util.zip.ZipFile(good.toFile());
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(model))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                byte[] b = in.getInputStream(e).readAllBytes();
+                if (e.getName().equals("manifest.properties")) {
+                    b = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("(?m)^algorithm=.*\n",
+                            "").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(b);
+                out.closeEntry();
+            }
+        }
+        AgentConfig cfg = config("{model: model.zip}");
+        assertThatThrownBy(() -> AgentBuilder.validate(cfg))
+                .hasMessage(model + ": manifest field 'algorithm' is missing (expected the name of the algorithm that "
+                        + "trained the policy, e.g. afterstate or trpo)");
+        // an afterstate model's hyper-parameters
+        var afterstate = dev.kdrl.core.policy.PolicyFile.load(Path.of("../models/paper-afterstate.zip"));
+        dev.kdrl.core.policy.PolicyFile.save(afterstate.withHyperParameter("candidates", "0"), model);
+        AgentConfig paper = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
+                "{kind: moving-average, window: 2}", "").replace("profile: paper-general", "profile: paper"));
+        assertThatThrownBy(() -> AgentBuilder.validate(paper))
+                .hasMessage(model + ": manifest field 'hyper.candidates' is '0' (expected a whole number >= 1)");
+    }
+
     @Test
     void aModelOfAProfileFileWhoseSlosWereEditedSinceIsRefusedAtStart() throws Exception {
         Path profile = Files.copy(Path.of("../datasets/profiles/paper-services.yaml"), dir.resolve("mine.yaml"));

@@ -226,12 +226,28 @@ public final class PolicyFile {
                 hyper.put(k.substring("hyper.".length()), p.getProperty(k));
             }
         }
+        String algorithm = nonBlankField(file, p, "algorithm", "the name of the algorithm that trained the policy, "
+                + "e.g. afterstate or trpo");
+        String libraryVersion = nonBlankField(file, p, "libraryVersion", "the version of the library that saved the "
+                + "policy");
         try {
-            return new SavedPolicy(p.getProperty("algorithm"), hyper, env, actor, critic, normalizer,
-                    p.getProperty("libraryVersion"), head);
+            return new SavedPolicy(algorithm, hyper, env, actor, critic, normalizer, libraryVersion, head);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The manifest field {@code key}, refused naming the file and the field when it is missing or blank, with what
+     * was {@code expected}.
+     */
+    private static String nonBlankField(Path file, Properties p, String key, String expected) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(file + ": manifest field '" + key + "' is " + (v == null ? "missing"
+                    : "'" + v + "'") + " (expected " + expected + ")");
+        }
+        return v;
     }
 
     private static Map<String, byte[]> readEntries(Path file) {

@@ -94,6 +94,10 @@ public final class PredictorFile {
                     + VERSION);
         }
         int window = intField(file, p, "window");
+        if (window < 1) {
+            throw new IllegalArgumentException(file + ": manifest field 'window' is '" + p.getProperty("window")
+                    + "' (expected an integer >= 1)");
+        }
         MinMaxScaler scaler;
         try {
             scaler = new MinMaxScaler(doubleField(file, p, "scaler.min"), doubleField(file, p, "scaler.max"));
@@ -113,7 +117,11 @@ public final class PredictorFile {
                 meta.put(k.substring(5), p.getProperty(k));
             }
         }
-        return new NeuralPredictor(net, scaler, window, meta);
+        try {
+            return new NeuralPredictor(net, scaler, window, meta);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

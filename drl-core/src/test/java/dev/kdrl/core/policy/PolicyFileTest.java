@@ -330,6 +330,23 @@ class PolicyFileTest {
                 .hasMessage(noProfile + ": manifest field 'env.profile' is missing");
     }
 
+    /** The algorithm and the library version are manifest fields like the others: missing, named as such. */
+    @Test
+    void aMissingOrBlankAlgorithmOrVersionIsNamedAsAManifestField(@TempDir Path dir) {
+        Path noAlgorithm = tampered(dir, manifest(s -> s.replace("algorithm=trpo\n", "")));
+        assertThatThrownBy(() -> PolicyFile.load(noAlgorithm))
+                .hasMessage(noAlgorithm + ": manifest field 'algorithm' is missing (expected the name of the algorithm "
+                        + "that trained the policy, e.g. afterstate or trpo)");
+        Path blank = tampered(dir, manifest(s -> s.replace("algorithm=trpo\n", "algorithm=\n")));
+        assertThatThrownBy(() -> PolicyFile.load(blank))
+                .hasMessage(blank + ": manifest field 'algorithm' is '' (expected the name of the algorithm that "
+                        + "trained the policy, e.g. afterstate or trpo)");
+        Path noVersion = tampered(dir, manifest(s -> s.replace("libraryVersion=v\n", "")));
+        assertThatThrownBy(() -> PolicyFile.load(noVersion))
+                .hasMessage(noVersion + ": manifest field 'libraryVersion' is missing (expected the version of the "
+                        + "library that saved the policy)");
+    }
+
     // ---- the committed fixture: a format change that breaks loading or changes outputs fails here ----
 
     static Path fixture() {

@@ -132,6 +132,16 @@ class PredictorFileTest {
         assertThatThrownBy(() -> PredictorFile.load(wrongShape)).hasMessageContaining("100 units");
     }
 
+    @Test
+    void aWindowBelowOneIsNamedAsAManifestField(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("w.zip");
+        PredictorFile.save(randomPredictor(5), file);
+        String window = "window=" + PredictorFile.load(file).window() + "\n";
+        rewriteManifest(file, window, "window=0\n");
+        assertThatThrownBy(() -> PredictorFile.load(file))
+                .hasMessage(file + ": manifest field 'window' is '0' (expected an integer >= 1)");
+    }
+
     /** Rewrites one manifest line of a saved file, keeping the network. */
     static void rewriteManifest(Path file, String from, String to) throws Exception {
         byte[] net;

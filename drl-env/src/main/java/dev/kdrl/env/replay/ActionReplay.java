@@ -103,8 +103,14 @@ public final class ActionReplay {
                     continue;
                 }
                 JsonNode node;
-                try {
-                    node = JSON.readTree(line);
+                try (com.fasterxml.jackson.core.JsonParser parser = JSON.createParser(line)) {
+                    node = JSON.readTree(parser);
+                    // readTree stops after the first value: a second one on the line would be dropped unseen
+                    if (parser.nextToken() != null) {
+                        throw new IllegalArgumentException(file + " line " + lineNo + ": another JSON value after the "
+                                + "first, at column " + parser.getTokenLocation().getColumnNr() + " (expected one "
+                                + "JSON object per line)");
+                    }
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": not valid JSON ("
                             + ParserMessages.withoutSource(e.getOriginalMessage()) + ")");

@@ -182,8 +182,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      * was trained for {@code actual} ({@link #signature}).
      *
      * @throws IllegalArgumentException if the file is of another kind, trained for another environment, or its
-     *                                  hyper-parameters {@code gamma}, {@code reward_scale}, {@code candidates} are
-     *                                  missing or invalid
+     *                                  hyper-parameters are missing or invalid ({@link #checkHyperParameters})
      */
     public static AfterstatePolicy of(QuotaModel model, Supplier<QuotaState> state, SavedPolicy saved,
                                       EnvSignature actual) {
@@ -193,12 +192,62 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         }
         saved.env().requireSame(actual);
         Map<String, String> h = saved.hyperParameters();
+        checkHyperParameters(h);
         AfterstatePolicy p = new AfterstatePolicy(model, state, saved.actor(), saved.normalizer(), number(h, "gamma"),
                 number(h, "reward_scale"), (int) number(h, "candidates"),
                 h.containsKey("margin") ? number(h, "margin") : 0)
                 .withName("model(" + saved.algorithm() + ")");
         p.lookahead = Lookahead.of(h);
         return p;
+    }
+
+    /**
+     * Checks the hyper-parameters a saved afterstate policy acts by ({@link #of}): {@code gamma} in [0, 1], {@code
+     * reward_scale} finite and above 0, {@code candidates} a whole number &gt;= 1, {@code margin} (when present)
+     * finite and &gt;= 0, and the two-step settings ({@link Lookahead#of}). Who loaded the policy from a file names
+     * the file before the message.
+     *
+     * @throws IllegalArgumentException naming the manifest field, its value and what was expected, e.g. {@code
+     *                                  manifest field 'hyper.candidates' is '0' (expected a whole number >= 1)}
+     */
+    public static void checkHyperParameters(Map<String, String> hyperParameters) {
+        hyper(hyperParameters, "gamma", v -> v >= 0 && v <= 1, "a number >= 0 and <= 1");
+        hyper(hyperParameters, "reward_scale", v -> v > 0 && Double.isFinite(v), "a finite number > 0");
+        whole(hyperParameters, "candidates", 1, Integer.MAX_VALUE);
+        if (hyperParameters.containsKey("margin")) {
+            hyper(hyperParameters, "margin", v -> v >= 0 && Double.isFinite(v), "a finite number >= 0");
+        }
+        Lookahead.of(hyperParameters);
+    }
+
+    /**
+     * The hyper-parameter {@code key} as a number that {@code valid} accepts; refused naming its manifest field
+     * ({@code hyper.<key>}), its value and what was {@code expected}.
+     */
+    private static double hyper(Map<String, String> h, String key, java.util.function.DoublePredicate valid,
+                                String expected) {
+        String v = h.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("manifest field 'hyper." + key + "' is missing (expected " + expected
+                    + ")");
+        }
+        double d;
+        try {
+            d = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            d = Double.NaN;
+        }
+        if (Double.isNaN(d) || !valid.test(d)) {
+            throw new IllegalArgumentException("manifest field 'hyper." + key + "' is '" + v + "' (expected "
+                    + expected + ")");
+        }
+        return d;
+    }
+
+    /** {@link #hyper} for a whole number from {@code min} to {@code max}. */
+    private static int whole(Map<String, String> h, String key, int min, int max) {
+        return (int) hyper(h, key, v -> v == Math.rint(v) && v >= min && v <= max, "a whole number "
+                + (max == Integer.MAX_VALUE ? ">= " + min : "from " + min + " to " + max));
     }
 
     /**
@@ -271,13 +320,24 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
          * before the confidence existed has confidence 0.
          */
         public static Lookahead of(Map<String, String> hyperParameters) {
-            if (!hyperParameters.containsKey(SAMPLES)) {
+            Map<String, String> h = hyperParameters;
+            if (!h.containsKey(SAMPLES)) {
                 return null;
             }
-            return new Lookahead((int) number(hyperParameters, CANDIDATES), (int) number(hyperParameters, SAMPLES),
-                    number(hyperParameters, VALUE_WEIGHT),
-                    hyperParameters.containsKey(CONFIDENCE) ? number(hyperParameters, CONFIDENCE) : 0,
-                    hyperParameters.containsKey(ANCHOR_CONFIDENCE) ? number(hyperParameters, ANCHOR_CONFIDENCE) : 0);
+            int candidates = whole(h, CANDIDATES, 1, MAX_CANDIDATES);
+            int samples = whole(h, SAMPLES, 1, Integer.MAX_VALUE);
+            double valueWeight = hyper(h, VALUE_WEIGHT, v -> v >= 0 && v <= 1, "a number >= 0 and <= 1");
+            double confidence = h.containsKey(CONFIDENCE) ? hyper(h, CONFIDENCE, v -> v >= 0 && Double.isFinite(v),
+                    "a finite number >= 0") : 0;
+            double anchor = h.containsKey(ANCHOR_CONFIDENCE) ? hyper(h, ANCHOR_CONFIDENCE,
+                    v -> v >= 0 && Double.isFinite(v), "a finite number >= 0") : 0;
+            if (anchor > 0 && confidence == 0) {
+                throw new IllegalArgumentException("manifest field 'hyper." + ANCHOR_CONFIDENCE + "' is '"
+                        + h.get(ANCHOR_CONFIDENCE) + "' (expected 0 while 'hyper." + CONFIDENCE + "' is " + (h.containsKey(
+                        CONFIDENCE) ? "'" + h.get(CONFIDENCE) + "'" : "missing") + ": an anchor needs a confidence "
+                        + "above 0)");
+            }
+            return new Lookahead(candidates, samples, valueWeight, confidence, anchor);
         }
 
         /**

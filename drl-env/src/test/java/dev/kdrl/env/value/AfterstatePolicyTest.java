@@ -222,7 +222,46 @@ class AfterstatePolicyTest {
         SavedPolicy noCandidates = new SavedPolicy("afterstate", Map.of("gamma", "0.8", "reward_scale", "0.001"),
                 loaded.env(), v, null, norm, "test", ActorHead.AFTERSTATE_VALUE);
         assertThatThrownBy(() -> AfterstatePolicy.of(MODEL, a::state, noCandidates, loaded.env()))
-                .hasMessage("hyper-parameter candidates is 'null' (expected a number)");
+                .hasMessage("manifest field 'hyper.candidates' is missing (expected a whole number >= 1)");
+    }
+
+    /** Each hyper-parameter a saved afterstate policy acts by is checked, named as the field of the manifest. */
+    @Test
+    void savedHyperParametersAreRefusedNamingTheManifestField() {
+        Map<String, String> good = new java.util.LinkedHashMap<>(Map.of("gamma", "0.8", "reward_scale", "0.001",
+                "candidates", "4", "margin", "0.4"));
+        good.putAll(AfterstatePolicy.Lookahead.defaults().hyperParameters());
+        AfterstatePolicy.checkHyperParameters(good);
+        // {key, value (null: left out), the message}
+        for (String[] c : List.of(
+                new String[] {"gamma", "abc", "manifest field 'hyper.gamma' is 'abc' (expected a number >= 0 and <= 1)"},
+                new String[] {"gamma", "1.5", "manifest field 'hyper.gamma' is '1.5' (expected a number >= 0 and <= 1)"},
+                new String[] {"reward_scale", "0", "manifest field 'hyper.reward_scale' is '0' (expected a finite "
+                        + "number > 0)"},
+                new String[] {"candidates", "0", "manifest field 'hyper.candidates' is '0' (expected a whole number "
+                        + ">= 1)"},
+                new String[] {"candidates", "2.5", "manifest field 'hyper.candidates' is '2.5' (expected a whole "
+                        + "number >= 1)"},
+                new String[] {"margin", "-1", "manifest field 'hyper.margin' is '-1' (expected a finite number >= 0)"},
+                new String[] {"lookahead_candidates", "0", "manifest field 'hyper.lookahead_candidates' is '0' "
+                        + "(expected a whole number from 1 to 64)"},
+                new String[] {"lookahead_samples", "0", "manifest field 'hyper.lookahead_samples' is '0' (expected a "
+                        + "whole number >= 1)"},
+                new String[] {"lookahead_value_weight", "NaN", "manifest field 'hyper.lookahead_value_weight' is "
+                        + "'NaN' (expected a number >= 0 and <= 1)"},
+                new String[] {"lookahead_confidence", "-1", "manifest field 'hyper.lookahead_confidence' is '-1' "
+                        + "(expected a finite number >= 0)"},
+                new String[] {"lookahead_confidence", null, "manifest field 'hyper.lookahead_anchor_confidence' is "
+                        + "'0.5' (expected 0 while 'hyper.lookahead_confidence' is missing: an anchor needs a "
+                        + "confidence above 0)"})) {
+            Map<String, String> h = new java.util.LinkedHashMap<>(good);
+            if (c[1] == null) {
+                h.remove(c[0]);
+            } else {
+                h.put(c[0], c[1]);
+            }
+            assertThatThrownBy(() -> AfterstatePolicy.checkHyperParameters(h)).as(c[0] + "=" + c[1]).hasMessage(c[2]);
+        }
     }
 
     @Test
@@ -631,7 +670,7 @@ class AfterstatePolicyTest {
         SavedPolicy bad = new SavedPolicy("afterstate", h, loaded.env(), v, null, norm, "test",
                 ActorHead.AFTERSTATE_VALUE);
         assertThatThrownBy(() -> AfterstatePolicy.of(MODEL, () -> null, bad, loaded.env()))
-                .hasMessage("lookahead samples must be >= 1, got 0");
+                .hasMessage("manifest field 'hyper.lookahead_samples' is '0' (expected a whole number >= 1)");
         assertThatThrownBy(() -> new AfterstatePolicy.Lookahead(65, 1, 0))
                 .hasMessage("lookahead candidates must be in [1, 64], got 65");
         assertThatThrownBy(() -> new AfterstatePolicy.Lookahead(8, 1, 1.5))

@@ -9,7 +9,6 @@ import dev.kdrl.env.cluster.ClusterParams;
 import dev.kdrl.env.paper.PaperProfile;
 import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.trace.Trace;
-import dev.kdrl.env.trace.TraceCsv;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -69,15 +68,16 @@ final class BenchEnvCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tick applies to --dynamics cluster only: the paper model steps once "
                     + "per period");
         }
+        ClusterParams params = "cluster".equals(dynamics) ? ClusterEvaluation.withTick(ClusterParams.DEFAULTS, tick)
+                : null;
         PrintWriter out = spec.commandLine().getOut();
-        Trace t = TraceCsv.read(trace);
+        Trace t = EnvOptions.trace(trace);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         out.printf(Locale.ROOT, "machine: %d cores, %s %s, max heap %d MB%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
         if ("cluster".equals(dynamics)) {
-            ClusterEnv env = new ClusterEnv(PaperProfile.generalModel(),
-                    ClusterParams.DEFAULTS.withTickSeconds(tick), t, ClusterEnv.Options.defaults());
+            ClusterEnv env = new ClusterEnv(PaperProfile.generalModel(), params, t, ClusterEnv.Options.defaults());
             ClusterBench.Result r = ClusterBench.run(env, seconds, seed);
             out.printf(Locale.ROOT, "cluster dynamics: %,d decision periods (%d ticks of %s s each) in %.2f CPU-s (%.2f s "
                     + "wall): %,.0f periods per CPU-second (3 services, random actions, one thread; checksum %.1f)%n",

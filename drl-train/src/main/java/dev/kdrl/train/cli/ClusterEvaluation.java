@@ -54,8 +54,13 @@ final class ClusterEvaluation {
         try {
             return Predictors.create(name, s);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(modelFile == null ? e.getMessage() : "--predictor-model " + modelFile
-                    + ": " + e.getMessage(), e);
+            if (modelFile == null) {
+                throw e;
+            }
+            // the file's own errors name it already: the option goes before its name, not before it again
+            String m = e.getMessage();
+            throw new IllegalArgumentException("--predictor-model " + (m.startsWith(modelFile.toString()) ? m
+                    : modelFile + ": " + m), e);
         }
     }
 
@@ -82,6 +87,45 @@ final class ClusterEvaluation {
             rows.add(ClusterMetrics.run(knative, KnativeDefault.bestFixed(knative), 0L));
         }
         return rows;
+    }
+
+    /** The labels of {@code --reward}, the rewards of the cluster model ({@link ClusterReward#label()}). */
+    static final List<String> REWARDS = java.util.Arrays.stream(ClusterReward.values()).map(ClusterReward::label)
+            .toList();
+
+    /** The {@code --reward} value {@code name}: one of {@link #REWARDS}. */
+    static ClusterReward reward(String name) {
+        try {
+            return ClusterReward.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--reward '" + name + "' is not one of " + String.join(", ", REWARDS),
+                    e);
+        }
+    }
+
+    /**
+     * {@code params} with the {@code --tick} {@code seconds}; a tick the cluster model cannot step by is refused
+     * naming the option, the value and what was expected (and the profile's parameter the tick does not fit).
+     */
+    static ClusterParams withTick(ClusterParams params, double seconds) {
+        if (!(seconds > 0 && seconds <= 2)) {
+            throw new IllegalArgumentException("--tick " + seconds + ": expected a number > 0 and <= 2 (the KPA "
+                    + "decides every 2 s)");
+        }
+        try {
+            return params.withTickSeconds(seconds);
+        } catch (ClusterParams.InvalidParameterException e) {
+            if ("tickSeconds".equals(e.field())) {
+                throw new IllegalArgumentException("--tick " + seconds + ": expected " + e.expected(), e);
+            }
+            throw new IllegalArgumentException("--tick " + seconds + ": the profile's cluster." + e.field() + " "
+                    + plain(e.value()) + " must be " + e.expected(), e);
+        }
+    }
+
+    private static String plain(double v) {
+        return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString()
+                : Double.toString(v);
     }
 
     /** The {@code --min-scale} value {@code name}: decision or none. */

@@ -7,6 +7,8 @@ import dev.kdrl.env.trace.TraceCsv;
 import dev.kdrl.env.trace.TraceFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that simulate: which cluster model, which trace. */
@@ -115,11 +117,41 @@ final class EnvOptions {
      * or "is a directory".
      */
     static void requireFile(String option, Path file, String hint) {
+        if (file.toString().isEmpty()) { // read as the current directory
+            throw new IllegalArgumentException(option + " '': empty (expected a file name)");
+        }
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(option + " " + file + ": is a directory (expected a file)");
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(option + " " + file + ": no such file" + hint);
+        }
+    }
+
+    /**
+     * Refuses an empty element of the comma-separated list {@code option} as typed, e.g. {@code --trace ',a.csv':
+     * element 1 is empty (expected comma-separated file names)}: picocli drops a trailing one silently and passes
+     * another on as an empty value (as a file name, the current directory). {@code expected} says what the elements
+     * are. Nothing when the option was not given.
+     */
+    static void requireNoEmptyElements(CommandLine.ParseResult parsed, String option, String expected) {
+        List<String> args = parsed.originalArgs();
+        for (int i = 0; i < args.size(); i++) {
+            String value;
+            if (args.get(i).equals(option) && i + 1 < args.size()) {
+                value = args.get(++i);
+            } else if (args.get(i).startsWith(option + "=")) {
+                value = args.get(i).substring(option.length() + 1);
+            } else {
+                continue;
+            }
+            String[] elements = value.split(",", -1);
+            for (int e = 0; e < elements.length; e++) {
+                if (elements[e].isBlank()) {
+                    throw new IllegalArgumentException(option + " '" + value + "': " + (elements.length == 1 ? "empty"
+                            : "element " + (e + 1) + " is empty") + " (expected " + expected + ")");
+                }
+            }
         }
     }
 

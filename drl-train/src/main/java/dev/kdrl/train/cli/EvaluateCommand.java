@@ -155,6 +155,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        EnvOptions.requireNoEmptyElements(spec.commandLine().getParseResult(), "--trace", "comma-separated file names");
         double expectedConfidence = expected.confidence();
         if (lookaheadConfidence != null) {
             CautiousChoice.requireConfidence("--afterstate-lookahead-confidence", lookaheadConfidence);
@@ -177,7 +178,7 @@ final class EvaluateCommand implements Callable<Integer> {
             inputs.put(expected.trafficHistory, "--traffic-history");
             EnvOptions.requireOutputFile("--plot", plot, List.of(".png"), inputs);
         }
-        SavedPolicy saved = PolicyFile.load(modelFile);
+        SavedPolicy saved = load(modelFile);
         if (!SavedPolicies.searches(saved)) {
             Map<String, Object> given = lookaheadOptions(true);
             if (!given.isEmpty()) {
@@ -259,6 +260,22 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
+     * The policy in {@code file}; an afterstate policy's hyper-parameters checked here, before any work, the file
+     * named with what is wrong ({@link AfterstatePolicy#checkHyperParameters}).
+     */
+    static SavedPolicy load(Path file) {
+        SavedPolicy saved = PolicyFile.load(file);
+        if (SavedPolicies.searches(saved)) {
+            try {
+                AfterstatePolicy.checkHyperParameters(saved.hyperParameters());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        }
+        return saved;
+    }
+
+    /**
      * Options of the paper model that {@code --dynamics cluster} would ignore, each with the reason; refused, named.
      * (The run-shaping options {@code drl sweep} passes to every set, {@code --no-optimum}, {@code --lookahead},
      * {@code --no-expected} and {@code --seed}, are accepted: there is nothing for them to do.)
@@ -305,21 +322,36 @@ final class EvaluateCommand implements Callable<Integer> {
         List<String> taken = new ArrayList<>();
         var parsed = spec.commandLine().getParseResult();
         if (h.containsKey("min_scale") && !parsed.hasMatchedOption("--min-scale")) {
-            minScale = h.get("min_scale");
+            minScale = recorded(h, "min_scale", List.of("decision", "none"));
             taken.add("--min-scale " + minScale);
         }
         if (h.containsKey("cluster_reward") && !parsed.hasMatchedOption("--reward")) {
-            reward = h.get("cluster_reward");
+            reward = recorded(h, "cluster_reward", ClusterEvaluation.REWARDS);
             taken.add("--reward " + reward);
         }
         if (h.containsKey("predictor") && !parsed.hasMatchedOption("--predictor")
                 && !parsed.hasMatchedOption("--predictor-model") && !"bilstm".equals(h.get("predictor"))) {
-            predictor = h.get("predictor");
+            List<String> names = new ArrayList<>(List.of(ClusterEvaluation.ACTUAL));
+            names.addAll(dev.kdrl.core.predict.Predictors.names());
+            predictor = recorded(h, "predictor", names);
             taken.add("--predictor " + predictor);
         }
         if (!taken.isEmpty()) {
             note("as " + modelFile + " was trained: " + String.join(", ", taken));
         }
+    }
+
+    /**
+     * The model's recorded setting {@code key}, one of {@code known}; else refused naming the model file and the
+     * field (its option would name the option, which was not given).
+     */
+    private String recorded(Map<String, String> hyperParameters, String key, List<String> known) {
+        String v = hyperParameters.get(key);
+        if (!known.contains(v)) {
+            throw new IllegalArgumentException(modelFile + ": manifest field 'hyper." + key + "' is '" + v
+                    + "' (expected one of " + String.join(", ", known) + ")");
+        }
+        return v;
     }
 
     /** Refuses, naming it, an option of {@code only} given on the command line: it applies to that dynamics only. */
@@ -339,7 +371,7 @@ final class EvaluateCommand implements Callable<Integer> {
             params = params.withOperatorDeletesOldRevision(true);
         }
         if (tick != null) {
-            params = params.withTickSeconds(tick);
+            params = ClusterEvaluation.withTick(params, tick);
         }
         String trainedIn = saved.hyperParameters().get(TrainingRun.ClusterDynamics.PARAMS_KEY);
         if (trainedIn != null) {
@@ -351,7 +383,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         + "played with " + String.join(", ", d));
             }
         }
-        ClusterReward r = ClusterReward.parse(reward);
+        ClusterReward r = ClusterEvaluation.reward(reward);
         List<Map<String, Object>> all = new ArrayList<>();
         List<Played> traces = readTraces(model);
         noteUntrainedLoads(saved, model, traces);

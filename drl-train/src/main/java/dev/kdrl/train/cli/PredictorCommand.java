@@ -8,6 +8,7 @@ import dev.kdrl.train.eval.LinePlot;
 import dev.kdrl.train.predictor.BiLstmTrainer;
 import dev.kdrl.train.predictor.PredictorEvaluation;
 import dev.kdrl.train.predictor.PredictorTraining;
+import dev.kdrl.train.predictor.SeriesSplit;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,32 @@ import picocli.CommandLine.Spec;
         description = "Train and evaluate the traffic predictor (the published Bi-LSTM) on recorded traces.",
         subcommands = {PredictorCommand.Train.class, PredictorCommand.Evaluate.class, PredictorCommand.Bench.class})
 final class PredictorCommand {
+
+    /**
+     * Refuses a column of {@code rows} values too short for the chronological split (a training part of more than
+     * one window, and with {@code testTail} a test tail of at least one value), naming the trace, the column, its
+     * rows and the fewest rows it needs.
+     *
+     * @param windowSource what set the window, e.g. {@code --window 7}
+     */
+    static void requireLongEnough(Path trace, String column, int rows, double testFraction, double valFraction,
+                                  int window, String windowSource, boolean testTail) {
+        int trainEnd = SeriesSplit.trainEnd(rows, testFraction, valFraction);
+        boolean noTail = testTail && SeriesSplit.fitEnd(rows, testFraction) == rows;
+        if (trainEnd > window + 1L && !noTail) {
+            return;
+        }
+        int least = SeriesSplit.minLength(testFraction, valFraction, window, testTail);
+        String expected = least < 0 ? "more rows" : "at least " + least + " rows";
+        String fractions = "test fraction " + testFraction + ", validation fraction " + valFraction;
+        if (trainEnd > window + 1L) {
+            throw new IllegalArgumentException("--trace " + trace + ": column " + column + " has " + rows + " rows, "
+                    + "too few for a test tail of at least one row at " + fractions + " (expected " + expected + ")");
+        }
+        throw new IllegalArgumentException("--trace " + trace + ": column " + column + " has " + rows + " rows, of "
+                + "which " + Math.max(0, trainEnd) + " are left for training after the test and validation parts ("
+                + fractions + "): too few for " + windowSource + " (expected " + expected + ")");
+    }
 
     static List<String> columns(Trace trace, List<String> asked) {
         if (asked.size() == 1 && asked.get(0).equals("all")) {
@@ -97,6 +124,8 @@ final class PredictorCommand {
 
         @Override
         public Integer call() {
+            EnvOptions.requireNoEmptyElements(spec.commandLine().getParseResult(), "--column",
+                    "comma-separated column names, or all");
             EnvOptions.requireAtLeast("--window", window, 1);
             EnvOptions.requireAtLeast("--units", units, 1);
             EnvOptions.requireAtLeast("--layers", layers, 1);
@@ -104,6 +133,14 @@ final class PredictorCommand {
             EnvOptions.requireAtLeast("--epochs", epochs, 1);
             EnvOptions.requireAtLeast("--patience", patience, 1);
             EnvOptions.requirePositive("--lr", lr);
+            // named here as typed; the split's own checks name its fields
+            if (!(testFraction >= 0 && testFraction < 1)) {
+                throw new IllegalArgumentException("--test-fraction " + testFraction + ": expected a number >= 0 and "
+                        + "< 1");
+            }
+            if (!(valFraction > 0 && valFraction < 1)) {
+                throw new IllegalArgumentException("--val-fraction " + valFraction + ": expected a number > 0 and < 1");
+            }
             EnvOptions.requireOutputFile("--out", out, List.of(".zip"), Map.of(trace, "--trace"));
             if (java.nio.file.Files.exists(out) && !overwrite) {
                 // checked before training, not when saving: minutes of training are not lost to the refusal
@@ -112,6 +149,9 @@ final class PredictorCommand {
             }
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns(t, columns);
+            for (String c : cols) {
+                requireLongEnough(trace, c, t.length(), testFraction, valFraction, window, "--window " + window, false);
+            }
             for (String c : cols) {
                 double[] v = t.column(c);
                 if (java.util.Arrays.stream(v).min().orElse(0) == java.util.Arrays.stream(v).max().orElse(0)) {
@@ -172,6 +212,8 @@ final class PredictorCommand {
 
         @Override
         public Integer call() throws Exception {
+            EnvOptions.requireNoEmptyElements(spec.commandLine().getParseResult(), "--column",
+                    "comma-separated column names, or all");
             EnvOptions.requireFile("--model", model, "");
             if (testFractionOption != null && !(testFractionOption > 0 && testFractionOption < 1)) {
                 throw new IllegalArgumentException("--test-fraction " + testFractionOption + ": expected a number "
@@ -188,12 +230,16 @@ final class PredictorCommand {
             List<String> cols = columns != null ? columns(t, columns)
                     : columns(t, List.of(p.metadata().getOrDefault("columns", "all").split(",")));
             double testFraction = testFractionOption != null ? testFractionOption
-                    : Double.parseDouble(p.metadata().getOrDefault("testFraction", "0.2"));
+                    : recordedFraction(p, "testFraction", 0, "a number >= 0 and < 1");
             if (testFraction == 0) {
                 throw new IllegalArgumentException("--model " + model + " was trained on the whole of its columns "
                         + "(test fraction 0): give --test-fraction F to evaluate on the last F of " + trace);
             }
-            double valFraction = Double.parseDouble(p.metadata().getOrDefault("valFraction", "0.2"));
+            double valFraction = recordedFraction(p, "valFraction", Double.MIN_VALUE, "a number > 0 and < 1");
+            for (String c : cols) {
+                requireLongEnough(trace, c, t.length(), testFraction, valFraction, p.window(), "the window of "
+                        + p.window() + " of --model " + model, true);
+            }
             List<PredictorEvaluation.Row> rows = new ArrayList<>();
             for (String c : cols) {
                 PredictorEvaluation.Result r = PredictorEvaluation.evaluate(trace.getFileName() + ":" + c, t.column(c), p,
@@ -227,6 +273,26 @@ final class PredictorCommand {
             }
             pw.flush();
             return 0;
+        }
+
+        /**
+         * The fraction the predictor recorded under {@code meta.<key>} (0.2 when it recorded none, as before the
+         * fractions were recorded), refused naming the file and the field unless a number from {@code min} and below
+         * 1.
+         */
+        private double recordedFraction(NeuralPredictor p, String key, double min, String expected) {
+            String v = p.metadata().getOrDefault(key, "0.2");
+            double f;
+            try {
+                f = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                f = Double.NaN;
+            }
+            if (!(f >= min && f < 1)) {
+                throw new IllegalArgumentException(model + ": manifest field 'meta." + key + "' is '" + v + "' (expected "
+                        + expected + ")");
+            }
+            return f;
         }
 
         private static void writePlot(PredictorEvaluation.Result r, Path file) {

@@ -385,6 +385,17 @@ final class TrainCommand implements Callable<Integer> {
         int criticBatch;
 
         Trpo.Config config() {
+            // named here as typed; the Config's own checks name its fields
+            if (!(fisherFraction > 0 && fisherFraction <= 1)) {
+                throw new IllegalArgumentException("--fisher-fraction " + fisherFraction + ": expected a number > 0 "
+                        + "and <= 1");
+            }
+            EnvOptions.requirePositive("--target-kl", targetKl);
+            if (targetKlFinal != null) {
+                EnvOptions.requirePositive("--target-kl-final", targetKlFinal);
+            }
+            EnvOptions.requireAtLeast("--critic-epochs", criticEpochs, 0);
+            EnvOptions.requireAtLeast("--critic-batch", criticBatch, 1);
             return Trpo.Config.published().withFisherFraction(fisherFraction)
                     .withTargetKl(targetKl, targetKlFinal == null ? targetKl : targetKlFinal)
                     .withCritic(criticEpochs, criticBatch);
@@ -405,6 +416,10 @@ final class TrainCommand implements Callable<Integer> {
         double ppoLr;
 
         Ppo.Config config() {
+            // named here as typed; the Config's own checks name its fields
+            EnvOptions.requireAtLeast("--ppo-epochs", ppoEpochs, 1);
+            EnvOptions.requireAtLeast("--ppo-batch", ppoBatch, 1);
+            EnvOptions.requirePositive("--ppo-lr", ppoLr);
             return Ppo.Config.defaults().with(ppoLr, ppoEpochs, ppoBatch);
         }
     }
@@ -539,12 +554,18 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void requireCounts() {
+        picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        EnvOptions.requireNoEmptyElements(parsed, "--eval-trace", "comma-separated file names");
+        EnvOptions.requireNoEmptyElements(parsed, "--eval-rows", "comma-separated FROM:TO windows");
         if (timestepsOption != null) {
             EnvOptions.requireAtLeast("--timesteps", timestepsOption, 1);
         }
         EnvOptions.requireAtLeast("--envs", envs, 1);
         EnvOptions.requireAtLeast("--n-steps", nSteps, 1);
         EnvOptions.requireAtLeast("--eval-every", evalEvery, 1);
+        EnvOptions.requireAtLeast("--eval-synthetic", evalSynthetic, 0);
+        EnvOptions.requireAtLeast("--checkpoint-every", checkpointEvery, 0);
+        EnvOptions.requireAtLeast("--average-from", averageFrom, 0);
     }
 
     /**
@@ -672,7 +693,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         dev.kdrl.env.cluster.ClusterEnv.MinScale m = ClusterEvaluation.minScale(minScale);
         return new TrainingRun.ClusterDynamics(dev.kdrl.env.profile.Profiles.clusterParams(env.profile), m,
-                dev.kdrl.env.cluster.ClusterReward.parse(reward), predictor);
+                ClusterEvaluation.reward(reward), predictor);
     }
 
     /** The run these options describe (after {@code --published}, if given, has been applied). */
@@ -683,6 +704,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         requireHidden(1);
         AlgorithmConfig config = name.equals(Algorithms.TRPO) ? trpo.config() : ppo.config();
+        // named here as typed; Common's own checks name its fields
+        if (!(gamma > 0 && gamma <= 1)) {
+            throw new IllegalArgumentException("--gamma " + gamma + ": expected a number > 0 and <= 1");
+        }
+        EnvOptions.requirePositive("--reward-scale", rewardScale);
         OnPolicyAlgorithm.Common common = new OnPolicyAlgorithm.Common(nSteps, gamma, 0.95, true, normalizeObs,
                 rewardScale, hidden == null ? new int[] {128, 128} : hidden, seed, precision());
         return new TrainingRun.Options(env.profile, env.model(), env.trace(), observationKind(), config, common,
@@ -691,11 +717,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingRun.Imitation imitation() {
+        // named here as typed; the Imitation's own checks name its fields
+        EnvOptions.requireAtLeast("--imitation-steps", imitationSteps, 0);
+        EnvOptions.requireAtLeast("--imitation-epochs", imitationEpochs, 1);
+        EnvOptions.requireAtLeast("--imitation-batch", imitationBatch, 1);
+        EnvOptions.requirePositive("--imitation-lr", imitationLr);
         TrainingRun.Imitation imitation;
         try {
             imitation = new TrainingRun.Imitation(imitate, imitationSteps, imitationEpochs, imitationBatch, imitationLr);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--imitate/--imitation-*: " + e.getMessage());
+        } catch (IllegalArgumentException e) { // the teacher, the one value not checked above
+            throw new IllegalArgumentException("--imitate '" + imitate + "' is not greedy or lookahead-K with K from 2 "
+                    + "to 99", e);
         }
         // after the values are checked: a bad one is named as bad first
         String unread = imitationSteps == 0
@@ -712,7 +744,9 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return dev.kdrl.env.quota.Observation.parse(observation);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--observation " + e.getMessage());
+            throw new IllegalArgumentException("--observation '" + observation + "' is not one of "
+                    + String.join(", ", java.util.Arrays.stream(dev.kdrl.env.quota.Observation.values())
+                    .map(dev.kdrl.env.quota.Observation::label).toList()), e);
         }
     }
 
@@ -814,7 +848,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         for (Path f : evalTraces) {
-            Trace t = EnvOptions.trace(f);
+            Trace t = EnvOptions.trace("--eval-trace", f, "");
             if (evalRows.isEmpty()) {
                 out.add(t);
             }

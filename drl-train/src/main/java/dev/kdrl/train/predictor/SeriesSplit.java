@@ -24,13 +24,38 @@ public record SeriesSplit(int length, int trainEnd, int fitEnd) {
         if (!(valFraction > 0 && valFraction < 1)) {
             throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + valFraction);
         }
-        int fitEnd = length - (int) Math.floor(length * testFraction);
-        int trainEnd = fitEnd - (int) Math.max(1, Math.floor(fitEnd * valFraction));
-        if (trainEnd <= window + 1) {
+        int fitEnd = fitEnd(length, testFraction);
+        int trainEnd = trainEnd(length, testFraction, valFraction);
+        if (trainEnd <= window + 1L) {
             throw new IllegalArgumentException("a series of " + length + " values leaves " + trainEnd
                     + " for training: too few for a window of " + window);
         }
         return new SeriesSplit(length, trainEnd, fitEnd);
+    }
+
+    /** The end of the training and validation parts of a series of {@code length} values: the test tail's start. */
+    public static int fitEnd(int length, double testFraction) {
+        return length - (int) Math.floor(length * testFraction);
+    }
+
+    /** The end of the training part of a series of {@code length} values (unchecked: may be too short, or negative). */
+    public static int trainEnd(int length, double testFraction, double valFraction) {
+        int fitEnd = fitEnd(length, testFraction);
+        return fitEnd - (int) Math.max(1, Math.floor(fitEnd * valFraction));
+    }
+
+    /**
+     * The fewest values a series needs for {@link #of} to accept it with these fractions and {@code window}, leaving a
+     * test tail of at least one value when {@code testTail}; -1 when no length up to ten million does.
+     */
+    public static int minLength(double testFraction, double valFraction, int window, boolean testTail) {
+        for (long n = Math.max(1, window + 2L); n <= 10_000_000; n++) {
+            if (trainEnd((int) n, testFraction, valFraction) > window + 1L
+                    && (!testTail || fitEnd((int) n, testFraction) < n)) {
+                return (int) n;
+            }
+        }
+        return -1;
     }
 
     public int testSize() {

@@ -31,6 +31,26 @@ class DrlCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** A copy of the zip {@code from} at {@code to}, its manifest edited by {@code edit}, the other entries as they are. */
+    static Path withManifest(Path from, Path to, java.util.function.UnaryOperator<String> edit) throws Exception {
+        try (var in = new java.util.zip.ZipFile(from.toFile());
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                byte[] b = in.getInputStream(e).readAllBytes();
+                if (e.getName().equals("manifest.properties")) {
+                    String text = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    String edited = edit.apply(text);
+                    assertThat(edited).as("the edit changes the manifest").isNotEqualTo(text);
+                    b = edited.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(b);
+                out.closeEntry();
+            }
+        }
+        return to;
+    }
+
     @Test
     void replayPrintsTheGoldenTrajectories() throws Exception {
         Run r = run("replay", "--profile", "paper", "--trace", TRAIN, "--actions", GOLDEN);
@@ -506,6 +526,14 @@ class DrlCommandTest {
         assertThat(r.err().strip()).isEqualTo("drl replay: " + outside + " line 3: seed 0, t=1: action [99, 1, 3] is "
                 + "not in MultiDiscrete[22, 7, 8]");
         assertThat(r.out()).isEmpty();
+        // a second object on a line would be dropped unseen
+        Path two = Files.writeString(dir.resolve("two.jsonl"), "{\"seed\":0,\"t\":0,\"action\":[20,1,3]}\n"
+                + "{\"seed\":0,\"t\":1,\"action\":[20,1,3]} {\"seed\":0,\"t\":2,\"action\":[20,1,3]}\n");
+        r = run("replay", "--trace", TEST, "--actions", two.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl replay: " + two + " line 2: another JSON value after the first, at "
+                + "column 36 (expected one JSON object per line)");
+        assertThat(r.out()).isEmpty();
         Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n");
         r = run("replay", "--trace", TEST, "--actions", empty.toString());
         assertThat(r.code()).isEqualTo(1);
@@ -769,6 +797,115 @@ class DrlCommandTest {
         Run plain = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--no-optimum",
                 "--lookahead", "0", "--json");
         assertThat(plain.code()).as(plain.err()).isZero();
+    }
+
+    /** The cluster model's options are refused by their names, with the value and what was expected. */
+    @Test
+    void badClusterOptionsAreNamedWithTheirValues(@TempDir Path dir) throws Exception {
+        String model = "../models/paper-afterstate-synthetic.zip";
+        // {command and options..., the message after "drl <command>: "}
+        for (String[] c : List.of(
+                new String[] {"evaluate", "--model", model, "--trace", TEST, "--dynamics", "cluster", "--tick", "0",
+                        "--tick 0.0: expected a number > 0 and <= 2 (the KPA decides every 2 s)"},
+                new String[] {"evaluate", "--model", model, "--trace", TEST, "--dynamics", "cluster", "--tick", "0.3",
+                        "--tick 0.3: expected a tick that divides the KPA's 2 s evenly (2, 1, 0.5, 0.25, ...)"},
+                new String[] {"evaluate", "--model", model, "--trace", TEST, "--dynamics", "cluster", "--reward", "foo",
+                        "--reward 'foo' is not one of paper, slo-cores"},
+                new String[] {"bench-env", "--trace", TEST, "--dynamics", "cluster", "--tick", "0",
+                        "--tick 0.0: expected a number > 0 and <= 2 (the KPA decides every 2 s)"},
+                new String[] {"bench-env", "--trace", TEST, "--dynamics", "cluster", "--tick", "4",
+                        "--tick 4.0: expected a number > 0 and <= 2 (the KPA decides every 2 s)"})) {
+            Run r = run(java.util.Arrays.copyOf(c, c.length - 1));
+            assertThat(r.code()).as(String.join(" ", c)).isEqualTo(1);
+            assertThat(r.out()).as(String.join(" ", c)).isEmpty();
+            assertThat(r.err().strip()).isEqualTo("drl " + c[0] + ": " + c[c.length - 1]);
+        }
+        // a setting the model recorded stands for the option not given: a bad one names the file and the field
+        var saved = dev.kdrl.core.policy.PolicyFile.load(Path.of(model));
+        Path reward = dir.resolve("reward.zip");
+        dev.kdrl.core.policy.PolicyFile.save(saved.withHyperParameter("cluster_reward", "foo"), reward);
+        Run r = run("evaluate", "--model", reward.toString(), "--trace", TEST, "--dynamics", "cluster");
+        assertThat(r.err().strip()).isEqualTo("drl evaluate: " + reward + ": manifest field 'hyper.cluster_reward' is "
+                + "'foo' (expected one of paper, slo-cores)");
+        Path minScale = dir.resolve("min-scale.zip");
+        dev.kdrl.core.policy.PolicyFile.save(saved.withHyperParameter("min_scale", "all"), minScale);
+        r = run("evaluate", "--model", minScale.toString(), "--trace", TEST, "--dynamics", "cluster");
+        assertThat(r.err().strip()).isEqualTo("drl evaluate: " + minScale + ": manifest field 'hyper.min_scale' is "
+                + "'all' (expected one of decision, none)");
+        // given as an option, the option is what is read, and named
+        r = run("evaluate", "--model", reward.toString(), "--trace", TEST, "--dynamics", "cluster", "--reward", "paper",
+                "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    /**
+     * An empty element of a comma-separated list is refused, in every command that reads one (picocli would drop a
+     * trailing one unseen and read another as the current directory), and so is an empty file name.
+     */
+    @Test
+    void anEmptyElementOfAListOrAnEmptyFileNameIsRefused(@TempDir Path dir) {
+        String model = "../models/paper-afterstate.zip";
+        String never = dir.resolve("never").toString();
+        String files = "(expected comma-separated file names)";
+        // {command and options..., the message after "drl <command>: "}
+        for (String[] c : List.of(
+                new String[] {"evaluate", "--model", model, "--trace", "", "--trace '': empty " + files},
+                new String[] {"evaluate", "--model", model, "--trace", "," + TEST, "--trace '," + TEST + "': element 1 "
+                        + "is empty " + files},
+                new String[] {"evaluate", "--model", model, "--trace", TEST + ",", "--trace '" + TEST + ",': element 2 "
+                        + "is empty " + files},
+                new String[] {"evaluate", "--model", model, "--trace", TEST, "--trace=" + TEST + ", ," + TRAIN,
+                        "--trace '" + TEST + ", ," + TRAIN + "': element 2 is empty " + files},
+                new String[] {"train", "--trace", TEST, "--out", never, "--eval-trace", TEST + ",", "--eval-trace '"
+                        + TEST + ",': element 2 is empty " + files},
+                new String[] {"train", "--trace", TEST, "--out", never, "--eval-trace", TEST, "--eval-rows", "0:10,",
+                        "--eval-rows '0:10,': element 2 is empty (expected comma-separated FROM:TO windows)"},
+                new String[] {"train", "--trace", TEST, "--out", never, "--eval-trace", "nope.csv",
+                        "--eval-trace nope.csv: no such file"},
+                new String[] {"train", "--trace", "", "--out", never, "--trace '': empty (expected a file name)"},
+                new String[] {"baselines", "--trace", "", "--trace '': empty (expected a file name)"},
+                new String[] {"bench-env", "--trace", "", "--trace '': empty (expected a file name)"},
+                new String[] {"predictor", "train", "--trace", TEST, "--column", ",house", "--out", never + ".zip",
+                        "--column ',house': element 1 is empty (expected comma-separated column names, or all)"},
+                new String[] {"predictor", "evaluate", "--model", "p.zip", "--trace", TEST, "--column", "house,",
+                        "--column 'house,': element 2 is empty (expected comma-separated column names, or all)"})) {
+            Run r = run(java.util.Arrays.copyOf(c, c.length - 1));
+            String command = c[0].equals("predictor") ? "predictor " + c[1] : c[0];
+            assertThat(r.code()).as(String.join(" ", c)).isEqualTo(1);
+            assertThat(r.out()).as(String.join(" ", c)).isEmpty();
+            assertThat(r.err().strip()).isEqualTo("drl " + command + ": " + c[c.length - 1]);
+        }
+        assertThat(Path.of(never)).doesNotExist();
+    }
+
+    /** A policy file whose manifest lacks a field or holds a bad value is refused naming the file and the field. */
+    @Test
+    void aDamagedPolicyFileIsRefusedNamingTheFileAndTheField(@TempDir Path dir) throws Exception {
+        Path good = Path.of("../models/paper-afterstate.zip");
+        Path noAlgorithm = withManifest(good, dir.resolve("no-algorithm.zip"),
+                m -> m.replace("algorithm=afterstate\n", ""));
+        for (String command : List.of("evaluate", "inspect")) {
+            Run r = command.equals("inspect") ? run("inspect", "--model", noAlgorithm.toString())
+                    : run("evaluate", "--model", noAlgorithm.toString(), "--trace", TEST);
+            assertThat(r.code()).as(command).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("drl " + command + ": " + noAlgorithm + ": manifest field "
+                    + "'algorithm' is missing (expected the name of the algorithm that trained the policy, e.g. "
+                    + "afterstate or trpo)");
+        }
+        var saved = dev.kdrl.core.policy.PolicyFile.load(good);
+        // {hyper-parameter, value, what was expected}
+        for (String[] c : List.of(new String[] {"candidates", "0", "a whole number >= 1"},
+                new String[] {"gamma", "abc", "a number >= 0 and <= 1"},
+                new String[] {"lookahead_candidates", "0", "a whole number from 1 to 64"})) {
+            Path bad = dir.resolve(c[0] + ".zip");
+            dev.kdrl.core.policy.PolicyFile.save(saved.withHyperParameter(c[0], c[1]), bad);
+            for (String dynamics : List.of("paper", "cluster")) {
+                Run r = run("evaluate", "--model", bad.toString(), "--trace", TEST, "--dynamics", dynamics);
+                assertThat(r.code()).as(c[0] + " " + dynamics).isEqualTo(1);
+                assertThat(r.err().strip()).isEqualTo("drl evaluate: " + bad + ": manifest field 'hyper." + c[0]
+                        + "' is '" + c[1] + "' (expected " + c[2] + ")");
+            }
+        }
     }
 
     @Test

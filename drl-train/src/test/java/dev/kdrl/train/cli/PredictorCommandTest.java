@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +99,70 @@ class PredictorCommandTest {
                 "--column", "house,house", "--out", dir.resolve("twice.zip").toString());
         assertThat(twice.err().strip()).isEqualTo("drl predictor train: --column house,house: 'house' is named twice "
                 + "(expected each column once: twice would count its windows twice)");
+    }
+
+    /**
+     * Bad fractions are named as the options, a column too short for the split names the trace, the column and the
+     * rows it needs, and a predictor file with a bad manifest field names the file and the field.
+     */
+    @Test
+    void fractionsShortColumnsAndDamagedFilesAreNamed(@TempDir Path dir) throws Exception {
+        String train = "../datasets/paper/train-200.csv";
+        String test = "../datasets/paper/test-20.csv";
+        String out = dir.resolve("never.zip").toString();
+        // {options after "drl predictor train --trace <test> --column house --out <out>", the message}
+        for (String[] c : List.of(new String[] {"--test-fraction", "1", "--test-fraction 1.0: expected a number >= 0 "
+                        + "and < 1"},
+                new String[] {"--test-fraction", "-0.1", "--test-fraction -0.1: expected a number >= 0 and < 1"},
+                new String[] {"--val-fraction", "0", "--val-fraction 0.0: expected a number > 0 and < 1"},
+                new String[] {"--window", "15", "--trace " + test + ": column house has 20 rows, of which 13 are left "
+                        + "for training after the test and validation parts (test fraction 0.2, validation fraction "
+                        + "0.2): too few for --window 15 (expected at least 26 rows)"})) {
+            DrlCommandTest.Run r = DrlCommandTest.run("predictor", "train", "--trace", test, "--column", "house",
+                    "--out", out, c[0], c[1]);
+            assertThat(r.code()).as(c[0]).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("drl predictor train: " + c[2]);
+        }
+        assertThat(Path.of(out)).doesNotExist();
+        Path model = dir.resolve("p.zip");
+        DrlCommandTest.Run t = DrlCommandTest.run("predictor", "train", "--trace", train, "--column", "house", "--out",
+                model.toString(), "--units", "4", "--layers", "1", "--epochs", "1");
+        assertThat(t.code()).as(t.err()).isZero();
+        Path three = Files.writeString(dir.resolve("three.csv"), "house\n34\n50\n66\n");
+        DrlCommandTest.Run shortTrace = DrlCommandTest.run("predictor", "evaluate", "--model", model.toString(),
+                "--trace", three.toString());
+        assertThat(shortTrace.code()).isEqualTo(1);
+        assertThat(shortTrace.err().strip()).isEqualTo("drl predictor evaluate: --trace " + three + ": column house has "
+                + "3 rows, of which 2 are left for training after the test and validation parts (test fraction 0.2, "
+                + "validation fraction 0.2): too few for the window of 7 of --model " + model + " (expected at least "
+                + "13 rows)");
+        DrlCommandTest.Run noTail = DrlCommandTest.run("predictor", "evaluate", "--model", model.toString(), "--trace",
+                test, "--test-fraction", "0.01");
+        assertThat(noTail.err().strip()).isEqualTo("drl predictor evaluate: --trace " + test + ": column house has 20 "
+                + "rows, too few for a test tail of at least one row at test fraction 0.01, validation fraction 0.2 "
+                + "(expected at least 100 rows)");
+        Path fraction = DrlCommandTest.withManifest(model, dir.resolve("fraction.zip"),
+                m -> m.replace("meta.testFraction=0.2\n", "meta.testFraction=abc\n"));
+        DrlCommandTest.Run abc = DrlCommandTest.run("predictor", "evaluate", "--model", fraction.toString(), "--trace",
+                test);
+        assertThat(abc.code()).isEqualTo(1);
+        assertThat(abc.err().strip()).isEqualTo("drl predictor evaluate: " + fraction + ": manifest field "
+                + "'meta.testFraction' is 'abc' (expected a number >= 0 and < 1)");
+        Path window = DrlCommandTest.withManifest(model, dir.resolve("window.zip"),
+                m -> m.replace("\nwindow=7\n", "\nwindow=0\n"));
+        for (String command : List.of("evaluate", "bench")) {
+            DrlCommandTest.Run w = DrlCommandTest.run("predictor", command, "--model", window.toString(), "--trace",
+                    test);
+            assertThat(w.code()).as(command).isEqualTo(1);
+            assertThat(w.err().strip()).isEqualTo("drl predictor " + command + ": " + window + ": manifest field "
+                    + "'window' is '0' (expected an integer >= 1)");
+        }
+        // read as the cluster model's forecast, the file is named once, after its option
+        DrlCommandTest.Run cluster = DrlCommandTest.run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip",
+                "--trace", test, "--dynamics", "cluster", "--predictor", "bilstm", "--predictor-model",
+                window.toString());
+        assertThat(cluster.err().strip()).isEqualTo("drl evaluate: --predictor-model " + window + ": manifest field "
+                + "'window' is '0' (expected an integer >= 1)");
     }
 
     @Test

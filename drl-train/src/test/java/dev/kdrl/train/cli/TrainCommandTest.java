@@ -566,6 +566,56 @@ class TrainCommandTest {
         assertThat(dir.resolve("never")).doesNotExist();
     }
 
+    /**
+     * TRPO's, PPO's and the imitation's settings, the on-policy algorithms' shared ones and the cluster model's are
+     * refused by the option's name and value, not the name of the setting in the code.
+     */
+    @Test
+    void onPolicySettingsOutOfRangeAreRefusedNamingTheOption(@TempDir Path dir) {
+        // {options..., the message after "drl train: "}
+        for (String[] c : List.of(
+                new String[] {"--algo", "trpo", "--target-kl", "-1", "--target-kl -1.0: expected a finite number > 0"},
+                new String[] {"--algo", "trpo", "--target-kl-final", "0", "--target-kl-final 0.0: expected a finite "
+                        + "number > 0"},
+                new String[] {"--algo", "trpo", "--fisher-fraction", "1.5", "--fisher-fraction 1.5: expected a number > 0 "
+                        + "and <= 1"},
+                new String[] {"--algo", "trpo", "--critic-epochs", "-1", "--critic-epochs -1: expected a whole number "
+                        + ">= 0"},
+                new String[] {"--algo", "trpo", "--critic-batch", "0", "--critic-batch 0: expected a whole number >= 1"},
+                new String[] {"--algo", "trpo", "--gamma", "0", "--gamma 0.0: expected a number > 0 and <= 1"},
+                new String[] {"--algo", "ppo", "--gamma", "1.5", "--gamma 1.5: expected a number > 0 and <= 1"},
+                new String[] {"--algo", "trpo", "--reward-scale", "0", "--reward-scale 0.0: expected a finite number > 0"},
+                new String[] {"--algo", "ppo", "--ppo-epochs", "0", "--ppo-epochs 0: expected a whole number >= 1"},
+                new String[] {"--algo", "ppo", "--ppo-batch", "0", "--ppo-batch 0: expected a whole number >= 1"},
+                new String[] {"--algo", "ppo", "--ppo-lr", "NaN", "--ppo-lr NaN: expected a finite number > 0"},
+                new String[] {"--algo", "ppo", "--imitation-steps", "-1", "--imitation-steps -1: expected a whole number "
+                        + ">= 0"},
+                new String[] {"--algo", "ppo", "--imitation-steps", "400", "--imitation-epochs", "0",
+                        "--imitation-epochs 0: expected a whole number >= 1"},
+                new String[] {"--algo", "trpo", "--imitation-steps", "400", "--imitation-batch", "0",
+                        "--imitation-batch 0: expected a whole number >= 1"},
+                new String[] {"--algo", "trpo", "--imitation-steps", "400", "--imitation-lr", "-1",
+                        "--imitation-lr -1.0: expected a finite number > 0"},
+                new String[] {"--algo", "trpo", "--imitation-steps", "400", "--imitate", "lookahead-1",
+                        "--imitate 'lookahead-1' is not greedy or lookahead-K with K from 2 to 99"},
+                new String[] {"--algo", "trpo", "--observation", "markov", "--observation 'markov' is not one of paper, "
+                        + "full"},
+                new String[] {"--algo", "trpo", "--checkpoint-every", "-1", "--checkpoint-every -1: expected a whole "
+                        + "number >= 0"},
+                new String[] {"--algo", "ppo", "--average-from", "-1", "--average-from -1: expected a whole number >= 0"},
+                new String[] {"--eval-synthetic", "-2", "--eval-synthetic -2: expected a whole number >= 0"},
+                new String[] {"--algo", "trpo", "--dynamics", "cluster", "--reward", "foo", "--reward 'foo' is not one "
+                        + "of paper, slo-cores"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--trace", "../datasets/paper/test-20.csv",
+                    "--out", dir.resolve("never").toString()));
+            args.addAll(List.of(c).subList(0, c.length - 1));
+            DrlCommandTest.Run t = DrlCommandTest.run(args.toArray(String[]::new));
+            assertThat(t.code()).as(args.toString()).isEqualTo(1);
+            assertThat(t.err().strip()).isEqualTo("drl train: " + c[c.length - 1]);
+        }
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
     @Test
     void countsBelowOneAreRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
         for (String[] c : List.of(new String[] {"--timesteps", "0"}, new String[] {"--timesteps", "-5"},
@@ -791,7 +841,8 @@ class TrainCommandTest {
                 new String[] {"--uniform-traffic", "1.5", "--traffic-noise", "0.1", "--uniform-traffic 1.5 is not in "
                         + "[0, 1]: expected the share of the training episodes (not on recorded windows) that are "
                         + "synthetic"},
-                new String[] {"--algo", "trpo", "--imitate", "oracle", "--imitate/--imitation-*: "},
+                new String[] {"--algo", "trpo", "--imitate", "oracle", "--imitate 'oracle' is not greedy or "
+                        + "lookahead-K with K from 2 to 99"},
                 new String[] {"--afterstate-lookahead-samples", "0", "--afterstate-lookahead-candidates", "0",
                         "--afterstate-lookahead-samples 0, --afterstate-lookahead-candidates 0, "})) {
             List<String> args = new java.util.ArrayList<>(List.of("--trace", trace, "--out", "never"));
