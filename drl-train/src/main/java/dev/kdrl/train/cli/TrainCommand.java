@@ -599,6 +599,13 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             env.model();
             env.trace();
+            if (name.equals(Algorithms.RL4J_DQN)) {
+                EnvOptions.requirePositive("--reward-scale", rewardScale);
+                if (timesteps() > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("--timesteps " + timesteps() + ": expected at most "
+                            + Integer.MAX_VALUE + " for --algo rl4j-dqn");
+                }
+            }
             if (name.equals(Algorithms.AFTERSTATE)) {
                 afterstateConfig();
                 traffic();
@@ -939,6 +946,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--afterstate-ensemble-own-episodes needs --afterstate-ensemble K with "
                     + "K > 1, got K = 1");
         }
+        EnvOptions.requireAtLeast("--afterstate-average-from", afterstateAverageFrom, 0);
         if (afterstateEnsemble > 1 && afterstateAverageFrom > 0) {
             throw new IllegalArgumentException("--afterstate-ensemble " + afterstateEnsemble + " cannot be combined "
                     + "with --afterstate-average-from " + afterstateAverageFrom + ": use one or the other");

@@ -487,6 +487,13 @@ class TrainCommandTest {
             new picocli.CommandLine(big).parseArgs(args.toArray(String[]::new));
             assertThatThrownBy(big::afterstateConfig).as(c[c.length - 1]).hasMessage(c[c.length - 1]);
         }
+        TrainCommand negative = new TrainCommand();
+        new picocli.CommandLine(negative).parseArgs("--trace", "t.csv", "--out", "o", "--afterstate-average-from", "-1");
+        assertThatThrownBy(negative::afterstateConfig).hasMessage("--afterstate-average-from -1: expected a whole "
+                + "number >= 0");
+        DrlCommandTest.Run dqn = DrlCommandTest.run("train", "--algo", "rl4j-dqn", "--trace",
+                "../datasets/paper/test-20.csv", "--reward-scale", "0", "--out", "unused");
+        assertThat(dqn.err().strip()).isEqualTo("drl train: --reward-scale 0.0: expected a finite number > 0");
         DrlCommandTest.Run trpo = DrlCommandTest.run("train", "--algo", "trpo", "--trace", "../datasets/paper/test-20.csv",
                 "--hidden", "64,2000", "--out", "unused");
         assertThat(trpo.err().strip()).isEqualTo("drl train: --hidden 64,2000: a layer of 2000 units (expected 1 to "
