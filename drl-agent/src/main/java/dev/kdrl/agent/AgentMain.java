@@ -100,7 +100,7 @@ public final class AgentMain implements Callable<Integer> {
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println("error: " + e.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
-            cmd.getErr().println("(options: drl-agent --help)");
+            cmd.getErr().println("(options: java -jar drl-agent.jar --help)");
             cmd.getErr().flush();
             return 2;
         });

@@ -70,11 +70,11 @@ class AgentMainTest {
         Run bad = run("", "--cycles", "abc");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err().strip()).isEqualTo("error: Invalid value for option '--cycles': 'abc' is not a long\n"
-                + "(options: drl-agent --help)");
+                + "(options: java -jar drl-agent.jar --help)");
         Run unknown = run("", "--bogus");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err().strip()).startsWith("error: Unknown option: '--bogus'").endsWith("(options: drl-agent "
-                + "--help)").doesNotContain("Usage:");
+        assertThat(unknown.err().strip()).startsWith("error: Unknown option: '--bogus'").endsWith("(options: java -jar "
+                + "drl-agent.jar --help)").doesNotContain("Usage:");
     }
 
     @Test

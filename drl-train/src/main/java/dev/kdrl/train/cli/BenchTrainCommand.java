@@ -56,6 +56,18 @@ final class BenchTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--algo must be afterstate, trpo or ppo, got '" + algo + "'");
         }
         Path dir = out != null ? out : Files.createTempDirectory("drl-bench-train");
+        try {
+            return bench(dir);
+        } finally {
+            if (out == null) { // the temporary run, also when refused or failed
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private int bench(Path dir) throws IOException {
         List<String> args = new ArrayList<>(List.of("--profile", profile, "--trace", trace.toString(),
                 "--timesteps", Long.toString(timesteps), "--eval-every", Integer.toString(Integer.MAX_VALUE),
                 "--out", dir.toString()));
@@ -67,6 +79,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         TrainCommand train = new TrainCommand();
         CommandLine cl = new CommandLine(train);
         cl.parseArgs(args.toArray(String[]::new));
+        // as drl train: the counts and lists, named as typed
+        train.requireCounts();
         List<String> earlier = List.of();
         if (out != null) {
             if (Files.exists(out) && !Files.isDirectory(out)) {
@@ -131,11 +145,6 @@ final class BenchTrainCommand implements Callable<Integer> {
         pw.printf(Locale.ROOT, "threads: OMP_NUM_THREADS=%s; OpenBLAS kernels: %s%n", envOr("OMP_NUM_THREADS", "unset"),
                 envOr("OPENBLAS_CORETYPE", "OpenBLAS's own CPU detection (OPENBLAS_CORETYPE unset; ./drl sets it)"));
         pw.flush();
-        if (out == null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
         return 0;
     }
 

@@ -47,7 +47,8 @@ final class EnvOptions {
 
     /** The model a profile name stands for: see {@link Profiles#model}. */
     static QuotaModel model(String profile, Double quota, Integer minPods) {
-        if (quota != null && !dev.kdrl.env.quota.Limit.QUOTA.contains(quota)) {
+        // the paper profile takes no --quota at all, which Profiles says first
+        if (quota != null && !Profiles.PAPER.equals(profile) && !dev.kdrl.env.quota.Limit.QUOTA.contains(quota)) {
             throw new IllegalArgumentException("--quota " + quota + ": expected a number "
                     + dev.kdrl.env.quota.Limit.QUOTA.range());
         }

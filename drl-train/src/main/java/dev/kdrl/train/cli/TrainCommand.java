@@ -553,7 +553,7 @@ final class TrainCommand implements Callable<Integer> {
         return cluster;
     }
 
-    private void requireCounts() {
+    void requireCounts() {
         picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         EnvOptions.requireNoEmptyElements(parsed, "--eval-trace", "comma-separated file names");
         EnvOptions.requireNoEmptyElements(parsed, "--eval-rows", "comma-separated FROM:TO windows");

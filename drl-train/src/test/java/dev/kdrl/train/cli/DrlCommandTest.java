@@ -272,6 +272,9 @@ class DrlCommandTest {
             assertThat(r.err().strip()).isEqualTo("drl baselines: --quota 1.0E308: expected a number from 0.001 to "
                     + "100000 cores");
         }
+        // the paper profile takes no --quota: that is said first, whatever the value
+        Run paper = run("baselines", "--profile", "paper", "--quota", "200000", "--trace", TEST, "--no-optimum");
+        assertThat(paper.err().strip()).startsWith("drl baselines: profile 'paper' is the exact published environment");
     }
 
     /** A trace or profile saved in another encoding is named as not UTF-8, not by the decoder's "Input length". */
@@ -688,6 +691,22 @@ class DrlCommandTest {
         assertThat(run.resolve(PreviousRun.DIR)).doesNotExist();
         assertThat(run.resolve("average.zip")).doesNotExist();
         assertThat(run.resolve("notes.txt")).hasContent("the user's own file");
+        // the counts drl train checks, named as typed; a refused run leaves no temporary directory behind
+        java.util.function.Supplier<List<Path>> temporary = () -> {
+            try (var all = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                return all.filter(p -> p.getFileName().toString().startsWith("drl-bench-train")).toList();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        List<Path> before = temporary.get();
+        for (String[] c : List.of(new String[] {"--checkpoint-every", "-1", "--checkpoint-every -1: expected a whole "
+                + "number >= 0"}, new String[] {"--envs", "0", "--envs 0: expected a whole number >= 1"})) {
+            Run bad = run("bench-train", "--trace", TEST, "--timesteps", "38", "--algo", "trpo", c[0], c[1]);
+            assertThat(bad.code()).isNotZero();
+            assertThat(bad.err().strip()).isEqualTo("drl bench-train: " + c[2]);
+        }
+        assertThat(temporary.get()).containsExactlyInAnyOrderElementsOf(before);
         Run published = run("bench-train", "--trace", TEST, "--timesteps", "200", "--published", "--gamma", "0.5",
                 "--out", dir.resolve("published").toString());
         assertThat(published.code()).as(published.err()).isZero();
