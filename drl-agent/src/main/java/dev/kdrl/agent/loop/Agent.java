@@ -375,7 +375,12 @@ public final class Agent implements AutoCloseable {
             if (f.isFallback()) {
                 LOG.info("cycle {}: {} predicted by fallback: {}", cycle, s.name(), f.fallbackReason());
             }
-            traffic[i] = Math.round(predicted[i]);
+            if (predicted[i] > maxLoad[i]) {
+                // a forecast may extrapolate beyond what a query may return (Holt's trend): decided at that bound
+                LOG.warn("cycle {}: {}'s predicted load {} is above maxLoad {}: decided for {}", cycle, s.name(),
+                        predicted[i], maxLoad[i], maxLoad[i]);
+            }
+            traffic[i] = Math.round(Math.min(predicted[i], maxLoad[i]));
             decisionNanos += System.nanoTime() - t0;
             metrics.serviceGauge("drl.agent.observed.load", s.name(), observed[i]);
             metrics.serviceGauge("drl.agent.predicted.load", s.name(), predicted[i]);

@@ -781,6 +781,26 @@ class AgentCycleTest {
         agent.close();
     }
 
+    /** A forecast above maxLoad (Holt's trend on a rising load) is decided for maxLoad, not refused or believed. */
+    @Test
+    void aForecastAboveMaxLoadIsDecidedForMaxLoad() throws Exception {
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
+                "{kind: holt}", "").replace("labels: {job: generator3}", "labels: {job: generator3}\n"
+                + "    maxLoad: 500"));
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        double[] numbr = {300, 400, 490};
+        LoadSource source = (s, cycle, time) -> s.name().equals("numbr") ? numbr[(int) cycle]
+                : TRACE.value((int) cycle, TRACE.columnIndex(s.name()));
+        Agent agent = AgentBuilder.build(cfg, source, new AgentFixtures.RecordingSink(), metrics);
+        agent.runCycle(T0);
+        agent.runCycle(T0.plus(PERIOD));
+        CycleReport r = agent.runCycle(T0.plus(PERIOD.multipliedBy(2)));
+        assertThat(r.written()).isTrue();
+        assertThat(r.predicted()[2]).isGreaterThan(500);
+        assertThat(r.observation()[3 * 2 + 2]).isEqualTo(500);
+        agent.close();
+    }
+
     /** Services are read at once; one whose value is late is a counted timeout, the others still count. */
     @Test
     void aServiceLateForTheCyclesDeadlineIsATimeoutAndTheOthersCount() throws Exception {
