@@ -151,15 +151,23 @@ public final class Reconciler implements AutoCloseable {
 
     /**
      * {@code null}, or why {@code t}'s pod count is not applied: it exceeds the service's {@code maxPods}, the cap the
-     * configuration sets on what the agent gives a service (as the deciding agent does not write such a decision).
+     * configuration sets on what the agent gives a service, or the default {@link AgentConfig#MAX_PODS} when it sets
+     * none (as the deciding agent does not write such a decision). A pod count that is not a number is left to the
+     * applier, which refuses it.
      */
     static String aboveMaxPods(KnativeApplier.Target t, Integer maxPods) {
-        if (maxPods == null || t.pods() == null || !t.pods().matches("[0-9]{1,9}")
-                || Long.parseLong(t.pods()) <= maxPods) {
+        if (t.pods() == null || !t.pods().matches("[0-9]+")) {
             return null;
         }
-        return "spec.service" + t.service() + "_podcount: " + t.pods() + " pods is above the configuration's maxPods "
-                + "of " + t.service() + " (" + maxPods + "): not applied";
+        long max = maxPods != null ? maxPods : AgentConfig.MAX_PODS;
+        String digits = t.pods().replaceFirst("^0+(?=.)", "");
+        if (digits.length() <= 18 && Long.parseLong(digits) <= max) {
+            return null;
+        }
+        return "spec.service" + t.service() + "_podcount: " + t.pods() + " pods is above " + (maxPods != null
+                ? "the configuration's maxPods of " + t.service() + " (" + maxPods + ")"
+                : "the default maxPods (" + AgentConfig.MAX_PODS + "; none is configured for " + t.service() + ")")
+                + ": not applied";
     }
 
     /**

@@ -42,8 +42,11 @@ import java.util.stream.Stream;
 public final class StateStore {
     /** The version written; files of other versions are refused. */
     public static final int FORMAT_VERSION = 1;
-    /** The most pods a restored state may hold for one service (a Kubernetes cluster's documented limit is 150,000). */
-    public static final int MAX_PODS = 150_000;
+    /**
+     * The most pods a restored state may hold for one service (a Kubernetes cluster's documented limit is 150,000):
+     * {@link dev.kdrl.agent.config.AgentConfig#MAX_PODS}, the default and bound of a service's {@code maxPods}.
+     */
+    public static final int MAX_PODS = dev.kdrl.agent.config.AgentConfig.MAX_PODS;
     /** The most CPU cores a restored state may hold for one service. */
     public static final double MAX_CORES = 1e7;
     /** The temporary files {@link #write} leaves behind when the process dies between writing and renaming. */

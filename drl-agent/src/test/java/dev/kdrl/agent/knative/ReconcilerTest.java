@@ -113,6 +113,13 @@ class ReconcilerTest {
             assertThat(services.get("senti").get("result")).isEqualTo("failed");
         }
         assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "7"), null)).isNull();
+        // without maxPods configured, the default cap (the deciding agent's) applies; any length of digits counts
+        assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "150000"), null)).isNull();
+        assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "150001"), null))
+                .isEqualTo("spec.servicea_podcount: 150001 pods is above the default maxPods (150000; none is "
+                        + "configured for a): not applied");
+        assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "99999999999999999999"), 5))
+                .startsWith("spec.servicea_podcount: 99999999999999999999 pods is above the configuration's maxPods");
         assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "x"), 5)).isNull();
     }
 
