@@ -179,6 +179,7 @@ final class EvaluateCommand implements Callable<Integer> {
             EnvOptions.requireOutputFile("--plot", plot, List.of(".png"), inputs);
         }
         SavedPolicy saved = load(modelFile);
+        noteUnfinishedRun(modelFile);
         if (!SavedPolicies.searches(saved)) {
             Map<String, Object> given = lookaheadOptions(true);
             if (!given.isEmpty()) {
@@ -543,6 +544,24 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Says {@code text} on stderr as a note: what the run does that the user may not expect, or should know. */
+    /**
+     * Says when {@code model} is the {@code best.zip} of a run that did not finish (killed or failed: no {@code
+     * model.zip} beside it, or an earlier run still set aside by {@code --overwrite}): the best of the steps it took.
+     */
+    private void noteUnfinishedRun(Path model) {
+        Path dir = model.toAbsolutePath().getParent();
+        if (dir == null || !model.getFileName().toString().equals("best.zip")) {
+            return;
+        }
+        if (PreviousRun.waiting(dir)) {
+            note(model + " is the best model of a run that did not finish: the last finished run waits in "
+                    + dir.resolve(PreviousRun.DIR));
+        } else if (java.nio.file.Files.exists(dir.resolve("metrics.csv"))
+                && !java.nio.file.Files.exists(dir.resolve("model.zip"))) {
+            note(model + " is the best model of a run that did not finish (no model.zip beside it)");
+        }
+    }
+
     private void note(String text) {
         spec.commandLine().getErr().println("note: " + text);
         spec.commandLine().getErr().flush();

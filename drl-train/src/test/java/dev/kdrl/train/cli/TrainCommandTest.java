@@ -676,6 +676,34 @@ class TrainCommandTest {
         assertThat(out.resolve(PreviousRun.DIR)).doesNotExist();
     }
 
+    /** The best.zip of a run that did not finish is played with a note saying so. */
+    @Test
+    void theBestModelOfAnUnfinishedRunIsNoted(@TempDir Path dir) throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.copy(Path.of("../models/paper-afterstate.zip"), run.resolve("best.zip"));
+        String[] args = {"evaluate", "--model", run.resolve("best.zip").toString(), "--trace",
+                "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0", "--no-expected"};
+        // a finished run: no note
+        Files.copy(run.resolve("best.zip"), run.resolve("model.zip"));
+        Files.writeString(run.resolve("metrics.csv"), "timesteps\n");
+        DrlCommandTest.Run finished = DrlCommandTest.run(args);
+        assertThat(finished.code()).as(finished.err()).isZero();
+        assertThat(finished.err()).doesNotContain("did not finish");
+        // killed before model.zip
+        Files.delete(run.resolve("model.zip"));
+        DrlCommandTest.Run killed = DrlCommandTest.run(args);
+        assertThat(killed.code()).as(killed.err()).isZero();
+        assertThat(killed.err()).contains("note: " + run.resolve("best.zip") + " is the best model of a run that did "
+                + "not finish (no model.zip beside it)");
+        // killed under --overwrite, the last finished run set aside
+        Files.copy(run.resolve("best.zip"), run.resolve("model.zip"));
+        Files.createDirectories(run.resolve(PreviousRun.DIR));
+        Files.writeString(run.resolve(PreviousRun.DIR).resolve(PreviousRun.MARKER), "set aside\n");
+        DrlCommandTest.Run over = DrlCommandTest.run(args);
+        assertThat(over.err()).contains("is the best model of a run that did not finish: the last finished run waits "
+                + "in " + run.toAbsolutePath().resolve(PreviousRun.DIR));
+    }
+
     /** A quota the traffic cannot fit: training ends with a note saying the policy is over it on most steps. */
     @Test
     void theTrafficRangeIsServiceOrTrace(@TempDir Path dir) {
