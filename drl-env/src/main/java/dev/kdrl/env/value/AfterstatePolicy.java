@@ -238,7 +238,8 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             d = Double.NaN;
         }
         if (Double.isNaN(d) || !valid.test(d)) {
-            throw new IllegalArgumentException("manifest field 'hyper." + key + "' is '" + v + "' (expected "
+            throw new IllegalArgumentException("manifest field 'hyper." + key + "' is '" + dev.kdrl.core.io.Printable.escape(String.valueOf(v), 80)
+                    + "' (expected "
                     + expected + ")");
         }
         return d;
@@ -393,7 +394,8 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         try {
             return Double.parseDouble(Objects.requireNonNull(v));
         } catch (NullPointerException | NumberFormatException e) {
-            throw new IllegalArgumentException("hyper-parameter " + key + " is '" + v + "' (expected a number)");
+            throw new IllegalArgumentException("hyper-parameter " + key + " is '" + dev.kdrl.core.io.Printable.escape(String.valueOf(v), 80)
+                    + "' (expected a number)");
         }
     }
 

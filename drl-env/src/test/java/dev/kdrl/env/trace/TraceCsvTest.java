@@ -43,6 +43,10 @@ class TraceCsvTest {
         assertThatThrownBy(() -> new Trace("t", List.of("a", " house"), new double[][] {{1, 2}}))
                 .hasMessage("trace t: column 2 is named ' house' (expected a service name without whitespace around "
                         + "it)");
+        // a line break in the name is quoted, not printed: the message stays one line
+        assertThatThrownBy(() -> new Trace("t", List.of("a\n"), new double[][] {{1}}))
+                .hasMessage("trace t: column 1 is named 'a\\u000a' (expected a service name without whitespace around "
+                        + "it)");
     }
 
     // ---- real bundled files ----

@@ -733,7 +733,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             imitation = new TrainingRun.Imitation(imitate, imitationSteps, imitationEpochs, imitationBatch, imitationLr);
         } catch (IllegalArgumentException e) { // the teacher, the one value not checked above
-            throw new IllegalArgumentException("--imitate '" + imitate + "' is not greedy or lookahead-K with K from 2 "
+            throw new IllegalArgumentException("--imitate '" + dev.kdrl.core.io.Printable.escape(imitate, 80) + "' is not greedy or lookahead-K with K from 2 "
                     + "to 99", e);
         }
         // after the values are checked: a bad one is named as bad first
@@ -751,7 +751,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return dev.kdrl.env.quota.Observation.parse(observation);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--observation '" + observation + "' is not one of "
+            throw new IllegalArgumentException("--observation '" + dev.kdrl.core.io.Printable.escape(observation, 80) + "' is not one of "
                     + String.join(", ", java.util.Arrays.stream(dev.kdrl.env.quota.Observation.values())
                     .map(dev.kdrl.env.quota.Observation::label).toList()), e);
         }
