@@ -18,8 +18,8 @@ public final class IoReasons {
 
     /**
      * The reason {@code e} gives, without the path it names: "no such file", "permission denied", "already exists",
-     * "not a directory", "not UTF-8 text" (a file that is not UTF-8), or the file system's own reason; for other exceptions their message (their class name when
-     * they have none).
+     * "not a directory", "not UTF-8 text" (a file that is not UTF-8), or the file system's own reason; for other
+     * exceptions their message (their class name when they have none).
      */
     public static String of(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

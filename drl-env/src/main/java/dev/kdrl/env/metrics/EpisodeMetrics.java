@@ -38,8 +38,8 @@ public record EpisodeMetrics(String policy, String trace, int steps, double epis
     /** Equal metrics have equal components, {@code meanLatencyToSlo} by content. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof EpisodeMetrics m && Objects.equals(policy, m.policy) && Objects.equals(trace, m.trace) && steps == m.steps
-                && Double.compare(episodeReturn, m.episodeReturn) == 0 && overQuotaSteps == m.overQuotaSteps
+        return o instanceof EpisodeMetrics m && Objects.equals(policy, m.policy) && Objects.equals(trace, m.trace)
+                && steps == m.steps && Double.compare(episodeReturn, m.episodeReturn) == 0 && overQuotaSteps == m.overQuotaSteps
                 && overlapOverQuotaSteps == m.overlapOverQuotaSteps && Double.compare(meanCpu, m.meanCpu) == 0
                 && Double.compare(maxCpu, m.maxCpu) == 0 && services.equals(m.services)
                 && Arrays.equals(meanLatencyToSlo, m.meanLatencyToSlo) && revisionsCreated == m.revisionsCreated

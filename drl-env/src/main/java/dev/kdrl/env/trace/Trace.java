@@ -47,8 +47,9 @@ public final class Trace {
                         + " has a blank name (expected a non-blank service name)");
             }
             if (!name.strip().equals(name)) {
-                throw new IllegalArgumentException("trace " + this.source + ": column " + (c + 1) + " is named '" + dev.kdrl.core.io.Printable.escape(name, 80)
-                        + "' (expected a service name without whitespace around it)");
+                throw new IllegalArgumentException("trace " + this.source + ": column " + (c + 1) + " is named '"
+                        + dev.kdrl.core.io.Printable.escape(name, 80) + "' (expected a service name without whitespace "
+                        + "around it)");
             }
             if (idx.putIfAbsent(name, c) != null) {
                 throw new IllegalArgumentException("trace " + this.source + ": duplicate column '" + name

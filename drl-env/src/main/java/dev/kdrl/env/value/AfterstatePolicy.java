@@ -191,14 +191,24 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
                     + " actor, not an " + ActorHead.AFTERSTATE_VALUE.label() + " network");
         }
         saved.env().requireSame(actual);
-        Map<String, String> h = saved.hyperParameters();
-        checkHyperParameters(h);
-        AfterstatePolicy p = new AfterstatePolicy(model, state, saved.actor(), saved.normalizer(), number(h, "gamma"),
-                number(h, "reward_scale"), (int) number(h, "candidates"),
-                h.containsKey("margin") ? number(h, "margin") : 0)
+        Saved h = Saved.of(saved.hyperParameters());
+        AfterstatePolicy p = new AfterstatePolicy(model, state, saved.actor(), saved.normalizer(), h.gamma(),
+                h.rewardScale(), h.candidates(), h.margin())
                 .withName("model(" + saved.algorithm() + ")");
-        p.lookahead = Lookahead.of(h);
+        p.lookahead = h.lookahead();
         return p;
+    }
+
+    /** The hyper-parameters a saved afterstate policy acts by, each checked ({@link #checkHyperParameters}). */
+    private record Saved(double gamma, double rewardScale, int candidates, double margin, Lookahead lookahead) {
+        static Saved of(Map<String, String> h) {
+            return new Saved(hyper(h, "gamma", v -> v >= 0 && v <= 1, "a number >= 0 and <= 1"),
+                    hyper(h, "reward_scale", v -> v > 0 && Double.isFinite(v), "a finite number > 0"),
+                    whole(h, "candidates", 1, Integer.MAX_VALUE),
+                    h.containsKey("margin") ? hyper(h, "margin", v -> v >= 0 && Double.isFinite(v),
+                            "a finite number >= 0") : 0,
+                    Lookahead.of(h));
+        }
     }
 
     /**
@@ -211,13 +221,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      *                                  manifest field 'hyper.candidates' is '0' (expected a whole number >= 1)}
      */
     public static void checkHyperParameters(Map<String, String> hyperParameters) {
-        hyper(hyperParameters, "gamma", v -> v >= 0 && v <= 1, "a number >= 0 and <= 1");
-        hyper(hyperParameters, "reward_scale", v -> v > 0 && Double.isFinite(v), "a finite number > 0");
-        whole(hyperParameters, "candidates", 1, Integer.MAX_VALUE);
-        if (hyperParameters.containsKey("margin")) {
-            hyper(hyperParameters, "margin", v -> v >= 0 && Double.isFinite(v), "a finite number >= 0");
-        }
-        Lookahead.of(hyperParameters);
+        Saved.of(hyperParameters);
     }
 
     /**
@@ -238,9 +242,8 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
             d = Double.NaN;
         }
         if (Double.isNaN(d) || !valid.test(d)) {
-            throw new IllegalArgumentException("manifest field 'hyper." + key + "' is '" + dev.kdrl.core.io.Printable.escape(String.valueOf(v), 80)
-                    + "' (expected "
-                    + expected + ")");
+            throw new IllegalArgumentException("manifest field 'hyper." + key + "' is '"
+                    + dev.kdrl.core.io.Printable.escape(v, 80) + "' (expected " + expected + ")");
         }
         return d;
     }
@@ -389,15 +392,6 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         return this;
     }
 
-    private static double number(Map<String, String> h, String key) {
-        String v = h.get(key);
-        try {
-            return Double.parseDouble(Objects.requireNonNull(v));
-        } catch (NullPointerException | NumberFormatException e) {
-            throw new IllegalArgumentException("hyper-parameter " + key + " is '" + dev.kdrl.core.io.Printable.escape(String.valueOf(v), 80)
-                    + "' (expected a number)");
-        }
-    }
 
     /** Names this policy {@code name} in reports and returns it (not a copy). */
     public AfterstatePolicy withName(String newName) {
