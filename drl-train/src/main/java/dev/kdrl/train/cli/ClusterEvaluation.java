@@ -119,13 +119,8 @@ final class ClusterEvaluation {
                 throw new IllegalArgumentException("--tick " + seconds + ": expected " + e.expected(), e);
             }
             throw new IllegalArgumentException("--tick " + seconds + ": the profile's cluster." + e.field() + " "
-                    + plain(e.value()) + " must be " + e.expected(), e);
+                    + EnvOptions.plain(e.value()) + " must be " + e.expected(), e);
         }
-    }
-
-    private static String plain(double v) {
-        return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString()
-                : Double.toString(v);
     }
 
     /** The {@code --min-scale} value {@code name}: decision or none. */

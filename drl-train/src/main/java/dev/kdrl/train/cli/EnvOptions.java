@@ -78,29 +78,33 @@ final class EnvOptions {
             for (int a = 0; a < s.numActions(); a++) {
                 dev.kdrl.env.quota.ServiceConfig c = s.config(a);
                 if (c.cpu() > model.quota()) {
-                    big.add(a + " (cpu " + num(c.cpu()) + ")");
+                    big.add(a + " (cpu " + plain(c.cpu()) + ")");
                 }
                 if (c.latencyMs() < 1) {
-                    fast.add(a + " (latencyMs " + num(c.latencyMs()) + ")");
+                    fast.add(a + " (latencyMs " + plain(c.latencyMs()) + ")");
                 }
             }
             if (!big.isEmpty()) {
                 err.println("note: profile " + profile + ": service " + s.name() + "'s configuration" + (big.size() == 1
                         ? " " : "s ") + String.join(", ", big) + " need" + (big.size() == 1 ? "s" : "") + " more "
-                        + "than the quota of " + num(model.quota()) + " cores for one pod and can never be chosen "
+                        + "than the quota of " + plain(model.quota()) + " cores for one pod and can never be chosen "
                         + "(cpu is in cores per pod: 250m is 0.25)");
             }
             if (!fast.isEmpty() || s.sloMs() < 1) {
                 err.println("note: profile " + profile + ": service " + s.name() + (fast.isEmpty() ? ""
                         : "'s configuration" + (fast.size() == 1 ? " " : "s ") + String.join(", ", fast))
-                        + (s.sloMs() < 1 ? (fast.isEmpty() ? "" : " and") + " sloMs " + num(s.sloMs()) : "")
+                        + (s.sloMs() < 1 ? (fast.isEmpty() ? "" : " and") + " sloMs " + plain(s.sloMs()) : "")
                         + " below 1 ms: latencies and SLOs are in milliseconds (0.2 s is 200)");
             }
         }
         err.flush();
     }
 
-    private static String num(double v) {
+    /** {@code v} as typed: no trailing zeros, no exponent ({@code 2} for 2.0); NaN and infinities as Java does. */
+    static String plain(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 

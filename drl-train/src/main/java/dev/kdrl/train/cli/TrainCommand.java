@@ -965,11 +965,11 @@ final class TrainCommand implements Callable<Integer> {
     /** How the training episodes' traffic is drawn, from the options. */
     TrainingRun.Traffic traffic() {
         if (!(trafficNoise >= 0 && trafficNoise < 1)) {
-            throw new IllegalArgumentException("--traffic-noise " + plain(trafficNoise) + " is not in [0, 1): expected "
+            throw new IllegalArgumentException("--traffic-noise " + EnvOptions.plain(trafficNoise) + " is not in [0, 1): expected "
                     + "the fraction by which each value of an episode played on --trace may move");
         }
         if (!(uniformTraffic >= 0 && uniformTraffic <= 1)) {
-            throw new IllegalArgumentException("--uniform-traffic " + plain(uniformTraffic) + " is not in [0, 1]: "
+            throw new IllegalArgumentException("--uniform-traffic " + EnvOptions.plain(uniformTraffic) + " is not in [0, 1]: "
                     + "expected the share of the training episodes (not on recorded windows) that are synthetic");
         }
         double jitter = trafficRangeJitter();
@@ -983,7 +983,7 @@ final class TrainCommand implements Callable<Integer> {
         requireSyntheticShare("--traffic-plain-share", trafficPlainShare,
                 "the share of the synthetic training traces drawn independent and uniform in --trace's range");
         if (trafficWindowsShare != null && !(trafficWindowsShare > 0 && trafficWindowsShare <= 1)) {
-            throw new IllegalArgumentException("--traffic-windows-share " + plain(trafficWindowsShare) + " is not in "
+            throw new IllegalArgumentException("--traffic-windows-share " + EnvOptions.plain(trafficWindowsShare) + " is not in "
                     + "(0, 1]: expected the share of training episodes played on recorded windows (--traffic-windows "
                     + "none for none)");
         }
@@ -1003,7 +1003,7 @@ final class TrainCommand implements Callable<Integer> {
                                         boolean perService) {
         if (windows == null) {
             if (trafficWindowsShare != null) {
-                throw new IllegalArgumentException("--traffic-windows-share " + plain(trafficWindowsShare)
+                throw new IllegalArgumentException("--traffic-windows-share " + EnvOptions.plain(trafficWindowsShare)
                         + " needs recorded traffic whose windows those episodes play, and there is none ("
                         + (trafficWindows != null ? "--traffic-windows none"
                                 : "the default for " + algo + " with these services") + "): give --traffic-windows FILE");
@@ -1012,8 +1012,8 @@ final class TrainCommand implements Callable<Integer> {
                     trafficPlainShare, perService, trafficRangeMargin(margin, false));
         }
         if (windowsOnly && (margin > 0 || trafficPlainShare > 0)) {
-            String option = margin > 0 ? "--traffic-range-margin " + plain(margin)
-                    : "--traffic-plain-share " + plain(trafficPlainShare);
+            String option = margin > 0 ? "--traffic-range-margin " + EnvOptions.plain(margin)
+                    : "--traffic-plain-share " + EnvOptions.plain(trafficPlainShare);
             throw new IllegalArgumentException(option + " shapes synthetic training traces, and "
                     + noSyntheticTraces(true));
         }
@@ -1045,12 +1045,12 @@ final class TrainCommand implements Callable<Integer> {
         boolean synthetic = uniformTraffic > 0 && !windowsOnly;
         String noneDrawn = noSyntheticTraces(windowsOnly);
         if (trafficNoise > 0 && !onTrace) {
-            throw new IllegalArgumentException("--traffic-noise " + plain(trafficNoise) + " randomises the training "
+            throw new IllegalArgumentException("--traffic-noise " + EnvOptions.plain(trafficNoise) + " randomises the training "
                     + "episodes played on --trace, and " + (windowsOnly ? noneDrawn : "--uniform-traffic 1 makes every "
                     + "one synthetic: give --uniform-traffic below 1 (the share of synthetic episodes)"));
         }
         if (windowsOnly && typedNotOverridden("--uniform-traffic")) {
-            throw new IllegalArgumentException("--uniform-traffic " + plain(uniformTraffic) + " shares the training "
+            throw new IllegalArgumentException("--uniform-traffic " + EnvOptions.plain(uniformTraffic) + " shares the training "
                     + "episodes not played on recorded windows, and --traffic-windows-share 1 plays them all there: "
                     + "give a share below 1, or leave --uniform-traffic out");
         }
@@ -1058,11 +1058,11 @@ final class TrainCommand implements Callable<Integer> {
             return;
         }
         if (trafficRangeJitterOption != null && trafficRangeJitterOption > 0 && typedNotOverridden("--traffic-range-jitter")) {
-            throw new IllegalArgumentException("--traffic-range-jitter " + plain(trafficRangeJitterOption) + " shapes "
+            throw new IllegalArgumentException("--traffic-range-jitter " + EnvOptions.plain(trafficRangeJitterOption) + " shapes "
                     + "synthetic training traces, and " + noneDrawn);
         }
         if (trafficPersistence > 0 && evalSynthetic == 0 && typedNotOverridden("--traffic-persistence")) {
-            throw new IllegalArgumentException("--traffic-persistence " + plain(trafficPersistence) + " shapes "
+            throw new IllegalArgumentException("--traffic-persistence " + EnvOptions.plain(trafficPersistence) + " shapes "
                     + "synthetic traces (training ones, and --eval-synthetic's), and " + noneDrawn);
         }
         if (!(trafficNoise > 0 && onTrace) && typedNotOverridden("--traffic-range")) {
@@ -1093,10 +1093,10 @@ final class TrainCommand implements Callable<Integer> {
     /** A value in [0, 1] of an option that shapes synthetic training traces, which need --uniform-traffic above 0. */
     private void requireSyntheticShare(String option, double value, String expected) {
         if (!(value >= 0 && value <= 1)) {
-            throw new IllegalArgumentException(option + " " + plain(value) + " is not in [0, 1]: expected " + expected);
+            throw new IllegalArgumentException(option + " " + EnvOptions.plain(value) + " is not in [0, 1]: expected " + expected);
         }
         if (value > 0 && uniformTraffic == 0) {
-            throw new IllegalArgumentException(option + " " + plain(value) + " shapes synthetic training traces, and "
+            throw new IllegalArgumentException(option + " " + EnvOptions.plain(value) + " shapes synthetic training traces, and "
                     + noSyntheticTraces(false));
         }
     }
@@ -1109,14 +1109,6 @@ final class TrainCommand implements Callable<Integer> {
         return windowsOnly ? "--traffic-windows-share 1 plays recorded windows only: give a share below 1"
                 : published ? "--published trains on --trace as recorded (--uniform-traffic 0): leave it out"
                 : "--uniform-traffic 0 draws none: give --uniform-traffic above 0";
-    }
-
-    /** {@code v} as typed: no trailing zeros, no exponent ({@code 2} for 2.0). */
-    private static String plain(double v) {
-        if (!Double.isFinite(v)) {
-            return Double.toString(v);
-        }
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /** --traffic-range-jitter, else its default: 0.7 for afterstate, 0 for the others. */
