@@ -83,21 +83,10 @@ final class BenchTrainCommand implements Callable<Integer> {
         train.requireCounts();
         List<String> earlier = List.of();
         if (out != null) {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new IllegalArgumentException("--out " + out + ": is a file (expected a directory to write the "
-                        + "run in)");
-            }
             // as drl train: a run already there is replaced only with --overwrite
             earlier = TrainCommand.earlierRun(out, train.overwrite);
         }
-        if (train.published) {
-            List<String> overridden = train.applyPublished();
-            if (!overridden.isEmpty()) {
-                spec.commandLine().getErr().println("drl bench-train: --published overrides "
-                        + String.join(", ", overridden));
-                spec.commandLine().getErr().flush();
-            }
-        }
+        train.applyPublished("drl bench-train", spec.commandLine().getErr());
         // as drl train: an option of another algorithm or of the cluster model would be ignored; --published trains
         // TRPO
         if ("cluster".equals(train.dynamics)) {

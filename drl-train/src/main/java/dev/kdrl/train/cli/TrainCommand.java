@@ -451,9 +451,13 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /**
-     * The files of a run already in {@code out} ({@link #RUN_FILES}); refused, naming them, unless {@code overwrite}.
+     * The files of a run already in {@code out} ({@link #RUN_FILES}); refused, naming them, unless {@code overwrite};
+     * an {@code out} that is a file is refused first.
      */
     static List<String> earlierRun(Path out, boolean overwrite) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + ": is a file (expected a directory to write the run in)");
+        }
         List<String> earlier = RUN_FILES.stream().filter(f -> Files.exists(out.resolve(f))).toList();
         if ((!earlier.isEmpty() || PreviousRun.waiting(out)) && !overwrite) {
             List<String> held = new java.util.ArrayList<>();
@@ -473,17 +477,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         requireCounts();
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + ": is a file (expected a directory to write the run in)");
-        }
         List<String> earlier = earlierRun(out, overwrite);
-        if (published) {
-            List<String> overridden = applyPublished();
-            if (!overridden.isEmpty()) {
-                spec.commandLine().getErr().println("drl train: --published overrides " + String.join(", ", overridden));
-                spec.commandLine().getErr().flush();
-            }
-        }
+        applyPublished("drl train", spec.commandLine().getErr());
         TrainingRun.ClusterDynamics cluster = acceptedDynamics();
         // every input read and accepted before anything is deleted or noted about the inputs: a profile, trace or
         // traffic file that cannot be read leaves an earlier run as it was
@@ -791,6 +786,18 @@ final class TrainCommand implements Callable<Integer> {
         m.put("--imitation-steps", "0");
         m.put("--hidden", "128,128");
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** With {@code --published}, {@link #applyPublished()}, saying on {@code err} as {@code command} what it overrode. */
+    void applyPublished(String command, PrintWriter err) {
+        if (!published) {
+            return;
+        }
+        List<String> overridden = applyPublished();
+        if (!overridden.isEmpty()) {
+            err.println(command + ": --published overrides " + String.join(", ", overridden));
+            err.flush();
+        }
     }
 
     /**
