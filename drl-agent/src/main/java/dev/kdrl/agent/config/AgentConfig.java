@@ -97,6 +97,16 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             labels = Map.copyOf(labels);
         }
 
+        /** The most pods a decision may give this service: its {@code maxPods}, else {@link #MAX_PODS}. */
+        public int podCap() {
+            return podCap(maxPods);
+        }
+
+        /** {@code maxPods}, else {@link #MAX_PODS} when none is configured. */
+        public static int podCap(Integer maxPods) {
+            return maxPods != null ? maxPods : MAX_PODS;
+        }
+
         /** The query with this service's values (labels, then service, knativeService, namespace). */
         public String renderQuery(String namespace) {
             Map<String, String> values = new LinkedHashMap<>(labels);

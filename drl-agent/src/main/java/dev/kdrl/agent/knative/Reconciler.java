@@ -159,7 +159,7 @@ public final class Reconciler implements AutoCloseable {
         if (t.pods() == null || !t.pods().matches("[0-9]+")) {
             return null;
         }
-        long max = maxPods != null ? maxPods : AgentConfig.MAX_PODS;
+        long max = AgentConfig.Service.podCap(maxPods);
         String digits = t.pods().replaceFirst("^0+(?=.)", "");
         if (digits.length() <= 18 && Long.parseLong(digits) <= max) {
             return null;

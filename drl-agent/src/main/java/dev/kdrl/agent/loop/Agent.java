@@ -101,7 +101,7 @@ public final class Agent implements AutoCloseable {
         for (int i = 0; i < maxLoad.length; i++) {
             AgentConfig.Service s = this.services.get(i);
             maxLoad[i] = s.maxLoad() != null ? s.maxLoad() : defaultMaxLoad(model, i);
-            maxPods[i] = s.maxPods() != null ? s.maxPods() : StateStore.MAX_PODS;
+            maxPods[i] = s.podCap();
         }
     }
 
