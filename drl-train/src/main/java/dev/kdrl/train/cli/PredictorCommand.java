@@ -149,9 +149,9 @@ final class PredictorCommand {
             }
             Trace t = EnvOptions.trace(trace);
             List<String> cols = columns(t, columns);
-            for (String c : cols) {
-                requireLongEnough(trace, c, t.length(), testFraction, valFraction, window, "--window " + window, false);
-            }
+            // every column of a trace has its length: the first one asked for is named
+            requireLongEnough(trace, cols.get(0), t.length(), testFraction, valFraction, window, "--window " + window,
+                    false);
             for (String c : cols) {
                 double[] v = t.column(c);
                 if (java.util.Arrays.stream(v).min().orElse(0) == java.util.Arrays.stream(v).max().orElse(0)) {
@@ -236,10 +236,9 @@ final class PredictorCommand {
                         + "(test fraction 0): give --test-fraction F to evaluate on the last F of " + trace);
             }
             double valFraction = recordedFraction(p, "valFraction", Double.MIN_VALUE, "a number > 0 and < 1");
-            for (String c : cols) {
-                requireLongEnough(trace, c, t.length(), testFraction, valFraction, p.window(), "the window of "
-                        + p.window() + " of --model " + model, true);
-            }
+            // every column of a trace has its length: the first one asked for is named
+            requireLongEnough(trace, cols.get(0), t.length(), testFraction, valFraction, p.window(), "the window of "
+                    + p.window() + " of --model " + model, true);
             List<PredictorEvaluation.Row> rows = new ArrayList<>();
             for (String c : cols) {
                 PredictorEvaluation.Result r = PredictorEvaluation.evaluate(trace.getFileName() + ":" + c, t.column(c), p,
