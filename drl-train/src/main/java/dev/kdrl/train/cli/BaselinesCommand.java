@@ -74,15 +74,7 @@ final class BaselinesCommand implements Callable<Integer> {
                 new Baselines.Options(seed, lookahead, !noOptimum, !expected.skip, history, confidence));
         Double optimum = noOptimum ? null : metrics.get(metrics.size() - 1).episodeReturn();
         PrintWriter pw = spec.commandLine().getOut();
-        // the rows of --json and --out: the metrics, and each one's % of the optimum when it was played
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (EpisodeMetrics m : metrics) {
-            Map<String, Object> row = m.toMap();
-            if (optimum != null) {
-                row.put("pct_of_optimum", 100 * m.episodeReturn() / optimum);
-            }
-            rows.add(row);
-        }
+        List<Map<String, Object>> rows = rows(metrics, optimum);
         if (json) {
             pw.println(new ObjectMapper().writeValueAsString(rows));
         } else {
@@ -142,5 +134,21 @@ final class BaselinesCommand implements Callable<Integer> {
     static String traceHeader(Trace trace, int steps, String quota, String profile) {
         return "trace " + trace.source() + ", " + steps + (steps == 1 ? " step" : " steps") + ", quota " + quota
                 + " cores, profile " + profile;
+    }
+
+    /**
+     * The rows of {@code --json} (and {@code drl baselines --out}): each episode's metrics ({@link
+     * EpisodeMetrics#toMap()}) and, when the optimum was played ({@code optimum} not null), its {@code pct_of_optimum}.
+     */
+    static List<Map<String, Object>> rows(List<EpisodeMetrics> metrics, Double optimum) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EpisodeMetrics m : metrics) {
+            Map<String, Object> row = m.toMap();
+            if (optimum != null) {
+                row.put("pct_of_optimum", 100 * m.episodeReturn() / optimum);
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 }

@@ -235,13 +235,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     !expected.skip, history, expectedConfidence)));
             Double optimum = noOptimum ? null : rows.get(rows.size() - 1).episodeReturn();
             if (json) {
-                for (EpisodeMetrics m : rows) {
-                    Map<String, Object> row = m.toMap();
-                    if (optimum != null) {
-                        row.put("pct_of_optimum", 100 * m.episodeReturn() / optimum);
-                    }
-                    all.add(row);
-                }
+                all.addAll(BaselinesCommand.rows(rows, optimum));
             } else {
                 pw.println(BaselinesCommand.traceHeader(trace, episode.metrics().steps(),
                         String.valueOf(model.quota()), prof));
