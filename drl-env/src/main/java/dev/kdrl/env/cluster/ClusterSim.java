@@ -19,7 +19,9 @@ import java.util.Objects;
  *   <li><b>routing</b>: a service's newest revision takes all the traffic once its PA is ready (ready pods reach
  *       {@code max(minScale, initialScale)}, §1.5, §2); the revision it replaces becomes unreachable (min-scale
  *       ignored, no scale-down limit) and is scaled down by its own KPA, or, with
- *       {@link ClusterParams#operatorDeletesOldRevision()}, deleted at once; a revision not ready after the progress
+ *       {@link ClusterParams#operatorDeletesOldRevision()}, deleted at once with its pods (grace period 0: they stop
+ *       counting against the quota, §3.4); any revision's PA becomes active once enough of its pods are ready, routed
+ *       or not; a revision not ready after the progress
  *       deadline + 30 s is scaled to zero and the traffic stays where it was (§3.3);</li>
  *   <li><b>KPA</b> (every 2 s): each revision's {@link Kpa} decides from its window averages; the result is bounded
  *       (min-scale while reachable; initial-scale until the PA is ready) and scale-to-zero waits for the grace period
@@ -247,8 +249,8 @@ public final class ClusterSim {
                     + initialScale);
         }
         Revision last = latest(i);
-        if (last.action == action && last.minScale == minScale && last.initialScale == initialScale
-                && !last.failed && !last.deleted) {
+        // the same template makes no revision, even when the newest one failed: Knative keeps serving the old one
+        if (last.action == action && last.minScale == minScale && last.initialScale == initialScale) {
             return false;
         }
         newRevision(i, action, minScale, initialScale);
@@ -259,7 +261,7 @@ public final class ClusterSim {
     private Revision newRevision(int i, int action, int minScale, int initialScale) {
         ServiceConfig c = model.service(i).config(action);
         Revision r = new Revision(nextId++, action, c.cpu(), c.concurrency(), c.cpu() + sp[i].queueProxyCpu(),
-                minScale, initialScale, time(), Kpa.of(params, c.concurrency()), queues[i][action]);
+                minScale, initialScale, time(), Kpa.of(params, c.concurrency(), sp[i]), queues[i][action]);
         revisions.get(i).add(r);
         return r;
     }
@@ -404,18 +406,20 @@ public final class ClusterSim {
     private void route(int i, double t) {
         List<Revision> rs = revisions.get(i);
         Revision newest = rs.get(rs.size() - 1);
-        if (!newest.initialized && !newest.failed && newest.ready >= newest.activeThreshold()) {
-            newest.initialized = true;
-            newest.activeSince = t;
+        for (Revision r : rs) {
+            // every revision's PA becomes active once enough pods are ready, routed or not (§1.5); again after a
+            // scale to zero, with max(minScale, 1) ready pods
+            if (!r.failed && !r.deleted && Double.isNaN(r.activeSince) && r.ready >= r.activeThreshold()) {
+                r.initialized = true;
+                r.activeSince = t;
+            }
         }
         if (newest != serving[i] && newest.initialized && !newest.failed) {
             for (Revision r : rs) {
                 if (r != newest) {
                     r.unreachable = true;
                     if (params.operatorDeletesOldRevision() && !r.deleted) {
-                        r.deleted = true;
-                        r.replicas = 0;
-                        r.resync = true;
+                        forceDelete(r);
                     }
                 }
             }
@@ -436,6 +440,25 @@ public final class ClusterSim {
                 rs.remove(k);
             }
         }
+    }
+
+    /**
+     * The published operator deletes the revision and force-deletes its pods (grace period 0): they stop counting
+     * against the quota at once (§3.4; {@code shared/reference/knative/PROVENANCE.md}), and nothing is created again.
+     */
+    private void forceDelete(Revision r) {
+        charged -= r.charged() * r.chargedPerPod;
+        if (charged < EPS) {
+            charged = 0;
+        }
+        r.ready = 0;
+        r.starting.clear();
+        r.terminating.clear();
+        r.deleted = true;
+        r.replicas = 0;
+        r.resync = false;
+        r.failures = 0;
+        r.nextRetry = Double.POSITIVE_INFINITY;
     }
 
     private void autoscale(Revision r, double t) {
@@ -462,6 +485,8 @@ public final class ClusterSim {
             if (!activeLongEnough || t - r.zeroSince < params.scaleToZeroGraceSeconds() - EPS) {
                 return; // the last pods stay until scale-to-zero is allowed
             }
+            r.activeSince = Double.NaN; // the PA is inactive: active again only once its pods are ready
+            r.zeroSince = Double.NaN;
         } else {
             r.zeroSince = Double.NaN;
         }

@@ -11,7 +11,7 @@ package dev.kdrl.env.cluster;
  * <ol>
  *   <li>{@code R' = max(1, ready)}; {@code maxUp = ceil(maxScaleUpRate * R')}; {@code maxDown = floor(R' /
  *       maxScaleDownRate)} when reachable, else 0;</li>
- *   <li>{@code dspc = ceil(S / T)}, {@code dppc = ceil(P / T)}, each clamped to {@code [maxDown, maxUp]};</li>
+ *   <li>{@code dspc = ceil(S / T)}, {@code dppc = ceil(P / T)}, each clamped to {@code [maxDown, maxUp]} (a ratio within 1e-9 of a whole number counts as that number);</li>
  *   <li>panic starts (or is extended: {@code panicTime = now}) while {@code dppc / R' >= threshold}; it ends when the
  *       condition is false and {@code panicTime + stableWindow < now};</li>
  *   <li>in panic the desired count is {@code max(dspc, dppc)} ratcheted up (never down) by {@code maxPanicPods};
@@ -33,8 +33,6 @@ public final class Kpa {
     private int pos;
     private int run;
     private double last;
-    private double stableSum;
-    private double panicSum;
     private double panicTime = Double.NaN;
     private int maxPanicPods;
 
@@ -63,23 +61,26 @@ public final class Kpa {
         this.ring = new double[stableBuckets];
     }
 
-    /** A decider with the parameters of {@code p} for a revision whose concurrency target is {@code concurrency}. */
-    public static Kpa of(ClusterParams p, double concurrency) {
-        return new Kpa(concurrency * p.targetUtilisation(), p.tickSeconds(), p.stableWindowSeconds(),
+    /**
+     * A decider with the parameters of {@code p} for a revision whose concurrency target is {@code concurrency} and
+     * whose hard limit is {@code service}'s {@code concurrencyLimit x concurrency}: Knative aims at the smaller of the
+     * two when there is a limit (§1.2: {@code total = min(annotation, CC)}), times the target utilisation.
+     */
+    public static Kpa of(ClusterParams p, double concurrency, ClusterParams.ServiceParams service) {
+        double limit = service.concurrencyLimit() * concurrency;
+        double total = limit > 0 ? Math.min(concurrency, limit) : concurrency;
+        return new Kpa(total * p.targetUtilisation(), p.tickSeconds(), p.stableWindowSeconds(),
                 p.panicWindowPercentage(), p.panicThresholdPercentage() / 100, p.maxScaleUpRate(),
                 p.maxScaleDownRate());
     }
 
     /**
-     * Records one bucket of observed revision-total concurrency. The window sums are kept running; a window whose
-     * buckets are all equal (the usual case with a piecewise-constant load) averages to that value exactly.
+     * Records one bucket of observed revision-total concurrency. A window's average is summed afresh from its buckets
+     * (a running sum drifts in floating point); a window whose buckets are all equal (the usual case with a
+     * piecewise-constant load) averages to that value exactly.
      */
     public void record(double concurrency) {
         int size = ring.length;
-        double leavingStable = count >= size ? ring[pos] : 0;
-        double leavingPanic = count >= panicBuckets ? ring[(pos - panicBuckets + size) % size] : 0;
-        stableSum += concurrency - leavingStable;
-        panicSum += concurrency - leavingPanic;
         ring[pos] = concurrency;
         pos = pos + 1 == size ? 0 : pos + 1;
         run = count > 0 && concurrency == last ? run + 1 : 1;
@@ -94,15 +95,15 @@ public final class Kpa {
 
     /** Average over the stable window (over the buckets seen so far when fewer). */
     public double stableAverage() {
-        return average(stableBuckets, stableSum);
+        return average(stableBuckets);
     }
 
     /** Average over the panic window (over the buckets seen so far when fewer). */
     public double panicAverage() {
-        return average(panicBuckets, panicSum);
+        return average(panicBuckets);
     }
 
-    private double average(int window, double sum) {
+    private double average(int window) {
         int n = (int) Math.min(count, window);
         if (n == 0) {
             return 0;
@@ -110,7 +111,22 @@ public final class Kpa {
         if (run >= n) {
             return last;
         }
+        double sum = 0;
+        int size = ring.length;
+        for (int k = n; k >= 1; k--) { // oldest first
+            sum += ring[(pos - k + size) % size];
+        }
         return Math.max(0, sum) / n;
+    }
+
+    /**
+     * {@code ceil(average / target)}, a ratio within 1e-9 (relative) of a whole number taken as that number, so that
+     * the rounding of a window's floating-point average (or of the target, e.g. 10 x 0.7) does not add a pod.
+     */
+    private double pods(double average) {
+        double ratio = average / target;
+        double whole = Math.rint(ratio);
+        return Math.abs(ratio - whole) <= 1e-9 * Math.max(1, whole) ? whole : Math.ceil(ratio);
     }
 
     /** Whether the decider is in panic mode. */
@@ -130,8 +146,8 @@ public final class Kpa {
         double r = Math.max(1, ready);
         double maxUp = Math.ceil(maxScaleUpRate * r);
         double maxDown = reachable ? Math.floor(r / maxScaleDownRate) : 0;
-        double dspc = Math.ceil(stableAverage() / target);
-        double dppc = Math.ceil(panicAverage() / target);
+        double dspc = pods(stableAverage());
+        double dppc = pods(panicAverage());
         int stable = (int) Math.min(Math.max(dspc, maxDown), maxUp);
         int panic = (int) Math.min(Math.max(dppc, maxDown), maxUp);
         boolean over = dppc / r >= panicThreshold;

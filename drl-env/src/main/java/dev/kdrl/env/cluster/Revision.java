@@ -26,12 +26,13 @@ final class Revision {
     int replicas;
     /** Whether the PA has been ready once (ready pods reached {@code max(minScale, initialScale)}). */
     boolean initialized;
+    /** Since when the PA has been active (NaN while it is not: before it is ready, and after a scale to zero). */
     double activeSince = Double.NaN;
     /** Traffic moved away from it (routingState reserve): min-scale ignored, no scale-down limit. */
     boolean unreachable;
     /** Timed out before becoming ready (progress deadline): scaled to zero for good. */
     boolean failed;
-    /** Deleted by the operator: its pods drain, nothing is created again. */
+    /** Deleted by the operator: its pods were force-deleted (no drain), nothing is created again. */
     boolean deleted;
     double zeroSince = Double.NaN;
     /** The ReplicaSet must sync at the next tick (its spec or one of its pods changed). */
@@ -69,8 +70,11 @@ final class Revision {
         return charged() == 0 && (replicas == 0 || deleted || failed);
     }
 
-    /** Ready pods the PA needs before it is ready. */
+    /**
+     * Ready pods the PA needs to become active: {@code max(minScale, initialScale)} the first time, {@code max(minScale,
+     * 1)} after (a scale from zero; §1.5).
+     */
     int activeThreshold() {
-        return Math.max(minScale, initialScale);
+        return Math.max(minScale, initialized ? 1 : initialScale);
     }
 }

@@ -125,22 +125,29 @@ class ClusterSimTest {
         assertThat(sim.peakCharged()).isEqualTo(8);
     }
 
-    /** The Go operator deletes the old revision as soon as the new one is ready: its pods drain from 6 to 36. */
+    /**
+     * The Go operator deletes the old revision as soon as the new one is ready and force-deletes its pods (grace period
+     * 0): at t = 6 the old revision's 4 cores stop counting against the quota at once (no drain) and it is gone.
+     */
     @Test
-    void operatorDeletesTheOldRevisionWhenTheNewOneIsReady() {
+    void operatorForceDeletesTheOldRevisionsPodsWhenTheNewOneIsReady() {
         ClusterSim sim = new ClusterSim(oneService(8), ClusterParams.DEFAULTS.withOperatorDeletesOldRevision(true));
         sim.start(new int[] {0}, new int[] {2});
         sim.clearPeriod();
         sim.apply(0, 1, 2, 2);
-        runUntil(sim, 6, 14);
-        assertThat(rev(sim, 1).serving()).isTrue();
-        assertThat(rev(sim, 0).terminating()).isEqualTo(2);
-        runUntil(sim, 34, 14);
+        runUntil(sim, 4, 14);
         assertThat(sim.charged()).isEqualTo(8);
-        runUntil(sim, 36, 14);
+        assertThat(rev(sim, 0).serving()).isTrue();
+        runUntil(sim, 6, 14);
+        assertThat(sim.revisions(0)).hasSize(1);
+        assertThat(rev(sim, 0).serving()).isTrue();
+        assertThat(rev(sim, 0).action()).isEqualTo(1);
         assertThat(sim.charged()).isEqualTo(4);
+        assertThat(sim.chargedBy(0)).isEqualTo(4);
         assertThat(sim.periodResults()[0].peakCores()).isEqualTo(8);
         assertThat(sim.episodePeakCharged(0)).isEqualTo(8);
+        runUntil(sim, 60, 14);
+        assertThat(sim.charged()).isEqualTo(4);
     }
 
     /**
@@ -183,35 +190,164 @@ class ClusterSimTest {
 
     /**
      * A pod of another revision leaving does not wake this ReplicaSet: the refused pod is admitted at its next back-off
-     * retry after the old pods have left, not at their removal. Operator mode, drain 20 s, quota 6: the old revision's
-     * 2 pods drain from 6 to 26 while the new one (target 20 x 0.7 = 14) wants 2 pods for 28 users.
+     * retry after the old pods have left, not at their removal. Quota 6: the old revision's 2 pods (4 cores) and the
+     * new one's first pod fill it; the new one (target 20 x 0.7 = 14) soon wants 2 pods for 28 users and is refused.
+     * Knative scales the unreachable old revision to zero; its pods drain and leave while the new ReplicaSet is
+     * waiting out a long back-off.
      */
     @Test
     void anotherRevisionsPodLeavingWaitsForTheBackOff() {
-        ClusterParams p = ClusterParams.DEFAULTS.withOperatorDeletesOldRevision(true)
-                .withServices(new ClusterParams.ServiceParams(4, 20, 1, 10, 0), java.util.Map.of());
-        ClusterSim sim = new ClusterSim(oneService(6), p);
+        ClusterSim sim = new ClusterSim(oneService(6), ClusterParams.DEFAULTS);
         sim.start(new int[] {0}, new int[] {2});
         sim.clearPeriod();
         sim.apply(0, 1, 1, 1);
-        runUntil(sim, 6, 28);
-        assertThat(rev(sim, 1).serving()).isTrue();
-        assertThat(rev(sim, 0).terminating()).isEqualTo(2);
-        runUntil(sim, 24, 28);
-        assertThat(rev(sim, 1).replicas()).isEqualTo(2);
-        assertThat(rev(sim, 1).ready()).isEqualTo(1);
-        assertThat(sim.periodResults()[0].refusedCreations()).isPositive();
-        double retry = rev(sim, 1).nextRetry();
-        assertThat(retry).isGreaterThan(28);
-        runUntil(sim, 26, 28);
-        assertThat(sim.revisions(0)).hasSize(1); // the old revision is gone: its pods left at 26
+        double t = 0;
+        while (sim.revisions(0).size() > 1) {
+            RevisionView waiting = rev(sim, 1);
+            sim.tick(new double[] {28});
+            t += 2;
+            assertThat(t).as("the old revision is gone within 300 s").isLessThan(300);
+            if (sim.revisions(0).size() == 1) {
+                // the old pods left in this tick: the new ReplicaSet was not woken (its retry is later)
+                assertThat(waiting.nextRetry()).isGreaterThan(t);
+                assertThat(waiting.replicas()).isEqualTo(2);
+            }
+        }
         assertThat(sim.charged()).isEqualTo(2);
+        assertThat(rev(sim, 0).starting()).isZero();
+        double retry = rev(sim, 0).nextRetry();
         int admittedAt = (int) (2 * Math.ceil(retry / 2 - 1e-9));
         runUntil(sim, admittedAt - 2, 28);
         assertThat(rev(sim, 0).starting()).isZero();
+        assertThat(sim.charged()).isEqualTo(2);
         runUntil(sim, admittedAt, 28);
         assertThat(rev(sim, 0).starting()).isEqualTo(1);
         assertThat(sim.charged()).isEqualTo(4);
+    }
+
+    /**
+     * Every revision's PA becomes active once its pods are ready, routed or not (§1.5). Quota 12: R1 (min = initial =
+     * 2) is created at 0 and is ready at 6, but R2 (the same sizes), created at 2, is the newest: R2 takes the traffic at 8 and R0 and
+     * R1 become unreachable. R1 has been active since 6, so it is scaled to zero after a stable window (at 66, its
+     * grace having run since 8) and its pods drain until 96; it does not hold them until the progress deadline.
+     */
+    @Test
+    void aRevisionReadyWhileNotTheNewestIsScaledToZeroAfterTheShift() {
+        ClusterSim sim = new ClusterSim(oneService(12), ClusterParams.DEFAULTS);
+        sim.start(new int[] {0}, new int[] {2});
+        sim.clearPeriod();
+        sim.apply(0, 1, 2, 2);
+        runUntil(sim, 0, 14);
+        sim.apply(0, 0, 2, 2);
+        runUntil(sim, 6, 14);
+        assertThat(rev(sim, 1).ready()).isEqualTo(2);
+        assertThat(rev(sim, 0).serving()).isTrue();
+        runUntil(sim, 8, 14);
+        assertThat(rev(sim, 2).serving()).isTrue();
+        assertThat(rev(sim, 1).unreachable()).isTrue();
+        runUntil(sim, 64, 14);
+        assertThat(rev(sim, 1).replicas()).isEqualTo(2);
+        runUntil(sim, 66, 14);
+        assertThat(rev(sim, 1).replicas()).isZero();
+        assertThat(rev(sim, 1).terminating()).isEqualTo(2);
+        assertThat(rev(sim, 1).failed()).isFalse();
+        runUntil(sim, 96, 14);
+        assertThat(sim.revisions(0)).extracting(RevisionView::id).doesNotContain(1);
+    }
+
+    /**
+     * Writing the same template again makes no revision, even when the newest one failed (Knative keeps serving the
+     * old one; the published operator writes only what differs). The roll-out of
+     * {@link #rollOutWhoseRevisionsTogetherExceedTheQuotaStaysOnTheOldRevision} fails at 630.
+     */
+    @Test
+    void theSameTemplateAfterAFailedRevisionMakesNoRevision() {
+        ClusterSim sim = new ClusterSim(oneService(6), ClusterParams.DEFAULTS);
+        sim.start(new int[] {0}, new int[] {2});
+        sim.clearPeriod();
+        assertThat(sim.apply(0, 1, 2, 2)).isTrue();
+        runUntil(sim, 630, 14);
+        assertThat(rev(sim, 1).failed()).isTrue();
+        assertThat(sim.apply(0, 1, 2, 2)).isFalse();
+        assertThat(sim.revisions(0)).hasSize(2);
+        runUntil(sim, 700, 14);
+        assertThat(rev(sim, 0).serving()).isTrue();
+        assertThat(rev(sim, 0).action()).isZero();
+        assertThat(sim.apply(0, 1, 1, 1)).isTrue();
+    }
+
+    /**
+     * Knative aims at the smaller of the target and the hard limit (§1.2): with {@code concurrencyLimit} 0.5 the limit
+     * is 5 for target 10, so 35 users need ceil(35 / (5 x 0.7)) = 10 pods, not ceil(35 / 7) = 5.
+     */
+    @Test
+    void aHardLimitBelowTheTargetLowersTheKpaTarget() {
+        ClusterParams p = ClusterParams.DEFAULTS.withServices(new ClusterParams.ServiceParams(4, 30, 0.5, 10, 0),
+                java.util.Map.of());
+        ClusterSim sim = new ClusterSim(oneService(40), p);
+        sim.start(new int[] {0}, new int[] {1}, false);
+        sim.clearPeriod();
+        runUntil(sim, 240, 35);
+        assertThat(rev(sim, 0).replicas()).isEqualTo(10);
+        assertThat(rev(sim, 0).ready()).isEqualTo(10);
+    }
+
+    /**
+     * The KPA counts ready pods only (§0.1): one ready pod, 28 users (target 7): panic at 2 for 4 pods, which are
+     * starting until 8. While they start, 4 / 1 ready >= 2 keeps extending the panic (last at 6), so it ends at 68,
+     * not at 64 as it would if the starting pods counted.
+     */
+    @Test
+    void panicCountsReadyPodsNotStartingOnes() {
+        ClusterSim sim = new ClusterSim(oneService(40), ClusterParams.DEFAULTS);
+        sim.start(new int[] {0}, new int[] {1}, false);
+        sim.clearPeriod();
+        runUntil(sim, 2, 28);
+        assertThat(rev(sim, 0).panicking()).isTrue();
+        assertThat(rev(sim, 0).replicas()).isEqualTo(4);
+        runUntil(sim, 6, 28);
+        assertThat(rev(sim, 0).ready()).isEqualTo(1);
+        runUntil(sim, 8, 28);
+        assertThat(rev(sim, 0).ready()).isEqualTo(4);
+        runUntil(sim, 66, 28);
+        assertThat(rev(sim, 0).panicking()).isTrue();
+        runUntil(sim, 68, 28);
+        assertThat(rev(sim, 0).panicking()).isFalse();
+    }
+
+    /**
+     * Pod creations go in slow-start batches 1, 2, 4, ... and a batch with a refusal ends the sync (§3.2): quota 4,
+     * one pod running, a new revision of 8 pods: the first batch's pod is admitted, the second batch's 2 are refused
+     * and the rest are not tried; with the 8 back-off retries inside the tick, 10 refusals (not 7 + 8).
+     */
+    @Test
+    void creationsGoInSlowStartBatches() {
+        ClusterSim sim = new ClusterSim(oneService(4), ClusterParams.DEFAULTS);
+        sim.start(new int[] {0}, new int[] {1});
+        sim.clearPeriod();
+        sim.apply(0, 0, 8, 8);
+        runUntil(sim, 0, 7);
+        assertThat(rev(sim, 1).starting()).isEqualTo(1);
+        assertThat(sim.charged()).isEqualTo(4);
+        assertThat(sim.periodResults()[0].refusedCreations()).isEqualTo(10);
+    }
+
+    /**
+     * Until its PA is ready, a revision keeps at least its initial-scale (§1.5, #16260): quota 8, a new revision with
+     * min-scale 0 and initial-scale 3 gets 2 of its 3 pods; with 2 ready and no traffic its KPA would keep
+     * floor(2 / 2) = 1, but the bound keeps 3 replicas and both pods.
+     */
+    @Test
+    void initialScaleBoundsARevisionUntilItsPaIsReady() {
+        ClusterSim sim = new ClusterSim(oneService(8), ClusterParams.DEFAULTS);
+        sim.start(new int[] {0}, new int[] {2});
+        sim.clearPeriod();
+        sim.apply(0, 1, 0, 3);
+        runUntil(sim, 20, 14);
+        assertThat(rev(sim, 1).ready()).isEqualTo(2);
+        assertThat(rev(sim, 1).replicas()).isEqualTo(3);
+        assertThat(rev(sim, 1).terminating()).isZero();
+        assertThat(rev(sim, 0).serving()).isTrue();
     }
 
     /**

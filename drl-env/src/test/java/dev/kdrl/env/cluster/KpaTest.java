@@ -68,6 +68,28 @@ class KpaTest {
         record(k, 70, 30);
         // dspc = 10, maxUp = ceil(1.1 * 2) = 3; dppc = 10 -> 10 / 2 >= 2: panic, still 3
         assertThat(k.decide(0, 2, true)).isEqualTo(3);
+        // the threshold reads the unclamped dppc (§1.4): the clamped 3 / 2 would not panic
+        assertThat(k.panicking()).isTrue();
+    }
+
+    /**
+     * A window's average does not depend on the buckets that left it: after many fractional loads, a panic window of
+     * 6.9, 7.2 and 6.9 averages to 7 and wants one pod of target 7 (a running sum drifted above 7 and asked for 2).
+     */
+    @Test
+    void windowAveragesDoNotDriftWithHistory() {
+        java.util.Random random = new java.util.Random(3);
+        for (int trial = 0; trial < 20; trial++) {
+            Kpa k = new Kpa(7, 2, 6, 100, 2.0, 1000, 2);
+            for (int b = 0; b < 200; b++) {
+                k.record(Math.round(random.nextDouble() * 200) / 10.0);
+            }
+            k.record(6.9);
+            k.record(7.2);
+            k.record(6.9);
+            assertThat(k.panicAverage()).isCloseTo(7, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(k.decide(0, 1, true)).as("trial %d", trial).isEqualTo(1);
+        }
     }
 
     /** The worked example of §1.4: R = 5, S = 50, P = 150 -> panic, 22 pods, held a stable window, then 11, 5, 4. */
