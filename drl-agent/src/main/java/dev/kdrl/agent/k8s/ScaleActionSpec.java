@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The {@code spec} of the {@code DRLScaleAction} custom resource that the Go operator applies to the
- * Knative Services (see {@code shared/spec/live-agent.md}): per service {@code service<name>_resource}
+ * Knative Services (see {@code docs/spec/live-agent.md}): per service {@code service<name>_resource}
  * (CPU limit per pod in millicores, e.g. {@code "3500m"}), {@code service<name>_concurrency} (the
  * concurrency target, e.g. {@code "20"}) and {@code service<name>_podcount} (min/initial scale), every
  * value a string. Rendered from the same {@link Transition} the simulator computes.

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Knative services sharing one namespace CPU quota, simulated tick by tick ({@link ClusterParams#tickSeconds()}); the
- * behaviour and its sources are in {@code shared/spec/knative-semantics.md}. Deterministic: it draws no random number.
+ * behaviour and its sources are in {@code docs/spec/knative-semantics.md}. Deterministic: it draws no random number.
  *
  * <p>Every tick, at its start time {@code t}, in this order:
  * <ol>

@@ -2,7 +2,7 @@ package dev.kdrl.env.cluster;
 
 /**
  * The Knative Pod Autoscaler's decider for one revision (knative/serving {@code pkg/autoscaler/scaling/autoscaler.go},
- * {@code Scale}; {@code shared/spec/knative-semantics.md} §1.3-1.4), written from the note, not copied.
+ * {@code Scale}; {@code docs/spec/knative-semantics.md} §1.3-1.4), written from the note, not copied.
  *
  * <p>{@link #record} adds one bucket (one tick) of observed revision-total concurrency. {@link #decide} averages the
  * buckets of the stable window ({@code S}) and of the panic window ({@code P}), each over the buckets seen so far when

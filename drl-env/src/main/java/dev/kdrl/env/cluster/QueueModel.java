@@ -2,7 +2,7 @@ package dev.kdrl.env.cluster;
 
 /**
  * Latency from load for the pods of one revision: a processor-sharing pod with a hard concurrency limit and a bounded
- * queue ({@code shared/spec/knative-semantics.md} §6.1 and §1.6), calibrated on the profile's measured p95.
+ * queue ({@code docs/spec/knative-semantics.md} §6.1 and §1.6), calibrated on the profile's measured p95.
  *
  * <p>The load is concurrent users (the trace's unit, as in the paper's Locust runs: a user sends its next request when
  * the previous one returns), spread evenly over the ready pods: {@code n} in-flight requests per pod.

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The published environment (Tran &amp; Kim, FGCS 160, 2024): three services ({@code house},
  * {@code senti}, {@code numbr}) under a 40-core quota, with every quirk of the original code
- * ({@link Quirks#PAPER}). See {@code shared/spec/paper-environment.md}.
+ * ({@link Quirks#PAPER}). See {@code docs/spec/paper-environment.md}.
  */
 public final class PaperProfile {
     /** The namespace quota in cores. */

@@ -2,7 +2,7 @@ package dev.kdrl.env.quota;
 
 /**
  * The published environment's quirks, each switchable so the paper profile is the general model plus
- * these flags (see {@code shared/spec/paper-environment.md}). {@link #NONE} is the general model.
+ * these flags (see {@code docs/spec/paper-environment.md}). {@link #NONE} is the general model.
  *
  * @param truncateRequestedCores step 2: requested cores {@code trunc(pods * cpu)} instead of the exact product
  * @param changeSumsFirstTwoOnly step 4: the scale-down check sums services 0 and 1 only, never the others

@@ -17,7 +17,7 @@ import java.util.Objects;
  * <p>General model: the first observation shows trace row 0, step {@code k} serves the traffic of row
  * {@code k-1} and the next observation shows row {@code k}; the episode has one step per trace row and its
  * last observation repeats the last row. Paper episode ({@link Quirks#paperEpisode()}): see
- * {@code shared/spec/paper-environment.md}, 200 steps over a 200-row trace, {@code rows - 1} over a
+ * {@code docs/spec/paper-environment.md}, 200 steps over a 200-row trace, {@code rows - 1} over a
  * shorter one.
  *
  * <p>The step's {@link Transition} is in {@code info.get("transition")}; {@link #state()} snapshots the

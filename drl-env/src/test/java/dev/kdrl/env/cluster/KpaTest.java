@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Hand-worked KPA decisions (shared/spec/knative-semantics.md §1.3-1.4). Target 10 x 0.7 = 7 per pod. */
+/** Hand-worked KPA decisions (docs/spec/knative-semantics.md §1.3-1.4). Target 10 x 0.7 = 7 per pod. */
 class KpaTest {
 
     /** Knative's defaults, 2-s buckets: stable window 30 buckets, panic window 3. */
