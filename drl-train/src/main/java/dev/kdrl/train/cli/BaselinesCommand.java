@@ -43,6 +43,11 @@ final class BaselinesCommand implements Callable<Integer> {
             description = "Horizon of the look-ahead planner; 0 or 1 leaves it out. Default: ${DEFAULT-VALUE}.")
     int lookahead;
 
+    @Option(names = "--rows", paramLabel = "FROM:TO",
+            description = "Play rows FROM (inclusive) to TO (exclusive) of the trace, e.g. 600:800 for a 200-row "
+                    + "window of a long trace (as drl evaluate --rows).")
+    String rows;
+
     @Option(names = "--no-optimum", description = "Skip the exact optimum (and the %% of optimum column).")
     boolean noOptimum;
 
@@ -66,9 +71,10 @@ final class BaselinesCommand implements Callable<Integer> {
         double confidence = expected.confidence();
         expected.refuseWhenSkipped(spec.commandLine().getParseResult());
         QuotaModel model = env.model();
-        Trace trace = env.trace();
+        Trace trace = EvaluateCommand.slice(env.trace(), rows, "--rows");
         EnvOptions.noteUnlikelyUnits(env.profile, model, spec.commandLine().getErr());
         EnvOptions.noteUnusedColumns(trace, model, spec.commandLine().getErr());
+        EnvOptions.noteUnplayedRows(trace, model, "--rows", spec.commandLine().getErr());
         Trace history = expected.history();
         List<EpisodeMetrics> metrics = Baselines.evaluate(model, trace,
                 new Baselines.Options(seed, lookahead, !noOptimum, !expected.skip, history, confidence));

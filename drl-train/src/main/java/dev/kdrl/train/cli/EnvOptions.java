@@ -1,6 +1,7 @@
 package dev.kdrl.train.cli;
 
 import dev.kdrl.env.profile.Profiles;
+import dev.kdrl.env.quota.QuotaEnv;
 import dev.kdrl.env.quota.QuotaModel;
 import dev.kdrl.env.trace.Trace;
 import dev.kdrl.env.trace.TraceCsv;
@@ -109,6 +110,20 @@ final class EnvOptions {
     }
 
     /** Says on {@code err} which columns of {@code trace} no service of {@code model} reads (nothing if none). */
+    /**
+     * Notes on {@code err} that the paper episode plays at most {@link QuotaEnv#PAPER_TIME_LIMIT} steps of a longer
+     * trace ({@code option}, e.g. {@code --rows}, plays another window). Nothing in the general model, which plays
+     * every row.
+     */
+    static void noteUnplayedRows(Trace trace, QuotaModel model, String option, java.io.PrintWriter err) {
+        int steps = QuotaEnv.episodeLength(model, trace);
+        if (model.quirks().paperEpisode() && trace.length() > steps + 1) {
+            err.println("note: the paper episode stops after " + steps + " steps: " + trace.source() + " has "
+                    + trace.length() + " rows, the later ones are not played (" + option + " FROM:TO plays a window)");
+            err.flush();
+        }
+    }
+
     static void noteUnusedColumns(Trace trace, QuotaModel model, java.io.PrintWriter err) {
         String unused = trace.unusedColumns(model.serviceNames());
         if (unused != null) {

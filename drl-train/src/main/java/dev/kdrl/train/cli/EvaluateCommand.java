@@ -220,6 +220,7 @@ final class EvaluateCommand implements Callable<Integer> {
         for (Played played : traces) {
             Path tf = played.file();
             Trace trace = played.rows();
+            EnvOptions.noteUnplayedRows(trace, model, "--rows", spec.commandLine().getErr());
             QuotaEnv env = new QuotaEnv(model, trace, observation);
             // an afterstate model looking two steps ahead assumes of the next period what expected-2 assumes
             SavedPolicies.Future future = new SavedPolicies.Future(Baselines.trafficModel(model, trace, history),

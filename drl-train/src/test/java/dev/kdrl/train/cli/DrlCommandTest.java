@@ -91,6 +91,48 @@ class DrlCommandTest {
         }
     }
 
+    /**
+     * {@code baselines --rows} plays a window of a trace: the same returns as the window written as its own file. A
+     * trace longer than the paper episode is noted, and a window is not.
+     */
+    @Test
+    void baselinesPlaysTheRowsAskedFor(@TempDir Path dir) throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(TRAIN));
+        Path window = dir.resolve("window.csv");
+        Files.write(window, java.util.stream.Stream.concat(lines.stream().limit(1), lines.stream().skip(1 + 40).limit(30))
+                .toList());
+        String[] fast = {"--json", "--lookahead", "0", "--no-expected", "--no-optimum"};
+        Run whole = run(concat(new String[] {"baselines", "--profile", "paper", "--trace", window.toString()}, fast));
+        Run rows = run(concat(new String[] {"baselines", "--profile", "paper", "--trace", TRAIN, "--rows", "40:70"}, fast));
+        assertThat(whole.code()).as(whole.err()).isZero();
+        assertThat(rows.code()).as(rows.err()).isZero();
+        JsonNode a = JSON.readTree(whole.out());
+        JsonNode b = JSON.readTree(rows.out());
+        assertThat(b).hasSameSizeAs(a);
+        for (int k = 0; k < a.size(); k++) {
+            assertThat(b.get(k).get("steps").asInt()).isEqualTo(29);
+            assertThat(b.get(k).get("return").asDouble()).as(a.get(k).get("policy").asText())
+                    .isEqualTo(a.get(k).get("return").asDouble());
+        }
+        assertThat(rows.err()).doesNotContain("not played");
+
+        Path longer = dir.resolve("longer.csv");
+        Files.write(longer, java.util.stream.Stream.concat(lines.stream(), lines.stream().skip(1).limit(50)).toList());
+        Run noted = run(concat(new String[] {"baselines", "--profile", "paper", "--trace", longer.toString()}, fast));
+        assertThat(noted.code()).as(noted.err()).isZero();
+        assertThat(noted.err()).contains("note: the paper episode stops after 200 steps: " + longer + " has 250 rows, "
+                + "the later ones are not played (--rows FROM:TO plays a window)");
+        Run bad = run("baselines", "--profile", "paper", "--trace", TRAIN, "--rows", "40-70");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("--rows '40-70' is not FROM:TO");
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void theBundledModelsPlayAsModelsReadmeSays() throws Exception {
         // the default policy (every candidate of a decision learnt, trained partly on recorded web traffic, reading
