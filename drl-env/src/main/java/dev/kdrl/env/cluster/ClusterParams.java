@@ -29,8 +29,8 @@ import java.util.TreeMap;
  *       (§1.5, §3.3)</td></tr>
  *   <tr><td>schedulingSeconds</td><td>1</td><td>a created pod is Pending this long before its containers start
  *       (§4: scheduling 0.1 to 1 s)</td></tr>
- *   <tr><td>operatorDeletesOldRevision</td><td>false</td><td>the published Go operator's behaviour: when every pod
- *       of the new revision is ready, the old revision is deleted and its pods force-deleted (grace period 0: no drain,
+ *   <tr><td>operatorDeletesOldRevision</td><td>false</td><td>the published Go operator's behaviour: when the
+ *       newest revision is ready (and takes the traffic), the old revision is deleted and its pods force-deleted (grace period 0: no drain,
  *       their quota is free at once)</td></tr>
  *   <tr><td>interpolateLoad</td><td>false</td><td>the load inside period k moves linearly from row k to row k+1
  *       instead of staying at row k</td></tr>

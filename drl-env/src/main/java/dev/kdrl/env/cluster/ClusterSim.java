@@ -16,13 +16,14 @@ import java.util.Objects;
  * <ol>
  *   <li><b>pod lifecycle</b>: pods whose start-up ended become ready; drained pods are removed and release their
  *       quota (each wakes its own ReplicaSet, §3.2);</li>
- *   <li><b>routing</b>: a service's newest revision takes all the traffic once its PA is ready (ready pods reach
- *       {@code max(minScale, initialScale)}, §1.5, §2); the revision it replaces becomes unreachable (min-scale
- *       ignored, no scale-down limit) and is scaled down by its own KPA, or, with
- *       {@link ClusterParams#operatorDeletesOldRevision()}, deleted at once with its pods (grace period 0: they stop
- *       counting against the quota, §3.4); any revision's PA becomes active once enough of its pods are ready, routed
- *       or not; a revision not ready after the progress
- *       deadline + 30 s is scaled to zero and the traffic stays where it was (§3.3);</li>
+ *   <li><b>routing</b>: a revision's PA is ready once its ready pods reach {@code max(minScale, initialScale)}
+ *       (§1.5; {@code max(minScale, 1)} again after a scale to zero); all the traffic goes to the newest ready
+ *       revision newer than the serving one, even while a still newer one is starting (the Configuration's latest
+ *       ready revision, §2); the revisions before it become unreachable (min-scale ignored, no scale-down limit) and
+ *       are scaled down by their own KPA, or, with {@link ClusterParams#operatorDeletesOldRevision()} once the newest
+ *       revision takes the traffic, deleted at once with their pods (grace period 0: they stop counting against the
+ *       quota, §3.4); a revision not ready after the progress deadline + 30 s is scaled to zero and the traffic
+ *       stays where it was (§3.3);</li>
  *   <li><b>KPA</b> (every 2 s): each revision's {@link Kpa} decides from its window averages; the result is bounded
  *       (min-scale while reachable; initial-scale until the PA is ready) and scale-to-zero waits for the grace period
  *       after a stable window of activity (§1.5); a new replica count wakes the ReplicaSet;</li>
@@ -414,16 +415,24 @@ public final class ClusterSim {
                 r.activeSince = t;
             }
         }
-        if (newest != serving[i] && newest.initialized && !newest.failed) {
-            for (Revision r : rs) {
-                if (r != newest) {
-                    r.unreachable = true;
-                    if (params.operatorDeletesOldRevision() && !r.deleted) {
-                        forceDelete(r);
+        // the traffic goes to the Configuration's latest ready revision: the newest one that is ready, even while a
+        // newer one is still starting (knative/serving, configuration reconciler, findAndSetLatestReadyRevision)
+        int from = rs.indexOf(serving[i]);
+        for (int k = rs.size() - 1; k > from; k--) {
+            Revision ready = rs.get(k);
+            if (ready.initialized && !ready.failed && !ready.deleted) {
+                // the operator deletes the revisions before the one it wrote once that one is ready
+                boolean delete = params.operatorDeletesOldRevision() && ready == newest;
+                for (int j = 0; j < k; j++) {
+                    Revision old = rs.get(j);
+                    old.unreachable = true;
+                    if (delete && !old.deleted) {
+                        forceDelete(old);
                     }
                 }
+                serving[i] = ready;
+                break;
             }
-            serving[i] = newest;
         }
         for (Revision r : rs) {
             if (!r.initialized && !r.failed && t - r.createdAt >= params.progressDeadlineSeconds() + 30 - EPS) {

@@ -226,33 +226,91 @@ class ClusterSimTest {
     }
 
     /**
-     * Every revision's PA becomes active once its pods are ready, routed or not (§1.5). Quota 12: R1 (min = initial =
-     * 2) is created at 0 and is ready at 6, but R2 (the same sizes), created at 2, is the newest: R2 takes the traffic at 8 and R0 and
-     * R1 become unreachable. R1 has been active since 6, so it is scaled to zero after a stable window (at 66, its
-     * grace having run since 8) and its pods drain until 96; it does not hold them until the progress deadline.
+     * The traffic goes to the newest ready revision, even while a newer one is still starting (the Configuration's
+     * latest ready revision, §2). Quota 12: R1 (min = initial = 2) is created at 0, R2 (the same sizes) at 2. R1 is
+     * ready at 6 and takes the traffic (R0 becomes unreachable); R2 is ready at 8 and takes it from R1. R1, active
+     * since 6, keeps one pod while its one bucket of 14 users is in its window, then goes (at 98, the grace being 30
+     * s) and its pod drains until 128.
      */
     @Test
-    void aRevisionReadyWhileNotTheNewestIsScaledToZeroAfterTheShift() {
+    void theNewestReadyRevisionTakesTheTrafficWhileANewerOneStarts() {
         ClusterSim sim = new ClusterSim(oneService(12), ClusterParams.DEFAULTS);
         sim.start(new int[] {0}, new int[] {2});
         sim.clearPeriod();
         sim.apply(0, 1, 2, 2);
         runUntil(sim, 0, 14);
         sim.apply(0, 0, 2, 2);
-        runUntil(sim, 6, 14);
-        assertThat(rev(sim, 1).ready()).isEqualTo(2);
+        runUntil(sim, 4, 14);
         assertThat(rev(sim, 0).serving()).isTrue();
+        runUntil(sim, 6, 14);
+        assertThat(rev(sim, 1).serving()).isTrue();
+        assertThat(rev(sim, 0).unreachable()).isTrue();
+        assertThat(rev(sim, 2).unreachable()).isFalse();
         runUntil(sim, 8, 14);
         assertThat(rev(sim, 2).serving()).isTrue();
         assertThat(rev(sim, 1).unreachable()).isTrue();
-        runUntil(sim, 64, 14);
-        assertThat(rev(sim, 1).replicas()).isEqualTo(2);
-        runUntil(sim, 66, 14);
-        assertThat(rev(sim, 1).replicas()).isZero();
-        assertThat(rev(sim, 1).terminating()).isEqualTo(2);
-        assertThat(rev(sim, 1).failed()).isFalse();
         runUntil(sim, 96, 14);
-        assertThat(sim.revisions(0)).extracting(RevisionView::id).doesNotContain(1);
+        assertThat(rev(sim, 1).replicas()).isEqualTo(1);
+        runUntil(sim, 98, 14);
+        assertThat(rev(sim, 1).replicas()).isZero();
+        assertThat(rev(sim, 1).failed()).isFalse();
+        runUntil(sim, 128, 14);
+        assertThat(sim.revisions(0)).extracting(RevisionView::id).containsExactly(2);
+        assertThat(sim.charged()).isEqualTo(4);
+    }
+
+    /**
+     * A revision that became ready is not left holding its pods when a newer one fails: quota 12, R1 (2 pods) is ready
+     * at 6 and serves; R2 wants 5 pods, more than the quota ever leaves it, and fails at 632. R1 keeps the traffic, R0
+     * and R2 go, and only R1's 4 cores stay charged.
+     */
+    @Test
+    void aReadyRevisionServesWhenTheNewestFails() {
+        ClusterSim sim = new ClusterSim(oneService(12), ClusterParams.DEFAULTS);
+        sim.start(new int[] {0}, new int[] {2});
+        sim.clearPeriod();
+        sim.apply(0, 1, 2, 2);
+        runUntil(sim, 0, 14);
+        sim.apply(0, 0, 5, 5);
+        runUntil(sim, 6, 14);
+        assertThat(rev(sim, 1).serving()).isTrue();
+        runUntil(sim, 630, 14);
+        assertThat(sim.revisions(0)).extracting(RevisionView::id).containsExactly(1, 2);
+        assertThat(rev(sim, 1).failed()).isFalse();
+        runUntil(sim, 632, 14);
+        assertThat(rev(sim, 1).failed()).isTrue();
+        runUntil(sim, 700, 14);
+        assertThat(rev(sim, 0).serving()).isTrue();
+        assertThat(rev(sim, 0).ready()).isEqualTo(2);
+        assertThat(sim.charged()).isEqualTo(4);
+    }
+
+    /**
+     * A revision's PA is active again after a scale from zero once max(min-scale, 1) pods are ready (not its
+     * initial-scale), and scale to zero waits a stable window from then (§1.5). Grace 1 s: R1 (min-scale 0,
+     * initial-scale 3) serves from 6 and goes to zero at 66; one period of load at 200 brings a pod, ready at 208:
+     * active again; its window is empty from about 260, but the pod stays until 268 (208 + 60).
+     */
+    @Test
+    void aPaActiveAgainAfterAColdStartWaitsAStableWindow() {
+        ClusterParams p = new ClusterParams(2, 120, 60, 10, 200, 1000, 2, 0.7, 1, 600, 1, false, false,
+                ClusterParams.ServiceParams.DEFAULTS, java.util.Map.of());
+        ClusterSim sim = new ClusterSim(oneService(40), p);
+        sim.start(new int[] {0}, new int[] {1}, false);
+        sim.clearPeriod();
+        sim.apply(0, 1, 0, 3);
+        runUntil(sim, 6, 0);
+        assertThat(rev(sim, 1).serving()).isTrue();
+        runUntil(sim, 198, 0);
+        assertThat(sim.revisions(0)).hasSize(1);
+        assertThat(rev(sim, 0).replicas()).isZero();
+        runUntil(sim, 200, 7);
+        runUntil(sim, 208, 0);
+        assertThat(rev(sim, 0).ready()).isEqualTo(1);
+        runUntil(sim, 266, 0);
+        assertThat(rev(sim, 0).replicas()).isEqualTo(1);
+        runUntil(sim, 268, 0);
+        assertThat(rev(sim, 0).replicas()).isZero();
     }
 
     /**

@@ -109,7 +109,6 @@ final class EnvOptions {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
-    /** Says on {@code err} which columns of {@code trace} no service of {@code model} reads (nothing if none). */
     /**
      * Notes on {@code err} that the paper episode plays at most {@link QuotaEnv#PAPER_TIME_LIMIT} steps of a longer
      * trace ({@code option}, e.g. {@code --rows}, plays another window). Nothing in the general model, which plays
@@ -124,6 +123,7 @@ final class EnvOptions {
         }
     }
 
+    /** Says on {@code err} which columns of {@code trace} no service of {@code model} reads (nothing if none). */
     static void noteUnusedColumns(Trace trace, QuotaModel model, java.io.PrintWriter err) {
         String unused = trace.unusedColumns(model.serviceNames());
         if (unused != null) {
