@@ -115,7 +115,8 @@ final class EnvOptions {
      * every row.
      */
     static void noteUnplayedRows(Trace trace, QuotaModel model, String option, java.io.PrintWriter err) {
-        int steps = QuotaEnv.episodeLength(model, trace);
+        // nothing is asked of a shorter trace here: a trace too short or missing a column is refused when played
+        int steps = QuotaEnv.PAPER_TIME_LIMIT;
         if (model.quirks().paperEpisode() && trace.length() > steps + 1) {
             err.println("note: the paper episode stops after " + steps + " steps: " + trace.source() + " has "
                     + trace.length() + " rows, the later ones are not played (" + option + " FROM:TO plays a window)");
