@@ -30,8 +30,8 @@ import java.util.TreeMap;
  *   <tr><td>schedulingSeconds</td><td>1</td><td>a created pod is Pending this long before its containers start
  *       (§4: scheduling 0.1 to 1 s)</td></tr>
  *   <tr><td>operatorDeletesOldRevision</td><td>false</td><td>the published Go operator's behaviour: when the
- *       newest revision is ready (and takes the traffic), the old revision is deleted and its pods force-deleted (grace period 0: no drain,
- *       their quota is free at once)</td></tr>
+ *       newest revision is ready (and takes the traffic), the old revisions are deleted and their pods force-deleted
+ *       (grace period 0: no drain, their quota is free at once)</td></tr>
  *   <tr><td>interpolateLoad</td><td>false</td><td>the load inside period k moves linearly from row k to row k+1
  *       instead of staying at row k</td></tr>
  * </table>
@@ -202,8 +202,8 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
      *       and holds its quota this long; at most the revision's timeoutSeconds (300 s by default; refused above 600 s,
      *       the default of Knative's max-revision-timeout-seconds)</td></tr>
      *   <tr><td>concurrencyLimit</td><td>1</td><td>hard per-pod limit (containerConcurrency) as a multiple of the
-     *       concurrency target; 0 = no limit (Knative's default CC = 0: nothing is ever dropped at the pod); below 1 the KPA
- *       aims at the limit instead of the target (§1.2)</td></tr>
+     *       concurrency target; 0 = no limit (Knative's default CC = 0: nothing is ever dropped at the pod); below 1
+     *       the KPA aims at the limit instead of the target (§1.2)</td></tr>
      *   <tr><td>queueDepth</td><td>10</td><td>queue-proxy queue per unit of the hard limit (QueueDepth = 10 x CC,
      *       §1.6); requests beyond limit + queue are dropped (503)</td></tr>
      *   <tr><td>queueProxyCpu</td><td>0</td><td>cores of the queue-proxy's CPU limit counted by the quota with every

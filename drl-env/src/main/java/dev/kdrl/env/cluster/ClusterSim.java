@@ -410,7 +410,7 @@ public final class ClusterSim {
         for (Revision r : rs) {
             // every revision's PA becomes active once enough pods are ready, routed or not (§1.5); again after a
             // scale to zero, with max(minScale, 1) ready pods
-            if (!r.failed && !r.deleted && Double.isNaN(r.activeSince) && r.ready >= r.activeThreshold()) {
+            if (!r.failed && Double.isNaN(r.activeSince) && r.ready >= r.activeThreshold()) {
                 r.initialized = true;
                 r.activeSince = t;
             }
@@ -420,13 +420,13 @@ public final class ClusterSim {
         int from = rs.indexOf(serving[i]);
         for (int k = rs.size() - 1; k > from; k--) {
             Revision ready = rs.get(k);
-            if (ready.initialized && !ready.failed && !ready.deleted) {
+            if (ready.initialized && !ready.failed) {
                 // the operator deletes the revisions before the one it wrote once that one is ready
                 boolean delete = params.operatorDeletesOldRevision() && ready == newest;
                 for (int j = 0; j < k; j++) {
                     Revision old = rs.get(j);
                     old.unreachable = true;
-                    if (delete && !old.deleted) {
+                    if (delete) {
                         forceDelete(old);
                     }
                 }
@@ -453,7 +453,8 @@ public final class ClusterSim {
 
     /**
      * The published operator deletes the revision and force-deletes its pods (grace period 0): they stop counting
-     * against the quota at once (§3.4; {@code shared/reference/knative/PROVENANCE.md}), and nothing is created again.
+     * against the quota at once (§3.4; {@code drl-agent/src/test/resources/knative/PROVENANCE.md}). The revision,
+     * unreachable with nothing left, is forgotten at the end of the same {@link #route}.
      */
     private void forceDelete(Revision r) {
         charged -= r.charged() * r.chargedPerPod;
@@ -463,7 +464,6 @@ public final class ClusterSim {
         r.ready = 0;
         r.starting.clear();
         r.terminating.clear();
-        r.deleted = true;
         r.replicas = 0;
         r.resync = false;
         r.failures = 0;
@@ -471,7 +471,7 @@ public final class ClusterSim {
     }
 
     private void autoscale(Revision r, double t) {
-        if (r.failed || r.deleted) {
+        if (r.failed) {
             return;
         }
         int desired = r.kpa.decide(t, r.ready, !r.unreachable);

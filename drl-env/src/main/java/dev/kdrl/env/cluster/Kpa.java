@@ -11,8 +11,8 @@ package dev.kdrl.env.cluster;
  * <ol>
  *   <li>{@code R' = max(1, ready)}; {@code maxUp = ceil(maxScaleUpRate * R')}; {@code maxDown = floor(R' /
  *       maxScaleDownRate)} when reachable, else 0;</li>
- *   <li>{@code dspc = ceil(S / T)}, {@code dppc = ceil(P / T)}, each clamped to {@code [maxDown, maxUp]} (a ratio within a relative 1e-9 of a whole number counts as that
- *       number);</li>
+ *   <li>{@code dspc = ceil(S / T)}, {@code dppc = ceil(P / T)}, each clamped to {@code [maxDown, maxUp]} (a ratio
+ *       within a relative 1e-9 of a whole number counts as that number);</li>
  *   <li>panic starts (or is extended: {@code panicTime = now}) while {@code dppc / R' >= threshold}; it ends when the
  *       condition is false and {@code panicTime + stableWindow < now};</li>
  *   <li>in panic the desired count is {@code max(dspc, dppc)} ratcheted up (never down) by {@code maxPanicPods};
@@ -121,8 +121,9 @@ public final class Kpa {
     }
 
     /**
-     * {@code ceil(average / target)}, a ratio within a relative 1e-9 of a whole number (at least 1) taken as that number, so that
-     * the rounding of a window's floating-point average (or of the target, e.g. 10 x 0.7) does not add a pod.
+     * {@code ceil(average / target)}, a ratio within a relative 1e-9 of a whole number (at least 1) taken as that
+     * number, so that the rounding of a window's floating-point average (or of the target, e.g. 10 x 0.7) does not
+     * add a pod.
      */
     private double pods(double average) {
         double ratio = average / target;

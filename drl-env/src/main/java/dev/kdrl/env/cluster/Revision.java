@@ -32,8 +32,6 @@ final class Revision {
     boolean unreachable;
     /** Timed out before becoming ready (progress deadline): scaled to zero for good. */
     boolean failed;
-    /** Deleted by the operator: its pods were force-deleted (no drain), nothing is created again. */
-    boolean deleted;
     double zeroSince = Double.NaN;
     /** The ReplicaSet must sync at the next tick (its spec or one of its pods changed). */
     boolean resync = true;
@@ -63,11 +61,6 @@ final class Revision {
     /** Pods the quota charges: every pod not yet removed. */
     int charged() {
         return ready + starting.size() + terminating.size();
-    }
-
-    /** Whether it has no pod left and none will come. */
-    boolean gone() {
-        return charged() == 0 && (replicas == 0 || deleted || failed);
     }
 
     /**
