@@ -219,7 +219,7 @@ public final class StateStore {
                     + at.getColumnNr() : "";
             throw new IllegalStateException(invalid + (e instanceof JsonEOFException
                     ? "not valid JSON: the file ends" + where + " inside a value (cut short?)"
-                    : "not valid JSON" + where + ": " + syntaxProblem(e.getOriginalMessage())) + fix);
+                    : "not valid JSON" + where + ": " + ParserMessages.syntaxProblem(e.getOriginalMessage())) + fix);
         } catch (IOException e) {
             throw new IllegalStateException(invalid + "not valid JSON" + fix);
         }
@@ -267,15 +267,6 @@ public final class StateStore {
             m.put(c.getName(), c.getGenericType());
         }
         return m;
-    }
-
-    /** A JSON syntax error's message without the library's advice on the options that would accept it. */
-    private static String syntaxProblem(String message) {
-        String m = ParserMessages.withoutSource(ParserMessages.oneLine(message))
-                .replaceAll(":? *enable `[^`]*` to allow", "")
-                .replaceAll(" *\\((?:not recognized as one since|set |enable )[^()]*\\)", "");
-        int option = m.indexOf('`');
-        return Printable.escape(option >= 0 ? m.substring(0, option).strip() : m, 200);
     }
 
     /** {@code action[1]}, {@code spec.servicehouse_resource}: the field a reference chain leads to. */

@@ -40,4 +40,17 @@ public final class ParserMessages {
         }
         return message.substring(0, cut).strip().replaceFirst("\\s+at$", "");
     }
+
+    /**
+     * A JSON parser's syntax error ({@code originalMessage}, without the parser's location) for a one-line error: on
+     * one line, without its source, without the library's advice on the options that would accept the input (and
+     * anything after a backquoted option name), printable and at most 200 characters.
+     */
+    public static String syntaxProblem(String originalMessage) {
+        String m = withoutSource(oneLine(originalMessage))
+                .replaceAll(":? *enable `[^`]*` to allow", "")
+                .replaceAll(" *\\((?:not recognized as one since|set |enable )[^()]*\\)", "");
+        int option = m.indexOf('`');
+        return Printable.escape(option >= 0 ? m.substring(0, option).strip() : m, 200);
+    }
 }

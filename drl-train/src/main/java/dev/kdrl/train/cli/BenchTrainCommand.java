@@ -60,8 +60,12 @@ final class BenchTrainCommand implements Callable<Integer> {
             return bench(dir);
         } finally {
             if (out == null) { // the temporary run, also when refused or failed
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                try {
+                    dev.kdrl.train.run.Trees.delete(dir);
+                } catch (IOException e) { // not to hide the bench's own outcome
+                    spec.commandLine().getErr().println("drl bench-train: warning: could not delete the temporary run "
+                            + dir + ": " + e);
+                    spec.commandLine().getErr().flush();
                 }
             }
         }

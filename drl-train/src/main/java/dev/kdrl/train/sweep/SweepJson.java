@@ -213,11 +213,7 @@ final class SweepJson {
             return "'" + Printable.escape(nonNumeric.group(1), 40) + "' is not a JSON number (expected a finite "
                     + "number)";
         }
-        String m = ParserMessages.withoutSource(ParserMessages.oneLine(original))
-                .replaceAll(":? *enable `[^`]*` to allow", "")
-                .replaceAll(" *\\((?:not recognized as one since|set |enable )[^()]*\\)", "");
-        int option = m.indexOf('`');
-        return Printable.escape(option >= 0 ? m.substring(0, option).strip() : m, 200);
+        return ParserMessages.syntaxProblem(original);
     }
 
     /** A value as the file holds it, cut; JSON null and an absent field in words. */
