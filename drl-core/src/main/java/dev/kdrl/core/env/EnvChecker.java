@@ -19,7 +19,9 @@ import java.util.Objects;
  * its changes cannot be seen.
  *
  * <p>Pass a freshly constructed environment (never reset), since the first check steps it before reset.
- * Every failed rule is listed in the thrown {@link EnvCheckException}.
+ * Every failed rule is listed in the thrown {@link EnvCheckException}: the rules broken once (determinism, aliasing,
+ * stepping before reset or after the end) first, then the steps whose observation or reward broke a rule, the first
+ * {@value #MAX_REPORTED} of them and a line saying how many more there were.
  */
 public final class EnvChecker {
     /** Default number of steps replayed by the determinism check. */
@@ -46,6 +48,7 @@ public final class EnvChecker {
             throw new IllegalArgumentException("steps must be > 0, got " + steps);
         }
         List<String> problems = new ArrayList<>();
+        List<String> stepProblems = new ArrayList<>();
         Space<O> obsSpace = env.observationSpace();
         Space<A> actSpace = env.actionSpace();
         if (obsSpace == null || actSpace == null) {
@@ -69,8 +72,8 @@ public final class EnvChecker {
             problems.add("step() before reset() must throw IllegalStateException, got " + e);
         }
 
-        List<Object> first = trajectory(env, seed, steps, obsSpace, actSpace, problems, true);
-        List<Object> second = trajectory(env, seed, steps, obsSpace, actSpace, problems, false);
+        List<Object> first = trajectory(env, seed, steps, obsSpace, actSpace, problems, stepProblems, true);
+        List<Object> second = trajectory(env, seed, steps, obsSpace, actSpace, problems, stepProblems, false);
         if (first.size() != second.size()) {
             problems.add("same seed and actions gave trajectories of different lengths: "
                     + first.size() + " and " + second.size());
@@ -83,9 +86,21 @@ public final class EnvChecker {
                 }
             }
         }
-        if (!problems.isEmpty()) {
-            throw new EnvCheckException(problems.stream().distinct().limit(MAX_REPORTED).toList());
+        if (!problems.isEmpty() || !stepProblems.isEmpty()) {
+            throw new EnvCheckException(report(problems, stepProblems));
         }
+    }
+
+    /** Every rule broken once, then the first {@value #MAX_REPORTED} per-step problems and how many more there were. */
+    static List<String> report(List<String> rules, List<String> perStep) {
+        List<String> out = new ArrayList<>(rules.stream().distinct().toList());
+        List<String> steps = perStep.stream().distinct().toList();
+        out.addAll(steps.subList(0, Math.min(steps.size(), MAX_REPORTED)));
+        if (steps.size() > MAX_REPORTED) {
+            out.add("and " + (steps.size() - MAX_REPORTED) + " more observation or reward problem"
+                    + (steps.size() - MAX_REPORTED == 1 ? "" : "s") + " at later steps");
+        }
+        return out;
     }
 
     /**
@@ -94,12 +109,13 @@ public final class EnvChecker {
      * env's internal state with what it returns shows up as a difference between the two plays.
      */
     private static <O, A> List<Object> trajectory(Env<O, A> env, long seed, int steps, Space<O> obsSpace,
-                                                  Space<A> actSpace, List<String> problems, boolean firstPlay) {
+                                                  Space<A> actSpace, List<String> problems,
+                                                  List<String> stepProblems, boolean firstPlay) {
         Rng actions = Rng.of(seed ^ 0x9E3779B97F4A7C15L);
         Rng scribble = Rng.of(seed + 1);
         List<Object> records = new ArrayList<>();
         O obs = env.reset(seed);
-        checkObservation(obs, obsSpace, "reset()", problems);
+        checkObservation(obs, obsSpace, "reset()", stepProblems);
         records.add(copy(obs));
         boolean ended = false;
         boolean overwritten = false;
@@ -119,9 +135,9 @@ public final class EnvChecker {
                 problems.add("step() returned null at step " + t);
                 return records;
             }
-            checkObservation(r.observation(), obsSpace, "step " + t, problems);
+            checkObservation(r.observation(), obsSpace, "step " + t, stepProblems);
             if (!Double.isFinite(r.reward())) {
-                problems.add("reward at step " + t + " is not finite: " + r.reward());
+                stepProblems.add("reward at step " + t + " is not finite: " + r.reward());
             }
             records.add(copy(r.observation()));
             records.add(new double[] {r.reward(), r.terminated() ? 1 : 0, r.truncated() ? 1 : 0});
@@ -139,6 +155,7 @@ public final class EnvChecker {
                     }
                 }
                 obs = env.reset(actions.nextSeed());
+                checkObservation(obs, obsSpace, "reset() after step " + t, stepProblems);
                 records.add(copy(obs));
             }
         }

@@ -24,6 +24,21 @@ final class BadEnvs {
         }
     }
 
+    /** Leaves its observation space at the end of every episode and is not deterministic either. */
+    static final class LeavesSpaceAndNonDeterministic extends CounterEnv {
+        static final AtomicLong GLOBAL = new AtomicLong();
+
+        @Override
+        public Space<double[]> observationSpace() {
+            return Box.uniform(1, 0, length - 1);
+        }
+
+        @Override
+        double reward(int action) {
+            return action + GLOBAL.incrementAndGet() * 1e-3;
+        }
+    }
+
     /** Returns a NaN observation at t = 2. */
     static final class NaNObservation extends CounterEnv {
         @Override
