@@ -61,7 +61,7 @@ public record ClusterSpec(List<ServiceProfile> services, double quota, int minPo
 
     /** {@link #toModel()}, naming the cluster {@code name} (e.g. {@code profile 'own.yaml'}) in its refusal. */
     QuotaModel toModel(String name) {
-        return Profiles.requireRoom(name, QuotaModel.general(services, quota, minPods));
+        return QuotaModel.general(services, quota, minPods, name);
     }
 
     /** The same cluster with another quota. */

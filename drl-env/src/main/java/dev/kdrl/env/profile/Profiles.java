@@ -43,8 +43,8 @@ public final class Profiles {
                 }
                 return PaperProfile.model();
             case PAPER_GENERAL:
-                return requireRoom("profile '" + profile + "'", QuotaModel.general(PaperProfile.services(),
-                        quota == null ? PaperProfile.QUOTA : quota, minPods == null ? 1 : minPods));
+                return QuotaModel.general(PaperProfile.services(), quota == null ? PaperProfile.QUOTA : quota,
+                        minPods == null ? 1 : minPods, "profile '" + profile + "'");
             default:
                 Path file = Path.of(profile);
                 if (!Files.isRegularFile(file)) {
@@ -53,42 +53,6 @@ public final class Profiles {
                 }
                 return load(file, quota, minPods).toModel("profile '" + profile + "'");
         }
-    }
-
-    /**
-     * Refuses a model whose quota no decision can keep: one in which a service's smallest configuration does not fit
-     * one pod ({@code max(1, minPods)} of them) under the quota, or the services' {@code minPods} pods on their
-     * smallest configurations alone exceed it (every decision would be over quota, so every step would earn the
-     * over-quota reward and nothing could be learnt or compared).
-     */
-    static QuotaModel requireRoom(String name, QuotaModel model) {
-        double least = 0;
-        StringBuilder each = new StringBuilder();
-        for (ServiceProfile s : model.services()) {
-            double smallest = s.smallestCpu();
-            int pods = Math.max(1, model.minPods());
-            if (smallest * pods > model.quota()) {
-                throw new IllegalArgumentException(name + ": service " + s.name() + "'s smallest "
-                        + "configuration needs " + num(smallest * pods) + " cores (" + pods + " pod"
-                        + (pods == 1 ? "" : "s") + " of " + num(smallest) + "), above the quota of "
-                        + num(model.quota()) + " cores: expected a quota of at least that, or smaller configurations");
-            }
-            least += model.minPods() * smallest;
-            each.append(each.length() == 0 ? "" : ", ").append(s.name()).append(' ').append(num(smallest));
-        }
-        if (least > model.quota()) {
-            throw new IllegalArgumentException(name + ": quota " + num(model.quota()) + " cores is "
-                    + "below the " + num(least) + " cores the services hold at the least (minPods " + model.minPods()
-                    + " x the smallest cpu of each: " + each + "): expected a quota of at least " + num(least)
-                    + ", or a lower minPods");
-        }
-        return model;
-    }
-
-    /** A number of cores as a person writes it: 4, 4.5, 0.3 (sums rounded to a millionth). */
-    private static String num(double v) {
-        return java.math.BigDecimal.valueOf(v).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
-                .toPlainString();
     }
 
     /** Whether {@code profile} names a built-in profile ({@value #PAPER}, {@value #PAPER_GENERAL}), not a file. */

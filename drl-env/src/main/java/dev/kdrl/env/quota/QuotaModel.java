@@ -64,8 +64,23 @@ public record QuotaModel(List<ServiceProfile> services, double quota, int minPod
     /**
      * The general model: no quirks; every service starts on its last configuration with
      * {@code max(1, minPods)} pods.
+     *
+     * @throws IllegalArgumentException if no decision can keep the quota: a service's smallest configuration does not
+     *                                  fit {@code max(1, minPods)} pods under it, or the services' {@code minPods}
+     *                                  pods on their smallest configurations alone exceed it (every step would earn
+     *                                  the over-quota reward, so nothing could be learnt or compared)
      */
     public static QuotaModel general(List<ServiceProfile> services, double quota, int minPods) {
+        return general(services, quota, minPods, "QuotaModel.general");
+    }
+
+    /**
+     * {@link #general(List, double, int)}, naming the model {@code name} (e.g. {@code profile 'own.yaml'}) in its
+     * refusals.
+     */
+    public static QuotaModel general(List<ServiceProfile> services, double quota, int minPods, String name) {
+        Objects.requireNonNull(services, "services");
+        Objects.requireNonNull(name, "name");
         int n = services.size();
         int[] action = new int[n];
         int[] pods = new int[n];
@@ -75,7 +90,44 @@ public record QuotaModel(List<ServiceProfile> services, double quota, int minPod
             pods[i] = Math.max(1, minPods);
             res[i] = pods[i] * services.get(i).config(action[i]).cpu();
         }
-        return new QuotaModel(services, quota, minPods, Quirks.NONE, new InitialState(action, pods, res, null));
+        return requireRoom(name, new QuotaModel(services, quota, minPods, Quirks.NONE,
+                new InitialState(action, pods, res, null)));
+    }
+
+    /**
+     * Refuses a model whose quota no decision can keep: one in which a service's smallest configuration does not fit
+     * one pod ({@code max(1, minPods)} of them) under the quota, or the services' {@code minPods} pods on their
+     * smallest configurations alone exceed it (every decision would be over quota, so every step would earn the
+     * over-quota reward and nothing could be learnt or compared).
+     */
+    private static QuotaModel requireRoom(String name, QuotaModel model) {
+        double least = 0;
+        StringBuilder each = new StringBuilder();
+        for (ServiceProfile s : model.services()) {
+            double smallest = s.smallestCpu();
+            int pods = Math.max(1, model.minPods());
+            if (smallest * pods > model.quota()) {
+                throw new IllegalArgumentException(name + ": service " + s.name() + "'s smallest "
+                        + "configuration needs " + num(smallest * pods) + " cores (" + pods + " pod"
+                        + (pods == 1 ? "" : "s") + " of " + num(smallest) + "), above the quota of "
+                        + num(model.quota()) + " cores: expected a quota of at least that, or smaller configurations");
+            }
+            least += model.minPods() * smallest;
+            each.append(each.length() == 0 ? "" : ", ").append(s.name()).append(' ').append(num(smallest));
+        }
+        if (least > model.quota()) {
+            throw new IllegalArgumentException(name + ": quota " + num(model.quota()) + " cores is "
+                    + "below the " + num(least) + " cores the services hold at the least (minPods " + model.minPods()
+                    + " x the smallest cpu of each: " + each + "): expected a quota of at least " + num(least)
+                    + ", or a lower minPods");
+        }
+        return model;
+    }
+
+    /** A number of cores as a person writes it: 4, 4.5, 0.3 (sums rounded to a millionth). */
+    private static String num(double v) {
+        return java.math.BigDecimal.valueOf(v).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString();
     }
 
     /** The same model with another quota. */

@@ -247,6 +247,21 @@ class QuotaModelTest {
         assertThatThrownBy(() -> new ServiceConfig(0, 10, 100)).hasMessage("cpu must be a finite number > 0, got 0.0");
     }
 
+    /** An embedder's general model is refused as a profile's is when no decision can keep its quota. */
+    @Test
+    void aGeneralModelWithNoRoomUnderItsQuotaIsRefused() {
+        assertThatThrownBy(() -> QuotaModel.general(PaperProfile.services(), 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("QuotaModel.general: service house's smallest configuration needs 1.5 cores (1 pod of "
+                        + "1.5), above the quota of 1 cores: expected a quota of at least that, or smaller "
+                        + "configurations");
+        assertThatThrownBy(() -> QuotaModel.general(PaperProfile.services(), 3.5, 2, "mine"))
+                .hasMessageStartingWith("mine: service senti's smallest configuration needs 4 cores (2 pods of 2)");
+        assertThatThrownBy(() -> QuotaModel.general(PaperProfile.services(), 5, 2, "mine"))
+                .hasMessageStartingWith("mine: quota 5 cores is below the ");
+        assertThat(QuotaModel.general(PaperProfile.services(), 2, 0).quota()).isEqualTo(2.0);
+    }
+
     @Test
     void aLiveAgentNeverReachesThePublishedLastStep() {
         QuotaModel paper = PaperProfile.model();
