@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -141,9 +144,11 @@ public final class ModelArchive {
      * Reads every entry of the zip {@code file}: name to content, in name order. A file that is not a zip
      * reads as no entries.
      *
-     * @throws IllegalArgumentException naming the file, if an entry is larger than {@link #MAX_ENTRY} bytes or
-     *                                  a name occurs twice
-     * @throws IOException              if the file cannot be read or its zip structure is broken
+     * @throws IllegalArgumentException naming the file, if an entry is larger than {@link #MAX_ENTRY} bytes, a name
+     *                                  occurs twice, or the zip is corrupt or truncated (an entry's data does not
+     *                                  inflate or fails its checksum, or the directory at the end of the zip is
+     *                                  missing or lists other entries)
+     * @throws IOException              if the file cannot be read
      */
     public static Map<String, byte[]> read(Path file) throws IOException {
         return read(file, MAX_ENTRY);
@@ -153,6 +158,18 @@ public final class ModelArchive {
     static Map<String, byte[]> read(Path file, int maxEntry) throws IOException {
         Objects.requireNonNull(file, "file must not be null");
         Map<String, byte[]> entries = new TreeMap<>();
+        try {
+            readEntries(file, maxEntry, entries);
+            if (!entries.isEmpty()) {
+                requireDirectory(file, entries);
+            }
+        } catch (ZipException | EOFException e) {
+            throw corrupt(file, e.getMessage());
+        }
+        return entries;
+    }
+
+    private static void readEntries(Path file, int maxEntry, Map<String, byte[]> entries) throws IOException {
         try (InputStream is = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(is)) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
@@ -169,7 +186,25 @@ public final class ModelArchive {
                 }
             }
         }
-        return entries;
+    }
+
+    /**
+     * Refuses a zip whose entries, read one after another, are not those its central directory lists: a file cut
+     * short after its last entry's data (the directory lost) reads entry by entry but is not a whole zip.
+     */
+    private static void requireDirectory(Path file, Map<String, byte[]> entries) throws IOException {
+        java.util.Set<String> listed = new java.util.TreeSet<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            zip.stream().forEach(e -> listed.add(e.getName()));
+        }
+        if (!listed.equals(entries.keySet())) {
+            throw corrupt(file, "its directory lists " + listed + ", its entries are " + entries.keySet());
+        }
+    }
+
+    private static IllegalArgumentException corrupt(Path file, String detail) {
+        return new IllegalArgumentException(file + ": corrupt or truncated zip (" + detail + "); expected the whole "
+                + "file as it was written");
     }
 
     private static IllegalArgumentException tooLarge(Path file, String name, int maxEntry) {

@@ -120,6 +120,54 @@ class ModelArchiveTest {
                         + " bytes (the largest entry this reader accepts)");
     }
 
+    /** A copy cut short or damaged on its way is refused as such, never read as fewer or other bytes. */
+    @Test
+    void refusesACorruptOrTruncatedZip(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("whole.zip");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        byte[] data = new byte[4000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31 + i / 7);
+        }
+        entries.put("manifest.properties", "format=x\n".getBytes(StandardCharsets.UTF_8));
+        entries.put("n.bin", data);
+        ModelArchive.write(file, entries);
+        byte[] whole = Files.readAllBytes(file);
+        assertThat(ModelArchive.read(file)).containsOnlyKeys("manifest.properties", "n.bin");
+
+        // cut inside the last entry's data
+        Path cut = dir.resolve("cut.zip");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertThatThrownBy(() -> ModelArchive.read(cut))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(cut + ": corrupt or truncated zip (")
+                .hasMessageEndingWith("); expected the whole file as it was written");
+        // cut after the entries: every entry reads, the directory at the end is gone
+        Path noDirectory = dir.resolve("no-directory.zip");
+        int firstDirectory = indexOf(whole, new byte[] {0x50, 0x4b, 0x01, 0x02}); // the first central header
+        Files.write(noDirectory, java.util.Arrays.copyOf(whole, firstDirectory));
+        assertThatThrownBy(() -> ModelArchive.read(noDirectory))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(noDirectory + ": corrupt or truncated zip (");
+        // a byte of the deflated data changed: it no longer inflates, or fails its checksum
+        Path flipped = dir.resolve("flipped.zip");
+        byte[] damaged = whole.clone();
+        damaged[firstDirectory / 2] ^= 0x5a;
+        Files.write(flipped, damaged);
+        assertThatThrownBy(() -> ModelArchive.read(flipped))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(flipped + ": corrupt or truncated zip (");
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern) {
+        for (int i = 0; i + pattern.length <= data.length; i++) {
+            if (java.util.Arrays.equals(data, i, i + pattern.length, pattern, 0, pattern.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Test
     void aFileThatIsNotAZipHasNoEntries(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("notes.zip");
