@@ -199,8 +199,10 @@ public record SavedPolicy(
     }
 
     /**
-     * The version of this library as recorded in its jar manifest ({@code Implementation-Version}), or {@code
-     * "dev"} when running from classes (tests, IDE).
+     * The version of this library as recorded in its jar manifest ({@code Implementation-Version}), or {@code "dev"}
+     * when there is none: running from classes (tests, IDE), and from this project's own jars and {@code drl.jar},
+     * which do not set it yet (every policy they save, the bundled ones included, records {@code dev}). An embedding
+     * application that repackages the library with that manifest attribute records its value.
      */
     public static String currentLibraryVersion() {
         String v = SavedPolicy.class.getPackage().getImplementationVersion();
