@@ -244,10 +244,10 @@ class AgentCycleTest {
                 java.util.Arrays.copyOf(rows, env.state().step() + 1), 3, dev.kdrl.env.baseline.EmpiricalTraffic.Kind.AR1,
                 "recorded"));
         var fixedStatistics = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6)
-                .withStatistics(new double[9]);
+                .setStatistics(new double[9]);
         if (twoSteps) {
-            offline.withLookahead(look).withTraffic(sofar, Integer.MAX_VALUE, 0);
-            fixedStatistics.withLookahead(look).withTraffic(sofar, Integer.MAX_VALUE, 0);
+            offline.setLookahead(look).setTraffic(sofar, Integer.MAX_VALUE, 0);
+            fixedStatistics.setLookahead(look).setTraffic(sofar, Integer.MAX_VALUE, 0);
         }
         var oneStep = new dev.kdrl.env.value.AfterstatePolicy(MODEL, env::state, value, norm, 0.8, 1e-3, 6);
         env.reset(0);

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * adds what greedy cannot see: what a decision costs or earns in the periods after it.
  *
  * <p><b>Two steps.</b> With {@link Lookahead} settings (saved with the model) and a {@link TrafficDistribution} of the
- * next period's load ({@link #withTraffic}: the same one {@code expected-2} uses), a decision looks one period
+ * next period's load ({@link #setTraffic}: the same one {@code expected-2} uses), a decision looks one period
  * further: of the {@link Lookahead#candidates} best joint actions by immediate reward, it takes the one maximising
  *
  * <pre>  r(a) * rewardScale + mean over samples u' of max over a' of [ r(s'(a, u'), a') * rewardScale
@@ -47,7 +47,7 @@ import java.util.function.Supplier;
  *
  * <p><b>Traffic-aware value.</b> A value network with {@code AfterstateFeatures.size(model, true)} inputs (trained
  * with {@code --afterstate-traffic-features}) also reads the played traffic's statistics: those given by {@link
- * #withStatistics} (training), else the traffic distribution's ({@link TrafficDistribution#statistics()}, read at
+ * #setStatistics} (training), else the traffic distribution's ({@link TrafficDistribution#statistics()}, read at
  * every decision: the agent's history grows), else, when nothing is known, the training traffic's average (the
  * normaliser's mean, so the network sees its average input there).
  *
@@ -148,9 +148,10 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     /**
      * Makes this policy read {@code stats} as the traffic statistics at every decision (see the class comment;
      * {@link TrafficDistribution#statistics()}'s layout); null: the distribution's. Ignored by a plain value.
-     * Changes this policy and returns it (not a copy), as every {@code with} method here does.
+     * Changes this policy and returns it (not a copy), as every {@code set} method here does: a policy holds the
+     * search's work buffers and the state it reads, so it is changed in place rather than copied.
      */
-    public AfterstatePolicy withStatistics(double[] stats) {
+    public AfterstatePolicy setStatistics(double[] stats) {
         if (stats != null && trafficFeatures && stats.length != AfterstateFeatures.statisticsSize(model)) {
             throw new IllegalArgumentException("traffic statistics: " + stats.length + " values, expected "
                     + AfterstateFeatures.statisticsSize(model));
@@ -194,7 +195,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
         Saved h = Saved.of(saved.hyperParameters());
         AfterstatePolicy p = new AfterstatePolicy(model, state, saved.actor(), saved.normalizer(), h.gamma(),
                 h.rewardScale(), h.candidates(), h.margin())
-                .withName("model(" + saved.algorithm() + ")");
+                .setName("model(" + saved.algorithm() + ")");
         p.lookahead = h.lookahead();
         return p;
     }
@@ -369,7 +370,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     }
 
     /** Sets other two-step settings (null: one step only) on this policy and returns it (not a copy). */
-    public AfterstatePolicy withLookahead(Lookahead settings) {
+    public AfterstatePolicy setLookahead(Lookahead settings) {
         this.lookahead = settings;
         return this;
     }
@@ -381,7 +382,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
      * @param episodeSteps decisions in the episode ({@link Integer#MAX_VALUE} without end: the live agent)
      * @param sampleSeed   seed of the traffic draws
      */
-    public AfterstatePolicy withTraffic(TrafficDistribution distribution, int episodeSteps, long sampleSeed) {
+    public AfterstatePolicy setTraffic(TrafficDistribution distribution, int episodeSteps, long sampleSeed) {
         this.traffic = Objects.requireNonNull(distribution, "distribution");
         if (episodeSteps < 1) {
             throw new IllegalArgumentException("episodeSteps must be >= 1, got " + episodeSteps);
@@ -394,7 +395,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
 
 
     /** Names this policy {@code name} in reports and returns it (not a copy). */
-    public AfterstatePolicy withName(String newName) {
+    public AfterstatePolicy setName(String newName) {
         this.name = Objects.requireNonNull(newName, "name");
         return this;
     }
@@ -417,7 +418,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     }
 
     /**
-     * The two-step decision in {@code s} ({@link #lookahead()}, with the traffic of {@link #withTraffic}), or null when
+     * The two-step decision in {@code s} ({@link #lookahead()}, with the traffic of {@link #setTraffic}), or null when
      * there are no such settings, no next decision or no traffic sample (then {@link #act(QuotaState, Scores)} decides).
      */
     public int[] twoSteps(QuotaState s) {
@@ -502,7 +503,7 @@ public final class AfterstatePolicy implements Policy<double[], int[]> {
     /**
      * The decision in {@code s}. With {@code scores} not null, also the candidates and their scores (for exploration
      * while training): {@code scores.candidates[j]}, {@code scores.score[j]} for {@code j < scores.count}, best first
-     * in ties by rank. At the last decision of an episode of known length ({@link #withTraffic}) nothing follows, so the
+     * in ties by rank. At the last decision of an episode of known length ({@link #setTraffic}) nothing follows, so the
      * value counts for nothing and the decision is greedy's.
      */
     public int[] act(QuotaState s, Scores scores) {

@@ -100,7 +100,7 @@ public final class SavedPolicies {
                                                 Supplier<QuotaState> state, Future future) {
         EnvSignature actual = signature(saved, model, profile);
         return searches(saved)
-                ? AfterstatePolicy.of(model, state, saved, actual).withTraffic(future.traffic(), future.episodeLength(),
+                ? AfterstatePolicy.of(model, state, saved, actual).setTraffic(future.traffic(), future.episodeLength(),
                         future.seed())
                 : saved.actingPolicyFor(actual).withName("model(" + saved.algorithm() + ")");
     }

@@ -296,7 +296,7 @@ class AfterstatePolicyTest {
         QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
         // reward scale 1, so that the sums are the planner's to the last bit
         AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, net(5, 0.5), ObservationNormalizer.identity(SIZE),
-                0.8, 1, 4, 0.4).withLookahead(look).withTraffic(traffic, env.episodeLength(), 3);
+                0.8, 1, 4, 0.4).setLookahead(look).setTraffic(traffic, env.episodeLength(), 3);
         ExpectedValuePolicy planner = ExpectedValuePolicy.of(ref, traffic,
                 new ExpectedValuePolicy.Settings(1, 6, 12, 3, plannerConfidence));
         GreedyPolicy greedy = GreedyPolicy.of(ref);
@@ -331,7 +331,7 @@ class AfterstatePolicyTest {
         for (int t = 0; t < 30; t++) {
             QuotaState s = walk.state();
             AfterstatePolicy anchored = new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE),
-                    0.8, 1e-3, 3).withLookahead(new AfterstatePolicy.Lookahead(5, 6, 1, 0.5, 0.5)).withTraffic(six, 200,
+                    0.8, 1e-3, 3).setLookahead(new AfterstatePolicy.Lookahead(5, 6, 1, 0.5, 0.5)).setTraffic(six, 200,
                     0);
             AfterstatePolicy.Scores first = new AfterstatePolicy.Scores(5);
             new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, 5).act(s, first);
@@ -417,7 +417,7 @@ class AfterstatePolicyTest {
         double[][] next = {{30, 40, 50}, {80, 20, 10}};
         TrafficDistribution two = (state, max, rng) -> next;
         AfterstatePolicy p = new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, 3)
-                .withLookahead(new AfterstatePolicy.Lookahead(5, 2, 0.5)).withTraffic(two, 200, 0);
+                .setLookahead(new AfterstatePolicy.Lookahead(5, 2, 0.5)).setTraffic(two, 200, 0);
         // brute force over the 5 best first decisions and the 3 best second ones
         AfterstatePolicy oneStep = new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE), 0.8,
                 1e-3, 5);
@@ -455,8 +455,8 @@ class AfterstatePolicyTest {
         QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, 40));
         TrafficDistribution traffic = dev.kdrl.env.baseline.EmpiricalTraffic.fit(TRAIN, MODEL.serviceNames(),
                 dev.kdrl.env.baseline.EmpiricalTraffic.Kind.AR1);
-        AfterstatePolicy p = policy(env, v, 4).withLookahead(new AfterstatePolicy.Lookahead(6, 8, 0.4))
-                .withTraffic(traffic, env.episodeLength(), 2);
+        AfterstatePolicy p = policy(env, v, 4).setLookahead(new AfterstatePolicy.Lookahead(6, 8, 0.4))
+                .setTraffic(traffic, env.episodeLength(), 2);
         env.reset(0);
         assertThat(policy(env, v, 4).twoSteps(env.state())).as("no lookahead").isNull();
         int differ = 0;
@@ -493,7 +493,7 @@ class AfterstatePolicyTest {
             // of one decision) it takes greedy's choice, as nothing follows
             int steps = d == alwaysHigh ? 1 : env.episodeLength();
             AfterstatePolicy p = new AfterstatePolicy(MODEL, env::state, v, ObservationNormalizer.identity(SIZE), 0.8,
-                    1e-3, 4).withLookahead(new AfterstatePolicy.Lookahead(8, 4, 0.3)).withTraffic(d, steps, 0);
+                    1e-3, 4).setLookahead(new AfterstatePolicy.Lookahead(8, 4, 0.3)).setTraffic(d, steps, 0);
             AfterstatePolicy one = new AfterstatePolicy(MODEL, ref::state, v, ObservationNormalizer.identity(SIZE), 0.8,
                     1e-3, 4);
             env.reset(0);
@@ -517,7 +517,7 @@ class AfterstatePolicyTest {
             QuotaState s = env.state();
             java.util.function.BiFunction<AfterstatePolicy.Lookahead, Integer, int[]> act = (l, length) ->
                     new AfterstatePolicy(MODEL, () -> s, v, ObservationNormalizer.identity(SIZE), 0.8, 1e-3, 4)
-                            .withLookahead(l).withTraffic(three, length, 0).act(null);
+                            .setLookahead(l).setTraffic(three, length, 0).act(null);
             // the next decision is the episode's last: its value counts for nothing, as if the weight were 0
             assertThat(act.apply(look, s.step() + 2)).containsExactly(act.apply(noValue, s.step() + 2));
             differs += java.util.Arrays.equals(act.apply(look, 200), act.apply(noValue, 200)) ? 0 : 1;
@@ -534,7 +534,7 @@ class AfterstatePolicyTest {
         for (int length = 2; length <= 30; length++) {
             QuotaEnv env = new QuotaEnv(MODEL, TRAIN.slice(0, length));
             QuotaEnv ref = new QuotaEnv(MODEL, TRAIN.slice(0, length));
-            AfterstatePolicy p = policy(env, v, 6).withTraffic(TrafficDistribution.none(), env.episodeLength(), 0);
+            AfterstatePolicy p = policy(env, v, 6).setTraffic(TrafficDistribution.none(), env.episodeLength(), 0);
             AfterstatePolicy endless = policy(ref, v, 6);
             GreedyPolicy greedy = GreedyPolicy.of(ref);
             env.reset(0);
@@ -597,24 +597,24 @@ class AfterstatePolicyTest {
         };
         java.util.function.Supplier<AfterstatePolicy> fresh = () -> new AfterstatePolicy(MODEL, () -> s, v, norm, 0.8,
                 1e-3, 4);
-        AfterstatePolicy fitted = fresh.get().withTraffic(traffic, 200, 0);
+        AfterstatePolicy fitted = fresh.get().setTraffic(traffic, 200, 0);
         assertThat(fitted.trafficFeatures()).isTrue();
         assertThat(fitted.value(s, tr)).isEqualTo(expected.apply(traffic.statistics()));
         double[] average = java.util.Arrays.copyOfRange(mean, SIZE, SIZE_TRAFFIC);
         assertThat(fresh.get().value(s, tr)).isEqualTo(expected.apply(average));
         double[] given = {0.5, 40, 10, 0.5, 40, 10, 0.5, 40, 10};
-        assertThat(fresh.get().withTraffic(traffic, 200, 0).withStatistics(given).value(s, tr))
+        assertThat(fresh.get().setTraffic(traffic, 200, 0).setStatistics(given).value(s, tr))
                 .isEqualTo(expected.apply(given));
         // statistics given after a value was computed replace those it read
-        assertThat(fitted.withStatistics(given).value(s, tr)).isEqualTo(expected.apply(given));
-        assertThat(fitted.withStatistics(null).value(s, tr)).isEqualTo(expected.apply(traffic.statistics()));
+        assertThat(fitted.setStatistics(given).value(s, tr)).isEqualTo(expected.apply(given));
+        assertThat(fitted.setStatistics(null).value(s, tr)).isEqualTo(expected.apply(traffic.statistics()));
         // no sample but statistics (drl evaluate --dynamics cluster)
-        AfterstatePolicy only = fresh.get().withTraffic(TrafficDistribution.statisticsOnly(given), 200, 0);
+        AfterstatePolicy only = fresh.get().setTraffic(TrafficDistribution.statisticsOnly(given), 200, 0);
         assertThat(only.value(s, tr)).isEqualTo(expected.apply(given));
         assertThat(TrafficDistribution.statisticsOnly(given).sample(s, 8, Rng.of(0))).isEmpty();
         assertThat(expected.apply(given)).isNotEqualTo(expected.apply(traffic.statistics()))
                 .isNotEqualTo(expected.apply(average));
-        assertThatThrownBy(() -> fresh.get().withStatistics(new double[3]))
+        assertThatThrownBy(() -> fresh.get().setStatistics(new double[3]))
                 .hasMessage("traffic statistics: 3 values, expected 9");
     }
 
@@ -636,7 +636,7 @@ class AfterstatePolicyTest {
         var fromFile = SavedPolicies.acting(loaded, MODEL, "paper", a::state,
                 new SavedPolicies.Future(traffic, a.episodeLength(), 0));
         var direct = new AfterstatePolicy(MODEL, b::state, v, norm, 0.8, 1e-3, 4)
-                .withTraffic(traffic, b.episodeLength(), 0);
+                .setTraffic(traffic, b.episodeLength(), 0);
         assertThat(EpisodeRunner.episodeReturn(a, fromFile, 0L)).isEqualTo(EpisodeRunner.episodeReturn(b, direct, 0L));
         assertThatThrownBy(() -> AfterstatePolicy.of(MODEL, a::state, loaded, AfterstatePolicy.signature(MODEL, "paper")))
                 .hasMessageContaining("afterstate-traffic");

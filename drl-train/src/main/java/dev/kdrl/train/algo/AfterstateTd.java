@@ -270,8 +270,8 @@ public final class AfterstateTd {
      * {@code env}'s trace, as in training.
      */
     public AfterstatePolicy policy(QuotaEnv env) {
-        return policy(env::state).withTraffic(TrafficDistribution.none(), env.episodeLength(), 0)
-                .withStatistics(statistics(env.trace()));
+        return policy(env::state).setTraffic(TrafficDistribution.none(), env.episodeLength(), 0)
+                .setStatistics(statistics(env.trace()));
     }
 
     /** The traffic statistics of {@code trace} when the value reads them, else null. */
@@ -436,11 +436,11 @@ public final class AfterstateTd {
             if (twoStep) {
                 // the search the saved policy runs, cheaper, knowing where the episode ends as drl evaluate
                 // tells it (nothing is looked at past the last decision)
-                policy.withLookahead(config.trainingLookahead())
-                        .withTraffic(Baselines.trafficModel(model, env.trace(), null), env.episodeLength(),
+                policy.setLookahead(config.trainingLookahead())
+                        .setTraffic(Baselines.trafficModel(model, env.trace(), null), env.episodeLength(),
                                 config.seed() * 1_000_003L + iteration * (long) envs + e + k * GOLDEN);
             }
-            policy.withStatistics(statistics(env.trace()));
+            policy.setStatistics(statistics(env.trace()));
             List<double[]> after = new ArrayList<>();
             List<Double> rewards = new ArrayList<>();
             List<Double> values = new ArrayList<>();

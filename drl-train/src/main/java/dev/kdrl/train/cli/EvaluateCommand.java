@@ -227,7 +227,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     env.episodeLength(), seed);
             var acting = SavedPolicies.acting(saved, model, prof, env::state, future);
             if (acting instanceof AfterstatePolicy a) {
-                a.withLookahead(twoSteps);
+                a.setLookahead(twoSteps);
             }
             EpisodeRunner.Episode episode = EpisodeRunner.run(env, acting, 0L);
             List<EpisodeMetrics> rows = new ArrayList<>();

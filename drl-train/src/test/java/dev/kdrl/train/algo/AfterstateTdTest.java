@@ -160,8 +160,8 @@ class AfterstateTdTest {
         var t = MODEL.decide(s, new int[] {20, 1, 3});
         double[] sliced = EmpiricalTraffic.fit(TRAIN.slice(0, 50), MODEL.serviceNames(), EmpiricalTraffic.Kind.AR1)
                 .statistics();
-        assertThat(td.policy(env).value(s, t)).isEqualTo(td.policy(env::state).withStatistics(sliced).value(s, t))
-                .isNotEqualTo(td.policy(env::state).withStatistics(own).value(s, t));
+        assertThat(td.policy(env).value(s, t)).isEqualTo(td.policy(env::state).setStatistics(sliced).value(s, t))
+                .isNotEqualTo(td.policy(env::state).setStatistics(own).value(s, t));
     }
 
     /** The trace with each column's values in ascending order (a lag-1 autocorrelation near 1). */
@@ -245,8 +245,8 @@ class AfterstateTdTest {
         QuotaEnv env = new QuotaEnv(model, trace);
         AfterstatePolicy policy = td.policy(env::state);
         if (twoSteps) {
-            policy.withLookahead(new AfterstatePolicy.Lookahead(AfterstateTd.Config.TWO_STEP_CANDIDATES,
-                    AfterstateTd.Config.TWO_STEP_SAMPLES, 0.4, 1)).withTraffic(
+            policy.setLookahead(new AfterstatePolicy.Lookahead(AfterstateTd.Config.TWO_STEP_CANDIDATES,
+                    AfterstateTd.Config.TWO_STEP_SAMPLES, 0.4, 1)).setTraffic(
                     dev.kdrl.env.baseline.Baselines.trafficModel(model, trace, null),
                     knownEnd ? env.episodeLength() : Integer.MAX_VALUE, 9 * 1_000_003L + 1);
         }
