@@ -30,6 +30,7 @@ public final class GreedyPolicy implements Policy<double[], int[]> {
 
     /** Greedy on {@code env}'s own state. */
     public static GreedyPolicy of(QuotaEnv env) {
+        Objects.requireNonNull(env, "env");
         return new GreedyPolicy(env.model(), env::state);
     }
 

@@ -164,6 +164,7 @@ public final class OptimalPlanner {
 
     /** The exact optimum of a whole episode of {@code env}'s model over its trace. */
     public static Plan solve(QuotaEnv env) {
+        java.util.Objects.requireNonNull(env, "env");
         QuotaState start = env.model().initialState(env.trace().row(0));
         return new OptimalPlanner(env.model()).solve(start, env::trafficAt, env.episodeLength());
     }

@@ -36,7 +36,9 @@ public final class OptimalPolicy implements Policy<double[], int[]> {
     public int[] act(double[] observation) {
         int step = env.state().step();
         if (step >= plan.steps()) {
-            throw new IllegalStateException("the plan has " + plan.steps() + " steps, asked for step " + step);
+            throw new IllegalStateException("the optimum follows the env it was solved on (OptimalPolicy.of(env)), "
+                    + "which is at step " + step + ", past its plan of " + plan.steps() + " steps: play it on that "
+                    + "env, after a reset");
         }
         return plan.action(step);
     }

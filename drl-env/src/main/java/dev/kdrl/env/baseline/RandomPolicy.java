@@ -11,7 +11,7 @@ public final class RandomPolicy implements Policy<double[], int[]> {
     private Rng rng;
 
     public RandomPolicy(MultiDiscrete space, long seed) {
-        this.space = space;
+        this.space = java.util.Objects.requireNonNull(space, "space");
         this.seed = seed;
         this.rng = Rng.of(seed);
     }

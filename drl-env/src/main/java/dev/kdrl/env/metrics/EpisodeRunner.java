@@ -25,6 +25,8 @@ public final class EpisodeRunner {
 
     /** Plays one episode from {@code env.reset(seed)} to its end. */
     public static Episode run(QuotaEnv env, Policy<double[], int[]> policy, long seed) {
+        java.util.Objects.requireNonNull(env, "env");
+        java.util.Objects.requireNonNull(policy, "policy");
         QuotaModel model = env.model();
         int n = model.numServices();
         policy.reset();

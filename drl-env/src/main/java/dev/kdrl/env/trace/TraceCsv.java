@@ -61,6 +61,7 @@ public final class TraceCsv {
      * @throws TraceFormatException on invalid content
      */
     public static Trace read(Path file) {
+        java.util.Objects.requireNonNull(file, "file");
         String source = file.toString();
         String text = CsvText.read(file, "trace");
         return parse(text, source);

@@ -80,4 +80,27 @@ class OptimalPlannerTest {
         optimum.actions().forEach(a -> a[0] = 0);
         assertThat(EpisodeRunner.run(env, optimum, 0).metrics().episodeReturn()).isEqualTo(optimum.value());
     }
+
+    /** The optimum plays the env it was solved on: played on another, it says so. */
+    @Test
+    void theOptimumPlayedOnAnotherEnvSaysWhichEnvItFollows() {
+        QuotaEnv solvedOn = PaperProfile.env(TRAIN.slice(0, 6));
+        OptimalPolicy optimum = OptimalPolicy.of(solvedOn);
+        EpisodeRunner.run(solvedOn, optimum, 0);
+        QuotaEnv other = PaperProfile.env(TRAIN.slice(0, 6));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EpisodeRunner.run(other, optimum, 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the optimum follows the env it was solved on (OptimalPolicy.of(env)), which is at step 5, "
+                        + "past its plan of 5 steps: play it on that env, after a reset");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EpisodeRunner.run(other, null, 0))
+                .isInstanceOf(NullPointerException.class).hasMessage("policy");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OptimalPolicy.of(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("env");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GreedyPolicy.of(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("env");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RandomPolicy(null, 0))
+                .isInstanceOf(NullPointerException.class).hasMessage("space");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TraceCsv.read((Path) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("file");
+    }
 }
