@@ -175,9 +175,13 @@ public record SavedPolicy(
 
     private void requireHead(ActorHead expected, String hint) {
         if (head != expected) {
-            throw new IllegalStateException("the " + algorithm + " policy has a " + head.label() + " actor, not a "
-                    + expected.label() + " one: " + hint);
+            throw new IllegalStateException("the " + algorithm + " policy has " + article(head.label()) + " actor, "
+                    + "not " + article(expected.label()) + " one: " + hint);
         }
+    }
+
+    private static String article(String label) {
+        return ("aeiou".indexOf(label.charAt(0)) >= 0 ? "an " : "a ") + label;
     }
 
     /** True if a critic was saved. */

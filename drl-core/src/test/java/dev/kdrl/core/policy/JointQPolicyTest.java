@@ -162,6 +162,10 @@ class JointQPolicyTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the ppo policy has a multi-categorical actor, not a joint-q one: use policy() or "
                         + "actingPolicy()");
+        SavedPolicy afterstate = PolicyFile.load(Path.of("../models/paper-afterstate.zip"));
+        assertThatThrownBy(afterstate::jointQPolicy)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the afterstate policy has an afterstate-value actor, not a joint-q one: ");
     }
 
     @Test

@@ -116,7 +116,8 @@ public final class Profiles {
             }
         } else if (name.endsWith(".csv")) {
             if (quotaOverride == null) {
-                throw new IllegalArgumentException("a CSV profile has no quota: pass --quota");
+                throw new IllegalArgumentException(file + ": a CSV profile holds no quota (expected one given beside it: "
+                        + "drl's --quota, the agent's quota key, or the quota override of Profiles.load)");
             }
             List<ServiceProfile> services = ProfileCsv.read(file);
             spec = new ClusterSpec(services, quotaOverride,

@@ -47,7 +47,8 @@ class ProfilesTest {
     void csvNeedsQuota() {
         assertThatThrownBy(() -> Profiles.load(ProfileCsvTest.PAPER_CSV, null, null))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage("a CSV profile has no quota: pass --quota");
+                .hasMessageEndingWith(": a CSV profile holds no quota (expected one given beside it: drl's --quota, the agent's "
+                        + "quota key, or the quota override of Profiles.load)");
     }
 
     @Test
