@@ -30,6 +30,29 @@ public record Transition(int[] action, int[] pods, double[] resources, double[] 
         return n;
     }
 
+    /** Equal by content: the same arrays' values, flags and totals (doubles compared as {@link Double#compare}). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Transition t && change == t.change && Double.compare(total, t.total) == 0
+                && Double.compare(totalUpdate, t.totalUpdate) == 0 && Double.compare(sloRatioSum, t.sloRatioSum) == 0
+                && Arrays.equals(action, t.action) && Arrays.equals(pods, t.pods)
+                && Arrays.equals(resources, t.resources) && Arrays.equals(added, t.added)
+                && Arrays.equals(kinds, t.kinds);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Arrays.hashCode(action);
+        h = 31 * h + Arrays.hashCode(pods);
+        h = 31 * h + Arrays.hashCode(resources);
+        h = 31 * h + Arrays.hashCode(added);
+        h = 31 * h + Arrays.hashCode(kinds);
+        h = 31 * h + Boolean.hashCode(change);
+        h = 31 * h + Double.hashCode(total);
+        h = 31 * h + Double.hashCode(totalUpdate);
+        return 31 * h + Double.hashCode(sloRatioSum);
+    }
+
     @Override
     public String toString() {
         return "Transition[action=" + Arrays.toString(action) + ", pods=" + Arrays.toString(pods) + ", resources="

@@ -97,6 +97,21 @@ class QuotaModelTest {
         assertThat(PaperProfile.generalModel().inChangeSum(2)).isTrue();
     }
 
+    /** Two decisions of the same state and action are equal, as values; any difference makes them unequal. */
+    @Test
+    void transitionsAreEqualByContent() {
+        QuotaModel m = PaperProfile.model();
+        int[] prev = {16, 4, 4};
+        QuotaState s = state(m, prev, new int[] {2, 2, 2}, new double[] {8, 8, 4}, new double[] {14, 28, 14});
+        Transition a = m.decide(s, prev);
+        Transition b = m.decide(s, prev.clone());
+        assertThat(a).isNotSameAs(b).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a).isNotEqualTo(m.decide(s, new int[] {16, 4, 5}));
+        assertThat(a).isNotEqualTo(m.decide(state(m, prev, new int[] {2, 2, 2}, new double[] {8, 8, 4},
+                new double[] {14, 35, 14}), prev));
+        assertThat(a).isNotEqualTo(null).isNotEqualTo("a transition");
+    }
+
     @Test
     void decisionKinds() {
         QuotaModel m = PaperProfile.model();
