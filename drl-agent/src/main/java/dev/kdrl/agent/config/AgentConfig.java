@@ -266,8 +266,8 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
      * The previous Revision of a changed Service.
      *
      * @param deletePrevious delete it once the Service's {@code status.latestReadyRevisionName} names a newer one
-     * @param readyTimeout   how long to wait for that, per Service; not ready in time, it is deleted at a later
-     *                       decision once ready
+     * @param readyTimeout   how long a decision waits for that, for all its Services together (default: half the
+     *                       period, at most 60 s); not ready in time, it is deleted at a later decision once ready
      * @param podGracePeriod when not {@code null}, also delete that Revision's pods (label
      *                       {@code serving.knative.dev/revision}) with this grace period, so their CPU stops counting
      *                       against the quota sooner (the Go operator uses 0); {@code null}: left to Kubernetes
@@ -686,7 +686,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                 rules.duration("kubernetes.backoff", k.backoff(), Duration.ofMillis(500), Duration.ZERO,
                         MAX_WAIT));
 
-        Apply apply = apply(root.apply(), rules);
+        Apply apply = apply(root.apply(), rules, period);
         if (apply.mode() == Apply.Mode.RECONCILER && (leader.enabled() || !electionSettings.isEmpty())) {
             throw rules.error("leaderElection" + (leader.enabled() ? ".enabled" : ""), leader.enabled() ? true
                     : "{...}", "apply.mode reconciler elects no leader: run one replica and leave leaderElection out");
@@ -736,7 +736,10 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     /** Upper bound of {@code apply.revisions.readyTimeout} and {@code podGracePeriod}. */
     public static final Duration MAX_READY_WAIT = Duration.ofMinutes(10);
 
-    private static Apply apply(AgentConfigFile.Apply a, AgentConfigFile.Rules rules) {
+    /** The default of {@code apply.revisions.readyTimeout}: half the period, at most this. */
+    public static final Duration DEFAULT_READY_WAIT = Duration.ofSeconds(60);
+
+    private static Apply apply(AgentConfigFile.Apply a, AgentConfigFile.Rules rules, Duration period) {
         a = or(a, new AgentConfigFile.Apply(null, null, null));
         String label = or(a.mode(), Apply.Mode.CR.label());
         Apply.Mode mode = Apply.Mode.of(label);
@@ -763,8 +766,16 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
                     + "reconciler change revisions; in mode cr the operator does");
         }
         boolean delete = or(r.deletePrevious(), false);
-        Duration ready = rules.duration("apply.revisions.readyTimeout", r.readyTimeout(), Duration.ofSeconds(120),
-                Duration.ofMillis(100), MAX_READY_WAIT);
+        // a decision's wait for its new revisions is part of its cycle: in mode knative it must end before the next
+        Duration least = Duration.ofMillis(100);
+        Duration dflt = period.dividedBy(2).compareTo(DEFAULT_READY_WAIT) < 0 ? period.dividedBy(2) : DEFAULT_READY_WAIT;
+        Duration ready = rules.duration("apply.revisions.readyTimeout", r.readyTimeout(),
+                dflt.compareTo(least) < 0 ? least : dflt, least, MAX_READY_WAIT);
+        if (mode == Apply.Mode.KNATIVE && delete && r.readyTimeout() != null && ready.compareTo(period) >= 0) {
+            throw rules.error("apply.revisions.readyTimeout", written(r.readyTimeout()), readAs(r.readyTimeout())
+                    + "expected less than schedule.period (" + AgentConfigFile.Rules.text(period) + "): a decision's "
+                    + "wait for its new revisions is part of its cycle");
+        }
         Duration grace = r.podGracePeriod() == null ? null : rules.duration("apply.revisions.podGracePeriod",
                 r.podGracePeriod(), Duration.ZERO, Duration.ZERO, MAX_READY_WAIT);
         if (!delete && (r.readyTimeout() != null || grace != null)) {

@@ -283,10 +283,33 @@ public final class KnativeApplier {
         // services whose CPU falls first, so their roll-out frees quota before the others need it
         changes.sort(Comparator.comparingInt(c -> c.after().compareTo(c.before())));
         boolean over = checkQuota(changes);
-        for (Change c : changes) {
-            outcomes.add(patch(c.target(), c.live()));
+        long deadline = System.nanoTime() + revisions.readyTimeout().toNanos();
+        for (List<Change> phase : phases(changes)) {
+            List<Patched> done = new ArrayList<>();
+            for (Change c : phase) {
+                done.add(patch(c.target(), c.live()));
+            }
+            outcomes.addAll(revisions.deletePrevious() ? awaitRevisions(done, deadline)
+                    : done.stream().map(Patched::outcome).toList());
         }
         return new Report(List.copyOf(outcomes), over);
+    }
+
+    /**
+     * The changes in the groups patched together: with {@code deletePrevious}, the Services whose CPU falls, then
+     * the others once the first group's previous Revisions are deleted (so that the rises find the quota the falls
+     * free; needed only when there are both); else all at once.
+     */
+    private List<List<Change>> phases(List<Change> sorted) {
+        List<Change> falls = sorted.stream().filter(c -> c.after().compareTo(c.before()) < 0).toList();
+        if (!revisions.deletePrevious() || falls.isEmpty() || falls.size() == sorted.size()) {
+            return sorted.isEmpty() ? List.of() : List.of(sorted);
+        }
+        return List.of(falls, sorted.subList(falls.size(), sorted.size()));
+    }
+
+    /** A patch's outcome, and what deleting the previous Revision needs: its name and the patched generation. */
+    private record Patched(Outcome outcome, String previousRevision, long generation) {
     }
 
     private record Change(Target target, Live live, BigDecimal before, BigDecimal after) {
@@ -534,7 +557,7 @@ public final class KnativeApplier {
     }
 
     /** Patches one Service, rebuilding the patch after a conflict; waits for and deletes the old Revision. */
-    private Outcome patch(Target t, Live first) throws InterruptedException {
+    private Patched patch(Target t, Live first) throws InterruptedException {
         Live l = first;
         Duration wait = backoff;
         String previousRevision = first.readyRevision();
@@ -553,19 +576,19 @@ public final class KnativeApplier {
                 boolean conflict = code == 409 || (code == 422 && moved(t, l.resourceVersion()));
                 boolean retryable = conflict || code == 429 || code >= 500 || ApiErrors.unanswered(e);
                 if (code == 404) {
-                    return missing(t);
+                    return new Patched(missing(t), null, 0);
                 }
                 if (!retryable) {
-                    return failure(t, "patch", e);
+                    return new Patched(failure(t, "patch", e), null, 0);
                 }
                 if (attempt >= retries) {
                     // a 5xx or a lost answer may come after the patch landed: one last read tells
                     Outcome landed = landedAnyway(t);
                     if (landed != null) {
-                        return landed;
+                        return new Patched(landed, null, 0);
                     }
-                    return failed(t, WriteFailure.Kind.GAVE_UP, "still failing after " + (attempt + 1)
-                            + " attempts: " + brief(e));
+                    return new Patched(failed(t, WriteFailure.Kind.GAVE_UP, "still failing after "
+                            + (attempt + 1) + " attempts: " + brief(e)), null, 0);
                 }
                 if (!stop.requested()) {
                     LOG.warn("patching Knative Service {}/{} failed ({}: {}); retry {} of {} in {} ms", namespace,
@@ -576,18 +599,18 @@ public final class KnativeApplier {
                     }
                 }
                 if (!stop.beforeRetry(wait)) {
-                    return failed(t, WriteFailure.Kind.OTHER, dev.kdrl.agent.ops.StopSignal.noRetry(attempt + 1,
-                            brief(e)));
+                    return new Patched(failed(t, WriteFailure.Kind.OTHER,
+                            dev.kdrl.agent.ops.StopSignal.noRetry(attempt + 1, brief(e))), null, 0);
                 }
                 wait = wait.multipliedBy(2);
                 try {
                     l = read(t);
                 } catch (KubernetesClientException re) {
-                    return failure(t, "read", re);
+                    return new Patched(failure(t, "read", re), null, 0);
                 }
                 Outcome settled = settledWithoutPatch(t, l, ", set meanwhile");
                 if (settled != null) {
-                    return settled;
+                    return new Patched(settled, null, 0);
                 }
                 continue;
             }
@@ -595,10 +618,7 @@ public final class KnativeApplier {
             String msg = "patched (" + values(t) + ")" + (conflicts > 0 ? " after " + conflicts
                     + " conflict" + (conflicts > 1 ? "s" : "") : "");
             LOG.info("Knative Service {}/{} {}", namespace, t.knativeService(), msg);
-            if (revisions.deletePrevious()) {
-                msg += "; " + afterPatch(t, previousRevision, generation(patched));
-            }
-            return new Outcome(t, Result.PATCHED, null, msg);
+            return new Patched(new Outcome(t, Result.PATCHED, null, msg), previousRevision, generation(patched));
         }
     }
 
@@ -701,36 +721,67 @@ public final class KnativeApplier {
     }
 
     /**
-     * Waits until the Service's {@code status.latestReadyRevisionName} names another Revision than
-     * {@code previous} (at {@code generation} or later), then deletes {@code previous}; not ready in time, the
-     * deletion is left for a later call.
+     * The outcomes of {@code done}, each patched Service's message ending with what became of its previous
+     * Revision: waits, for all of them together until {@code deadline} ({@link System#nanoTime}), until each
+     * Service's {@code status.latestReadyRevisionName} names another Revision than before its patch (at the patched
+     * generation or later), and deletes the previous one then; not ready in time, the deletion is left for a later
+     * call.
      */
-    private String afterPatch(Target t, String previous, long generation) throws InterruptedException {
-        if (previous == null) {
-            return "no previous ready revision to delete";
+    private List<Outcome> awaitRevisions(List<Patched> done, long deadline) throws InterruptedException {
+        Outcome[] out = new Outcome[done.size()];
+        Map<Integer, Pending> waiting = new LinkedHashMap<>();
+        for (int i = 0; i < out.length; i++) {
+            Patched p = done.get(i);
+            out[i] = p.outcome();
+            if (p.outcome().result() != Result.PATCHED) {
+                continue;
+            }
+            Target t = p.outcome().target();
+            if (p.previousRevision() == null) {
+                out[i] = withState(p.outcome(), "no previous ready revision to delete");
+            } else {
+                waiting.put(i, new Pending(t.service(), t.knativeService(), p.previousRevision(), p.generation()));
+            }
         }
-        Pending p = new Pending(t.service(), t.knativeService(), previous, generation);
-        long deadline = System.nanoTime() + revisions.readyTimeout().toNanos();
-        while (true) {
-            String state = tryDelete(p);
-            if (state != null) {
-                return state;
+        while (!waiting.isEmpty()) {
+            for (var it = waiting.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                String state = tryDelete(e.getValue());
+                if (state != null) {
+                    out[e.getKey()] = withState(out[e.getKey()], state);
+                    it.remove();
+                }
+            }
+            if (waiting.isEmpty()) {
+                break;
             }
             if (stop.requested()) {
-                LOG.info("Knative Service {}/{}: stopping (SIGTERM) before a new revision was ready; revision {} is "
-                        + "kept", namespace, t.knativeService(), previous);
-                return "revision " + previous + " kept: stopping before a new revision was ready";
+                waiting.forEach((i, p) -> {
+                    LOG.info("Knative Service {}/{}: stopping (SIGTERM) before a new revision was ready; revision {} "
+                            + "is kept", namespace, p.knativeService(), p.oldRevision());
+                    out[i] = withState(out[i], "revision " + p.oldRevision() + " kept: stopping before a new "
+                            + "revision was ready");
+                });
+                break;
             }
             if (System.nanoTime() >= deadline) {
-                pending.put(t.knativeService(), p);
-                LOG.warn("Knative Service {}/{}: no new ready revision within {} s; revision {} is deleted once one "
-                        + "is ready (checked at the next decision)", namespace, t.knativeService(),
-                        revisions.readyTimeout().toSeconds(), previous);
-                return "revision " + previous + " kept: no new ready revision within "
-                        + revisions.readyTimeout().toMillis() + " ms";
+                waiting.forEach((i, p) -> {
+                    pending.put(p.knativeService(), p);
+                    LOG.warn("Knative Service {}/{}: no new ready revision within {} s; revision {} is deleted once "
+                            + "one is ready (checked at the next decision)", namespace, p.knativeService(),
+                            revisions.readyTimeout().toSeconds(), p.oldRevision());
+                    out[i] = withState(out[i], "revision " + p.oldRevision() + " kept: no new ready revision within "
+                            + revisions.readyTimeout().toMillis() + " ms");
+                });
+                break;
             }
             stop.sleep(POLL);
         }
+        return List.of(out);
+    }
+
+    private static Outcome withState(Outcome o, String state) {
+        return new Outcome(o.target(), o.result(), o.failure(), o.message() + "; " + state);
     }
 
     /** Deletions left by earlier calls whose new Revision is ready now. */

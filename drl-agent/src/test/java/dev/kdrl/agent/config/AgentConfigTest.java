@@ -309,8 +309,13 @@ class AgentConfigTest {
         assertThat(c.apply().revisions()).isEqualTo(new AgentConfig.Revisions(true, Duration.ofSeconds(90),
                 Duration.ZERO));
         AgentConfig defaults = load(MINIMAL + "apply: {mode: knative, revisions: {deletePrevious: true}}\n");
-        assertThat(defaults.apply().revisions()).isEqualTo(new AgentConfig.Revisions(true, Duration.ofSeconds(120),
+        assertThat(defaults.apply().revisions()).isEqualTo(new AgentConfig.Revisions(true, Duration.ofSeconds(60),
                 null));
+        // the default wait is half the period, at most 60 s, so that a decision's cycle ends before the next
+        AgentConfig shortPeriod = load(MINIMAL + "schedule: {period: 30s, offset: 5s}\n"
+                + "apply: {mode: knative, revisions: {deletePrevious: true}}\n");
+        assertThat(shortPeriod.schedule().period()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(shortPeriod.apply().revisions().readyTimeout()).isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
@@ -346,6 +351,9 @@ class AgentConfigTest {
                         "apply.revisions.podGracePeriod", "", "only read with apply.revisions.deletePrevious"),
                 Arguments.of("apply: {mode: knative, revisions: {deletePrevious: true, readyTimeout: 11m}}",
                         "apply.revisions.readyTimeout", "", "expected a duration >= 100ms and <= 600s"),
+                Arguments.of("apply: {mode: knative, revisions: {deletePrevious: true, readyTimeout: 120s}}",
+                        "apply.revisions.readyTimeout", "'120s'", "expected less than schedule.period (120s): a "
+                                + "decision's wait for its new revisions is part of its cycle"),
                 Arguments.of("apply: {mode: knative, revisions: {deletePrevious: true, podGracePeriod: 1500ms}}",
                         "apply.revisions.podGracePeriod", "", "expected whole seconds"),
                 Arguments.of("apply: {mode: knative, revisions: {delete: true}}", "apply.revisions.delete", "",

@@ -445,6 +445,93 @@ class KnativeApplyIT {
         }
     }
 
+    /**
+     * The Services of one decision are patched together and their new Revisions awaited together, within one
+     * readyTimeout; only when some Services' CPU falls and others' rises are the falls patched, and their previous
+     * Revisions deleted, before the rises are patched.
+     */
+    @Test
+    void oneDecisionsServicesAreAwaitedTogetherAndFallsBeforeRises() throws Exception {
+        String ns = "revisions-together";
+        try (KubernetesClient sa = namespaceFor(ns, "rbac-knative.yaml")) {
+            for (String n : List.of("house", "senti", "numbr")) {
+                service(ns, n, "1", "10", "1");
+                revision(ns, n + "-00001", n);
+                ready(ns, n, n + "-00001", 1);
+            }
+            // a fake Knative controller that makes house's new Revision ready only once senti has been patched too:
+            // awaiting house before patching senti would run out of time
+            AtomicBoolean stopController = new AtomicBoolean();
+            Thread controller = new Thread(() -> {
+                try {
+                    while (!stopController.get()) {
+                        if (get(ns, "house").getMetadata().getGeneration() > 1
+                                && get(ns, "senti").getMetadata().getGeneration() > 1) {
+                            for (String n : List.of("house", "senti")) {
+                                revision(ns, n + "-00002", n);
+                                ready(ns, n, n + "-00002", 2);
+                            }
+                            return;
+                        }
+                        Thread.sleep(50);
+                    }
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "fake-knative");
+            controller.start();
+            AgentConfig.Revisions delete = new AgentConfig.Revisions(true, Duration.ofMillis(3000), null);
+            KnativeApplier applier = applier(sa, ns, delete, KnativeApplier.Events.NONE);
+            long started = System.nanoTime();
+            KnativeApplier.Report report = applier.apply(List.of(target("house", "2", "10", "2"),
+                    target("senti", "2", "10", "2")));
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            stopController.set(true);
+            controller.join(5000);
+            assertThat(report.of("house").message()).contains("deleted revision house-00001");
+            assertThat(report.of("senti").message()).contains("deleted revision senti-00001");
+            assertThat(tookMs).as("one wait for both, well within readyTimeout").isLessThan(3000);
+
+            // numbr's CPU falls (1 x 1 -> 0.5 x 1), house's rises (2 x 2 -> 3 x 2): numbr first, and house is
+            // patched only once numbr's previous Revision is deleted
+            AtomicBoolean numbrOldGoneBeforeHousePatched = new AtomicBoolean();
+            AtomicBoolean stopSecond = new AtomicBoolean();
+            Thread second = new Thread(() -> {
+                try {
+                    boolean numbrDone = false;
+                    while (!stopSecond.get()) {
+                        if (!numbrDone && get(ns, "numbr").getMetadata().getGeneration() > 1) {
+                            revision(ns, "numbr-00002", "numbr");
+                            Thread.sleep(300);
+                            ready(ns, "numbr", "numbr-00002", 2);
+                            numbrDone = true;
+                        }
+                        if (get(ns, "house").getMetadata().getGeneration() > 2) {
+                            numbrOldGoneBeforeHousePatched.set(!revisionExists(ns, "numbr-00001"));
+                            revision(ns, "house-00003", "house");
+                            ready(ns, "house", "house-00003", 3);
+                            return;
+                        }
+                        Thread.sleep(20);
+                    }
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "fake-knative-2");
+            second.start();
+            KnativeApplier.Report phased = applier.apply(List.of(target("house", "3", "10", "2"),
+                    target("senti", "2", "10", "2"), target("numbr", "500m", "10", "1")));
+            stopSecond.set(true);
+            second.join(5000);
+            assertThat(phased.outcomes()).extracting(o -> o.target().service())
+                    .containsExactly("senti", "numbr", "house");
+            assertThat(phased.of("numbr").message()).contains("deleted revision numbr-00001");
+            assertThat(phased.of("house").message()).contains("deleted revision house-00002");
+            assertThat(numbrOldGoneBeforeHousePatched).as("the fall's old revision deleted before the rise's patch")
+                    .isTrue();
+        }
+    }
+
     private void revision(String ns, String name, String service) {
         GenericKubernetesResource r = new GenericKubernetesResource();
         r.setApiVersion("serving.knative.dev/v1");
