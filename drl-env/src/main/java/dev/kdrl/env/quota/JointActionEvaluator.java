@@ -383,6 +383,28 @@ public final class JointActionEvaluator {
     private static final double SLACK = 1e-9;
 
     /**
+     * The joint action of the loaded state that holds the least CPU after the decision (the sum of each service's
+     * {@link #resources} under the scale-down check the whole decision fires); ties go to the first in lexicographic
+     * order. A walk over every joint action: for when no joint action fits the quota, where every one earns the
+     * over-quota reward and the immediate reward cannot choose.
+     */
+    public int[] leastTotal() {
+        int[] least = new int[n];
+        double[] leastTotal = {Double.POSITIVE_INFINITY};
+        forEach(false, (index, action, change, reward) -> {
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                total += resources(i, action[i], change);
+            }
+            if (total < leastTotal[0]) {
+                leastTotal[0] = total;
+                System.arraycopy(action, 0, least, 0, n);
+            }
+        });
+        return least;
+    }
+
+    /**
      * The joint action with the highest immediate reward; ties go to the first in lexicographic order ({@link #top}
      * with {@code k = 1}).
      */
