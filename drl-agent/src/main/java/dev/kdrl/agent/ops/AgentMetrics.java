@@ -54,8 +54,43 @@ public final class AgentMetrics {
         return new AgentMetrics(services, Double.NaN, false);
     }
 
+    /** Every meter's {@code # HELP} text, by name (the README's table of metrics, shortened). */
+    static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry("drl.agent.decision", "Decision time per cycle without network waits (predict, policy, "
+                    + "bookkeeping)"),
+            Map.entry("drl.agent.cycles", "Cycles, by whether the decision was written (outcome ok or failed)"),
+            Map.entry("drl.agent.query.failures", "Failed Prometheus queries, by service and kind"),
+            Map.entry("drl.agent.write.failures", "Failed writes of a decision, by kind"),
+            Map.entry("drl.agent.untrained.load.cycles", "Cycles whose predicted load lay well outside the model's "
+                    + "training loads, by service"),
+            Map.entry("drl.agent.observed.load", "Load read from Prometheus this cycle (NaN when the query failed)"),
+            Map.entry("drl.agent.predicted.load", "Load predicted for the next period"),
+            Map.entry("drl.agent.cpu.millicores", "CPU limit per pod decided, in millicores"),
+            Map.entry("drl.agent.concurrency.target", "Concurrency target decided"),
+            Map.entry("drl.agent.pods", "Pod count decided"),
+            Map.entry("drl.agent.requested.cores", "CPU cores the decision requests"),
+            Map.entry("drl.agent.quota.cores", "CPU quota the decisions are planned for, in cores"),
+            Map.entry("drl.agent.predicted.over.quota", "1 when the decision's CPU exceeds the quota"),
+            Map.entry("drl.agent.leader", "1 on the replica that writes"),
+            Map.entry("drl.agent.quota.peak.over", "Decisions whose roll-out peak exceeds the ResourceQuota's "
+                    + "limits.cpu (applied anyway)"),
+            Map.entry("drl.agent.service.patches", "Knative Services patched, by service"),
+            Map.entry("drl.agent.revisions.deleted", "Previous Revisions deleted, by service"),
+            Map.entry("drl.agent.service.failures", "Services of a DRLScaleAction left failed or invalid, by service "
+                    + "and result"));
+
     private AgentMetrics(List<String> services, double quota, boolean deciding) {
         serviceNames = List.copyOf(services);
+        // every meter's HELP from one table, whichever call registers it first
+        registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+            @Override
+            public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
+                String help = HELP.get(id.getName());
+                return help == null || id.getDescription() != null ? id : new io.micrometer.core.instrument.Meter.Id(
+                        id.getName(), io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()), id.getBaseUnit(),
+                        help, id.getType());
+            }
+        });
         if (!deciding) {
             decision = null;
             registerApplying(services);

@@ -41,6 +41,23 @@ class OpsServerTest {
                     .contains("drl_agent_leader 0.0")
                     .contains("drl_agent_query_failures_total{kind=\"timeout\",service=\"senti\"} 0.0")
                     .contains("drl_agent_write_failures_total{kind=\"forbidden\"} 0.0");
+            // every metric says what it is: no empty HELP line
+            assertThat(m.body().lines().filter(l -> l.startsWith("# HELP drl_agent_")))
+                    .isNotEmpty()
+                    .allSatisfy(l -> assertThat(l.split(" ", 4)).hasSize(4).satisfies(
+                            parts -> assertThat(parts[3]).isNotBlank()));
+            assertThat(m.body()).contains("# HELP drl_agent_pods Pod count decided");
+        }
+    }
+
+    /** The reconciler's and the knative mode's meters have their HELP text too. */
+    @Test
+    void everyMeterOfEveryModeHasItsHelpText() {
+        for (AgentMetrics metrics : List.of(new AgentMetrics(List.of("house"), 40),
+                AgentMetrics.forReconciler(List.of("house")))) {
+            List<String> help = metrics.scrape().lines().filter(l -> l.startsWith("# HELP ")).toList();
+            assertThat(help).isNotEmpty().allSatisfy(l -> assertThat(l.split(" ", 4)).hasSize(4));
+            assertThat(help).allSatisfy(l -> assertThat(l.split(" ", 4)[3]).isNotBlank());
         }
     }
 
