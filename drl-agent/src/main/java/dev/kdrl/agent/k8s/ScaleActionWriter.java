@@ -41,6 +41,8 @@ public final class ScaleActionWriter implements ActionSink {
     private final String name;
     private final int retries;
     private final Duration backoff;
+    /** The resourceVersion this writer last wrote or saw written: a patch that leaves it so changed nothing. */
+    private volatile String lastResourceVersion;
 
     private dev.kdrl.agent.ops.StopSignal stop = dev.kdrl.agent.ops.StopSignal.PROCESS;
 
@@ -118,8 +120,14 @@ public final class ScaleActionWriter implements ActionSink {
             throw new IllegalStateException("cannot serialise " + spec, e); // strings only: cannot happen
         }
         try {
-            resources().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-            return "patched " + namespace + "/" + name;
+            GenericKubernetesResource written = resources().inNamespace(namespace).withName(name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            String rv = written == null || written.getMetadata() == null ? null
+                    : written.getMetadata().getResourceVersion();
+            // the API server keeps the resourceVersion of a patch that changes nothing
+            boolean same = rv != null && rv.equals(lastResourceVersion);
+            lastResourceVersion = rv;
+            return (same ? "unchanged " : "patched ") + namespace + "/" + name;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
@@ -146,7 +154,9 @@ public final class ScaleActionWriter implements ActionSink {
         cr.setKind(ScaleActionSpec.KIND);
         cr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         cr.setAdditionalProperty("spec", new LinkedHashMap<>(spec));
-        resources().inNamespace(namespace).resource(cr).create();
+        GenericKubernetesResource created = resources().inNamespace(namespace).resource(cr).create();
+        lastResourceVersion = created == null || created.getMetadata() == null ? null
+                : created.getMetadata().getResourceVersion();
         return "created " + namespace + "/" + name;
     }
 

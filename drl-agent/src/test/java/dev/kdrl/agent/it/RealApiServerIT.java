@@ -127,6 +127,15 @@ class RealApiServerIT {
                     .inNamespace("default").withName("drl-action").get();
             assertThat(cr.getApiVersion()).isEqualTo("drlscaling.knativescaling.dcn.ssu.ac.kr/v1");
             assertThat(cr.<Map<String, Object>>get("spec")).isEqualTo(expectedSpecAfter(3));
+            // the same decision written again changes nothing, and says so; another one is a patch
+            ScaleActionWriter again = new ScaleActionWriter(admin, "default", "drl-action", 1, Duration.ofMillis(5));
+            Map<String, String> spec3 = expectedSpecAfter(3);
+            Map<String, String> spec2 = expectedSpecAfter(2);
+            assertThat(spec2).isNotEqualTo(spec3);
+            assertThat(again.write(spec3)).isEqualTo("patched default/drl-action"); // its first: nothing to compare
+            assertThat(again.write(spec3)).isEqualTo("unchanged default/drl-action");
+            assertThat(again.write(spec2)).isEqualTo("patched default/drl-action");
+            assertThat(again.write(spec2)).isEqualTo("unchanged default/drl-action");
             Lease lease = admin.leases().inNamespace("default").withName("drl-agent").get();
             assertThat(lease).as("the Lease of leader election").isNotNull();
             assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("it-agent");
