@@ -126,6 +126,61 @@ class DeployManifestsTest {
     }
 
     @SuppressWarnings("unchecked")
+    private static String name(Map<String, Object> doc) {
+        return (String) ((Map<String, Object>) doc.get("metadata")).get("name");
+    }
+
+    /**
+     * The reconciler's manifests (deploy/reconciler.yaml with deploy/rbac-reconciler.yaml) load as a reconciler of
+     * the example's Services, run as the reconciler's own ServiceAccount, and share no name with the mode-cr agent's
+     * (rbac.yaml, configmap.yaml, deployment.yaml), so that both run in one namespace.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReconcilersManifestsLoadAndRunBesideTheAgent() throws Exception {
+        List<Map<String, Object>> docs = documents("reconciler.yaml");
+        Map<String, Object> cm = docs.stream().filter(d -> "ConfigMap".equals(d.get("kind"))).findFirst()
+                .orElseThrow();
+        Map<String, Object> deployment = docs.stream().filter(d -> "Deployment".equals(d.get("kind"))).findFirst()
+                .orElseThrow();
+        Path copy = Files.createTempDirectory("reconciler").resolve("agent.yaml");
+        Files.writeString(copy, (String) ((Map<String, Object>) cm.get("data")).get("agent.yaml"));
+        AgentConfig c = AgentConfig.load(copy);
+        assertThat(c.apply().mode()).isEqualTo(AgentConfig.Apply.Mode.RECONCILER);
+        assertThat(c.warnings()).isEmpty();
+        AgentConfig example = AgentConfig.load(DEPLOY.resolve("agent.yaml"));
+        assertThat(c.services()).extracting(AgentConfig.Service::knativeService)
+                .containsExactlyElementsOf(example.services().stream().map(AgentConfig.Service::knativeService)
+                        .toList());
+        Map<String, Object> spec = (Map<String, Object>) deployment.get("spec");
+        assertThat(spec.get("replicas")).isEqualTo(1);
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+        String account = documents("rbac-reconciler.yaml").stream()
+                .filter(d -> "ServiceAccount".equals(d.get("kind"))).map(DeployManifestsTest::name).findFirst()
+                .orElseThrow();
+        assertThat(pod.get("serviceAccountName")).isEqualTo(account);
+        assertThat(documents("rbac-reconciler.yaml").stream().filter(d -> "RoleBinding".equals(d.get("kind"))))
+                .allSatisfy(b -> assertThat(((List<Map<String, Object>>) b.get("subjects")).get(0).get("name"))
+                        .isEqualTo(account));
+        List<Map<String, Object>> volumes = (List<Map<String, Object>>) pod.get("volumes");
+        assertThat(volumes).anySatisfy(v -> assertThat(v.get("configMap")).isEqualTo(Map.of("name", name(cm))));
+        Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+        String mount = ((List<Map<String, Object>>) container.get("volumeMounts")).stream()
+                .filter(m -> "config".equals(m.get("name"))).map(m -> (String) m.get("mountPath")).findFirst()
+                .orElseThrow();
+        assertThat((List<String>) container.get("command")).contains(mount + "/agent.yaml");
+        java.util.Set<String> agents = new java.util.HashSet<>();
+        for (String f : List.of("rbac.yaml", "configmap.yaml", "deployment.yaml")) {
+            documents(f).forEach(d -> agents.add(d.get("kind") + "/" + name(d)));
+        }
+        List<String> reconcilers = new java.util.ArrayList<>();
+        for (String f : List.of("rbac-reconciler.yaml", "reconciler.yaml")) {
+            documents(f).forEach(d -> reconcilers.add(d.get("kind") + "/" + name(d)));
+        }
+        assertThat(reconcilers).hasSize(7).doesNotContainAnyElementsOf(agents);
+    }
+
+    @SuppressWarnings("unchecked")
     private static List<String> rules(String file, String role) throws Exception {
         Map<String, Object> r = documents(file).stream()
                 .filter(d -> "Role".equals(d.get("kind"))
@@ -150,7 +205,7 @@ class DeployManifestsTest {
                 "[coordination.k8s.io] [leases] [" + example.leaderElection().leaseName() + "] [get, patch]",
                 "[coordination.k8s.io] [leases] null [create]");
         // Reconciler: an informer (get, list, watch) and status patches of DRLScaleActions, then as knative
-        assertThat(rules("rbac-reconciler.yaml", "drl-agent")).containsExactlyInAnyOrder(
+        assertThat(rules("rbac-reconciler.yaml", "drl-reconciler")).containsExactlyInAnyOrder(
                 "[drlscaling.knativescaling.dcn.ssu.ac.kr] [drlscaleactions] null [get, list, watch]",
                 "[drlscaling.knativescaling.dcn.ssu.ac.kr] [drlscaleactions/status] null [patch]",
                 "[serving.knative.dev] [services] " + services + " [get, patch]",
@@ -158,7 +213,8 @@ class DeployManifestsTest {
                 "[] [resourcequotas] null [list]");
         // only with apply.revisions.podGracePeriod: the old Revision's pods, listed then deleted one by one
         for (String file : List.of("rbac-knative.yaml", "rbac-reconciler.yaml")) {
-            assertThat(rules(file, "drl-agent-pods")).containsExactly("[] [pods] null [list, delete]");
+            String pods = file.equals("rbac-reconciler.yaml") ? "drl-reconciler-pods" : "drl-agent-pods";
+            assertThat(rules(file, pods)).containsExactly("[] [pods] null [list, delete]");
             assertThat(documents(file)).extracting(d -> d.get("kind")).doesNotContain("ClusterRole",
                     "ClusterRoleBinding");
         }

@@ -151,11 +151,17 @@ class KnativeApplyIT {
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .create();
         apply(admin, DEPLOY.resolve(rbacFile), ns);
-        return api.client(token(ns));
+        // the file's own ServiceAccount: drl-agent, or the reconciler's drl-reconciler
+        String account;
+        try (InputStream in = Files.newInputStream(DEPLOY.resolve(rbacFile))) {
+            account = admin.load(in).items().stream().filter(i -> "ServiceAccount".equals(i.getKind()))
+                    .map(i -> i.getMetadata().getName()).findFirst().orElseThrow();
+        }
+        return api.client(token(ns, account));
     }
 
-    private String token(String ns) {
-        return admin.serviceAccounts().inNamespace(ns).withName("drl-agent")
+    private String token(String ns, String account) {
+        return admin.serviceAccounts().inNamespace(ns).withName(account)
                 .tokenRequest(new TokenRequestBuilder().withNewSpec()
                         .withAudiences("https://kubernetes.default.svc").withExpirationSeconds(3600L).endSpec()
                         .build())
@@ -699,7 +705,7 @@ class KnativeApplyIT {
             service(ns, "house", "1", "10", "1");
             service(ns, "senti", "1", "10", "1");
             service(ns, "numbr", "1", "10", "1");
-            Map<String, String> env = inCluster(ns, token(ns));
+            Map<String, String> env = inCluster(ns, token(ns, "drl-reconciler"));
             Path config = dir.resolve("reconciler.yaml");
             Files.writeString(config, """
                     namespace: %s
@@ -844,7 +850,7 @@ class KnativeApplyIT {
             for (String n : NAMES) {
                 service(ns, n, "1", "10", "1");
             }
-            Map<String, String> env = inCluster(ns, token(ns));
+            Map<String, String> env = inCluster(ns, token(ns, "drl-agent"));
             Path config = dir.resolve("knative.yaml");
             Files.writeString(config, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
                     "{kind: last-value}", "namespace: " + ns + "\napply: {mode: knative}"));
