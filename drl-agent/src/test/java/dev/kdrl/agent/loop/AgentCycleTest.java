@@ -292,7 +292,7 @@ class AgentCycleTest {
         AgentConfig cfg = config("{model: model.zip}");
         assertThatThrownBy(() -> AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(),
                 new AgentMetrics(cfg.serviceNames(), 40)))
-                .hasMessageContaining("the policy was trained for a different environment: observation size 165 vs 9");
+                .hasMessageContaining("the policy was trained for a different environment (the policy's, then this one's): observation size 165 vs 9");
     }
 
     /** A model whose manifest lacks a field, or holds a bad hyper-parameter, is refused naming the file and field. */
@@ -340,7 +340,7 @@ class AgentCycleTest {
                 "{kind: moving-average, window: 2}", "").replace("profile: paper-general", "profile: " + profile));
         assertThatThrownBy(() -> AgentBuilder.build(edited, traceFrom(0), new AgentFixtures.RecordingSink(),
                 new AgentMetrics(edited.serviceNames(), 40)))
-                .hasMessageContaining("the policy was trained for a different environment: settings of senti differ: "
+                .hasMessageContaining("the policy was trained for a different environment (the policy's, then this one's): settings of senti differ: "
                         + "sloMs=2200.0 khpaLatencyThresholdMs=1500.0 maxPodStep=2 vs sloMs=1800.0");
     }
 

@@ -47,7 +47,7 @@ public record EnvSignature(
     }
 
     /** The prefix of the message of {@link #requireSame}. */
-    public static final String MISMATCH = "the policy was trained for a different environment: ";
+    public static final String MISMATCH = "the policy was trained for a different environment (the policy's, then this one's): ";
 
     /** Validates the fields and copies the lists and the array. */
     public EnvSignature {
@@ -191,7 +191,7 @@ public record EnvSignature(
     /**
      * Checks that {@code actual} (the environment at hand) is the one this policy was trained for.
      *
-     * @throws IllegalArgumentException {@code "the policy was trained for a different environment: "} followed
+     * @throws IllegalArgumentException {@link #MISMATCH} followed
      *                                  by the {@link #differences} joined by {@code "; "}
      */
     public void requireSame(EnvSignature actual) {

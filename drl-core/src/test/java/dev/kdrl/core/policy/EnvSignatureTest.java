@@ -66,10 +66,10 @@ class EnvSignatureTest {
         assertThatThrownBy(() -> TestNets.paper().requireSame(with(List.of("a", "b"), new int[] {22, 7}, 9,
                 "paper", List.of(), 60)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the policy was trained for a different environment: service names [house, senti, "
+                .hasMessage("the policy was trained for a different environment (the policy's, then this one's): service names [house, senti, "
                         + "numbr] vs [a, b]; nvec [22, 7, 8] vs [22, 7]; quota 40.0 vs 60.0");
         assertThatThrownBy(() -> TestNets.paper().requireSame(other))
-                .hasMessage("the policy was trained for a different environment: quota 40.0 vs 60.0");
+                .hasMessage("the policy was trained for a different environment (the policy's, then this one's): quota 40.0 vs 60.0");
     }
 
     @Test
@@ -103,7 +103,7 @@ class EnvSignatureTest {
         assertThat(recorded.differences(otherSlo)).containsExactly("settings of senti differ: sloMs=2200.0 vs "
                 + "sloMs=3000.0");
         assertThatThrownBy(() -> recorded.requireSame(otherSlo)).hasMessage("the policy was trained for a different "
-                + "environment: settings of senti differ: sloMs=2200.0 vs sloMs=3000.0");
+                + "environment (the policy's, then this one's): settings of senti differ: sloMs=2200.0 vs sloMs=3000.0");
         assertThat(recorded.differences(withSettings(paper, settings))).isEmpty();
         assertThat(recorded).isEqualTo(withSettings(paper, settings)).hasSameHashCodeAs(withSettings(paper, settings));
         assertThatThrownBy(() -> withSettings(paper, List.of("sloMs=1")))

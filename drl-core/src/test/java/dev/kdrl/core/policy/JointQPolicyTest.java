@@ -153,7 +153,7 @@ class JointQPolicyTest {
         EnvSignature other = new EnvSignature(List.of("house", "senti", "numbr"), new int[] {22, 7, 8}, 9, "paper",
                 List.of(), 60);
         assertThatThrownBy(() -> saved.actingPolicyFor(other))
-                .hasMessage("the policy was trained for a different environment: quota 40.0 vs 60.0");
+                .hasMessage("the policy was trained for a different environment (the policy's, then this one's): quota 40.0 vs 60.0");
         assertThat(saved.actingPolicyFor(TestNets.paper()).act(obs)).containsExactly(acting.act(obs));
 
         SavedPolicy mc = PolicyFileTest.paperSized(3);

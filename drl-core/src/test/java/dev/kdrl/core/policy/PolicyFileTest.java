@@ -107,7 +107,7 @@ class PolicyFileTest {
         EnvSignature other = new EnvSignature(List.of("house", "senti", "numbr"), new int[] {22, 7, 8}, 9, "paper",
                 List.of(), 60);
         assertThatThrownBy(() -> p.policyFor(other))
-                .hasMessage("the policy was trained for a different environment: quota 40.0 vs 60.0");
+                .hasMessage("the policy was trained for a different environment (the policy's, then this one's): quota 40.0 vs 60.0");
     }
 
     @Test
@@ -128,7 +128,7 @@ class PolicyFileTest {
         EnvSignature paper = new EnvSignature(List.of("house", "senti", "numbr"), new int[] {22, 7, 8}, 165,
                 "paper", List.of(), 40);
         assertThatThrownBy(() -> loaded.policyFor(paper))
-                .hasMessage("the policy was trained for a different environment: observation full vs paper");
+                .hasMessage("the policy was trained for a different environment (the policy's, then this one's): observation full vs paper");
         // a file of the published observation is written as before: no key, read back as paper
         PolicyFile.save(paperSized(2), file);
         assertThat(new String(entries(file).get("manifest.properties"), StandardCharsets.ISO_8859_1))

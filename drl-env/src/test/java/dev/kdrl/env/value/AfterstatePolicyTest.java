@@ -218,7 +218,7 @@ class AfterstatePolicyTest {
                 .hasMessageContaining("acts by a one-step search on the environment's model");
         assertThatThrownBy(() -> AfterstatePolicy.of(MODEL.withQuota(60), a::state, loaded,
                 AfterstatePolicy.signature(MODEL.withQuota(60), "paper")))
-                .hasMessage("the policy was trained for a different environment: quota 40.0 vs 60.0");
+                .hasMessage("the policy was trained for a different environment (the policy's, then this one's): quota 40.0 vs 60.0");
         SavedPolicy noCandidates = new SavedPolicy("afterstate", Map.of("gamma", "0.8", "reward_scale", "0.001"),
                 loaded.env(), v, null, norm, "test", ActorHead.AFTERSTATE_VALUE);
         assertThatThrownBy(() -> AfterstatePolicy.of(MODEL, a::state, noCandidates, loaded.env()))

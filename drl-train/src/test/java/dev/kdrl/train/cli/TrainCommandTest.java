@@ -205,7 +205,7 @@ class TrainCommandTest {
         DrlCommandTest.Run edited = DrlCommandTest.run("evaluate", "--model", model, "--trace",
                 "../datasets/paper/test-20.csv", "--no-optimum", "--lookahead", "0");
         assertThat(edited.code()).isEqualTo(1);
-        assertThat(edited.err()).contains("trained for a different environment: settings of house differ: "
+        assertThat(edited.err()).contains("trained for a different environment (the policy's, then this one's): settings of house differ: "
                 + "sloMs=1200.0 khpaLatencyThresholdMs=730.0 maxPodStep=0 vs sloMs=1000.0 khpaLatencyThresholdMs=730.0 "
                 + "maxPodStep=0");
         Files.writeString(profile, trained);
