@@ -266,8 +266,9 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
      * The previous Revision of a changed Service.
      *
      * @param deletePrevious delete it once the Service's {@code status.latestReadyRevisionName} names a newer one
-     * @param readyTimeout   how long a decision waits for that, for all its Services together (default: half the
-     *                       period, at most 60 s); not ready in time, it is deleted at a later decision once ready
+     * @param readyTimeout   how long a decision waits for that, for all its Services together, from its first patch
+     *                       (default: in mode knative half the period, at most 60 s; in mode reconciler 60 s); not
+     *                       ready in time, it is deleted at a later decision once ready
      * @param podGracePeriod when not {@code null}, also delete that Revision's pods (label
      *                       {@code serving.knative.dev/revision}) with this grace period, so their CPU stops counting
      *                       against the quota sooner (the Go operator uses 0); {@code null}: left to Kubernetes
@@ -767,8 +768,10 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         }
         boolean delete = or(r.deletePrevious(), false);
         // a decision's wait for its new revisions is part of its cycle: in mode knative it must end before the next
+        // (the reconciler has no period: its default is the cap)
         Duration least = Duration.ofMillis(100);
-        Duration dflt = period.dividedBy(2).compareTo(DEFAULT_READY_WAIT) < 0 ? period.dividedBy(2) : DEFAULT_READY_WAIT;
+        Duration dflt = mode == Apply.Mode.KNATIVE && period.dividedBy(2).compareTo(DEFAULT_READY_WAIT) < 0
+                ? period.dividedBy(2) : DEFAULT_READY_WAIT;
         Duration ready = rules.duration("apply.revisions.readyTimeout", r.readyTimeout(),
                 dflt.compareTo(least) < 0 ? least : dflt, least, MAX_READY_WAIT);
         if (mode == Apply.Mode.KNATIVE && delete && r.readyTimeout() != null && ready.compareTo(period) >= 0) {

@@ -556,7 +556,10 @@ public final class KnativeApplier {
         return d.stripTrailingZeros().toPlainString();
     }
 
-    /** Patches one Service, rebuilding the patch after a conflict; waits for and deletes the old Revision. */
+    /**
+     * Patches one Service, rebuilding the patch after a conflict; returns what deleting its previous Revision needs
+     * ({@link #awaitRevisions} waits for the new one).
+     */
     private Patched patch(Target t, Live first) throws InterruptedException {
         Live l = first;
         Duration wait = backoff;
@@ -767,11 +770,13 @@ public final class KnativeApplier {
             if (System.nanoTime() >= deadline) {
                 waiting.forEach((i, p) -> {
                     pending.put(p.knativeService(), p);
-                    LOG.warn("Knative Service {}/{}: no new ready revision within {} s; revision {} is deleted once "
-                            + "one is ready (checked at the next decision)", namespace, p.knativeService(),
-                            revisions.readyTimeout().toSeconds(), p.oldRevision());
+                    LOG.warn("Knative Service {}/{}: no new ready revision within the decision's readyTimeout ({} ms "
+                            + "from its first patch); revision {} is deleted once one is ready (checked at the next "
+                            + "decision)", namespace, p.knativeService(), revisions.readyTimeout().toMillis(),
+                            p.oldRevision());
                     out[i] = withState(out[i], "revision " + p.oldRevision() + " kept: no new ready revision within "
-                            + revisions.readyTimeout().toMillis() + " ms");
+                            + "the decision's readyTimeout (" + revisions.readyTimeout().toMillis() + " ms from its "
+                            + "first patch)");
                 });
                 break;
             }

@@ -225,10 +225,10 @@ public final class AgentLoop implements AutoCloseable {
         Duration write = KUBE_ATTEMPT.multipliedBy(k.retries() + 1L)
                 .plus(k.backoff().multipliedBy((1L << k.retries()) - 1));
         if (config.apply().appliesServices()) {
-            // every Service may need its own retries, and each changed one may wait for its new revision
+            // every Service may need its own retries; the decision waits for its new revisions once, for all of them
             write = write.multipliedBy(config.services().size());
             if (config.apply().revisions().deletePrevious()) {
-                write = write.plus(config.apply().revisions().readyTimeout().multipliedBy(config.services().size()));
+                write = write.plus(config.apply().revisions().readyTimeout());
             }
         }
         return config.schedule().deadline().plus(write).plus(BUILD_GRACE);

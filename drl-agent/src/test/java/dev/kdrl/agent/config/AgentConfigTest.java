@@ -316,6 +316,10 @@ class AgentConfigTest {
                 + "apply: {mode: knative, revisions: {deletePrevious: true}}\n");
         assertThat(shortPeriod.schedule().period()).isEqualTo(Duration.ofSeconds(30));
         assertThat(shortPeriod.apply().revisions().readyTimeout()).isEqualTo(Duration.ofSeconds(15));
+        // the reconciler has no period: 60 s whatever a shared file's schedule says
+        AgentConfig reconciler = load("schedule: {period: 30s, offset: 5s}\napply: {mode: reconciler, revisions: "
+                + "{deletePrevious: true}}\nservices: [{name: house}]\n");
+        assertThat(reconciler.apply().revisions().readyTimeout()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test

@@ -384,25 +384,17 @@ class KnativeApplyIT {
             // before it says so, the old Revision must still exist
             AtomicBoolean oldSeenBeforeReady = new AtomicBoolean();
             AtomicBoolean stopController = new AtomicBoolean();
-            Thread controller = new Thread(() -> {
-                try {
-                    while (!stopController.get()) {
-                        GenericKubernetesResource svc = get(ns, "house");
-                        long gen = svc.getMetadata().getGeneration();
-                        if (gen > 1) {
-                            revision(ns, "house-00002", "house");
-                            Thread.sleep(1000);
-                            oldSeenBeforeReady.set(revisionExists(ns, "house-00001"));
-                            ready(ns, "house", "house-00002", gen);
-                            return;
-                        }
-                        Thread.sleep(50);
-                    }
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
+            Thread controller = fakeController(stopController, () -> {
+                long gen = get(ns, "house").getMetadata().getGeneration();
+                if (gen <= 1) {
+                    return false;
                 }
-            }, "fake-knative");
-            controller.start();
+                revision(ns, "house-00002", "house");
+                Thread.sleep(1000);
+                oldSeenBeforeReady.set(revisionExists(ns, "house-00001"));
+                ready(ns, "house", "house-00002", gen);
+                return true;
+            });
             AgentConfig.Revisions delete = new AgentConfig.Revisions(true, Duration.ofMillis(2500), Duration.ZERO);
             AgentMetrics metrics = new AgentMetrics(NAMES, 40);
             KnativeApplier applier = applier(sa, ns, delete, metrics.knativeEvents());
@@ -468,24 +460,17 @@ class KnativeApplyIT {
             // a fake Knative controller that makes house's new Revision ready only once senti has been patched too:
             // awaiting house before patching senti would run out of time
             AtomicBoolean stopController = new AtomicBoolean();
-            Thread controller = new Thread(() -> {
-                try {
-                    while (!stopController.get()) {
-                        if (get(ns, "house").getMetadata().getGeneration() > 1
-                                && get(ns, "senti").getMetadata().getGeneration() > 1) {
-                            for (String n : List.of("house", "senti")) {
-                                revision(ns, n + "-00002", n);
-                                ready(ns, n, n + "-00002", 2);
-                            }
-                            return;
-                        }
-                        Thread.sleep(50);
-                    }
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
+            Thread controller = fakeController(stopController, () -> {
+                if (get(ns, "house").getMetadata().getGeneration() <= 1
+                        || get(ns, "senti").getMetadata().getGeneration() <= 1) {
+                    return false;
                 }
-            }, "fake-knative");
-            controller.start();
+                for (String n : List.of("house", "senti")) {
+                    revision(ns, n + "-00002", n);
+                    ready(ns, n, n + "-00002", 2);
+                }
+                return true;
+            });
             AgentConfig.Revisions delete = new AgentConfig.Revisions(true, Duration.ofMillis(3000), null);
             KnativeApplier applier = applier(sa, ns, delete, KnativeApplier.Events.NONE);
             long started = System.nanoTime();
@@ -502,29 +487,22 @@ class KnativeApplyIT {
             // patched only once numbr's previous Revision is deleted
             AtomicBoolean numbrOldGoneBeforeHousePatched = new AtomicBoolean();
             AtomicBoolean stopSecond = new AtomicBoolean();
-            Thread second = new Thread(() -> {
-                try {
-                    boolean numbrDone = false;
-                    while (!stopSecond.get()) {
-                        if (!numbrDone && get(ns, "numbr").getMetadata().getGeneration() > 1) {
-                            revision(ns, "numbr-00002", "numbr");
-                            Thread.sleep(300);
-                            ready(ns, "numbr", "numbr-00002", 2);
-                            numbrDone = true;
-                        }
-                        if (get(ns, "house").getMetadata().getGeneration() > 2) {
-                            numbrOldGoneBeforeHousePatched.set(!revisionExists(ns, "numbr-00001"));
-                            revision(ns, "house-00003", "house");
-                            ready(ns, "house", "house-00003", 3);
-                            return;
-                        }
-                        Thread.sleep(20);
-                    }
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
+            AtomicBoolean numbrDone = new AtomicBoolean();
+            Thread second = fakeController(stopSecond, () -> {
+                if (!numbrDone.get() && get(ns, "numbr").getMetadata().getGeneration() > 1) {
+                    revision(ns, "numbr-00002", "numbr");
+                    Thread.sleep(300);
+                    ready(ns, "numbr", "numbr-00002", 2);
+                    numbrDone.set(true);
                 }
-            }, "fake-knative-2");
-            second.start();
+                if (get(ns, "house").getMetadata().getGeneration() <= 2) {
+                    return false;
+                }
+                numbrOldGoneBeforeHousePatched.set(!revisionExists(ns, "numbr-00001"));
+                revision(ns, "house-00003", "house");
+                ready(ns, "house", "house-00003", 3);
+                return true;
+            });
             KnativeApplier.Report phased = applier.apply(List.of(target("house", "3", "10", "2"),
                     target("senti", "2", "10", "2"), target("numbr", "500m", "10", "1")));
             stopSecond.set(true);
@@ -535,7 +513,44 @@ class KnativeApplyIT {
             assertThat(phased.of("house").message()).contains("deleted revision house-00002");
             assertThat(numbrOldGoneBeforeHousePatched).as("the fall's old revision deleted before the rise's patch")
                     .isTrue();
+
+            // a fall whose new revision never becomes ready holds the rise back for the decision's readyTimeout
+            // only, not one more: the rise is patched then, both previous revisions left for a later decision
+            AgentConfig.Revisions short1 = new AgentConfig.Revisions(true, Duration.ofMillis(1500), null);
+            KnativeApplier hurried = applier(sa, ns, short1, KnativeApplier.Events.NONE);
+            long began = System.nanoTime();
+            KnativeApplier.Report late = hurried.apply(List.of(target("house", "4", "10", "2"),
+                    target("senti", "2", "10", "2"), target("numbr", "250m", "10", "1")));
+            long ms = (System.nanoTime() - began) / 1_000_000;
+            assertThat(late.of("numbr").result()).isEqualTo(Result.PATCHED);
+            assertThat(late.of("house").result()).isEqualTo(Result.PATCHED);
+            for (String n : List.of("numbr", "house")) {
+                assertThat(late.of(n).message()).contains("kept: no new ready revision within the decision's "
+                        + "readyTimeout (1500 ms from its first patch)");
+            }
+            assertThat(hurried.pendingDeletions()).containsOnlyKeys("numbr", "house");
+            assertThat(ms).as("one readyTimeout for the decision").isGreaterThanOrEqualTo(1500).isLessThan(3000);
         }
+    }
+
+    /** One look of a fake Knative controller at the cluster: true when it has done its part. */
+    private interface ControllerStep {
+        boolean run() throws InterruptedException;
+    }
+
+    /** A fake Knative controller: runs {@code step} every 20 ms on a thread of its own until done or stopped. */
+    private static Thread fakeController(AtomicBoolean stop, ControllerStep step) {
+        Thread t = new Thread(() -> {
+            try {
+                while (!stop.get() && !step.run()) {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fake-knative");
+        t.start();
+        return t;
     }
 
     private void revision(String ns, String name, String service) {

@@ -417,7 +417,7 @@ final class Soak {
             }
             String outcome = m.group(6);
             boolean written = m.group(2).startsWith("INFO");
-            if (written != outcome.matches("(created|patched) default/drl-action")) {
+            if (written != outcome.matches("(created|patched|unchanged) default/drl-action")) {
                 violations.add("process " + process + ": level and outcome disagree: " + l);
             }
             long number = Long.parseLong(m.group(3));
