@@ -41,8 +41,11 @@ public final class ScaleActionWriter implements ActionSink {
     private final String name;
     private final int retries;
     private final Duration backoff;
-    /** The resourceVersion this writer last wrote or saw written: a patch that leaves it so changed nothing. */
-    private volatile String lastResourceVersion;
+    /**
+     * The resource's generation after this writer's last write: a patch that leaves it so changed no spec field
+     * (the CRD has a status subresource, so an operator's status writes do not move it); null: none known.
+     */
+    private volatile Long lastGeneration;
 
     private dev.kdrl.agent.ops.StopSignal stop = dev.kdrl.agent.ops.StopSignal.PROCESS;
 
@@ -122,11 +125,9 @@ public final class ScaleActionWriter implements ActionSink {
         try {
             GenericKubernetesResource written = resources().inNamespace(namespace).withName(name)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-            String rv = written == null || written.getMetadata() == null ? null
-                    : written.getMetadata().getResourceVersion();
-            // the API server keeps the resourceVersion of a patch that changes nothing
-            boolean same = rv != null && rv.equals(lastResourceVersion);
-            lastResourceVersion = rv;
+            Long generation = generation(written);
+            boolean same = generation != null && generation.equals(lastGeneration);
+            lastGeneration = generation;
             return (same ? "unchanged " : "patched ") + namespace + "/" + name;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
@@ -154,10 +155,12 @@ public final class ScaleActionWriter implements ActionSink {
         cr.setKind(ScaleActionSpec.KIND);
         cr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         cr.setAdditionalProperty("spec", new LinkedHashMap<>(spec));
-        GenericKubernetesResource created = resources().inNamespace(namespace).resource(cr).create();
-        lastResourceVersion = created == null || created.getMetadata() == null ? null
-                : created.getMetadata().getResourceVersion();
+        lastGeneration = generation(resources().inNamespace(namespace).resource(cr).create());
         return "created " + namespace + "/" + name;
+    }
+
+    private static Long generation(GenericKubernetesResource r) {
+        return r == null || r.getMetadata() == null ? null : r.getMetadata().getGeneration();
     }
 
     private static String brief(KubernetesClientException e) {

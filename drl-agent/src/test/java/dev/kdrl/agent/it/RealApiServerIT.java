@@ -136,6 +136,12 @@ class RealApiServerIT {
             assertThat(again.write(spec3)).isEqualTo("unchanged default/drl-action");
             assertThat(again.write(spec2)).isEqualTo("patched default/drl-action");
             assertThat(again.write(spec2)).isEqualTo("unchanged default/drl-action");
+            // an operator's status write in between moves the resourceVersion, not the generation: still unchanged
+            admin.genericKubernetesResources(ScaleActionWriter.CONTEXT).inNamespace("default").withName("drl-action")
+                    .subresource("status").patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                            "{\"status\":{\"observedGeneration\":1}}");
+            assertThat(again.write(spec2)).isEqualTo("unchanged default/drl-action");
             Lease lease = admin.leases().inNamespace("default").withName("drl-agent").get();
             assertThat(lease).as("the Lease of leader election").isNotNull();
             assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("it-agent");
