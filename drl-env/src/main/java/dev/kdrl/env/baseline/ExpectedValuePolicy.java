@@ -32,7 +32,9 @@ import java.util.function.Supplier;
  * the same seed gives the same decisions, also across a restart of the live agent. Where there is no next
  * decision, the decision is greedy's: the paper's special 200th step ({@link QuotaModel#isPaperFinalStep}),
  * the episode's last decision, or an empty distribution (no history yet); at the step before the paper's
- * 200th, the next decision is valued with that step's reward rule. With {@code gamma = 0} it is greedy.
+ * 200th, the next decision is valued with that step's reward rule. With {@code gamma = 0} it is greedy, except
+ * where no decision fits the quota: there greedy takes the least CPU, and this (as every search built on the
+ * immediate reward) the first decision in order.
  *
  * <p>Cost per decision: one pass over the joint actions, then {@code candidates * samples} best-reward searches
  * ({@link JointActionEvaluator#bestReward}, a branch and bound over the 1,232 joint actions of the paper: about

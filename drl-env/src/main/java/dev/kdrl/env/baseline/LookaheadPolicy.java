@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 /**
  * Receding-horizon planning with known future traffic: at every step it computes the exact best
  * {@code k} decisions from the current state ({@link OptimalPlanner}, cut at the episode's end) and takes
- * the first. {@code k = 1} is {@link GreedyPolicy}; {@code k} = episode length is the exact optimum.
+ * the first. {@code k = 1} is {@link GreedyPolicy} where some decision fits the quota (where none does, greedy takes
+ * the least CPU and this the first in order); {@code k} = episode length is the exact optimum.
  */
 public final class LookaheadPolicy implements Policy<double[], int[]> {
     private final Supplier<QuotaState> state;
