@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replay recorded actions on the simulator and print one JSON line per step (seed, t, obs, "
                 + "action, reward, next_obs, truncated, prev_pod, prev_res).",
-            "The env is reset at the first line of each seed. This is how to check the env against reference data."})
+            "The env is reset at the first line of each seed. This is how to check the env against reference data.",
+            "Each seed's return (the sum of its rewards) is said on standard error, one line per seed."})
 final class ReplayCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
@@ -39,10 +40,19 @@ final class ReplayCommand implements Callable<Integer> {
         }
         List<ActionReplay.Step> steps = ActionReplay.replay(e, recorded);
         PrintWriter out = spec.commandLine().getOut();
+        java.util.Map<Long, double[]> returns = new java.util.LinkedHashMap<>(); // seed -> {return, steps}
         for (ActionReplay.Step s : steps) {
             out.println(s.toJson().toString());
+            double[] r = returns.computeIfAbsent(s.seed(), k -> new double[2]);
+            r[0] += s.reward();
+            r[1]++;
         }
         out.flush();
+        // on standard error, so that standard output stays the golden format
+        PrintWriter err = spec.commandLine().getErr();
+        returns.forEach((seed, r) -> err.printf(java.util.Locale.ROOT, "seed %d: return %.2f over %d steps%n", seed,
+                r[0], (long) r[1]));
+        err.flush();
         return 0;
     }
 }

@@ -66,6 +66,23 @@ class DrlCommandTest {
             }
             assertThat(got.get("reward").asDouble()).isCloseTo(want.get("reward").asDouble(), within(1e-6));
         }
+        // each seed's return on standard error, summed here from the reference file
+        java.util.Map<Long, double[]> sums = new java.util.LinkedHashMap<>();
+        for (String g : golden) {
+            JsonNode n = JSON.readTree(g);
+            double[] s = sums.computeIfAbsent(n.get("seed").asLong(), k -> new double[2]);
+            s[0] += n.get("reward").asDouble();
+            s[1]++;
+        }
+        List<String> said = r.err().lines().filter(l -> l.startsWith("seed ")).toList();
+        assertThat(said).hasSize(sums.size());
+        int i = 0;
+        for (var e : sums.entrySet()) {
+            String[] parts = said.get(i++).split(" ");
+            assertThat(parts[1]).isEqualTo(e.getKey() + ":");
+            assertThat(Double.parseDouble(parts[3])).isCloseTo(e.getValue()[0], within(0.01));
+            assertThat(parts[5]).isEqualTo(Long.toString((long) e.getValue()[1]));
+        }
     }
 
     @Test
