@@ -195,6 +195,7 @@ public final class AgentBuilder {
         }
         SavedPolicy saved = PolicyFile.load(spec.model());
         String profile = config.profile();
+        warnIfTrainedInTheClusterModel(saved, spec.model());
         if (SavedPolicies.searches(saved) && !spec.deterministic()) {
             // a search on the model scored with the learned value: deterministic by construction
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,
@@ -229,6 +230,23 @@ public final class AgentBuilder {
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,
                     spec.model() + ": " + e.getMessage() + "; set policy.deterministic to true");
         }
+    }
+
+    /**
+     * Warns when {@code saved} was trained in the cluster-faithful dynamics ({@code drl train --dynamics cluster}):
+     * the agent applies its decisions as the paper model's, each with the pods the predicted load needs as min-scale
+     * (or the DRLScaleAction's podcount), also when it was trained to leave the pods to Knative's autoscaler
+     * ({@code min_scale none}).
+     */
+    static void warnIfTrainedInTheClusterModel(SavedPolicy saved, Path file) {
+        java.util.Map<String, String> h = saved.hyperParameters();
+        if (!"cluster".equals(h.get("dynamics"))) {
+            return;
+        }
+        LOG.warn("{}: trained in the cluster-faithful dynamics (min_scale {}): the agent applies its configurations "
+                + "with the paper model's pod counts as min-scale (or podcount){}", file, h.getOrDefault("min_scale",
+                "not recorded"), "none".equals(h.get("min_scale")) ? ", not leaving the pods to Knative's "
+                + "autoscaler as in its training: its decisions here are not the ones it was evaluated on" : "");
     }
 
     /** The loads {@code saved} was trained on, logged; {@code null} when it recorded none. */

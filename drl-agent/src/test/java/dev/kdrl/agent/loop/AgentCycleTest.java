@@ -65,6 +65,34 @@ class AgentCycleTest {
                 .withHyperParameter("load_range", range), file);
     }
 
+    /** A model trained in the cluster model is applied as the paper model's decisions, and the agent says so. */
+    @Test
+    void aModelTrainedInTheClusterModelIsWarnedOf() throws Exception {
+        Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                AgentBuilder.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            AgentConfig cfg = config("{model: model.zip}");
+            AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), new AgentMetrics(
+                    cfg.serviceNames(), 40));
+            dev.kdrl.core.policy.PolicyFile.save(dev.kdrl.core.policy.PolicyFile.load(file)
+                    .withHyperParameter("dynamics", "cluster").withHyperParameter("min_scale", "none"), file);
+            AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), new AgentMetrics(
+                    cfg.serviceNames(), 40));
+        } finally {
+            log.detachAppender(logged);
+        }
+        List<String> warned = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("cluster-faithful")).toList();
+        // the paper-trained file first: nothing said; the same file recording cluster training: one warning
+        assertThat(warned).singleElement().asString().startsWith(file + ": trained in the cluster-faithful dynamics "
+                + "(min_scale none)").contains("not leaving the pods to Knative's autoscaler");
+    }
+
     @Test
     void aPredictedLoadWellOutsideTheModelsTrainingLoadsIsWarnedOfOncePerService() throws Exception {
         // a model that recorded house's training loads as 1..40: test-20's house reaches 100
