@@ -234,8 +234,8 @@ public final class AgentBuilder {
 
     /**
      * Warns when {@code saved} was trained in the cluster-faithful dynamics ({@code drl train --dynamics cluster}):
-     * the agent applies its decisions as the paper model's, each with the pods the predicted load needs as min-scale
-     * (or the DRLScaleAction's podcount), also when it was trained to leave the pods to Knative's autoscaler
+     * the agent applies its decisions as the paper model's, each with the paper model's pod count as min-scale (or
+     * the DRLScaleAction's podcount), also when it was trained to leave the pods to Knative's autoscaler
      * ({@code min_scale none}).
      */
     static void warnIfTrainedInTheClusterModel(SavedPolicy saved, Path file) {
