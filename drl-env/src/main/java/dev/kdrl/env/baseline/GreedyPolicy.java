@@ -12,8 +12,8 @@ import java.util.function.Supplier;
  * The one-step planner: for the current internal state (which the observation only partly shows) it
  * tries every joint action on the model and takes the best immediate reward; ties go to the first
  * action in lexicographic order. When no joint action fits the quota (every one earns the over-quota reward), it takes
- * the one that holds the least CPU after the decision ({@link JointActionEvaluator#leastTotal}), not the first in
- * order, which may ask for far more than the quota. A strong reference for learned policies.
+ * the one that holds the least CPU after the decision ({@link JointActionEvaluator#bestImmediateOrLeastTotal}), not
+ * the first in order, which may ask for far more than the quota. A strong reference for learned policies.
  */
 public final class GreedyPolicy implements Policy<double[], int[]> {
     private final QuotaModel model;
@@ -41,10 +41,7 @@ public final class GreedyPolicy implements Policy<double[], int[]> {
         QuotaState s = QuotaState.current(state);
         evaluator.load(s);
         boolean paperFinal = model.isPaperFinalStep(s.step());
-        int[] best = evaluator.bestImmediate(paperFinal);
-        // a reward is positive whenever the decision fits the quota: a negative best means none fits, every joint
-        // action earns the over-quota reward, and the first in order could ask for far more CPU than another
-        return evaluator.bestReward(paperFinal) < 0 ? evaluator.leastTotal() : best;
+        return evaluator.bestImmediateOrLeastTotal(paperFinal);
     }
 
     @Override

@@ -412,4 +412,14 @@ public final class JointActionEvaluator {
         top(1, paperFinalStep, bestAction, bestRewardOut);
         return bestAction[0].clone();
     }
+
+    /**
+     * {@link #bestImmediate}, or {@link #leastTotal} when no joint action fits the quota, from one search: a reward is
+     * positive whenever the decision fits, so a negative best means every joint action earns the over-quota reward,
+     * and the first in order could ask for far more CPU than another.
+     */
+    public int[] bestImmediateOrLeastTotal(boolean paperFinalStep) {
+        top(1, paperFinalStep, bestAction, bestRewardOut);
+        return bestRewardOut[0] < 0 ? leastTotal() : bestAction[0].clone();
+    }
 }
