@@ -65,17 +65,30 @@ class AgentCycleTest {
                 .withHyperParameter("load_range", range), file);
     }
 
-    /** A model trained in the cluster model is applied as the paper model's decisions, and the agent says so. */
-    @Test
-    void aModelTrainedInTheClusterModelIsWarnedOf() throws Exception {
-        Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                AgentBuilder.class);
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** The messages the logger of {@code source} logged while {@code body} ran. */
+    private static List<String> logged(Class<?> source, Body body) throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(source);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
                 new ch.qos.logback.core.read.ListAppender<>();
         logged.start();
         log.addAppender(logged);
         try {
+            body.run();
+        } finally {
+            log.detachAppender(logged);
+        }
+        return logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** A model trained in the cluster model is applied as the paper model's decisions, and the agent says so. */
+    @Test
+    void aModelTrainedInTheClusterModelIsWarnedOf() throws Exception {
+        Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
+        List<String> warned = logged(AgentBuilder.class, () -> {
             AgentConfig cfg = config("{model: model.zip}");
             AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), new AgentMetrics(
                     cfg.serviceNames(), 40));
@@ -83,11 +96,7 @@ class AgentCycleTest {
                     .withHyperParameter("dynamics", "cluster").withHyperParameter("min_scale", "none"), file);
             AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), new AgentMetrics(
                     cfg.serviceNames(), 40));
-        } finally {
-            log.detachAppender(logged);
-        }
-        List<String> warned = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.contains("cluster-faithful")).toList();
+        }).stream().filter(m -> m.contains("cluster-faithful")).toList();
         // the paper-trained file first: nothing said; the same file recording cluster training: one warning
         assertThat(warned).singleElement().asString().startsWith(file + ": trained in the cluster-faithful dynamics "
                 + "(min_scale none)").contains("not leaving the pods to Knative's autoscaler");
@@ -97,12 +106,7 @@ class AgentCycleTest {
     void aPredictedLoadWellOutsideTheModelsTrainingLoadsIsWarnedOfOncePerService() throws Exception {
         // a model that recorded house's training loads as 1..40: test-20's house reaches 100
         withLoadRange("house=1..40, senti=1..100, numbr=1..100");
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Agent.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        log.addAppender(logged);
-        try {
+        List<String> warned = logged(Agent.class, () -> {
             AgentConfig cfg = config("{model: model.zip}");
             AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
             Agent agent = AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), metrics);
@@ -118,11 +122,7 @@ class AgentCycleTest {
             assertThat(outside).isGreaterThan(1);
             assertThat(metrics.scrape()).contains("drl_agent_untrained_load_cycles_total{service=\"house\"} "
                     + outside + ".0").contains("drl_agent_untrained_load_cycles_total{service=\"senti\"} 0.0");
-        } finally {
-            log.detachAppender(logged);
-        }
-        List<String> warned = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.contains("the model was trained on")).toList();
+        }).stream().filter(m -> m.contains("the model was trained on")).toList();
         // moving average of 2: house is predicted (34 + 50) / 2 = 42 at cycle 2 (within a tenth of 1..40's width,
         // 43.9), then 58 at cycle 3
         assertThat(warned).containsExactly("cycle 3: house's predicted load 58 is well outside the 1..40 the model "
