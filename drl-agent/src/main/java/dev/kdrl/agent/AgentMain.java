@@ -164,7 +164,8 @@ public final class AgentMain implements Callable<Integer> {
             ActionSink sink;
             if (dryRun) {
                 sink = cfg.apply().mode() == AgentConfig.Apply.Mode.KNATIVE
-                        ? KnativeSink.dryRun(cfg.namespace(), cfg.services())
+                        ? KnativeSink.dryRun(cfg.namespace(), cfg.services(),
+                                cfg.apply().minScale() == AgentConfig.Apply.MinScale.NONE)
                         : new LogSink(cfg.namespace(), cfg.resourceName());
             } else {
                 client = kubernetesClient();
@@ -249,7 +250,8 @@ public final class AgentMain implements Callable<Integer> {
     private static KnativeApplier applier(KubernetesClient client, AgentConfig cfg, AgentMetrics metrics,
                                           double plannedQuota) {
         return new KnativeApplier(client, cfg.namespace(), cfg.kubernetes().retries(), cfg.kubernetes().backoff(),
-                cfg.apply().revisions(), metrics.knativeEvents()).plannedFor(plannedQuota);
+                cfg.apply().revisions(), metrics.knativeEvents()).plannedFor(plannedQuota)
+                .leavingPods(cfg.apply().minScale() == AgentConfig.Apply.MinScale.NONE);
     }
 
     /**

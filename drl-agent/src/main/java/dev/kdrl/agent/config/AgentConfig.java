@@ -223,8 +223,44 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
      * @param mode          {@link Mode#CR} (default), {@link Mode#KNATIVE} or {@link Mode#RECONCILER}
      * @param writeResource knative mode only: also write the {@code DRLScaleAction} (for observers)
      * @param revisions     what happens to a Service's previous Revision after a change (knative, reconciler)
+     * @param minScale      what a decision's pod count becomes (knative, reconciler; mode cr: the operator's way)
      */
-    public record Apply(Mode mode, boolean writeResource, Revisions revisions) {
+    public record Apply(Mode mode, boolean writeResource, Revisions revisions, MinScale minScale) {
+
+        /** The values of {@code apply.minScale}. */
+        public enum MinScale {
+            /**
+             * {@code min-scale} and {@code initial-scale} = the decision's pod count (the published operator's way,
+             * the default): Knative keeps at least those pods until the next decision.
+             */
+            DECISION("decision"),
+            /**
+             * Neither: each Service's {@code min-scale} and {@code initial-scale} are removed and Knative's autoscaler
+             * (the KPA) alone sizes the pods for the configuration's concurrency target, as a policy trained with
+             * {@code drl train --dynamics cluster --min-scale none} was.
+             */
+            NONE("none");
+
+            private final String label;
+
+            MinScale(String label) {
+                this.label = label;
+            }
+
+            public String label() {
+                return label;
+            }
+
+            /** The value of that name, or {@code null}. */
+            public static MinScale of(String label) {
+                for (MinScale m : values()) {
+                    if (m.label.equals(label)) {
+                        return m;
+                    }
+                }
+                return null;
+            }
+        }
 
         /** The modes of {@code apply.mode}. */
         public enum Mode {
@@ -741,7 +777,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
     public static final Duration DEFAULT_READY_WAIT = Duration.ofSeconds(60);
 
     private static Apply apply(AgentConfigFile.Apply a, AgentConfigFile.Rules rules, Duration period) {
-        a = or(a, new AgentConfigFile.Apply(null, null, null));
+        a = or(a, new AgentConfigFile.Apply(null, null, null, null));
         String label = or(a.mode(), Apply.Mode.CR.label());
         Apply.Mode mode = Apply.Mode.of(label);
         if (mode == null) {
@@ -750,6 +786,14 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         if (a.writeResource() != null && mode != Apply.Mode.KNATIVE) {
             throw rules.error("apply.writeResource", a.writeResource(), "only mode knative reads it; mode cr always "
                     + "writes the resource, mode reconciler only reads it");
+        }
+        Apply.MinScale minScale = Apply.MinScale.of(or(a.minScale(), Apply.MinScale.DECISION.label()));
+        if (minScale == null) {
+            throw rules.error("apply.minScale", a.minScale(), "expected decision or none");
+        }
+        if (mode == Apply.Mode.CR && a.minScale() != null) {
+            throw rules.error("apply.minScale", a.minScale(), "only modes knative and reconciler read it; in mode cr "
+                    + "the operator writes the DRLScaleAction's podcount as min-scale");
         }
         AgentConfigFile.Revisions r = or(a.revisions(), new AgentConfigFile.Revisions(null, null, null));
         if (mode == Apply.Mode.CR && a.revisions() != null) {
@@ -790,7 +834,7 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             throw rules.error("apply.revisions.podGracePeriod", written(r.podGracePeriod()),
                     readAs(r.podGracePeriod()) + "expected whole seconds (a pod's grace period is in seconds)");
         }
-        return new Apply(mode, or(a.writeResource(), false), new Revisions(delete, ready, grace));
+        return new Apply(mode, or(a.writeResource(), false), new Revisions(delete, ready, grace), minScale);
     }
 
     private static <T> T or(T value, T dflt) {

@@ -64,7 +64,7 @@ final class AgentConfigFile {
     record Kubernetes(Integer retries, WrittenDuration backoff) {
     }
 
-    record Apply(String mode, Boolean writeResource, Revisions revisions) {
+    record Apply(String mode, Boolean writeResource, Revisions revisions, String minScale) {
     }
 
     record Revisions(Boolean deletePrevious, WrittenDuration readyTimeout, WrittenDuration podGracePeriod) {

@@ -25,4 +25,12 @@ public interface ActionSink {
     default Map<String, String> current() {
         return null;
     }
+
+    /**
+     * Whether {@code live} (what {@link #current()} read) holds the decision {@code decided}: by default, equal specs.
+     * A sink that does not write every field compares those it writes.
+     */
+    default boolean holds(Map<String, String> decided, Map<String, String> live) {
+        return decided.equals(live);
+    }
 }

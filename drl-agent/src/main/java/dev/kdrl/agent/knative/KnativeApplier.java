@@ -186,6 +186,8 @@ public final class KnativeApplier {
     private volatile double plannedQuota = Double.NaN;
     /** What was said once: no ResourceQuota to check against, a ResourceQuota below the planned quota. */
     private final java.util.Set<String> saidOnce = ConcurrentHashMap.newKeySet();
+    /** {@code apply.minScale: none}: no pod count written, min-scale and initial-scale removed ({@link #leavingPods}). */
+    private volatile boolean leavePods;
     /** Called with the Knative Service's name between its read and its patch (tests provoke conflicts there). */
     private volatile Consumer<String> beforePatch = name -> {
     };
@@ -215,6 +217,24 @@ public final class KnativeApplier {
     }
 
     private dev.kdrl.agent.ops.StopSignal stop = dev.kdrl.agent.ops.StopSignal.PROCESS;
+
+    /**
+     * With {@code true} ({@code apply.minScale: none}), the pods are left to Knative's autoscaler: a target's pod count
+     * is neither checked nor written, and each changed Service's {@code min-scale} and {@code initial-scale} are
+     * removed (Knative's defaults: no floor, one pod to start a new Revision), so the KPA alone sizes the pods for the
+     * configuration's concurrency target. A Service is unchanged when its CPU limit and target match and it has
+     * neither annotation. The roll-out's quota check counts a changed Service's new Revision at its first pod.
+     * Default {@code false}: both are the target's pod count. Returns this applier.
+     */
+    public KnativeApplier leavingPods(boolean leave) {
+        this.leavePods = leave;
+        return this;
+    }
+
+    /** Whether the pods are left to Knative's autoscaler ({@link #leavingPods}). */
+    public boolean leavesPods() {
+        return leavePods;
+    }
 
     /**
      * Gives up the patches' retries and the wait for a new Revision when {@code signal} is requested (default:
@@ -263,7 +283,7 @@ public final class KnativeApplier {
         List<Outcome> outcomes = new ArrayList<>();
         List<Change> changes = new ArrayList<>();
         for (Target t : targets) {
-            String bad = invalid(t);
+            String bad = invalid(t, !leavePods);
             if (bad != null) {
                 outcomes.add(failed(t, WriteFailure.Kind.OTHER, bad));
                 continue;
@@ -274,7 +294,8 @@ public final class KnativeApplier {
                 if (settled != null) {
                     outcomes.add(settled);
                 } else {
-                    changes.add(new Change(t, l, cores(l.cpu(), l.minScale()), cores(t.cpu(), t.pods())));
+                    changes.add(leavePods ? new Change(t, l, cores(l.cpu(), "1"), cores(t.cpu(), "1"))
+                            : new Change(t, l, cores(l.cpu(), l.minScale()), cores(t.cpu(), t.pods())));
                 }
             } catch (KubernetesClientException e) {
                 outcomes.add(failure(t, "read", e));
@@ -330,7 +351,7 @@ public final class KnativeApplier {
         if (same(l, t)) {
             return unchanged(t, unchangedNote);
         }
-        String refusal = scaleRefusal(namespace, l, t);
+        String refusal = leavePods ? null : scaleRefusal(namespace, l, t);
         return refusal == null ? null : failed(t, WriteFailure.Kind.OTHER, refusal);
     }
 
@@ -341,13 +362,18 @@ public final class KnativeApplier {
 
     /** {@code null}, or why the target's values cannot be written. */
     static String invalid(Target t) {
+        return invalid(t, true);
+    }
+
+    /** {@code null}, or why the target's values cannot be written; {@code pods}: its pod count is written. */
+    static String invalid(Target t, boolean pods) {
         if (parseQuantity(t.cpu()) == null) {
             return "resource " + quote(t.cpu()) + " is not a CPU quantity (expected e.g. 3500m or 3.5)";
         }
         if (t.concurrency() == null || !t.concurrency().matches("[0-9]+(\\.[0-9]+)?")) {
             return "concurrency " + quote(t.concurrency()) + " is not a number (expected e.g. 20)";
         }
-        if (t.pods() == null || !t.pods().matches("[0-9]{1,9}")) {
+        if (pods && (t.pods() == null || !t.pods().matches("[0-9]{1,9}"))) {
             return "podcount " + quote(t.pods()) + " is not a whole number of pods (expected e.g. 4)";
         }
         return null;
@@ -428,9 +454,10 @@ public final class KnativeApplier {
         return null;
     }
 
-    private static boolean same(Live l, Target t) {
-        return Objects.equals(l.target(), t.concurrency()) && Objects.equals(l.minScale(), t.pods())
-                && Objects.equals(l.initialScale(), t.pods()) && sameQuantity(l.cpu(), t.cpu());
+    private boolean same(Live l, Target t) {
+        String pods = leavePods ? null : t.pods();
+        return Objects.equals(l.target(), t.concurrency()) && Objects.equals(l.minScale(), pods)
+                && Objects.equals(l.initialScale(), pods) && sameQuantity(l.cpu(), t.cpu());
     }
 
     private static boolean sameQuantity(String a, String b) {
@@ -463,8 +490,9 @@ public final class KnativeApplier {
         return limit.multiply(BigDecimal.valueOf(n));
     }
 
-    private static String values(Target t) {
-        return "cpu " + t.cpu() + ", target " + t.concurrency() + ", scale " + t.pods();
+    private String values(Target t) {
+        return "cpu " + t.cpu() + ", target " + t.concurrency() + (leavePods ? ", scale left to Knative"
+                : ", scale " + t.pods());
     }
 
     /**
@@ -566,7 +594,7 @@ public final class KnativeApplier {
         String previousRevision = first.readyRevision();
         int conflicts = 0;
         for (int attempt = 0; ; attempt++) {
-            String ops = ops(l, t);
+            String ops = ops(l, t, leavePods);
             beforePatch.accept(t.knativeService());
             GenericKubernetesResource patched;
             try {
@@ -659,22 +687,35 @@ public final class KnativeApplier {
         return g == null ? 0 : g;
     }
 
-    /** The JSON patch that gives {@code svc} the values of {@code t}. */
+    /** The JSON patch that gives {@code svc} the values of {@code t} (its pod count as min- and initial-scale). */
     static String ops(GenericKubernetesResource svc, Target t) {
-        return ops(live(svc), t);
+        return ops(live(svc), t, false);
+    }
+
+    /** The JSON patch that gives {@code svc} the values of {@code t}; {@code leavePods}: see {@link #leavingPods}. */
+    static String ops(GenericKubernetesResource svc, Target t, boolean leavePods) {
+        return ops(live(svc), t, leavePods);
     }
 
     /**
      * The JSON patch for {@code l}: the resourceVersion test, then the four values, adding a missing parent object
      * whole so that no other field is touched.
      */
-    static String ops(Live l, Target t) {
+    static String ops(Live l, Target t, boolean leavePods) {
         List<Map<String, Object>> ops = new ArrayList<>();
         ops.add(op("test", "/metadata/resourceVersion", l.resourceVersion()));
         Map<String, String> wanted = new LinkedHashMap<>();
         wanted.put(TARGET, t.concurrency());
-        wanted.put(MIN_SCALE, t.pods());
-        wanted.put(INITIAL_SCALE, t.pods());
+        if (leavePods) {
+            for (String key : List.of(MIN_SCALE, INITIAL_SCALE)) {
+                if (l.annotations() != null && l.annotations().containsKey(key)) {
+                    ops.add(op("remove", "/spec/template/metadata/annotations/" + pointer(key), null));
+                }
+            }
+        } else {
+            wanted.put(MIN_SCALE, t.pods());
+            wanted.put(INITIAL_SCALE, t.pods());
+        }
         if (l.template() == null) {
             ops.add(op("add", "/spec/template", Map.of("metadata", Map.of("annotations", wanted))));
         } else if (!(l.template().get("metadata") instanceof Map<?, ?>)) {
@@ -714,7 +755,9 @@ public final class KnativeApplier {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("op", op);
         m.put("path", path);
-        m.put("value", value);
+        if (!"remove".equals(op)) {
+            m.put("value", value);
+        }
         return m;
     }
 

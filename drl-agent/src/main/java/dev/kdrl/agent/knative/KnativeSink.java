@@ -82,9 +82,10 @@ public final class KnativeSink implements ActionSink {
 
     /**
      * Dry run in mode knative: logs, per Knative Service, the values a decision would set (CPU limit, concurrency
-     * target, min-scale and initial-scale) and writes nothing.
+     * target, min-scale and initial-scale, or with {@code leavePods} ({@code apply.minScale: none}) that they are
+     * removed) and writes nothing.
      */
-    public static ActionSink dryRun(String namespace, List<AgentConfig.Service> services) {
+    public static ActionSink dryRun(String namespace, List<AgentConfig.Service> services, boolean leavePods) {
         List<AgentConfig.Service> configured = List.copyOf(services);
         return new ActionSink() {
             @Override
@@ -92,7 +93,8 @@ public final class KnativeSink implements ActionSink {
                 List<String> lines = new ArrayList<>();
                 for (KnativeApplier.Target t : targets(configured, spec)) {
                     lines.add("Knative Service " + namespace + "/" + t.knativeService() + ": cpu " + t.cpu()
-                            + ", target " + t.concurrency() + ", min-scale and initial-scale " + t.pods());
+                            + ", target " + t.concurrency() + (leavePods ? ", min-scale and initial-scale removed "
+                            + "(pods left to Knative)" : ", min-scale and initial-scale " + t.pods()));
                 }
                 LOG.info("dry run: would set {}", String.join("; ", lines));
                 return "dry run, not applied: " + lines.size() + " Knative Services";
@@ -103,6 +105,24 @@ public final class KnativeSink implements ActionSink {
                 return null;
             }
         };
+    }
+
+    /**
+     * Whether the Services hold {@code decided}: with the pods left to Knative ({@code apply.minScale: none}), the
+     * podcount of a decision is not written, so only its CPU limits and concurrency targets are compared.
+     */
+    @Override
+    public boolean holds(Map<String, String> decided, Map<String, String> live) {
+        if (!applier.leavesPods()) {
+            return ActionSink.super.holds(decided, live);
+        }
+        return live != null && withoutPodcount(decided).equals(withoutPodcount(live));
+    }
+
+    private static Map<String, String> withoutPodcount(Map<String, String> spec) {
+        Map<String, String> out = new LinkedHashMap<>(spec);
+        out.keySet().removeIf(k -> k.endsWith("_podcount"));
+        return out;
     }
 
     /** The spec the Services hold now (only the services that could be read). */

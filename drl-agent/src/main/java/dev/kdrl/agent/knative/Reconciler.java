@@ -200,7 +200,8 @@ public final class Reconciler implements AutoCloseable {
         for (int i = 0; i < all.size(); i++) {
             KnativeApplier.Target t = all.get(i);
             configured.add(t.service());
-            String aboveMax = aboveMaxPods(t, services.get(i).maxPods());
+            // apply.minScale none: the podcount is not applied, so not checked either
+            String aboveMax = applier.leavesPods() ? null : aboveMaxPods(t, services.get(i).maxPods());
             if (t.cpu() == null && t.concurrency() == null && t.pods() == null) {
                 results.put(t.service(), result("skipped", "the spec has no service" + t.service() + "_* fields"));
             } else if (aboveMax != null) {
@@ -217,7 +218,7 @@ public final class Reconciler implements AutoCloseable {
             if (o.result() == KnativeApplier.Result.FAILED) {
                 message = message.replaceFirst("^failed: ", "");
                 // the resource's own fields are what is wrong: named, and not retried before the spec changes
-                if (KnativeApplier.invalid(t) != null) {
+                if (KnativeApplier.invalid(t, !applier.leavesPods()) != null) {
                     message = "spec.service" + t.service() + "_" + message;
                     label = INVALID;
                 }

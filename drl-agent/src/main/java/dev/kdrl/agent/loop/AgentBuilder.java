@@ -103,7 +103,7 @@ public final class AgentBuilder {
             }
             if (pending == null) {
                 LOG.debug("pending decision left for later");
-            } else if (pending.spec().equals(live)) {
+            } else if (sink.holds(pending.spec(), live)) {
                 LOG.warn("the last decision ({}) was written but its state not saved: adopting it from {}",
                         pending.time(), store.file().resolveSibling("pending.json"));
                 store.save(pending);
@@ -189,13 +189,17 @@ public final class AgentBuilder {
                          TrafficDistribution traffic) {
         AgentConfig.PolicySpec spec = config.policy();
         if (spec.planner() != null) {
+            if (config.apply().appliesServices() && config.apply().minScale() == AgentConfig.Apply.MinScale.NONE) {
+                LOG.warn("planner {} plans each service's pods as the paper model counts them; apply.minScale none "
+                        + "leaves the pods to Knative's autoscaler instead", spec.planner());
+            }
             return new Chosen(Planners.create(spec.planner(), Planners.Context.live(model, state, traffic, spec.seed(),
                     spec.confidence())),
                     Observation.PAPER);
         }
         SavedPolicy saved = PolicyFile.load(spec.model());
         String profile = config.profile();
-        warnIfTrainedInTheClusterModel(saved, spec.model());
+        warnIfAppliedOtherwiseThanTrained(saved, spec.model(), config.apply());
         if (SavedPolicies.searches(saved) && !spec.deterministic()) {
             // a search on the model scored with the learned value: deterministic by construction
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,
@@ -233,20 +237,32 @@ public final class AgentBuilder {
     }
 
     /**
-     * Warns when {@code saved} was trained in the cluster-faithful dynamics ({@code drl train --dynamics cluster}):
-     * the agent applies its decisions as the paper model's, each with the paper model's pod count as min-scale (or
-     * the DRLScaleAction's podcount), also when it was trained to leave the pods to Knative's autoscaler
-     * ({@code min_scale none}).
+     * Warns when {@code saved}'s decisions are applied otherwise than it was trained: a model trained to leave the pods
+     * to Knative's autoscaler ({@code drl train --dynamics cluster --min-scale none}) applied with min-scale (modes
+     * cr, or {@code apply.minScale: decision}), or any other applied with {@code apply.minScale: none}; and for a model
+     * trained in the cluster-faithful dynamics with min-scale from the decision, that the agent writes the paper
+     * model's pod counts, which keep a service's pods while the scale-down check has not fired.
      */
-    static void warnIfTrainedInTheClusterModel(SavedPolicy saved, Path file) {
+    static void warnIfAppliedOtherwiseThanTrained(SavedPolicy saved, Path file, AgentConfig.Apply apply) {
         java.util.Map<String, String> h = saved.hyperParameters();
-        if (!"cluster".equals(h.get("dynamics"))) {
-            return;
+        boolean cluster = "cluster".equals(h.get("dynamics"));
+        boolean trainedWithoutMinScale = cluster && "none".equals(h.get("min_scale"));
+        boolean appliedWithoutMinScale = apply.appliesServices() && apply.minScale() == AgentConfig.Apply.MinScale.NONE;
+        if (trainedWithoutMinScale && !appliedWithoutMinScale) {
+            LOG.warn("{}: trained in the cluster-faithful dynamics (min_scale none), leaving the pods to Knative's "
+                    + "autoscaler; the agent writes the paper model's pod counts as min-scale (or podcount), so its "
+                    + "decisions here are not the ones it was evaluated on: set apply.mode knative (or reconciler) "
+                    + "and apply.minScale: none", file);
+        } else if (!trainedWithoutMinScale && appliedWithoutMinScale) {
+            LOG.warn("{}: trained with each decision's pod count as min-scale ({}); apply.minScale none leaves the "
+                    + "pods to Knative's autoscaler instead, which it was not trained for", file,
+                    cluster ? "the cluster-faithful dynamics, min_scale " + h.getOrDefault("min_scale", "not recorded")
+                            : "the paper model");
+        } else if (cluster && !trainedWithoutMinScale) {
+            LOG.warn("{}: trained in the cluster-faithful dynamics (min_scale {}): the agent applies its configurations "
+                    + "with the paper model's pod counts as min-scale (or podcount)", file,
+                    h.getOrDefault("min_scale", "not recorded"));
         }
-        LOG.warn("{}: trained in the cluster-faithful dynamics (min_scale {}): the agent applies its configurations "
-                + "with the paper model's pod counts as min-scale (or podcount){}", file, h.getOrDefault("min_scale",
-                "not recorded"), "none".equals(h.get("min_scale")) ? ", not leaving the pods to Knative's "
-                + "autoscaler as in its training: its decisions here are not the ones it was evaluated on" : "");
     }
 
     /** The loads {@code saved} was trained on, logged; {@code null} when it recorded none. */

@@ -293,6 +293,17 @@ class AgentConfigTest {
         assertThat(c.apply().appliesServices()).isFalse();
         assertThat(c.apply().writeResource()).isFalse();
         assertThat(c.apply().revisions().deletePrevious()).isFalse();
+        assertThat(c.apply().minScale()).isEqualTo(AgentConfig.Apply.MinScale.DECISION);
+    }
+
+    @Test
+    void minScaleIsTheDecisionsPodCountUnlessLeftToKnative() throws Exception {
+        assertThat(load(MINIMAL + "apply: {mode: knative}\n").apply().minScale())
+                .isEqualTo(AgentConfig.Apply.MinScale.DECISION);
+        assertThat(load(MINIMAL + "apply: {mode: knative, minScale: none}\n").apply().minScale())
+                .isEqualTo(AgentConfig.Apply.MinScale.NONE);
+        assertThat(load("apply: {mode: reconciler, minScale: none}\nservices: [{name: house}]\n").apply()
+                .minScale()).isEqualTo(AgentConfig.Apply.MinScale.NONE);
     }
 
     @Test
@@ -345,6 +356,10 @@ class AgentConfigTest {
                 Arguments.of("apply: {mode: operator}", "apply.mode", "'operator'",
                         "expected one of cr, knative, reconciler"),
                 Arguments.of("apply: {writeResource: true}", "apply.writeResource", "'true'", "only mode knative"),
+                Arguments.of("apply: {minScale: none}", "apply.minScale", "'none'", "only modes knative and "
+                        + "reconciler read it; in mode cr the operator writes the DRLScaleAction's podcount as min-scale"),
+                Arguments.of("apply: {mode: knative, minScale: zero}", "apply.minScale", "'zero'",
+                        "expected decision or none"),
                 Arguments.of("apply: {mode: reconciler, writeResource: false}", "apply.writeResource", "'false'",
                         "only mode knative"),
                 Arguments.of("apply: {revisions: {deletePrevious: true}}", "apply.revisions",

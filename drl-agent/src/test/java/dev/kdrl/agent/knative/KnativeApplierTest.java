@@ -123,6 +123,80 @@ class KnativeApplierTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void leavingThePodsToKnativeRemovesMinAndInitialScaleAndWritesNoPodCount() throws Exception {
+        String scaled = HOUSE.replace("example.com/x: \"y\"", "example.com/x: \"y\", "
+                + "autoscaling.knative.dev/min-scale: \"4\", autoscaling.knative.dev/initial-scale: \"4\"");
+        List<Map<String, Object>> parsed = new ObjectMapper().readValue(KnativeApplier.ops(service(scaled),
+                new Target("house", "house", "3500m", "20", "9"), true), List.class);
+        assertThat(parsed).extracting(o -> o.get("op") + " " + o.get("path") + " " + o.get("value")).containsExactly(
+                "test /metadata/resourceVersion 17",
+                "remove /spec/template/metadata/annotations/autoscaling.knative.dev~1min-scale null",
+                "remove /spec/template/metadata/annotations/autoscaling.knative.dev~1initial-scale null",
+                "add /spec/template/metadata/annotations/autoscaling.knative.dev~1target 20",
+                "add /spec/template/spec/containers/0/resources/limits/cpu 3500m");
+        assertThat(parsed.get(1)).containsOnlyKeys("op", "path");
+        // nothing to remove: only the target and the CPU limit
+        List<Map<String, Object>> plain = new ObjectMapper().readValue(KnativeApplier.ops(service(HOUSE),
+                new Target("house", "house", "3500m", "20", "9"), true), List.class);
+        assertThat(plain).extracting(o -> (String) o.get("op")).containsExactly("test", "add", "add");
+        assertThat(plain.toString()).doesNotContain("min-scale").doesNotContain("initial-scale");
+        // the pod count is neither checked nor written
+        assertThat(KnativeApplier.invalid(new Target("house", "house", "1", "20", null), false)).isNull();
+        assertThat(KnativeApplier.invalid(new Target("house", "house", "lots", "20", null), false))
+                .startsWith("resource 'lots'");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void withThePodsLeftToKnativeAServiceWithoutScaleAnnotationsIsUnchangedAndMaxScaleNoObstacle() throws Exception {
+        storeWith("autoscaling.knative.dev/maxScale: \"3\", autoscaling.knative.dev/min-scale: \"4\", "
+                + "autoscaling.knative.dev/initial-scale: \"4\"");
+        KnativeApplier applier = applier().leavingPods(true);
+        assertThat(applier.leavesPods()).isTrue();
+        // a pod count above max-scale (refused as min-scale) is no obstacle: it is not written
+        KnativeApplier.Report first = applier.apply(List.of(new Target("house", "house", "2", "20", "40")));
+        assertThat(first.of("house").result()).isEqualTo(Result.PATCHED);
+        assertThat(first.of("house").message()).isEqualTo("patched (cpu 2, target 20, scale left to Knative)");
+        Map<String, Object> annotations = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                ((Map<String, Object>) kube.client.genericKubernetesResources(KnativeApplier.SERVICES)
+                        .inNamespace("default").withName("house").get().getAdditionalProperties().get("spec"))
+                        .get("template")).get("metadata")).get("annotations");
+        assertThat(annotations).containsEntry("autoscaling.knative.dev/target", "20")
+                .containsEntry("autoscaling.knative.dev/maxScale", "3")
+                .doesNotContainKeys(KnativeApplier.MIN_SCALE, KnativeApplier.INITIAL_SCALE);
+        // another pod count, same configuration: nothing to write
+        KnativeApplier.Report again = applier.apply(List.of(new Target("house", "house", "2000m", "20", "7")));
+        assertThat(again.of("house").result()).isEqualTo(Result.UNCHANGED);
+        assertThat(patches()).isEqualTo(1);
+        // the default applier writes the pod count again
+        KnativeApplier.Report pods = applier().apply(List.of(new Target("house", "house", "2", "20", "3")));
+        assertThat(pods.of("house").result()).isEqualTo(Result.PATCHED);
+    }
+
+    /**
+     * A decision saved as pending is settled against what the Services hold: with the pods left to Knative its
+     * podcount is not there to compare, so only the configurations are.
+     */
+    @Test
+    void aPendingDecisionIsSettledOnTheFieldsTheSinkWrites() {
+        Map<String, String> decided = Map.of("servicehouse_resource", "2", "servicehouse_concurrency", "20",
+                "servicehouse_podcount", "4");
+        java.util.HashMap<String, String> live = new java.util.HashMap<>(decided);
+        live.put("servicehouse_podcount", null); // no min-scale on the Service
+        List<AgentConfig.Service> services = List.of(new AgentConfig.Service("house", "house", null, Map.of(), null,
+                null));
+        KnativeSink leaving = new KnativeSink(applier().leavingPods(true), services, null);
+        KnativeSink writing = new KnativeSink(applier(), services, null);
+        assertThat(leaving.holds(decided, live)).isTrue();
+        assertThat(writing.holds(decided, live)).isFalse();
+        assertThat(writing.holds(decided, decided)).isTrue();
+        live.put("servicehouse_concurrency", "15");
+        assertThat(leaving.holds(decided, live)).isFalse();
+        assertThat(leaving.holds(decided, null)).isFalse();
+    }
+
+    @Test
     void badValuesAreRefusedSayingWhatWasExpected() {
         assertThat(KnativeApplier.invalid(new Target("house", "house", "3500m", "20", "4"))).isNull();
         assertThat(KnativeApplier.invalid(new Target("house", "house", "lots", "20", "4")))

@@ -123,6 +123,51 @@ class ReconcilerTest {
         assertThat(Reconciler.aboveMaxPods(new KnativeApplier.Target("a", "a", "1", "10", "x"), 5)).isNull();
     }
 
+    /**
+     * With the pods left to Knative ({@code apply.minScale: none}) a resource's podcount is neither checked nor
+     * applied: a podcount above maxPods, or none at all, does not stop its configuration.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void withThePodsLeftToKnativeThePodcountIsNeitherCheckedNorApplied() throws Exception {
+        try (MockKube kube = new MockKube()) {
+            for (String name : List.of("house", "senti")) {
+                kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").resource(
+                        kube.client.getKubernetesSerialization().unmarshal("""
+                                apiVersion: serving.knative.dev/v1
+                                kind: Service
+                                metadata: {name: %s, namespace: default}
+                                spec:
+                                  template:
+                                    metadata: {annotations: {autoscaling.knative.dev/min-scale: "4"}}
+                                    spec: {containers: [{image: app:1}]}
+                                """.formatted(name), GenericKubernetesResource.class)).create();
+            }
+            create(kube, Map.of("servicehouse_resource", "2", "servicehouse_concurrency", "10",
+                    "servicehouse_podcount", "151", "servicesenti_resource", "1500m", "servicesenti_concurrency",
+                    "15"));
+            Reconciler r = new Reconciler(kube.client, "default", List.of(
+                    new AgentConfig.Service("house", "house", null, Map.of(), null, 150),
+                    new AgentConfig.Service("senti", "senti", null, Map.of(), null, 150)),
+                    new KnativeApplier(kube.client, "default", 0, Duration.ofMillis(1),
+                            new AgentConfig.Revisions(false, Duration.ofSeconds(1), null),
+                            KnativeApplier.Events.NONE).leavingPods(true), Duration.ofSeconds(60));
+            Map<String, Object> status = r.reconcile("drl-action");
+            Map<String, Map<String, String>> services = (Map<String, Map<String, String>>) status.get("services");
+            assertThat(services.get("house")).containsEntry("result", "patched");
+            assertThat(services.get("senti")).containsEntry("result", "patched");
+            for (String name : List.of("house", "senti")) {
+                Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>) kube.client
+                        .genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").withName(name)
+                        .get().getAdditionalProperties().get("spec")).get("template");
+                assertThat((Map<String, Object>) ((Map<String, Object>) template.get("metadata")).get("annotations"))
+                        .as(name).doesNotContainKey(KnativeApplier.MIN_SCALE)
+                        .doesNotContainKey(KnativeApplier.INITIAL_SCALE)
+                        .containsEntry(KnativeApplier.TARGET, name.equals("house") ? "10" : "15");
+            }
+        }
+    }
+
     /** The DRLScaleAction drl-action, generation 1, with {@code spec}, in namespace default. */
     private static void create(MockKube kube, Map<String, Object> spec) {
         GenericKubernetesResource cr = new GenericKubernetesResource();

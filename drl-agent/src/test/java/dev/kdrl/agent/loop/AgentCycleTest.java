@@ -71,6 +71,12 @@ class AgentCycleTest {
 
     /** The messages the logger of {@code source} logged while {@code body} ran. */
     private static List<String> logged(Class<?> source, Body body) throws Exception {
+        return logged(source, null, body);
+    }
+
+    /** The messages the logger of {@code source} logged at {@code level} (null: any) while {@code body} ran. */
+    private static List<String> logged(Class<?> source, ch.qos.logback.classic.Level level, Body body)
+            throws Exception {
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(source);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
                 new ch.qos.logback.core.read.ListAppender<>();
@@ -81,25 +87,46 @@ class AgentCycleTest {
         } finally {
             log.detachAppender(logged);
         }
-        return logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        return logged.list.stream().filter(e -> level == null || e.getLevel() == level)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
     }
 
-    /** A model trained in the cluster model is applied as the paper model's decisions, and the agent says so. */
+    /**
+     * A model trained to leave the pods to Knative's autoscaler is warned of unless applied so ({@code apply.minScale:
+     * none}), and a model trained with the decision's pods is warned of when applied so.
+     */
     @Test
-    void aModelTrainedInTheClusterModelIsWarnedOf() throws Exception {
+    void aModelAppliedOtherwiseThanTrainedIsWarnedOf() throws Exception {
         Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"));
-        List<String> warned = logged(AgentBuilder.class, () -> {
-            AgentConfig cfg = config("{model: model.zip}");
+        Path clusterFile = dir.resolve("cluster-none.zip");
+        dev.kdrl.core.policy.PolicyFile.save(dev.kdrl.core.policy.PolicyFile.load(file)
+                .withHyperParameter("dynamics", "cluster").withHyperParameter("min_scale", "none"), clusterFile);
+        String knativeNone = "apply: {mode: knative, minScale: none}";
+        // paper-trained, min-scale from the decision: nothing said
+        assertThat(warnings("{model: model.zip}", "")).isEmpty();
+        // trained without min-scale, applied with it
+        assertThat(warnings("{model: cluster-none.zip}", "")).singleElement().asString().startsWith(clusterFile
+                + ": trained in the cluster-faithful dynamics (min_scale none), leaving the pods to Knative's "
+                + "autoscaler").endsWith("set apply.mode knative (or reconciler) and apply.minScale: none");
+        // applied as trained: nothing said
+        assertThat(warnings("{model: cluster-none.zip}", knativeNone)).isEmpty();
+        // trained with the decision's pods, applied without
+        assertThat(warnings("{model: model.zip}", knativeNone)).singleElement().asString().isEqualTo(dir.resolve(
+                "model.zip") + ": trained with each decision's pod count as min-scale (the paper model); "
+                + "apply.minScale none leaves the pods to Knative's autoscaler instead, which it was not trained for");
+        assertThat(warnings("{planner: greedy}", knativeNone)).singleElement().asString().isEqualTo("planner greedy "
+                + "plans each service's pods as the paper model counts them; apply.minScale none leaves the pods to "
+                + "Knative's autoscaler instead");
+    }
+
+    /** The warnings {@link AgentBuilder} logs building an agent with {@code policy} and the {@code extra} settings. */
+    private List<String> warnings(String policy, String extra) throws Exception {
+        return logged(AgentBuilder.class, ch.qos.logback.classic.Level.WARN, () -> {
+            AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", policy,
+                    "{kind: moving-average, window: 2}", extra));
             AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), new AgentMetrics(
-                    cfg.serviceNames(), 40));
-            dev.kdrl.core.policy.PolicyFile.save(dev.kdrl.core.policy.PolicyFile.load(file)
-                    .withHyperParameter("dynamics", "cluster").withHyperParameter("min_scale", "none"), file);
-            AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), new AgentMetrics(
-                    cfg.serviceNames(), 40));
-        }).stream().filter(m -> m.contains("cluster-faithful")).toList();
-        // the paper-trained file first: nothing said; the same file recording cluster training: one warning
-        assertThat(warned).singleElement().asString().startsWith(file + ": trained in the cluster-faithful dynamics "
-                + "(min_scale none)").contains("not leaving the pods to Knative's autoscaler");
+                    cfg.serviceNames(), 40)).close();
+        });
     }
 
     @Test
