@@ -11,10 +11,12 @@ import dev.kdrl.agent.k8s.LeaseElection;
 import dev.kdrl.agent.k8s.LogSink;
 import dev.kdrl.agent.k8s.ScaleActionWriter;
 import dev.kdrl.agent.knative.KnativeApplier;
+import dev.kdrl.agent.knative.KnativeHeld;
 import dev.kdrl.agent.knative.KnativeSink;
 import dev.kdrl.agent.knative.Reconciler;
 import dev.kdrl.agent.loop.AgentBuilder;
 import dev.kdrl.agent.loop.AgentLoop;
+import dev.kdrl.agent.loop.HeldSource;
 import dev.kdrl.agent.loop.LoadSource;
 import dev.kdrl.agent.loop.PrometheusSource;
 import dev.kdrl.agent.loop.Schedule;
@@ -188,7 +190,22 @@ public final class AgentMain implements Callable<Integer> {
                     metrics) : null;
             Leadership leadership = elect ? election : Leadership.sole();
             Clock clock = Clock.systemUTC();
-            AgentLoop loop = new AgentLoop(() -> AgentBuilder.build(cfg, source, sink, metrics, !dryRun), leadership,
+            // Knative's autoscaler sizes the pods: each decision observes what the services hold in the cluster
+            HeldSource held = null;
+            if (cfg.apply().mode() == AgentConfig.Apply.Mode.KNATIVE
+                    && cfg.apply().minScale() == AgentConfig.Apply.MinScale.NONE) {
+                if (client == null) {
+                    LOG.info("dry run: the decisions observe the pods and cores of the last decision as the paper "
+                            + "model counts them, not the cluster's (apply.minScale none reads them from the API "
+                            + "server)");
+                } else {
+                    held = new KnativeHeld(client, cfg.namespace(), cfg.model().serviceNames().stream()
+                            .map(cfg::service).toList(), Clock.systemUTC());
+                }
+            }
+            HeldSource heldSource = held;
+            AgentLoop loop = new AgentLoop(() -> AgentBuilder.build(cfg, source, sink, metrics, !dryRun)
+                    .readingHeld(heldSource), leadership,
                     metrics, clock, Sleeper.of(clock));
             if (elect) {
                 // a standby must not open the history the leader is appending to: checked above, built when leading

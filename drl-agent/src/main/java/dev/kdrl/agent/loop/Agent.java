@@ -526,14 +526,41 @@ public final class Agent implements AutoCloseable {
         return r;
     }
 
-    /** The state before this cycle's decision: the last decision's bookkeeping with the predicted traffic. */
+    /**
+     * The state before this cycle's decision: the last decision's configurations with the predicted traffic, and its
+     * pods and cores as the paper model counts them, or with a {@link #readingHeld held source} as the cluster holds
+     * them (the same function builds the simulators' states: {@link QuotaModel#resume}).
+     */
     private QuotaState stateFor(double[] traffic) {
-        if (last == null) {
-            InitialState init = model.initial();
-            return model.resume(0, init.action(), init.pods(), init.resources(), traffic);
+        InitialState init = model.initial();
+        int step = last == null ? 0 : model.liveStep(last.cycles());
+        int[] action = last == null ? init.action() : last.action();
+        int[] pods = last == null ? init.pods() : last.pods();
+        double[] resources = last == null ? init.resources() : last.resources();
+        if (held != null) {
+            try {
+                HeldSource.Held h = held.read();
+                pods = h.pods();
+                resources = h.cores();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read what the services hold in the cluster ({}): this decision observes the "
+                        + "last decision's pods and cores as the paper model counts them", e.getMessage());
+            }
         }
-        return model.resume(model.liveStep(last.cycles()), last.action(), last.pods(),
-                last.resources(), traffic);
+        return model.resume(step, action, pods, resources, traffic);
+    }
+
+    /** What the services hold in the cluster, read before each decision; {@code null}: not read. */
+    private HeldSource held;
+
+    /**
+     * Reads the pods and cores each service holds from {@code source} before each decision, in place of the last
+     * decision's as the paper model counts them ({@code apply.minScale: none}: Knative's autoscaler sizes the pods).
+     * Returns this agent.
+     */
+    public synchronized Agent readingHeld(HeldSource source) {
+        this.held = source;
+        return this;
     }
 
     private void log(CycleReport r) {

@@ -221,6 +221,57 @@ class AgentCycleTest {
         assertThat(sink.written.stream().distinct().count()).isGreaterThan(3);
     }
 
+    /**
+     * With the pods left to Knative's autoscaler, each decision observes what the cluster holds: fed the cluster
+     * simulator's pods and charged cores at every step (as {@code KnativeHeld} reads them from the API server), the
+     * agent sees what a policy trained there ({@code drl train --dynamics cluster --min-scale none}) saw, and decides
+     * as it did; a source that cannot be read falls back to the paper model's counts, said.
+     */
+    @Test
+    void withThePodsLeftToKnativeEachDecisionObservesWhatTheClusterSimulatorHolds() throws Exception {
+        Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"),
+                Observation.FULL);
+        var policy = dev.kdrl.core.policy.PolicyFile.load(policyFile).actingPolicy();
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
+                "{kind: last-value}", "apply: {mode: knative, minScale: none}"));
+        dev.kdrl.env.cluster.ClusterEnv env = new dev.kdrl.env.cluster.ClusterEnv(MODEL,
+                dev.kdrl.env.cluster.ClusterParams.DEFAULTS, TRACE, dev.kdrl.env.cluster.ClusterEnv.Options.defaults()
+                .withObservation(Observation.FULL).withMinScale(dev.kdrl.env.cluster.ClusterEnv.MinScale.NONE));
+        double[] obs = env.reset(0);
+        HeldSource fromSimulator = () -> new HeldSource.Held(env.state().prevPod(), env.state().prevRes());
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
+                .readingHeld(fromSimulator);
+        int cycles = TRACE.length() - 1;
+        int differFromPaper = 0;
+        for (int k = 0; k < cycles; k++) {
+            assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
+            assertThat(Observation.FULL.of(MODEL, agent.currentState())).as("cycle %d", k).containsExactly(obs);
+            int[] action = policy.act(obs);
+            assertThat(sink.written.get(k)).as("cycle %d", k).isEqualTo(dev.kdrl.agent.k8s.ScaleActionSpec.render(
+                    MODEL, MODEL.decide(env.state(), action)));
+            obs = env.step(action).observation();
+            if (!Arrays.equals(env.state().prevPod(), podcounts(sink.written.get(k)))) {
+                differFromPaper++;
+            }
+        }
+        // the cluster's pods are not those the paper model gave the decisions: what the test is about
+        assertThat(differFromPaper).isGreaterThan(cycles / 2);
+        // unreadable: the paper model's counts, and a warning
+        List<String> warned = logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.readingHeld(() -> {
+            throw new IllegalStateException("pods is forbidden");
+        }).runCycle(T0.plus(PERIOD.multipliedBy(cycles))));
+        assertThat(warned).contains("cannot read what the services hold in the cluster (pods is forbidden): this "
+                + "decision observes the last decision's pods and cores as the paper model counts them");
+        assertThat(agent.currentState().prevPod()).containsExactly(podcounts(sink.written.get(cycles - 1)));
+    }
+
+    /** The pods per service (model order) of a written spec. */
+    private static int[] podcounts(Map<String, String> spec) {
+        return MODEL.serviceNames().stream().mapToInt(n -> Integer.parseInt(spec.get("service" + n + "_podcount")))
+                .toArray();
+    }
+
     @Test
     void anAfterstateModelSearchesTheAgentsStateAsInTheSimulator() throws Exception {
         afterstateModelActsAsInTheSimulator(false);

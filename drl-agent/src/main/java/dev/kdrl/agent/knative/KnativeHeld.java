@@ -1,0 +1,119 @@
+package dev.kdrl.agent.knative;
+
+import dev.kdrl.agent.config.AgentConfig;
+import dev.kdrl.agent.loop.HeldSource;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each Knative Service holds now, read from the API server ({@link HeldSource}): the pods of the Revision its
+ * {@code status.latestCreatedRevisionName} names that are neither finished nor being deleted (what its ReplicaSet
+ * counts: ready and starting), and the cores the namespace's ResourceQuota {@code limits.cpu} charges for all its
+ * pods (label {@code serving.knative.dev/service}), every Revision's: a pod is charged unless its phase is
+ * Succeeded or Failed or its {@code deletionTimestamp} plus grace period has passed (Kubernetes' {@code QuotaV1Pod},
+ * {@code knative-semantics.md} §3.4), at the larger of its containers' summed {@code limits.cpu} and its largest init
+ * container's, plus its {@code overhead}. A Service that does not exist holds nothing. Needs {@code get} on the
+ * Services and {@code list} on pods in the namespace.
+ */
+public final class KnativeHeld implements HeldSource {
+    private final KubernetesClient client;
+    private final String namespace;
+    private final List<AgentConfig.Service> services;
+    private final Clock clock;
+
+    /** @param services the configured services in model order */
+    public KnativeHeld(KubernetesClient client, String namespace, List<AgentConfig.Service> services, Clock clock) {
+        this.client = client;
+        this.namespace = namespace;
+        this.services = List.copyOf(services);
+        this.clock = clock;
+    }
+
+    @Override
+    public Held read() {
+        int n = services.size();
+        int[] pods = new int[n];
+        double[] cores = new double[n];
+        Instant now = clock.instant();
+        for (int i = 0; i < n; i++) {
+            String name = services.get(i).knativeService();
+            GenericKubernetesResource svc = client.genericKubernetesResources(KnativeApplier.SERVICES)
+                    .inNamespace(namespace).withName(name).get();
+            String latest = svc == null ? null : latestCreated(svc);
+            BigDecimal charged = BigDecimal.ZERO;
+            for (Pod p : client.pods().inNamespace(namespace).withLabel(KnativeApplier.SERVICE_LABEL, name).list()
+                    .getItems()) {
+                if (!charged(p, now)) {
+                    continue;
+                }
+                charged = charged.add(limitsCpu(p));
+                if (counted(p, latest)) {
+                    pods[i]++;
+                }
+            }
+            cores[i] = charged.doubleValue();
+        }
+        return new Held(pods, cores);
+    }
+
+    private static String latestCreated(GenericKubernetesResource svc) {
+        Object status = svc.getAdditionalProperties().get("status");
+        Object name = status instanceof Map<?, ?> m ? m.get("latestCreatedRevisionName") : null;
+        return name == null ? null : String.valueOf(name);
+    }
+
+    /** Whether a charged pod {@code p} counts among the pods of Revision {@code latest}: not being deleted. */
+    static boolean counted(Pod p, String latest) {
+        Map<String, String> labels = p.getMetadata().getLabels();
+        return p.getMetadata().getDeletionTimestamp() == null && latest != null && labels != null
+                && latest.equals(labels.get(KnativeApplier.REVISION_LABEL));
+    }
+
+    /** Whether the quota charges {@code p} at {@code now}. */
+    static boolean charged(Pod p, Instant now) {
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+            return false;
+        }
+        String deletion = p.getMetadata().getDeletionTimestamp();
+        Long grace = p.getMetadata().getDeletionGracePeriodSeconds();
+        return deletion == null || grace == null || !now.isAfter(Instant.parse(deletion).plusSeconds(grace));
+    }
+
+    /** The {@code limits.cpu} the quota charges for {@code p}, in cores. */
+    static BigDecimal limitsCpu(Pod p) {
+        if (p.getSpec() == null) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal sum = BigDecimal.ZERO;
+        for (Container c : or(p.getSpec().getContainers())) {
+            sum = sum.add(cpu(c));
+        }
+        for (Container c : or(p.getSpec().getInitContainers())) {
+            sum = sum.max(cpu(c));
+        }
+        Map<String, Quantity> overhead = p.getSpec().getOverhead();
+        if (overhead != null && overhead.get("cpu") != null) {
+            sum = sum.add(Quantity.getAmountInBytes(overhead.get("cpu")));
+        }
+        return sum;
+    }
+
+    private static BigDecimal cpu(Container c) {
+        Quantity q = c.getResources() == null || c.getResources().getLimits() == null ? null
+                : c.getResources().getLimits().get("cpu");
+        return q == null ? BigDecimal.ZERO : Quantity.getAmountInBytes(q);
+    }
+
+    private static List<Container> or(List<Container> list) {
+        return list == null ? List.of() : list;
+    }
+}
