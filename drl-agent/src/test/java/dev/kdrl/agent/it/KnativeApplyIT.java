@@ -585,6 +585,76 @@ class KnativeApplyIT {
         return admin.pods().inNamespace(ns).list().getItems().stream().map(p -> p.getMetadata().getName()).toList();
     }
 
+    /**
+     * {@code apply.minScale: none} on the real server, through rbac-knative.yaml's rights: the patch removes min-scale
+     * and initial-scale and keeps every other field, the same decision again writes nothing, and what each Service
+     * holds (its newest Revision's pods, the cores the quota charges for all its pods) is read as the API server
+     * keeps pods: a pod bound to a node and being deleted stays charged within its grace period but is not counted.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void withThePodsLeftToKnativeScaleIsRemovedAndWhatTheServicesHoldIsRead() throws Exception {
+        String ns = "kpa";
+        try (KubernetesClient sa = namespaceFor(ns, "rbac-knative.yaml")) {
+            service(ns, "house", "1000m", "10", "4");
+            service(ns, "senti", "2", "15", "3");
+            GenericKubernetesResource before = get(ns, "house");
+            List<Target> decision = List.of(target("house", "3500m", "20", "9"), target("senti", "2000m", "15",
+                    "9"));
+            KnativeApplier applier = applier(sa, ns, KEEP, KnativeApplier.Events.NONE).leavingPods(true);
+            KnativeApplier.Report report = applier.apply(decision);
+            assertThat(report.failures()).isEmpty();
+            assertThat(report.of("house").result()).isEqualTo(Result.PATCHED);
+            // senti's configuration is unchanged, but its min-scale goes
+            assertThat(report.of("senti").result()).isEqualTo(Result.PATCHED);
+            GenericKubernetesResource expected = admin.getKubernetesSerialization().clone(before);
+            Map<String, Object> template = at(expected.getAdditionalProperties(), "spec", "template");
+            Map<String, Object> annotations = at(template, "metadata", "annotations");
+            annotations.put(KnativeApplier.TARGET, "20");
+            annotations.remove(KnativeApplier.MIN_SCALE);
+            annotations.remove(KnativeApplier.INITIAL_SCALE);
+            at(template, "spec", "containers", "0", "resources", "limits").put("cpu", "3500m");
+            assertThat(get(ns, "house").getAdditionalProperties().get("spec"))
+                    .isEqualTo(expected.getAdditionalProperties().get("spec"));
+            assertThat(at(get(ns, "senti").getAdditionalProperties(), "spec", "template", "metadata", "annotations"))
+                    .containsEntry("autoscaling.knative.dev/max-scale", "30")
+                    .doesNotContainKeys(KnativeApplier.MIN_SCALE, KnativeApplier.INITIAL_SCALE);
+            long rv = rv(get(ns, "house"));
+            assertThat(applier.apply(decision).outcomes()).extracting(KnativeApplier.Outcome::result)
+                    .containsOnly(Result.UNCHANGED);
+            assertThat(rv(get(ns, "house"))).isEqualTo(rv);
+
+            // house: revision 2 is the newest, with two pods; revision 1 keeps one; senti has none
+            ready(ns, "house", "house-00002", 2);
+            heldPod(ns, "h2-a", "house", "house-00002", "3500m");
+            heldPod(ns, "h2-b", "house", "house-00002", "3500m");
+            heldPod(ns, "h1-a", "house", "house-00001", "1");
+            heldPod(ns, "h2-c", "house", "house-00002", "3500m");
+            admin.pods().inNamespace(ns).withName("h2-c").withGracePeriod(300).delete();
+            assertThat(admin.pods().inNamespace(ns).withName("h2-c").get().getMetadata().getDeletionTimestamp())
+                    .as("a pod bound to a node waits for its kubelet").isNotNull();
+            List<AgentConfig.Service> services = List.of(new AgentConfig.Service("house", "house", null, Map.of(),
+                    null, null), new AgentConfig.Service("senti", "senti", null, Map.of(), null, null));
+            dev.kdrl.agent.loop.HeldSource.Held held = new dev.kdrl.agent.knative.KnativeHeld(sa, ns, services,
+                    java.time.Clock.systemUTC()).read();
+            assertThat(held.pods()).containsExactly(2, 0);
+            // 3 x (3.5 + the sidecar's 0.1) + 1 x 1.1: the deleted pod is charged within its grace period
+            assertThat(held.cores()[0]).isCloseTo(4 * 3.6 - 2.5, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(held.cores()[1]).isZero();
+        }
+    }
+
+    /** A pod of {@code service}'s {@code revision}, bound to a node (so that its deletion is graceful). */
+    private void heldPod(String ns, String name, String service, String revision, String cpu) {
+        admin.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name)
+                .addToLabels(KnativeApplier.SERVICE_LABEL, service).addToLabels(KnativeApplier.REVISION_LABEL, revision)
+                .endMetadata().withNewSpec().withNodeName("node-1").addNewContainer().withName("user-container")
+                .withImage("ghcr.io/example/x:1").withNewResources().addToLimits("cpu", new Quantity(cpu)).endResources()
+                .endContainer().addNewContainer().withName("queue-proxy").withImage("ghcr.io/example/qp:1")
+                .withNewResources().addToLimits("cpu", new Quantity("100m")).endResources().endContainer().endSpec()
+                .build()).create();
+    }
+
     @Test
     void aMissingServiceIsOneClearLineAndTheOthersAreStillApplied() throws Exception {
         String ns = "missing";
@@ -896,6 +966,51 @@ class KnativeApplyIT {
                         .contains("knative: house unchanged").contains("senti unchanged").contains("numbr unchanged");
             }
             NAMES.forEach(n -> assertThat(rv(get(ns, n))).as(n).isEqualTo(rvs.get(n)));
+        }
+    }
+
+    /**
+     * The agent process with {@code apply.minScale: none}: every Service loses its min-scale and initial-scale, and
+     * the decision observed what house holds in the cluster (its pods' charged cores, read with the ServiceAccount's
+     * rights) rather than the paper model's initial pods.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAgentLeavingThePodsToKnativeObservesWhatTheServicesHold() throws Exception {
+        String ns = "agent-kpa";
+        try (KubernetesClient sa = namespaceFor(ns, "rbac-knative.yaml")) {
+            for (String n : NAMES) {
+                service(ns, n, "1", "10", "1");
+            }
+            ready(ns, "house", "house-00001", 1);
+            heldPod(ns, "h1-a", "house", "house-00001", "3");
+            heldPod(ns, "h1-b", "house", "house-00001", "3");
+            Map<String, String> env = inCluster(ns, token(ns, "drl-agent"));
+            Path home = Files.createDirectories(dir.resolve("kpa"));
+            Path config = home.resolve("knative.yaml");
+            Files.writeString(config, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
+                    "{kind: last-value}", "namespace: " + ns + "\napply: {mode: knative, minScale: none}"));
+            String trace = Path.of("../datasets/paper/test-20.csv").toAbsolutePath().toString();
+            try (AgentProcess agent = new AgentProcess(home, "knative-kpa", env, "--config", config.toString(),
+                    "--simulate", trace, "--cycles", "1")) {
+                assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
+                assertThat(agent.log()).contains("planner greedy plans each service's pods")
+                        .contains("scale left to Knative").doesNotContain("cannot read what the services hold");
+            }
+            for (String n : NAMES) {
+                assertThat(at(get(ns, n).getAdditionalProperties(), "spec", "template", "metadata", "annotations"))
+                        .as(n).doesNotContainKeys(KnativeApplier.MIN_SCALE, KnativeApplier.INITIAL_SCALE);
+            }
+            // the first decision's observation: house's resource share is its two pods' 2 x 3.1 cores
+            Path state = home.resolve("data/state/simulate/state.json");
+            List<Number> observation = (List<Number>) new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                    state.toFile(), Map.class).get("observation");
+            dev.kdrl.env.quota.QuotaModel model = dev.kdrl.env.profile.Profiles.model("paper-general", null, null);
+            double[] traffic = new double[3];
+            int[] action = model.initial().action();
+            assertThat(observation.get(0).doubleValue()).isEqualTo(model.observation(new double[] {6.2, 0, 0},
+                    action, traffic)[0]).isNotEqualTo(model.observation(model.initial().resources(), action,
+                    traffic)[0]);
         }
     }
 
