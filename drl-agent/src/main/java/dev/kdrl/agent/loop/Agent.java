@@ -415,7 +415,7 @@ public final class Agent implements AutoCloseable {
                 throw new WriteFailure(WriteFailure.Kind.NOT_LEADER, "this replica lost the Lease during the cycle;"
                         + " nothing written", null);
             }
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n && !podsLeft; i++) {
                 if (t.pods()[i] > maxPods[i]) {
                     throw new WriteFailure(WriteFailure.Kind.IMPLAUSIBLE, model.service(i).name() + " would get "
                             + t.pods()[i] + " pods, above its maxPods " + maxPods[i] + "; nothing written", null);
@@ -548,6 +548,18 @@ public final class Agent implements AutoCloseable {
             }
         }
         return model.resume(step, action, pods, resources, traffic);
+    }
+
+    /** The pods are left to Knative's autoscaler: a decision's pod count is not written, so not checked. */
+    private boolean podsLeft;
+
+    /**
+     * With {@code true} ({@code apply.minScale: none}), a decision's pod count is not written, so it is not held
+     * against {@code services[].maxPods} either. Returns this agent.
+     */
+    public synchronized Agent leavingPods(boolean leave) {
+        this.podsLeft = leave;
+        return this;
     }
 
     /** What the services hold in the cluster, read before each decision; {@code null}: not read. */

@@ -141,7 +141,9 @@ public final class AgentBuilder {
             throw e;
         }
         agent.set(new Agent(model, chosen.observation(), services, histories, predictors, chosen.policy(), source, sink,
-                store, metrics, restored, persist).deadline(config.schedule().deadline()).trainedLoads(chosen.trained()));
+                store, metrics, restored, persist).deadline(config.schedule().deadline()).trainedLoads(chosen.trained())
+                .leavingPods(config.apply().appliesServices()
+                        && config.apply().minScale() == AgentConfig.Apply.MinScale.NONE));
         return agent.get();
     }
 

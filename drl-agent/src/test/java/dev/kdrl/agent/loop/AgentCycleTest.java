@@ -966,6 +966,14 @@ class AgentCycleTest {
         assertThat(agent.lastState()).isNull();
         assertThat(metrics.scrape()).contains("drl_agent_write_failures_total{kind=\"implausible\"} 1.0");
         agent.close();
+        // with the pods left to Knative the pod count is not written, so not held against maxPods
+        AgentConfig leaving = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
+                "{kind: last-value}", "apply: {mode: knative, minScale: none}").replace("labels: {job: generator2}",
+                "labels: {job: generator2}\n    maxPods: 1"));
+        try (Agent kpa = AgentBuilder.build(leaving, (s, cycle, time) -> s.name().equals("senti") ? 300 : 10, sink,
+                new AgentMetrics(leaving.serviceNames(), 40))) {
+            assertThat(kpa.runCycle(T0).written()).isTrue();
+        }
     }
 
     @Test
