@@ -366,6 +366,36 @@ class AgentMainTest {
         }
     }
 
+    /**
+     * --once with leader election, the API server refusing the Lease (403): the run ends at the first refusal with
+     * one ERROR line naming it and what to grant, exit 1, instead of waiting out 2 x (leaseDuration + retryPeriod)
+     * (34 s with the defaults), which would not grant the rights.
+     */
+    @Test
+    @Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aOneShotRunRefusedTheLeaseEndsAtOnce() throws Exception {
+        try (dev.kdrl.agent.k8s.MockKube kube = new dev.kdrl.agent.k8s.MockKube()) {
+            kube.server.expect().get().withPath("/apis/coordination.k8s.io/v1/namespaces/default/leases/drl-agent")
+                    .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403)
+                            .withReason("Forbidden").withMessage("leases.coordination.k8s.io \"drl-agent\" is "
+                                    + "forbidden: User \"system:serviceaccount:default:drl-agent\" cannot get resource")
+                            .build()).always();
+            Path kubeconfig = TestKubeconfigs.pointingAt(dir, kube.client.getMasterUrl().toString());
+            try (ConsoleLog log = new ConsoleLog()) {
+                long t0 = System.nanoTime();
+                Run r = run("leaderElection: {enabled: true}", "--kubeconfig", kubeconfig.toString(), "--once");
+                long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+                assertThat(r.code()).isEqualTo(1);
+                assertThat(seconds).as("ended before the 34 s bound").isLessThan(20);
+                log.assertOneLineEach();
+                assertThat(log.lines("ERROR", "")).singleElement().asString().contains("AgentLoop - gave up waiting "
+                        + "to become the leader: Lease default/drl-agent at ").contains("reading it failed: forbidden "
+                        + "(403)").contains("grant get, create and patch on leases.coordination.k8s.io")
+                        .endsWith("(waiting does not grant it)");
+            }
+        }
+    }
+
     /** A dry run in mode knative shows the values each Knative Service would get, not a DRLScaleAction. */
     @Test
     void aKnativeDryRunLogsWhatEachServiceWouldGet() throws Exception {

@@ -26,9 +26,10 @@ public interface Leadership extends AutoCloseable {
     long awaitTerm() throws InterruptedException;
 
     /**
-     * {@link #awaitTerm()}, for at most {@code timeout}.
+     * {@link #awaitTerm()}, for at most {@code timeout}, ending early when the API server {@link #refused} the
+     * Lease.
      *
-     * @return {@link #term()} then ({@link #NOT_LEADING} when the time ran out or the wait was stopped)
+     * @return {@link #term()} then ({@link #NOT_LEADING} when the time ran out, the wait was stopped or refused)
      */
     long awaitTerm(Duration timeout) throws InterruptedException;
 
@@ -38,6 +39,14 @@ public interface Leadership extends AutoCloseable {
      */
     default String whyNotLeading() {
         return null;
+    }
+
+    /**
+     * Whether the API server refused this replica's last request for leadership (its credentials or its rights:
+     * 401, 403), so that a bounded wait need not run out: more waiting does not grant them.
+     */
+    default boolean refused() {
+        return false;
     }
 
     /**

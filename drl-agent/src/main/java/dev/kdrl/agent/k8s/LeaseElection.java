@@ -43,6 +43,8 @@ public final class LeaseElection implements Leadership {
     private long term = NOT_LEADING; // guarded by lock
     private long terms; // guarded by lock
     private boolean stopping; // guarded by lock
+    /** The last request for the Lease was refused (401/403): waiting does not help until rights change. */
+    private volatile boolean refused;
     private volatile CompletableFuture<?> election;
 
     private final Object reports = new Object();
@@ -155,13 +157,19 @@ public final class LeaseElection implements Leadership {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (term == NOT_LEADING && !stopping && nanos > 0) {
+            while (term == NOT_LEADING && !stopping && !refused && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
             return term;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@inheritDoc} The last request for the Lease was answered 401 or 403. */
+    @Override
+    public boolean refused() {
+        return refused;
     }
 
     @Override
@@ -236,6 +244,7 @@ public final class LeaseElection implements Leadership {
             reportedReason = null;
             lastReason = held;
         }
+        refused = false;
     }
 
     /** A request for the Lease failed: one line for the first, a new reason, and then once per leaseDuration. */
@@ -261,6 +270,15 @@ public final class LeaseElection implements Leadership {
             }
         }
         LOG.debug("{} at {}: {} it failed", lease(), server(), doing, e);
+        if (e.getCode() == 401 || e.getCode() == 403) {
+            lock.lock();
+            try {
+                refused = true;
+                changed.signalAll(); // a bounded wait ends: waiting does not make the rights
+            } finally {
+                lock.unlock();
+            }
+        }
         return e;
     }
 

@@ -282,6 +282,13 @@ public final class AgentLoop implements AutoCloseable {
                     return null;
                 }
                 leadership.awaitTerm(left);
+                if (leading() == null && leadership.refused()) {
+                    String why = leadership.whyNotLeading();
+                    LOG.error("gave up waiting to become the leader: {} (waiting does not grant it)",
+                            why != null ? why : "refused");
+                    gaveUpWaiting = true;
+                    return null;
+                }
             }
             a = leading();
         }
