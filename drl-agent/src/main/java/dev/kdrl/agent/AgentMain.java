@@ -199,6 +199,11 @@ public final class AgentMain implements Callable<Integer> {
                             + "model counts them, not the cluster's (apply.minScale none reads them from the API "
                             + "server)");
                 } else {
+                    if (simulate != null) {
+                        LOG.info("--simulate: each decision observes what the services hold in the cluster when it "
+                                + "is made, but the cycles follow one another at once, before Knative's autoscaler "
+                                + "reacts to the last decision as it would within a period");
+                    }
                     held = new KnativeHeld(client, cfg.namespace(), cfg.model().serviceNames().stream()
                             .map(cfg::service).toList(), Clock.systemUTC());
                 }

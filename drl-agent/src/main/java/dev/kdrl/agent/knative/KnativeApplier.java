@@ -72,6 +72,12 @@ public final class KnativeApplier {
     public static final String MIN_SCALE = "autoscaling.knative.dev/min-scale";
     /** The initial scale annotation (the decision's pod count). */
     public static final String INITIAL_SCALE = "autoscaling.knative.dev/initial-scale";
+    /**
+     * The scale annotations {@code apply.minScale: none} removes: min- and initial-scale, each in its current and
+     * its older spelling (Knative still reads both).
+     */
+    static final List<String> POD_SCALE_KEYS = List.of(MIN_SCALE, "autoscaling.knative.dev/minScale", INITIAL_SCALE,
+            "autoscaling.knative.dev/initialScale");
     /** The label Knative sets on a Revision: its Service's name. */
     public static final String SERVICE_LABEL = "serving.knative.dev/service";
     /** The label Knative sets on a Revision's pods: the Revision's name. */
@@ -455,9 +461,10 @@ public final class KnativeApplier {
     }
 
     private boolean same(Live l, Target t) {
-        String pods = leavePods ? null : t.pods();
-        return Objects.equals(l.target(), t.concurrency()) && Objects.equals(l.minScale(), pods)
-                && Objects.equals(l.initialScale(), pods) && sameQuantity(l.cpu(), t.cpu());
+        boolean scale = leavePods
+                ? POD_SCALE_KEYS.stream().noneMatch(k -> l.annotations() != null && l.annotations().containsKey(k))
+                : Objects.equals(l.minScale(), t.pods()) && Objects.equals(l.initialScale(), t.pods());
+        return Objects.equals(l.target(), t.concurrency()) && scale && sameQuantity(l.cpu(), t.cpu());
     }
 
     private static boolean sameQuantity(String a, String b) {
@@ -707,7 +714,7 @@ public final class KnativeApplier {
         Map<String, String> wanted = new LinkedHashMap<>();
         wanted.put(TARGET, t.concurrency());
         if (leavePods) {
-            for (String key : List.of(MIN_SCALE, INITIAL_SCALE)) {
+            for (String key : POD_SCALE_KEYS) {
                 if (l.annotations() != null && l.annotations().containsKey(key)) {
                     ops.add(op("remove", "/spec/template/metadata/annotations/" + pointer(key), null));
                 }

@@ -395,8 +395,9 @@ public final class Agent implements AutoCloseable {
                 warnIfUntrained(cycle, i, traffic[i]);
             }
         }
+        HeldSource.Held inCluster = readHeld(); // an API call: not part of the decision's latency
         long t0 = System.nanoTime();
-        current = stateFor(traffic);
+        current = stateFor(traffic, inCluster);
         double[] observation = current.observation();
         int[] action = policy.act(this.observation.of(model, current));
         Transition t = model.decide(current, action);
@@ -446,7 +447,9 @@ public final class Agent implements AutoCloseable {
                 String name = model.service(i).name();
                 metrics.serviceGauge("drl.agent.cpu.millicores", name, c.cpu() * 1000);
                 metrics.serviceGauge("drl.agent.concurrency.target", name, c.concurrency());
-                metrics.serviceGauge("drl.agent.pods", name, t.pods()[i]);
+                if (!podsLeft) { // else not written: Knative's autoscaler sizes the pods
+                    metrics.serviceGauge("drl.agent.pods", name, t.pods()[i]);
+                }
             }
             metrics.globalGauge("drl.agent.requested.cores", t.total());
             metrics.globalGauge("drl.agent.predicted.over.quota", overQuota ? 1 : 0);
@@ -531,23 +534,31 @@ public final class Agent implements AutoCloseable {
      * pods and cores as the paper model counts them, or with a {@link #readingHeld held source} as the cluster holds
      * them (the same function builds the simulators' states: {@link QuotaModel#resume}).
      */
-    private QuotaState stateFor(double[] traffic) {
+    private QuotaState stateFor(double[] traffic, HeldSource.Held inCluster) {
         InitialState init = model.initial();
         int step = last == null ? 0 : model.liveStep(last.cycles());
         int[] action = last == null ? init.action() : last.action();
         int[] pods = last == null ? init.pods() : last.pods();
         double[] resources = last == null ? init.resources() : last.resources();
-        if (held != null) {
-            try {
-                HeldSource.Held h = held.read();
-                pods = h.pods();
-                resources = h.cores();
-            } catch (RuntimeException e) {
-                LOG.warn("cannot read what the services hold in the cluster ({}): this decision observes the "
-                        + "last decision's pods and cores as the paper model counts them", e.getMessage());
-            }
+        if (inCluster != null) {
+            pods = inCluster.pods();
+            resources = inCluster.cores();
         }
         return model.resume(step, action, pods, resources, traffic);
+    }
+
+    /** What the {@link #readingHeld held source} reads now; {@code null} without one or when it fails (warned). */
+    private HeldSource.Held readHeld() {
+        if (held == null) {
+            return null;
+        }
+        try {
+            return held.read();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read what the services hold in the cluster ({}): this decision observes the "
+                    + "last decision's pods and cores as the paper model counts them", e.getMessage());
+            return null;
+        }
     }
 
     /** The pods are left to Knative's autoscaler: a decision's pod count is not written, so not checked. */

@@ -253,8 +253,8 @@ public final class AgentBuilder {
         if (trainedWithoutMinScale && !appliedWithoutMinScale) {
             LOG.warn("{}: trained in the cluster-faithful dynamics (min_scale none), leaving the pods to Knative's "
                     + "autoscaler; the agent writes the paper model's pod counts as min-scale (or podcount), so its "
-                    + "decisions here are not the ones it was evaluated on: set apply.mode knative (or reconciler) "
-                    + "and apply.minScale: none", file);
+                    + "decisions here are not the ones it was evaluated on: set apply.mode knative and "
+                    + "apply.minScale: none", file);
         } else if (!trainedWithoutMinScale && appliedWithoutMinScale) {
             LOG.warn("{}: trained with each decision's pod count as min-scale ({}); apply.minScale none leaves the "
                     + "pods to Knative's autoscaler instead, which it was not trained for", file,

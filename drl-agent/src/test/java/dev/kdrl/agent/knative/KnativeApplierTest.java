@@ -169,6 +169,25 @@ class KnativeApplierTest {
         KnativeApplier.Report again = applier.apply(List.of(new Target("house", "house", "2000m", "20", "7")));
         assertThat(again.of("house").result()).isEqualTo(Result.UNCHANGED);
         assertThat(patches()).isEqualTo(1);
+        // the older spellings, which Knative still reads, are removed too
+        applier().apply(List.of(new Target("house", "house", "2", "20", "3")));
+        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").withName("house")
+                .edit(s -> {
+                    ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) s
+                            .getAdditionalProperties().get("spec")).get("template")).get("metadata"))
+                            .get("annotations")).putAll(Map.of("autoscaling.knative.dev/minScale", "2",
+                                    "autoscaling.knative.dev/initialScale", "2"));
+                    return s;
+                });
+        assertThat(applier.apply(List.of(new Target("house", "house", "2", "20", "3"))).of("house").result())
+                .isEqualTo(Result.PATCHED);
+        Map<String, Object> cleared = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                ((Map<String, Object>) kube.client.genericKubernetesResources(KnativeApplier.SERVICES)
+                        .inNamespace("default").withName("house").get().getAdditionalProperties().get("spec"))
+                        .get("template")).get("metadata")).get("annotations");
+        assertThat(cleared).doesNotContainKeys(KnativeApplier.POD_SCALE_KEYS.toArray(String[]::new));
+        assertThat(applier.apply(List.of(new Target("house", "house", "2", "20", "3"))).of("house").result())
+                .isEqualTo(Result.UNCHANGED);
         // the default applier writes the pod count again
         KnativeApplier.Report pods = applier().apply(List.of(new Target("house", "house", "2", "20", "3")));
         assertThat(pods.of("house").result()).isEqualTo(Result.PATCHED);

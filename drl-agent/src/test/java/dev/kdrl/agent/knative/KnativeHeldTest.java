@@ -102,6 +102,12 @@ class KnativeHeldTest {
         try (MockKube kube = new MockKube()) {
             KnativeHeld held = new KnativeHeld(kube.client, "default", List.of(new AgentConfig.Service("house",
                     "house", null, Map.of(), null, null)), Clock.systemUTC());
+            // the Service read, the pods list refused (the drl-agent-pods Role missing)
+            kube.server.expect().get().withPath("/api/v1/namespaces/default/pods?labelSelector="
+                    + "serving.knative.dev%2Fservice%3Dhouse").andReturn(403, "forbidden").once();
+            assertThatThrownBy(held::read).isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                    .satisfies(e -> assertThat(((io.fabric8.kubernetes.client.KubernetesClientException) e).getCode())
+                            .isEqualTo(403));
             kube.server.expect().get().withPath("/apis/serving.knative.dev/v1/namespaces/default/services/house")
                     .andReturn(403, "forbidden").once();
             assertThatThrownBy(held::read).isInstanceOf(RuntimeException.class);

@@ -107,7 +107,7 @@ class AgentCycleTest {
         // trained without min-scale, applied with it
         assertThat(warnings("{model: cluster-none.zip}", "")).singleElement().asString().startsWith(clusterFile
                 + ": trained in the cluster-faithful dynamics (min_scale none), leaving the pods to Knative's "
-                + "autoscaler").endsWith("set apply.mode knative (or reconciler) and apply.minScale: none");
+                + "autoscaler").endsWith("set apply.mode knative and apply.minScale: none");
         // applied as trained: nothing said
         assertThat(warnings("{model: cluster-none.zip}", knativeNone)).isEmpty();
         // trained with the decision's pods, applied without
@@ -972,7 +972,9 @@ class AgentCycleTest {
                 "labels: {job: generator2}\n    maxPods: 1"));
         try (Agent kpa = AgentBuilder.build(leaving, (s, cycle, time) -> s.name().equals("senti") ? 300 : 10, sink,
                 new AgentMetrics(leaving.serviceNames(), 40))) {
-            assertThat(kpa.runCycle(T0).written()).isTrue();
+            CycleReport leftToKnative = kpa.runCycle(T0);
+            assertThat(leftToKnative.pods()[1]).isGreaterThan(1);
+            assertThat(leftToKnative.written()).isTrue();
         }
     }
 
