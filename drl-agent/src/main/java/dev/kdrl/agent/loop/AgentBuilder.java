@@ -202,6 +202,12 @@ public final class AgentBuilder {
         SavedPolicy saved = PolicyFile.load(spec.model());
         String profile = config.profile();
         warnIfAppliedOtherwiseThanTrained(saved, spec.model(), config.apply());
+        String trainedForecast = saved.hyperParameters().get("predictor");
+        if ("cluster".equals(saved.hyperParameters().get("dynamics")) && trainedForecast != null
+                && !trainedForecast.equals(config.predictor().kind())) {
+            LOG.warn("{}: trained seeing the {} forecast of each period's load; the agent forecasts with {} "
+                    + "(predictor.kind)", spec.model(), trainedForecast, config.predictor().kind());
+        }
         if (SavedPolicies.searches(saved) && !spec.deterministic()) {
             // a search on the model scored with the learned value: deterministic by construction
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,

@@ -114,6 +114,18 @@ class AgentCycleTest {
         assertThat(warnings("{model: model.zip}", knativeNone)).singleElement().asString().isEqualTo(dir.resolve(
                 "model.zip") + ": trained with each decision's pod count as min-scale (the paper model); "
                 + "apply.minScale none leaves the pods to Knative's autoscaler instead, which it was not trained for");
+        // the bundled model trained so (models/cluster-none-trpo.zip), with the forecast it was trained on: nothing said
+        Files.copy(Path.of("../models/cluster-none-trpo.zip"), dir.resolve("bundled.zip"));
+        assertThat(warnings("{model: bundled.zip}", knativeNone)).isEmpty();
+        assertThat(warnings("{model: bundled.zip}", "")).singleElement().asString().contains("min_scale none");
+        assertThat(AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: bundled.zip}",
+                "{kind: holt}", knativeNone)).predictor().kind()).isEqualTo("holt");
+        assertThat(logged(AgentBuilder.class, ch.qos.logback.classic.Level.WARN, () -> AgentBuilder.build(
+                AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: bundled.zip}",
+                        "{kind: holt}", knativeNone)), traceFrom(0), new AgentFixtures.RecordingSink(),
+                new AgentMetrics(MODEL.serviceNames(), 40)).close())).singleElement().asString()
+                .isEqualTo(dir.resolve("bundled.zip") + ": trained seeing the last-value forecast of each period's "
+                        + "load; the agent forecasts with holt (predictor.kind)");
         assertThat(warnings("{planner: greedy}", knativeNone)).singleElement().asString().isEqualTo("planner greedy "
                 + "plans each service's pods as the paper model counts them; apply.minScale none leaves the pods to "
                 + "Knative's autoscaler instead");
@@ -123,7 +135,7 @@ class AgentCycleTest {
     private List<String> warnings(String policy, String extra) throws Exception {
         return logged(AgentBuilder.class, ch.qos.logback.classic.Level.WARN, () -> {
             AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", policy,
-                    "{kind: moving-average, window: 2}", extra));
+                    "{kind: last-value}", extra));
             AgentBuilder.build(cfg, traceFrom(0), new AgentFixtures.RecordingSink(), new AgentMetrics(
                     cfg.serviceNames(), 40)).close();
         });
