@@ -9,11 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** The manifests under deploy/ stay consistent with the agent. */
 class DeployManifestsTest {
+    @TempDir
+    Path dir;
+
     private static final Path DEPLOY = Path.of("../deploy");
 
     private static List<Map<String, Object>> documents(String file) throws Exception {
@@ -143,7 +147,7 @@ class DeployManifestsTest {
                 .orElseThrow();
         Map<String, Object> deployment = docs.stream().filter(d -> "Deployment".equals(d.get("kind"))).findFirst()
                 .orElseThrow();
-        Path copy = Files.createTempDirectory("reconciler").resolve("agent.yaml");
+        Path copy = dir.resolve("agent.yaml");
         Files.writeString(copy, (String) ((Map<String, Object>) cm.get("data")).get("agent.yaml"));
         AgentConfig c = AgentConfig.load(copy);
         assertThat(c.apply().mode()).isEqualTo(AgentConfig.Apply.Mode.RECONCILER);
@@ -228,7 +232,7 @@ class DeployManifestsTest {
                 .replaceAll("(?m)^  # revisions:", "  revisions:")
                 .replaceAll("(?m)^  #   (deletePrevious|readyTimeout|podGracePeriod): (.*)$", "    $1: $2")
                 .replace("deletePrevious: false", "deletePrevious: true");
-        Path copy = Files.writeString(Files.createTempDirectory("agent-yaml").resolve("agent.yaml"), uncommented);
+        Path copy = Files.writeString(dir.resolve("agent.yaml"), uncommented);
         AgentConfig c = AgentConfig.load(copy);
         assertThat(c.apply().mode()).isEqualTo(AgentConfig.Apply.Mode.KNATIVE);
         assertThat(c.apply().revisions()).isEqualTo(new AgentConfig.Revisions(true, java.time.Duration.ofSeconds(60),

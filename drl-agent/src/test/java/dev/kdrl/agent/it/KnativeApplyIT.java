@@ -127,6 +127,12 @@ class KnativeApplyIT {
         if (api != null) {
             api.close();
         }
+        if (serverDir != null) {
+            // the API server's and etcd's files (about 60 MB): not left in the temporary directory
+            try (var files = Files.walk(serverDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- fixtures
