@@ -190,14 +190,14 @@ public final class AgentMain implements Callable<Integer> {
                     metrics) : null;
             Leadership leadership = elect ? election : Leadership.sole();
             Clock clock = Clock.systemUTC();
-            // Knative's autoscaler sizes the pods: each decision observes what the services hold in the cluster
+            // min-scale as in the cluster-faithful dynamics: each decision observes what the services hold
             HeldSource held = null;
             if (cfg.apply().mode() == AgentConfig.Apply.Mode.KNATIVE
-                    && cfg.apply().minScale() == AgentConfig.Apply.MinScale.NONE) {
+                    && cfg.apply().minScale() != AgentConfig.Apply.MinScale.PAPER) {
                 if (client == null) {
                     LOG.info("dry run: the decisions observe the pods and cores of the last decision as the paper "
-                            + "model counts them, not the cluster's (apply.minScale none reads them from the API "
-                            + "server)");
+                            + "model counts them, not the cluster's (apply.minScale {} reads them from the API "
+                            + "server)", cfg.apply().minScale().label());
                 } else {
                     if (simulate != null) {
                         LOG.info("--simulate: each decision observes what the services hold in the cluster when it "

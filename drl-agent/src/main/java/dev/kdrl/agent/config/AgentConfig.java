@@ -223,21 +223,34 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
      * @param mode          {@link Mode#CR} (default), {@link Mode#KNATIVE} or {@link Mode#RECONCILER}
      * @param writeResource knative mode only: also write the {@code DRLScaleAction} (for observers)
      * @param revisions     what happens to a Service's previous Revision after a change (knative, reconciler)
-     * @param minScale      what a decision's pod count becomes (knative, reconciler; mode cr: the operator's way)
+     * @param minScale      what becomes each Service's min-scale ({@link MinScale})
      */
     public record Apply(Mode mode, boolean writeResource, Revisions revisions, MinScale minScale) {
 
-        /** The values of {@code apply.minScale}. */
+        /**
+         * The values of {@code apply.minScale}, named as {@code drl train --min-scale} names how the cluster-faithful
+         * dynamics set it (a model trained so is applied as trained with the same value).
+         */
         public enum MinScale {
             /**
-             * {@code min-scale} and {@code initial-scale} = the decision's pod count (the published operator's way,
-             * the default): Knative keeps at least those pods until the next decision.
+             * The default, the published system's way: {@code min-scale} and {@code initial-scale} (or the
+             * {@code DRLScaleAction}'s podcount) = the paper model's pod count for the decision, which keeps a
+             * service's pods while its scale-down check has not fired; the decisions observe the paper model's
+             * bookkeeping.
+             */
+            PAPER("paper"),
+            /**
+             * {@code min-scale} and {@code initial-scale} (or podcount) = the pods the predicted load needs under the
+             * decided configuration ({@code QuotaModel.podsNeeded}), as {@code drl train --dynamics cluster
+             * --min-scale decision} sets them; in mode knative each decision observes what the services hold in the
+             * cluster, as that model saw it in training.
              */
             DECISION("decision"),
             /**
              * Neither: each Service's {@code min-scale} and {@code initial-scale} are removed and Knative's autoscaler
-             * (the KPA) alone sizes the pods for the configuration's concurrency target, as a policy trained with
-             * {@code drl train --dynamics cluster --min-scale none} was.
+             * (the KPA) alone sizes the pods for the configuration's concurrency target, as {@code drl train
+             * --dynamics cluster --min-scale none} does; in mode knative each decision observes what the services
+             * hold in the cluster.
              */
             NONE("none");
 
@@ -787,13 +800,17 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
             throw rules.error("apply.writeResource", a.writeResource(), "only mode knative reads it; mode cr always "
                     + "writes the resource, mode reconciler only reads it");
         }
-        Apply.MinScale minScale = Apply.MinScale.of(or(a.minScale(), Apply.MinScale.DECISION.label()));
+        Apply.MinScale minScale = Apply.MinScale.of(or(a.minScale(), Apply.MinScale.PAPER.label()));
         if (minScale == null) {
-            throw rules.error("apply.minScale", a.minScale(), "expected decision or none");
+            throw rules.error("apply.minScale", a.minScale(), "expected paper, decision or none");
         }
-        if (mode == Apply.Mode.CR && a.minScale() != null) {
-            throw rules.error("apply.minScale", a.minScale(), "only modes knative and reconciler read it; in mode cr "
-                    + "the operator writes the DRLScaleAction's podcount as min-scale");
+        if (mode == Apply.Mode.CR && minScale == Apply.MinScale.NONE) {
+            throw rules.error("apply.minScale", a.minScale(), "mode cr writes a podcount, which the operator makes "
+                    + "min-scale: none needs mode knative (or a reconciler with minScale none)");
+        }
+        if (mode == Apply.Mode.RECONCILER && minScale == Apply.MinScale.DECISION) {
+            throw rules.error("apply.minScale", a.minScale(), "the reconciler applies each DRLScaleAction's podcount "
+                    + "as written (paper, the default) or none; the agent writing it chooses decision");
         }
         AgentConfigFile.Revisions r = or(a.revisions(), new AgentConfigFile.Revisions(null, null, null));
         if (mode == Apply.Mode.CR && a.revisions() != null) {

@@ -31,9 +31,12 @@ public final class ScaleActionSpec {
 
     /** The nine (3 per service) spec fields of one decision, in service order. */
     public static Map<String, String> render(QuotaModel model, Transition decision) {
+        return render(model, decision.action(), decision.pods());
+    }
+
+    /** The spec fields of configurations {@code action} with {@code pods} as podcount, in service order. */
+    public static Map<String, String> render(QuotaModel model, int[] action, int[] pods) {
         Map<String, String> spec = new LinkedHashMap<>();
-        int[] action = decision.action();
-        int[] pods = decision.pods();
         for (int i = 0; i < model.numServices(); i++) {
             String name = model.service(i).name();
             ServiceConfig c = model.service(i).config(action[i]);
@@ -57,14 +60,21 @@ public final class ScaleActionSpec {
 
     /** One line: {@code house=3500m/20/4 senti=...}. */
     public static String summary(QuotaModel model, Map<String, String> spec) {
+        return summary(model, spec, true);
+    }
+
+    /** One line: {@code house=3500m/20/4 senti=...}, or without {@code pods} {@code house=3500m/20 senti=...}. */
+    public static String summary(QuotaModel model, Map<String, String> spec, boolean pods) {
         StringBuilder b = new StringBuilder();
         for (String name : model.serviceNames()) {
             if (b.length() > 0) {
                 b.append(' ');
             }
             b.append(name).append('=').append(spec.get("service" + name + "_resource")).append('/')
-                    .append(spec.get("service" + name + "_concurrency")).append('/')
-                    .append(spec.get("service" + name + "_podcount"));
+                    .append(spec.get("service" + name + "_concurrency"));
+            if (pods) {
+                b.append('/').append(spec.get("service" + name + "_podcount"));
+            }
         }
         return b.toString();
     }

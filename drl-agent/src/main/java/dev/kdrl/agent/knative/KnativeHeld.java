@@ -37,8 +37,27 @@ public final class KnativeHeld implements HeldSource {
         this.clock = clock;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException naming the namespace, the request and why, in one line (for a 403: what to grant)
+     */
     @Override
     public Held read() {
+        try {
+            return readAll();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            String why = e.getCode() == 403 ? "forbidden (403): grant get on the Services and list on pods in "
+                    + namespace + " (deploy/rbac-knative.yaml, both Roles)" : e.getCode() == 401
+                    ? "unauthorized (401): the API server refused the credentials"
+                    : dev.kdrl.agent.k8s.ApiErrors.unanswered(e) ? dev.kdrl.agent.k8s.ApiErrors.transport(e)
+                    : "HTTP " + e.getCode() + ": " + dev.kdrl.agent.k8s.ApiErrors.brief(e);
+            throw new IllegalStateException("reading the Knative Services and pods of namespace " + namespace
+                    + " failed: " + why, e);
+        }
+    }
+
+    private Held readAll() {
         int n = services.size();
         int[] pods = new int[n];
         double[] cores = new double[n];

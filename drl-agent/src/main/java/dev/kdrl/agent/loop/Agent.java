@@ -401,10 +401,12 @@ public final class Agent implements AutoCloseable {
         double[] observation = current.observation();
         int[] action = policy.act(this.observation.of(model, current));
         Transition t = model.decide(current, action);
-        Map<String, String> spec = ScaleActionSpec.render(model, t);
+        int[] podcount = podsToWrite(t, current);
+        Map<String, String> spec = ScaleActionSpec.render(model, t.action(), podcount);
         decisionNanos += System.nanoTime() - t0;
         metrics.decisionNanos(decisionNanos);
-        boolean overQuota = t.total() > model.quota();
+        double requested = requestedCores(t, podcount);
+        boolean overQuota = requested > model.quota();
 
         AgentState decided = new AgentState(StateStore.FORMAT_VERSION, cycle, time.toString(), model.serviceNames(),
                 t.action(), t.pods(), t.resources(), observation, spec);
@@ -416,10 +418,10 @@ public final class Agent implements AutoCloseable {
                 throw new WriteFailure(WriteFailure.Kind.NOT_LEADER, "this replica lost the Lease during the cycle;"
                         + " nothing written", null);
             }
-            for (int i = 0; i < n && !podsLeft; i++) {
-                if (t.pods()[i] > maxPods[i]) {
+            for (int i = 0; i < n && minScale != AgentConfig.Apply.MinScale.NONE; i++) {
+                if (podcount[i] > maxPods[i]) {
                     throw new WriteFailure(WriteFailure.Kind.IMPLAUSIBLE, model.service(i).name() + " would get "
-                            + t.pods()[i] + " pods, above its maxPods " + maxPods[i] + "; nothing written", null);
+                            + podcount[i] + " pods, above its maxPods " + maxPods[i] + "; nothing written", null);
                 }
             }
             if (persist) {
@@ -447,16 +449,16 @@ public final class Agent implements AutoCloseable {
                 String name = model.service(i).name();
                 metrics.serviceGauge("drl.agent.cpu.millicores", name, c.cpu() * 1000);
                 metrics.serviceGauge("drl.agent.concurrency.target", name, c.concurrency());
-                if (!podsLeft) { // else not written: Knative's autoscaler sizes the pods
-                    metrics.serviceGauge("drl.agent.pods", name, t.pods()[i]);
+                if (minScale != AgentConfig.Apply.MinScale.NONE) { // else Knative's autoscaler sizes the pods
+                    metrics.serviceGauge("drl.agent.pods", name, podcount[i]);
                 }
             }
-            metrics.globalGauge("drl.agent.requested.cores", t.total());
+            metrics.globalGauge("drl.agent.requested.cores", requested);
             metrics.globalGauge("drl.agent.predicted.over.quota", overQuota ? 1 : 0);
         }
         metrics.cycle(written);
         CycleReport report = new CycleReport(cycle, time, model.serviceNames(), observed, failures, predicted,
-                observation, t.action(), t.pods(), t.total(), overQuota, spec, written, outcome, decisionNanos);
+                observation, t.action(), podcount, requested, overQuota, spec, written, outcome, decisionNanos);
         log(report);
         return report;
     }
@@ -547,30 +549,82 @@ public final class Agent implements AutoCloseable {
         return model.resume(step, action, pods, resources, traffic);
     }
 
-    /** What the {@link #readingHeld held source} reads now; {@code null} without one or when it fails (warned). */
+    /**
+     * What the {@link #readingHeld held source} reads now, logged; {@code null} without one or when it fails
+     * (warned when the reason is new, then at debug level until a read succeeds).
+     */
     private HeldSource.Held readHeld() {
         if (held == null) {
             return null;
         }
         try {
-            return held.read();
+            HeldSource.Held h = held.read();
+            if (heldFailure != null) {
+                LOG.info("reading what the services hold in the cluster works again");
+                heldFailure = null;
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < h.pods().length; i++) {
+                sb.append(i == 0 ? "" : ", ").append(model.service(i).name()).append(' ').append(h.pods()[i])
+                        .append(" pods ").append(String.format(Locale.ROOT, "%.3f", h.cores()[i])).append(" cores");
+            }
+            LOG.info("held in the cluster: {}", sb);
+            return h;
         } catch (RuntimeException e) {
-            LOG.warn("cannot read what the services hold in the cluster ({}): this decision observes the "
-                    + "last decision's pods and cores as the paper model counts them", e.getMessage());
+            String why = String.valueOf(e.getMessage());
+            if (!why.equals(heldFailure)) {
+                LOG.warn("cannot read what the services hold in the cluster ({}): the decisions observe the last "
+                        + "decision's pods and cores as the paper model counts them until it can (said again when "
+                        + "the reason changes)", why);
+            } else {
+                LOG.debug("still cannot read what the services hold in the cluster ({})", why);
+            }
+            heldFailure = why;
             return null;
         }
     }
 
-    /** The pods are left to Knative's autoscaler: a decision's pod count is not written, so not checked. */
-    private boolean podsLeft;
+    /** Why the last read of the held source failed; {@code null} after a success. */
+    private String heldFailure;
+
+    /** What a decision's pod count is ({@code apply.minScale}). */
+    private AgentConfig.Apply.MinScale minScale = AgentConfig.Apply.MinScale.PAPER;
 
     /**
-     * With {@code true} ({@code apply.minScale: none}), a decision's pod count is not written, so it is not held
-     * against {@code services[].maxPods} either. Returns this agent.
+     * What a decision's pod count is ({@code apply.minScale}): the paper model's (the default), the pods the
+     * predicted load needs under the decided configurations ({@code decision}), or none written ({@code none}: not
+     * held against {@code services[].maxPods} either). Returns this agent.
      */
-    public synchronized Agent leavingPods(boolean leave) {
-        this.podsLeft = leave;
+    public synchronized Agent minScale(AgentConfig.Apply.MinScale m) {
+        this.minScale = java.util.Objects.requireNonNull(m, "minScale");
         return this;
+    }
+
+    /**
+     * The cores a decision asks for: the paper model's ({@link Transition#total()}), or with {@code decision}'s pod
+     * counts their CPU limits.
+     */
+    private double requestedCores(Transition t, int[] podcount) {
+        if (minScale != AgentConfig.Apply.MinScale.DECISION) {
+            return t.total();
+        }
+        double cores = 0;
+        for (int i = 0; i < podcount.length; i++) {
+            cores += podcount[i] * model.service(i).config(t.action()[i]).cpu();
+        }
+        return cores;
+    }
+
+    /** The pod counts a decision writes: see {@link #minScale}. */
+    private int[] podsToWrite(Transition t, QuotaState state) {
+        if (minScale != AgentConfig.Apply.MinScale.DECISION) {
+            return t.pods();
+        }
+        int[] pods = new int[model.numServices()];
+        for (int i = 0; i < pods.length; i++) {
+            pods[i] = model.podsNeeded(i, t.action()[i], state.traffic()[i]);
+        }
+        return pods;
     }
 
     /** What the services hold in the cluster, read before each decision; {@code null}: not read. */
@@ -588,7 +642,12 @@ public final class Agent implements AutoCloseable {
 
     private void log(CycleReport r) {
         String in = loads(r);
-        String line = String.format(Locale.ROOT,
+        String line = minScale == AgentConfig.Apply.MinScale.NONE
+                // no pod count is written: the configurations only (cpu/target), the pods are the KPA's
+                ? String.format(Locale.ROOT, "cycle %d at %s: load(observed->predicted) %s | action %s, pods left to "
+                        + "Knative | %s | %s", r.cycle(), r.time(), in, Arrays.toString(r.action()),
+                        ScaleActionSpec.summary(model, r.spec(), false), r.outcome())
+                : String.format(Locale.ROOT,
                 "cycle %d at %s: load(observed->predicted) %s | action %s pods %s cpu %.1f/%.1f%s | %s | %s",
                 r.cycle(), r.time(), in, Arrays.toString(r.action()), Arrays.toString(r.pods()),
                 r.requestedCores(), model.quota(), r.overQuota() ? " OVER QUOTA" : "",

@@ -63,7 +63,7 @@ public final class AgentBuilder {
         StateStore store = new StateStore(config.stateDir());
         store.requireWritable(); // a probe file of its own name: nothing the leader writes is touched
         store.load(model.serviceNames(), numActions(model));
-        policy(config, model, () -> null, TrafficDistribution.none());
+        policy(config, model, () -> null, TrafficDistribution.none(), false); // said when the agent is built
     }
 
     /**
@@ -142,8 +142,7 @@ public final class AgentBuilder {
         }
         agent.set(new Agent(model, chosen.observation(), services, histories, predictors, chosen.policy(), source, sink,
                 store, metrics, restored, persist).deadline(config.schedule().deadline()).trainedLoads(chosen.trained())
-                .leavingPods(config.apply().appliesServices()
-                        && config.apply().minScale() == AgentConfig.Apply.MinScale.NONE));
+                .minScale(config.apply().minScale()));
         return agent.get();
     }
 
@@ -189,11 +188,18 @@ public final class AgentBuilder {
      */
     static Chosen policy(AgentConfig config, QuotaModel model, Supplier<QuotaState> state,
                          TrafficDistribution traffic) {
+        return policy(config, model, state, traffic, true);
+    }
+
+    /** {@link #policy(AgentConfig, QuotaModel, Supplier, TrafficDistribution)}; {@code say}: log what it warns of. */
+    private static Chosen policy(AgentConfig config, QuotaModel model, Supplier<QuotaState> state,
+                                 TrafficDistribution traffic, boolean say) {
         AgentConfig.PolicySpec spec = config.policy();
         if (spec.planner() != null) {
-            if (config.apply().appliesServices() && config.apply().minScale() == AgentConfig.Apply.MinScale.NONE) {
-                LOG.warn("planner {} plans each service's pods as the paper model counts them; apply.minScale none "
-                        + "leaves the pods to Knative's autoscaler instead", spec.planner());
+            if (say && config.apply().minScale() != AgentConfig.Apply.MinScale.PAPER) {
+                LOG.warn("planner {} plans with the paper model's pod counts; the agent writes {} (apply.minScale {})",
+                        spec.planner(), describe(config.apply().minScale().label()),
+                        config.apply().minScale().label());
             }
             return new Chosen(Planners.create(spec.planner(), Planners.Context.live(model, state, traffic, spec.seed(),
                     spec.confidence())),
@@ -201,12 +207,14 @@ public final class AgentBuilder {
         }
         SavedPolicy saved = PolicyFile.load(spec.model());
         String profile = config.profile();
-        warnIfAppliedOtherwiseThanTrained(saved, spec.model(), config.apply());
+        if (say) {
+            warnIfAppliedOtherwiseThanTrained(saved, spec.model(), config.apply());
+        }
         String trainedForecast = saved.hyperParameters().get("predictor");
-        if ("cluster".equals(saved.hyperParameters().get("dynamics")) && trainedForecast != null
+        if (say && "cluster".equals(saved.hyperParameters().get("dynamics")) && trainedForecast != null
                 && !trainedForecast.equals(config.predictor().kind())) {
-            LOG.warn("{}: trained seeing the {} forecast of each period's load; the agent forecasts with {} "
-                    + "(predictor.kind)", spec.model(), trainedForecast, config.predictor().kind());
+            LOG.warn("{}: trained seeing the {} forecast of each period's load; the agent forecasts with {}: set "
+                    + "predictor.kind: {}", spec.model(), trainedForecast, config.predictor().kind(), trainedForecast);
         }
         if (SavedPolicies.searches(saved) && !spec.deterministic()) {
             // a search on the model scored with the learned value: deterministic by construction
@@ -233,10 +241,11 @@ public final class AgentBuilder {
                         + "deterministic: false, or an afterstate model saved to look two steps ahead, reads the seed); "
                         + "leave policy.seed out");
             }
-            return new Chosen(deterministic, observation, trained(saved, spec.model()));
+            return new Chosen(deterministic, observation, say ? trained(saved, spec.model()) : null);
         }
         try {
-            return new Chosen(saved.stochasticPolicy(Rng.of(spec.seed())), observation, trained(saved, spec.model()));
+            return new Chosen(saved.stochasticPolicy(Rng.of(spec.seed())), observation,
+                    say ? trained(saved, spec.model()) : null);
         } catch (IllegalStateException e) {
             // a joint-q (DQN) model acts greedily only
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,
@@ -245,32 +254,41 @@ public final class AgentBuilder {
     }
 
     /**
-     * Warns when {@code saved}'s decisions are applied otherwise than it was trained: a model trained to leave the pods
-     * to Knative's autoscaler ({@code drl train --dynamics cluster --min-scale none}) applied with min-scale (modes
-     * cr, or {@code apply.minScale: decision}), or any other applied with {@code apply.minScale: none}; and for a model
-     * trained in the cluster-faithful dynamics with min-scale from the decision, that the agent writes the paper
-     * model's pod counts, which keep a service's pods while the scale-down check has not fired.
+     * Warns when {@code saved}'s decisions are applied otherwise than it was trained: its min-scale (the paper
+     * model's pod counts for a model trained in the paper model; {@code hyper.min_scale} for one trained in the
+     * cluster-faithful dynamics, {@code drl train --dynamics cluster --min-scale decision|none}) is not
+     * {@code apply.minScale}, or it was trained in the cluster-faithful dynamics and the agent, not in mode knative,
+     * cannot observe what the cluster holds as it did there.
      */
     static void warnIfAppliedOtherwiseThanTrained(SavedPolicy saved, Path file, AgentConfig.Apply apply) {
         java.util.Map<String, String> h = saved.hyperParameters();
         boolean cluster = "cluster".equals(h.get("dynamics"));
-        boolean trainedWithoutMinScale = cluster && "none".equals(h.get("min_scale"));
-        boolean appliedWithoutMinScale = apply.appliesServices() && apply.minScale() == AgentConfig.Apply.MinScale.NONE;
-        if (trainedWithoutMinScale && !appliedWithoutMinScale) {
-            LOG.warn("{}: trained in the cluster-faithful dynamics (min_scale none), leaving the pods to Knative's "
-                    + "autoscaler; the agent writes the paper model's pod counts as min-scale (or podcount), so its "
-                    + "decisions here are not the ones it was evaluated on: set apply.mode knative and "
-                    + "apply.minScale: none", file);
-        } else if (!trainedWithoutMinScale && appliedWithoutMinScale) {
-            LOG.warn("{}: trained with each decision's pod count as min-scale ({}); apply.minScale none leaves the "
-                    + "pods to Knative's autoscaler instead, which it was not trained for", file,
-                    cluster ? "the cluster-faithful dynamics, min_scale " + h.getOrDefault("min_scale", "not recorded")
-                            : "the paper model");
-        } else if (cluster && !trainedWithoutMinScale) {
-            LOG.warn("{}: trained in the cluster-faithful dynamics (min_scale {}): the agent applies its configurations "
-                    + "with the paper model's pod counts as min-scale (or podcount)", file,
-                    h.getOrDefault("min_scale", "not recorded"));
+        String trained = cluster ? h.getOrDefault("min_scale", "decision") : AgentConfig.Apply.MinScale.PAPER.label();
+        AgentConfig.Apply.MinScale applied = apply.minScale();
+        if (!trained.equals(applied.label())) {
+            LOG.warn("{}: trained with {} as min-scale ({}); the agent writes {} (apply.minScale {}), so its "
+                    + "decisions here are not the ones it was evaluated on: set apply.minScale: {}{}", file,
+                    describe(trained), cluster ? "drl train --dynamics cluster --min-scale " + trained
+                            : "the paper model", describe(applied.label()), applied.label(), trained,
+                    cluster && apply.mode() != AgentConfig.Apply.Mode.KNATIVE ? " with apply.mode knative"
+                            + (apply.mode() == AgentConfig.Apply.Mode.CR ? " (in mode cr the operator makes the "
+                            + "podcount min-scale; a reconciler with apply.minScale none ignores it, but the agent "
+                            + "still observes the paper model's counts)" : "") : "");
+        } else if (cluster && apply.mode() != AgentConfig.Apply.Mode.KNATIVE) {
+            LOG.warn("{}: trained in the cluster-faithful dynamics, observing what the cluster holds after each "
+                    + "period; in mode {} the agent observes the paper model's pod counts instead (only mode knative "
+                    + "reads the cluster)", file, apply.mode().label());
         }
+    }
+
+    /** What the agent writes as min-scale for an {@code apply.minScale} value (or a training's). */
+    private static String describe(String minScale) {
+        return switch (minScale) {
+            case "paper" -> "the paper model's pod counts";
+            case "decision" -> "the pods the predicted load needs";
+            case "none" -> "no min-scale (the pods left to Knative's autoscaler)";
+            default -> "'" + minScale + "'";
+        };
     }
 
     /** The loads {@code saved} was trained on, logged; {@code null} when it recorded none. */

@@ -293,12 +293,17 @@ class AgentConfigTest {
         assertThat(c.apply().appliesServices()).isFalse();
         assertThat(c.apply().writeResource()).isFalse();
         assertThat(c.apply().revisions().deletePrevious()).isFalse();
-        assertThat(c.apply().minScale()).isEqualTo(AgentConfig.Apply.MinScale.DECISION);
+        assertThat(c.apply().minScale()).isEqualTo(AgentConfig.Apply.MinScale.PAPER);
     }
 
     @Test
-    void minScaleIsTheDecisionsPodCountUnlessLeftToKnative() throws Exception {
+    void minScaleIsThePaperModelsPodCountUnlessSetOtherwise() throws Exception {
         assertThat(load(MINIMAL + "apply: {mode: knative}\n").apply().minScale())
+                .isEqualTo(AgentConfig.Apply.MinScale.PAPER);
+        assertThat(load(MINIMAL + "apply: {mode: knative, minScale: decision}\n").apply().minScale())
+                .isEqualTo(AgentConfig.Apply.MinScale.DECISION);
+        // mode cr writes the decision's podcount for the operator
+        assertThat(load(MINIMAL + "apply: {minScale: decision}\n").apply().minScale())
                 .isEqualTo(AgentConfig.Apply.MinScale.DECISION);
         assertThat(load(MINIMAL + "apply: {mode: knative, minScale: none}\n").apply().minScale())
                 .isEqualTo(AgentConfig.Apply.MinScale.NONE);
@@ -356,10 +361,14 @@ class AgentConfigTest {
                 Arguments.of("apply: {mode: operator}", "apply.mode", "'operator'",
                         "expected one of cr, knative, reconciler"),
                 Arguments.of("apply: {writeResource: true}", "apply.writeResource", "'true'", "only mode knative"),
-                Arguments.of("apply: {minScale: none}", "apply.minScale", "'none'", "only modes knative and "
-                        + "reconciler read it; in mode cr the operator writes the DRLScaleAction's podcount as min-scale"),
+                Arguments.of("apply: {minScale: none}", "apply.minScale", "'none'", "mode cr writes a podcount, "
+                        + "which the operator makes min-scale: none needs mode knative (or a reconciler with minScale "
+                        + "none)"),
+                Arguments.of("apply: {mode: reconciler, minScale: decision}", "apply.minScale", "'decision'",
+                        "the reconciler applies each DRLScaleAction's podcount as written (paper, the default) or "
+                                + "none; the agent writing it chooses decision"),
                 Arguments.of("apply: {mode: knative, minScale: zero}", "apply.minScale", "'zero'",
-                        "expected decision or none"),
+                        "expected paper, decision or none"),
                 Arguments.of("apply: {mode: reconciler, writeResource: false}", "apply.writeResource", "'false'",
                         "only mode knative"),
                 Arguments.of("apply: {revisions: {deletePrevious: true}}", "apply.revisions",

@@ -53,7 +53,7 @@ class DeployManifestsTest {
             + "http=Http[bind=0.0.0.0, port=8080, enabled=true], leaderElection=LeaderElection[enabled=true, "
             + "leaseName=drl-agent, identity=(default), leaseDuration=PT15S, renewDeadline=PT10S, retryPeriod=PT2S], "
             + "kubernetes=Kubernetes[retries=4, backoff=PT0.5S], apply=Apply[mode=CR, writeResource=false, "
-            + "revisions=Revisions[deletePrevious=false, readyTimeout=PT1M, podGracePeriod=null], minScale=DECISION], warnings=[]]";
+            + "revisions=Revisions[deletePrevious=false, readyTimeout=PT1M, podGracePeriod=null], minScale=PAPER], warnings=[]]";
 
     @Test
     void theConfidenceDocumentedAsDefaultIsTheAgentsDefault() throws Exception {

@@ -105,9 +105,9 @@ class KnativeHeldTest {
             // the Service read, the pods list refused (the drl-agent-pods Role missing)
             kube.server.expect().get().withPath("/api/v1/namespaces/default/pods?labelSelector="
                     + "serving.knative.dev%2Fservice%3Dhouse").andReturn(403, "forbidden").once();
-            assertThatThrownBy(held::read).isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
-                    .satisfies(e -> assertThat(((io.fabric8.kubernetes.client.KubernetesClientException) e).getCode())
-                            .isEqualTo(403));
+            assertThatThrownBy(held::read).isInstanceOf(IllegalStateException.class).hasMessage("reading the Knative "
+                    + "Services and pods of namespace default failed: forbidden (403): grant get on the Services and "
+                    + "list on pods in default (deploy/rbac-knative.yaml, both Roles)");
             kube.server.expect().get().withPath("/apis/serving.knative.dev/v1/namespaces/default/services/house")
                     .andReturn(403, "forbidden").once();
             assertThatThrownBy(held::read).isInstanceOf(RuntimeException.class);

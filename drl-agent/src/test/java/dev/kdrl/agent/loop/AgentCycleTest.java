@@ -92,8 +92,9 @@ class AgentCycleTest {
     }
 
     /**
-     * A model trained to leave the pods to Knative's autoscaler is warned of unless applied so ({@code apply.minScale:
-     * none}), and a model trained with the decision's pods is warned of when applied so.
+     * A model is warned of when applied with another min-scale than it was trained with ({@code apply.minScale}
+     * against the paper model's pod counts or {@code hyper.min_scale}), and a cluster-trained one outside mode
+     * knative, where the agent cannot observe the cluster as it did in training.
      */
     @Test
     void aModelAppliedOtherwiseThanTrainedIsWarnedOf() throws Exception {
@@ -101,23 +102,35 @@ class AgentCycleTest {
         Path clusterFile = dir.resolve("cluster-none.zip");
         dev.kdrl.core.policy.PolicyFile.save(dev.kdrl.core.policy.PolicyFile.load(file)
                 .withHyperParameter("dynamics", "cluster").withHyperParameter("min_scale", "none"), clusterFile);
+        Path decisionFile = dir.resolve("cluster-decision.zip");
+        dev.kdrl.core.policy.PolicyFile.save(dev.kdrl.core.policy.PolicyFile.load(file)
+                .withHyperParameter("dynamics", "cluster").withHyperParameter("min_scale", "decision"), decisionFile);
         String knativeNone = "apply: {mode: knative, minScale: none}";
-        // paper-trained, min-scale from the decision: nothing said
+        // paper-trained, the paper model's pod counts: nothing said
         assertThat(warnings("{model: model.zip}", "")).isEmpty();
-        // trained without min-scale, applied with it
-        assertThat(warnings("{model: cluster-none.zip}", "")).singleElement().asString().startsWith(clusterFile
-                + ": trained in the cluster-faithful dynamics (min_scale none), leaving the pods to Knative's "
-                + "autoscaler").endsWith("set apply.mode knative and apply.minScale: none");
+        // trained without min-scale, applied with the paper model's
+        assertThat(warnings("{model: cluster-none.zip}", "")).singleElement().asString().isEqualTo(clusterFile
+                + ": trained with no min-scale (the pods left to Knative's autoscaler) as min-scale (drl train "
+                + "--dynamics cluster --min-scale none); the agent writes the paper model's pod counts (apply.minScale "
+                + "paper), so its decisions here are not the ones it was evaluated on: set apply.minScale: none with "
+                + "apply.mode knative (in mode cr the operator makes the podcount min-scale; a reconciler with "
+                + "apply.minScale none ignores it, but the agent still observes the paper model's counts)");
         // applied as trained: nothing said
         assertThat(warnings("{model: cluster-none.zip}", knativeNone)).isEmpty();
-        // trained with the decision's pods, applied without
+        assertThat(warnings("{model: cluster-decision.zip}", "apply: {mode: knative, minScale: decision}")).isEmpty();
+        // the same min-scale, but mode cr cannot observe the cluster
+        assertThat(warnings("{model: cluster-decision.zip}", "apply: {minScale: decision}")).singleElement()
+                .asString().endsWith("in mode cr the agent observes the paper model's pod counts instead (only mode "
+                        + "knative reads the cluster)");
+        // trained with the paper model's pods, applied without
         assertThat(warnings("{model: model.zip}", knativeNone)).singleElement().asString().isEqualTo(dir.resolve(
-                "model.zip") + ": trained with each decision's pod count as min-scale (the paper model); "
-                + "apply.minScale none leaves the pods to Knative's autoscaler instead, which it was not trained for");
+                "model.zip") + ": trained with the paper model's pod counts as min-scale (the paper model); the "
+                + "agent writes no min-scale (the pods left to Knative's autoscaler) (apply.minScale none), so its "
+                + "decisions here are not the ones it was evaluated on: set apply.minScale: paper");
         // the bundled model trained so (models/cluster-none-trpo.zip), with the forecast it was trained on: nothing said
         Files.copy(Path.of("../models/cluster-none-trpo.zip"), dir.resolve("bundled.zip"));
         assertThat(warnings("{model: bundled.zip}", knativeNone)).isEmpty();
-        assertThat(warnings("{model: bundled.zip}", "")).singleElement().asString().contains("min_scale none");
+        assertThat(warnings("{model: bundled.zip}", "")).singleElement().asString().contains("--min-scale none");
         assertThat(AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: bundled.zip}",
                 "{kind: holt}", knativeNone)).predictor().kind()).isEqualTo("holt");
         assertThat(logged(AgentBuilder.class, ch.qos.logback.classic.Level.WARN, () -> AgentBuilder.build(
@@ -125,10 +138,10 @@ class AgentCycleTest {
                         "{kind: holt}", knativeNone)), traceFrom(0), new AgentFixtures.RecordingSink(),
                 new AgentMetrics(MODEL.serviceNames(), 40)).close())).singleElement().asString()
                 .isEqualTo(dir.resolve("bundled.zip") + ": trained seeing the last-value forecast of each period's "
-                        + "load; the agent forecasts with holt (predictor.kind)");
+                        + "load; the agent forecasts with holt: set predictor.kind: last-value");
         assertThat(warnings("{planner: greedy}", knativeNone)).singleElement().asString().isEqualTo("planner greedy "
-                + "plans each service's pods as the paper model counts them; apply.minScale none leaves the pods to "
-                + "Knative's autoscaler instead");
+                + "plans with the paper model's pod counts; the agent writes no min-scale (the pods left to Knative's "
+                + "autoscaler) (apply.minScale none)");
     }
 
     /** The warnings {@link AgentBuilder} logs building an agent with {@code policy} and the {@code extra} settings. */
@@ -254,7 +267,7 @@ class AgentCycleTest {
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
                 .readingHeld(fromSimulator);
-        int cycles = TRACE.length() - 1;
+        int cycles = TRACE.length() - 2; // two more rows for the unreadable cycles below
         int differFromPaper = 0;
         for (int k = 0; k < cycles; k++) {
             assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
@@ -269,19 +282,88 @@ class AgentCycleTest {
         }
         // the cluster's pods are not those the paper model gave the decisions: what the test is about
         assertThat(differFromPaper).isGreaterThan(cycles / 2);
-        // unreadable: the paper model's counts, and a warning
+        // unreadable: the paper model's counts, and a warning, not repeated for the same reason
         List<String> warned = logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.readingHeld(() -> {
             throw new IllegalStateException("pods is forbidden");
         }).runCycle(T0.plus(PERIOD.multipliedBy(cycles))));
-        assertThat(warned).contains("cannot read what the services hold in the cluster (pods is forbidden): this "
-                + "decision observes the last decision's pods and cores as the paper model counts them");
+        assertThat(warned).contains("cannot read what the services hold in the cluster (pods is forbidden): the "
+                + "decisions observe the last decision's pods and cores as the paper model counts them until it can "
+                + "(said again when the reason changes)");
         assertThat(agent.currentState().prevPod()).containsExactly(podcounts(sink.written.get(cycles - 1)));
+        assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(T0.plus(
+                PERIOD.multipliedBy(cycles + 1))))).noneMatch(m -> m.contains("cannot read"));
     }
 
     /** The pods per service (model order) of a written spec. */
     private static int[] podcounts(Map<String, String> spec) {
         return MODEL.serviceNames().stream().mapToInt(n -> Integer.parseInt(spec.get("service" + n + "_podcount")))
                 .toArray();
+    }
+
+    /**
+     * With {@code apply.minScale: decision}, each decision writes the pods the predicted load needs under its
+     * configurations as podcount (min-scale), as {@code drl train --dynamics cluster --min-scale decision} sets them,
+     * and observes what the cluster simulator holds: fed its state at every step, the agent sees what the simulator
+     * showed and writes what it applied.
+     */
+    @Test
+    void withMinScaleFromTheDecisionEachDecisionWritesThePodsThePredictedLoadNeeds() throws Exception {
+        Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"),
+                Observation.FULL);
+        var policy = dev.kdrl.core.policy.PolicyFile.load(policyFile).actingPolicy();
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
+                "{kind: last-value}", "apply: {mode: knative, minScale: decision}"));
+        dev.kdrl.env.cluster.ClusterEnv env = new dev.kdrl.env.cluster.ClusterEnv(MODEL,
+                dev.kdrl.env.cluster.ClusterParams.DEFAULTS, TRACE, dev.kdrl.env.cluster.ClusterEnv.Options.defaults()
+                .withObservation(Observation.FULL));
+        assertThat(env.options().minScale()).isEqualTo(dev.kdrl.env.cluster.ClusterEnv.MinScale.DECISION);
+        double[] obs = env.reset(0);
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
+                .readingHeld(() -> new HeldSource.Held(env.state().prevPod(), env.state().prevRes()));
+        int differFromPaper = 0;
+        for (int k = 0; k < TRACE.length() - 1; k++) {
+            CycleReport r = agent.runCycle(T0.plus(PERIOD.multipliedBy(k)));
+            assertThat(r.written()).isTrue();
+            assertThat(Observation.FULL.of(MODEL, agent.currentState())).as("cycle %d", k).containsExactly(obs);
+            int[] action = policy.act(obs);
+            double[] shown = env.predictedLoad();
+            int[] needed = new int[action.length];
+            for (int i = 0; i < action.length; i++) {
+                needed[i] = MODEL.podsNeeded(i, action[i], shown[i]);
+            }
+            assertThat(sink.written.get(k)).as("cycle %d", k).isEqualTo(dev.kdrl.agent.k8s.ScaleActionSpec.render(
+                    MODEL, action, needed));
+            assertThat(r.pods()).containsExactly(needed);
+            if (!Arrays.equals(needed, MODEL.decide(env.state(), action).pods())) {
+                differFromPaper++;
+            }
+            obs = env.step(action).observation();
+        }
+        // where the paper model keeps pods (the same configuration, the load fallen, the scale-down check not fired)
+        // the written podcount is what the load needs: fixed-initial keeps the configuration, three pods held (their
+        // cores within the quota, so that the check does not fire), load 5
+        AgentFixtures.RecordingSink kept = new AgentFixtures.RecordingSink();
+        AgentConfig fixed = AgentFixtures.write(Files.createDirectories(dir.resolve("fixed")), AgentFixtures.config(
+                "http://127.0.0.1:9", "{planner: "
+                + "fixed-initial}", "{kind: last-value}", "apply: {mode: knative, minScale: decision}"));
+        int[] init = MODEL.initial().action();
+        double[] cores = new double[init.length];
+        for (int i = 0; i < init.length; i++) {
+            cores[i] = 3 * MODEL.service(i).config(init[i]).cpu();
+        }
+        try (Agent a = AgentBuilder.build(fixed, (svc, cycle, time) -> 5, kept, new AgentMetrics(
+                fixed.serviceNames(), 40)).readingHeld(() -> new HeldSource.Held(new int[] {3, 3, 3}, cores))) {
+            CycleReport r = a.runCycle(T0);
+            int[] paper = MODEL.decide(a.currentState(), r.action()).pods();
+            for (int i = 0; i < init.length; i++) {
+                assertThat(r.pods()[i]).as(MODEL.service(i).name()).isEqualTo(MODEL.podsNeeded(i, r.action()[i], 5));
+                if (paper[i] != r.pods()[i]) {
+                    differFromPaper++;
+                }
+            }
+        }
+        assertThat(differFromPaper).as("services where the paper model's pods differ").isPositive();
     }
 
     @Test
