@@ -463,8 +463,17 @@ public final class KnativeApplier {
     private boolean same(Live l, Target t) {
         boolean scale = leavePods
                 ? POD_SCALE_KEYS.stream().noneMatch(k -> l.annotations() != null && l.annotations().containsKey(k))
-                : Objects.equals(l.minScale(), t.pods()) && Objects.equals(l.initialScale(), t.pods());
+                : Objects.equals(l.minScale(), t.pods()) && Objects.equals(l.initialScale(), initialScale(t));
         return Objects.equals(l.target(), t.concurrency()) && scale && sameQuantity(l.cpu(), t.cpu());
+    }
+
+    /**
+     * The initial-scale a target writes: its pod count, at least 1 (Knative's webhook refuses an initial-scale of 0
+     * unless the cluster sets {@code allow-zero-initial-scale}; a min-scale of 0 lets the Revision scale to zero
+     * after its first pod, as the cluster-faithful simulator starts it).
+     */
+    static String initialScale(Target t) {
+        return t.pods() != null && t.pods().matches("0+") ? "1" : t.pods();
     }
 
     private static boolean sameQuantity(String a, String b) {
@@ -721,7 +730,7 @@ public final class KnativeApplier {
             }
         } else {
             wanted.put(MIN_SCALE, t.pods());
-            wanted.put(INITIAL_SCALE, t.pods());
+            wanted.put(INITIAL_SCALE, initialScale(t));
         }
         if (l.template() == null) {
             ops.add(op("add", "/spec/template", Map.of("metadata", Map.of("annotations", wanted))));

@@ -72,6 +72,32 @@ class KnativeApplierTest {
                 "add /spec/template/spec/containers/0/resources/limits/cpu 3500m");
     }
 
+    /**
+     * A pod count of 0 (the paper profile's minimum) is min-scale 0 and initial-scale 1, which Knative's webhook
+     * accepts (an initial-scale of 0 needs the cluster's allow-zero-initial-scale); held so, the Service is unchanged.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void noPodsIsMinScaleZeroAndInitialScaleOne() throws Exception {
+        List<Map<String, Object>> parsed = new ObjectMapper().readValue(KnativeApplier.ops(service(HOUSE),
+                new Target("house", "house", "1", "10", "0")), List.class);
+        assertThat(parsed).extracting(o -> o.get("path") + " " + o.get("value")).contains(
+                "/spec/template/metadata/annotations/autoscaling.knative.dev~1min-scale 0",
+                "/spec/template/metadata/annotations/autoscaling.knative.dev~1initial-scale 1");
+        storeWith("autoscaling.knative.dev/min-scale: \"0\", autoscaling.knative.dev/initial-scale: \"1\"");
+        kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").withName("house")
+                .edit(svc -> {
+                    Map<String, Object> c0 = (Map<String, Object>) ((List<Object>) ((Map<String, Object>)
+                            ((Map<String, Object>) ((Map<String, Object>) svc.getAdditionalProperties().get("spec"))
+                                    .get("template")).get("spec")).get("containers")).get(0);
+                    ((Map<String, Object>) c0.get("resources")).put("limits", Map.of("cpu", "1", "memory", "1Gi"));
+                    return svc;
+                });
+        assertThat(applier().apply(List.of(new Target("house", "house", "1", "10", "0"))).of("house").result())
+                .isEqualTo(Result.UNCHANGED);
+        assertThat(KnativeApplier.initialScale(new Target("house", "house", "1", "10", "3"))).isEqualTo("3");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void aMissingParentObjectIsAddedWhole() throws Exception {
