@@ -270,7 +270,8 @@ public final class LeaseElection implements Leadership {
             }
         }
         LOG.debug("{} at {}: {} it failed", lease(), server(), doing, e);
-        if (e.getCode() == 401 || e.getCode() == 403) {
+        boolean refusedNow = e.getCode() == 401 || e.getCode() == 403;
+        if (refusedNow && !refused) {
             lock.lock();
             try {
                 refused = true;
@@ -278,6 +279,8 @@ public final class LeaseElection implements Leadership {
             } finally {
                 lock.unlock();
             }
+        } else {
+            refused = refusedNow; // the last failure's: a timeout after a 403 is worth waiting out
         }
         return e;
     }

@@ -301,7 +301,7 @@ public final class KnativeApplier {
                     outcomes.add(settled);
                 } else {
                     changes.add(leavePods ? new Change(t, l, cores(l.cpu(), "1"), cores(t.cpu(), "1"))
-                            : new Change(t, l, cores(l.cpu(), l.minScale()), cores(t.cpu(), t.pods())));
+                            : new Change(t, l, cores(l.cpu(), l.minScale()), cores(t.cpu(), initialScale(t))));
                 }
             } catch (KubernetesClientException e) {
                 outcomes.add(failure(t, "read", e));

@@ -94,7 +94,9 @@ public final class KnativeSink implements ActionSink {
                 for (KnativeApplier.Target t : targets(configured, spec)) {
                     lines.add("Knative Service " + namespace + "/" + t.knativeService() + ": cpu " + t.cpu()
                             + ", target " + t.concurrency() + (leavePods ? ", min-scale and initial-scale removed "
-                            + "(pods left to Knative)" : ", min-scale and initial-scale " + t.pods()));
+                            + "(pods left to Knative)" : t.pods() != null && t.pods().equals(
+                            KnativeApplier.initialScale(t)) ? ", min-scale and initial-scale " + t.pods()
+                            : ", min-scale " + t.pods() + ", initial-scale " + KnativeApplier.initialScale(t)));
                 }
                 LOG.info("dry run: would set {}", String.join("; ", lines));
                 return "dry run, not applied: " + lines.size() + " Knative Services";

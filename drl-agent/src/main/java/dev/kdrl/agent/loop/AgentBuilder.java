@@ -197,9 +197,9 @@ public final class AgentBuilder {
         AgentConfig.PolicySpec spec = config.policy();
         if (spec.planner() != null) {
             if (say && config.apply().minScale() != AgentConfig.Apply.MinScale.PAPER) {
-                LOG.warn("planner {} plans with the paper model's pod counts; the agent writes {} (apply.minScale {})",
-                        spec.planner(), describe(config.apply().minScale().label()),
-                        config.apply().minScale().label());
+                LOG.warn("planner {} plans with the paper model's pod counts; the agent applies apply.minScale {}: {}",
+                        spec.planner(), config.apply().minScale().label(),
+                        describe(config.apply().minScale().label()));
             }
             return new Chosen(Planners.create(spec.planner(), Planners.Context.live(model, state, traffic, spec.seed(),
                     spec.confidence())),
@@ -213,8 +213,15 @@ public final class AgentBuilder {
         String trainedForecast = saved.hyperParameters().get("predictor");
         if (say && "cluster".equals(saved.hyperParameters().get("dynamics")) && trainedForecast != null
                 && !trainedForecast.equals(config.predictor().kind())) {
-            LOG.warn("{}: trained seeing the {} forecast of each period's load; the agent forecasts with {}: set "
-                    + "predictor.kind: {}", spec.model(), trainedForecast, config.predictor().kind(), trainedForecast);
+            if (AgentConfig.PredictorSpec.KINDS.contains(trainedForecast)) {
+                LOG.warn("{}: trained seeing the {} forecast of each period's load; the agent forecasts with {}: "
+                        + "set predictor.kind: {}", spec.model(), trainedForecast, config.predictor().kind(),
+                        trainedForecast);
+            } else {
+                LOG.warn("{}: trained seeing each period's load as '{}', which the agent cannot forecast so (it "
+                        + "forecasts with {}); retrain with drl train --predictor {}", spec.model(), trainedForecast,
+                        config.predictor().kind(), String.join("|", AgentConfig.PredictorSpec.KINDS));
+            }
         }
         if (SavedPolicies.searches(saved) && !spec.deterministic()) {
             // a search on the model scored with the learned value: deterministic by construction
@@ -266,14 +273,14 @@ public final class AgentBuilder {
         String trained = cluster ? h.getOrDefault("min_scale", "decision") : AgentConfig.Apply.MinScale.PAPER.label();
         AgentConfig.Apply.MinScale applied = apply.minScale();
         if (!trained.equals(applied.label())) {
-            LOG.warn("{}: trained with {} as min-scale ({}); the agent writes {} (apply.minScale {}), so its "
-                    + "decisions here are not the ones it was evaluated on: set apply.minScale: {}{}", file,
+            LOG.warn("{}: trained with min-scale {}: {} ({}); the agent applies apply.minScale {}: {}, so its "
+                    + "decisions here are not the ones it was evaluated on: set apply.minScale: {}{}", file, trained,
                     describe(trained), cluster ? "drl train --dynamics cluster --min-scale " + trained
-                            : "the paper model", describe(applied.label()), applied.label(), trained,
+                            : "the paper model", applied.label(), describe(applied.label()), trained,
                     cluster && apply.mode() != AgentConfig.Apply.Mode.KNATIVE ? " with apply.mode knative"
-                            + (apply.mode() == AgentConfig.Apply.Mode.CR ? " (in mode cr the operator makes the "
-                            + "podcount min-scale; a reconciler with apply.minScale none ignores it, but the agent "
-                            + "still observes the paper model's counts)" : "") : "");
+                            + (apply.mode() == AgentConfig.Apply.Mode.CR && "none".equals(trained) ? " (in mode cr "
+                            + "the operator makes the podcount min-scale; a reconciler with apply.minScale none "
+                            + "ignores it, but the agent still observes the paper model's counts)" : "") : "");
         } else if (cluster && apply.mode() != AgentConfig.Apply.Mode.KNATIVE) {
             LOG.warn("{}: trained in the cluster-faithful dynamics, observing what the cluster holds after each "
                     + "period; in mode {} the agent observes the paper model's pod counts instead (only mode knative "
@@ -286,7 +293,7 @@ public final class AgentBuilder {
         return switch (minScale) {
             case "paper" -> "the paper model's pod counts";
             case "decision" -> "the pods the predicted load needs";
-            case "none" -> "no min-scale (the pods left to Knative's autoscaler)";
+            case "none" -> "no min-scale, the pods left to Knative's autoscaler";
             default -> "'" + minScale + "'";
         };
     }

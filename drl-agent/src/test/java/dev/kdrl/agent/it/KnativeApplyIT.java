@@ -1000,7 +1000,8 @@ class KnativeApplyIT {
             try (AgentProcess agent = new AgentProcess(home, "knative-kpa", env, "--config", config.toString(),
                     "--simulate", trace, "--cycles", "1")) {
                 assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
-                assertThat(agent.log()).contains("planner greedy plans each service's pods")
+                assertThat(agent.log()).contains("planner greedy plans with the paper model's pod counts")
+                        .contains("held in the cluster: house 2 pods 6.200 cores, senti 0 pods 0.000 cores")
                         .contains("scale left to Knative").doesNotContain("cannot read what the services hold");
             }
             for (String n : NAMES) {

@@ -110,7 +110,8 @@ class KnativeHeldTest {
                     + "list on pods in default (deploy/rbac-knative.yaml, both Roles)");
             kube.server.expect().get().withPath("/apis/serving.knative.dev/v1/namespaces/default/services/house")
                     .andReturn(403, "forbidden").once();
-            assertThatThrownBy(held::read).isInstanceOf(RuntimeException.class);
+            assertThatThrownBy(held::read).isInstanceOf(IllegalStateException.class).hasMessageContaining(
+                    "forbidden (403): grant get on the Services and list on pods in default");
         }
     }
 }

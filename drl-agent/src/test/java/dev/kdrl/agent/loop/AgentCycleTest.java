@@ -110,11 +110,13 @@ class AgentCycleTest {
         assertThat(warnings("{model: model.zip}", "")).isEmpty();
         // trained without min-scale, applied with the paper model's
         assertThat(warnings("{model: cluster-none.zip}", "")).singleElement().asString().isEqualTo(clusterFile
-                + ": trained with no min-scale (the pods left to Knative's autoscaler) as min-scale (drl train "
-                + "--dynamics cluster --min-scale none); the agent writes the paper model's pod counts (apply.minScale "
-                + "paper), so its decisions here are not the ones it was evaluated on: set apply.minScale: none with "
+                + ": trained with min-scale none: no min-scale, the pods left to Knative's autoscaler (drl train "
+                + "--dynamics cluster --min-scale none); the agent applies apply.minScale paper: the paper model's pod "
+                + "counts, so its decisions here are not the ones it was evaluated on: set apply.minScale: none with "
                 + "apply.mode knative (in mode cr the operator makes the podcount min-scale; a reconciler with "
                 + "apply.minScale none ignores it, but the agent still observes the paper model's counts)");
+        assertThat(warnings("{model: cluster-decision.zip}", "")).singleElement().asString().endsWith(
+                "set apply.minScale: decision with apply.mode knative");
         // applied as trained: nothing said
         assertThat(warnings("{model: cluster-none.zip}", knativeNone)).isEmpty();
         assertThat(warnings("{model: cluster-decision.zip}", "apply: {mode: knative, minScale: decision}")).isEmpty();
@@ -124,8 +126,8 @@ class AgentCycleTest {
                         + "knative reads the cluster)");
         // trained with the paper model's pods, applied without
         assertThat(warnings("{model: model.zip}", knativeNone)).singleElement().asString().isEqualTo(dir.resolve(
-                "model.zip") + ": trained with the paper model's pod counts as min-scale (the paper model); the "
-                + "agent writes no min-scale (the pods left to Knative's autoscaler) (apply.minScale none), so its "
+                "model.zip") + ": trained with min-scale paper: the paper model's pod counts (the paper model); the "
+                + "agent applies apply.minScale none: no min-scale, the pods left to Knative's autoscaler, so its "
                 + "decisions here are not the ones it was evaluated on: set apply.minScale: paper");
         // the bundled model trained so (models/cluster-none-trpo.zip), with the forecast it was trained on: nothing said
         Files.copy(Path.of("../models/cluster-none-trpo.zip"), dir.resolve("bundled.zip"));
@@ -140,8 +142,16 @@ class AgentCycleTest {
                 .isEqualTo(dir.resolve("bundled.zip") + ": trained seeing the last-value forecast of each period's "
                         + "load; the agent forecasts with holt: set predictor.kind: last-value");
         assertThat(warnings("{planner: greedy}", knativeNone)).singleElement().asString().isEqualTo("planner greedy "
-                + "plans with the paper model's pod counts; the agent writes no min-scale (the pods left to Knative's "
-                + "autoscaler) (apply.minScale none)");
+                + "plans with the paper model's pod counts; the agent applies apply.minScale none: no min-scale, the "
+                + "pods left to Knative's autoscaler");
+        // trained on the actual load, which the agent cannot forecast: retrain
+        Path actual = dir.resolve("cluster-actual.zip");
+        dev.kdrl.core.policy.PolicyFile.save(dev.kdrl.core.policy.PolicyFile.load(clusterFile)
+                .withHyperParameter("predictor", "actual"), actual);
+        assertThat(warnings("{model: cluster-actual.zip}", knativeNone)).singleElement().asString().isEqualTo(actual
+                + ": trained seeing each period's load as 'actual', which the agent cannot forecast so (it forecasts "
+                + "with last-value); retrain with drl train --predictor "
+                + String.join("|", AgentConfig.PredictorSpec.KINDS));
     }
 
     /** The warnings {@link AgentBuilder} logs building an agent with {@code policy} and the {@code extra} settings. */
@@ -321,7 +331,6 @@ class AgentCycleTest {
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
                 .readingHeld(() -> new HeldSource.Held(env.state().prevPod(), env.state().prevRes()));
-        int differFromPaper = 0;
         for (int k = 0; k < TRACE.length() - 1; k++) {
             CycleReport r = agent.runCycle(T0.plus(PERIOD.multipliedBy(k)));
             assertThat(r.written()).isTrue();
@@ -335,9 +344,6 @@ class AgentCycleTest {
             assertThat(sink.written.get(k)).as("cycle %d", k).isEqualTo(dev.kdrl.agent.k8s.ScaleActionSpec.render(
                     MODEL, action, needed));
             assertThat(r.pods()).containsExactly(needed);
-            if (!Arrays.equals(needed, MODEL.decide(env.state(), action).pods())) {
-                differFromPaper++;
-            }
             obs = env.step(action).observation();
         }
         // where the paper model keeps pods (the same configuration, the load fallen, the scale-down check not fired)
@@ -356,14 +362,16 @@ class AgentCycleTest {
                 fixed.serviceNames(), 40)).readingHeld(() -> new HeldSource.Held(new int[] {3, 3, 3}, cores))) {
             CycleReport r = a.runCycle(T0);
             int[] paper = MODEL.decide(a.currentState(), r.action()).pods();
+            int keptByThePaperModel = 0;
             for (int i = 0; i < init.length; i++) {
                 assertThat(r.pods()[i]).as(MODEL.service(i).name()).isEqualTo(MODEL.podsNeeded(i, r.action()[i], 5));
-                if (paper[i] != r.pods()[i]) {
-                    differFromPaper++;
+                if (paper[i] > r.pods()[i]) {
+                    keptByThePaperModel++;
                 }
             }
+            assertThat(keptByThePaperModel).as("services whose pods the paper model keeps above the need")
+                    .isPositive();
         }
-        assertThat(differFromPaper).as("services where the paper model's pods differ").isPositive();
     }
 
     @Test
