@@ -380,7 +380,10 @@ public final class Agent implements AutoCloseable {
                 LOG.warn("cycle {}: {}'s predicted load {} is above maxLoad {}: decided for {}", cycle, s.name(),
                         predicted[i], maxLoad[i], maxLoad[i]);
             }
-            traffic[i] = Math.round(Math.min(predicted[i], maxLoad[i]));
+            // the paper model sees whole users, as the published agent rounded them; the cluster-faithful
+            // simulator (apply.minScale decision or none) shows its predictor's forecast as it is
+            double bounded = Math.min(predicted[i], maxLoad[i]);
+            traffic[i] = minScale == AgentConfig.Apply.MinScale.PAPER ? Math.round(bounded) : bounded;
             decisionNanos += System.nanoTime() - t0;
             metrics.serviceGauge("drl.agent.observed.load", s.name(), observed[i]);
             metrics.serviceGauge("drl.agent.predicted.load", s.name(), predicted[i]);

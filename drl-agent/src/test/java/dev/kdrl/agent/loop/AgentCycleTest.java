@@ -374,6 +374,27 @@ class AgentCycleTest {
         }
     }
 
+    /**
+     * The paper model sees the forecast in whole users (as the published agent rounded it); with min-scale as in the
+     * cluster-faithful simulator ({@code decision}, {@code none}) the forecast is seen as it is, as that simulator
+     * shows it.
+     */
+    @Test
+    void theForecastIsRoundedForThePaperModelOnly() throws Exception {
+        for (String minScale : List.of("paper", "decision", "none")) {
+            Path home = Files.createDirectories(dir.resolve("round-" + minScale));
+            AgentConfig cfg = AgentFixtures.write(home, AgentFixtures.config("http://127.0.0.1:9",
+                    "{planner: greedy}", "{kind: moving-average, window: 2}", "apply: {mode: knative, minScale: "
+                            + minScale + "}"));
+            try (Agent a = AgentBuilder.build(cfg, (svc, cycle, time) -> cycle == 0 ? 10 : 13,
+                    new AgentFixtures.RecordingSink(), new AgentMetrics(cfg.serviceNames(), 40))) {
+                a.runCycle(T0);
+                a.runCycle(T0.plus(PERIOD));
+                assertThat(a.currentState().traffic()).as(minScale).containsOnly(minScale.equals("paper") ? 12 : 11.5);
+            }
+        }
+    }
+
     @Test
     void anAfterstateModelSearchesTheAgentsStateAsInTheSimulator() throws Exception {
         afterstateModelActsAsInTheSimulator(false);
