@@ -256,6 +256,24 @@ class AgentCycleTest {
         assertThat(sink.written.stream().distinct().count()).isGreaterThan(3);
     }
 
+    /** A full-observation policy, the agent's configuration in mode knative and the cluster simulator, both so set. */
+    private record ClusterRun(dev.kdrl.core.policy.Policy<double[], int[]> policy, AgentConfig cfg,
+                              dev.kdrl.env.cluster.ClusterEnv env) {
+    }
+
+    /** {@link ClusterRun} with {@code minScale} in the simulator and, under the same name, in the agent. */
+    private ClusterRun clusterRun(dev.kdrl.env.cluster.ClusterEnv.MinScale minScale) throws Exception {
+        Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"),
+                Observation.FULL);
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
+                "{kind: last-value}", "apply: {mode: knative, minScale: " + minScale.name().toLowerCase(
+                        java.util.Locale.ROOT) + "}"));
+        return new ClusterRun(dev.kdrl.core.policy.PolicyFile.load(policyFile).actingPolicy(), cfg,
+                new dev.kdrl.env.cluster.ClusterEnv(MODEL, dev.kdrl.env.cluster.ClusterParams.DEFAULTS, TRACE,
+                        dev.kdrl.env.cluster.ClusterEnv.Options.defaults().withObservation(Observation.FULL)
+                                .withMinScale(minScale)));
+    }
+
     /**
      * With the pods left to Knative's autoscaler, each decision observes what the cluster holds: fed the cluster
      * simulator's pods and charged cores at every step (as {@code KnativeHeld} reads them from the API server), the
@@ -264,14 +282,10 @@ class AgentCycleTest {
      */
     @Test
     void withThePodsLeftToKnativeEachDecisionObservesWhatTheClusterSimulatorHolds() throws Exception {
-        Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"),
-                Observation.FULL);
-        var policy = dev.kdrl.core.policy.PolicyFile.load(policyFile).actingPolicy();
-        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
-                "{kind: last-value}", "apply: {mode: knative, minScale: none}"));
-        dev.kdrl.env.cluster.ClusterEnv env = new dev.kdrl.env.cluster.ClusterEnv(MODEL,
-                dev.kdrl.env.cluster.ClusterParams.DEFAULTS, TRACE, dev.kdrl.env.cluster.ClusterEnv.Options.defaults()
-                .withObservation(Observation.FULL).withMinScale(dev.kdrl.env.cluster.ClusterEnv.MinScale.NONE));
+        ClusterRun run = clusterRun(dev.kdrl.env.cluster.ClusterEnv.MinScale.NONE);
+        var policy = run.policy();
+        AgentConfig cfg = run.cfg();
+        dev.kdrl.env.cluster.ClusterEnv env = run.env();
         double[] obs = env.reset(0);
         HeldSource fromSimulator = () -> new HeldSource.Held(env.state().prevPod(), env.state().prevRes());
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
@@ -318,15 +332,10 @@ class AgentCycleTest {
      */
     @Test
     void withMinScaleFromTheDecisionEachDecisionWritesThePodsThePredictedLoadNeeds() throws Exception {
-        Path policyFile = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("model.zip"),
-                Observation.FULL);
-        var policy = dev.kdrl.core.policy.PolicyFile.load(policyFile).actingPolicy();
-        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
-                "{kind: last-value}", "apply: {mode: knative, minScale: decision}"));
-        dev.kdrl.env.cluster.ClusterEnv env = new dev.kdrl.env.cluster.ClusterEnv(MODEL,
-                dev.kdrl.env.cluster.ClusterParams.DEFAULTS, TRACE, dev.kdrl.env.cluster.ClusterEnv.Options.defaults()
-                .withObservation(Observation.FULL));
-        assertThat(env.options().minScale()).isEqualTo(dev.kdrl.env.cluster.ClusterEnv.MinScale.DECISION);
+        ClusterRun run = clusterRun(dev.kdrl.env.cluster.ClusterEnv.MinScale.DECISION);
+        var policy = run.policy();
+        AgentConfig cfg = run.cfg();
+        dev.kdrl.env.cluster.ClusterEnv env = run.env();
         double[] obs = env.reset(0);
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
