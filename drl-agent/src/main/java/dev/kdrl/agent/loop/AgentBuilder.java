@@ -281,7 +281,7 @@ public final class AgentBuilder {
                             + (apply.mode() == AgentConfig.Apply.Mode.CR && "none".equals(trained) ? " (in mode cr "
                             + "the operator makes the podcount min-scale; a reconciler with apply.minScale none "
                             + "ignores it, but the agent still observes the paper model's counts)" : "") : "");
-        } else if (cluster && apply.mode() != AgentConfig.Apply.Mode.KNATIVE) {
+        } else if (cluster && !"paper".equals(trained) && apply.mode() != AgentConfig.Apply.Mode.KNATIVE) {
             LOG.warn("{}: trained in the cluster-faithful dynamics, observing what the cluster holds after each "
                     + "period; in mode {} the agent observes the paper model's pod counts instead (only mode knative "
                     + "reads the cluster)", file, apply.mode().label());

@@ -384,6 +384,34 @@ class AgentCycleTest {
     }
 
     /**
+     * The agent's default ({@code apply.minScale: paper}) is the cluster simulator's {@code --min-scale paper}: it
+     * observes its own bookkeeping of the decisions and writes the paper model's pod counts, which the simulator
+     * applies; step by step, the agent sees what the simulator showed and writes what it applied.
+     */
+    @Test
+    void withThePaperModelsPodsTheAgentDecidesAsTheClusterSimulatorAppliesThem() throws Exception {
+        ClusterRun run = clusterRun(dev.kdrl.env.cluster.ClusterEnv.MinScale.PAPER);
+        assertThat(run.cfg().apply().minScale()).isEqualTo(AgentConfig.Apply.MinScale.PAPER);
+        dev.kdrl.env.cluster.ClusterEnv env = run.env();
+        double[] obs = env.reset(0);
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        Agent agent = AgentBuilder.build(run.cfg(), traceFrom(0), sink, new AgentMetrics(MODEL.serviceNames(), 40));
+        for (int k = 0; k < TRACE.length() - 1; k++) {
+            assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
+            assertThat(Observation.FULL.of(MODEL, agent.currentState())).as("cycle %d", k).containsExactly(obs);
+            int[] action = run.policy().act(obs);
+            dev.kdrl.env.quota.Transition t = MODEL.decide(env.state(), action);
+            obs = env.step(action).observation();
+            assertThat(sink.written.get(k)).as("cycle %d", k).isEqualTo(dev.kdrl.agent.k8s.ScaleActionSpec.render(
+                    MODEL, t));
+            for (int i = 0; i < action.length; i++) {
+                assertThat(env.latestMinScale(i)).isEqualTo(t.pods()[i]);
+            }
+        }
+        agent.close();
+    }
+
+    /**
      * The paper model sees the forecast in whole users (as the published agent rounded it); with min-scale as in the
      * cluster-faithful simulator ({@code decision}, {@code none}) the forecast is seen as it is, as that simulator
      * shows it.

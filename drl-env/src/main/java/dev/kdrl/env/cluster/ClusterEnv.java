@@ -24,11 +24,14 @@ import java.util.Objects;
  * Options#predictor()} over rows {@code 0..k-1} of the trace; period 0's load is taken as known; no predictor = the
  * actual load, as the paper model shows). The decision becomes, per service, a Knative Service template: the
  * configuration's CPU limit and concurrency target, and in {@link MinScale#DECISION} {@code min-scale = initial-scale
- * = podsNeeded(predicted load)} ({@link QuotaModel#podsNeeded}, as the live agent and the Go operator write it); any
- * change of the template is a new revision. The simulator then plays the <i>actual</i> load of row {@code k} for one
+ * = podsNeeded(predicted load)} ({@link QuotaModel#podsNeeded}; the live agent's {@code apply.minScale: decision}), in
+ * {@link MinScale#PAPER} the paper model's pod count for the decision (as the live agent's default and the Go operator
+ * write it), in {@link MinScale#NONE} none; any change of the template is a new revision. The simulator then plays the <i>actual</i> load of row {@code k} for one
  * period ({@link ClusterParams#periodSeconds()}), and the next observation shows the cores each service holds at the
  * period's end, the chosen configurations' profiled latency shares (so a policy trained on the paper model reads it as
- * it was trained) and the predicted load of period {@code k+1}. The reward is {@link Options#reward()}.
+ * it was trained) and the predicted load of period {@code k+1}; in {@link MinScale#PAPER} it shows, as the live agent
+ * in that setting does, the paper model's own bookkeeping of the decisions (its pods and held cores), not the
+ * cluster's. The reward is {@link Options#reward()}.
  *
  * <p>{@code info} holds the period's {@link ServicePeriod}s ({@link #PERIODS}) and the peak quota use ({@link #PEAK}).
  * The episode has one step per trace row and is truncated after the last. Nothing is random: the seed is unused.
@@ -39,12 +42,19 @@ public final class ClusterEnv implements Env<double[], int[]> {
     /** Key of the period's peak quota use (cores, a {@code Double}) in {@link StepResult#info()}. */
     public static final String PEAK = "peakCores";
 
-    /** How a decision sets min-scale. */
+    /** How a decision sets min-scale (named as the live agent's {@code apply.minScale} values). */
     public enum MinScale {
-        /** {@code min-scale = initial-scale = pods} the decision needs for the predicted load (the operator's way). */
+        /** {@code min-scale = initial-scale = pods} the decision needs for the predicted load. */
         DECISION,
         /** Knative's default: no min-scale, initial-scale 1, the KPA alone; only a configuration change rolls out. */
-        NONE
+        NONE,
+        /**
+         * {@code min-scale = initial-scale} = the paper model's pod count for the decision ({@link QuotaModel#decide}
+         * on the paper model's bookkeeping of the decisions so far, which keeps a service's pods while its scale-down
+         * check has not fired), as the published operator and the live agent by default write it; the observation
+         * shows that bookkeeping, as the live agent in that setting sees it.
+         */
+        PAPER
     }
 
     /**
@@ -170,13 +180,16 @@ public final class ClusterEnv implements Env<double[], int[]> {
     /** The seed is unused: the dynamics draw no random number. */
     @Override
     public double[] reset(long seed) {
-        sim.start(model.initial().action(), model.initial().pods(), options.minScale() == MinScale.DECISION);
+        sim.start(model.initial().action(), model.initial().pods(), options.minScale() != MinScale.NONE);
         step = 0;
         predicted = prediction(0);
         int n = model.numServices();
         double[] res = new double[n];
         for (int i = 0; i < n; i++) {
             res[i] = sim.chargedBy(i);
+        }
+        if (options.minScale() == MinScale.PAPER) {
+            res = model.initial().resources(); // the bookkeeping the live agent starts from
         }
         state = model.resume(0, model.initial().action(), model.initial().pods(), res, predicted);
         return options.observation().of(model, state);
@@ -201,6 +214,11 @@ public final class ClusterEnv implements Env<double[], int[]> {
         return predicted == null ? null : predicted.clone();
     }
 
+    /** The min-scale of service {@code i}'s newest revision: what the last decision set (0 with {@link MinScale#NONE}). */
+    public int latestMinScale(int i) {
+        return sim.latestMinScale(i);
+    }
+
     /** The decision state of the current step (what the observation is built from); {@code null} before reset. */
     public QuotaState state() {
         return state;
@@ -219,12 +237,13 @@ public final class ClusterEnv implements Env<double[], int[]> {
         }
         int n = model.numServices();
         sim.clearPeriod();
+        dev.kdrl.env.quota.Transition paper = options.minScale() == MinScale.PAPER ? model.decide(state, action) : null;
         for (int i = 0; i < n; i++) {
-            if (options.minScale() == MinScale.DECISION) {
-                int pods = model.podsNeeded(i, action[i], predicted[i]);
-                sim.apply(i, action[i], pods, Math.max(1, pods));
-            } else {
+            if (options.minScale() == MinScale.NONE) {
                 sim.apply(i, action[i], 0, 1);
+            } else {
+                int pods = paper != null ? paper.pods()[i] : model.podsNeeded(i, action[i], predicted[i]);
+                sim.apply(i, action[i], pods, Math.max(1, pods));
             }
         }
         double[] start = trace.row(step);
@@ -240,7 +259,8 @@ public final class ClusterEnv implements Env<double[], int[]> {
             pods[i] = sim.latestActivePods(i);
             res[i] = periods[i].chargedCoresEnd();
         }
-        state = model.resume(step, action, pods, res, predicted);
+        state = paper != null ? model.resume(step, action, paper.pods(), paper.resources(), predicted)
+                : model.resume(step, action, pods, res, predicted);
         return new StepResult<>(options.observation().of(model, state), reward, false, over,
                 Map.of(PERIODS, periods, PEAK, sim.peakCharged()));
     }

@@ -30,6 +30,40 @@ class ClusterEnvTest {
                 .withReward(ClusterReward.SLO_CORES)), 3, 60);
         EnvChecker.check(new ClusterEnv(PaperProfile.model(), ClusterParams.DEFAULTS, TEST,
                 ClusterEnv.Options.defaults()), 4, 40);
+        EnvChecker.check(env(TEST, ClusterEnv.Options.defaults().withMinScale(ClusterEnv.MinScale.PAPER)), 5, 60);
+    }
+
+    /**
+     * min-scale {@code paper} (the live agent's default): each decision's min-scale is the paper model's pod count on
+     * its own bookkeeping of the decisions, and the observation shows that bookkeeping, as the agent sees it; the
+     * paper model keeps pods the load no longer needs, which {@code decision} would not.
+     */
+    @Test
+    void paperMinScaleSetsAndShowsThePaperModelsBookkeeping() {
+        dev.kdrl.env.quota.QuotaModel model = PaperProfile.generalModel();
+        ClusterEnv e = env(TEST, ClusterEnv.Options.defaults().withMinScale(ClusterEnv.MinScale.PAPER));
+        e.reset(0);
+        dev.kdrl.env.quota.InitialState init = model.initial();
+        dev.kdrl.env.quota.QuotaState book = model.resume(0, init.action(), init.pods(), init.resources(),
+                e.predictedLoad());
+        assertThat(e.state().observation()).containsExactly(book.observation());
+        int[] action = {20, 1, 3};
+        int kept = 0;
+        for (int k = 0; k < TEST.length(); k++) {
+            dev.kdrl.env.quota.Transition t = model.decide(book, action);
+            double[] shown = e.predictedLoad();
+            e.step(action);
+            for (int i = 0; i < action.length; i++) {
+                assertThat(e.latestMinScale(i)).as("step %d, service %d", k, i).isEqualTo(t.pods()[i]);
+                if (t.pods()[i] > model.podsNeeded(i, action[i], shown[i])) {
+                    kept++;
+                }
+            }
+            book = model.resume(k + 1, action, t.pods(), t.resources(), e.predictedLoad());
+            assertThat(e.state().observation()).as("step %d", k).containsExactly(book.observation());
+            assertThat(e.state().prevPod()).containsExactly(t.pods());
+        }
+        assertThat(kept).as("decisions whose pods the paper model kept above the need").isPositive();
     }
 
     @Test

@@ -123,12 +123,17 @@ final class ClusterEvaluation {
         }
     }
 
-    /** The {@code --min-scale} value {@code name}: decision or none. */
+    /** The {@code --min-scale} values, named as the live agent's {@code apply.minScale}. */
+    static final List<String> MIN_SCALES = List.of("decision", "none", "paper");
+
+    /** The {@code --min-scale} value {@code name}: decision, none or paper. */
     static ClusterEnv.MinScale minScale(String name) {
         return switch (name) {
             case "decision" -> ClusterEnv.MinScale.DECISION;
             case "none" -> ClusterEnv.MinScale.NONE;
-            default -> throw new IllegalArgumentException("--min-scale '" + name + "' is not one of decision, none");
+            case "paper" -> ClusterEnv.MinScale.PAPER;
+            default -> throw new IllegalArgumentException("--min-scale '" + name + "' is not one of "
+                    + String.join(", ", MIN_SCALES));
         };
     }
 

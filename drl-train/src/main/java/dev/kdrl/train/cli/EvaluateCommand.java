@@ -140,10 +140,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + "(2 s or a tick that divides it evenly: 1, 0.5, ...). Default: the profile's cluster.tickSeconds (2).")
     Double tick;
 
-    @Option(names = "--min-scale", defaultValue = "decision", paramLabel = "decision|none",
+    @Option(names = "--min-scale", defaultValue = "decision", paramLabel = "decision|none|paper",
             description = "With --dynamics cluster: how the model's and greedy's decisions set min-scale (decision: the "
-                    + "forecast's pods, every change a revision; none: the KPA alone, only the configuration chosen). "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "forecast's pods, every change a revision; none: the KPA alone, only the configuration chosen; "
+                    + "paper: the paper model's pod counts, observed as its bookkeeping, as the live agent's default "
+                    + "apply.minScale paper). Default: ${DEFAULT-VALUE}.")
     String minScale;
 
     @Option(names = "--best-fixed", description = "With --dynamics cluster: also Knative's default with the best "
@@ -318,7 +319,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<String> taken = new ArrayList<>();
         var parsed = spec.commandLine().getParseResult();
         if (h.containsKey("min_scale") && !parsed.hasMatchedOption("--min-scale")) {
-            minScale = recorded(h, "min_scale", List.of("decision", "none"));
+            minScale = recorded(h, "min_scale", ClusterEvaluation.MIN_SCALES);
             taken.add("--min-scale " + minScale);
         }
         if (h.containsKey("cluster_reward") && !parsed.hasMatchedOption("--reward")) {

@@ -171,10 +171,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "only, no imitation.")
     String dynamics;
 
-    @Option(names = "--min-scale", defaultValue = "decision", paramLabel = "decision|none",
+    @Option(names = "--min-scale", defaultValue = "decision", paramLabel = "decision|none|paper",
             description = "With --dynamics cluster: decision sets min-scale = initial-scale = the pods of the "
-                    + "forecast (the operator's way; every change is a revision); none leaves scaling to the KPA and "
-                    + "only the configuration is chosen. Default: ${DEFAULT-VALUE}.")
+                    + "forecast (every change is a revision); none leaves scaling to the KPA and only the configuration "
+                    + "is chosen; paper sets the paper model's pod counts and shows its bookkeeping (the live agent's "
+                    + "default). Each is the live agent's apply.minScale of that name. Default: ${DEFAULT-VALUE}.")
     String minScale;
 
     @Option(names = "--predictor", defaultValue = "last-value", paramLabel = "NAME",
