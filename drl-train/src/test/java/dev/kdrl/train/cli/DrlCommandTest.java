@@ -909,7 +909,7 @@ class DrlCommandTest {
         dev.kdrl.core.policy.PolicyFile.save(saved.withHyperParameter("min_scale", "all"), minScale);
         r = run("evaluate", "--model", minScale.toString(), "--trace", TEST, "--dynamics", "cluster");
         assertThat(r.err().strip()).isEqualTo("drl evaluate: " + minScale + ": manifest field 'hyper.min_scale' is "
-                + "'all' (expected one of decision, none)");
+                + "'all' (expected one of decision, none, paper)");
         // given as an option, the option is what is read, and named
         r = run("evaluate", "--model", reward.toString(), "--trace", TEST, "--dynamics", "cluster", "--reward", "paper",
                 "--json");

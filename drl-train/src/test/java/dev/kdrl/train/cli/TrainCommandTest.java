@@ -218,6 +218,33 @@ class TrainCommandTest {
                 + "'paper', 'paper-general' nor a readable profile file): pass --profile");
     }
 
+    /**
+     * {@code --min-scale paper} (the live agent's default) trains and records itself; played as trained, the model
+     * returns what its training's final evaluation said, and another setting plays otherwise.
+     */
+    @Test
+    void trainInTheClusterModelWithThePaperModelsPods(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("paper");
+        DrlCommandTest.Run t = DrlCommandTest.run("train", "--profile", "paper-general", "--trace",
+                "../datasets/paper/test-20.csv", "--algo", "trpo", "--timesteps", "400", "--seed", "2", "--dynamics",
+                "cluster", "--min-scale", "paper", "--predictor", "last-value", "--out", out.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(dev.kdrl.core.policy.PolicyFile.load(out.resolve("model.zip")).hyperParameters())
+                .containsEntry("min_scale", "paper");
+        DrlCommandTest.Run asTrained = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--json");
+        assertThat(asTrained.code()).as(asTrained.err()).isZero();
+        assertThat(asTrained.err()).contains("--min-scale paper");
+        DrlCommandTest.Run decision = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--min-scale", "decision",
+                "--json");
+        double paperReturn = new ObjectMapper().readTree(asTrained.out()).get(0).get("ret").asDouble();
+        assertThat(new ObjectMapper().readTree(decision.out()).get(0).get("ret").asDouble())
+                .isNotEqualTo(paperReturn);
+        assertThat(t.out() + t.err()).contains(String.format(java.util.Locale.ROOT, "final deterministic return %.2f",
+                paperReturn));
+    }
+
     @Test
     void trainInTheClusterModelThenEvaluate(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("cluster");
@@ -338,7 +365,7 @@ class TrainCommandTest {
                     "--trace", "../datasets/nasa/nasa-http-1995-scaled100.csv", "--rows", rows, "--json",
                     "--lookahead", "0", "--no-optimum");
             assertThat(w.code()).as(w.err()).isZero();
-            sum += new ObjectMapper().readTree(w.out()).get(0).get("return").asDouble();
+            sum += new ObjectMapper().readTree(w.out()).get(0).get("ret").asDouble();
         }
         assertThat(sum).isCloseTo(bestVal, org.assertj.core.api.Assertions.within(1e-6 * Math.abs(bestVal)));
 
