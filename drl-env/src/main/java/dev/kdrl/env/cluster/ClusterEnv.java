@@ -26,8 +26,9 @@ import java.util.Objects;
  * configuration's CPU limit and concurrency target, and in {@link MinScale#DECISION} {@code min-scale = initial-scale
  * = podsNeeded(predicted load)} ({@link QuotaModel#podsNeeded}; the live agent's {@code apply.minScale: decision}), in
  * {@link MinScale#PAPER} the paper model's pod count for the decision (as the live agent's default and the Go operator
- * write it), in {@link MinScale#NONE} none; any change of the template is a new revision. The simulator then plays the <i>actual</i> load of row {@code k} for one
- * period ({@link ClusterParams#periodSeconds()}), and the next observation shows the cores each service holds at the
+ * write it), in {@link MinScale#NONE} none; any change of the template is a new revision. The simulator then plays
+ * the <i>actual</i> load of row {@code k} for one period ({@link ClusterParams#periodSeconds()}), and the next
+ * observation shows the cores each service holds at the
  * period's end, the chosen configurations' profiled latency shares (so a policy trained on the paper model reads it as
  * it was trained) and the predicted load of period {@code k+1}; in {@link MinScale#PAPER} it shows, as the live agent
  * in that setting does, the paper model's own bookkeeping of the decisions (its pods and held cores), not the
