@@ -192,7 +192,7 @@ public final class KnativeApplier {
     private volatile double plannedQuota = Double.NaN;
     /** What was said once: no ResourceQuota to check against, a ResourceQuota below the planned quota. */
     private final java.util.Set<String> saidOnce = ConcurrentHashMap.newKeySet();
-    /** {@code apply.minScale: none}: no pod count written, min-scale and initial-scale removed ({@link #leavingPods}). */
+    /** {@code apply.minScale: none}: no pod count written, min- and initial-scale removed ({@link #leavingPods}). */
     private volatile boolean leavePods;
     /** Called with the Knative Service's name between its read and its patch (tests provoke conflicts there). */
     private volatile Consumer<String> beforePatch = name -> {

@@ -215,7 +215,7 @@ public final class ClusterEnv implements Env<double[], int[]> {
         return predicted == null ? null : predicted.clone();
     }
 
-    /** The min-scale of service {@code i}'s newest revision: what the last decision set (0 with {@link MinScale#NONE}). */
+    /** The min-scale of service {@code i}'s newest revision: what the last decision set (0 with {@code NONE}). */
     public int latestMinScale(int i) {
         return sim.latestMinScale(i);
     }
