@@ -365,7 +365,7 @@ class TrainCommandTest {
                     "--trace", "../datasets/nasa/nasa-http-1995-scaled100.csv", "--rows", rows, "--json",
                     "--lookahead", "0", "--no-optimum");
             assertThat(w.code()).as(w.err()).isZero();
-            sum += new ObjectMapper().readTree(w.out()).get(0).get("ret").asDouble();
+            sum += new ObjectMapper().readTree(w.out()).get(0).get("return").asDouble();
         }
         assertThat(sum).isCloseTo(bestVal, org.assertj.core.api.Assertions.within(1e-6 * Math.abs(bestVal)));
 
