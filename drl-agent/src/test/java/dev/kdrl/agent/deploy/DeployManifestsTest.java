@@ -27,6 +27,41 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * deploy/agent-cluster-none.yaml runs the bundled cluster-trained model as it was trained: with its model file
+     * where the ConfigMap puts it (here the repository's), it loads, applies in mode knative without min-scale, and
+     * the agent built from it warns of nothing (a model applied otherwise than trained would be warned of).
+     */
+    @Test
+    void theClusterModelsExampleConfigurationRunsItAsTrained() throws Exception {
+        String text = Files.readString(DEPLOY.resolve("agent-cluster-none.yaml"));
+        assertThat(text).contains("model: /etc/drl-agent/cluster-none-trpo.zip");
+        Path copy = Files.writeString(dir.resolve("agent.yaml"), text
+                .replace("/etc/drl-agent/cluster-none-trpo.zip", Path.of("../models/cluster-none-trpo.zip")
+                        .toAbsolutePath().normalize().toString())
+                .replace("/var/lib/drl-agent/", dir.toString() + "/"));
+        AgentConfig c = AgentConfig.load(copy);
+        assertThat(c.warnings()).isEmpty();
+        assertThat(c.apply().mode()).isEqualTo(AgentConfig.Apply.Mode.KNATIVE);
+        assertThat(c.apply().minScale()).isEqualTo(AgentConfig.Apply.MinScale.NONE);
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                dev.kdrl.agent.loop.AgentBuilder.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        dev.kdrl.agent.loop.AgentFixtures.RecordingSink sink = new dev.kdrl.agent.loop.AgentFixtures.RecordingSink();
+        try (dev.kdrl.agent.loop.Agent agent = dev.kdrl.agent.loop.AgentBuilder.build(c, (svc, cycle, time) -> 10,
+                sink, new dev.kdrl.agent.ops.AgentMetrics(c.serviceNames(), 40), false)) {
+            assertThat(agent.runCycle(java.time.Instant.parse("2026-12-08T10:00:55Z")).written()).isTrue();
+        } finally {
+            log.detachAppender(logged);
+        }
+        assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).isEmpty();
+        assertThat(sink.written).hasSize(1);
+    }
+
     @Test
     void theExampleConfigurationLoadsAndFitsItsProfile() {
         AgentConfig c = AgentConfig.load(DEPLOY.resolve("agent.yaml"));
