@@ -461,10 +461,15 @@ public final class KnativeApplier {
     }
 
     private boolean same(Live l, Target t) {
-        boolean scale = leavePods
-                ? POD_SCALE_KEYS.stream().noneMatch(k -> l.annotations() != null && l.annotations().containsKey(k))
+        boolean scale = leavePods ? podScaleKeys(l).isEmpty()
                 : Objects.equals(l.minScale(), t.pods()) && Objects.equals(l.initialScale(), initialScale(t));
         return Objects.equals(l.target(), t.concurrency()) && scale && sameQuantity(l.cpu(), t.cpu());
+    }
+
+    /** The {@link #POD_SCALE_KEYS} the Service's template carries. */
+    private static List<String> podScaleKeys(Live l) {
+        return l.annotations() == null ? List.of()
+                : POD_SCALE_KEYS.stream().filter(l.annotations()::containsKey).toList();
     }
 
     /**
@@ -723,10 +728,8 @@ public final class KnativeApplier {
         Map<String, String> wanted = new LinkedHashMap<>();
         wanted.put(TARGET, t.concurrency());
         if (leavePods) {
-            for (String key : POD_SCALE_KEYS) {
-                if (l.annotations() != null && l.annotations().containsKey(key)) {
-                    ops.add(op("remove", "/spec/template/metadata/annotations/" + pointer(key), null));
-                }
+            for (String key : podScaleKeys(l)) {
+                ops.add(op("remove", "/spec/template/metadata/annotations/" + pointer(key), null));
             }
         } else {
             wanted.put(MIN_SCALE, t.pods());

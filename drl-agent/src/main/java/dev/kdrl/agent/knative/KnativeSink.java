@@ -93,10 +93,7 @@ public final class KnativeSink implements ActionSink {
                 List<String> lines = new ArrayList<>();
                 for (KnativeApplier.Target t : targets(configured, spec)) {
                     lines.add("Knative Service " + namespace + "/" + t.knativeService() + ": cpu " + t.cpu()
-                            + ", target " + t.concurrency() + (leavePods ? ", min-scale and initial-scale removed "
-                            + "(pods left to Knative)" : t.pods() != null && t.pods().equals(
-                            KnativeApplier.initialScale(t)) ? ", min-scale and initial-scale " + t.pods()
-                            : ", min-scale " + t.pods() + ", initial-scale " + KnativeApplier.initialScale(t)));
+                            + ", target " + t.concurrency() + ", " + scales(t, leavePods));
                 }
                 LOG.info("dry run: would set {}", String.join("; ", lines));
                 return "dry run, not applied: " + lines.size() + " Knative Services";
@@ -107,6 +104,16 @@ public final class KnativeSink implements ActionSink {
                 return null;
             }
         };
+    }
+
+    /** What a dry run says of {@code t}'s min- and initial-scale. */
+    private static String scales(KnativeApplier.Target t, boolean leavePods) {
+        if (leavePods) {
+            return "min-scale and initial-scale removed (pods left to Knative)";
+        }
+        String initial = KnativeApplier.initialScale(t);
+        return java.util.Objects.equals(t.pods(), initial) ? "min-scale and initial-scale " + t.pods()
+                : "min-scale " + t.pods() + ", initial-scale " + initial;
     }
 
     /**

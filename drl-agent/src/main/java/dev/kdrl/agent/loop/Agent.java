@@ -613,7 +613,7 @@ public final class Agent implements AutoCloseable {
         }
         double cores = 0;
         for (int i = 0; i < podcount.length; i++) {
-            cores += podcount[i] * model.service(i).config(t.action()[i]).cpu();
+            cores += model.requestedCores(podcount[i], model.service(i).config(t.action()[i]).cpu());
         }
         return cores;
     }

@@ -275,19 +275,11 @@ public final class AgentLoop implements AutoCloseable {
             } else {
                 Duration left = Duration.between(clock.instant(), giveUp);
                 if (left.isNegative() || left.isZero()) {
-                    String why = leadership.whyNotLeading();
-                    LOG.error("gave up waiting to become the leader after {}: {}", text(bound),
-                            why != null ? why : "no reason known");
-                    gaveUpWaiting = true;
-                    return null;
+                    return giveUpWaiting(" after " + text(bound), "no reason known", "");
                 }
                 leadership.awaitTerm(left);
                 if (leading() == null && leadership.refused()) {
-                    String why = leadership.whyNotLeading();
-                    LOG.error("gave up waiting to become the leader: {} (waiting does not grant it)",
-                            why != null ? why : "refused");
-                    gaveUpWaiting = true;
-                    return null;
+                    return giveUpWaiting("", "refused", " (waiting does not grant it)");
                 }
             }
             a = leading();
@@ -296,6 +288,17 @@ public final class AgentLoop implements AutoCloseable {
             stoppedWaiting = true;
         }
         return a;
+    }
+
+    /**
+     * Ends a bounded wait to lead with one ERROR line: {@code how}, why this replica does not lead (else
+     * {@code unknown}), then {@code note}.
+     */
+    private Agent giveUpWaiting(String how, String unknown, String note) {
+        String why = leadership.whyNotLeading();
+        LOG.error("gave up waiting to become the leader{}: {}{}", how, why != null ? why : unknown, note);
+        gaveUpWaiting = true;
+        return null;
     }
 
     /**

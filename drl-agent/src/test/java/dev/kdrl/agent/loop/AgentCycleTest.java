@@ -259,6 +259,10 @@ class AgentCycleTest {
     /** A full-observation policy, the agent's configuration in mode knative and the cluster simulator, both so set. */
     private record ClusterRun(dev.kdrl.core.policy.Policy<double[], int[]> policy, AgentConfig cfg,
                               dev.kdrl.env.cluster.ClusterEnv env) {
+        /** What the simulator holds at its current step, as {@code KnativeHeld} reads it from a cluster. */
+        HeldSource held() {
+            return () -> new HeldSource.Held(env.state().prevPod(), env.state().prevRes());
+        }
     }
 
     /** {@link ClusterRun} with {@code minScale} in the simulator and, under the same name, in the agent. */
@@ -287,10 +291,9 @@ class AgentCycleTest {
         AgentConfig cfg = run.cfg();
         dev.kdrl.env.cluster.ClusterEnv env = run.env();
         double[] obs = env.reset(0);
-        HeldSource fromSimulator = () -> new HeldSource.Held(env.state().prevPod(), env.state().prevRes());
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
-                .readingHeld(fromSimulator);
+                .readingHeld(run.held());
         int cycles = TRACE.length() - 2; // two more rows for the unreadable cycles below
         int differFromPaper = 0;
         for (int k = 0; k < cycles; k++) {
@@ -339,7 +342,7 @@ class AgentCycleTest {
         double[] obs = env.reset(0);
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
-                .readingHeld(() -> new HeldSource.Held(env.state().prevPod(), env.state().prevRes()));
+                .readingHeld(run.held());
         for (int k = 0; k < TRACE.length() - 1; k++) {
             CycleReport r = agent.runCycle(T0.plus(PERIOD.multipliedBy(k)));
             assertThat(r.written()).isTrue();
