@@ -259,9 +259,13 @@ class AgentCycleTest {
     /** A full-observation policy, the agent's configuration in mode knative and the cluster simulator, both so set. */
     private record ClusterRun(dev.kdrl.core.policy.Policy<double[], int[]> policy, AgentConfig cfg,
                               dev.kdrl.env.cluster.ClusterEnv env) {
-        /** What the simulator holds at its current step, as {@code KnativeHeld} reads it from a cluster. */
-        HeldSource held() {
-            return () -> new HeldSource.Held(env.state().prevPod(), env.state().prevRes());
+        /**
+         * The agent of {@link #cfg}, writing to {@code sink} and reading what the simulator holds at its current step
+         * as {@code KnativeHeld} reads it from a cluster.
+         */
+        Agent agentReadingTheSimulator(AgentFixtures.RecordingSink sink) {
+            return AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
+                    .readingHeld(() -> new HeldSource.Held(env.state().prevPod(), env.state().prevRes()));
         }
     }
 
@@ -288,12 +292,10 @@ class AgentCycleTest {
     void withThePodsLeftToKnativeEachDecisionObservesWhatTheClusterSimulatorHolds() throws Exception {
         ClusterRun run = clusterRun(dev.kdrl.env.cluster.ClusterEnv.MinScale.NONE);
         var policy = run.policy();
-        AgentConfig cfg = run.cfg();
         dev.kdrl.env.cluster.ClusterEnv env = run.env();
         double[] obs = env.reset(0);
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
-        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
-                .readingHeld(run.held());
+        Agent agent = run.agentReadingTheSimulator(sink);
         int cycles = TRACE.length() - 2; // two more rows for the unreadable cycles below
         int differFromPaper = 0;
         for (int k = 0; k < cycles; k++) {
@@ -337,12 +339,10 @@ class AgentCycleTest {
     void withMinScaleFromTheDecisionEachDecisionWritesThePodsThePredictedLoadNeeds() throws Exception {
         ClusterRun run = clusterRun(dev.kdrl.env.cluster.ClusterEnv.MinScale.DECISION);
         var policy = run.policy();
-        AgentConfig cfg = run.cfg();
         dev.kdrl.env.cluster.ClusterEnv env = run.env();
         double[] obs = env.reset(0);
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
-        Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
-                .readingHeld(run.held());
+        Agent agent = run.agentReadingTheSimulator(sink);
         for (int k = 0; k < TRACE.length() - 1; k++) {
             CycleReport r = agent.runCycle(T0.plus(PERIOD.multipliedBy(k)));
             assertThat(r.written()).isTrue();
