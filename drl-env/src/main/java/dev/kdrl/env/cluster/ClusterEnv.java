@@ -35,7 +35,10 @@ import java.util.Objects;
  * cluster's. The reward is {@link Options#reward()}.
  *
  * <p>{@code info} holds the period's {@link ServicePeriod}s ({@link #PERIODS}) and the peak quota use ({@link #PEAK}).
- * The episode has one step per trace row and is truncated after the last. Nothing is random: the seed is unused.
+ * The episode has one step per trace row and is truncated after the last. The decision state counts its steps as the
+ * live agent does ({@link QuotaModel#liveStep}): with the paper profile the count stops at the published episode's
+ * 197th decision, so no decision is ever taken or observed as that episode's special last one. Nothing is random: the
+ * seed is unused.
  */
 public final class ClusterEnv implements Env<double[], int[]> {
     /** Key of the period's {@code ServicePeriod[]} in {@link StepResult#info()}. */
@@ -260,8 +263,11 @@ public final class ClusterEnv implements Env<double[], int[]> {
             pods[i] = sim.latestActivePods(i);
             res[i] = periods[i].chargedCoresEnd();
         }
-        state = paper != null ? model.resume(step, action, paper.pods(), paper.resources(), predicted)
-                : model.resume(step, action, pods, res, predicted);
+        // counted as the live agent counts its decisions: a cluster has no episode end, so the paper profile's
+        // special last step (half weight, no observation update) is never reached, however long the trace
+        int live = model.liveStep(step);
+        state = paper != null ? model.resume(live, action, paper.pods(), paper.resources(), predicted)
+                : model.resume(live, action, pods, res, predicted);
         return new StepResult<>(options.observation().of(model, state), reward, false, over,
                 Map.of(PERIODS, periods, PEAK, sim.peakCharged()));
     }

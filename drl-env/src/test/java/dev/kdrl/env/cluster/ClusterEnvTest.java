@@ -66,6 +66,28 @@ class ClusterEnvTest {
         assertThat(kept).as("decisions whose pods the paper model kept above the need").isPositive();
     }
 
+    /**
+     * A cluster has no episode end: with the paper profile, over a trace longer than the published episode, the
+     * decision state counts its steps as the live agent does, so no decision is taken or observed as that episode's
+     * special last one (greedy would plan it at half weight, and {@code paper}'s bookkeeping would not update).
+     */
+    @Test
+    void thePaperProfilesLastStepIsNeverReachedAsInTheLiveAgent() {
+        dev.kdrl.env.quota.QuotaModel model = PaperProfile.model();
+        assertThat(TRAIN.length()).isGreaterThanOrEqualTo(dev.kdrl.env.quota.QuotaModel.PAPER_TIME_LIMIT);
+        for (ClusterEnv.MinScale minScale : ClusterEnv.MinScale.values()) {
+            ClusterEnv e = new ClusterEnv(model, ClusterParams.DEFAULTS, TRAIN, ClusterEnv.Options.defaults()
+                    .withObservation(Observation.FULL).withMinScale(minScale));
+            e.reset(0);
+            int[] action = {20, 1, 3};
+            for (int k = 0; k < TRAIN.length(); k++) {
+                assertThat(e.state().step()).as("%s, step %d", minScale, k).isEqualTo(model.liveStep(k));
+                assertThat(model.isPaperFinalStep(e.state().step())).as("%s, step %d", minScale, k).isFalse();
+                e.step(action);
+            }
+        }
+    }
+
     @Test
     void stepBeforeResetAndAfterTheEndFail() {
         ClusterEnv e = env(TEST, ClusterEnv.Options.defaults());
