@@ -3,8 +3,10 @@ package dev.kdrl.env.cluster;
 import dev.kdrl.core.env.StepResult;
 import dev.kdrl.core.policy.Policy;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What one episode of a policy on a {@link ClusterEnv} did, per service and for the namespace.
@@ -22,6 +24,38 @@ public record ClusterMetrics(String policy, String trace, int steps, double ret,
 
     public ClusterMetrics {
         services = List.copyOf(services);
+    }
+
+    /**
+     * The metrics as an ordered map with snake_case keys, the form of {@code drl evaluate --dynamics cluster --json}:
+     * the keys the paper model's rows share ({@code EpisodeMetrics#toMap}) with the same meaning ({@code policy},
+     * {@code trace}, {@code steps}, {@code return}, {@code mean_cpu} and {@code max_cpu} in cores charged, {@code
+     * revisions_created} over all services), then each service's metrics as {@code <metric>_<service>}.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("policy", policy);
+        m.put("trace", trace);
+        m.put("steps", steps);
+        m.put("return", ret);
+        m.put("mean_cpu", meanCores);
+        m.put("max_cpu", peakCores);
+        m.put("revisions_created", services.stream().mapToInt(Service::revisions).sum());
+        m.put("refused_creations", services.stream().mapToInt(Service::refusedCreations).sum());
+        for (Service s : services) {
+            String n = "_" + s.name();
+            m.put("time_over_slo_share" + n, s.timeOverSloShare());
+            m.put("requests_over_slo_share" + n, s.requestsOverSloShare());
+            m.put("p95_over_slo" + n, s.p95OverSlo());
+            m.put("dropped_requests" + n, s.droppedRequests());
+            m.put("dropped_share" + n, s.droppedShare());
+            m.put("core_seconds" + n, s.coreSeconds());
+            m.put("refused_creations" + n, s.refusedCreations());
+            m.put("cold_starts" + n, s.coldStarts());
+            m.put("revisions_created" + n, s.revisions());
+            m.put("max_cpu" + n, s.peakCores());
+        }
+        return m;
     }
 
     /**

@@ -237,7 +237,10 @@ final class EvaluateCommand implements Callable<Integer> {
                     !expected.skip, history, expectedConfidence)));
             Double optimum = noOptimum ? null : rows.get(rows.size() - 1).episodeReturn();
             if (json) {
-                all.addAll(BaselinesCommand.rows(rows, optimum));
+                for (Map<String, Object> row : BaselinesCommand.rows(rows, optimum)) {
+                    row.put("dynamics", "paper");
+                    all.add(row);
+                }
             } else {
                 pw.println(BaselinesCommand.traceHeader(trace, episode.metrics().steps(),
                         String.valueOf(model.quota()), prof));
@@ -400,10 +403,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     (m, state) -> SavedPolicies.acting(saved, m, prof, state, statistics), bestFixed,
                     ClusterEvaluation.minScale(minScale));
             if (json) {
-                ObjectMapper om = new ObjectMapper();
                 for (ClusterMetrics m : rows) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> row = om.convertValue(m, Map.class);
+                    Map<String, Object> row = m.toMap();
                     row.put("dynamics", "cluster");
                     row.put("predictor", predictor);
                     all.add(row);

@@ -721,8 +721,9 @@ public final class SweepRunner {
     }
 
     /**
-     * The rows of {@code drl evaluate --json}, one trace after the other, each starting with the model's: the paper
-     * dynamics' rows have {@code return}, the cluster dynamics' {@code ret} and {@code dynamics: cluster}.
+     * The rows of {@code drl evaluate --json}, one trace after the other, each starting with the model's, its return
+     * as {@code return} and the cluster dynamics' rows marked {@code dynamics: cluster} (a sweep's {@code eval.json}
+     * written before 2026-12-08 names a cluster row's return {@code ret}: read too).
      */
     static Played parse(JsonNode rows) {
         List<Map<String, Object>> traces = new ArrayList<>();

@@ -793,8 +793,10 @@ class DrlCommandTest {
         for (JsonNode row : rows) {
             assertThat(row.get("steps").asInt()).isEqualTo(20);
             assertThat(row.get("predictor").asText()).isEqualTo("holt");
-            assertThat(row.get("peakCores").asDouble()).isLessThanOrEqualTo(40);
-            assertThat(row.get("services")).hasSize(3);
+            assertThat(row.get("max_cpu").asDouble()).isLessThanOrEqualTo(40);
+            for (String service : List.of("house", "senti", "numbr")) {
+                assertThat(row.get("max_cpu_" + service).asDouble()).isBetween(0.0, row.get("max_cpu").asDouble());
+            }
         }
         Run table = run("evaluate", "--model", "../models/paper-afterstate-synthetic.zip", "--trace", TEST, "--dynamics",
                 "cluster", "--predictor", "actual");

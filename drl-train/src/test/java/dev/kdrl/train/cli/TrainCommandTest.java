@@ -238,8 +238,8 @@ class TrainCommandTest {
         DrlCommandTest.Run decision = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
                 "--trace", "../datasets/paper/test-20.csv", "--dynamics", "cluster", "--min-scale", "decision",
                 "--json");
-        double paperReturn = new ObjectMapper().readTree(asTrained.out()).get(0).get("ret").asDouble();
-        assertThat(new ObjectMapper().readTree(decision.out()).get(0).get("ret").asDouble())
+        double paperReturn = new ObjectMapper().readTree(asTrained.out()).get(0).get("return").asDouble();
+        assertThat(new ObjectMapper().readTree(decision.out()).get(0).get("return").asDouble())
                 .isNotEqualTo(paperReturn);
         assertThat(t.out() + t.err()).contains(String.format(java.util.Locale.ROOT, "final deterministic return %.2f",
                 paperReturn));
@@ -261,6 +261,28 @@ class TrainCommandTest {
         JsonNode rows = new ObjectMapper().readTree(e.out());
         assertThat(rows.get(0).get("policy").asText()).isEqualTo("model(ppo)");
         assertThat(rows.get(2).get("policy").asText()).isEqualTo("knative-first[0,0,0]");
+        // the paper model's rows' keys, with the same meaning, then each service's metrics named <metric>_<service>
+        List<String> keys = new java.util.ArrayList<>();
+        rows.get(0).fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).startsWith("policy", "trace", "steps", "return", "mean_cpu", "max_cpu", "revisions_created",
+                "refused_creations", "time_over_slo_share_house").contains("p95_over_slo_senti",
+                "revisions_created_numbr", "max_cpu_numbr").endsWith("dynamics", "predictor");
+        for (JsonNode row : rows) {
+            assertThat(row.get("dynamics").asText()).isEqualTo("cluster");
+            assertThat(row.get("revisions_created").asInt()).isEqualTo(row.get("revisions_created_house").asInt()
+                    + row.get("revisions_created_senti").asInt() + row.get("revisions_created_numbr").asInt());
+            assertThat(row.get("max_cpu").asDouble()).isGreaterThanOrEqualTo(row.get("max_cpu_house").asDouble());
+        }
+        DrlCommandTest.Run paper = DrlCommandTest.run("evaluate", "--model", out.resolve("model.zip").toString(),
+                "--trace", "../datasets/paper/test-20.csv", "--no-optimum", "--no-expected", "--lookahead", "0",
+                "--json");
+        assertThat(paper.code()).as(paper.err()).isZero();
+        JsonNode paperRow = new ObjectMapper().readTree(paper.out()).get(0);
+        List<String> paperKeys = new java.util.ArrayList<>();
+        paperRow.fieldNames().forEachRemaining(paperKeys::add);
+        assertThat(paperKeys).startsWith("policy", "trace", "steps", "return").contains("mean_cpu", "max_cpu",
+                "revisions_created").endsWith("dynamics");
+        assertThat(paperRow.get("dynamics").asText()).isEqualTo("paper");
         // the model recorded how it was trained: without the options it plays as trained, and says so
         assertThat(dev.kdrl.core.policy.PolicyFile.load(out.resolve("model.zip")).hyperParameters())
                 .containsEntry("dynamics", "cluster").containsEntry("min_scale", "none")
