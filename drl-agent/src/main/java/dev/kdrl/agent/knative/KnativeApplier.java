@@ -974,7 +974,8 @@ public final class KnativeApplier {
     }
 
     private Outcome failed(Target t, WriteFailure.Kind kind, String message) {
-        LOG.warn("{}: {}", t.service(), message);
+        // the caller's one line says it (the agent's cycle line, the reconciler's status line)
+        LOG.debug("{}: {}", t.service(), message);
         return new Outcome(t, Result.FAILED, kind, "failed: " + message);
     }
 

@@ -258,13 +258,22 @@ public final class Reconciler implements AutoCloseable {
             LOG.warn("{}/{}: applied generation {} but cannot write its status (HTTP {}): {}", namespace, name,
                     generation, e.getCode(), KnativeApplier.brief(e));
         }
-        LOG.info("{}/{} generation {}: {}", namespace, name, generation, results);
+        if (results.values().stream().anyMatch(Reconciler::failed)) {
+            LOG.warn("{}/{} generation {}: {}", namespace, name, generation, results);
+        } else {
+            LOG.info("{}/{} generation {}: {}", namespace, name, generation, results);
+        }
         results.forEach((service, r) -> {
-            if (INVALID.equals(r.get("result")) || "failed".equals(r.get("result"))) {
+            if (failed(r)) {
                 failures.accept(service, r.get("result"));
             }
         });
         return newStatus;
+    }
+
+    /** Whether a service's result in the status is a failure: invalid, or failed. */
+    private static boolean failed(Map<String, String> result) {
+        return INVALID.equals(result.get("result")) || "failed".equals(result.get("result"));
     }
 
     private static Map<String, String> result(String result, String message) {

@@ -75,8 +75,13 @@ class ReconcilerTest {
                         told.add(service + " " + result);
                         metrics.serviceFailure(service, result);
                     });
-            r.reconcile("drl-action");
+            List<ch.qos.logback.classic.spi.ILoggingEvent> logged = logging(() -> r.reconcile("drl-action"));
             assertThat(told).containsExactlyInAnyOrder("numbr failed", "extra invalid");
+            // one warning says it all: the status line, at WARN for a failure (the applier does not repeat it)
+            assertThat(logged).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                    .singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                            .startsWith("default/drl-action generation ").contains("(404 for Knative Service "
+                                    + "default/numbr)").contains("is not in the configuration"));
             assertThat(metrics.scrape()).contains("drl_agent_service_failures_total{result=\"failed\",service=\"numbr\"} 1.0")
                     .contains("drl_agent_service_failures_total{result=\"invalid\",service=\"other\"} 1.0")
                     .contains("drl_agent_service_failures_total{result=\"failed\",service=\"house\"} 0.0")
@@ -85,6 +90,27 @@ class ReconcilerTest {
                     .doesNotContain("drl_agent_cycles_total").doesNotContain("drl_agent_leader")
                     .doesNotContain("drl_agent_query_failures_total").doesNotContain("drl_agent_observed_load");
         }
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** What the reconciler and its applier logged while {@code body} ran. */
+    private static List<ch.qos.logback.classic.spi.ILoggingEvent> logging(Body body) throws Exception {
+        List<ch.qos.logback.classic.Logger> loggers = List.of(
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Reconciler.class),
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KnativeApplier.class));
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        loggers.forEach(l -> l.addAppender(appender));
+        try {
+            body.run();
+        } finally {
+            loggers.forEach(l -> l.detachAppender(appender));
+        }
+        return appender.list;
     }
 
     /** A pod count above the configured service's maxPods is not applied: invalid, named, the Service not read. */
