@@ -20,8 +20,9 @@ import java.util.Map;
  * pods (label {@code serving.knative.dev/service}), every Revision's: a pod is charged unless its phase is
  * Succeeded or Failed or its {@code deletionTimestamp} plus grace period has passed (Kubernetes' {@code QuotaV1Pod},
  * {@code knative-semantics.md} §3.4), at the larger of its containers' summed {@code limits.cpu} and its largest init
- * container's, plus its {@code overhead}. A Service that does not exist holds nothing. Needs {@code get} on the
- * Services and {@code list} on pods in the namespace.
+ * container's, plus its {@code overhead}; and how much of a newest-Revision pod's charge lies beyond its first
+ * container's CPU limit (the queue-proxy's and other sidecars' limits, the pod overhead). A Service that does not
+ * exist holds nothing. Needs {@code get} on the Services and {@code list} on pods in the namespace.
  */
 public final class KnativeHeld implements HeldSource {
     private final KubernetesClient client;
@@ -61,6 +62,8 @@ public final class KnativeHeld implements HeldSource {
         int n = services.size();
         int[] pods = new int[n];
         double[] cores = new double[n];
+        double[] overhead = new double[n];
+        java.util.Arrays.fill(overhead, Double.NaN);
         Instant now = clock.instant();
         for (int i = 0; i < n; i++) {
             String name = services.get(i).knativeService();
@@ -73,14 +76,23 @@ public final class KnativeHeld implements HeldSource {
                 if (!charged(p, now)) {
                     continue;
                 }
-                charged = charged.add(limitsCpu(p));
+                BigDecimal limits = limitsCpu(p);
+                charged = charged.add(limits);
                 if (counted(p, latest)) {
                     pods[i]++;
+                    double beyond = limits.subtract(firstContainerCpu(p)).doubleValue();
+                    overhead[i] = Double.isNaN(overhead[i]) ? beyond : Math.max(overhead[i], beyond);
                 }
             }
             cores[i] = charged.doubleValue();
         }
-        return new Held(pods, cores);
+        return new Held(pods, cores, overhead);
+    }
+
+    /** The CPU limit of {@code p}'s first container (the one the agent sets), in cores; 0 without one. */
+    static BigDecimal firstContainerCpu(Pod p) {
+        List<Container> containers = p.getSpec() == null ? List.of() : or(p.getSpec().getContainers());
+        return containers.isEmpty() ? BigDecimal.ZERO : cpu(containers.get(0));
     }
 
     private static String latestCreated(GenericKubernetesResource svc) {

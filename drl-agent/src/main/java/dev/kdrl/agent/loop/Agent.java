@@ -572,6 +572,7 @@ public final class Agent implements AutoCloseable {
                         .append(" pods ").append(String.format(Locale.ROOT, "%.3f", h.cores()[i])).append(" cores");
             }
             LOG.info("held in the cluster: {}", sb);
+            compareOverhead(h);
             return h;
         } catch (RuntimeException e) {
             String why = String.valueOf(e.getMessage());
@@ -589,6 +590,61 @@ public final class Agent implements AutoCloseable {
 
     /** Why the last read of the held source failed; {@code null} after a success. */
     private String heldFailure;
+
+    /**
+     * What a model's training charged each pod beyond its container's CPU limit.
+     *
+     * @param model     the model's file
+     * @param perService cores per pod, per service in model order (its {@code queueProxyCpu})
+     */
+    public record TrainedOverhead(String model, double[] perService) {
+    }
+
+    /** What the policy's training charged a pod beyond its container's limit; {@code null}: not compared. */
+    private TrainedOverhead trainedOverhead;
+    /** Per service: the pods' overhead last warned of ({@code NaN}: none). */
+    private double[] warnedOverhead;
+
+    /**
+     * Compares, at each read of the {@link #readingHeld held source}, what the cluster charges a pod of each
+     * service's newest Revision beyond its container's CPU limit with what {@code t} says the policy's training
+     * charged (the cluster-faithful simulator's {@code queueProxyCpu}), and warns of a difference (again only when
+     * it changes): the cores the policy observes held are then not those it saw in training. {@code null}: nothing
+     * compared. Returns this agent.
+     */
+    public synchronized Agent trainedPodOverhead(TrainedOverhead t) {
+        this.trainedOverhead = t;
+        this.warnedOverhead = new double[services.size()];
+        Arrays.fill(warnedOverhead, Double.NaN);
+        return this;
+    }
+
+    /** Warns of pods charged otherwise beyond their container's limit than in the policy's training. */
+    private void compareOverhead(HeldSource.Held h) {
+        if (trainedOverhead == null || h.podOverhead() == null) {
+            return;
+        }
+        for (int i = 0; i < h.podOverhead().length; i++) {
+            double read = h.podOverhead()[i];
+            double trainedWith = trainedOverhead.perService()[i];
+            if (Double.isNaN(read) || Math.abs(read - trainedWith) < 0.0005 || read == warnedOverhead[i]) {
+                continue;
+            }
+            warnedOverhead[i] = read;
+            String name = model.service(i).name();
+            LOG.warn(String.format(Locale.ROOT, "%s: a pod of its newest Revision is charged %s cores beyond its "
+                    + "container's CPU limit (the queue-proxy's and other sidecars' limits, pod overhead), where %s "
+                    + "was trained with %s (hyper.cluster_params %s.queueProxyCpu): it observes %s cores held than in "
+                    + "training; retrain it with a profile whose queueProxyCpu for %s is %s (docs/cluster-dynamics.md,"
+                    + " \"Parameters\"; said again only if this changes)", name, num(read), trainedOverhead.model(),
+                    num(trainedWith), name, read > trainedWith ? "more" : "fewer", name, num(read)));
+        }
+    }
+
+    private static String num(double cores) {
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3f", cores)).stripTrailingZeros()
+                .toPlainString();
+    }
 
     /** What a decision's pod count is ({@code apply.minScale}). */
     private AgentConfig.Apply.MinScale minScale = AgentConfig.Apply.MinScale.PAPER;

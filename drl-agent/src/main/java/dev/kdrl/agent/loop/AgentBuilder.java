@@ -142,7 +142,7 @@ public final class AgentBuilder {
         }
         agent.set(new Agent(model, chosen.observation(), services, histories, predictors, chosen.policy(), source, sink,
                 store, metrics, restored, persist).deadline(config.schedule().deadline()).trainedLoads(chosen.trained())
-                .minScale(config.apply().minScale()));
+                .minScale(config.apply().minScale()).trainedPodOverhead(chosen.podOverhead()));
         return agent.get();
     }
 
@@ -171,11 +171,38 @@ public final class AgentBuilder {
         }
     }
 
-    /** The configured policy and what it reads of the state. */
-    record Chosen(Policy<double[], int[]> policy, Observation observation, TrainedLoads trained) {
+    /**
+     * The configured policy and what it reads of the state; {@code trained}: the loads it was trained on, {@code
+     * podOverhead}: what its training charged a pod beyond its container's CPU limit ({@link #podOverhead}); either
+     * {@code null} when not known.
+     */
+    record Chosen(Policy<double[], int[]> policy, Observation observation, TrainedLoads trained,
+                  Agent.TrainedOverhead podOverhead) {
         Chosen(Policy<double[], int[]> policy, Observation observation) {
-            this(policy, observation, null);
+            this(policy, observation, null, null);
         }
+    }
+
+    /**
+     * What a model trained in the cluster-faithful dynamics was charged per pod beyond the decided CPU limit: each
+     * service's {@code queueProxyCpu} in its recorded {@code hyper.cluster_params}; {@code null} for any other policy
+     * or a model that did not record it.
+     */
+    static Agent.TrainedOverhead podOverhead(SavedPolicy saved, QuotaModel model, Path file) {
+        String recorded = saved.hyperParameters().get(dev.kdrl.env.cluster.ClusterParams.HYPER_KEY);
+        if (!"cluster".equals(saved.hyperParameters().get("dynamics")) || recorded == null) {
+            return null;
+        }
+        java.util.Map<String, String> params = dev.kdrl.env.cluster.ClusterParams.decode(recorded);
+        double[] cores = new double[model.numServices()];
+        for (int i = 0; i < cores.length; i++) {
+            try {
+                cores[i] = Double.parseDouble(params.get(model.service(i).name() + ".queueProxyCpu"));
+            } catch (NullPointerException | NumberFormatException e) {
+                return null; // what only feeds a warning does not stop the agent
+            }
+        }
+        return new Agent.TrainedOverhead(file.toString(), cores);
     }
 
     /**
@@ -248,11 +275,12 @@ public final class AgentBuilder {
                         + "deterministic: false, or an afterstate model saved to look two steps ahead, reads the seed); "
                         + "leave policy.seed out");
             }
-            return new Chosen(deterministic, observation, say ? trained(saved, spec.model()) : null);
+            return new Chosen(deterministic, observation, say ? trained(saved, spec.model()) : null,
+                    podOverhead(saved, model, spec.model()));
         }
         try {
             return new Chosen(saved.stochasticPolicy(Rng.of(spec.seed())), observation,
-                    say ? trained(saved, spec.model()) : null);
+                    say ? trained(saved, spec.model()) : null, podOverhead(saved, model, spec.model()));
         } catch (IllegalStateException e) {
             // a joint-q (DQN) model acts greedily only
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,

@@ -647,6 +647,9 @@ class KnativeApplyIT {
             // 3 x (3.5 + the sidecar's 0.1) + 1 x 1.1: the deleted pod is charged within its grace period
             assertThat(held.cores()[0]).isCloseTo(4 * 3.6 - 2.5, org.assertj.core.data.Offset.offset(1e-9));
             assertThat(held.cores()[1]).isZero();
+            // beyond the user container's limit, what the queue-proxy's adds to each of the newest Revision's pods
+            assertThat(held.podOverhead()[0]).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(held.podOverhead()[1]).isNaN();
         }
     }
 

@@ -53,7 +53,8 @@ class KnativeHeldTest {
                             """, GenericKubernetesResource.class)).create();
             // the newest Revision: one running, one pending (starting): both counted and charged
             pod(kube, "h2-a", "house-svc", "house-00002", "Running", TWO_CORES);
-            pod(kube, "h2-b", "house-svc", "house-00002", "Pending", TWO_CORES);
+            pod(kube, "h2-b", "house-svc", "house-00002", "Pending", TWO_CORES
+                    + "    - {name: istio-proxy, image: ip:1, resources: {limits: {cpu: 100m}}}\n");
             // the old Revision: charged, not counted
             pod(kube, "h1-a", "house-svc", "house-00001", "Running", TWO_CORES.replace("\"2\"", "\"3\""));
             // finished or failed: not charged
@@ -72,7 +73,10 @@ class KnativeHeldTest {
             HeldSource.Held held = new KnativeHeld(kube.client, "default", services,
                     Clock.fixed(NOW, ZoneOffset.UTC)).read();
             assertThat(held.pods()).containsExactly(2, 0); // senti-svc has no Service: no newest Revision
-            assertThat(held.cores()).containsExactly(2 * 2.25 + 3.25, 4.1);
+            assertThat(held.cores()).containsExactly(2 * 2.25 + 0.1 + 3.25, 4.1);
+            // beyond the first container's limit, the most of the newest Revision's pods: queue-proxy and a sidecar
+            assertThat(held.podOverhead()[0]).isEqualTo(0.35);
+            assertThat(held.podOverhead()[1]).isNaN();
         }
     }
 

@@ -154,6 +154,43 @@ class AgentCycleTest {
                 + String.join("|", AgentConfig.PredictorSpec.KINDS));
     }
 
+    /**
+     * A model trained in the cluster-faithful dynamics recorded what the simulator charged each pod beyond its
+     * container's CPU limit (its profile's {@code queueProxyCpu}); where the cluster charges a pod of a service's
+     * newest Revision otherwise (a queue-proxy limit, a sidecar), the agent says so, naming the value to train with,
+     * once until it changes; a service read as its model was trained, or with no pod to read, is not warned of.
+     */
+    @Test
+    void podsChargedBeyondTheirContainersLimitOtherwiseThanInTrainingAreWarnedOf() throws Exception {
+        Path file = AgentFixtures.randomPolicy(MODEL, "paper-general", 7, dir.resolve("plain.zip"));
+        Files.copy(Path.of("../models/cluster-none-trpo.zip"), dir.resolve("model.zip"));
+        AgentConfig cfg = AgentFixtures.write(dir, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
+                "{kind: last-value}", "apply: {mode: knative, minScale: none}"));
+        AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
+        double[][] overhead = {{0.25, Double.NaN, 0}};
+        try (Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
+                .readingHeld(() -> new HeldSource.Held(new int[] {2, 2, 2}, new double[] {8.5, 4, 4},
+                        overhead[0]))) {
+            String house = "house: a pod of its newest Revision is charged 0.25 cores beyond its container's CPU "
+                    + "limit (the queue-proxy's and other sidecars' limits, pod overhead), where "
+                    + dir.resolve("model.zip") + " was trained with 0 (hyper.cluster_params house.queueProxyCpu): it "
+                    + "observes more cores held than in training; retrain it with a profile whose queueProxyCpu for "
+                    + "house is 0.25 (docs/cluster-dynamics.md, \"Parameters\"; said again only if this changes)";
+            assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(T0)))
+                    .containsExactly(house);
+            assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(T0.plus(PERIOD))))
+                    .isEmpty();
+            overhead[0] = new double[] {0.3, 0.0002, Double.NaN};
+            assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(
+                    T0.plus(PERIOD.multipliedBy(2))))).singleElement().asString().startsWith("house: a pod of its "
+                            + "newest Revision is charged 0.3 cores ");
+        }
+        // a model trained in the paper model records nothing to compare with: nothing said
+        assertThat(AgentBuilder.podOverhead(dev.kdrl.core.policy.PolicyFile.load(file), MODEL, file)).isNull();
+        assertThat(AgentBuilder.podOverhead(dev.kdrl.core.policy.PolicyFile.load(dir.resolve("model.zip")), MODEL,
+                file).perService()).containsExactly(0, 0, 0);
+    }
+
     /** The warnings {@link AgentBuilder} logs building an agent with {@code policy} and the {@code extra} settings. */
     private List<String> warnings(String policy, String extra) throws Exception {
         return logged(AgentBuilder.class, ch.qos.logback.classic.Level.WARN, () -> {

@@ -130,6 +130,28 @@ public record ClusterParams(double tickSeconds, double periodSeconds, double sta
         return m;
     }
 
+    /** The hyper-parameter under which a model trained in these dynamics records {@link #describe} ({@link #encode}). */
+    public static final String HYPER_KEY = "cluster_params";
+
+    /** {@link #describe} as one line: {@code key=value} pairs joined by {@code ", "}. */
+    public static String encode(java.util.Map<String, String> described) {
+        List<String> pairs = new java.util.ArrayList<>();
+        described.forEach((k, v) -> pairs.add(k + "=" + v));
+        return String.join(", ", pairs);
+    }
+
+    /** The pairs of an {@link #encode}d line, in order; a part without {@code =} is skipped. */
+    public static java.util.LinkedHashMap<String, String> decode(String encoded) {
+        java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
+        for (String pair : encoded.split(", ")) {
+            int eq = pair.lastIndexOf('=');
+            if (eq > 0) {
+                m.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
     /** The {@code double} and {@code boolean} components of {@code r}, by name with {@code prefix}. */
     private static void scalars(Record r, String prefix, java.util.Map<String, String> into) {
         for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {

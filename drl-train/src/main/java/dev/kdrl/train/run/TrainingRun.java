@@ -305,13 +305,11 @@ public final class TrainingRun {
         }
 
         /** The hyper-parameter holding the cluster parameters a model was trained in. */
-        public static final String PARAMS_KEY = "cluster_params";
+        public static final String PARAMS_KEY = ClusterParams.HYPER_KEY;
 
-        /** {@link ClusterParams#describe} as one line: {@code key=value} pairs joined by {@code ", "}. */
+        /** {@link ClusterParams#describe} as one line ({@link ClusterParams#encode}). */
         public static String encode(java.util.Map<String, String> described) {
-            List<String> pairs = new ArrayList<>();
-            described.forEach((k, v) -> pairs.add(k + "=" + v));
-            return String.join(", ", pairs);
+            return ClusterParams.encode(described);
         }
 
         /**
@@ -319,13 +317,7 @@ public final class TrainingRun {
          * as {@code key played (trained value)}; a key only one side has shows {@code -} on the other.
          */
         public static List<String> differences(String recorded, java.util.Map<String, String> played) {
-            java.util.Map<String, String> trained = new java.util.LinkedHashMap<>();
-            for (String pair : recorded.split(", ")) {
-                int eq = pair.lastIndexOf('=');
-                if (eq > 0) {
-                    trained.put(pair.substring(0, eq), pair.substring(eq + 1));
-                }
-            }
+            java.util.Map<String, String> trained = ClusterParams.decode(recorded);
             java.util.Set<String> keys = new java.util.LinkedHashSet<>(played.keySet());
             keys.addAll(trained.keySet());
             List<String> d = new ArrayList<>();
