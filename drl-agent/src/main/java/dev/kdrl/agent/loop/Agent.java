@@ -572,9 +572,17 @@ public final class Agent implements AutoCloseable {
                         .append(" pods ").append(String.format(Locale.ROOT, "%.3f", h.cores()[i])).append(" cores");
             }
             LOG.info("held in the cluster: {}", sb);
+            for (int i = 0; i < h.pods().length; i++) {
+                metrics.serviceGauge("drl.agent.held.pods", model.service(i).name(), h.pods()[i]);
+                metrics.serviceGauge("drl.agent.held.cores", model.service(i).name(), h.cores()[i]);
+            }
             compareOverhead(h);
             return h;
         } catch (RuntimeException e) {
+            for (int i = 0; i < model.numServices(); i++) {
+                metrics.serviceGauge("drl.agent.held.pods", model.service(i).name(), Double.NaN);
+                metrics.serviceGauge("drl.agent.held.cores", model.service(i).name(), Double.NaN);
+            }
             String why = String.valueOf(e.getMessage());
             if (!why.equals(heldFailure)) {
                 LOG.warn("cannot read what the services hold in the cluster ({}): the decisions observe the last "

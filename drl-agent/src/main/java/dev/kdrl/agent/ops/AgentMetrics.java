@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       without network waits</li>
  *   <li>per service: {@code drl_agent_observed_load}, {@code drl_agent_predicted_load},
  *       {@code drl_agent_cpu_millicores}, {@code drl_agent_concurrency_target}, {@code drl_agent_pods}</li>
+ *   <li>per service, when the agent reads what the services hold ({@code apply.minScale} decision or none in mode
+ *       knative): {@code drl_agent_held_pods}, {@code drl_agent_held_cores} (NaN when the read failed)</li>
  *   <li>{@code drl_agent_requested_cores}, {@code drl_agent_quota_cores},
  *       {@code drl_agent_predicted_over_quota} (1 when the decision's CPU exceeds the quota),
  *       {@code drl_agent_leader} (1 on the replica that writes)</li>
@@ -68,6 +70,10 @@ public final class AgentMetrics {
             Map.entry("drl.agent.cpu.millicores", "CPU limit per pod decided, in millicores"),
             Map.entry("drl.agent.concurrency.target", "Concurrency target decided"),
             Map.entry("drl.agent.pods", "Pod count decided"),
+            Map.entry("drl.agent.held.pods", "Ready and starting pods of the service's newest Revision, read before "
+                    + "the decision (apply.minScale decision or none, mode knative; NaN when the read failed)"),
+            Map.entry("drl.agent.held.cores", "CPU cores the quota charges for all the service's pods, read before "
+                    + "the decision (apply.minScale decision or none, mode knative; NaN when the read failed)"),
             Map.entry("drl.agent.requested.cores", "CPU cores the decision requests"),
             Map.entry("drl.agent.quota.cores", "CPU quota the decisions are planned for, in cores"),
             Map.entry("drl.agent.predicted.over.quota", "1 when the decision's CPU exceeds the quota"),

@@ -168,7 +168,8 @@ class AgentCycleTest {
                 "{kind: last-value}", "apply: {mode: knative, minScale: none}"));
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
         double[][] overhead = {{0.25, Double.NaN, 0}};
-        try (Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, new AgentMetrics(cfg.serviceNames(), 40))
+        AgentMetrics metrics = new AgentMetrics(cfg.serviceNames(), 40);
+        try (Agent agent = AgentBuilder.build(cfg, traceFrom(0), sink, metrics)
                 .readingHeld(() -> new HeldSource.Held(new int[] {2, 2, 2}, new double[] {8.5, 4, 4},
                         overhead[0]))) {
             String house = "house: a pod of its newest Revision is charged 0.25 cores beyond its container's CPU "
@@ -178,12 +179,20 @@ class AgentCycleTest {
                     + "house is 0.25 (docs/cluster-dynamics.md, \"Parameters\"; said again only if this changes)";
             assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(T0)))
                     .containsExactly(house);
+            // what was read is published beside the decision
+            assertThat(metrics.scrape()).contains("drl_agent_held_pods{service=\"house\"} 2.0")
+                    .contains("drl_agent_held_cores{service=\"house\"} 8.5");
             assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(T0.plus(PERIOD))))
                     .isEmpty();
             overhead[0] = new double[] {0.3, 0.0002, Double.NaN};
             assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(
                     T0.plus(PERIOD.multipliedBy(2))))).singleElement().asString().startsWith("house: a pod of its "
                             + "newest Revision is charged 0.3 cores ");
+            agent.readingHeld(() -> {
+                throw new IllegalStateException("pods is forbidden");
+            }).runCycle(T0.plus(PERIOD.multipliedBy(3)));
+            assertThat(metrics.scrape()).contains("drl_agent_held_pods{service=\"house\"} NaN")
+                    .contains("drl_agent_held_cores{service=\"numbr\"} NaN");
         }
         // a model trained in the paper model records nothing to compare with: nothing said
         assertThat(AgentBuilder.podOverhead(dev.kdrl.core.policy.PolicyFile.load(file), MODEL, file)).isNull();
@@ -435,7 +444,8 @@ class AgentCycleTest {
         dev.kdrl.env.cluster.ClusterEnv env = run.env();
         double[] obs = env.reset(0);
         AgentFixtures.RecordingSink sink = new AgentFixtures.RecordingSink();
-        Agent agent = AgentBuilder.build(run.cfg(), traceFrom(0), sink, new AgentMetrics(MODEL.serviceNames(), 40));
+        AgentMetrics metrics = new AgentMetrics(MODEL.serviceNames(), 40);
+        Agent agent = AgentBuilder.build(run.cfg(), traceFrom(0), sink, metrics);
         for (int k = 0; k < TRACE.length() - 1; k++) {
             assertThat(agent.runCycle(T0.plus(PERIOD.multipliedBy(k))).written()).isTrue();
             assertThat(Observation.FULL.of(MODEL, agent.currentState())).as("cycle %d", k).containsExactly(obs);
@@ -448,6 +458,8 @@ class AgentCycleTest {
                 assertThat(env.latestMinScale(i)).isEqualTo(t.pods()[i]);
             }
         }
+        // nothing is read of the cluster: no held series
+        assertThat(metrics.scrape()).doesNotContain("drl_agent_held_");
         agent.close();
     }
 
