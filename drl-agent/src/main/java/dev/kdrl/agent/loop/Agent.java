@@ -456,8 +456,10 @@ public final class Agent implements AutoCloseable {
                     metrics.serviceGauge("drl.agent.pods", name, podcount[i]);
                 }
             }
-            metrics.globalGauge("drl.agent.requested.cores", requested);
-            metrics.globalGauge("drl.agent.predicted.over.quota", overQuota ? 1 : 0);
+            // with none the decision asks for no pods: what it requests of the quota is Knative's to decide
+            boolean podsDecided = minScale != AgentConfig.Apply.MinScale.NONE;
+            metrics.globalGauge("drl.agent.requested.cores", podsDecided ? requested : Double.NaN);
+            metrics.globalGauge("drl.agent.predicted.over.quota", podsDecided ? (overQuota ? 1 : 0) : Double.NaN);
         }
         metrics.cycle(written);
         CycleReport report = new CycleReport(cycle, time, model.serviceNames(), observed, failures, predicted,

@@ -181,7 +181,10 @@ class AgentCycleTest {
                     .containsExactly(house);
             // what was read is published beside the decision
             assertThat(metrics.scrape()).contains("drl_agent_held_pods{service=\"house\"} 2.0")
-                    .contains("drl_agent_held_cores{service=\"house\"} 8.5");
+                    .contains("drl_agent_held_cores{service=\"house\"} 8.5")
+                    // with none the decision asks for no pods, so for no cores of its own
+                    .contains("drl_agent_requested_cores NaN").contains("drl_agent_predicted_over_quota NaN")
+                    .contains("drl_agent_pods{service=\"house\"} NaN");
             assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(T0.plus(PERIOD))))
                     .isEmpty();
             overhead[0] = new double[] {0.3, 0.0002, Double.NaN};
