@@ -55,6 +55,10 @@ final class BaselinesCommand implements Callable<Integer> {
                     + "(pct_of_optimum) unless --no-optimum.")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace the file already at --out (refused without it: the "
+            + "metrics written before are kept).")
+    boolean overwrite;
+
     @Spec
     CommandSpec spec;
 
@@ -67,6 +71,12 @@ final class BaselinesCommand implements Callable<Integer> {
             inputs.put(env.profileFile(), "--profile");
             inputs.put(expected.trafficHistory, "--traffic-history");
             EnvOptions.requireOutputFile("--out", out, List.of(".json", ".csv"), inputs);
+            if (java.nio.file.Files.exists(out) && !overwrite) {
+                throw new IllegalArgumentException("--out " + out + ": exists (metrics written before?); pass "
+                        + "--overwrite to replace it, or another --out");
+            }
+        } else if (overwrite) {
+            throw new IllegalArgumentException("--overwrite: there is no --out file to replace");
         }
         double confidence = expected.confidence();
         expected.refuseWhenSkipped(spec.commandLine().getParseResult());

@@ -317,7 +317,7 @@ class DrlCommandTest {
         assertThat(JSON.readTree(json.toFile())).isEqualTo(JSON.readTree(j.out()));
         // without the optimum, no column for it
         Run none = run("baselines", "--profile", "paper-general", "--trace", TEST, "--lookahead", "0", "--no-optimum",
-                "--out", csv.toString());
+                "--out", csv.toString(), "--overwrite");
         assertThat(none.code()).as(none.err()).isZero();
         assertThat(Files.readAllLines(csv).get(0)).doesNotContain("pct_of_optimum");
     }
@@ -536,6 +536,24 @@ class DrlCommandTest {
         r = run("baselines", "--trace", trace.toString(), "--out", dir.resolve("OUT.JSON").toString(), "--no-optimum");
         assertThat(r.err().strip()).isEqualTo("drl baselines: --out " + dir.resolve("OUT.JSON") + ": expected a file "
                 + "name ending in .json or .csv");
+        // metrics written before are kept unless --overwrite says to replace them
+        Path metrics = dir.resolve("m.csv");
+        r = run("baselines", "--trace", trace.toString(), "--out", metrics.toString(), "--no-optimum", "--lookahead",
+                "0", "--no-expected");
+        assertThat(r.code()).as(r.err()).isZero();
+        Files.writeString(metrics, Files.readString(metrics) + "# a note of mine\n");
+        String written = Files.readString(metrics);
+        r = run("baselines", "--trace", trace.toString(), "--out", metrics.toString(), "--no-optimum");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("drl baselines: --out " + metrics + ": exists (metrics written before?); "
+                + "pass --overwrite to replace it, or another --out");
+        assertThat(Files.readString(metrics)).isEqualTo(written);
+        r = run("baselines", "--trace", trace.toString(), "--out", metrics.toString(), "--no-optimum", "--lookahead",
+                "0", "--no-expected", "--overwrite");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(metrics)).doesNotContain("a note of mine").contains("greedy");
+        r = run("baselines", "--trace", trace.toString(), "--overwrite");
+        assertThat(r.err().strip()).isEqualTo("drl baselines: --overwrite: there is no --out file to replace");
         // the same file given as two inputs is still named as an output problem
         r = run("predictor", "evaluate", "--model", trace.toString(), "--trace", trace.toString(), "--plot",
                 trace.toString());
