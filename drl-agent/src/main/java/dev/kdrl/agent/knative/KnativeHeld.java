@@ -20,8 +20,10 @@ import java.util.Map;
  * pods (label {@code serving.knative.dev/service}), every Revision's: a pod is charged unless its phase is
  * Succeeded or Failed or its {@code deletionTimestamp} plus grace period has passed (Kubernetes' {@code QuotaV1Pod},
  * {@code knative-semantics.md} §3.4), at the larger of its containers' summed {@code limits.cpu} and its largest init
- * container's, plus its {@code overhead}; and how much of a newest-Revision pod's charge lies beyond its first
- * container's CPU limit (the queue-proxy's and other sidecars' limits, the pod overhead). A Service that does not
+ * container's (plus the sidecars, init containers with {@code restartPolicy: Always}, started before it), plus its
+ * {@code overhead}; and how much of a newest-Revision pod's charge lies beyond the CPU limit of the container the agent
+ * sets (the Service template's first, found in the pod by name: the queue-proxy's and other sidecars' limits, the pod
+ * overhead). A Service that does not
  * exist holds nothing. Needs {@code get} on the Services and {@code list} on pods in the namespace.
  */
 public final class KnativeHeld implements HeldSource {
@@ -70,6 +72,7 @@ public final class KnativeHeld implements HeldSource {
             GenericKubernetesResource svc = client.genericKubernetesResources(KnativeApplier.SERVICES)
                     .inNamespace(namespace).withName(name).get();
             String latest = svc == null ? null : latestCreated(svc);
+            String user = svc == null ? DEFAULT_USER_CONTAINER : userContainer(svc);
             BigDecimal charged = BigDecimal.ZERO;
             for (Pod p : client.pods().inNamespace(namespace).withLabel(KnativeApplier.SERVICE_LABEL, name).list()
                     .getItems()) {
@@ -80,7 +83,7 @@ public final class KnativeHeld implements HeldSource {
                 charged = charged.add(limits);
                 if (counted(p, latest)) {
                     pods[i]++;
-                    double beyond = limits.subtract(firstContainerCpu(p)).doubleValue();
+                    double beyond = limits.subtract(userContainerCpu(p, user)).doubleValue();
                     overhead[i] = Double.isNaN(overhead[i]) ? beyond : Math.max(overhead[i], beyond);
                 }
             }
@@ -89,9 +92,32 @@ public final class KnativeHeld implements HeldSource {
         return new Held(pods, cores, overhead);
     }
 
-    /** The CPU limit of {@code p}'s first container (the one the agent sets), in cores; 0 without one. */
-    static BigDecimal firstContainerCpu(Pod p) {
+    /** The name Knative gives a Service's only container when its template names none. */
+    static final String DEFAULT_USER_CONTAINER = "user-container";
+
+    /** The name of the container the agent sets: the Service template's first, by its name or Knative's default. */
+    @SuppressWarnings("unchecked")
+    static String userContainer(GenericKubernetesResource svc) {
+        Object spec = svc.getAdditionalProperties().get("spec");
+        Object template = spec instanceof Map<?, ?> m ? m.get("template") : null;
+        Object podSpec = template instanceof Map<?, ?> m ? m.get("spec") : null;
+        Object containers = podSpec instanceof Map<?, ?> m ? m.get("containers") : null;
+        Object first = containers instanceof List<?> l && !l.isEmpty() ? l.get(0) : null;
+        Object name = first instanceof Map<?, ?> m ? m.get("name") : null;
+        return name == null || String.valueOf(name).isBlank() ? DEFAULT_USER_CONTAINER : String.valueOf(name);
+    }
+
+    /**
+     * The CPU limit of {@code p}'s container named {@code user} (the one the agent sets; a mesh may inject its proxy
+     * before it), else of its first container, in cores; 0 without one.
+     */
+    static BigDecimal userContainerCpu(Pod p, String user) {
         List<Container> containers = p.getSpec() == null ? List.of() : or(p.getSpec().getContainers());
+        for (Container c : containers) {
+            if (user.equals(c.getName())) {
+                return cpu(c);
+            }
+        }
         return containers.isEmpty() ? BigDecimal.ZERO : cpu(containers.get(0));
     }
 
@@ -128,9 +154,18 @@ public final class KnativeHeld implements HeldSource {
         for (Container c : or(p.getSpec().getContainers())) {
             sum = sum.add(cpu(c));
         }
+        // an init container with restartPolicy Always is a sidecar: it runs beside the containers, so it adds to
+        // them, and to every init container started after it
+        BigDecimal sidecars = BigDecimal.ZERO;
+        BigDecimal init = BigDecimal.ZERO;
         for (Container c : or(p.getSpec().getInitContainers())) {
-            sum = sum.max(cpu(c));
+            if ("Always".equals(c.getRestartPolicy())) {
+                sidecars = sidecars.add(cpu(c));
+            } else {
+                init = init.max(cpu(c).add(sidecars));
+            }
         }
+        sum = sum.add(sidecars).max(init);
         Map<String, Quantity> overhead = p.getSpec().getOverhead();
         if (overhead != null && overhead.get("cpu") != null) {
             sum = sum.add(Quantity.getAmountInBytes(overhead.get("cpu")));

@@ -612,20 +612,19 @@ public final class Agent implements AutoCloseable {
 
     /** What the policy's training charged a pod beyond its container's limit; {@code null}: not compared. */
     private TrainedOverhead trainedOverhead;
-    /** Per service: the pods' overhead last warned of ({@code NaN}: none). */
-    private double[] warnedOverhead;
+    /** Per service: whether a difference was warned of since the last read that matched the training. */
+    private boolean[] warnedOverhead;
 
     /**
      * Compares, at each read of the {@link #readingHeld held source}, what the cluster charges a pod of each
      * service's newest Revision beyond its container's CPU limit with what {@code t} says the policy's training
-     * charged (the cluster-faithful simulator's {@code queueProxyCpu}), and warns of a difference (again only when
-     * it changes): the cores the policy observes held are then not those it saw in training. {@code null}: nothing
-     * compared. Returns this agent.
+     * charged (the cluster-faithful simulator's {@code queueProxyCpu}), and warns of a difference of 1m or more
+     * (again only after a read that matches): the cores the policy observes held are then not those it saw in
+     * training. {@code null}: nothing compared. Returns this agent.
      */
     public synchronized Agent trainedPodOverhead(TrainedOverhead t) {
         this.trainedOverhead = t;
-        this.warnedOverhead = new double[services.size()];
-        Arrays.fill(warnedOverhead, Double.NaN);
+        this.warnedOverhead = new boolean[services.size()];
         return this;
     }
 
@@ -637,16 +636,24 @@ public final class Agent implements AutoCloseable {
         for (int i = 0; i < h.podOverhead().length; i++) {
             double read = h.podOverhead()[i];
             double trainedWith = trainedOverhead.perService()[i];
-            if (Double.isNaN(read) || Math.abs(read - trainedWith) < 0.0005 || read == warnedOverhead[i]) {
+            if (Double.isNaN(read)) {
+                continue; // no pod of the newest Revision to read
+            }
+            if (Math.abs(read - trainedWith) < 0.001 - 1e-9) {
+                warnedOverhead[i] = false;
                 continue;
             }
-            warnedOverhead[i] = read;
+            if (warnedOverhead[i]) {
+                continue;
+            }
+            warnedOverhead[i] = true;
             String name = model.service(i).name();
             LOG.warn(String.format(Locale.ROOT, "%s: a pod of its newest Revision is charged %s cores beyond its "
                     + "container's CPU limit (the queue-proxy's and other sidecars' limits, pod overhead), where %s "
                     + "was trained with %s (hyper.cluster_params %s.queueProxyCpu): it observes %s cores held than in "
                     + "training; retrain it with a profile whose queueProxyCpu for %s is %s (docs/cluster-dynamics.md,"
-                    + " \"Parameters\"; said again only if this changes)", name, num(read), trainedOverhead.model(),
+                    + " \"Parameters\"; said again only after a read that matches)", name, num(read),
+                    trainedOverhead.model(),
                     num(trainedWith), name, read > trainedWith ? "more" : "fewer", name, num(read)));
         }
     }

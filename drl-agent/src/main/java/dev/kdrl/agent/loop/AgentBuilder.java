@@ -196,10 +196,14 @@ public final class AgentBuilder {
         java.util.Map<String, String> params = dev.kdrl.env.cluster.ClusterParams.decode(recorded);
         double[] cores = new double[model.numServices()];
         for (int i = 0; i < cores.length; i++) {
+            String key = model.service(i).name() + ".queueProxyCpu";
             try {
-                cores[i] = Double.parseDouble(params.get(model.service(i).name() + ".queueProxyCpu"));
+                cores[i] = Double.parseDouble(params.get(key));
             } catch (NullPointerException | NumberFormatException e) {
-                return null; // what only feeds a warning does not stop the agent
+                // what only feeds a warning does not stop the agent
+                LOG.info("{}: hyper.cluster_params holds no number for {} ({}): what the cluster charges a pod beyond "
+                        + "its container's CPU limit is not compared with its training", file, key, params.get(key));
+                return null;
             }
         }
         return new Agent.TrainedOverhead(file.toString(), cores);
@@ -276,11 +280,11 @@ public final class AgentBuilder {
                         + "leave policy.seed out");
             }
             return new Chosen(deterministic, observation, say ? trained(saved, spec.model()) : null,
-                    podOverhead(saved, model, spec.model()));
+                    say ? podOverhead(saved, model, spec.model()) : null);
         }
         try {
             return new Chosen(saved.stochasticPolicy(Rng.of(spec.seed())), observation,
-                    say ? trained(saved, spec.model()) : null, podOverhead(saved, model, spec.model()));
+                    say ? trained(saved, spec.model()) : null, say ? podOverhead(saved, model, spec.model()) : null);
         } catch (IllegalStateException e) {
             // a joint-q (DQN) model acts greedily only
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,

@@ -81,6 +81,56 @@ class KnativeHeldTest {
     }
 
     /**
+     * A mesh may inject its proxy before the container the agent sets, found by the name the Service template gives
+     * it (Knative's default when it gives none); a native sidecar (an init container with restartPolicy Always) runs
+     * beside the containers, so the quota adds it to them.
+     */
+    @Test
+    void theAgentsContainerIsFoundByNameAndNativeSidecarsAddToThePod() throws Exception {
+        try (MockKube kube = new MockKube()) {
+            for (String[] s : new String[][] {{"house-svc", "containers: [{image: app:1}]"}, {"senti-svc",
+                    "containers: [{name: app, image: app:1}]"}}) {
+                kube.client.genericKubernetesResources(KnativeApplier.SERVICES).inNamespace("default").resource(
+                        kube.client.getKubernetesSerialization().unmarshal("""
+                                apiVersion: serving.knative.dev/v1
+                                kind: Service
+                                metadata: {name: %s, namespace: default}
+                                spec: {template: {spec: {%s}}}
+                                status: {latestCreatedRevisionName: %s-00001}
+                                """.formatted(s[0], s[1], s[0]), GenericKubernetesResource.class)).create();
+            }
+            pod(kube, "h", "house-svc", "house-svc-00001", "Running", """
+                    spec:
+                      initContainers:
+                        - {name: mesh, image: m:1, restartPolicy: Always, resources: {limits: {cpu: 200m}}}
+                        - {name: setup, image: s:1, resources: {limits: {cpu: "1"}}}
+                      containers:
+                        - {name: istio-proxy, image: ip:1, resources: {limits: {cpu: 500m}}}
+                        - {name: user-container, image: app:1, resources: {limits: {cpu: "3"}}}
+                        - {name: queue-proxy, image: qp:1, resources: {limits: {cpu: 100m}}}
+                    """);
+            pod(kube, "s", "senti-svc", "senti-svc-00001", "Running", """
+                    spec:
+                      initContainers: [{name: big, image: b:1, resources: {limits: {cpu: "8"}}}]
+                      containers:
+                        - {name: queue-proxy, image: qp:1, resources: {limits: {cpu: 100m}}}
+                        - {name: app, image: app:1, resources: {limits: {cpu: "2"}}}
+                    """);
+            List<AgentConfig.Service> services = List.of(
+                    new AgentConfig.Service("house", "house-svc", null, Map.of(), null, null),
+                    new AgentConfig.Service("senti", "senti-svc", null, Map.of(), null, null));
+            HeldSource.Held held = new KnativeHeld(kube.client, "default", services,
+                    Clock.fixed(NOW, ZoneOffset.UTC)).read();
+            // house: 0.5 + 3 + 0.1 + the mesh sidecar's 0.2 (the setup container, 1 + 0.2 beside it, is less)
+            assertThat(held.cores()[0]).isCloseTo(3.8, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(held.podOverhead()[0]).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-12));
+            // senti: its init container, larger than its containers, is what the quota charges
+            assertThat(held.cores()[1]).isEqualTo(8.0);
+            assertThat(held.podOverhead()[1]).isEqualTo(6.0);
+        }
+    }
+
+    /**
      * A pod being deleted: charged until its deletionTimestamp plus grace period has passed, never counted among the
      * Revision's pods (the API server sets these fields itself, so they are built here, not stored).
      */

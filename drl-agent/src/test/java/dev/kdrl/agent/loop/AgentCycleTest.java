@@ -176,7 +176,8 @@ class AgentCycleTest {
                     + "limit (the queue-proxy's and other sidecars' limits, pod overhead), where "
                     + dir.resolve("model.zip") + " was trained with 0 (hyper.cluster_params house.queueProxyCpu): it "
                     + "observes more cores held than in training; retrain it with a profile whose queueProxyCpu for "
-                    + "house is 0.25 (docs/cluster-dynamics.md, \"Parameters\"; said again only if this changes)";
+                    + "house is 0.25 (docs/cluster-dynamics.md, \"Parameters\"; said again only after a read that "
+                    + "matches)";
             assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(T0)))
                     .containsExactly(house);
             // what was read is published beside the decision
@@ -187,13 +188,26 @@ class AgentCycleTest {
                     .contains("drl_agent_pods{service=\"house\"} NaN");
             assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(T0.plus(PERIOD))))
                     .isEmpty();
+            // another value before any match (a queue-proxy limit in % of the container's changes with the CPU):
+            // not said again; under 1m from the training: matches, and nothing is said
             overhead[0] = new double[] {0.3, 0.0002, Double.NaN};
             assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(
-                    T0.plus(PERIOD.multipliedBy(2))))).singleElement().asString().startsWith("house: a pod of its "
-                            + "newest Revision is charged 0.3 cores ");
+                    T0.plus(PERIOD.multipliedBy(2))))).isEmpty();
+            // a read that matches, then the difference again: said again
+            overhead[0] = new double[] {0, 0, 0};
+            assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(
+                    T0.plus(PERIOD.multipliedBy(3))))).isEmpty();
+            overhead[0] = new double[] {0.25, 0.001, 0};
+            assertThat(logged(Agent.class, ch.qos.logback.classic.Level.WARN, () -> agent.runCycle(
+                    T0.plus(PERIOD.multipliedBy(4))))).containsExactly(house, "senti: a pod of its newest Revision is "
+                            + "charged 0.001 cores beyond its container's CPU limit (the queue-proxy's and other "
+                            + "sidecars' limits, pod overhead), where " + dir.resolve("model.zip") + " was trained "
+                            + "with 0 (hyper.cluster_params senti.queueProxyCpu): it observes more cores held than in "
+                            + "training; retrain it with a profile whose queueProxyCpu for senti is 0.001 "
+                            + "(docs/cluster-dynamics.md, \"Parameters\"; said again only after a read that matches)");
             agent.readingHeld(() -> {
                 throw new IllegalStateException("pods is forbidden");
-            }).runCycle(T0.plus(PERIOD.multipliedBy(3)));
+            }).runCycle(T0.plus(PERIOD.multipliedBy(5)));
             assertThat(metrics.scrape()).contains("drl_agent_held_pods{service=\"house\"} NaN")
                     .contains("drl_agent_held_cores{service=\"numbr\"} NaN");
         }

@@ -30,7 +30,8 @@ public record ClusterMetrics(String policy, String trace, int steps, double ret,
      * The metrics as an ordered map with snake_case keys, the form of {@code drl evaluate --dynamics cluster --json}:
      * the keys the paper model's rows share ({@code EpisodeMetrics#toMap}) with the same meaning ({@code policy},
      * {@code trace}, {@code steps}, {@code return}, {@code mean_cpu} and {@code max_cpu} in cores charged, {@code
-     * revisions_created} over all services), then each service's metrics as {@code <metric>_<service>}.
+     * revisions_created} over all services), {@code refused_creations} and {@code cold_starts} over all services,
+     * then each service's metrics as {@code <metric>_<service>}.
      */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -42,6 +43,7 @@ public record ClusterMetrics(String policy, String trace, int steps, double ret,
         m.put("max_cpu", peakCores);
         m.put("revisions_created", services.stream().mapToInt(Service::revisions).sum());
         m.put("refused_creations", services.stream().mapToInt(Service::refusedCreations).sum());
+        m.put("cold_starts", services.stream().mapToInt(Service::coldStarts).sum());
         for (Service s : services) {
             String n = "_" + s.name();
             m.put("time_over_slo_share" + n, s.timeOverSloShare());

@@ -16,6 +16,30 @@ import org.junit.jupiter.api.Test;
 
 class ClusterMetricsTest {
 
+    /**
+     * The JSON form: the keys the paper model's rows share first, the totals over the services, then each service's
+     * metrics as {@code <metric>_<service>}, its values those of the record.
+     */
+    @Test
+    void asAMapTheKeysThePaperRowsShareComeFirstThenTotalsThenEachService() {
+        ClusterMetrics m = new ClusterMetrics("p", "t.csv", 3, 12.5, 7.25, 9, List.of(
+                new ClusterMetrics.Service("a", 0.1, 0.2, Double.POSITIVE_INFINITY, 4, 0.06, 100, 2, 1, 3, 5),
+                new ClusterMetrics.Service("b", 0.3, 0.4, 0.9, 0, 0, 50, 5, 2, 1, 4)));
+        java.util.Map<String, Object> map = m.toMap();
+        assertThat(List.copyOf(map.keySet())).containsExactly("policy", "trace", "steps", "return", "mean_cpu",
+                "max_cpu", "revisions_created", "refused_creations", "cold_starts",
+                "time_over_slo_share_a", "requests_over_slo_share_a", "p95_over_slo_a", "dropped_requests_a",
+                "dropped_share_a", "core_seconds_a", "refused_creations_a", "cold_starts_a", "revisions_created_a",
+                "max_cpu_a",
+                "time_over_slo_share_b", "requests_over_slo_share_b", "p95_over_slo_b", "dropped_requests_b",
+                "dropped_share_b", "core_seconds_b", "refused_creations_b", "cold_starts_b", "revisions_created_b",
+                "max_cpu_b");
+        assertThat(map).containsEntry("return", 12.5).containsEntry("mean_cpu", 7.25).containsEntry("max_cpu", 9.0)
+                .containsEntry("revisions_created", 4).containsEntry("refused_creations", 7)
+                .containsEntry("cold_starts", 3).containsEntry("p95_over_slo_a", Double.POSITIVE_INFINITY)
+                .containsEntry("requests_over_slo_share_b", 0.4).containsEntry("max_cpu_b", 4.0);
+    }
+
     /** The episode's figures are the sums of the periods' and the simulator's. */
     @Test
     void metricsAddUpThePeriods() {

@@ -721,9 +721,8 @@ public final class SweepRunner {
     }
 
     /**
-     * The rows of {@code drl evaluate --json}, one trace after the other, each starting with the model's, its return
-     * as {@code return} and the cluster dynamics' rows marked {@code dynamics: cluster} (a sweep's {@code eval.json}
-     * written before 2026-12-08 names a cluster row's return {@code ret}: read too).
+     * The rows of {@code drl evaluate --json} (of this build), one trace after the other, each starting with the
+     * model's, its return as {@code return} and the cluster dynamics' rows marked {@code dynamics: cluster}.
      */
     static Played parse(JsonNode rows) {
         List<Map<String, Object>> traces = new ArrayList<>();
@@ -732,7 +731,7 @@ public final class SweepRunner {
         for (JsonNode row : rows) {
             String policy = row.get("policy").asText();
             cluster |= "cluster".equals(row.path("dynamics").asText());
-            JsonNode ret = row.has("return") ? row.get("return") : row.get("ret");
+            JsonNode ret = row.get("return");
             if (ret == null) {
                 throw new IllegalStateException("drl evaluate --json: a row of " + policy + " without a return: " + row);
             }

@@ -265,7 +265,7 @@ class TrainCommandTest {
         List<String> keys = new java.util.ArrayList<>();
         rows.get(0).fieldNames().forEachRemaining(keys::add);
         assertThat(keys).startsWith("policy", "trace", "steps", "return", "mean_cpu", "max_cpu", "revisions_created",
-                "refused_creations", "time_over_slo_share_house").contains("p95_over_slo_senti",
+                "refused_creations", "cold_starts", "time_over_slo_share_house").contains("p95_over_slo_senti",
                 "revisions_created_numbr", "max_cpu_numbr").endsWith("dynamics", "predictor");
         for (JsonNode row : rows) {
             assertThat(row.get("dynamics").asText()).isEqualTo("cluster");
