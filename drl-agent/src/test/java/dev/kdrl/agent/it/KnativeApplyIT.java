@@ -1021,6 +1021,21 @@ class KnativeApplyIT {
             assertThat(observation.get(0).doubleValue()).isEqualTo(model.observation(new double[] {6.2, 0, 0},
                     action, traffic)[0]).isNotEqualTo(model.observation(model.initial().resources(), action,
                     traffic)[0]);
+
+            // the bundled cluster-trained model, run as trained: its training charged a pod nothing beyond its
+            // container's limit, house's pods here carry a 100m queue-proxy: said, with the value to train with
+            Path bundled = Files.createDirectories(dir.resolve("kpa-bundled"));
+            Files.copy(Path.of("../models/cluster-none-trpo.zip"), bundled.resolve("model.zip"));
+            Path bundledConfig = bundled.resolve("knative.yaml");
+            Files.writeString(bundledConfig, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
+                    "{kind: last-value}", "namespace: " + ns + "\napply: {mode: knative, minScale: none}"));
+            try (AgentProcess agent = new AgentProcess(bundled, "knative-kpa-bundled", env, "--config",
+                    bundledConfig.toString(), "--simulate", trace, "--cycles", "1")) {
+                assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
+                assertThat(agent.log()).contains("house: a pod of its newest Revision is charged 0.1 cores beyond "
+                        + "its container's CPU limit").contains("queueProxyCpu for house is 0.1")
+                        .doesNotContain("senti: a pod of its newest Revision");
+            }
         }
     }
 
