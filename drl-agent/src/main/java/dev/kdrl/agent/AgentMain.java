@@ -204,8 +204,7 @@ public final class AgentMain implements Callable<Integer> {
                                 + "is made, but the cycles follow one another at once, before Knative's autoscaler "
                                 + "reacts to the last decision as it would within a period");
                     }
-                    held = new KnativeHeld(client, cfg.namespace(), cfg.model().serviceNames().stream()
-                            .map(cfg::service).toList(), Clock.systemUTC());
+                    held = new KnativeHeld(client, cfg.namespace(), cfg.servicesInOrderOf(cfg.model()), clock);
                 }
             }
             HeldSource heldSource = held;

@@ -393,6 +393,11 @@ public record AgentConfig(Path source, String namespace, String resourceName, St
         throw new IllegalArgumentException("no configured service '" + name + "'");
     }
 
+    /** The configured services in the order of {@code model}'s services (the order of its actions and states). */
+    public List<Service> servicesInOrderOf(QuotaModel model) {
+        return model.serviceNames().stream().map(this::service).toList();
+    }
+
     /** The same configuration with other history and state directories. */
     public AgentConfig withDirectories(Path history, Path state) {
         return new AgentConfig(source, namespace, resourceName, profile, quota, minPods, services, prometheus,

@@ -447,17 +447,17 @@ public final class Agent implements AutoCloseable {
             if (persist) {
                 store.save(last);
             }
+            // with none the decision asks for no pods (Knative's autoscaler sizes them), so for no cores of its own
+            boolean podsDecided = minScale != AgentConfig.Apply.MinScale.NONE;
             for (int i = 0; i < n; i++) {
                 ServiceConfig c = model.service(i).config(action[i]);
                 String name = model.service(i).name();
                 metrics.serviceGauge("drl.agent.cpu.millicores", name, c.cpu() * 1000);
                 metrics.serviceGauge("drl.agent.concurrency.target", name, c.concurrency());
-                if (minScale != AgentConfig.Apply.MinScale.NONE) { // else Knative's autoscaler sizes the pods
+                if (podsDecided) {
                     metrics.serviceGauge("drl.agent.pods", name, podcount[i]);
                 }
             }
-            // with none the decision asks for no pods: what it requests of the quota is Knative's to decide
-            boolean podsDecided = minScale != AgentConfig.Apply.MinScale.NONE;
             metrics.globalGauge("drl.agent.requested.cores", podsDecided ? requested : Double.NaN);
             metrics.globalGauge("drl.agent.predicted.over.quota", podsDecided ? (overQuota ? 1 : 0) : Double.NaN);
         }
@@ -572,18 +572,14 @@ public final class Agent implements AutoCloseable {
             for (int i = 0; i < h.pods().length; i++) {
                 sb.append(i == 0 ? "" : ", ").append(model.service(i).name()).append(' ').append(h.pods()[i])
                         .append(" pods ").append(String.format(Locale.ROOT, "%.3f", h.cores()[i])).append(" cores");
+                heldGauges(i, h.pods()[i], h.cores()[i]);
             }
             LOG.info("held in the cluster: {}", sb);
-            for (int i = 0; i < h.pods().length; i++) {
-                metrics.serviceGauge("drl.agent.held.pods", model.service(i).name(), h.pods()[i]);
-                metrics.serviceGauge("drl.agent.held.cores", model.service(i).name(), h.cores()[i]);
-            }
             compareOverhead(h);
             return h;
         } catch (RuntimeException e) {
             for (int i = 0; i < model.numServices(); i++) {
-                metrics.serviceGauge("drl.agent.held.pods", model.service(i).name(), Double.NaN);
-                metrics.serviceGauge("drl.agent.held.cores", model.service(i).name(), Double.NaN);
+                heldGauges(i, Double.NaN, Double.NaN);
             }
             String why = String.valueOf(e.getMessage());
             if (!why.equals(heldFailure)) {
@@ -596,6 +592,12 @@ public final class Agent implements AutoCloseable {
             heldFailure = why;
             return null;
         }
+    }
+
+    /** Publishes what was read of service {@code i} ({@code NaN}: the read failed). */
+    private void heldGauges(int i, double pods, double cores) {
+        metrics.serviceGauge("drl.agent.held.pods", model.service(i).name(), pods);
+        metrics.serviceGauge("drl.agent.held.cores", model.service(i).name(), cores);
     }
 
     /** Why the last read of the held source failed; {@code null} after a success. */

@@ -72,10 +72,7 @@ public final class AgentBuilder {
     public static Agent build(AgentConfig config, LoadSource source, ActionSink sink, AgentMetrics metrics,
                               boolean persist) {
         QuotaModel model = config.model();
-        List<AgentConfig.Service> services = new ArrayList<>();
-        for (String name : model.serviceNames()) {
-            services.add(config.service(name));
-        }
+        List<AgentConfig.Service> services = config.servicesInOrderOf(model);
         List<TrafficPredictor> predictors = new ArrayList<>();
         for (AgentConfig.Service s : services) {
             predictors.add(predictor(config, s.name()));
@@ -184,6 +181,16 @@ public final class AgentBuilder {
     }
 
     /**
+     * A saved model's {@link Chosen}: with {@code say}, what its training recorded to compare the live values with
+     * (its loads, its pods' overhead), said as it is read; without, neither.
+     */
+    private static Chosen chosen(Policy<double[], int[]> policy, Observation observation, SavedPolicy saved,
+                                 QuotaModel model, Path file, boolean say) {
+        return say ? new Chosen(policy, observation, trained(saved, file), podOverhead(saved, model, file))
+                : new Chosen(policy, observation);
+    }
+
+    /**
      * What a model trained in the cluster-faithful dynamics was charged per pod beyond the decided CPU limit: each
      * service's {@code queueProxyCpu} in its recorded {@code hyper.cluster_params}; {@code null} for any other policy
      * or a model that did not record it.
@@ -279,12 +286,10 @@ public final class AgentBuilder {
                         + "deterministic: false, or an afterstate model saved to look two steps ahead, reads the seed); "
                         + "leave policy.seed out");
             }
-            return new Chosen(deterministic, observation, say ? trained(saved, spec.model()) : null,
-                    say ? podOverhead(saved, model, spec.model()) : null);
+            return chosen(deterministic, observation, saved, model, spec.model(), say);
         }
         try {
-            return new Chosen(saved.stochasticPolicy(Rng.of(spec.seed())), observation,
-                    say ? trained(saved, spec.model()) : null, say ? podOverhead(saved, model, spec.model()) : null);
+            return chosen(saved.stochasticPolicy(Rng.of(spec.seed())), observation, saved, model, spec.model(), say);
         } catch (IllegalStateException e) {
             // a joint-q (DQN) model acts greedily only
             throw new ConfigException(config.source().toString(), "policy.deterministic", false,

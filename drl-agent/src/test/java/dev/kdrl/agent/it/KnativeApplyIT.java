@@ -945,16 +945,9 @@ class KnativeApplyIT {
                 service(ns, n, "1", "10", "1");
             }
             Map<String, String> env = inCluster(ns, token(ns, "drl-agent"));
-            Path config = dir.resolve("knative.yaml");
-            Files.writeString(config, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
-                    "{kind: last-value}", "namespace: " + ns + "\napply: {mode: knative}"));
-            String trace = Path.of("../datasets/paper/test-20.csv").toAbsolutePath().toString();
-            try (AgentProcess agent = new AgentProcess(dir, "knative", env, "--config", config.toString(),
-                    "--simulate", trace, "--cycles", "2")) {
-                assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
-                assertThat(agent.log()).contains("applying to the Knative Services of " + ns)
-                        .contains("knative: ");
-            }
+            Path config = knativeConfig(dir, ns, "{planner: greedy}", "{mode: knative}");
+            assertThat(simulated(dir, "knative", env, config, TEST_20, 2))
+                    .contains("applying to the Knative Services of " + ns).contains("knative: ");
             Map<String, String> spec = RealApiServerIT.expectedSpecAfter(2);
             for (String n : NAMES) {
                 assertLimits(ns, n, spec.get("service" + n + "_resource"), spec.get("service" + n + "_concurrency"),
@@ -967,13 +960,10 @@ class KnativeApplyIT {
             Map<String, Long> rvs = new LinkedHashMap<>();
             NAMES.forEach(n -> rvs.put(n, rv(get(ns, n))));
             Path again = Files.writeString(dir.resolve("again.csv"), "house,senti,numbr\n"
-                    + Files.readAllLines(Path.of(trace)).get(2) + "\n");
-            try (AgentProcess agent = new AgentProcess(dir, "knative-restarted", env, "--config", config.toString(),
-                    "--simulate", again.toString(), "--cycles", "1")) {
-                assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
-                assertThat(agent.log()).contains("2 decisions so far")
-                        .contains("knative: house unchanged").contains("senti unchanged").contains("numbr unchanged");
-            }
+                    + Files.readAllLines(Path.of(TEST_20)).get(2) + "\n");
+            assertThat(simulated(dir, "knative-restarted", env, config, again.toString(), 1))
+                    .contains("2 decisions so far").contains("knative: house unchanged").contains("senti unchanged")
+                    .contains("numbr unchanged");
             NAMES.forEach(n -> assertThat(rv(get(ns, n))).as(n).isEqualTo(rvs.get(n)));
         }
     }
@@ -996,17 +986,11 @@ class KnativeApplyIT {
             heldPod(ns, "h1-b", "house", "house-00001", "3");
             Map<String, String> env = inCluster(ns, token(ns, "drl-agent"));
             Path home = Files.createDirectories(dir.resolve("kpa"));
-            Path config = home.resolve("knative.yaml");
-            Files.writeString(config, AgentFixtures.config("http://127.0.0.1:9", "{planner: greedy}",
-                    "{kind: last-value}", "namespace: " + ns + "\napply: {mode: knative, minScale: none}"));
-            String trace = Path.of("../datasets/paper/test-20.csv").toAbsolutePath().toString();
-            try (AgentProcess agent = new AgentProcess(home, "knative-kpa", env, "--config", config.toString(),
-                    "--simulate", trace, "--cycles", "1")) {
-                assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
-                assertThat(agent.log()).contains("planner greedy plans with the paper model's pod counts")
-                        .contains("held in the cluster: house 2 pods 6.200 cores, senti 0 pods 0.000 cores")
-                        .contains("scale left to Knative").doesNotContain("cannot read what the services hold");
-            }
+            String none = "{mode: knative, minScale: none}";
+            assertThat(simulated(home, "knative-kpa", env, knativeConfig(home, ns, "{planner: greedy}", none),
+                    TEST_20, 1)).contains("planner greedy plans with the paper model's pod counts")
+                    .contains("held in the cluster: house 2 pods 6.200 cores, senti 0 pods 0.000 cores")
+                    .contains("scale left to Knative").doesNotContain("cannot read what the services hold");
             for (String n : NAMES) {
                 assertThat(at(get(ns, n).getAdditionalProperties(), "spec", "template", "metadata", "annotations"))
                         .as(n).doesNotContainKeys(KnativeApplier.MIN_SCALE, KnativeApplier.INITIAL_SCALE);
@@ -1026,16 +1010,29 @@ class KnativeApplyIT {
             // container's limit, house's pods here carry a 100m queue-proxy: said, with the value to train with
             Path bundled = Files.createDirectories(dir.resolve("kpa-bundled"));
             Files.copy(Path.of("../models/cluster-none-trpo.zip"), bundled.resolve("model.zip"));
-            Path bundledConfig = bundled.resolve("knative.yaml");
-            Files.writeString(bundledConfig, AgentFixtures.config("http://127.0.0.1:9", "{model: model.zip}",
-                    "{kind: last-value}", "namespace: " + ns + "\napply: {mode: knative, minScale: none}"));
-            try (AgentProcess agent = new AgentProcess(bundled, "knative-kpa-bundled", env, "--config",
-                    bundledConfig.toString(), "--simulate", trace, "--cycles", "1")) {
-                assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
-                assertThat(agent.log()).contains("house: a pod of its newest Revision is charged 0.1 cores beyond "
-                        + "its container's CPU limit").contains("queueProxyCpu for house is 0.1")
-                        .doesNotContain("senti: a pod of its newest Revision");
-            }
+            assertThat(simulated(bundled, "knative-kpa-bundled", env, knativeConfig(bundled, ns,
+                    "{model: model.zip}", none), TEST_20, 1)).contains("house: a pod of its newest Revision is charged "
+                    + "0.1 cores beyond its container's CPU limit").contains("queueProxyCpu for house is 0.1")
+                    .doesNotContain("senti: a pod of its newest Revision");
+        }
+    }
+
+    /** test-20, the trace the agent processes below simulate. */
+    private static final String TEST_20 = Path.of("../datasets/paper/test-20.csv").toAbsolutePath().toString();
+
+    /** {@code home}/knative.yaml: an agent of {@code policy} in namespace {@code ns} with {@code apply}. */
+    private static Path knativeConfig(Path home, String ns, String policy, String apply) throws Exception {
+        return Files.writeString(home.resolve("knative.yaml"), AgentFixtures.config("http://127.0.0.1:9", policy,
+                "{kind: last-value}", "namespace: " + ns + "\napply: " + apply));
+    }
+
+    /** The log of the agent process of {@code config} simulating {@code cycles} rows of {@code trace}: ended with 0. */
+    private static String simulated(Path home, String name, Map<String, String> env, Path config, String trace,
+                                    int cycles) throws Exception {
+        try (AgentProcess agent = new AgentProcess(home, name, env, "--config", config.toString(), "--simulate",
+                trace, "--cycles", Integer.toString(cycles))) {
+            assertThat(agent.waitFor(Duration.ofSeconds(60))).as(agent.log()).isZero();
+            return agent.log();
         }
     }
 

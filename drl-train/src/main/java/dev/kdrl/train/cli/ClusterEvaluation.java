@@ -123,18 +123,21 @@ final class ClusterEvaluation {
         }
     }
 
-    /** The {@code --min-scale} values, named as the live agent's {@code apply.minScale}. */
-    static final List<String> MIN_SCALES = List.of("decision", "none", "paper");
+    /**
+     * The {@code --min-scale} values: {@link ClusterEnv.MinScale}'s in lower case (as a model records them), named
+     * as the live agent's {@code apply.minScale}.
+     */
+    static final List<String> MIN_SCALES = java.util.Arrays.stream(ClusterEnv.MinScale.values())
+            .map(m -> m.name().toLowerCase(java.util.Locale.ROOT)).toList();
 
     /** The {@code --min-scale} value {@code name}: decision, none or paper. */
     static ClusterEnv.MinScale minScale(String name) {
-        return switch (name) {
-            case "decision" -> ClusterEnv.MinScale.DECISION;
-            case "none" -> ClusterEnv.MinScale.NONE;
-            case "paper" -> ClusterEnv.MinScale.PAPER;
-            default -> throw new IllegalArgumentException("--min-scale '" + name + "' is not one of "
+        int i = MIN_SCALES.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("--min-scale '" + name + "' is not one of "
                     + String.join(", ", MIN_SCALES));
-        };
+        }
+        return ClusterEnv.MinScale.values()[i];
     }
 
     /** The table of {@link #evaluate}'s rows. */

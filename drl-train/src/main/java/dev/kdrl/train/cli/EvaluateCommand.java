@@ -373,7 +373,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (tick != null) {
             params = ClusterEvaluation.withTick(params, tick);
         }
-        String trainedIn = saved.hyperParameters().get(TrainingRun.ClusterDynamics.PARAMS_KEY);
+        String trainedIn = saved.hyperParameters().get(dev.kdrl.env.cluster.ClusterParams.HYPER_KEY);
         if (trainedIn != null) {
             // other dynamics are a fair question to ask of a policy (how does it fare with slower starts?), so this
             // is a note, not a refusal: but it must not pass unseen

@@ -301,16 +301,9 @@ public final class TrainingRun {
         public java.util.Map<String, String> recorded(List<String> serviceNames) {
             return java.util.Map.of("dynamics", "cluster", "min_scale", minScale.name().toLowerCase(
                     java.util.Locale.ROOT), "cluster_reward", reward.label(), "predictor", predictor,
-                    PARAMS_KEY, encode(params.describe(serviceNames)));
+                    ClusterParams.HYPER_KEY, ClusterParams.encode(params.describe(serviceNames)));
         }
 
-        /** The hyper-parameter holding the cluster parameters a model was trained in. */
-        public static final String PARAMS_KEY = ClusterParams.HYPER_KEY;
-
-        /** {@link ClusterParams#describe} as one line ({@link ClusterParams#encode}). */
-        public static String encode(java.util.Map<String, String> described) {
-            return ClusterParams.encode(described);
-        }
 
         /**
          * The parameters whose values differ between a model's recorded {@code cluster_params} and those played now,

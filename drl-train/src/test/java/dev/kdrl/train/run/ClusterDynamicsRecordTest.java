@@ -22,7 +22,7 @@ class ClusterDynamicsRecordTest {
     @Test
     void theSameParametersDifferInNothing() {
         Map<String, String> d = ClusterParams.DEFAULTS.describe(List.of("a", "b"));
-        assertThat(TrainingRun.ClusterDynamics.differences(TrainingRun.ClusterDynamics.encode(d), d)).isEmpty();
+        assertThat(TrainingRun.ClusterDynamics.differences(ClusterParams.encode(d), d)).isEmpty();
     }
 
     @Test
@@ -30,7 +30,7 @@ class ClusterDynamicsRecordTest {
         ClusterParams trained = ClusterParams.DEFAULTS;
         ClusterParams played = trained.withTickSeconds(0.5).withServices(ClusterParams.ServiceParams.DEFAULTS,
                 Map.of("b", new ClusterParams.ServiceParams(30, 30, 1, 10, 0.025)));
-        String recorded = TrainingRun.ClusterDynamics.encode(trained.describe(List.of("a", "b")));
+        String recorded = ClusterParams.encode(trained.describe(List.of("a", "b")));
         assertThat(TrainingRun.ClusterDynamics.differences(recorded, played.describe(List.of("a", "b"))))
                 .containsExactly("tickSeconds 0.5 (trained 2)", "b.startupSeconds 30 (trained 4)",
                         "b.queueProxyCpu 0.025 (trained 0)");
@@ -38,7 +38,7 @@ class ClusterDynamicsRecordTest {
 
     @Test
     void aServiceOnlyOneSideHasShowsADash() {
-        String recorded = TrainingRun.ClusterDynamics.encode(ClusterParams.DEFAULTS.describe(List.of("a")));
+        String recorded = ClusterParams.encode(ClusterParams.DEFAULTS.describe(List.of("a")));
         assertThat(TrainingRun.ClusterDynamics.differences(recorded, ClusterParams.DEFAULTS.describe(List.of("c"))))
                 .contains("c.startupSeconds 4 (trained -)", "a.startupSeconds - (trained 4)");
     }
